@@ -1,0 +1,163 @@
+#ifndef BO_GP_GP_H
+#define BO_GP_GP_H
+
+/* Gaussian-process emulator over (x, source).
+ *
+ * One GP covers single- and multi-fidelity data alike: every observation
+ * carries a source index s in [0, n_sources); each source s has a learned
+ * point z_s in a 2-D latent space and the covariance is
+ *     k((x,s),(x',s')) = sigma^2 r(x, x') exp(-|z_s - z_s'|^2),
+ * with r the input kernel (ARD). With n_sources == 1 the latent factor is 1
+ * and this is the ordinary single-fidelity GP.
+ *
+ * Units: callers pass x and y in their own units. Inside, x is mapped to the
+ * unit cube with the box given in the options (or used as given when no box is
+ * given) and y is standardised; every result (means, variances, gradients,
+ * samples) is returned in the caller's units again.
+ *
+ * Ownership: the GP copies every array handed to it. Errors: functions that
+ * return bo_status leave a message naming the problem in bo_gp_errmsg().
+ * Not thread-safe per handle (predictions use internal workspaces); separate
+ * handles are independent. gp/ does no I/O and never exits. */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gp/bo_status.h"
+#include "gp/gp_kernel.h"
+
+typedef enum bo_gp_mean {
+    BO_MEAN_ZERO = 0,       /* zero mean (on the standardised scale) */
+    BO_MEAN_CONSTANT,       /* one learned constant */
+    BO_MEAN_PER_SOURCE      /* a learned constant per source, the target's fixed at zero */
+} bo_gp_mean;
+
+typedef enum bo_gp_noise {
+    BO_NOISE_LEARN = 0,     /* one learned variance (above noise_floor) */
+    BO_NOISE_FIXED,         /* fixed_noise_var, in the caller's y units squared */
+    BO_NOISE_PER_SOURCE,    /* one learned variance per source */
+    BO_NOISE_KNOWN          /* per-observation variances given with the data
+                               (heteroscedastic), plus a learned term when
+                               learn_extra_noise is set */
+} bo_gp_noise;
+
+typedef struct bo_gp_options {
+    size_t dim;                 /* number of inputs, >= 1 */
+    size_t n_sources;           /* >= 1; 1 = single fidelity */
+    size_t target_source;       /* the source whose mean is zero under BO_MEAN_PER_SOURCE */
+    bo_kernel_kind kernel;
+    bo_gp_mean mean;
+    bo_gp_noise noise;
+    double fixed_noise_var;     /* BO_NOISE_FIXED: variance in y units^2 */
+    int learn_extra_noise;      /* BO_NOISE_KNOWN: also learn a homoscedastic term */
+    double noise_floor;         /* lower bound of learned noise variances on the
+                                   standardised scale; 0 = the default (see gp.c) */
+    const double *lower;        /* dim values, or NULL: inputs used as given */
+    const double *upper;        /* dim values, or NULL */
+    size_t restarts;            /* random starts of the hyperparameter fit, 0 = default */
+    uint64_t seed;              /* every random start and sample derives from it */
+} bo_gp_options;
+
+/* Fills *opt with defaults for a dim-input single-source problem:
+ * Matern 5/2, constant mean, learned noise, default floor and restarts. */
+void bo_gp_options_default(bo_gp_options *opt, size_t dim);
+
+typedef struct bo_gp bo_gp;
+
+/* Creates an empty GP; NULL when the options are invalid or memory runs out
+ * (a message is written to errbuf when errbuf is not NULL). */
+bo_gp *bo_gp_create(const bo_gp_options *opt, char *errbuf, size_t errlen);
+/* Frees everything; NULL is a no-op. */
+void bo_gp_destroy(bo_gp *gp);
+/* The last error's message; "" when there was none. */
+const char *bo_gp_errmsg(const bo_gp *gp);
+
+/* Replaces the data: n observations, X n-by-dim row-major in caller units,
+ * source n indices (NULL = all source 0), y n values, noise_var n known noise
+ * variances in y units^2 (required with BO_NOISE_KNOWN, else must be NULL).
+ * Non-finite values are rejected with BO_EINVAL naming the row. Hyperparameters
+ * are kept; the model must be fitted or conditioned before predicting. */
+bo_status bo_gp_set_data(bo_gp *gp, size_t n, const double *X, const size_t *source,
+                         const double *y, const double *noise_var);
+
+/* Appends one observation. When the model is conditioned, the Cholesky
+ * factor is extended in O(n^2) with the hyperparameters and the output
+ * standardisation held, so predictions are available at once; call
+ * bo_gp_fit to re-learn. */
+bo_status bo_gp_add_point(bo_gp *gp, const double *x, size_t source, double y,
+                          double noise_var);
+
+/* MAP fit of the hyperparameters: L-BFGS with analytic gradients from
+ * several starts (draws from the prior, the current hyperparameters, and
+ * theta_warm when not NULL), the best kept. Leaves the model conditioned.
+ * Works for n >= 1; jitter is escalated when a factorisation fails. */
+bo_status bo_gp_fit(bo_gp *gp, const double *theta_warm);
+
+/* Factorises with the current hyperparameters, no optimisation. */
+bo_status bo_gp_condition(bo_gp *gp);
+
+/* Hyperparameters as one vector (the optimiser's space: logs of positive
+ * quantities, on the standardised scale). Its layout is described in gp.c and
+ * by bo_gp_hyper_name; it is stable for given options, so a vector can be
+ * stored and handed back as a warm start. */
+size_t bo_gp_n_hyper(const bo_gp *gp);
+void bo_gp_get_hyper(const bo_gp *gp, double *theta);
+/* Sets the hyperparameters (clamped into their bounds) and conditions. */
+bo_status bo_gp_set_hyper(bo_gp *gp, const double *theta);
+/* A short name for hyperparameter i, e.g. "log_lengthscale[2]". */
+const char *bo_gp_hyper_name(const bo_gp *gp, size_t i, char *buf, size_t len);
+
+/* The fit's objective: negative log marginal likelihood plus negative log
+ * prior at theta, with its gradient in grad (may be NULL). Exposed for tests
+ * and benchmarks. NAN with a message when theta cannot be factorised. */
+double bo_gp_neg_log_posterior(bo_gp *gp, const double *theta, double *grad);
+/* The log marginal likelihood of the conditioned model, in the caller's
+ * units (so it is comparable across data sets with the same y). */
+double bo_gp_log_marginal_likelihood(const bo_gp *gp);
+
+/* Accessors for what the model learned, in the caller's units where that
+ * makes sense. */
+size_t bo_gp_n(const bo_gp *gp);
+size_t bo_gp_dim(const bo_gp *gp);
+size_t bo_gp_n_sources(const bo_gp *gp);
+/* Length-scales in the caller's input units (dim values). */
+void bo_gp_lengthscales(const bo_gp *gp, double *ell);
+double bo_gp_signal_var(const bo_gp *gp);                 /* y units^2 */
+double bo_gp_noise_var(const bo_gp *gp, size_t source);   /* y units^2 */
+double bo_gp_mean_value(const bo_gp *gp, size_t source);  /* y units */
+/* Latent point of a source, canonicalised (see gp.c): z[0], z[1]. */
+void bo_gp_latent(const bo_gp *gp, size_t source, double *z);
+
+/* Posterior at one point of a source: mean, variance of f and variance of a
+ * new observation y (f plus the source's noise). Any output may be NULL. */
+bo_status bo_gp_predict(bo_gp *gp, const double *x, size_t source, double *mean,
+                        double *var_f, double *var_y);
+
+/* The same for m points (X m-by-dim row-major), all of one source, with one
+ * level-3 triangular solve for the block. */
+bo_status bo_gp_predict_block(bo_gp *gp, size_t m, const double *X, size_t source,
+                              double *mean, double *var_f, double *var_y);
+
+/* Mean and variance of f at x with their gradients with respect to x (dim
+ * values each, caller units). Outputs may be NULL. */
+bo_status bo_gp_predict_grad(bo_gp *gp, const double *x, size_t source, double *mean,
+                             double *var_f, double *dmean, double *dvar_f);
+
+/* The posterior of the gradient process df/dx at x: its mean (dim values)
+ * and covariance (dim-by-dim row-major). */
+bo_status bo_gp_predict_gradient_dist(bo_gp *gp, const double *x, size_t source,
+                                      double *grad_mean, double *grad_cov);
+
+/* n_samples joint posterior draws of f at m points of one source; out is
+ * n_samples-by-m row-major. Draws derive from seed. */
+bo_status bo_gp_sample(bo_gp *gp, size_t m, const double *X, size_t source,
+                       size_t n_samples, uint64_t seed, double *out);
+
+/* Accuracy on a test set, as in GP+: NRMSE = RMSE / std(y_true), and the
+ * negatively oriented interval score of the central (1 - alpha) interval
+ * normalised by std(y_true) (alpha = 0.05 for 95%). */
+double bo_gp_nrmse(size_t n, const double *y_true, const double *mean);
+double bo_gp_nis(size_t n, const double *y_true, const double *mean, const double *sd,
+                 double alpha);
+
+#endif
