@@ -1,0 +1,70 @@
+#ifndef BO_BO_PLUGIN_H
+#define BO_BO_PLUGIN_H
+
+/* The bo-run objective plugin contract. Self-contained: only standard headers.
+ *
+ * A plugin is a shared object exporting one function,
+ *     const bo_plugin *bo_plugin_entry(void);
+ * that returns a pointer to a descriptor with static storage duration. Build:
+ *     cc -shared -fPIC $(pkg-config --cflags bo-plugin) -o f.so f.c
+ *
+ * ABI rules: the descriptor starts with abi_version and struct_size; members
+ * are only ever appended, never reordered or removed. The host refuses a
+ * plugin whose abi_version differs from its own BO_PLUGIN_ABI_VERSION, and
+ * reads appended members only when struct_size says they are present.
+ *
+ * Threading and processes: by default the host calls evaluate in a child
+ * process (objective.isolate: true), so a crash or hang fails one evaluation,
+ * not the run; init runs in the host before the first evaluation and its
+ * state is inherited by the children. Callbacks are never called concurrently
+ * on one state. */
+
+#include <stddef.h>
+
+#define BO_PLUGIN_ABI_VERSION 1u
+
+/* One entry of the config's objective.params map, both sides as text exactly
+ * as written in the YAML file. */
+typedef struct bo_plugin_param {
+    const char *key;
+    const char *value;
+} bo_plugin_param;
+
+typedef struct bo_plugin {
+    unsigned abi_version;   /* set to BO_PLUGIN_ABI_VERSION */
+    size_t struct_size;     /* set to sizeof(bo_plugin) */
+    const char *name;       /* shown in messages and the run summary */
+    size_t dim;             /* number of inputs expected; 0 = any */
+    size_t n_sources;       /* number of fidelity sources provided; 0 = any */
+
+    /* Creates the plugin's state from the params (n_params entries; the
+     * arrays live only during the call). May be NULL: state is then NULL.
+     * Returns 0 on success; non-zero with a message in err (errlen bytes,
+     * always NUL-terminate) refuses to start: bo-run exits with status 2. */
+    int (*init)(void **state, const bo_plugin_param *params, size_t n_params,
+                size_t dim, size_t n_sources, char *err, size_t errlen);
+
+    /* Evaluates source `source` (index in the config's sources:, 0 when single
+     * fidelity) at x (dim values in the user's units, in the order of
+     * inputs:), writing the result to *y. Returns 0 on success; non-zero with
+     * a message in err marks the evaluation failed (the run goes on). A NaN or
+     * infinite *y also counts as a failure. */
+    int (*evaluate)(void *state, const double *x, size_t dim, size_t source,
+                    double *y, char *err, size_t errlen);
+
+    /* Frees the state. May be NULL. */
+    void (*fini)(void *state);
+} bo_plugin;
+
+#define BO_PLUGIN_ENTRY_SYMBOL "bo_plugin_entry"
+
+#if defined(__GNUC__)
+#define BO_PLUGIN_EXPORT __attribute__((visibility("default")))
+#else
+#define BO_PLUGIN_EXPORT
+#endif
+
+/* The one symbol a plugin defines. */
+BO_PLUGIN_EXPORT const bo_plugin *bo_plugin_entry(void);
+
+#endif
