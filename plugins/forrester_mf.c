@@ -3,9 +3,10 @@
  *   HF(x) = (6 x - 2)^2 sin(12 x - 4)
  *   LF(x) = 0.5 HF(x) + 10 (x - 0.5) - 5
  * Sources in the fixed order HF, LF; costs used with it 5 : 1.
- * HF minimum -6.0207400557670825 at x = 0.7572487585 (a local minimum near
- * x = 0.1426; the LF's own minimum lies near the HF's local one, which is
- * what makes the pair a useful test).
+ * HF minimum -6.0207400557670825 at x = 0.7572487585; HF has a local
+ * minimum -0.986 near x = 0.1426, and the LF's minimum (-9.33 near x = 0.092)
+ * lies by that local one rather than the global one: a misleading cheap
+ * source, which is what makes the pair a useful test.
  * Source: A. Forrester, A. Sobester and A. Keane, "Multi-fidelity
  * optimization via surrogate modelling", Proc. R. Soc. A 463, 2007, and
  * "Engineering Design via Surrogate Modelling", Wiley 2008. Published forms
