@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <yaml.h>
 
 #include "bo/benchmarks.h"
 #include "bo/bo_plugin.h"
@@ -203,8 +204,10 @@ static void check_entry(const bo_benchmark *b, bo_rng *rng)
     double from_sample = polish(p, state, b, sign, best_x);
     CHECK_MSG(from_sample >= sign * b->optimum - tol, "%s: polish reached %.15g, table %.15g",
               b->name, sign * from_sample, b->optimum);
-    for (size_t j = 0; j < b->dim; j++)
-        x[j] = fmin(b->upper[j], fmax(b->lower[j], b->argopt[j] + 1e-3 * (b->upper[j] - b->lower[j])));
+    for (size_t j = 0; j < b->dim; j++) {
+        double nudged = b->argopt[j] + 1e-3 * (b->upper[j] - b->lower[j]);
+        x[j] = fmin(b->upper[j], fmax(b->lower[j], nudged));
+    }
     double from_argopt = polish(p, state, b, sign, x);
     CHECK_MSG(from_argopt >= sign * b->optimum - tol, "%s: polish near argopt reached %.15g, "
               "table %.15g", b->name, sign * from_argopt, b->optimum);
@@ -635,6 +638,149 @@ static void check_table(void)
     CHECK(seen == n);
 }
 
+/* The child of a YAML mapping node under `key`, or NULL. */
+static yaml_node_t *yaml_get(yaml_document_t *doc, yaml_node_t *map, const char *key)
+{
+    if (map == NULL || map->type != YAML_MAPPING_NODE)
+        return NULL;
+    for (yaml_node_pair_t *pair = map->data.mapping.pairs.start;
+         pair < map->data.mapping.pairs.top; pair++) {
+        yaml_node_t *k = yaml_document_get_node(doc, pair->key);
+        if (k != NULL && k->type == YAML_SCALAR_NODE &&
+            strcmp((const char *)k->data.scalar.value, key) == 0)
+            return yaml_document_get_node(doc, pair->value);
+    }
+    return NULL;
+}
+
+static const char *yaml_text(yaml_node_t *node)
+{
+    return node != NULL && node->type == YAML_SCALAR_NODE ? (const char *)node->data.scalar.value
+                                                          : NULL;
+}
+
+static double yaml_number(yaml_node_t *node)
+{
+    const char *text = yaml_text(node);
+    char *end;
+    if (text == NULL)
+        return NAN;
+    double v = strtod(text, &end);
+    return end != text && *end == '\0' ? v : NAN;
+}
+
+/* One config agrees with its plugin's table row: plugin path, goal, inputs
+ * (names, order, bounds) and sources (names, order, costs; a prefix of the
+ * plugin's sources). Values are compared exactly: both are decimal literals
+ * read by strtod or the compiler, which round identically. */
+static const bo_benchmark *check_config(const char *file)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/configs/%s", BO_SOURCE_DIR, file);
+    FILE *f = fopen(path, "rb");
+    CHECK_MSG(f != NULL, "cannot open %s", path);
+    if (f == NULL)
+        return NULL;
+    yaml_parser_t parser;
+    yaml_document_t doc;
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_file(&parser, f);
+    int loaded_ok = yaml_parser_load(&parser, &doc) == 1;
+    CHECK_MSG(loaded_ok, "%s: YAML error: %s", file, parser.problem ? parser.problem : "?");
+    yaml_parser_delete(&parser);
+    fclose(f);
+    if (!loaded_ok)
+        return NULL;
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    const char *plugin = yaml_text(yaml_get(&doc, yaml_get(&doc, root, "objective"), "plugin"));
+    const char *prefix = "../build/plugins/";
+    const bo_benchmark *b = NULL;
+    if (plugin != NULL && strncmp(plugin, prefix, strlen(prefix)) == 0) {
+        char name[128];
+        snprintf(name, sizeof name, "%s", plugin + strlen(prefix));
+        char *dot = strstr(name, ".so");
+        if (dot != NULL && strcmp(dot, ".so") == 0) {
+            *dot = '\0';
+            b = bo_benchmark_find(name);
+        }
+    }
+    CHECK_MSG(b != NULL, "%s: objective.plugin '%s' is not ../build/plugins/<benchmark>.so", file,
+              plugin ? plugin : "(none)");
+    if (b == NULL) {
+        yaml_document_delete(&doc);
+        return NULL;
+    }
+    bo_benchmark_goal goal;
+    CHECK_MSG(bo_benchmark_goal_parse(yaml_text(yaml_get(&doc, root, "goal")), &goal) == BO_OK &&
+                  goal == b->goal, "%s: goal differs from the table's %s", file,
+              bo_benchmark_goal_name(b->goal));
+
+    yaml_node_t *inputs = yaml_get(&doc, root, "inputs");
+    size_t n_inputs = inputs != NULL && inputs->type == YAML_SEQUENCE_NODE
+                          ? (size_t)(inputs->data.sequence.items.top -
+                                     inputs->data.sequence.items.start)
+                          : 0;
+    CHECK_MSG(n_inputs == b->dim, "%s: %zu inputs, table %zu", file, n_inputs, b->dim);
+    for (size_t j = 0; j < n_inputs && j < b->dim; j++) {
+        yaml_node_t *in = yaml_document_get_node(&doc, inputs->data.sequence.items.start[j]);
+        const char *name = yaml_text(yaml_get(&doc, in, "name"));
+        CHECK_MSG(name != NULL && strcmp(name, b->input_names[j]) == 0,
+                  "%s: input %zu is '%s', table '%s'", file, j, name ? name : "?",
+                  b->input_names[j]);
+        CHECK_MSG(yaml_number(yaml_get(&doc, in, "lower")) == b->lower[j] &&
+                      yaml_number(yaml_get(&doc, in, "upper")) == b->upper[j],
+                  "%s: bounds of input %zu differ from the table", file, j);
+    }
+
+    yaml_node_t *sources = yaml_get(&doc, root, "sources");
+    if (sources == NULL) {
+        CHECK_MSG(b->n_sources == 1, "%s: no sources: for a multi-fidelity plugin", file);
+    } else {
+        size_t n = sources->type == YAML_SEQUENCE_NODE
+                       ? (size_t)(sources->data.sequence.items.top -
+                                  sources->data.sequence.items.start)
+                       : 0;
+        CHECK_MSG(n >= 1 && n <= b->n_sources, "%s: %zu sources, plugin has %zu", file, n,
+                  b->n_sources);
+        for (size_t s = 0; s < n && s < b->n_sources; s++) {
+            yaml_node_t *src = yaml_document_get_node(&doc, sources->data.sequence.items.start[s]);
+            const char *name = yaml_text(yaml_get(&doc, src, "name"));
+            CHECK_MSG(name != NULL && strcmp(name, b->source_names[s]) == 0,
+                      "%s: source %zu is '%s', plugin order has '%s'", file, s,
+                      name ? name : "?", b->source_names[s]);
+            CHECK_MSG(yaml_number(yaml_get(&doc, src, "cost")) == b->source_costs[s],
+                      "%s: cost of source %zu differs from the table", file, s);
+        }
+        const char *target = yaml_text(yaml_get(&doc, root, "target"));
+        CHECK_MSG(target != NULL && strcmp(target, "HF") == 0, "%s: target is not HF", file);
+    }
+    yaml_document_delete(&doc);
+    return b;
+}
+
+/* Every config agrees with the table, and every benchmark has a config. */
+static void check_configs(void)
+{
+    DIR *dir = opendir(BO_SOURCE_DIR "/configs");
+    CHECK(dir != NULL);
+    if (dir == NULL)
+        return;
+    int has_config[32] = {0};
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        size_t len = strlen(entry->d_name);
+        if (len < 6 || strcmp(entry->d_name + len - 5, ".yaml") != 0)
+            continue;
+        const bo_benchmark *b = check_config(entry->d_name);
+        for (size_t i = 0; b != NULL && i < bo_benchmark_count() && i < 32; i++)
+            if (bo_benchmark_at(i) == b)
+                has_config[i] = 1;
+    }
+    closedir(dir);
+    for (size_t i = 0; i < bo_benchmark_count() && i < 32; i++)
+        CHECK_MSG(has_config[i], "no config uses %s", bo_benchmark_at(i)->name);
+}
+
 int main(void)
 {
     bo_rng rng;
@@ -646,5 +792,6 @@ int main(void)
     check_multi_fidelity_values(&rng);
     check_noise();
     check_param_errors();
+    check_configs();
     return CHECK_DONE();
 }
