@@ -641,6 +641,10 @@ static bo_status parse_history(const char *path, const char *const *names, size_
         if (r == RECORD_TORN)
             break;
         size_t index = out->n_rows + 1;
+        /* Whatever a last line without a newline holds, it is not a
+         * completed row: drop it like any torn line. */
+        if (r == RECORD_BAD && memchr(c.buf + c.pos, '\n', c.len - c.pos) == NULL)
+            break;
         if (r == RECORD_BAD) {
             status = set_err(err, err_size, BO_EPARSE, "%s: row %zu (line %zu): %s", path,
                              index, line, c.problem);

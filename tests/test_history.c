@@ -289,7 +289,7 @@ static void test_torn_last_line(const expected_rows *e)
      * right after an embedded newline (the line then looks complete). */
     static const char *const tails[] = {"4,bo,HF,0.5,0.2", "4,bo,HF,1,2,3,5,ok,\"two\n",
                                         "4,bo,HF,1,2,3,5,ok,,1,2,3,4,0.5", "4", "4,bo,HF,1,2,3,"
-                                        "5,ok,,1,2,3,4,0.5\r"};
+                                        "5,ok,,1,2,3,4,0.5\r", "4,bo,\"x\"y"};
     for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++) {
         write_file(path, complete);
         append_file(path, tails[t]);
