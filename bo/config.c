@@ -1040,6 +1040,14 @@ static bo_status resolve_budget_and_design(load_ctx *ctx)
         /* A default never makes a small budget invalid: the whole budget
          * then goes to the initial design. */
         size_t per_source = budget->max_evaluations / cfg->n_sources;
+        if (budget->max_cost != HUGE_VAL) {
+            double round_cost = 0.0;    /* one point on every source */
+            for (size_t i = 0; i < cfg->n_sources; i++)
+                round_cost += cfg->sources[i].cost;
+            double affordable = floor(budget->max_cost / round_cost);
+            if (affordable < (double)per_source)
+                per_source = (size_t)affordable;
+        }
         if (per_source < 1)
             per_source = 1;
         if (want > per_source)
@@ -1069,15 +1077,16 @@ static bo_status resolve_budget_and_design(load_ctx *ctx)
                        path, "expected at least 1 initial point on the target source '%s', got 0",
                        t->name);
     }
-    const bo_yaml_node *where = first_node(size, list, sec);
+    /* The design side is named for evaluations (sizes are what a user trims);
+     * the budget for cost (costs are facts of the simulator). */
     if (total > budget->max_evaluations)
-        return fail_at(ctx, where, size || !list ? "initial_design.size" : "sources",
+        return fail_at(ctx, list ? list : size, list ? "sources" : "initial_design.size",
                        "the initial design needs %zu evaluations, more than "
                        "budget.max_evaluations (%zu)", total, budget->max_evaluations);
     if (cost > budget->max_cost)
-        return fail_at(ctx, where, size || !list ? "initial_design.size" : "sources",
-                       "the initial design costs %g, more than budget.max_cost (%g)", cost,
-                       budget->max_cost);
+        return fail_at(ctx, bo_yaml_map_get(sec, "max_cost"), "budget.max_cost",
+                       "expected at least the initial design's cost (%g: the sources' cost "
+                       "times their initial points), got %g", cost, budget->max_cost);
     return BO_OK;
 }
 

@@ -60,7 +60,7 @@ static const bad_case bad_cases[] = {
     {"duplicate_source.yaml", BO_EINVAL, 6, 12, "sources[1].name", "unique name, got 'HF' again"},
     {"zero_cost.yaml", BO_EINVAL, 6, 22, "sources[1].cost", "expected a number > 0, got '0'"},
     {"initial_over_budget.yaml", BO_EINVAL, 5, 9, "initial_design.size", "needs 20 evaluations, more than budget.max_evaluations (10)"},
-    {"initial_over_cost.yaml", BO_EINVAL, 5, 3, "sources", "costs 520, more than budget.max_cost (500)"},
+    {"initial_over_cost.yaml", BO_EINVAL, 8, 20, "budget.max_cost", "expected at least the initial design's cost (520"},
     {"target_no_initial.yaml", BO_EINVAL, 5, 36, "sources[0].initial", "at least 1 initial point on the target source 'HF'"},
     {"params_nested.yaml", BO_EINVAL, 4, 11, "objective.params.mesh", "expected a single value"},
     {"command_not_list.yaml", BO_EINVAL, 2, 12, "objective.command", "expected a list of strings"},
@@ -378,6 +378,23 @@ static void test_computed_defaults(void)
     snprintf(text, sizeof text, "%sbudget: {max_evaluations: 6}\n", four);
     CHECK(load_text("d4small.yaml", text, &cfg, err, sizeof err) == BO_OK);
     CHECK(cfg.initial_design.size == 6);
+    bo_config_cleanup(&cfg);
+
+    /* A cost budget caps the default design too: 7 points of cost 1. */
+    snprintf(text, sizeof text, "%sbudget: {max_cost: 7.5}\n", four);
+    CHECK(load_text("d4cost.yaml", text, &cfg, err, sizeof err) == BO_OK);
+    CHECK(cfg.initial_design.size == 7);
+    bo_config_cleanup(&cfg);
+
+    /* ... and on two sources, a round of one point each costs 11: 50 / 11 -> 4. */
+    CHECK(load_text("mfcost.yaml",
+                    "objective: {plugin: p.so}\n"
+                    "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                    "sources: [{name: hi, cost: 10}, {name: lo, cost: 1}]\n"
+                    "target: hi\n"
+                    "budget: {max_cost: 50}\n", &cfg, err, sizeof err) == BO_OK);
+    CHECK(cfg.initial_design.size == 4);
+    CHECK(bo_config_initial_cost(&cfg) == 44.0);
     bo_config_cleanup(&cfg);
 
     /* Two sources sharing 7 evaluations: 3 each by default; mfca by default;
