@@ -106,14 +106,14 @@ static bool plugin_acceptable(const bo_plugin *p, size_t dim, size_t n_sources,
         return false;
     }
     if (p->dim != 0 && p->dim != dim) {
-        bo_proc_msg(err, errlen, "plugin expects %zu inputs, the config has %zu",
+        bo_proc_msg(err, errlen, "declares %zu inputs, the config has %zu",
                     p->dim, dim);
         return false;
     }
     /* A single-fidelity config may use a multi-source plugin: it evaluates
      * the plugin's source 0 (the single-fidelity baseline of a study). */
     if (p->n_sources != 0 && n_sources > 1 && p->n_sources != n_sources) {
-        bo_proc_msg(err, errlen, "plugin provides %zu sources, the config has %zu",
+        bo_proc_msg(err, errlen, "declares %zu sources, the config has %zu",
                     p->n_sources, n_sources);
         return false;
     }

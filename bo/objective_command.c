@@ -119,7 +119,7 @@ static bool command_runnable(const char *cmd, char *err, size_t errlen)
     }
     free(candidate);
     if (!found)
-        bo_proc_msg(err, errlen, "command %s: not found in PATH (%s)", cmd, path);
+        bo_proc_msg(err, errlen, "command %s: not found in PATH", cmd);
     return found;
 }
 

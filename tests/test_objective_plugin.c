@@ -197,9 +197,9 @@ int main(void)
     check_refused(PLUGIN("short_struct"), NULL, 0, 1, 1, BO_EPLUGIN,
                   "struct_size", "smaller than");
     check_refused(PLUGIN("dim_mismatch"), NULL, 0, 2, 2, BO_EPLUGIN,
-                  "expects 3 inputs, the config has 2", NULL);
+                  "dim_mismatch.so: declares 3 inputs, the config has 2", NULL);
     check_refused(PLUGIN("dim_mismatch"), NULL, 0, 3, 3, BO_EPLUGIN,
-                  "provides 2 sources, the config has 3", NULL);
+                  "declares 2 sources, the config has 3", NULL);
     {
         const bo_plugin_param p[] = { { "server", "lic.example" } };
         check_refused(PLUGIN("abort_init"), p, 1, 4, 2, BO_EPLUGIN,
