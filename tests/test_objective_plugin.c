@@ -306,6 +306,35 @@ int main(void)
         bo_objective_close(hang);
     }
 
+    /* The documented example: defaults, params, its domain failure, and its
+     * refusal of an unknown param. */
+    {
+        const bo_plugin_param p[] = { { "center", "0.25" }, { "scale", "2" },
+                                      { "lf_bias", "-1" }, { "limit", "5" } };
+        const char *path = BO_BINARY_DIR "/plugins/example_quadratic.so";
+        bo_objective *ex = open_ok(path, p, 4, 2, 2, true, 5.0);
+        bo_objective *ex_default = open_ok(path, NULL, 0, 2, 1, false, 0.0);
+        double x[2] = { 1.25, -0.75 }, far[2] = { 0.0, 6.0 };
+        if (ex != NULL && ex_default != NULL) {
+            /* 2 * (1^2 + 1^2) = 4; low fidelity 0.8 * 4 - 1 = 2.2 */
+            CHECK(bo_objective_evaluate(ex, x, 0, &y, msg, sizeof msg) == BO_OK);
+            CHECK_CLOSE(y, 4.0, 1e-15, 0.0);
+            CHECK(bo_objective_evaluate(ex, x, 1, &y, msg, sizeof msg) == BO_OK);
+            CHECK_CLOSE(y, 2.2, 1e-15, 0.0);
+            check_fault(ex, far, 0, BO_EEVAL,
+                        "(returned 1): x[1] = 6 is outside the model's domain [-5, 5]", good);
+            /* defaults: center 0.3, scale 1: 0.95^2 + 1.05^2 = 2.005 */
+            CHECK(bo_objective_evaluate(ex_default, x, 0, &y, msg, sizeof msg) == BO_OK);
+            CHECK_CLOSE(y, 2.005, 1e-14, 0.0);
+        }
+        bo_objective_close(ex);
+        bo_objective_close(ex_default);
+        const bo_plugin_param typo[] = { { "centre", "1" } };
+        check_refused(path, typo, 1, 2, 1, BO_EPLUGIN, "unknown param 'centre'", NULL);
+        const bo_plugin_param neg[] = { { "scale", "-1" } };
+        check_refused(path, neg, 1, 2, 1, BO_EPLUGIN, "scale must be positive", NULL);
+    }
+
     bo_objective_close(good);
     bo_objective_close(NULL);
     CHECK(no_children());
