@@ -41,6 +41,7 @@ struct bo_objective {
     bool initialised;   /* init succeeded (or is NULL): fini is due */
     bool isolate;
     double timeout;
+    const volatile sig_atomic_t *cancel;    /* see bo_objective_set_cancel */
 
     /* command */
     bo_command *command;
@@ -330,15 +331,25 @@ static bo_status evaluate_isolated(bo_objective *obj, const double *x, size_t so
 
     plugin_answer a;
     size_t got = 0;
-    bool timed_out = false;
+    bool timed_out = false, cancelled = false;
+    /* With a cancel flag, wake up now and then: a signal that lands just
+     * before poll would otherwise go unnoticed until the deadline. */
+    int cap_ms = obj->cancel != NULL ? 100 : -1;
     while (got < sizeof a) {
+        if (obj->cancel != NULL && *obj->cancel) {
+            cancelled = true;
+            break;
+        }
         struct pollfd pfd = { fds[0], POLLIN, 0 };
-        int ready = poll(&pfd, 1, bo_proc_poll_ms(deadline, -1));
+        int ready = poll(&pfd, 1, bo_proc_poll_ms(deadline, cap_ms));
         if (ready < 0 && errno == EINTR)
             continue;
         if (ready == 0) {
-            timed_out = true;
-            break;
+            if (bo_proc_now() >= deadline) {
+                timed_out = true;
+                break;
+            }
+            continue;
         }
         ssize_t r = read(fds[0], (char *)&a + got, sizeof a - got);
         if (r < 0 && errno == EINTR)
@@ -350,9 +361,13 @@ static bo_status evaluate_isolated(bo_objective *obj, const double *x, size_t so
     close(fds[0]);
 
     int wstatus = 0;
-    if (timed_out) {
+    if (timed_out || cancelled) {
         kill(pid, SIGKILL);
         bo_proc_reap(pid, INFINITY, false, &wstatus);
+        if (cancelled) {
+            bo_proc_msg(msg, msglen, "plugin evaluation interrupted (killed)");
+            return BO_EEVAL;
+        }
         bo_proc_msg(msg, msglen, "plugin timed out after %g s (killed)", obj->timeout);
         return BO_ETIMEOUT;
     }
@@ -397,7 +412,7 @@ bo_status bo_objective_evaluate(bo_objective *obj, const double *x, size_t sourc
     }
     switch (obj->kind) {
     case BO_OBJECTIVE_COMMAND:
-        return bo_command_evaluate(obj->command, x, source, y, msg, msglen);
+        return bo_command_evaluate(obj->command, x, source, obj->cancel, y, msg, msglen);
     case BO_OBJECTIVE_PLUGIN:
         if (obj->isolate)
             return evaluate_isolated(obj, x, source, y, msg, msglen);
@@ -407,6 +422,11 @@ bo_status bo_objective_evaluate(bo_objective *obj, const double *x, size_t sourc
     }
     bo_proc_msg(msg, msglen, "bo_objective_evaluate: corrupt objective");
     return BO_EINVAL;
+}
+
+void bo_objective_set_cancel(bo_objective *obj, const volatile sig_atomic_t *flag)
+{
+    obj->cancel = flag;
 }
 
 void bo_objective_close(bo_objective *obj)

@@ -20,6 +20,7 @@
  * create (no waitpid(-1, ...) and no SIGCHLD set to SIG_IGN), or the exit
  * status needed here is lost. */
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -105,6 +106,18 @@ bo_status bo_objective_open_command(bo_objective **out, const char *const *argv,
  * group; when it exits, anything it left running in that group is killed. */
 bo_status bo_objective_evaluate(bo_objective *obj, const double *x, size_t source,
                                 double *y, char *msg, size_t msglen);
+
+/* Makes evaluations of obj cancellable: while an isolated plugin child or a
+ * command runs, `*flag` is checked at least every 100 ms (and whenever a
+ * signal interrupts the wait); once non-zero, the child (the command's whole
+ * process group) is killed and reaped, and evaluate returns BO_EEVAL with a
+ * message containing "interrupted". Meant for a flag that the program's
+ * SIGINT/SIGTERM handler sets: the command runs in its own process group, so
+ * the terminal's Ctrl-C does not reach it. The caller, who set the flag,
+ * should not record that evaluation as a failure of the objective. NULL
+ * (the default) turns this off. In-process plugin evaluations cannot be
+ * cancelled. The flag must outlive obj or the next set_cancel call. */
+void bo_objective_set_cancel(bo_objective *obj, const volatile sig_atomic_t *flag);
 
 /* Calls the plugin's fini (in this process), closes the library and frees
  * everything. NULL is a no-op. */

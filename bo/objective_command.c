@@ -351,6 +351,7 @@ fail:;
 
 typedef struct run_result {
     bool timed_out;
+    bool cancelled;
     int wstatus;
     int exec_errno;     /* non-zero: exec failed with this errno */
 } run_result;
@@ -358,7 +359,8 @@ typedef struct run_result {
 /* Reads stdout and stderr until the command exits (and its pipes close) or
  * the deadline passes; see drain_grace_seconds. */
 static void collect_output(pid_t pid, int *out_fd, int *err_fd, double deadline,
-                           bo_proc_tail *out, bo_proc_tail *err, run_result *res)
+                           const volatile sig_atomic_t *cancel, bo_proc_tail *out,
+                           bo_proc_tail *err, run_result *res)
 {
     bool exited = false;
     double grace_end = INFINITY;
@@ -382,6 +384,10 @@ static void collect_output(pid_t pid, int *out_fd, int *err_fd, double deadline,
         bool reading = *out_fd >= 0 || *err_fd >= 0;
         if (exited && !reading)
             return;
+        if (!exited && cancel != NULL && *cancel) {
+            res->cancelled = true;
+            return;
+        }
         double now = bo_proc_now();
         if (!exited && now >= deadline) {
             res->timed_out = true;
@@ -467,14 +473,15 @@ static bo_status parse_output(bo_proc_tail *out, double *y, char *msg, size_t ms
 }
 
 bo_status bo_command_evaluate(bo_command *cmd, const double *x, size_t source,
-                              double *y, char *msg, size_t msglen)
+                              const volatile sig_atomic_t *cancel, double *y, char *msg,
+                              size_t msglen)
 {
     bo_status status = BO_EIO;
     launch l;
     bo_proc_tail out = { 0 }, err = { 0 };
     int null_fd = -1, out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
     int status_pipe[2] = { -1, -1 };
-    run_result res = { false, 0, 0 };
+    run_result res = { false, false, 0, 0 };
     double start = bo_proc_now();
     double deadline = bo_proc_has_limit(cmd->timeout) ? start + cmd->timeout : INFINITY;
 
@@ -521,8 +528,8 @@ bo_status bo_command_evaluate(bo_command *cmd, const double *x, size_t source,
     bo_proc_close(&status_pipe[0]);
 
     if (res.exec_errno == 0)
-        collect_output(pid, &out_pipe[0], &err_pipe[0], deadline, &out, &err, &res);
-    if (res.timed_out)
+        collect_output(pid, &out_pipe[0], &err_pipe[0], deadline, cancel, &out, &err, &res);
+    if (res.timed_out || res.cancelled)
         kill(-pid, SIGKILL);
     bo_proc_reap(pid, INFINITY, true, &res.wstatus);
 
@@ -530,6 +537,8 @@ bo_status bo_command_evaluate(bo_command *cmd, const double *x, size_t source,
     if (res.exec_errno != 0) {
         bo_proc_msg(msg, msglen, "cannot run command %s: %s", cmd->argv[0],
                     strerror(res.exec_errno));
+    } else if (res.cancelled) {
+        bo_proc_msg(msg, msglen, "command interrupted (process group killed)");
     } else if (res.timed_out) {
         bo_proc_msg(msg, msglen, "command timed out after %g s (process group killed)",
                     cmd->timeout);

@@ -5,6 +5,7 @@
  * to bo/: the driver uses bo/objective.h, whose comments give the contract
  * a command sees). */
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "gp/bo_status.h"
@@ -18,9 +19,11 @@ bo_status bo_command_create(bo_command **out, const char *const *argv, size_t ar
                             const char *const *source_names, size_t n_sources,
                             double timeout_seconds, char *err, size_t errlen);
 
-/* Runs the command once; see bo_objective_evaluate. */
+/* Runs the command once; see bo_objective_evaluate and, for cancel (may be
+ * NULL), bo_objective_set_cancel. */
 bo_status bo_command_evaluate(bo_command *cmd, const double *x, size_t source,
-                              double *y, char *msg, size_t msglen);
+                              const volatile sig_atomic_t *cancel, double *y, char *msg,
+                              size_t msglen);
 
 /* NULL is a no-op. */
 void bo_command_destroy(bo_command *cmd);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -66,6 +67,30 @@ static int process_gone(long pid)
         nanosleep(&ts, NULL);
     }
     return 0;
+}
+
+/* Set from SIGALRM to test cancellation, as a program's SIGINT handler
+ * would set its flag. */
+static volatile sig_atomic_t interrupted;
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* Arms a one-shot SIGALRM after `seconds`; the handler sets interrupted. */
+static void arm_interrupt(double seconds)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGALRM, &sa, NULL);
+    interrupted = 0;
+    struct itimerval it = { { 0, 0 }, { (time_t)seconds,
+                                        (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6) } };
+    setitimer(ITIMER_REAL, &it, NULL);
 }
 
 static long read_pid(const char *path)
@@ -225,6 +250,29 @@ int main(void)
         CHECK(grandchild > 1);
         if (grandchild > 1)
             CHECK_MSG(process_gone(grandchild), "grandchild %ld still running", grandchild);
+    }
+    /* Cancelled through the flag: the group is killed as on a timeout. */
+    {
+        bo_objective *obj = open_cmd(COMMAND("hang.sh"), 20.0);
+        if (obj != NULL) {
+            bo_objective_set_cancel(obj, &interrupted);
+            double x[2] = { 0.0, 0.0 }, y;
+            char msg[256];
+            double t0 = now_seconds();
+            arm_interrupt(0.3);
+            CHECK(bo_objective_evaluate(obj, x, 0, &y, msg, sizeof msg) == BO_EEVAL);
+            double elapsed = now_seconds() - t0;
+            CHECK_MSG(strstr(msg, "command interrupted (process group killed)") != NULL,
+                      "message '%s'", msg);
+            CHECK_MSG(elapsed >= 0.3 && elapsed < 3.0, "cancel took %g s", elapsed);
+            CHECK(no_children());
+            long grandchild = read_pid(log_path);
+            CHECK(grandchild > 1);
+            if (grandchild > 1)
+                CHECK_MSG(process_gone(grandchild), "grandchild %ld still running",
+                          grandchild);
+        }
+        bo_objective_close(obj);
     }
     /* A stray background process holding stdout neither delays the answer
      * nor survives it. */

@@ -9,9 +9,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -61,6 +63,30 @@ static double good_expected(const double *x, size_t dim, double s, double o, siz
     for (size_t i = 0; i < dim; i++)
         sum += (x[i] - 0.1 * (double)i) * (x[i] - 0.1 * (double)i);
     return s * sum + o + 10.0 * (double)source;
+}
+
+/* Set from SIGALRM to test cancellation, as a program's SIGINT handler
+ * would set its flag. */
+static volatile sig_atomic_t interrupted;
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* Arms a one-shot SIGALRM after `seconds`; the handler sets interrupted. */
+static void arm_interrupt(double seconds)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGALRM, &sa, NULL);
+    interrupted = 0;
+    struct itimerval it = { { 0, 0 }, { (time_t)seconds,
+                                        (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6) } };
+    setitimer(ITIMER_REAL, &it, NULL);
 }
 
 static bo_objective *open_ok(const char *path, const bo_plugin_param *params, size_t np,
@@ -303,6 +329,20 @@ int main(void)
              * fork, kill and reap on a loaded (or sanitized) machine. */
             CHECK_MSG(elapsed >= 0.5 && elapsed < 3.0, "hang took %g s", elapsed);
         }
+        /* Cancelled through the flag long before its 20 s limit. */
+        bo_objective *slow = open_ok(PLUGIN("hang"), NULL, 0, 1, 1, true, 20.0);
+        if (slow != NULL) {
+            bo_objective_set_cancel(slow, &interrupted);
+            double t0 = now_seconds();
+            arm_interrupt(0.3);
+            check_fault(slow, &x, 0, BO_EEVAL, "plugin evaluation interrupted (killed)", good);
+            double elapsed = now_seconds() - t0;
+            CHECK_MSG(elapsed >= 0.3 && elapsed < 3.0, "cancel took %g s", elapsed);
+            /* The flag left set: the next evaluation stops at once. */
+            check_fault(slow, &x, 0, BO_EEVAL, "interrupted", good);
+            bo_objective_set_cancel(slow, NULL);
+        }
+        bo_objective_close(slow);
         bo_objective_close(hang);
     }
 
