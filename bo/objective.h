@@ -70,8 +70,8 @@ bo_status bo_objective_open_plugin(bo_objective **out, const char *path,
  *   PATH, otherwise it is a path (relative to the current directory). It
  *   must exist and be executable now, or BO_EPLUGIN is returned.
  * input_names: dim names (non-empty, without '=').
- * source_names: n_sources names, or NULL / n_sources 0 for single fidelity
- *   (then no source is passed to the command).
+ * source_names: n_sources names; or NULL with n_sources 0 or 1 for single
+ *   fidelity (then no source is passed to the command).
  * timeout_seconds: per evaluation; <= 0 or infinite means no limit.
  * All strings are copied. Per evaluation the command receives, after its
  * fixed arguments, one argument NAME=VALUE per input (VALUE printed with

@@ -155,6 +155,11 @@ bo_status bo_command_create(bo_command **out, const char *const *argv, size_t ar
             return BO_EINVAL;
         }
     }
+    if (source_names == NULL && n_sources > 1) {
+        bo_proc_msg(err, errlen, "command %s: %zu sources but no source names", argv[0],
+                    n_sources);
+        return BO_EINVAL;
+    }
     if (source_names == NULL)
         n_sources = 0;
     for (size_t i = 0; i < n_sources; i++) {
@@ -497,7 +502,8 @@ bo_status bo_command_evaluate(bo_command *cmd, const double *x, size_t source,
     null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (null_fd < 0 || bo_proc_pipe(out_pipe) != 0 || bo_proc_pipe(err_pipe) != 0
         || bo_proc_pipe(status_pipe) != 0 || lift_fd(&null_fd) != 0
-        || lift_fd(&out_pipe[1]) != 0 || lift_fd(&err_pipe[1]) != 0) {
+        || lift_fd(&out_pipe[1]) != 0 || lift_fd(&err_pipe[1]) != 0
+        || lift_fd(&status_pipe[1]) != 0) {
         bo_proc_msg(msg, msglen, "command %s: cannot set up pipes: %s", cmd->argv[0],
                     strerror(errno));
         goto done;

@@ -332,6 +332,11 @@ int main(void)
                            "input 0: name must be non-empty and without '='");
         check_open_refused((const char *const[]){ "sh" }, 1, inputs, 0, BO_EINVAL,
                            "no inputs");
+        bo_objective *none = NULL;
+        char err[256];
+        CHECK(bo_objective_open_command(&none, (const char *const[]){ "sh" }, 1, inputs, 1,
+                                        NULL, 2, 1.0, err, sizeof err) == BO_EINVAL);
+        CHECK(none == NULL && strstr(err, "2 sources but no source names") != NULL);
         /* A PATH lookup that succeeds. */
         bo_objective *obj = NULL;
         const char *argv[] = { "sh", "-c", "echo 2.5" };
