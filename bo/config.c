@@ -302,11 +302,12 @@ struct field {
     const field *sub;           /* F_SECTION */
     const char *default_text;   /* converted like a written value when the key is absent */
     int required;
-    const char *expect;         /* F_CUSTOM: what a value should be, for messages */
+    const char *expect;         /* F_CUSTOM, F_SECTION: what a value should be, for messages */
 };
 
-#define NO_BOUND 0.0, 0.0, 0
-#define END_OF_FIELDS {NULL, F_STRING, 0, NO_BOUND, NULL, NULL, NULL, NULL, 0, NULL}
+/* Rows use designated initialisers: unnamed members are zero (no bounds,
+ * not required, no default). Bounds of counts are generous sanity limits. */
+#define END_OF_FIELDS {.key = NULL}
 
 static bo_status h_command(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
 static bo_status h_params(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
@@ -319,85 +320,101 @@ static bo_status h_scalar(load_ctx *, const field *, const bo_yaml_node *, void 
 #define COUNT_MAX 1e12
 
 static const field objective_fields[] = {
-    {"plugin", F_STRING, CFG(objective.plugin), NO_BOUND, NULL, NULL, NULL, NULL, 0, NULL},
-    {"command", F_CUSTOM, CFG(objective), NO_BOUND, NULL, h_command, NULL, NULL, 0,
-     "a list of strings: the program and its arguments"},
-    {"params", F_CUSTOM, CFG(objective), NO_BOUND, NULL, h_params, NULL, NULL, 0,
-     "a mapping of names to values"},
-    {"timeout", F_DOUBLE, CFG(objective.timeout), 0.0, 1e9, 0, NULL, NULL, NULL, "0", 0, NULL},
-    {"isolate", F_BOOL, CFG(objective.isolate), NO_BOUND, NULL, NULL, NULL, "true", 0, NULL},
+    {.key = "plugin", .type = F_STRING, .offset = CFG(objective.plugin)},
+    {.key = "command", .type = F_CUSTOM, .offset = CFG(objective), .handler = h_command,
+     .expect = "a list of strings: the program and its arguments"},
+    {.key = "params", .type = F_CUSTOM, .offset = CFG(objective), .handler = h_params,
+     .expect = "a mapping of names to values"},
+    {.key = "timeout", .type = F_DOUBLE, .offset = CFG(objective.timeout), .min = 0.0,
+     .max = 1e9, .default_text = "0"},
+    {.key = "isolate", .type = F_BOOL, .offset = CFG(objective.isolate), .default_text = "true"},
     END_OF_FIELDS};
 
 static const field input_fields[] = {
-    {"name", F_STRING, offsetof(bo_config_input, name), NO_BOUND, NULL, NULL, NULL, NULL, 1, NULL},
-    {"lower", F_DOUBLE, offsetof(bo_config_input, lower), -HUGE_VAL, HUGE_VAL, 0, NULL, NULL,
-     NULL, NULL, 1, NULL},
-    {"upper", F_DOUBLE, offsetof(bo_config_input, upper), -HUGE_VAL, HUGE_VAL, 0, NULL, NULL,
-     NULL, NULL, 1, NULL},
-    {"scale", F_ENUM, offsetof(bo_config_input, scale), NO_BOUND, scale_names, NULL, NULL,
-     "linear", 0, NULL},
+    {.key = "name", .type = F_STRING, .offset = offsetof(bo_config_input, name), .required = 1},
+    {.key = "lower", .type = F_DOUBLE, .offset = offsetof(bo_config_input, lower),
+     .min = -HUGE_VAL, .max = HUGE_VAL, .required = 1},
+    {.key = "upper", .type = F_DOUBLE, .offset = offsetof(bo_config_input, upper),
+     .min = -HUGE_VAL, .max = HUGE_VAL, .required = 1},
+    {.key = "scale", .type = F_ENUM, .offset = offsetof(bo_config_input, scale),
+     .names = scale_names, .default_text = "linear"},
     END_OF_FIELDS};
 
 static const field source_fields[] = {
-    {"name", F_STRING, offsetof(bo_config_source, name), NO_BOUND, NULL, NULL, NULL, NULL, 1, NULL},
-    {"cost", F_DOUBLE, offsetof(bo_config_source, cost), 0.0, HUGE_VAL, 1, NULL, NULL, NULL,
-     NULL, 1, NULL},
-    {"initial", F_SIZE, offsetof(bo_config_source, initial), 0.0, 1e6, 0, NULL, NULL, NULL,
-     NULL, 0, NULL},
+    {.key = "name", .type = F_STRING, .offset = offsetof(bo_config_source, name), .required = 1},
+    {.key = "cost", .type = F_DOUBLE, .offset = offsetof(bo_config_source, cost), .min = 0.0,
+     .min_exclusive = 1, .max = HUGE_VAL, .required = 1},
+    /* No default text: resolved from initial_design.size once that is known. */
+    {.key = "initial", .type = F_SIZE, .offset = offsetof(bo_config_source, initial), .min = 0.0,
+     .max = 1e6},
     END_OF_FIELDS};
 
 static const field model_fields[] = {
-    {"kernel", F_ENUM, CFG(model.kernel), NO_BOUND, kernel_names, NULL, NULL, "matern52", 0, NULL},
-    {"noise", F_CUSTOM, CFG(model), NO_BOUND, NULL, h_noise, NULL, "learn", 0,
-     "learn, per_source or a fixed noise variance >= 0"},
-    {"mean", F_ENUM, CFG(model.mean), NO_BOUND, mean_names, NULL, NULL, "constant", 0, NULL},
-    {"restarts", F_SIZE, CFG(model.restarts), 1.0, 1000.0, 0, NULL, NULL, NULL, "5", 0, NULL},
+    {.key = "kernel", .type = F_ENUM, .offset = CFG(model.kernel), .names = kernel_names,
+     .default_text = "matern52"},
+    {.key = "noise", .type = F_CUSTOM, .offset = CFG(model), .handler = h_noise,
+     .default_text = "learn", .expect = "learn, per_source or a fixed noise variance >= 0"},
+    {.key = "mean", .type = F_ENUM, .offset = CFG(model.mean), .names = mean_names,
+     .default_text = "constant"},
+    {.key = "restarts", .type = F_SIZE, .offset = CFG(model.restarts), .min = 1.0, .max = 1000.0,
+     .default_text = "5"},
     END_OF_FIELDS};
 
 static const field acquisition_fields[] = {
-    {"type", F_ENUM, CFG(acquisition.type), NO_BOUND, acq_names, NULL, NULL, NULL, 0, NULL},
-    {"starts", F_SIZE, CFG(acquisition.starts), 1.0, 10000.0, 0, NULL, NULL, NULL, "10", 0, NULL},
-    {"pool", F_SIZE, CFG(acquisition.pool), 1.0, 1e7, 0, NULL, NULL, NULL, NULL, 0, NULL},
-    {"beta", F_DOUBLE, CFG(acquisition.beta), 0.0, 1e6, 1, NULL, NULL, NULL, "2", 0, NULL},
+    /* type and pool: defaults depend on the sources and on starts. */
+    {.key = "type", .type = F_ENUM, .offset = CFG(acquisition.type), .names = acq_names},
+    {.key = "starts", .type = F_SIZE, .offset = CFG(acquisition.starts), .min = 1.0,
+     .max = 10000.0, .default_text = "10"},
+    {.key = "pool", .type = F_SIZE, .offset = CFG(acquisition.pool), .min = 1.0, .max = 1e7},
+    {.key = "beta", .type = F_DOUBLE, .offset = CFG(acquisition.beta), .min = 0.0,
+     .min_exclusive = 1, .max = 1e6, .default_text = "2"},
     END_OF_FIELDS};
 
 static const field design_fields[] = {
-    {"method", F_ENUM, CFG(initial_design.method), NO_BOUND, design_names, NULL, NULL, "lhs", 0,
-     NULL},
-    {"size", F_SIZE, CFG(initial_design.size), 1.0, 1e6, 0, NULL, NULL, NULL, NULL, 0, NULL},
+    {.key = "method", .type = F_ENUM, .offset = CFG(initial_design.method), .names = design_names,
+     .default_text = "lhs"},
+    /* Default depends on the dimension and the budget. */
+    {.key = "size", .type = F_SIZE, .offset = CFG(initial_design.size), .min = 1.0, .max = 1e6},
     END_OF_FIELDS};
 
+/* Absent limits keep the "no limit" values bo_config_init sets. */
 static const field budget_fields[] = {
-    {"max_evaluations", F_SIZE, CFG(budget.max_evaluations), 1.0, COUNT_MAX, 0, NULL, NULL, NULL,
-     NULL, 0, NULL},
-    {"max_cost", F_DOUBLE, CFG(budget.max_cost), 0.0, HUGE_VAL, 1, NULL, NULL, NULL, NULL, 0, NULL},
-    {"max_no_improvement", F_SIZE, CFG(budget.max_no_improvement), 1.0, COUNT_MAX, 0, NULL, NULL,
-     NULL, NULL, 0, NULL},
-    {"target_value", F_DOUBLE, CFG(budget.target_value), -HUGE_VAL, HUGE_VAL, 0, NULL, NULL, NULL,
-     NULL, 0, NULL},
+    {.key = "max_evaluations", .type = F_SIZE, .offset = CFG(budget.max_evaluations), .min = 1.0,
+     .max = COUNT_MAX},
+    {.key = "max_cost", .type = F_DOUBLE, .offset = CFG(budget.max_cost), .min = 0.0,
+     .min_exclusive = 1, .max = HUGE_VAL},
+    {.key = "max_no_improvement", .type = F_SIZE, .offset = CFG(budget.max_no_improvement),
+     .min = 1.0, .max = COUNT_MAX},
+    {.key = "target_value", .type = F_DOUBLE, .offset = CFG(budget.target_value),
+     .min = -HUGE_VAL, .max = HUGE_VAL},
     END_OF_FIELDS};
 
 static const field output_fields[] = {
-    {"plot", F_ENUM, CFG(output.plot), NO_BOUND, plot_names, NULL, NULL, "png", 0, NULL},
+    {.key = "plot", .type = F_ENUM, .offset = CFG(output.plot), .names = plot_names,
+     .default_text = "png"},
     END_OF_FIELDS};
 
+/* Top level. Sections share bo_config as their base, so their fields'
+ * offsets are into bo_config; list entries use their element struct. */
 static const field root_fields[] = {
-    {"name", F_STRING, CFG(name), NO_BOUND, NULL, NULL, NULL, NULL, 0, NULL},
-    {"seed", F_U64, CFG(seed), NO_BOUND, NULL, NULL, NULL, "0", 0, NULL},
-    {"goal", F_ENUM, CFG(goal), NO_BOUND, goal_names, NULL, NULL, "minimize", 0, NULL},
-    {"objective", F_SECTION, 0, NO_BOUND, NULL, NULL, objective_fields, NULL, 1,
-     "a mapping with plugin or command"},
-    {"inputs", F_CUSTOM, 0, NO_BOUND, NULL, h_inputs, NULL, NULL, 1,
-     "a list of inputs, each {name, lower, upper}"},
-    {"sources", F_CUSTOM, 0, NO_BOUND, NULL, h_sources, NULL, NULL, 0,
-     "a list of sources, each {name, cost}"},
-    {"target", F_CUSTOM, 0, NO_BOUND, NULL, h_scalar, NULL, NULL, 0, "the name of a source"},
-    {"model", F_SECTION, 0, NO_BOUND, NULL, NULL, model_fields, NULL, 0, NULL},
-    {"acquisition", F_SECTION, 0, NO_BOUND, NULL, NULL, acquisition_fields, NULL, 0, NULL},
-    {"initial_design", F_SECTION, 0, NO_BOUND, NULL, NULL, design_fields, NULL, 0, NULL},
-    {"budget", F_SECTION, 0, NO_BOUND, NULL, NULL, budget_fields, NULL, 1,
-     "a mapping with max_evaluations and/or max_cost"},
-    {"output", F_SECTION, 0, NO_BOUND, NULL, NULL, output_fields, NULL, 0, NULL},
+    /* name: default is the file's name, set after the walk. */
+    {.key = "name", .type = F_STRING, .offset = CFG(name)},
+    {.key = "seed", .type = F_U64, .offset = CFG(seed), .default_text = "0"},
+    {.key = "goal", .type = F_ENUM, .offset = CFG(goal), .names = goal_names,
+     .default_text = "minimize"},
+    {.key = "objective", .type = F_SECTION, .sub = objective_fields, .required = 1,
+     .expect = "a mapping with plugin or command"},
+    {.key = "inputs", .type = F_CUSTOM, .handler = h_inputs, .required = 1,
+     .expect = "a list of inputs, each {name, lower, upper}"},
+    {.key = "sources", .type = F_CUSTOM, .handler = h_sources,
+     .expect = "a list of sources, each {name, cost}"},
+    {.key = "target", .type = F_CUSTOM, .handler = h_scalar, .expect = "the name of a source"},
+    {.key = "model", .type = F_SECTION, .sub = model_fields},
+    {.key = "acquisition", .type = F_SECTION, .sub = acquisition_fields},
+    {.key = "initial_design", .type = F_SECTION, .sub = design_fields},
+    {.key = "budget", .type = F_SECTION, .sub = budget_fields, .required = 1,
+     .expect = "a mapping with max_evaluations and/or max_cost"},
+    {.key = "output", .type = F_SECTION, .sub = output_fields},
     END_OF_FIELDS};
 
 /* Where each schema level lives, to tell a user who put a key at the wrong
@@ -785,13 +802,6 @@ static const bo_yaml_node *node_at(const bo_yaml_node *root, const char *section
     return key ? bo_yaml_map_get(sec, key) : sec;
 }
 
-/* The first of the candidates that exists, for pointing at a place. */
-static const bo_yaml_node *first_node(const bo_yaml_node *a, const bo_yaml_node *b,
-                                      const bo_yaml_node *c)
-{
-    return a ? a : b ? b : c;
-}
-
 static int is_identifier(const char *s)
 {
     if (!(isalpha((unsigned char)s[0]) || s[0] == '_'))
@@ -1070,11 +1080,11 @@ static bo_status resolve_budget_and_design(load_ctx *ctx)
     }
     bo_config_source *t = &cfg->sources[cfg->target];
     if (t->initial == 0) {
+        /* Only an explicit "initial: 0" gets here: initial_design.size >= 1,
+         * so the implicit source always has points and list is not NULL. */
         char path[PATH_TEXT];
         snprintf(path, sizeof path, "sources[%zu].initial", cfg->target);
-        return fail_at(ctx, first_node(list ? bo_yaml_map_get(list->items[cfg->target], "initial")
-                                            : NULL, list, NULL),
-                       path, "expected at least 1 initial point on the target source '%s', got 0",
+        return fail_at(ctx, bo_yaml_map_get(list->items[cfg->target], "initial"), path, "expected at least 1 initial point on the target source '%s', got 0",
                        t->name);
     }
     /* The design side is named for evaluations (sizes are what a user trims);

@@ -147,6 +147,8 @@ static void lhs_swap_improve(bo_rng *rng, size_t n, size_t d, double *x, double 
                              double *dist2, double work_budget)
 {
     double start = bo_design_min_distance(x, n, d);
+    if (!(start > 0.0 && 1.0 / (start * start) < INFINITY))
+        return; /* coincident points: no scale to measure swaps against */
     double scale = 1.0 / (start * start);
     for (size_t i = 0; i < n; i++)
         distance_row(x, n, d, scale, i, dist2);

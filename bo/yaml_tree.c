@@ -54,7 +54,8 @@ static int node_set_anchor(bo_yaml_node *node, const yaml_char_t *anchor)
 }
 
 /* Adds child to the innermost open container, or makes it the root. A map's
- * children arrive alternately as key and value; `half` counts them. */
+ * children arrive alternately as key and value; *half is 1 while a key
+ * waits for its value (half is NULL only at the top, with no container). */
 static bo_status builder_attach(tree_builder *b, bo_yaml_node *child, size_t *half)
 {
     if (b->depth == 0) {

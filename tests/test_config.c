@@ -601,6 +601,53 @@ static void test_write_failure(void)
     bo_config_cleanup(&cfg);
 }
 
+/* Every prefix of the SPEC example, and the example with any one byte
+ * deleted, must load or fail cleanly with a placed message: no crash, no
+ * leak (under the sanitizer build), no status other than these three. */
+static void test_damaged_files(void)
+{
+    FILE *f = fopen(DATA "/good/spec_full.yaml", "rb");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    static char text[8192];
+    size_t n = fread(text, 1, sizeof text, f);
+    fclose(f);
+    CHECK(n > 0 && n < sizeof text);
+    const char *path = TMP "/damaged.yaml";
+    size_t ok = 0, failed = 0, misplaced = 0;
+    for (size_t cut = 0; cut <= n; cut++) {
+        for (int delete_one = 0; delete_one < 2; delete_one++) {
+            FILE *out = fopen(path, "wb");
+            CHECK(out != NULL);
+            if (!out)
+                return;
+            fwrite(text, 1, cut, out);
+            if (delete_one && cut < n)
+                fwrite(text + cut + 1, 1, n - cut - 1, out);
+            fclose(out);
+            bo_config cfg;
+            char err[512];
+            bo_status status = bo_config_load(path, &cfg, err, sizeof err);
+            if (status == BO_OK) {
+                ok++;
+                bo_config_cleanup(&cfg);
+                continue;
+            }
+            failed++;
+            CHECK(status == BO_EINVAL || status == BO_EPARSE);
+            size_t line = 0, column = 0;
+            size_t plen = strlen(path);
+            if (strncmp(err, path, plen) != 0 ||
+                sscanf(err + plen, ":%zu:%zu: ", &line, &column) != 2 || line < 1 || column < 1)
+                misplaced++;
+        }
+    }
+    CHECK_MSG(misplaced == 0, "%zu failures without FILE:LINE:COLUMN", misplaced);
+    /* Both outcomes occur: the full file loads, an early cut does not. */
+    CHECK(ok > 0 && failed > 0);
+}
+
 /* Registries: every name maps back to its value; unknowns are refused. */
 static void test_names(void)
 {
@@ -642,6 +689,7 @@ int main(void)
     test_round_trips();
     test_equal_detects_changes();
     test_write_failure();
+    test_damaged_files();
     test_names();
     return CHECK_DONE();
 }
