@@ -1,0 +1,118 @@
+/* bo_acq_maximize: the GP acquisition as a scorer, one maximisation per
+ * scored source, exclusions per source, the best (x, source) kept. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "acquisition/maximize.h"
+
+static bo_status score_block(void *ctx, size_t m, const double *X, double *value)
+{
+    return bo_acq_evaluate_block(ctx, m, X, value);
+}
+
+static bo_status score_point(void *ctx, const double *x, double *value, double *grad)
+{
+    return bo_acq_evaluate(ctx, x, value, grad);
+}
+
+static bo_status fail(char *errbuf, size_t errlen, bo_status status, const char *fmt, ...)
+{
+    if (errbuf && errlen > 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(errbuf, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return status;
+}
+
+static int points_valid(const bo_acq_points *p)
+{
+    return !p || p->n == 0 || p->X;
+}
+
+/* Copies the rows of p that belong to source (all rows when p->source is
+ * NULL) to out; returns how many. */
+static size_t gather(const bo_acq_points *p, size_t source, size_t dim, double *out)
+{
+    if (!p)
+        return 0;
+    size_t k = 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (!p->source || p->source[i] == source)
+            memcpy(out + (k++) * dim, p->X + i * dim, dim * sizeof *out);
+    return k;
+}
+
+bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
+                          const bo_acq_maximizer_options *opt,
+                          const bo_acq_points *observed, const bo_acq_points *avoid,
+                          double *x, bo_acq_result *result, double *source_value,
+                          char *errbuf, size_t errlen)
+{
+    if (!acq || !gp || !opt || !x || !result)
+        return fail(errbuf, errlen, BO_EINVAL,
+                    "maximize: acquisition, GP, options, x and result are required");
+    if (!points_valid(observed) || !points_valid(avoid))
+        return fail(errbuf, errlen, BO_EINVAL, "maximize: points given without coordinates");
+    memset(result, 0, sizeof *result);
+    const size_t dim = bo_gp_dim(gp), n_sources = bo_gp_n_sources(gp);
+    size_t block = opt->block_size ? opt->block_size : 1;
+    bo_acq_evaluator *ev = bo_acq_evaluator_create(acq, gp, best, block, errbuf, errlen);
+    if (!ev)
+        return BO_EINVAL;
+    size_t n_ex_max = (observed ? observed->n : 0) + (avoid ? avoid->n : 0);
+    double *exclude = malloc((n_ex_max ? n_ex_max : 1) * dim * sizeof *exclude);
+    double *x_src = malloc(dim * sizeof *x_src);
+    bo_status st = BO_OK;
+    if (!exclude || !x_src) {
+        st = fail(errbuf, errlen, BO_ENOMEM, "maximize: out of memory");
+        goto done;
+    }
+    if (source_value)
+        for (size_t s = 0; s < n_sources; s++)
+            source_value[s] = -HUGE_VAL;
+
+    bo_acq_scorer scorer = {dim, block, ev, score_block, score_point};
+    int multi = bo_acq_is_multi_source(acq->kind);
+    size_t first = multi ? 0 : acq->target_source;
+    size_t last = multi ? n_sources : acq->target_source + 1;
+    int have = 0;
+    bo_status last_error = BO_OK;
+    for (size_t s = first; s < last; s++) {
+        bo_acq_evaluator_set_source(ev, s);
+        size_t n_ex = gather(observed, s, dim, exclude);
+        n_ex += gather(avoid, s, dim, exclude + n_ex * dim);
+        bo_acq_result r;
+        st = bo_acq_maximize_scorer(&scorer, opt, n_ex, exclude, x_src, &r, errbuf, errlen);
+        result->n_evals += r.n_evals;
+        result->n_local += r.n_local;
+        result->n_local_failed += r.n_local_failed;
+        if (r.n_local)
+            result->last_nlopt_code = r.last_nlopt_code;
+        if (st == BO_EINVAL || st == BO_ENOMEM)
+            goto done; /* the same for every source */
+        if (st != BO_OK) {
+            last_error = st; /* another source may still give an answer */
+            continue;
+        }
+        if (source_value)
+            source_value[s] = r.value;
+        /* Ties go to the lower source index, so the choice is reproducible. */
+        if (!have || r.value > result->value) {
+            have = 1;
+            result->value = r.value;
+            result->source = s;
+            memcpy(x, x_src, dim * sizeof *x);
+        }
+    }
+    st = have ? BO_OK : last_error;
+done:
+    free(x_src);
+    free(exclude);
+    bo_acq_evaluator_destroy(ev);
+    return st;
+}
