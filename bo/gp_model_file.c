@@ -345,6 +345,9 @@ void bo_model_file_summary(const bo_model_file *m, const bo_gp *gp, FILE *out,
             double z[2], d;
             bo_gp_latent(gp, s, z);
             d = hypot(z[0] - zt[0], z[1] - zt[1]);
+            /* Keep rounding noise from printing as -0.0000. */
+            z[0] = fabs(z[0]) < 5e-5 ? 0.0 : z[0];
+            z[1] = fabs(z[1]) < 5e-5 ? 0.0 : z[1];
             fprintf(out, "%s  %-*s  z = (%9.4f, %9.4f)  d = %.4f  corr = %.4f%s\n", prefix,
                     ws, m->source_names[s], z[0], z[1], d, exp(-d * d),
                     s == t ? "  (target)" : "");
