@@ -292,7 +292,6 @@ static int fit_load(const fit_args *a, const bo_csv *t, bo_model_file *m)
     int has_noise = a->noise_col != NULL, has_source = a->source_col != NULL;
     size_t *input_cols = NULL, *label_of_row = NULL;
     const char **labels = NULL;
-    double *row = NULL;
     int rc = EXIT_USAGE;
 
     if (a->y != NULL) {
@@ -320,8 +319,7 @@ static int fit_load(const fit_args *a, const bo_csv *t, bo_model_file *m)
     input_cols = malloc(cols * sizeof *input_cols);
     labels = malloc(n * sizeof *labels);
     label_of_row = malloc(n * sizeof *label_of_row);
-    row = malloc(cols * sizeof *row);
-    if (input_cols == NULL || labels == NULL || label_of_row == NULL || row == NULL) {
+    if (input_cols == NULL || labels == NULL || label_of_row == NULL) {
         fprintf(stderr, "bo-gp fit: out of memory\n");
         rc = EXIT_RUNTIME;
         goto done;
@@ -439,7 +437,6 @@ done:
     free(input_cols);
     free(labels);
     free(label_of_row);
-    free(row);
     return rc;
 }
 
