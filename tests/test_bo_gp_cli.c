@@ -1,0 +1,573 @@
+/* The bo-gp program end to end: fit on noisy sin(x), predict means and
+ * gradients, eval, a heteroscedastic and a two-source fit, and the exit
+ * codes and messages of bad usage and bad input. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "gp/rng.h"
+#include "tests/check.h"
+
+#define BO_GP BO_BINARY_DIR "/bo-gp"
+#define TWO_PI 6.283185307179586
+
+static char dir[] = "/tmp/bo_test_gp_cli_XXXXXX";
+static char out_path[600], err_path[600];
+
+/* The path of a file in the temporary folder; the strings live until
+ * free_paths, so callers may keep as many as they like. */
+static char *paths[256];
+static size_t n_paths;
+
+static const char *in_dir(const char *name)
+{
+    char *p = malloc(600);
+    if (p == NULL || n_paths == sizeof paths / sizeof paths[0]) {
+        free(p);
+        return "/nonexistent";
+    }
+    snprintf(p, 600, "%s/%s", dir, name);
+    paths[n_paths++] = p;
+    return p;
+}
+
+static void free_paths(void)
+{
+    while (n_paths > 0) {
+        free(paths[--n_paths]);
+    }
+}
+
+/* Runs bo-gp with args (NULL-terminated, without the program name), stdout
+ * and stderr into files; returns the exit status, -1 if it did not exit. */
+static int run(const char *const *args)
+{
+    const char *argv[32];
+    size_t i;
+    pid_t pid;
+    int status;
+
+    argv[0] = BO_GP;
+    for (i = 0; args[i] != NULL && i < 30; i++) {
+        argv[i + 1] = args[i];
+    }
+    argv[i + 1] = NULL;
+    fflush(NULL);
+    pid = fork();
+    if (pid < 0) {
+        return -1;
+    }
+    if (pid == 0) {
+        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (out < 0 || err < 0) {
+            _exit(126);
+        }
+        dup2(out, 1);
+        dup2(err, 2);
+        execv(BO_GP, (char *const *)argv);
+        _exit(127);
+    }
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
+        return -1;
+    }
+    return WEXITSTATUS(status);
+}
+
+/* The whole content of a file (static buffer, truncated at 64 KiB). */
+static const char *slurp(const char *path)
+{
+    static char buf[65536];
+    FILE *f = fopen(path, "r");
+    size_t got = 0;
+    buf[0] = '\0';
+    if (f != NULL) {
+        got = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+    }
+    buf[got] = '\0';
+    return buf;
+}
+
+static int contains(const char *text, const char *part)
+{
+    return strstr(text, part) != NULL;
+}
+
+/* Runs a command that must fail with status 2 and a message on stderr
+ * holding the fragments given (frag2 may be NULL). */
+static void expect_usage(const char *const *args, const char *frag1, const char *frag2)
+{
+    int rc = run(args);
+    const char *err = slurp(err_path);
+    CHECK_MSG(rc == 2, "%s %s: exit %d, want 2; stderr: %s", args[0] ? args[0] : "",
+              args[0] && args[1] ? args[1] : "", rc, err);
+    CHECK_MSG(contains(err, frag1), "want '%s' in stderr: %s", frag1, err);
+    CHECK_MSG(frag2 == NULL || contains(err, frag2), "want '%s' in stderr: %s", frag2, err);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f != NULL) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+/* The noisy sin(x) training set of the GP issue: 25 points on [0, 2 pi],
+ * noise sd 0.1 (columns x, y); also a noise-sd column for the
+ * heteroscedastic variant, ahead of y so that y stays the last column. */
+static void write_sin_train(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    bo_rng rng;
+    size_t i;
+    bo_rng_init(&rng, 2024);
+    CHECK(f != NULL);
+    if (f == NULL) {
+        return;
+    }
+    fprintf(f, "x,sd,y\n");
+    for (i = 0; i < 25; i++) {
+        double x = TWO_PI * (double)i / 24.0;
+        double sd = 0.05 + 0.1 * (double)(i % 3) / 2.0;
+        fprintf(f, "%.17g,%.17g,%.17g\n", x, sd, sin(x) + sd * bo_rng_normal(&rng));
+    }
+    fclose(f);
+}
+
+/* Parses predict's CSV output: header then rows of mean,sd[,dmean]. */
+static size_t parse_predictions(const char *text, const char *header, double *mean,
+                                double *sd, double *dmean, size_t max)
+{
+    size_t n = 0, hlen = strlen(header);
+    const char *p = text;
+    CHECK_MSG(strncmp(text, header, hlen) == 0 && text[hlen] == '\n', "header: %.60s", text);
+    p = strchr(p, '\n');
+    while (p != NULL && p[1] != '\0' && n < max) {
+        char *end;
+        p++;
+        mean[n] = strtod(p, &end);
+        CHECK(*end == ',');
+        sd[n] = strtod(end + 1, &end);
+        if (dmean != NULL) {
+            CHECK(*end == ',');
+            dmean[n] = strtod(end + 1, &end);
+        }
+        CHECK(*end == '\n');
+        n++;
+        p = strchr(p, '\n');
+    }
+    return n;
+}
+
+static double eval_figure(const char *text, const char *label)
+{
+    const char *p = strstr(text, label);
+    return p != NULL ? strtod(p + strlen(label), NULL) : NAN;
+}
+
+static void test_fit_predict_eval(void)
+{
+    const char *train = in_dir("train.csv"), *model = in_dir("sin.model");
+    const char *points = in_dir("points.csv"), *shifted = in_dir("shifted.csv");
+    const char *test = in_dir("test.csv");
+    enum { M = 30 };
+    const double h = 1e-4;
+    double xs[M], mean[M], sd[M], dmean[M], mp[M], sp[M], mm[M], sm[M];
+    size_t i;
+    int rc;
+    FILE *f;
+
+    write_sin_train(train);
+    {
+        /* Heteroscedastic: the sd column holds the known noise sd. */
+        const char *args[] = {"fit", train, "-o", model, "--noise-col", "sd", "--seed", "3",
+                              NULL};
+        rc = run(args);
+        CHECK_MSG(rc == 0, "heteroscedastic fit: exit %d: %s", rc, slurp(err_path));
+        CHECK_MSG(contains(slurp(out_path), "noise sd: given per point by column 'sd'"),
+                  "%s", slurp(out_path));
+    }
+    {
+        /* Homoscedastic: a copy with x and y only (else sd is an input). */
+        FILE *in = fopen(train, "r"), *out = fopen(in_dir("train2.csv"), "w");
+        char line[256];
+        CHECK(in != NULL && out != NULL);
+        while (in != NULL && out != NULL && fgets(line, sizeof line, in) != NULL) {
+            char *first = strchr(line, ','), *second = first ? strchr(first + 1, ',') : NULL;
+            if (first != NULL && second != NULL) {
+                *first = '\0';
+                fprintf(out, "%s,%s", line, second + 1);
+            }
+        }
+        if (in != NULL) {
+            fclose(in);
+        }
+        if (out != NULL) {
+            fclose(out);
+        }
+    }
+    {
+        const char *args[] = {"fit", in_dir("train2.csv"), "-o", model, "--restarts", "4",
+                              NULL};
+        const char *text;
+        rc = run(args);
+        text = slurp(out_path);
+        CHECK_MSG(rc == 0, "fit: exit %d: %s", rc, slurp(err_path));
+        CHECK_MSG(contains(text, "log marginal likelihood:") && contains(text, "length-scales") &&
+                      contains(text, "signal sd:") && contains(text, "noise sd:"),
+                  "fit output: %s", text);
+        /* The learned noise sd should be near the true 0.1 (one decimal
+         * digit is all 25 points can pin down). */
+        {
+            double noise_sd = eval_figure(text, "noise sd: ");
+            CHECK_MSG(noise_sd > 0.03 && noise_sd < 0.25, "noise sd %g", noise_sd);
+        }
+    }
+
+    /* Points file: extra columns in any order are ignored. */
+    f = fopen(points, "w");
+    CHECK(f != NULL);
+    if (f == NULL) {
+        return;
+    }
+    fprintf(f, "note,x,y\n");
+    for (i = 0; i < M; i++) {
+        xs[i] = 0.5 + (5.8 - 0.5) * (double)i / (M - 1);
+        fprintf(f, "p%zu,%.17g,0\n", i, xs[i]);
+    }
+    fclose(f);
+    {
+        const char *args[] = {"predict", model, points, "--grad", NULL};
+        rc = run(args);
+        CHECK_MSG(rc == 0, "predict: exit %d: %s", rc, slurp(err_path));
+        CHECK(parse_predictions(slurp(out_path), "mean,sd,dmean_x", mean, sd, dmean, M) == M);
+    }
+    for (i = 0; i < M; i++) {
+        /* Noise sd 0.1 over 25 points: the posterior sd of the mean is about
+         * 0.05, so 0.2 is four of them. */
+        CHECK_CLOSE(mean[i], sin(xs[i]), 0, 0.2);
+        CHECK_MSG(sd[i] > 0 && sd[i] < 0.15, "sd[%zu] = %g", i, sd[i]);
+        /* A derivative of a smoothed noisy fit is rougher: 0.4 absolute. */
+        CHECK_CLOSE(dmean[i], cos(xs[i]), 0, 0.4);
+    }
+
+    /* The gradient column against central differences of the predicted mean
+     * itself: error O(h^2 f''') ~ 1e-8 plus rounding 1e-16 / h ~ 1e-12. */
+    f = fopen(shifted, "w");
+    CHECK(f != NULL);
+    if (f == NULL) {
+        return;
+    }
+    fprintf(f, "x\n");
+    for (i = 0; i < M; i++) {
+        fprintf(f, "%.17g\n%.17g\n", xs[i] + h, xs[i] - h);
+    }
+    fclose(f);
+    {
+        const char *args[] = {"predict", model, shifted, NULL};
+        double both_mean[2 * M], both_sd[2 * M];
+        rc = run(args);
+        CHECK(rc == 0);
+        CHECK(parse_predictions(slurp(out_path), "mean,sd", both_mean, both_sd, NULL,
+                                2 * M) == 2 * M);
+        for (i = 0; i < M; i++) {
+            mp[i] = both_mean[2 * i];
+            sp[i] = both_sd[2 * i];
+            mm[i] = both_mean[2 * i + 1];
+            sm[i] = both_sd[2 * i + 1];
+            CHECK_CLOSE(dmean[i], (mp[i] - mm[i]) / (2 * h), 1e-5, 1e-6);
+            CHECK(sp[i] > 0 && sm[i] > 0);
+        }
+    }
+
+    /* Eval on noise-free test points: NRMSE well under 0.1 on smooth data. */
+    f = fopen(test, "w");
+    CHECK(f != NULL);
+    if (f == NULL) {
+        return;
+    }
+    fprintf(f, "x,y\n");
+    for (i = 0; i < 40; i++) {
+        double x = 0.1 + 6.0 * (double)i / 39.0;
+        fprintf(f, "%.17g,%.17g\n", x, sin(x));
+    }
+    fclose(f);
+    {
+        const char *args[] = {"eval", model, test, NULL};
+        const char *text;
+        double nrmse, nis;
+        rc = run(args);
+        text = slurp(out_path);
+        CHECK_MSG(rc == 0, "eval: exit %d: %s", rc, slurp(err_path));
+        nrmse = eval_figure(text, "NRMSE: ");
+        nis = eval_figure(text, "NIS (95%): ");
+        CHECK_MSG(nrmse > 0 && nrmse < 0.1, "NRMSE %g: %s", nrmse, text);
+        /* NIS is at least the mean interval width over sd(y) (~0.7 for sd
+         * 0.1 noise over sin's sd 0.71); far above 2 means a broken band. */
+        CHECK_MSG(nis > 0 && nis < 2, "NIS %g: %s", nis, text);
+        printf("sin example: NRMSE %.4g, NIS %.4g\n", nrmse, nis);
+    }
+    /* Eval needs the response column. */
+    {
+        const char *args[] = {"eval", model, points, NULL};
+        write_file(in_dir("noy.csv"), "x\n1\n");
+        args[2] = in_dir("noy.csv");
+        expect_usage(args, "no column named 'y'", NULL);
+    }
+}
+
+static void test_two_sources(void)
+{
+    const char *train = in_dir("mf.csv"), *model = in_dir("mf.model");
+    const char *points = in_dir("mfpoints.csv");
+    FILE *f = fopen(train, "w");
+    size_t i;
+    int rc;
+    enum { M = 12 };
+    double mean[2 * M], sd[2 * M], xs[M];
+
+    CHECK(f != NULL);
+    if (f == NULL) {
+        return;
+    }
+    /* HF = sin(x) on a few points, LF = sin(x) + 0.3 x - 0.5 on many, both
+     * noise-free up to rounding in the file. */
+    fprintf(f, "fidelity,x,y\n");
+    for (i = 0; i < 30; i++) {
+        double x = TWO_PI * (double)i / 29.0;
+        if (i % 4 == 0) {
+            fprintf(f, "high,%.17g,%.17g\n", x, sin(x));
+        }
+        fprintf(f, "low,%.17g,%.17g\n", x, sin(x) + 0.3 * x - 0.5);
+    }
+    fclose(f);
+    {
+        const char *args[] = {"fit", train, "-o", model, "--source-col", "fidelity", NULL};
+        const char *text;
+        rc = run(args);
+        text = slurp(out_path);
+        CHECK_MSG(rc == 0, "two-source fit: exit %d: %s", rc, slurp(err_path));
+        CHECK_MSG(contains(text, "2 sources") && contains(text, "fidelity map") &&
+                      contains(text, "high") && contains(text, "low") &&
+                      contains(text, "(target)") && contains(text, "mean per_source") &&
+                      contains(text, "noise per_source"),
+                  "two-source fit output: %s", text);
+    }
+    f = fopen(points, "w");
+    CHECK(f != NULL);
+    if (f == NULL) {
+        return;
+    }
+    fprintf(f, "x,fidelity\n");
+    for (i = 0; i < M; i++) {
+        xs[i] = 0.3 + 5.6 * (double)i / (M - 1);
+        fprintf(f, "%.17g,high\n%.17g,low\n", xs[i], xs[i]);
+    }
+    fclose(f);
+    {
+        const char *args[] = {"predict", model, points, NULL};
+        rc = run(args);
+        CHECK_MSG(rc == 0, "two-source predict: exit %d: %s", rc, slurp(err_path));
+        CHECK(parse_predictions(slurp(out_path), "mean,sd", mean, sd, NULL, 2 * M) == 2 * M);
+        for (i = 0; i < M; i++) {
+            /* LF is densely sampled and noise-free: a tight fit. HF has 8
+             * points and borrows shape from LF: a looser bound. */
+            CHECK_CLOSE(mean[2 * i + 1], sin(xs[i]) + 0.3 * xs[i] - 0.5, 0, 0.05);
+            CHECK_CLOSE(mean[2 * i], sin(xs[i]), 0, 0.25);
+        }
+    }
+    /* An unknown label in the points is an input error naming the place. */
+    write_file(points, "x,fidelity\n1,high\n2,medium\n");
+    {
+        const char *args[] = {"predict", model, points, NULL};
+        expect_usage(args, "line 3", "'medium' is not a source");
+    }
+    /* Another target source. */
+    {
+        const char *args[] = {"fit", train, "-o", model, "--source-col", "fidelity",
+                              "--target-source", "low", "--noise", "1e-6", NULL};
+        rc = run(args);
+        CHECK_MSG(rc == 0, "exit %d: %s", rc, slurp(err_path));
+        CHECK_MSG(contains(slurp(out_path), "target 'low'"), "%s", slurp(out_path));
+    }
+    {
+        const char *args[] = {"fit", train, "-o", model, "--source-col", "fidelity",
+                              "--target-source", "mid", NULL};
+        expect_usage(args, "--target-source 'mid'", NULL);
+    }
+}
+
+static void test_bad_usage(void)
+{
+    const char *train = in_dir("train2.csv"), *model = in_dir("sin.model");
+    int rc;
+
+    {
+        const char *args[] = {NULL};
+        expect_usage(args, "Usage: bo-gp", NULL);
+    }
+    {
+        const char *args[] = {"frobnicate", NULL};
+        expect_usage(args, "unknown command 'frobnicate'", NULL);
+    }
+    {
+        const char *args[] = {"fit", train, NULL};
+        expect_usage(args, "-o MODEL is required", NULL);
+    }
+    {
+        const char *args[] = {"fit", train, "-o", model, "--colour", "red", NULL};
+        expect_usage(args, "unknown option '--colour'", NULL);
+    }
+    {
+        const char *args[] = {"fit", train, "-o", NULL};
+        expect_usage(args, "needs a value", NULL);
+    }
+    {
+        const char *args[] = {"fit", train, "-o", model, "--kernel", "cubic", NULL};
+        expect_usage(args, "unknown kernel 'cubic'", "matern52");
+    }
+    {
+        const char *args[] = {"fit", train, "-o", model, "--noise", "-1", NULL};
+        expect_usage(args, "--noise needs", NULL);
+    }
+    {
+        const char *args[] = {"fit", train, "-o", model, "--restarts", "many", NULL};
+        expect_usage(args, "--restarts needs", NULL);
+    }
+    {
+        const char *args[] = {"fit", train, "-o", model, "--mean", "per_source", NULL};
+        expect_usage(args, "per_source needs", NULL);
+    }
+    {
+        const char *args[] = {"fit", train, "-o", model, "--y", "z", NULL};
+        expect_usage(args, "no column named 'z'", "train2.csv");
+    }
+    {
+        const char *args[] = {"fit", train, "-o", model, "--target-source", "a", NULL};
+        expect_usage(args, "--target-source 'a'", NULL);
+    }
+    {
+        const char *args[] = {"fit", in_dir("train.csv"), "-o", model, "--noise-col", "sd",
+                              "--noise", "0.1", NULL};
+        expect_usage(args, "with --noise-col", NULL);
+    }
+    {
+        const char *args[] = {"fit", BO_SOURCE_DIR "/tests/data/csv/not_number.csv", "-o",
+                              model, NULL};
+        expect_usage(args, "not_number.csv: line 4", "column 'b': 'abc' is not a number");
+    }
+    {
+        const char *args[] = {"fit", BO_SOURCE_DIR "/tests/data/csv/header_only.csv", "-o",
+                              model, NULL};
+        expect_usage(args, "header_only.csv: line 1", "no data rows");
+    }
+    {
+        write_file(in_dir("negsd.csv"), "x,sd,y\n1,0.1,2\n2,-0.1,3\n");
+        {
+            const char *args[] = {"fit", in_dir("negsd.csv"), "-o", model, "--noise-col",
+                                  "sd", NULL};
+            expect_usage(args, "line 3, column 'sd'", "negative");
+        }
+    }
+    {
+        write_file(in_dir("yonly.csv"), "y\n1\n2\n");
+        {
+            const char *args[] = {"fit", in_dir("yonly.csv"), "-o", model, NULL};
+            expect_usage(args, "no input columns", NULL);
+        }
+    }
+    {
+        const char *args[] = {"predict", model, NULL};
+        expect_usage(args, "expected MODEL and POINTS.csv", NULL);
+    }
+    {
+        write_file(in_dir("wrongcol.csv"), "t\n1\n");
+        {
+            const char *args[] = {"predict", model, in_dir("wrongcol.csv"), NULL};
+            expect_usage(args, "no column named 'x'", "wrongcol.csv");
+        }
+    }
+    {
+        /* A model cut short is refused with its file and line. */
+        write_file(in_dir("cut.model"), "# cut\nbo-gp-model 1\nkernel matern52\nmean zero\n");
+        {
+            const char *args[] = {"predict", in_dir("cut.model"), in_dir("wrongcol.csv"),
+                                  NULL};
+            expect_usage(args, "cut.model: line 4", "truncated");
+        }
+    }
+    {
+        const char *args[] = {"predict", in_dir("missing.model"), in_dir("wrongcol.csv"),
+                              NULL};
+        expect_usage(args, "missing.model", "cannot open");
+    }
+    {
+        const char *args[] = {"eval", model, NULL};
+        expect_usage(args, "expected MODEL and TEST.csv", NULL);
+    }
+    /* Writing the model into a missing folder is a runtime failure. */
+    {
+        const char *args[] = {"fit", train, "-o", in_dir("no/such/dir/m.model"), NULL};
+        rc = run(args);
+        CHECK_MSG(rc == 1, "exit %d: %s", rc, slurp(err_path));
+        CHECK(contains(slurp(err_path), "cannot create"));
+    }
+    /* Help goes to stdout with status 0. */
+    {
+        const char *cmds[4] = {"fit", "predict", "eval", "--help"};
+        size_t k;
+        for (k = 0; k < 4; k++) {
+            const char *args[] = {cmds[k], "--help", NULL};
+            if (k == 3) {
+                args[1] = NULL;
+            }
+            rc = run(args);
+            CHECK_MSG(rc == 0, "%s --help: exit %d", cmds[k], rc);
+            CHECK_MSG(contains(slurp(out_path), "Usage: bo-gp"), "%s --help", cmds[k]);
+        }
+    }
+}
+
+/* Removes the temporary folder's files (flat, no subfolders). */
+static void remove_dir(void)
+{
+    const char *names[] = {"train.csv", "train2.csv", "sin.model", "points.csv",
+                           "shifted.csv", "test.csv", "noy.csv", "mf.csv", "mf.model",
+                           "mfpoints.csv", "negsd.csv", "yonly.csv", "wrongcol.csv",
+                           "cut.model", "out.txt", "err.txt", NULL};
+    size_t i;
+    for (i = 0; names[i] != NULL; i++) {
+        remove(in_dir(names[i]));
+    }
+    rmdir(dir);
+}
+
+int main(void)
+{
+    if (mkdtemp(dir) == NULL) {
+        fprintf(stderr, "mkdtemp failed\n");
+        return 1;
+    }
+    snprintf(out_path, sizeof out_path, "%s/out.txt", dir);
+    snprintf(err_path, sizeof err_path, "%s/err.txt", dir);
+    if (access(BO_GP, X_OK) != 0) {
+        fprintf(stderr, "%s is not built\n", BO_GP);
+        return 1;
+    }
+    test_fit_predict_eval();
+    test_two_sources();
+    test_bad_usage();
+    remove_dir();
+    free_paths();
+    return CHECK_DONE();
+}
