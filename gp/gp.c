@@ -1,0 +1,755 @@
+/* The GP handle: options, data, hyperparameter layout, conditioning.
+ *
+ * Hyperparameter vector (the optimiser's space), in this order:
+ *   [0, dim)          log length-scale of each input on the unit cube
+ *                     (BO_KERNEL_ROUGH_RBF: omega_k, with weight 10^omega_k)
+ *   off_signal        log signal variance (standardised y)
+ *   off_noise ...     BO_NOISE_LEARN: one log noise variance;
+ *                     BO_NOISE_PER_SOURCE: one per source;
+ *                     BO_NOISE_KNOWN with learn_extra_noise: the extra term;
+ *                     otherwise none
+ *   off_mean ...      BO_MEAN_CONSTANT: one constant; BO_MEAN_PER_SOURCE: one per
+ *                     source except the target, in source order; else none
+ *   off_latent ...    n_sources > 1: z_s (2 values per source, in order)
+ *
+ * Latent symmetries: the likelihood depends only on distances between the
+ * z_s, so translations, rotations and reflections of the whole map leave it
+ * unchanged. The coordinates stay free under their N(0, 1) prior (which fixes
+ * the translation softly; rotation is a flat direction that L-BFGS does not
+ * mind) and are canonicalised only for reporting in bo_gp_latent. */
+#include "gp/gp_internal.h"
+
+#include <cblas.h>
+#include <lapacke.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const double LOG_2PI = 1.8378770664093454836;
+
+bo_status bo_gpi_fail(bo_gp *gp, bo_status status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(gp->errmsg, sizeof gp->errmsg, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+void bo_gp_options_default(bo_gp_options *opt, size_t dim)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->dim = dim;
+    opt->n_sources = 1;
+    opt->target_source = 0;
+    opt->kernel = BO_KERNEL_MATERN52;
+    opt->mean = BO_MEAN_CONSTANT;
+    opt->noise = BO_NOISE_LEARN;
+    opt->fixed_noise_var = 0.0;
+    opt->learn_extra_noise = 0;
+    opt->noise_floor = 0.0;
+    opt->lower = NULL;
+    opt->upper = NULL;
+    opt->restarts = 0;
+    opt->seed = 0;
+}
+
+static int kernel_valid(bo_kernel_kind kind)
+{
+    for (const bo_kernel_info *k = bo_kernel_registry; k->name; k++)
+        if (k->kind == kind)
+            return 1;
+    return 0;
+}
+
+static int check_options(const bo_gp_options *opt, char *msg, size_t len)
+{
+    if (!opt) {
+        snprintf(msg, len, "gp options: NULL");
+        return -1;
+    }
+    if (opt->dim == 0) {
+        snprintf(msg, len, "gp options: dim is 0 (need at least one input)");
+        return -1;
+    }
+    if (opt->n_sources == 0) {
+        snprintf(msg, len, "gp options: n_sources is 0 (need at least one source)");
+        return -1;
+    }
+    if (opt->target_source >= opt->n_sources) {
+        snprintf(msg, len, "gp options: target_source %zu not below n_sources %zu",
+                 opt->target_source, opt->n_sources);
+        return -1;
+    }
+    if (!kernel_valid(opt->kernel)) {
+        snprintf(msg, len, "gp options: unknown kernel value %d", (int)opt->kernel);
+        return -1;
+    }
+    if (opt->mean != BO_MEAN_ZERO && opt->mean != BO_MEAN_CONSTANT &&
+        opt->mean != BO_MEAN_PER_SOURCE) {
+        snprintf(msg, len, "gp options: unknown mean value %d", (int)opt->mean);
+        return -1;
+    }
+    if (opt->noise != BO_NOISE_LEARN && opt->noise != BO_NOISE_FIXED &&
+        opt->noise != BO_NOISE_PER_SOURCE && opt->noise != BO_NOISE_KNOWN) {
+        snprintf(msg, len, "gp options: unknown noise value %d", (int)opt->noise);
+        return -1;
+    }
+    if (opt->noise == BO_NOISE_FIXED &&
+        !(isfinite(opt->fixed_noise_var) && opt->fixed_noise_var >= 0.0)) {
+        snprintf(msg, len, "gp options: fixed_noise_var %g must be finite and >= 0",
+                 opt->fixed_noise_var);
+        return -1;
+    }
+    if (!(isfinite(opt->noise_floor) && opt->noise_floor >= 0.0 &&
+          opt->noise_floor < BO_GPI_NOISE_MAX)) {
+        snprintf(msg, len, "gp options: noise_floor %g must be in [0, %g)", opt->noise_floor,
+                 BO_GPI_NOISE_MAX);
+        return -1;
+    }
+    if ((opt->lower == NULL) != (opt->upper == NULL)) {
+        snprintf(msg, len, "gp options: give both lower and upper, or neither");
+        return -1;
+    }
+    if (opt->lower) {
+        for (size_t k = 0; k < opt->dim; k++) {
+            double lo = opt->lower[k], hi = opt->upper[k];
+            if (!(isfinite(lo) && isfinite(hi) && lo < hi)) {
+                snprintf(msg, len, "gp options: input %zu: lower %g must be below upper %g "
+                         "(both finite)", k, lo, hi);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+static void set_layout(bo_gp *gp)
+{
+    const bo_gp_options *o = &gp->opt;
+    size_t d = o->dim, S = o->n_sources;
+    gp->off_signal = d;
+    gp->off_noise = d + 1;
+    switch (o->noise) {
+    case BO_NOISE_LEARN: gp->n_noise = 1; break;
+    case BO_NOISE_FIXED: gp->n_noise = 0; break;
+    case BO_NOISE_PER_SOURCE: gp->n_noise = S; break;
+    case BO_NOISE_KNOWN: gp->n_noise = o->learn_extra_noise ? 1 : 0; break;
+    }
+    gp->off_mean = gp->off_noise + gp->n_noise;
+    switch (o->mean) {
+    case BO_MEAN_ZERO: gp->n_mean = 0; break;
+    case BO_MEAN_CONSTANT: gp->n_mean = 1; break;
+    case BO_MEAN_PER_SOURCE: gp->n_mean = S - 1; break;
+    }
+    gp->off_latent = gp->off_mean + gp->n_mean;
+    gp->n_latent = S > 1 ? 2 * S : 0;
+    gp->n_hyper = gp->off_latent + gp->n_latent;
+}
+
+/* Bounds, priors and starting values; see docs/gp.md for the reasoning. */
+static void set_priors(bo_gp *gp)
+{
+    size_t d = gp->opt.dim, S = gp->opt.n_sources;
+    double floor_var = gp->opt.noise_floor > 0.0 ? gp->opt.noise_floor : BO_GPI_NOISE_FLOOR;
+    for (size_t k = 0; k < d; k++) {
+        if (gp->opt.kernel == BO_KERNEL_ROUGH_RBF) {
+            /* omega = log10(1 / (2 l^2)) makes 10^omega dx^2 the squared
+             * exponential's dx^2 / (2 l^2): the same bounds and prior as
+             * the length-scale kernels, mapped. */
+            gp->ls_dlog = log(10.0);
+            gp->theta_lo[k] = log10(1.0 / (2.0 * BO_GPI_LS_MAX * BO_GPI_LS_MAX));
+            gp->theta_hi[k] = log10(1.0 / (2.0 * BO_GPI_LS_MIN * BO_GPI_LS_MIN));
+            gp->prior_mu[k] = -log10(2.0) - 2.0 * BO_GPI_LS_PRIOR_MU / log(10.0);
+            gp->prior_sd[k] = 2.0 * BO_GPI_LS_PRIOR_SD / log(10.0);
+        } else {
+            gp->ls_dlog = -2.0;
+            gp->theta_lo[k] = log(BO_GPI_LS_MIN);
+            gp->theta_hi[k] = log(BO_GPI_LS_MAX);
+            gp->prior_mu[k] = BO_GPI_LS_PRIOR_MU;
+            gp->prior_sd[k] = BO_GPI_LS_PRIOR_SD;
+        }
+    }
+    gp->theta_lo[d] = log(BO_GPI_SIG_MIN);
+    gp->theta_hi[d] = log(BO_GPI_SIG_MAX);
+    gp->prior_mu[d] = BO_GPI_SIG_PRIOR_MU;
+    gp->prior_sd[d] = BO_GPI_SIG_PRIOR_SD;
+    for (size_t i = 0; i < gp->n_noise; i++) {
+        size_t j = gp->off_noise + i;
+        gp->theta_lo[j] = log(floor_var);
+        gp->theta_hi[j] = log(BO_GPI_NOISE_MAX);
+        gp->prior_mu[j] = BO_GPI_NOISE_PRIOR_MU;
+        gp->prior_sd[j] = BO_GPI_NOISE_PRIOR_SD;
+    }
+    for (size_t i = 0; i < gp->n_mean; i++) {
+        size_t j = gp->off_mean + i;
+        gp->theta_lo[j] = -BO_GPI_MEAN_BOUND;
+        gp->theta_hi[j] = BO_GPI_MEAN_BOUND;
+        gp->prior_mu[j] = 0.0;
+        gp->prior_sd[j] = 0.0;
+    }
+    for (size_t i = 0; i < gp->n_latent; i++) {
+        size_t j = gp->off_latent + i;
+        gp->theta_lo[j] = -BO_GPI_LATENT_BOUND;
+        gp->theta_hi[j] = BO_GPI_LATENT_BOUND;
+        gp->prior_mu[j] = 0.0;
+        gp->prior_sd[j] = 1.0;
+    }
+    for (size_t j = 0; j < gp->n_hyper; j++) {
+        double t = gp->prior_mu[j];
+        gp->theta[j] = fmin(fmax(t, gp->theta_lo[j]), gp->theta_hi[j]);
+    }
+    /* Coincident latent points are a stationary point of the likelihood (all
+     * latent gradients vanish there), so start from a small circle. */
+    for (size_t s = 0; s < gp->n_latent / 2; s++) {
+        double a = 6.283185307179586 * (double)s / (double)S;
+        gp->theta[gp->off_latent + 2 * s] = 0.5 * cos(a);
+        gp->theta[gp->off_latent + 2 * s + 1] = 0.5 * sin(a);
+    }
+}
+
+static int params_alloc(bo_gpi_params *p, size_t d, size_t S)
+{
+    double *block = calloc(d + 4 * S + S * S, sizeof *block);
+    if (!block)
+        return -1;
+    p->w = block;
+    p->noise = block + d;
+    p->mean = p->noise + S;
+    p->z = p->mean + S;
+    p->lat = p->z + 2 * S;
+    return 0;
+}
+
+bo_gp *bo_gp_create(const bo_gp_options *opt, char *errbuf, size_t errlen)
+{
+    char msg[256];
+    if (check_options(opt, msg, sizeof msg) != 0) {
+        if (errbuf && errlen)
+            snprintf(errbuf, errlen, "%s", msg);
+        return NULL;
+    }
+    bo_gp *gp = calloc(1, sizeof *gp);
+    if (!gp)
+        goto fail;
+    gp->opt = *opt;
+    size_t d = opt->dim, S = opt->n_sources;
+    gp->offset = calloc(2 * d, sizeof *gp->offset);
+    if (!gp->offset)
+        goto fail;
+    gp->scale = gp->offset + d;
+    if (opt->lower) {
+        gp->lower = malloc(2 * d * sizeof *gp->lower);
+        if (!gp->lower)
+            goto fail;
+        gp->upper = gp->lower + d;
+        memcpy(gp->lower, opt->lower, d * sizeof *gp->lower);
+        memcpy(gp->upper, opt->upper, d * sizeof *gp->upper);
+    }
+    /* The caller's pointers are not kept: the GP owns copies. */
+    gp->opt.lower = gp->lower;
+    gp->opt.upper = gp->upper;
+    for (size_t k = 0; k < d; k++) {
+        gp->offset[k] = gp->lower ? gp->lower[k] : 0.0;
+        gp->scale[k] = gp->lower ? gp->upper[k] - gp->lower[k] : 1.0;
+    }
+    if (gp->opt.restarts == 0)
+        gp->opt.restarts = 8;
+    set_layout(gp);
+    gp->theta = calloc(5 * gp->n_hyper, sizeof *gp->theta);
+    if (!gp->theta)
+        goto fail;
+    gp->theta_lo = gp->theta + gp->n_hyper;
+    gp->theta_hi = gp->theta_lo + gp->n_hyper;
+    gp->prior_mu = gp->theta_hi + gp->n_hyper;
+    gp->prior_sd = gp->prior_mu + gp->n_hyper;
+    set_priors(gp);
+    if (params_alloc(&gp->cur, d, S) != 0 || params_alloc(&gp->trial, d, S) != 0)
+        goto fail;
+    gp->pu = calloc(2 * d, sizeof *gp->pu);
+    if (!gp->pu)
+        goto fail;
+    gp->pd = gp->pu + d;
+    gp->blk_u = malloc(BO_GPI_BLOCK * (d + 2) * sizeof *gp->blk_u);
+    if (!gp->blk_u)
+        goto fail;
+    gp->blk_acc = gp->blk_u + BO_GPI_BLOCK * d;
+    gp->y_mean = 0.0;
+    gp->y_sd = 1.0;
+    return gp;
+fail:
+    bo_gp_destroy(gp);
+    if (errbuf && errlen)
+        snprintf(errbuf, errlen, "gp: out of memory");
+    return NULL;
+}
+
+void bo_gp_destroy(bo_gp *gp)
+{
+    if (!gp)
+        return;
+    free(gp->lower);
+    free(gp->offset);
+    free(gp->theta);
+    free(gp->cur.w);
+    free(gp->trial.w);
+    free(gp->U);
+    free(gp->src);
+    free(gp->y);
+    free(gp->ys);
+    free(gp->nv);
+    free(gp->nvs);
+    free(gp->L);
+    free(gp->alpha);
+    free(gp->resid);
+    free(gp->pk);
+    free(gp->pv);
+    free(gp->pJ);
+    free(gp->pZ);
+    free(gp->pu);
+    free(gp->blk);
+    free(gp->blk_u);
+    free(gp->wK);
+    free(gp->wA);
+    free(gp->wr);
+    free(gp->wa);
+    free(gp->wgls);
+    free(gp->wM);
+    free(gp);
+}
+
+const char *bo_gp_errmsg(const bo_gp *gp)
+{
+    return gp ? gp->errmsg : "gp: NULL handle";
+}
+
+static int grow(void **p, size_t count, size_t size)
+{
+    void *q = realloc(*p, count * size);
+    if (!q)
+        return -1;
+    *p = q;
+    return 0;
+}
+
+bo_status bo_gpi_reserve(bo_gp *gp, size_t n)
+{
+    if (n <= gp->cap && gp->pred_cap >= gp->cap)
+        return BO_OK;
+    size_t d = gp->opt.dim;
+    size_t cap = gp->cap;
+    if (n > cap) {
+        cap = cap + cap / 2;
+        if (cap < n)
+            cap = n;
+        if (cap < 16)
+            cap = 16;
+    }
+    if (grow((void **)&gp->U, cap * d, sizeof(double)) ||
+        grow((void **)&gp->src, cap, sizeof(size_t)) ||
+        grow((void **)&gp->y, cap, sizeof(double)) ||
+        grow((void **)&gp->ys, cap, sizeof(double)) ||
+        grow((void **)&gp->nv, cap, sizeof(double)) ||
+        grow((void **)&gp->nvs, cap, sizeof(double)) ||
+        grow((void **)&gp->alpha, cap, sizeof(double)) ||
+        grow((void **)&gp->resid, cap, sizeof(double)) ||
+        grow((void **)&gp->pk, cap, sizeof(double)) ||
+        grow((void **)&gp->pv, cap, sizeof(double)) ||
+        grow((void **)&gp->pJ, cap * d, sizeof(double)) ||
+        grow((void **)&gp->pZ, cap * d, sizeof(double)) ||
+        grow((void **)&gp->blk, cap * BO_GPI_BLOCK, sizeof(double)))
+        return bo_gpi_fail(gp, BO_ENOMEM, "gp: out of memory for %zu observations", n);
+    gp->cap = cap;
+    gp->pred_cap = cap;
+    return BO_OK;
+}
+
+/* Room for an n-row Cholesky factor; the rows already factorised are kept
+ * (add_point extends them). */
+bo_status bo_gpi_reserve_factor(bo_gp *gp, size_t n)
+{
+    if (n <= gp->l_cap)
+        return BO_OK;
+    size_t cap = gp->l_cap + gp->l_cap / 2;
+    if (cap < n)
+        cap = n;
+    double *L = malloc(cap * cap * sizeof *L);
+    if (!L)
+        return bo_gpi_fail(gp, BO_ENOMEM, "gp: out of memory for a %zu x %zu factor", cap, cap);
+    if (gp->L && gp->conditioned)
+        for (size_t i = 0; i < gp->n; i++)
+            memcpy(L + i * cap, gp->L + i * gp->ldl, (i + 1) * sizeof *L);
+    free(gp->L);
+    gp->L = L;
+    gp->l_cap = cap;
+    gp->ldl = cap;
+    return BO_OK;
+}
+
+void bo_gpi_standardise(bo_gp *gp)
+{
+    size_t n = gp->n;
+    double mean = 0.0, ss = 0.0;
+    for (size_t i = 0; i < n; i++)
+        mean += gp->y[i];
+    mean = n ? mean / (double)n : 0.0;
+    for (size_t i = 0; i < n; i++)
+        ss += (gp->y[i] - mean) * (gp->y[i] - mean);
+    double sd = n ? sqrt(ss / (double)n) : 1.0;
+    /* Constant y (up to rounding of the mean) has no scale of its own. */
+    if (!(sd > 0.0) || !isfinite(sd) || sd <= 1e-13 * fabs(mean))
+        sd = 1.0;
+    gp->y_mean = mean;
+    gp->y_sd = sd;
+    for (size_t i = 0; i < n; i++) {
+        gp->ys[i] = (gp->y[i] - mean) / sd;
+        gp->nvs[i] = gp->opt.noise == BO_NOISE_KNOWN ? gp->nv[i] / (sd * sd) : 0.0;
+    }
+}
+
+bo_status bo_gp_set_data(bo_gp *gp, size_t n, const double *X, const size_t *source,
+                         const double *y, const double *noise_var)
+{
+    size_t d = gp->opt.dim;
+    gp->errmsg[0] = '\0';
+    if (n > 0 && (!X || !y))
+        return bo_gpi_fail(gp, BO_EINVAL, "gp set_data: X and y must not be NULL");
+    if (gp->opt.noise == BO_NOISE_KNOWN && n > 0 && !noise_var)
+        return bo_gpi_fail(gp, BO_EINVAL,
+                           "gp set_data: noise mode BO_NOISE_KNOWN needs noise_var");
+    if (gp->opt.noise != BO_NOISE_KNOWN && noise_var)
+        return bo_gpi_fail(gp, BO_EINVAL,
+                           "gp set_data: noise_var given but the noise mode is not "
+                           "BO_NOISE_KNOWN");
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < d; k++)
+            if (!isfinite(X[i * d + k]))
+                return bo_gpi_fail(gp, BO_EINVAL, "gp set_data: row %zu: x[%zu] = %g is not "
+                                   "finite", i, k, X[i * d + k]);
+        if (!isfinite(y[i]))
+            return bo_gpi_fail(gp, BO_EINVAL, "gp set_data: row %zu: y = %g is not finite",
+                               i, y[i]);
+        if (source && source[i] >= gp->opt.n_sources)
+            return bo_gpi_fail(gp, BO_EINVAL, "gp set_data: row %zu: source %zu not below "
+                               "n_sources %zu", i, source[i], gp->opt.n_sources);
+        if (noise_var && !(isfinite(noise_var[i]) && noise_var[i] >= 0.0))
+            return bo_gpi_fail(gp, BO_EINVAL, "gp set_data: row %zu: noise variance %g must "
+                               "be finite and >= 0", i, noise_var[i]);
+    }
+    bo_status st = bo_gpi_reserve(gp, n);
+    if (st != BO_OK)
+        return st;
+    gp->conditioned = 0;
+    gp->n = n;
+    for (size_t i = 0; i < n; i++) {
+        bo_gpi_scale_x(gp, X + i * d, gp->U + i * d);
+        gp->src[i] = source ? source[i] : 0;
+        gp->y[i] = y[i];
+        gp->nv[i] = noise_var ? noise_var[i] : 0.0;
+    }
+    bo_gpi_standardise(gp);
+    return BO_OK;
+}
+
+void bo_gpi_unpack(const bo_gp *gp, const double *theta, bo_gpi_params *p)
+{
+    size_t d = gp->opt.dim, S = gp->opt.n_sources;
+    for (size_t k = 0; k < d; k++)
+        p->w[k] = exp(gp->ls_dlog * theta[k]);
+    p->sig2 = exp(theta[gp->off_signal]);
+    for (size_t s = 0; s < S; s++) {
+        switch (gp->opt.noise) {
+        case BO_NOISE_LEARN: p->noise[s] = exp(theta[gp->off_noise]); break;
+        case BO_NOISE_FIXED:
+            p->noise[s] = gp->opt.fixed_noise_var / (gp->y_sd * gp->y_sd);
+            break;
+        case BO_NOISE_PER_SOURCE: p->noise[s] = exp(theta[gp->off_noise + s]); break;
+        case BO_NOISE_KNOWN:
+            p->noise[s] = gp->opt.learn_extra_noise ? exp(theta[gp->off_noise]) : 0.0;
+            break;
+        }
+        switch (gp->opt.mean) {
+        case BO_MEAN_ZERO: p->mean[s] = 0.0; break;
+        case BO_MEAN_CONSTANT: p->mean[s] = theta[gp->off_mean]; break;
+        case BO_MEAN_PER_SOURCE:
+            if (s == gp->opt.target_source)
+                p->mean[s] = 0.0;
+            else
+                p->mean[s] = theta[gp->off_mean + (s < gp->opt.target_source ? s : s - 1)];
+            break;
+        }
+        p->z[2 * s] = S > 1 ? theta[gp->off_latent + 2 * s] : 0.0;
+        p->z[2 * s + 1] = S > 1 ? theta[gp->off_latent + 2 * s + 1] : 0.0;
+    }
+    for (size_t a = 0; a < S; a++)
+        for (size_t b = 0; b < S; b++) {
+            double dx = p->z[2 * a] - p->z[2 * b], dy = p->z[2 * a + 1] - p->z[2 * b + 1];
+            p->lat[a * S + b] = exp(-(dx * dx + dy * dy));
+        }
+}
+
+bo_gpi_data bo_gpi_full_data(const bo_gp *gp)
+{
+    bo_gpi_data D;
+    D.n = gp->n;
+    D.U = gp->U;
+    D.src = gp->src;
+    D.ys = gp->ys;
+    D.nvs = gp->opt.noise == BO_NOISE_KNOWN ? gp->nvs : NULL;
+    return D;
+}
+
+void bo_gpi_build_lower(const bo_gp *gp, const bo_gpi_data *D, const bo_gpi_params *P,
+                        double *K, size_t ld, double *copy)
+{
+    size_t n = D->n, d = gp->opt.dim, S = gp->opt.n_sources;
+    bo_kernel_kind kind = gp->opt.kernel;
+    const double *w = P->w;
+    for (size_t i = 1; i < n; i++) {
+        const double *ui = D->U + i * d;
+        const double *lat = P->lat + D->src[i] * S;
+        double *row = K + i * ld;
+        for (size_t j = 0; j < i; j++) {
+            const double *uj = D->U + j * d;
+            double d2 = 0.0, dg;
+            for (size_t k = 0; k < d; k++) {
+                double du = ui[k] - uj[k];
+                d2 += w[k] * du * du;
+            }
+            row[j] = P->sig2 * lat[D->src[j]] * bo_gpi_kernel(kind, d2, &dg);
+        }
+        if (copy)
+            memcpy(copy + i * n, row, i * sizeof *row);
+    }
+}
+
+int bo_gpi_potrf(double *K, size_t n, size_t ld)
+{
+    return (int)LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', (lapack_int)n, K, (lapack_int)ld);
+}
+
+int bo_gpi_potri(double *K, size_t n, size_t ld)
+{
+    return (int)LAPACKE_dpotri(LAPACK_COL_MAJOR, 'U', (lapack_int)n, K, (lapack_int)ld);
+}
+
+bo_status bo_gpi_condition(bo_gp *gp)
+{
+    size_t n = gp->n;
+    if (n == 0)
+        return bo_gpi_fail(gp, BO_ESTATE, "gp: no data to condition on");
+    gp->conditioned = 0;
+    bo_status st = bo_gpi_reserve_factor(gp, n);
+    if (st != BO_OK)
+        return st;
+    bo_gpi_unpack(gp, gp->theta, &gp->cur);
+    bo_gpi_data D = bo_gpi_full_data(gp);
+    double scale = 0.0;
+    for (size_t i = 0; i < n; i++)
+        scale += bo_gpi_diag(&D, &gp->cur, i);
+    scale /= (double)n;
+    int ok = 0;
+    for (int attempt = 0; attempt < BO_GPI_JITTER_ATTEMPTS && !ok; attempt++) {
+        double jitter = bo_gpi_jitter_level(attempt, scale);
+        bo_gpi_build_lower(gp, &D, &gp->cur, gp->L, gp->ldl, NULL);
+        for (size_t i = 0; i < n; i++)
+            gp->L[i * gp->ldl + i] = bo_gpi_diag(&D, &gp->cur, i) + jitter;
+        if (bo_gpi_potrf(gp->L, n, gp->ldl) == 0) {
+            ok = 1;
+            gp->jitter = jitter;
+        }
+    }
+    if (!ok)
+        return bo_gpi_fail(gp, BO_ENUMERIC, "gp: covariance not positive definite even with "
+                           "jitter 1e-2 (n = %zu)", n);
+    bo_gpi_solve_alpha(gp);
+    gp->conditioned = 1;
+    return BO_OK;
+}
+
+void bo_gpi_solve_alpha(bo_gp *gp)
+{
+    size_t n = gp->n;
+    double quad = 0.0, logdet = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        gp->resid[i] = gp->ys[i] - gp->cur.mean[gp->src[i]];
+        gp->alpha[i] = gp->resid[i];
+        logdet += log(gp->L[i * gp->ldl + i]);
+    }
+    cblas_dtrsv(CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, (int)n, gp->L,
+                (int)gp->ldl, gp->alpha, 1);
+    for (size_t i = 0; i < n; i++)
+        quad += gp->alpha[i] * gp->alpha[i];
+    cblas_dtrsv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, (int)n, gp->L,
+                (int)gp->ldl, gp->alpha, 1);
+    gp->lml_std = -0.5 * quad - logdet - 0.5 * (double)n * LOG_2PI;
+}
+
+bo_status bo_gp_condition(bo_gp *gp)
+{
+    gp->errmsg[0] = '\0';
+    return bo_gpi_condition(gp);
+}
+
+size_t bo_gp_n_hyper(const bo_gp *gp)
+{
+    return gp->n_hyper;
+}
+
+void bo_gp_get_hyper(const bo_gp *gp, double *theta)
+{
+    memcpy(theta, gp->theta, gp->n_hyper * sizeof *theta);
+}
+
+bo_status bo_gp_set_hyper(bo_gp *gp, const double *theta)
+{
+    gp->errmsg[0] = '\0';
+    for (size_t j = 0; j < gp->n_hyper; j++)
+        if (!isfinite(theta[j]))
+            return bo_gpi_fail(gp, BO_EINVAL, "gp set_hyper: theta[%zu] = %g is not finite",
+                               j, theta[j]);
+    for (size_t j = 0; j < gp->n_hyper; j++)
+        gp->theta[j] = fmin(fmax(theta[j], gp->theta_lo[j]), gp->theta_hi[j]);
+    gp->conditioned = 0;
+    if (gp->n == 0)
+        return BO_OK;
+    return bo_gpi_condition(gp);
+}
+
+const char *bo_gp_hyper_name(const bo_gp *gp, size_t i, char *buf, size_t len)
+{
+    if (!buf || len == 0)
+        return "";
+    if (i < gp->off_signal)
+        snprintf(buf, len, gp->opt.kernel == BO_KERNEL_ROUGH_RBF ? "omega[%zu]"
+                                                                 : "log_lengthscale[%zu]", i);
+    else if (i == gp->off_signal)
+        snprintf(buf, len, "log_signal_var");
+    else if (i < gp->off_mean) {
+        if (gp->opt.noise == BO_NOISE_PER_SOURCE)
+            snprintf(buf, len, "log_noise_var[%zu]", i - gp->off_noise);
+        else if (gp->opt.noise == BO_NOISE_KNOWN)
+            snprintf(buf, len, "log_extra_noise_var");
+        else
+            snprintf(buf, len, "log_noise_var");
+    } else if (i < gp->off_latent) {
+        if (gp->opt.mean == BO_MEAN_PER_SOURCE) {
+            size_t s = i - gp->off_mean;
+            if (s >= gp->opt.target_source)
+                s++;
+            snprintf(buf, len, "mean[%zu]", s);
+        } else
+            snprintf(buf, len, "mean");
+    } else if (i < gp->n_hyper) {
+        size_t j = i - gp->off_latent;
+        snprintf(buf, len, "latent[%zu][%zu]", j / 2, j % 2);
+    } else
+        snprintf(buf, len, "?");
+    return buf;
+}
+
+double bo_gp_log_marginal_likelihood(const bo_gp *gp)
+{
+    if (!gp->conditioned)
+        return NAN;
+    /* y = y_mean + y_sd * ys: each observation's density carries 1 / y_sd. */
+    return gp->lml_std - (double)gp->n * log(gp->y_sd);
+}
+
+size_t bo_gp_n(const bo_gp *gp)
+{
+    return gp->n;
+}
+
+size_t bo_gp_dim(const bo_gp *gp)
+{
+    return gp->opt.dim;
+}
+
+size_t bo_gp_n_sources(const bo_gp *gp)
+{
+    return gp->opt.n_sources;
+}
+
+void bo_gp_lengthscales(const bo_gp *gp, double *ell)
+{
+    for (size_t k = 0; k < gp->opt.dim; k++) {
+        double w = exp(gp->ls_dlog * gp->theta[k]);
+        /* ROUGH_RBF reports the squared exponential's equivalent 1/sqrt(2 w). */
+        double l = gp->opt.kernel == BO_KERNEL_ROUGH_RBF ? sqrt(0.5 / w) : 1.0 / sqrt(w);
+        ell[k] = l * gp->scale[k];
+    }
+}
+
+double bo_gp_signal_var(const bo_gp *gp)
+{
+    return exp(gp->theta[gp->off_signal]) * gp->y_sd * gp->y_sd;
+}
+
+double bo_gp_noise_var(const bo_gp *gp, size_t source)
+{
+    if (source >= gp->opt.n_sources)
+        return NAN;
+    double v2 = gp->y_sd * gp->y_sd;
+    switch (gp->opt.noise) {
+    case BO_NOISE_LEARN: return exp(gp->theta[gp->off_noise]) * v2;
+    case BO_NOISE_FIXED: return gp->opt.fixed_noise_var;
+    case BO_NOISE_PER_SOURCE: return exp(gp->theta[gp->off_noise + source]) * v2;
+    case BO_NOISE_KNOWN:
+        return gp->opt.learn_extra_noise ? exp(gp->theta[gp->off_noise]) * v2 : 0.0;
+    }
+    return NAN;
+}
+
+double bo_gp_mean_value(const bo_gp *gp, size_t source)
+{
+    if (source >= gp->opt.n_sources)
+        return NAN;
+    double m = 0.0;
+    if (gp->opt.mean == BO_MEAN_CONSTANT)
+        m = gp->theta[gp->off_mean];
+    else if (gp->opt.mean == BO_MEAN_PER_SOURCE && source != gp->opt.target_source)
+        m = gp->theta[gp->off_mean + (source < gp->opt.target_source ? source : source - 1)];
+    return gp->y_mean + gp->y_sd * m;
+}
+
+/* Canonical form for reporting: the target at the origin, the first other
+ * source (in index order) that is not on top of it on the positive first
+ * axis, and the next one off that axis with a non-negative second
+ * coordinate. Distances, hence the model, are unchanged. */
+void bo_gp_latent(const bo_gp *gp, size_t source, double *z)
+{
+    size_t S = gp->opt.n_sources, t = gp->opt.target_source;
+    z[0] = z[1] = 0.0;
+    if (S < 2 || source >= S)
+        return;
+    const double *raw = gp->theta + gp->off_latent;
+    double c = 1.0, s = 0.0, flip = 1.0;
+    size_t first = S;
+    for (size_t q = 0; q < S; q++) {
+        if (q == t)
+            continue;
+        double px = raw[2 * q] - raw[2 * t], py = raw[2 * q + 1] - raw[2 * t + 1];
+        double r = hypot(px, py);
+        if (r > 1e-12) {
+            c = px / r;
+            s = py / r;
+            first = q;
+            break;
+        }
+    }
+    for (size_t q = first + 1; q < S; q++) {
+        if (q == t || first == S)
+            continue;
+        double px = raw[2 * q] - raw[2 * t], py = raw[2 * q + 1] - raw[2 * t + 1];
+        double ry = -s * px + c * py;
+        if (fabs(ry) > 1e-12) {
+            flip = ry < 0.0 ? -1.0 : 1.0;
+            break;
+        }
+    }
+    double px = raw[2 * source] - raw[2 * t], py = raw[2 * source + 1] - raw[2 * t + 1];
+    z[0] = c * px + s * py;
+    z[1] = flip * (-s * px + c * py);
+}

@@ -1,0 +1,428 @@
+/* The MAP objective, its analytic gradient, and the multi-start fit.
+ *
+ * Objective (standardised y, r = ys - mean):
+ *   nll = 1/2 r' K^-1 r + 1/2 log|K| + n/2 log 2 pi  +  sum_j -log N(theta_j; mu_j, sd_j)
+ *   d nll / d theta = 1/2 tr(W dK/dtheta),  W = K^-1 - alpha alpha',  alpha = K^-1 r
+ * and d nll / d mean_s = -sum over rows of source s of alpha_i.
+ * One pass builds K and a copy of its noise-free part (lower triangles); dpotrf
+ * and dpotri give log|K|, alpha and K^-1; one more pass over the lower triangle
+ * accumulates every trace term, recomputing squared distances rather than
+ * storing a derivative matrix per hyperparameter. */
+#include "gp/gp_internal.h"
+#include "gp/rng.h"
+
+#include <cblas.h>
+#include <nlopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const double LOG_2PI = 1.8378770664093454836;
+
+/* Fit strategy constants: a cheap screen of every start on a subset, then a
+ * polish of the best candidate on all data (see docs/gp.md). */
+#define FIT_SUBSET 200          /* rows used to screen starts */
+#define SCREEN_EVALS 40         /* L-BFGS evaluations per start in the screen */
+#define SCREEN_FTOL 1e-5
+#define POLISH_FTOL 1e-7
+
+bo_status bo_gpi_reserve_fit(bo_gp *gp, size_t n)
+{
+    size_t d = gp->opt.dim, S = gp->opt.n_sources;
+    if (!gp->wgls) {
+        gp->wgls = malloc(2 * d * sizeof *gp->wgls);
+        gp->wM = malloc((S * S + 2 * S) * sizeof *gp->wM);
+        if (!gp->wgls || !gp->wM)
+            return bo_gpi_fail(gp, BO_ENOMEM, "gp fit: out of memory");
+    }
+    if (n <= gp->w_cap)
+        return BO_OK;
+    size_t cap = gp->w_cap + gp->w_cap / 2;
+    if (cap < n)
+        cap = n;
+    free(gp->wK);
+    free(gp->wA);
+    gp->wK = malloc(cap * cap * sizeof *gp->wK);
+    gp->wA = malloc(cap * cap * sizeof *gp->wA);
+    double *wr = realloc(gp->wr, cap * sizeof *wr);
+    if (wr)
+        gp->wr = wr;
+    double *wa = realloc(gp->wa, cap * sizeof *wa);
+    if (wa)
+        gp->wa = wa;
+    if (!gp->wK || !gp->wA || !wr || !wa) {
+        free(gp->wK);
+        free(gp->wA);
+        gp->wK = gp->wA = NULL;
+        gp->w_cap = 0;
+        return bo_gpi_fail(gp, BO_ENOMEM, "gp fit: out of memory for %zu x %zu matrices",
+                           cap, cap);
+    }
+    gp->w_cap = cap;
+    return BO_OK;
+}
+
+double bo_gpi_objective(bo_gp *gp, const bo_gpi_data *D, const double *theta, double *grad)
+{
+    size_t n = D->n, d = gp->opt.dim, S = gp->opt.n_sources, nh = gp->n_hyper;
+    bo_gpi_params *P = &gp->trial;
+    double *K = gp->wK, *A = gp->wA, *a = gp->wa;
+    bo_gpi_unpack(gp, theta, P);
+    bo_gpi_build_lower(gp, D, P, K, n, A);
+
+    double scale = 0.0;
+    for (size_t i = 0; i < n; i++)
+        scale += bo_gpi_diag(D, P, i);
+    scale /= (double)n;
+    int ok = 0;
+    for (int attempt = 0; attempt < BO_GPI_JITTER_ATTEMPTS && !ok; attempt++) {
+        double jitter = bo_gpi_jitter_level(attempt, scale);
+        if (attempt > 0)
+            for (size_t i = 1; i < n; i++)
+                memcpy(K + i * n, A + i * n, i * sizeof *K);
+        for (size_t i = 0; i < n; i++)
+            K[i * n + i] = bo_gpi_diag(D, P, i) + jitter;
+        ok = bo_gpi_potrf(K, n, n) == 0;
+    }
+    if (!ok)
+        return NAN;
+
+    double quad = 0.0, logdet = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        a[i] = D->ys[i] - P->mean[D->src[i]];
+        logdet += log(K[i * n + i]);
+    }
+    cblas_dtrsv(CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, (int)n, K, (int)n, a, 1);
+    for (size_t i = 0; i < n; i++)
+        quad += a[i] * a[i];
+    cblas_dtrsv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, (int)n, K, (int)n, a, 1);
+    double nll = 0.5 * quad + logdet + 0.5 * (double)n * LOG_2PI;
+    for (size_t j = 0; j < nh; j++) {
+        if (gp->prior_sd[j] > 0.0) {
+            double t = (theta[j] - gp->prior_mu[j]) / gp->prior_sd[j];
+            nll += 0.5 * t * t + log(gp->prior_sd[j]) + 0.5 * LOG_2PI;
+        }
+    }
+    if (!grad)
+        return nll;
+
+    if (bo_gpi_potri(K, n, n) != 0)
+        return NAN;
+    double *gls = gp->wgls, *dx2 = gp->wgls + d;
+    double *M = gp->wM, *Wsum = gp->wM + S * S, *asum = Wsum + S;
+    memset(gls, 0, d * sizeof *gls);
+    memset(M, 0, (S * S + 2 * S) * sizeof *M);
+    double gsig = 0.0;
+    bo_kernel_kind kind = gp->opt.kernel;
+    const double *w = P->w;
+    for (size_t i = 0; i < n; i++) {
+        const double *Ki = K + i * n, *Ai = A + i * n, *ui = D->U + i * d;
+        double ai = a[i];
+        size_t si = D->src[i];
+        double *Mi = M + si * S;
+        for (size_t j = 0; j < i; j++) {
+            double Wk = (Ki[j] - ai * a[j]) * Ai[j];
+            const double *uj = D->U + j * d;
+            double d2 = 0.0;
+            for (size_t k = 0; k < d; k++) {
+                double du = ui[k] - uj[k];
+                dx2[k] = du * du;
+                d2 += w[k] * dx2[k];
+            }
+            double t = Wk * bo_gpi_kernel_dlog(kind, d2);
+            for (size_t k = 0; k < d; k++)
+                gls[k] += t * dx2[k];
+            gsig += Wk;
+            Mi[D->src[j]] += Wk;
+        }
+        double Wii = Ki[i] - ai * ai;
+        gsig += 0.5 * Wii * P->sig2;
+        Wsum[si] += Wii;
+        asum[si] += ai;
+    }
+    for (size_t k = 0; k < d; k++)
+        grad[k] = gp->ls_dlog * w[k] * gls[k];
+    grad[gp->off_signal] = gsig;
+    double Wall = 0.0, aall = 0.0;
+    for (size_t s = 0; s < S; s++) {
+        Wall += Wsum[s];
+        aall += asum[s];
+    }
+    switch (gp->opt.noise) {
+    case BO_NOISE_LEARN:
+        grad[gp->off_noise] = 0.5 * P->noise[0] * Wall;
+        break;
+    case BO_NOISE_PER_SOURCE:
+        for (size_t s = 0; s < S; s++)
+            grad[gp->off_noise + s] = 0.5 * P->noise[s] * Wsum[s];
+        break;
+    case BO_NOISE_KNOWN:
+        if (gp->opt.learn_extra_noise)
+            grad[gp->off_noise] = 0.5 * P->noise[0] * Wall;
+        break;
+    case BO_NOISE_FIXED:
+        break;
+    }
+    switch (gp->opt.mean) {
+    case BO_MEAN_ZERO:
+        break;
+    case BO_MEAN_CONSTANT:
+        grad[gp->off_mean] = -aall;
+        break;
+    case BO_MEAN_PER_SOURCE:
+        for (size_t s = 0, j = 0; s < S; s++)
+            if (s != gp->opt.target_source)
+                grad[gp->off_mean + j++] = -asum[s];
+        break;
+    }
+    if (S > 1) {
+        double *gz = grad + gp->off_latent;
+        memset(gz, 0, 2 * S * sizeof *gz);
+        for (size_t p = 0; p < S; p++)
+            for (size_t q = 0; q < S; q++) {
+                if (p == q)
+                    continue;
+                /* Pairs (i > j) with sources (p, q): dK/dz_p = -2 (z_p - z_q) K. */
+                double m = M[p * S + q];
+                double dx = P->z[2 * p] - P->z[2 * q], dy = P->z[2 * p + 1] - P->z[2 * q + 1];
+                gz[2 * p] -= 2.0 * m * dx;
+                gz[2 * p + 1] -= 2.0 * m * dy;
+                gz[2 * q] += 2.0 * m * dx;
+                gz[2 * q + 1] += 2.0 * m * dy;
+            }
+    }
+    for (size_t j = 0; j < nh; j++)
+        if (gp->prior_sd[j] > 0.0)
+            grad[j] += (theta[j] - gp->prior_mu[j]) / (gp->prior_sd[j] * gp->prior_sd[j]);
+    return nll;
+}
+
+double bo_gp_neg_log_posterior(bo_gp *gp, const double *theta, double *grad)
+{
+    gp->errmsg[0] = '\0';
+    if (gp->n == 0) {
+        bo_gpi_fail(gp, BO_ESTATE, "gp neg_log_posterior: no data");
+        return NAN;
+    }
+    if (bo_gpi_reserve_fit(gp, gp->n) != BO_OK)
+        return NAN;
+    bo_gpi_data D = bo_gpi_full_data(gp);
+    double f = bo_gpi_objective(gp, &D, theta, grad);
+    if (!isfinite(f))
+        bo_gpi_fail(gp, BO_ENUMERIC, "gp neg_log_posterior: covariance not positive definite "
+                    "even with jitter (n = %zu)", gp->n);
+    return f;
+}
+
+typedef struct fit_ctx {
+    bo_gp *gp;
+    const bo_gpi_data *D;
+    double best_f;
+    double *best_x;
+} fit_ctx;
+
+static double nlopt_objective(unsigned nh, const double *x, double *grad, void *data)
+{
+    fit_ctx *c = data;
+    double f = bo_gpi_objective(c->gp, c->D, x, grad);
+    int bad = !isfinite(f);
+    for (unsigned j = 0; grad && !bad && j < nh; j++)
+        bad = !isfinite(grad[j]);
+    if (bad) {
+        /* A point that cannot be factorised: a huge value makes the line
+         * search step back. */
+        if (grad)
+            memset(grad, 0, nh * sizeof *grad);
+        return 1e300;
+    }
+    if (f < c->best_f) {
+        c->best_f = f;
+        memcpy(c->best_x, x, nh * sizeof *x);
+    }
+    return f;
+}
+
+/* L-BFGS from x; x becomes the best point seen, whatever NLopt returned
+ * (negative codes such as NLOPT_ROUNDOFF_LIMITED still leave a usable point).
+ * Returns its objective, or INFINITY when no point could be evaluated. */
+static double run_lbfgs(bo_gp *gp, const bo_gpi_data *D, double *x, double *scratch, int maxeval,
+                        double ftol, unsigned long seed)
+{
+    size_t nh = gp->n_hyper;
+    fit_ctx c = {gp, D, INFINITY, scratch};
+    nlopt_opt o = nlopt_create(NLOPT_LD_LBFGS, (unsigned)nh);
+    if (!o)
+        return INFINITY;
+    nlopt_set_lower_bounds(o, gp->theta_lo);
+    nlopt_set_upper_bounds(o, gp->theta_hi);
+    nlopt_set_min_objective(o, nlopt_objective, &c);
+    nlopt_set_maxeval(o, maxeval);
+    nlopt_set_ftol_rel(o, ftol);
+    nlopt_srand(seed);
+    double f;
+    (void)nlopt_optimize(o, x, &f);
+    nlopt_destroy(o);
+    if (isfinite(c.best_f))
+        memcpy(x, c.best_x, nh * sizeof *x);
+    return c.best_f;
+}
+
+static void clamp_theta(const bo_gp *gp, double *x)
+{
+    for (size_t j = 0; j < gp->n_hyper; j++)
+        x[j] = fmin(fmax(x[j], gp->theta_lo[j]), gp->theta_hi[j]);
+}
+
+/* A random subset of m rows that keeps up to 5 rows of every source, so no
+ * source's parameters go unconstrained in the screen; rows stay in order. */
+static void choose_subset(const bo_gp *gp, size_t m, bo_rng *rng, size_t *perm,
+                          unsigned char *taken, size_t *per_source)
+{
+    size_t n = gp->n, S = gp->opt.n_sources;
+    for (size_t i = 0; i < n; i++) {
+        perm[i] = i;
+        taken[i] = 0;
+    }
+    for (size_t i = n; i > 1; i--) {
+        size_t j = (size_t)bo_rng_below(rng, i);
+        size_t t = perm[i - 1];
+        perm[i - 1] = perm[j];
+        perm[j] = t;
+    }
+    memset(per_source, 0, S * sizeof *per_source);
+    size_t count = 0;
+    for (size_t i = 0; i < n && count < m; i++) {
+        size_t r = perm[i];
+        if (per_source[gp->src[r]] < 5) {
+            per_source[gp->src[r]]++;
+            taken[r] = 1;
+            count++;
+        }
+    }
+    for (size_t i = 0; i < n && count < m; i++) {
+        if (!taken[perm[i]]) {
+            taken[perm[i]] = 1;
+            count++;
+        }
+    }
+}
+
+bo_status bo_gp_fit(bo_gp *gp, const double *theta_warm)
+{
+    gp->errmsg[0] = '\0';
+    size_t n = gp->n, nh = gp->n_hyper, d = gp->opt.dim;
+    if (n == 0)
+        return bo_gpi_fail(gp, BO_ESTATE, "gp fit: no data");
+    if (theta_warm)
+        for (size_t j = 0; j < nh; j++)
+            if (!isfinite(theta_warm[j]))
+                return bo_gpi_fail(gp, BO_EINVAL, "gp fit: theta_warm[%zu] = %g is not finite",
+                                   j, theta_warm[j]);
+    bo_gpi_standardise(gp);
+    bo_status st = bo_gpi_reserve_fit(gp, n);
+    if (st != BO_OK)
+        return st;
+
+    size_t n_prior = gp->opt.restarts;
+    size_t n_starts = 1 + (theta_warm ? 1 : 0) + n_prior;
+    size_t m = n < FIT_SUBSET ? n : FIT_SUBSET;
+    size_t S = gp->opt.n_sources;
+    double *starts = malloc((n_starts * nh + 2 * nh + n_starts) * sizeof *starts);
+    size_t *perm = malloc((n + S) * sizeof *perm);
+    unsigned char *taken = malloc(n);
+    double *sub = m < n ? malloc(m * (d + 2) * sizeof *sub) : NULL;
+    size_t *sub_src = m < n ? malloc(m * sizeof *sub_src) : NULL;
+    if (!starts || !perm || !taken || (m < n && (!sub || !sub_src))) {
+        st = bo_gpi_fail(gp, BO_ENOMEM, "gp fit: out of memory");
+        goto done;
+    }
+    double *scratch = starts + n_starts * nh;
+    double *best = scratch + nh;
+    double *fval = best + nh;
+
+    /* Starts: the current hyperparameters, the warm start, prior draws. */
+    bo_rng rng;
+    bo_rng_init_derived(&rng, gp->opt.seed, 0x67702d666974ULL, (uint64_t)n);
+    memcpy(starts, gp->theta, nh * sizeof *starts);
+    size_t s0 = 1;
+    if (theta_warm) {
+        memcpy(starts + nh, theta_warm, nh * sizeof *starts);
+        s0 = 2;
+    }
+    for (size_t s = s0; s < n_starts; s++) {
+        double *x = starts + s * nh;
+        for (size_t j = 0; j < nh; j++) {
+            double sd = gp->prior_sd[j];
+            x[j] = sd > 0.0 ? gp->prior_mu[j] + sd * bo_rng_normal(&rng) : 0.0;
+        }
+    }
+    for (size_t s = 0; s < n_starts; s++)
+        clamp_theta(gp, starts + s * nh);
+
+    bo_gpi_data full = bo_gpi_full_data(gp);
+    bo_gpi_data screen = full;
+    if (m < n) {
+        choose_subset(gp, m, &rng, perm, taken, perm + n);
+        double *su = sub, *sy = sub + m * d, *snv = sy + m;
+        for (size_t i = 0, r = 0; i < n; i++) {
+            if (!taken[i])
+                continue;
+            memcpy(su + r * d, gp->U + i * d, d * sizeof *su);
+            sy[r] = gp->ys[i];
+            snv[r] = gp->nvs[i];
+            sub_src[r] = gp->src[i];
+            r++;
+        }
+        screen.n = m;
+        screen.U = su;
+        screen.ys = sy;
+        screen.src = sub_src;
+        screen.nvs = full.nvs ? snv : NULL;
+    }
+
+    uint64_t seed_base = bo_rng_u64(&rng);
+    size_t ibest = 0;
+    for (size_t s = 0; s < n_starts; s++) {
+        fval[s] = run_lbfgs(gp, &screen, starts + s * nh, scratch, SCREEN_EVALS, SCREEN_FTOL,
+                            (unsigned long)(seed_base + s));
+        if (fval[s] < fval[ibest])
+            ibest = s;
+    }
+    memcpy(best, starts + ibest * nh, nh * sizeof *best);
+    int polish_evals = 200;
+    if (m < n) {
+        /* The screen ranks starts on a subset; on all data, the screened
+         * winner competes with the unscreened current/warm hyperparameters
+         * (usually the previous fit's optimum), and the better is polished. */
+        polish_evals = n <= 600 ? 60 : n <= 1200 ? 30 : 20;
+        double fb = bo_gpi_objective(gp, &full, best, NULL);
+        const double *cand[2] = {gp->theta, theta_warm};
+        for (int c = 0; c < 2; c++) {
+            if (!cand[c])
+                continue;
+            memcpy(scratch, cand[c], nh * sizeof *scratch);
+            clamp_theta(gp, scratch);
+            double fc = bo_gpi_objective(gp, &full, scratch, NULL);
+            if (isfinite(fc) && !(fc >= fb)) {
+                fb = fc;
+                memcpy(best, scratch, nh * sizeof *best);
+            }
+        }
+    }
+    double fbest = run_lbfgs(gp, &full, best, scratch, polish_evals, POLISH_FTOL,
+                             (unsigned long)(seed_base + n_starts));
+    if (!isfinite(fbest) || fbest >= 1e300) {
+        st = bo_gpi_fail(gp, BO_EOPTIM, "gp fit: no hyperparameters gave a factorisable "
+                         "covariance (n = %zu)", n);
+        goto done;
+    }
+    memcpy(gp->theta, best, nh * sizeof *best);
+    gp->fit_count++;
+    st = bo_gpi_condition(gp);
+done:
+    free(starts);
+    free(perm);
+    free(taken);
+    free(sub);
+    free(sub_src);
+    return st;
+}

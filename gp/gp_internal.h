@@ -1,0 +1,212 @@
+#ifndef BO_GP_GP_INTERNAL_H
+#define BO_GP_GP_INTERNAL_H
+
+/* Private to gp/: the GP handle's layout and the pieces gp.c, gp_fit.c and
+ * gp_predict.c share. Nothing here is part of the public contract. */
+
+#include <math.h>
+#include <stddef.h>
+
+#include "gp/gp.h"
+#include "gp/gp_kernel.h"
+
+/* Prior and bounds constants (the optimiser space; see docs/gp.md). Inputs
+ * live in the unit cube, y is standardised, so these are scale-free. */
+#define BO_GPI_LS_MIN 1e-3          /* length-scale bounds in the unit cube */
+#define BO_GPI_LS_MAX 20.0
+#define BO_GPI_LS_PRIOR_MU (-0.69314718055994531)   /* log 0.5 */
+#define BO_GPI_LS_PRIOR_SD 1.5
+#define BO_GPI_SIG_MIN 1e-4         /* signal variance bounds */
+#define BO_GPI_SIG_MAX 1e4
+#define BO_GPI_SIG_PRIOR_MU 0.0     /* log signal variance ~ N(0, 2^2) */
+#define BO_GPI_SIG_PRIOR_SD 2.0
+#define BO_GPI_NOISE_FLOOR 1e-6     /* default floor of learned noise variances */
+#define BO_GPI_NOISE_MAX 10.0
+#define BO_GPI_NOISE_PRIOR_MU (-6.9077552789821368) /* log 1e-3 */
+#define BO_GPI_NOISE_PRIOR_SD 3.0
+#define BO_GPI_MEAN_BOUND 10.0      /* flat prior on [-10, 10] */
+#define BO_GPI_LATENT_BOUND 4.0     /* N(0, 1) prior, box [-4, 4] */
+
+/* A data set on the model's internal scales: unit-cube inputs and
+ * standardised outputs. The fit runs the same objective on the full data and
+ * on random subsets, hence a view rather than the handle's arrays. */
+typedef struct bo_gpi_data {
+    size_t n;
+    const double *U;        /* n x dim, row-major */
+    const size_t *src;      /* n source indices */
+    const double *ys;       /* n standardised outputs */
+    const double *nvs;      /* n known noise variances (standardised), or NULL */
+} bo_gpi_data;
+
+/* Hyperparameters unpacked from theta into what the kernel needs. */
+typedef struct bo_gpi_params {
+    double *w;              /* dim inverse squared scales: d2 = sum w_k du_k^2 */
+    double sig2;            /* signal variance */
+    double *noise;          /* n_sources: learned/fixed noise variance per source
+                               (BO_NOISE_KNOWN: the learned extra term or 0) */
+    double *mean;           /* n_sources constant means */
+    double *z;              /* 2 n_sources latent coordinates */
+    double *lat;            /* n_sources^2: exp(-|z_a - z_b|^2) */
+} bo_gpi_params;
+
+struct bo_gp {
+    bo_gp_options opt;
+    double *lower, *upper;  /* copies of the box, or NULL */
+    double *offset, *scale; /* u = (x - offset) / scale */
+    char errmsg[256];
+
+    /* Hyperparameter layout: [log length-scales | omega](dim), log signal
+     * variance, noise terms, mean terms, latent coordinates. */
+    size_t n_hyper;
+    size_t off_signal, off_noise, n_noise, off_mean, n_mean, off_latent, n_latent;
+    double ls_dlog;         /* dw/dtheta = ls_dlog * w for the scale parameters */
+    double *theta, *theta_lo, *theta_hi, *prior_mu, *prior_sd; /* prior_sd 0: flat */
+
+    /* Data: capacity grows geometrically. */
+    size_t n, cap;
+    double *U;              /* unit-cube inputs */
+    size_t *src;
+    double *y;              /* caller units */
+    double *ys;             /* standardised */
+    double *nv;             /* known noise variances, caller units (KNOWN only) */
+    double *nvs;            /* the same, standardised */
+    double y_mean, y_sd;
+
+    /* Conditioned state: Cholesky factor of K (lower, row-major, leading
+     * dimension ldl), alpha = K^-1 (ys - mean). */
+    int conditioned;
+    bo_gpi_params cur;
+    double *L;
+    size_t ldl, l_cap;      /* leading dimension and allocated rows */
+    double *alpha, *resid;
+    double jitter;
+    double lml_std;
+
+    /* Prediction workspaces (sized with cap). */
+    double *pk, *pv, *pJ, *pZ, *pu, *pd;    /* n, n, n*dim, n*dim, dim, dim */
+    double *blk, *blk_u, *blk_acc;          /* n*BLOCK, BLOCK*dim, 2*BLOCK */
+    size_t pred_cap;
+
+    /* Fit workspaces. */
+    bo_gpi_params trial;
+    double *wK, *wA;        /* n^2 each */
+    size_t w_cap;           /* rows they hold */
+    double *wr, *wa, *wgls, *wM;
+    size_t wv_cap;
+    unsigned long fit_count;
+};
+
+#define BO_GPI_BLOCK 128
+
+/* r(d2) and dr/dd2 for an input kernel of scaled squared distance d2 >= 0. */
+static inline double bo_gpi_kernel(bo_kernel_kind kind, double d2, double *dg)
+{
+    switch (kind) {
+    case BO_KERNEL_SQEXP: {
+        double e = exp(-0.5 * d2);
+        *dg = -0.5 * e;
+        return e;
+    }
+    case BO_KERNEL_ROUGH_RBF: {
+        double e = exp(-d2);
+        *dg = -e;
+        return e;
+    }
+    case BO_KERNEL_MATERN32: {
+        double r = sqrt(3.0 * d2), e = exp(-r);
+        *dg = -1.5 * e;
+        return (1.0 + r) * e;
+    }
+    case BO_KERNEL_MATERN52: {
+        double r = sqrt(5.0 * d2), e = exp(-r);
+        *dg = -(5.0 / 6.0) * (1.0 + r) * e;
+        return (1.0 + r + r * r / 3.0) * e;
+    }
+    }
+    *dg = 0.0;
+    return 0.0;
+}
+
+/* (dr/dd2) / r without the exponential, so the gradient pass need not
+ * recompute it; finite where r underflows. */
+static inline double bo_gpi_kernel_dlog(bo_kernel_kind kind, double d2)
+{
+    switch (kind) {
+    case BO_KERNEL_SQEXP: return -0.5;
+    case BO_KERNEL_ROUGH_RBF: return -1.0;
+    case BO_KERNEL_MATERN32: return -1.5 / (1.0 + sqrt(3.0 * d2));
+    case BO_KERNEL_MATERN52: {
+        double r = sqrt(5.0 * d2);
+        return -(5.0 / 6.0) * (1.0 + r) / (1.0 + r + r * r / 3.0);
+    }
+    }
+    return 0.0;
+}
+
+/* dr/dd2 at d2 = 0 (the curvature that gives the gradient process's prior). */
+static inline double bo_gpi_kernel_dg0(bo_kernel_kind kind)
+{
+    double dg;
+    (void)bo_gpi_kernel(kind, 0.0, &dg);
+    return dg;
+}
+
+/* Records a message in the handle and returns status. */
+bo_status bo_gpi_fail(bo_gp *gp, bo_status status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* theta -> params (w, sig2, noise, mean, z, lat). */
+void bo_gpi_unpack(const bo_gp *gp, const double *theta, bo_gpi_params *p);
+/* The handle's full data as a view. */
+bo_gpi_data bo_gpi_full_data(const bo_gp *gp);
+/* Off-diagonal lower triangle of the covariance of D under P into K (leading
+ * dimension ld), mirrored into copy (leading dimension D->n) when not NULL. */
+void bo_gpi_build_lower(const bo_gp *gp, const bo_gpi_data *D, const bo_gpi_params *P,
+                        double *K, size_t ld, double *copy);
+/* K_ii without jitter: signal variance plus all noise of observation i. */
+static inline double bo_gpi_diag(const bo_gpi_data *D, const bo_gpi_params *P, size_t i)
+{
+    return P->sig2 + P->noise[D->src[i]] + (D->nvs ? D->nvs[i] : 0.0);
+}
+/* Jitter escalation: attempt 0 adds nothing, then 1e-10 ... 1e-2 of scale. */
+#define BO_GPI_JITTER_ATTEMPTS 10
+static inline double bo_gpi_jitter_level(int attempt, double scale)
+{
+    return attempt == 0 ? 0.0 : scale * 1e-10 * pow(10.0, (double)(attempt - 1));
+}
+/* In-place Cholesky of a row-major lower triangle: that memory is the
+ * column-major upper triangle of the same matrix, so LAPACKE's column-major
+ * path factorises it without the transposed copy (and allocation) its
+ * row-major path makes. Returns LAPACK's info. */
+int bo_gpi_potrf(double *K, size_t n, size_t ld);
+/* K^-1 from the factor, same storage trick; returns info. */
+int bo_gpi_potri(double *K, size_t n, size_t ld);
+/* Makes room for n observations in data and prediction arrays. */
+bo_status bo_gpi_reserve(bo_gp *gp, size_t n);
+/* Output mean and sd from the current y (sd 1 when y is constant), and the
+ * standardised ys and known noise variances. */
+void bo_gpi_standardise(bo_gp *gp);
+/* Room for an n-row Cholesky factor, keeping the rows already factorised. */
+bo_status bo_gpi_reserve_factor(bo_gp *gp, size_t n);
+/* resid, alpha and the log marginal likelihood from the factor in L. */
+void bo_gpi_solve_alpha(bo_gp *gp);
+/* Conditions the model on the current data and theta. */
+bo_status bo_gpi_condition(bo_gp *gp);
+
+/* The fit objective on a data view; NAN when K cannot be factorised. The fit
+ * workspaces must hold data->n rows. */
+double bo_gpi_objective(bo_gp *gp, const bo_gpi_data *data, const double *theta, double *grad);
+/* Makes the fit workspaces hold n rows. */
+bo_status bo_gpi_reserve_fit(bo_gp *gp, size_t n);
+
+/* Input x (caller units) -> unit cube. */
+static inline void bo_gpi_scale_x(const bo_gp *gp, const double *x, double *u)
+{
+    for (size_t k = 0; k < gp->opt.dim; k++)
+        u[k] = (x[k] - gp->offset[k]) / gp->scale[k];
+}
+
+#endif
