@@ -16,8 +16,11 @@
  * Threading and processes: by default the host calls evaluate in a child
  * process (objective.isolate: true), so a crash or hang fails one evaluation,
  * not the run; init runs in the host before the first evaluation and its
- * state is inherited by the children. Callbacks are never called concurrently
- * on one state. */
+ * state is inherited by the children. Changes evaluate makes to the state
+ * then stay in the child and are lost: treat the state as read-only there.
+ * A forked child has only the thread that forked it, so do not start
+ * threads in init. init and fini always run in the host. Callbacks are never
+ * called concurrently on one state. */
 
 #include <stddef.h>
 

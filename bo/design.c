@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acquisition/sobol.h"
 #include "gp/rng.h"
 
 const bo_design_info bo_design_registry[] = {
     {"lhs", BO_DESIGN_LHS},
+    {"sobol", BO_DESIGN_SOBOL},
     {"random", BO_DESIGN_RANDOM},
     {NULL, BO_DESIGN_LHS},
 };
@@ -271,8 +273,20 @@ bo_status bo_design_generate(bo_design_method method, size_t n, size_t d, uint64
     switch (method) {
     case BO_DESIGN_LHS:
         return lhs_generate(n, d, seed, out, err, err_size);
-    case BO_DESIGN_SOBOL:
-        return design_fail(err, err_size, BO_EINVAL, "design sobol: not available in this build");
+    case BO_DESIGN_SOBOL: {
+        if (d > BO_SOBOL_MAX_DIM)
+            return design_fail(err, err_size, BO_EINVAL, "design sobol: %zu dimensions, at most "
+                               "%d supported (use lhs)", d, BO_SOBOL_MAX_DIM);
+        /* Scrambled, and starting at the first point: skipping points would
+         * break the stratification that the first 2^m points have. */
+        bo_sobol *sobol = bo_sobol_create(d, 1, seed);
+        if (sobol == NULL)
+            return design_fail(err, err_size, BO_ENOMEM, "design sobol: out of memory");
+        for (size_t i = 0; i < n; i++)
+            bo_sobol_next(sobol, out + i * d);
+        bo_sobol_destroy(sobol);
+        return BO_OK;
+    }
     case BO_DESIGN_RANDOM: {
         bo_rng rng;
         bo_rng_init(&rng, seed);

@@ -93,10 +93,11 @@ static void test_registry(void)
         CHECK(strcmp(bo_design_name(m), row->name) == 0);
         rows++;
     }
-    CHECK(rows >= 2);
+    CHECK(rows == 3);
     bo_design_method m = BO_DESIGN_RANDOM;
     CHECK(bo_design_from_name("lhs", &m) == 0 && m == BO_DESIGN_LHS);
     CHECK(bo_design_from_name("random", &m) == 0 && m == BO_DESIGN_RANDOM);
+    CHECK(bo_design_from_name("sobol", &m) == 0 && m == BO_DESIGN_SOBOL);
     m = BO_DESIGN_RANDOM;
     CHECK(bo_design_from_name("LHS", &m) == -1);
     CHECK(bo_design_from_name("latin", &m) == -1);
@@ -169,6 +170,38 @@ static void test_maximin_beats_random_lhs(void)
         CHECK_MSG(sum_maximin > 1.2 * sum_plain, "n=%zu d=%zu", n, d);
         free(x);
     }
+}
+
+/* Scrambled Sobol: the first 2^m points put one point in each of the 2^m
+ * strata of every dimension (a (0, m, 1)-net per coordinate); other sizes
+ * are valid points in the cube. */
+static void test_sobol(void)
+{
+    static const size_t shapes[][2] = {{8, 2}, {16, 5}, {32, 21}, {64, 32}};
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        size_t n = shapes[s][0], d = shapes[s][1];
+        double *x = malloc(n * d * sizeof *x);
+        for (uint64_t seed = 1; seed <= 2; seed++) {
+            CHECK(bo_design_generate(BO_DESIGN_SOBOL, n, d, seed, x, NULL, 0) == BO_OK);
+            CHECK_MSG(is_stratified(x, n, d), "sobol n=%zu d=%zu seed=%llu", n, d,
+                      (unsigned long long)seed);
+            CHECK(in_unit_cube(x, n * d));
+        }
+        free(x);
+    }
+    double x[10 * 3];
+    CHECK(bo_design_generate(BO_DESIGN_SOBOL, 10, 3, 4, x, NULL, 0) == BO_OK);
+    CHECK(in_unit_cube(x, 30));
+    /* Not the unscrambled sequence, whose first point is the origin. */
+    CHECK(!(x[0] == 0.0 && x[1] == 0.0 && x[2] == 0.0));
+    char err[256] = "";
+    double *big = malloc(4 * 33 * sizeof *big);
+    CHECK(bo_design_generate(BO_DESIGN_SOBOL, 4, 33, 1, big, err, sizeof err) == BO_EINVAL);
+    CHECK_MSG(strstr(err, "33 dimensions") != NULL, "%s", err);
+    /* LHS and random have no dimension limit. */
+    CHECK(bo_design_generate(BO_DESIGN_LHS, 4, 33, 1, big, err, sizeof err) == BO_OK);
+    CHECK(is_stratified(big, 4, 33));
+    free(big);
 }
 
 static void test_random(void)
@@ -318,6 +351,8 @@ int main(void)
     test_lhs_stratified();
     test_determinism(BO_DESIGN_LHS);
     test_determinism(BO_DESIGN_RANDOM);
+    test_determinism(BO_DESIGN_SOBOL);
+    test_sobol();
     test_maximin_beats_random_lhs();
     test_random();
     test_generate_errors();

@@ -1,0 +1,647 @@
+#define _POSIX_C_SOURCE 200809L
+/* realpath, used to compute the expected absolute paths independently. */
+#define _XOPEN_SOURCE 700
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bo/config.h"
+#include "tests/check.h"
+
+#define DATA BO_SOURCE_DIR "/tests/data/config"
+#define TMP BO_BINARY_DIR "/test_config_tmp"
+
+/* ------------------------------------------------------------------ */
+/* The malformed corpus: each file, the status, the place and the key   */
+/* the message must name, and a piece of what it must say.             */
+
+typedef struct bad_case {
+    const char *file;
+    bo_status status;
+    size_t line, column;
+    const char *key;        /* NULL: no key (whole-file and YAML syntax errors) */
+    const char *says;
+} bad_case;
+
+static const bad_case bad_cases[] = {
+    {"syntax_unclosed.yaml", BO_EPARSE, 3, 1, NULL, "YAML syntax error: did not find expected ','"},
+    {"tab_indent.yaml", BO_EPARSE, 2, 1, NULL, "tabs cannot indent YAML"},
+    {"unknown_key.yaml", BO_EINVAL, 5, 1, "sead", "unknown key; did you mean 'seed'?"},
+    {"nested_typo.yaml", BO_EINVAL, 5, 3, "model.kernal", "did you mean 'kernel'?"},
+    {"misplaced_key.yaml", BO_EINVAL, 4, 1, "kernel", "'kernel' belongs in model:"},
+    {"string_for_number.yaml", BO_EINVAL, 4, 32, "inputs[1].upper", "expected a number, got 'abc'"},
+    {"map_for_list.yaml", BO_EINVAL, 3, 3, "inputs", "expected a list of inputs"},
+    {"lower_ge_upper.yaml", BO_EINVAL, 4, 32, "inputs[1].upper", "expected a number > lower (5), got 5"},
+    {"log_nonpositive.yaml", BO_EINVAL, 4, 12, "inputs[0].lower", "> 0 with scale: log, got 0"},
+    {"duplicate_input.yaml", BO_EINVAL, 5, 12, "inputs[2].name", "unique name, got 'x' again"},
+    {"target_not_source.yaml", BO_EINVAL, 7, 9, "target", "got 'HG'; did you mean 'HF'?"},
+    {"both_plugin_command.yaml", BO_EINVAL, 3, 12, "objective.command", "exactly one of plugin or command, got both"},
+    {"neither_plugin_command.yaml", BO_EINVAL, 2, 3, "objective", "got neither"},
+    {"missing_inputs.yaml", BO_EINVAL, 1, 1, "inputs", "missing; expected a list of inputs"},
+    {"empty.yaml", BO_EINVAL, 1, 1, NULL, "the file is empty"},
+    {"comments_only.yaml", BO_EINVAL, 1, 1, NULL, "the file is empty"},
+    {"negative_budget.yaml", BO_EINVAL, 5, 13, "budget.max_cost", "expected a number > 0, got '-5'"},
+    {"unknown_kernel.yaml", BO_EINVAL, 4, 17, "model.kernel", "got 'matern25'; did you mean 'matern52'?"},
+    {"unknown_acquisition.yaml", BO_EINVAL, 5, 9, "acquisition.type", "expected one of ei, logei, pi, ucb, mfca, got 'thompson'"},
+    {"seed_float.yaml", BO_EINVAL, 1, 7, "seed", "expected a non-negative integer, got '1.5'"},
+    {"seed_negative.yaml", BO_EINVAL, 1, 7, "seed", "expected a non-negative integer, got '-3'"},
+    {"duplicate_key.yaml", BO_EPARSE, 5, 1, "objective", "duplicate key (first given at line 1, column 1)"},
+    {"no_budget_limit.yaml", BO_EINVAL, 5, 3, "budget", "expected max_evaluations or max_cost"},
+    {"missing_budget.yaml", BO_EINVAL, 1, 1, "budget", "missing; expected a mapping with max_evaluations"},
+    {"mfca_single_source.yaml", BO_EINVAL, 4, 21, "acquisition.type", "got 'mfca' (it needs two or more sources:)"},
+    {"target_missing.yaml", BO_EINVAL, 5, 3, "target", "missing; expected the name of the source to optimise"},
+    {"duplicate_source.yaml", BO_EINVAL, 6, 12, "sources[1].name", "unique name, got 'HF' again"},
+    {"zero_cost.yaml", BO_EINVAL, 6, 22, "sources[1].cost", "expected a number > 0, got '0'"},
+    {"initial_over_budget.yaml", BO_EINVAL, 5, 9, "initial_design.size", "needs 20 evaluations, more than budget.max_evaluations (10)"},
+    {"initial_over_cost.yaml", BO_EINVAL, 8, 20, "budget.max_cost", "expected at least the initial design's cost (520"},
+    {"target_no_initial.yaml", BO_EINVAL, 5, 36, "sources[0].initial", "at least 1 initial point on the target source 'HF'"},
+    {"params_nested.yaml", BO_EINVAL, 4, 11, "objective.params.mesh", "expected a single value"},
+    {"command_not_list.yaml", BO_EINVAL, 2, 12, "objective.command", "expected a list of strings"},
+    {"root_list.yaml", BO_EINVAL, 1, 1, NULL, "expected a mapping"},
+    {"bad_bool.yaml", BO_EINVAL, 3, 12, "objective.isolate", "expected true or false, got 'maybe'"},
+    {"bad_run_name.yaml", BO_EINVAL, 1, 7, "name", "got 'runs/../oops'"},
+    {"input_name_not_identifier.yaml", BO_EINVAL, 3, 12, "inputs[0].name", "expected an identifier"},
+    {"missing_upper.yaml", BO_EINVAL, 4, 5, "inputs[1].upper", "missing; expected a number"},
+    {"pool_below_starts.yaml", BO_EINVAL, 4, 33, "acquisition.pool", "at least acquisition.starts (20)"},
+    {"noise_typo.yaml", BO_EINVAL, 5, 10, "model.noise", "got 'lern'; did you mean 'learn'?"},
+    {"huge_number.yaml", BO_EINVAL, 3, 32, "inputs[0].upper", "expected a number, got '1e999'"},
+    {"nan_bound.yaml", BO_EINVAL, 3, 22, "inputs[0].lower", "expected a number, got 'nan'"},
+    {"undefined_alias.yaml", BO_EPARSE, 3, 5, NULL, "alias '*first' names no anchor"},
+    {"two_documents.yaml", BO_EPARSE, 5, 1, NULL, "a second document"},
+    {"sobol_too_many_dims.yaml", BO_EINVAL, 4, 11, "initial_design.method", "expected lhs or random for 33 inputs"},
+};
+
+static int config_is_empty(const bo_config *cfg)
+{
+    return cfg->path == NULL && cfg->dir == NULL && cfg->name == NULL && cfg->inputs == NULL &&
+           cfg->n_inputs == 0 && cfg->sources == NULL && cfg->n_sources == 0 &&
+           cfg->objective.plugin == NULL && cfg->objective.command == NULL &&
+           cfg->objective.params == NULL;
+}
+
+static void test_bad_corpus(void)
+{
+    for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
+        const bad_case *c = &bad_cases[i];
+        char path[PATH_MAX], err[512], prefix[PATH_MAX + 64];
+        bo_config cfg;
+        snprintf(path, sizeof path, "%s/bad/%s", DATA, c->file);
+        bo_status status = bo_config_load(path, &cfg, err, sizeof err);
+        CHECK_MSG(status == c->status, "%s: status %d, want %d (%s)", c->file, (int)status,
+                  (int)c->status, err);
+        if (c->key)
+            snprintf(prefix, sizeof prefix, "%s:%zu:%zu: %s: ", path, c->line, c->column, c->key);
+        else
+            snprintf(prefix, sizeof prefix, "%s:%zu:%zu: ", path, c->line, c->column);
+        CHECK_MSG(strncmp(err, prefix, strlen(prefix)) == 0, "%s: message '%s' does not start '%s'",
+                  c->file, err, prefix);
+        CHECK_MSG(strstr(err, c->says) != NULL, "%s: message '%s' lacks '%s'", c->file, err, c->says);
+        CHECK_MSG(strchr(err, '\n') == NULL, "%s: message spans lines", c->file);
+        CHECK_MSG(config_is_empty(&cfg), "%s: config not left empty after failure", c->file);
+        bo_config_cleanup(&cfg);
+    }
+}
+
+/* Failures outside the corpus: a missing file, tiny or absent buffers. */
+static void test_other_failures(void)
+{
+    bo_config cfg;
+    char err[256];
+    const char *missing = TMP "/does-not-exist.yaml";
+    CHECK(bo_config_load(missing, &cfg, err, sizeof err) == BO_EIO);
+    CHECK(strstr(err, missing) != NULL);
+    CHECK(strstr(err, "cannot open") != NULL);
+    CHECK(config_is_empty(&cfg));
+
+    /* A directory opens on Linux but cannot be read as a file. */
+    CHECK(bo_config_load(TMP, &cfg, err, sizeof err) == BO_EIO);
+    CHECK(config_is_empty(&cfg));
+
+    /* The message is truncated to the buffer, never overflowing it. */
+    char small[16];
+    memset(small, 'X', sizeof small);
+    CHECK(bo_config_load(DATA "/bad/seed_float.yaml", &cfg, small, 12) == BO_EINVAL);
+    CHECK(strlen(small) == 11);
+    CHECK(small[12] == 'X');
+    CHECK(bo_config_load(DATA "/bad/seed_float.yaml", &cfg, NULL, 0) == BO_EINVAL);
+    CHECK(bo_config_load(DATA "/bad/tab_indent.yaml", &cfg, NULL, 0) == BO_EPARSE);
+
+    /* cleanup is idempotent and accepts NULL. */
+    bo_config_cleanup(&cfg);
+    bo_config_cleanup(&cfg);
+    bo_config_cleanup(NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Good configs, field by field.                                        */
+
+static char *abs_dir(const char *dir)
+{
+    char *p = realpath(dir, NULL);
+    CHECK(p != NULL);
+    return p;
+}
+
+static int has_text(const char *got, const char *want)
+{
+    return got && want && strcmp(got, want) == 0;
+}
+
+static void test_spec_example(void)
+{
+    bo_config cfg;
+    char err[512];
+    bo_status status = bo_config_load(DATA "/good/spec_full.yaml", &cfg, err, sizeof err);
+    CHECK_MSG(status == BO_OK, "%s", err);
+    if (status != BO_OK)
+        return;
+    char *dir = abs_dir(DATA "/good");
+    char want[PATH_MAX + 64];
+
+    CHECK(has_text(cfg.dir, dir));
+    CHECK(has_text(cfg.path, DATA "/good/spec_full.yaml"));
+    CHECK(has_text(cfg.name, "borehole-mf"));
+    CHECK(cfg.seed == 7);
+    CHECK(cfg.goal == BO_CONFIG_MINIMIZE);
+    snprintf(want, sizeof want, "%s/../plugins/borehole_mf.so", dir);
+    CHECK(has_text(cfg.objective.plugin, want));
+    CHECK(cfg.objective.command == NULL && cfg.objective.n_command == 0);
+    CHECK(cfg.objective.n_params == 1);
+    CHECK(has_text(cfg.objective.params[0].key, "noise_sd"));
+    CHECK(has_text(cfg.objective.params[0].value, "2.0"));   /* text as written */
+    CHECK(cfg.objective.timeout == 0.0);
+    CHECK(cfg.objective.isolate == 1);
+
+    CHECK(cfg.n_inputs == 2 && bo_config_dim(&cfg) == 2);
+    CHECK(has_text(cfg.inputs[0].name, "Tu"));
+    CHECK(cfg.inputs[0].lower == 100.0 && cfg.inputs[0].upper == 1000.0);
+    CHECK(cfg.inputs[0].scale == BO_CONFIG_SCALE_LINEAR);
+    CHECK(has_text(cfg.inputs[1].name, "r"));
+    CHECK(cfg.inputs[1].lower == 100.0 && cfg.inputs[1].upper == 10000.0);
+    CHECK(cfg.inputs[1].scale == BO_CONFIG_SCALE_LOG);
+
+    CHECK(cfg.n_sources == 2);
+    CHECK(has_text(cfg.sources[0].name, "HF"));
+    CHECK(cfg.sources[0].cost == 1000.0 && cfg.sources[0].initial == 5);
+    CHECK(has_text(cfg.sources[1].name, "LF1"));
+    CHECK(cfg.sources[1].cost == 100.0 && cfg.sources[1].initial == 5);
+    CHECK(cfg.target == 0 && bo_config_target_index(&cfg) == 0);
+    CHECK(bo_config_source_index(&cfg, "LF1") == 1);
+    CHECK(bo_config_source_index(&cfg, "LF2") == SIZE_MAX);
+    CHECK(bo_config_initial_evaluations(&cfg) == 10);
+    CHECK(bo_config_initial_cost(&cfg) == 5 * 1000.0 + 5 * 100.0);
+
+    CHECK(cfg.model.kernel == BO_KERNEL_MATERN52);
+    CHECK(cfg.model.noise == BO_NOISE_LEARN && cfg.model.noise_var == 0.0);
+    CHECK(cfg.model.mean == BO_MEAN_CONSTANT);
+    CHECK(cfg.model.restarts == 8);
+    CHECK(cfg.acquisition.type == BO_CONFIG_ACQ_MFCA);
+    CHECK(cfg.acquisition.starts == 16);
+    CHECK(cfg.acquisition.pool == 1000);
+    CHECK(cfg.acquisition.beta == 2.0);
+    CHECK(cfg.initial_design.method == BO_CONFIG_DESIGN_LHS);
+    CHECK(cfg.initial_design.size == 10);
+    CHECK(cfg.budget.max_evaluations == 200);
+    CHECK(cfg.budget.max_cost == 40000.0);
+    CHECK(cfg.budget.max_no_improvement == 25);
+    CHECK(cfg.budget.has_target_value == 1 && cfg.budget.target_value == 3.99);
+    CHECK(cfg.output.plot == BO_CONFIG_PLOT_PNG);
+    free(dir);
+    bo_config_cleanup(&cfg);
+    CHECK(config_is_empty(&cfg));
+}
+
+static void test_minimal_defaults(void)
+{
+    bo_config cfg;
+    char err[512];
+    bo_status status = bo_config_load(DATA "/good/minimal.yaml", &cfg, err, sizeof err);
+    CHECK_MSG(status == BO_OK, "%s", err);
+    if (status != BO_OK)
+        return;
+    char *dir = abs_dir(DATA "/good");
+    char want[PATH_MAX + 64];
+
+    CHECK(has_text(cfg.name, "minimal"));              /* the file's name */
+    CHECK(cfg.seed == 0);
+    CHECK(cfg.goal == BO_CONFIG_MINIMIZE);
+    snprintf(want, sizeof want, "%s/branin.so", dir);
+    CHECK(has_text(cfg.objective.plugin, want));
+    CHECK(cfg.objective.command == NULL);
+    CHECK(cfg.objective.n_params == 0 && cfg.objective.params == NULL);
+    CHECK(cfg.objective.timeout == 0.0);
+    CHECK(cfg.objective.isolate == 1);
+    CHECK(cfg.n_inputs == 2);
+    CHECK(cfg.inputs[0].lower == -5.0 && cfg.inputs[0].upper == 10.0);
+    CHECK(cfg.inputs[0].scale == BO_CONFIG_SCALE_LINEAR);
+    CHECK(cfg.inputs[1].scale == BO_CONFIG_SCALE_LINEAR);
+    CHECK(cfg.n_sources == 1);
+    CHECK(has_text(cfg.sources[0].name, "f"));
+    CHECK(cfg.sources[0].cost == 1.0);
+    CHECK(cfg.target == 0);
+    CHECK(cfg.model.kernel == BO_KERNEL_MATERN52);
+    CHECK(cfg.model.noise == BO_NOISE_LEARN);
+    CHECK(cfg.model.mean == BO_MEAN_CONSTANT);
+    CHECK(cfg.model.restarts == 5);
+    CHECK(cfg.acquisition.type == BO_CONFIG_ACQ_LOGEI);
+    CHECK(cfg.acquisition.starts == 10);
+    CHECK(cfg.acquisition.pool == 1000);
+    CHECK(cfg.acquisition.beta == 2.0);
+    CHECK(cfg.initial_design.method == BO_CONFIG_DESIGN_LHS);
+    /* max(5, 2 dim + 1) with dim 2. */
+    CHECK(cfg.initial_design.size == 5);
+    CHECK(cfg.sources[0].initial == 5);
+    CHECK(cfg.budget.max_evaluations == 50);
+    CHECK(cfg.budget.max_cost == HUGE_VAL);
+    CHECK(cfg.budget.max_no_improvement == SIZE_MAX);
+    CHECK(cfg.budget.has_target_value == 0);
+    CHECK(cfg.output.plot == BO_CONFIG_PLOT_PNG);
+    free(dir);
+    bo_config_cleanup(&cfg);
+}
+
+static void test_command_config(void)
+{
+    bo_config cfg;
+    char err[512];
+    bo_status status = bo_config_load(DATA "/good/command.yaml", &cfg, err, sizeof err);
+    CHECK_MSG(status == BO_OK, "%s", err);
+    if (status != BO_OK)
+        return;
+    char *dir = abs_dir(DATA "/good");
+    char want[PATH_MAX + 64];
+
+    CHECK(has_text(cfg.name, "sim_v2.1"));
+    CHECK(cfg.seed == UINT64_MAX);
+    CHECK(cfg.goal == BO_CONFIG_MAXIMIZE);
+    CHECK(cfg.objective.plugin == NULL);
+    CHECK(cfg.objective.n_command == 4);
+    /* "./bin/simulate.sh" is relative to the config's folder. */
+    snprintf(want, sizeof want, "%s/bin/simulate.sh", dir);
+    CHECK(has_text(cfg.objective.command[0], want));
+    CHECK(has_text(cfg.objective.command[1], "--mesh"));
+    CHECK(has_text(cfg.objective.command[2], "fine"));
+    CHECK(has_text(cfg.objective.command[3], ""));
+    CHECK(cfg.objective.command[4] == NULL);
+    CHECK(cfg.objective.n_params == 3);
+    CHECK(has_text(cfg.objective.params[0].key, "solver"));
+    CHECK(has_text(cfg.objective.params[0].value, "gmres"));
+    CHECK(has_text(cfg.objective.params[1].key, "tol"));
+    CHECK(has_text(cfg.objective.params[1].value, "1e-8"));
+    CHECK(has_text(cfg.objective.params[2].value, "two words"));
+    CHECK(cfg.objective.timeout == 90.5);
+    CHECK(cfg.objective.isolate == 0);
+    CHECK(cfg.inputs[0].scale == BO_CONFIG_SCALE_LOG);
+    CHECK(cfg.inputs[0].lower == 0.1);
+    CHECK(cfg.inputs[0].upper == 123456789.123456789);
+    CHECK(cfg.inputs[1].lower == -1e-300);
+    CHECK(cfg.inputs[1].upper == 3.0000000000000004);
+    CHECK(has_text(cfg.inputs[1].name, "_t2"));
+    CHECK(cfg.n_sources == 2 && cfg.target == 0);
+    CHECK(cfg.sources[0].cost == 7.25);
+    CHECK(cfg.sources[0].initial == 5);     /* default: initial_design.size */
+    CHECK(cfg.sources[1].initial == 12);
+    CHECK(cfg.model.kernel == BO_KERNEL_ROUGH_RBF);
+    CHECK(cfg.model.noise == BO_NOISE_FIXED && cfg.model.noise_var == 0.01);
+    CHECK(cfg.model.mean == BO_MEAN_PER_SOURCE);
+    CHECK(cfg.model.restarts == 1);
+    CHECK(cfg.acquisition.type == BO_CONFIG_ACQ_UCB);
+    CHECK(cfg.acquisition.starts == 3 && cfg.acquisition.pool == 64);
+    CHECK(cfg.acquisition.beta == 0.5);
+    CHECK(cfg.initial_design.method == BO_CONFIG_DESIGN_SOBOL);
+    CHECK(cfg.budget.max_evaluations == SIZE_MAX);
+    CHECK(cfg.budget.max_cost == 1e6);
+    CHECK(cfg.budget.has_target_value == 1 && cfg.budget.target_value == -2.5);
+    CHECK(cfg.output.plot == BO_CONFIG_PLOT_NONE);
+    CHECK(bo_config_initial_evaluations(&cfg) == 17);
+    CHECK_CLOSE(bo_config_initial_cost(&cfg), 5 * 7.25 + 12 * 0.1, 1e-15, 0.0); /* one rounding */
+    free(dir);
+    bo_config_cleanup(&cfg);
+}
+
+/* ------------------------------------------------------------------ */
+/* Configs written by the test: computed defaults and path resolution.  */
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    CHECK_MSG(f != NULL, "cannot write %s", path);
+    if (!f)
+        return;
+    fputs(text, f);
+    fclose(f);
+}
+
+static bo_status load_text(const char *file, const char *text, bo_config *cfg, char *err,
+                           size_t errlen)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", TMP, file);
+    write_file(path, text);
+    return bo_config_load(path, cfg, err, errlen);
+}
+
+static void test_computed_defaults(void)
+{
+    bo_config cfg;
+    char err[512];
+
+    /* One input: the floor of 5 points. */
+    CHECK(load_text("d1.yaml",
+                    "objective: {plugin: p.so}\n"
+                    "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                    "budget: {max_cost: 100}\n", &cfg, err, sizeof err) == BO_OK);
+    CHECK(cfg.initial_design.size == 5);
+    CHECK(cfg.budget.max_evaluations == SIZE_MAX && cfg.budget.max_cost == 100.0);
+    bo_config_cleanup(&cfg);
+
+    /* Four inputs: 2 * 4 + 1 = 9. */
+    const char *four =
+        "objective: {plugin: p.so}\n"
+        "inputs: [{name: a, lower: 0, upper: 1}, {name: b, lower: 0, upper: 1},\n"
+        "         {name: c, lower: 0, upper: 1}, {name: d, lower: 0, upper: 1}]\n";
+    char text[1024];
+    snprintf(text, sizeof text, "%sbudget: {max_evaluations: 40}\n", four);
+    CHECK(load_text("d4.yaml", text, &cfg, err, sizeof err) == BO_OK);
+    CHECK(cfg.initial_design.size == 9);
+    CHECK(cfg.sources[0].initial == 9);
+    bo_config_cleanup(&cfg);
+
+    /* A budget smaller than the default design: the default shrinks to it. */
+    snprintf(text, sizeof text, "%sbudget: {max_evaluations: 6}\n", four);
+    CHECK(load_text("d4small.yaml", text, &cfg, err, sizeof err) == BO_OK);
+    CHECK(cfg.initial_design.size == 6);
+    bo_config_cleanup(&cfg);
+
+    /* A cost budget caps the default design too: 7 points of cost 1. */
+    snprintf(text, sizeof text, "%sbudget: {max_cost: 7.5}\n", four);
+    CHECK(load_text("d4cost.yaml", text, &cfg, err, sizeof err) == BO_OK);
+    CHECK(cfg.initial_design.size == 7);
+    bo_config_cleanup(&cfg);
+
+    /* ... and on two sources, a round of one point each costs 11: 50 / 11 -> 4. */
+    CHECK(load_text("mfcost.yaml",
+                    "objective: {plugin: p.so}\n"
+                    "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                    "sources: [{name: hi, cost: 10}, {name: lo, cost: 1}]\n"
+                    "target: hi\n"
+                    "budget: {max_cost: 50}\n", &cfg, err, sizeof err) == BO_OK);
+    CHECK(cfg.initial_design.size == 4);
+    CHECK(bo_config_initial_cost(&cfg) == 44.0);
+    bo_config_cleanup(&cfg);
+
+    /* Two sources sharing 7 evaluations: 3 each by default; mfca by default;
+     * a large starts raises the default pool to match. */
+    CHECK(load_text("mf.yaml",
+                    "objective: {command: [python3, sim.py]}\n"
+                    "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                    "sources: [{name: hi, cost: 10}, {name: lo, cost: 1}]\n"
+                    "target: lo\n"
+                    "acquisition: {starts: 2000}\n"
+                    "budget: {max_evaluations: 7}\n", &cfg, err, sizeof err) == BO_OK);
+    CHECK_MSG(cfg.initial_design.size == 3, "size %zu", cfg.initial_design.size);
+    CHECK(cfg.sources[0].initial == 3 && cfg.sources[1].initial == 3);
+    CHECK(cfg.target == 1);
+    CHECK(cfg.acquisition.type == BO_CONFIG_ACQ_MFCA);
+    CHECK(cfg.acquisition.pool == 2000);
+    /* A program without '/' is left for PATH lookup; arguments are untouched. */
+    CHECK(has_text(cfg.objective.command[0], "python3"));
+    CHECK(has_text(cfg.objective.command[1], "sim.py"));
+    bo_config_cleanup(&cfg);
+
+    /* Single source named explicitly as the implicit one, absolute plugin
+     * path kept, anchors and aliases, YAML booleans in other spellings. */
+    CHECK(load_text("my config.v2.yml",
+                    "objective: {plugin: /opt/plug.so, isolate: no}\n"
+                    "inputs:\n"
+                    "  - {name: x, lower: &lo -2, upper: 2}\n"
+                    "  - {name: y, lower: *lo, upper: 3}\n"
+                    "target: f\n"
+                    "budget: {max_evaluations: 9, max_no_improvement: 4}\n", &cfg, err,
+                    sizeof err) == BO_OK);
+    CHECK_MSG(has_text(cfg.name, "my_config.v2"), "name '%s'", cfg.name);
+    CHECK(has_text(cfg.objective.plugin, "/opt/plug.so"));
+    CHECK(cfg.objective.isolate == 0);
+    CHECK(cfg.inputs[1].lower == -2.0);
+    CHECK(cfg.budget.max_no_improvement == 4);
+    bo_config_cleanup(&cfg);
+
+    /* The implicit source has no other name. */
+    CHECK(load_text("badtarget.yaml",
+                    "objective: {plugin: p.so}\n"
+                    "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                    "target: HF\n"
+                    "budget: {max_evaluations: 9}\n", &cfg, err, sizeof err) == BO_EINVAL);
+    CHECK(strstr(err, ":3:9: target: expected 'f'") != NULL);
+    CHECK(config_is_empty(&cfg));
+}
+
+/* A config given by a relative path resolves against the working folder. */
+static void test_relative_config_path(void)
+{
+    char cwd[PATH_MAX], want[PATH_MAX + 64], err[512];
+    bo_config cfg;
+    CHECK(getcwd(cwd, sizeof cwd) != NULL);
+    write_file(TMP "/rel.yaml",
+               "objective: {command: [sub/run.sh, ./x]}\n"
+               "inputs: [{name: x, lower: 0, upper: 1}]\n"
+               "budget: {max_evaluations: 9}\n");
+    CHECK(chdir(TMP) == 0);
+    bo_status status = bo_config_load("rel.yaml", &cfg, err, sizeof err);
+    CHECK(chdir(cwd) == 0);
+    CHECK_MSG(status == BO_OK, "%s", err);
+    if (status != BO_OK)
+        return;
+    char *dir = abs_dir(TMP);
+    CHECK(has_text(cfg.dir, dir));
+    snprintf(want, sizeof want, "%s/sub/run.sh", dir);
+    CHECK(has_text(cfg.objective.command[0], want));
+    CHECK(has_text(cfg.objective.command[1], "./x"));   /* arguments are never rewritten */
+    CHECK(has_text(cfg.name, "rel"));
+    free(dir);
+    bo_config_cleanup(&cfg);
+}
+
+/* ------------------------------------------------------------------ */
+/* Round trip through bo_config_write_resolved.                          */
+
+static char *resolved_text(const bo_config *cfg)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    CHECK(f != NULL);
+    if (!f)
+        return NULL;
+    CHECK(bo_config_write_resolved(cfg, f) == BO_OK);
+    fclose(f);
+    return buf;
+}
+
+static void round_trip(const char *path)
+{
+    bo_config a, b;
+    char err[512], what[128];
+    bo_status status = bo_config_load(path, &a, err, sizeof err);
+    CHECK_MSG(status == BO_OK, "%s", err);
+    if (status != BO_OK)
+        return;
+    /* Written into another folder: relative paths would break here. */
+    char out[PATH_MAX];
+    snprintf(out, sizeof out, "%s/resolved/config.yaml", TMP);
+    mkdir(TMP "/resolved", 0777);
+    FILE *f = fopen(out, "w");
+    CHECK(f != NULL);
+    if (!f) {
+        bo_config_cleanup(&a);
+        return;
+    }
+    CHECK(bo_config_write_resolved(&a, f) == BO_OK);
+    fclose(f);
+    status = bo_config_load(out, &b, err, sizeof err);
+    CHECK_MSG(status == BO_OK, "%s: reloading the resolved config: %s", path, err);
+    if (status == BO_OK) {
+        CHECK_MSG(bo_config_equal(&a, &b, what, sizeof what), "%s: round trip changed %s", path,
+                  what);
+        /* The resolved text is a fixed point. */
+        char *ta = resolved_text(&a), *tb = resolved_text(&b);
+        CHECK(ta && tb && strcmp(ta, tb) == 0);
+        free(ta);
+        free(tb);
+        bo_config_cleanup(&b);
+    }
+    bo_config_cleanup(&a);
+}
+
+static void test_round_trips(void)
+{
+    round_trip(DATA "/good/spec_full.yaml");
+    round_trip(DATA "/good/minimal.yaml");
+    round_trip(DATA "/good/command.yaml");
+    round_trip(TMP "/mf.yaml");
+    round_trip(TMP "/my config.v2.yml");
+}
+
+/* bo_config_equal must notice a change in any field, or the round trip
+ * test above could not fail. */
+static void test_equal_detects_changes(void)
+{
+    bo_config a, b;
+    char err[512], what[128];
+    CHECK(bo_config_load(DATA "/good/command.yaml", &a, err, sizeof err) == BO_OK);
+    CHECK(bo_config_load(DATA "/good/command.yaml", &b, err, sizeof err) == BO_OK);
+    CHECK(bo_config_equal(&a, &b, what, sizeof what) == 1 && what[0] == '\0');
+
+#define MUTATE(field, value, key)                                                   \
+    do {                                                                            \
+        b.field = value;                                                            \
+        CHECK_MSG(bo_config_equal(&a, &b, what, sizeof what) == 0, "%s unnoticed", key); \
+        CHECK_MSG(strcmp(what, key) == 0, "changed %s, reported %s", key, what);    \
+        b.field = a.field; /* a and b were equal */                                 \
+    } while (0)
+    MUTATE(seed, 3, "seed");
+    MUTATE(goal, BO_CONFIG_MINIMIZE, "goal");
+    MUTATE(objective.timeout, 1.0, "objective.timeout");
+    MUTATE(objective.isolate, 1, "objective.isolate");
+    MUTATE(inputs[1].upper, 3.0, "inputs[1]");
+    MUTATE(inputs[0].scale, BO_CONFIG_SCALE_LINEAR, "inputs[0]");
+    MUTATE(sources[1].initial, 11, "sources[1]");
+    MUTATE(target, 1, "target");
+    MUTATE(model.kernel, BO_KERNEL_SQEXP, "model.kernel");
+    MUTATE(model.noise_var, 0.02, "model.noise");
+    MUTATE(model.mean, BO_MEAN_ZERO, "model.mean");
+    MUTATE(model.restarts, 2, "model.restarts");
+    MUTATE(acquisition.type, BO_CONFIG_ACQ_EI, "acquisition.type");
+    MUTATE(acquisition.starts, 4, "acquisition.starts");
+    MUTATE(acquisition.pool, 65, "acquisition.pool");
+    MUTATE(acquisition.beta, 0.25, "acquisition.beta");
+    MUTATE(initial_design.method, BO_CONFIG_DESIGN_LHS, "initial_design.method");
+    MUTATE(initial_design.size, 6, "initial_design.size");
+    MUTATE(budget.max_evaluations, 10, "budget.max_evaluations");
+    MUTATE(budget.max_cost, 2e6, "budget.max_cost");
+    MUTATE(budget.max_no_improvement, 3, "budget.max_no_improvement");
+    MUTATE(budget.target_value, -2.0, "budget.target_value");
+    MUTATE(budget.has_target_value, 0, "budget.target_value");
+    MUTATE(output.plot, BO_CONFIG_PLOT_SVG, "output.plot");
+#undef MUTATE
+    b.objective.params[1].value[0] = 'X';
+    CHECK(bo_config_equal(&a, &b, what, sizeof what) == 0);
+    CHECK(strstr(what, "objective.params") != NULL);
+    b.objective.params[1].value[0] = '1';
+    b.objective.command[2][0] = 'F';
+    CHECK(bo_config_equal(&a, &b, what, sizeof what) == 0);
+    CHECK(strcmp(what, "objective.command[2]") == 0);
+    b.objective.command[2][0] = 'f';
+    b.name[0] = 'S';
+    CHECK(bo_config_equal(&a, &b, NULL, 0) == 0);
+    b.name[0] = 's';
+    CHECK(bo_config_equal(&a, &b, NULL, 0) == 1);
+    bo_config_cleanup(&a);
+    bo_config_cleanup(&b);
+}
+
+/* Writing to a full device fails and says so. */
+static void test_write_failure(void)
+{
+    bo_config cfg;
+    char err[512];
+    FILE *full = fopen("/dev/full", "w");
+    if (!full)
+        return;   /* not Linux: nothing to provoke with */
+    CHECK(bo_config_load(DATA "/good/spec_full.yaml", &cfg, err, sizeof err) == BO_OK);
+    CHECK(bo_config_write_resolved(&cfg, full) == BO_EIO);
+    fclose(full);
+    bo_config_cleanup(&cfg);
+}
+
+/* Registries: every name maps back to its value; unknowns are refused. */
+static void test_names(void)
+{
+    static const char *const acqs[] = {"ei", "logei", "pi", "ucb", "mfca"};
+    for (size_t i = 0; i < sizeof acqs / sizeof acqs[0]; i++) {
+        bo_config_acq acq;
+        CHECK(bo_config_acq_from_name(acqs[i], &acq) == 0);
+        CHECK(strcmp(bo_config_acq_name(acq), acqs[i]) == 0);
+    }
+    static const char *const kernels[] = {"matern52", "matern32", "sqexp", "rough_rbf"};
+    for (size_t i = 0; i < sizeof kernels / sizeof kernels[0]; i++) {
+        bo_kernel_kind kind;
+        CHECK(bo_config_kernel_from_name(kernels[i], &kind) == 0);
+        CHECK(strcmp(bo_config_kernel_name(kind), kernels[i]) == 0);
+    }
+    bo_config_acq acq = BO_CONFIG_ACQ_EI;
+    bo_kernel_kind kind = BO_KERNEL_SQEXP;
+    CHECK(bo_config_acq_from_name("EI", &acq) == -1 && acq == BO_CONFIG_ACQ_EI);
+    CHECK(bo_config_acq_from_name(NULL, &acq) == -1);
+    CHECK(bo_config_kernel_from_name("matern", &kind) == -1 && kind == BO_KERNEL_SQEXP);
+    CHECK(strcmp(bo_config_acq_name((bo_config_acq)99), "?") == 0);
+    CHECK(strcmp(bo_config_goal_name(BO_CONFIG_MAXIMIZE), "maximize") == 0);
+    CHECK(strcmp(bo_config_scale_name(BO_CONFIG_SCALE_LOG), "log") == 0);
+    CHECK(strcmp(bo_config_design_name(BO_CONFIG_DESIGN_SOBOL), "sobol") == 0);
+    CHECK(strcmp(bo_config_plot_name(BO_CONFIG_PLOT_SVG), "svg") == 0);
+    CHECK(strcmp(bo_config_mean_name(BO_MEAN_PER_SOURCE), "per_source") == 0);
+}
+
+int main(void)
+{
+    mkdir(TMP, 0777);
+    test_bad_corpus();
+    test_other_failures();
+    test_spec_example();
+    test_minimal_defaults();
+    test_command_config();
+    test_computed_defaults();
+    test_relative_config_path();
+    test_round_trips();
+    test_equal_detects_changes();
+    test_write_failure();
+    test_names();
+    return CHECK_DONE();
+}
