@@ -15,7 +15,7 @@
 
 /* Streams of bo_rng_init_derived, so the pool and each NLopt run draw from
  * independent generators whatever the others consumed. */
-enum { STREAM_POOL = 1, STREAM_NLOPT = 2 };
+enum { STREAM_POOL = 1, STREAM_NLOPT = 2, STREAM_NUDGE = 3 };
 
 /* What NLopt receives for a point the scorer could not value: very low but
  * finite, since some NLopt algorithms misbehave on infinities. */
@@ -33,6 +33,8 @@ void bo_acq_maximizer_options_default(bo_acq_maximizer_options *opt)
     opt->ftol_rel = 1e-9;
     opt->lower = NULL;
     opt->upper = NULL;
+    opt->extra_starts = NULL;
+    opt->n_extra_starts = 0;
     opt->duplicate_tol = 1e-6;
     opt->seed = 0;
 }
@@ -166,6 +168,9 @@ static bo_status check_options(const bo_acq_scorer *sc, const bo_acq_maximizer_o
         return fail(errbuf, errlen, BO_EINVAL, "maximize: xtol_rel and ftol_rel must be >= 0");
     if ((opt->lower == NULL) != (opt->upper == NULL))
         return fail(errbuf, errlen, BO_EINVAL, "maximize: give both lower and upper, or neither");
+    if (opt->n_extra_starts > 0 && !opt->extra_starts)
+        return fail(errbuf, errlen, BO_EINVAL, "maximize: %zu extra starts but no array",
+                    opt->n_extra_starts);
     if (opt->lower)
         for (size_t j = 0; j < sc->dim; j++)
             if (!isfinite(opt->lower[j]) || !isfinite(opt->upper[j]) ||
@@ -239,8 +244,9 @@ bo_status bo_acq_maximize_scorer(const bo_acq_scorer *scorer,
         qsort(order, pool_n, sizeof *order, compare_ranked);
     }
 
-    size_t max_evals = opt->max_evals ? opt->max_evals : (direct ? 2000 : 60);
-    size_t runs = direct ? 1 : opt->starts;
+    size_t max_evals = opt->max_evals ? opt->max_evals : (direct ? 2000 : 150);
+    size_t n_extra = direct ? 0 : opt->n_extra_starts;
+    size_t runs = direct ? 1 : opt->starts + n_extra;
     if (runs > 0) {
         nlopt_algorithm alg = direct                                 ? NLOPT_GN_DIRECT_L
                               : opt->optimizer == BO_ACQ_OPT_SLSQP ? NLOPT_LD_SLSQP
@@ -267,22 +273,31 @@ bo_status bo_acq_maximize_scorer(const bo_acq_scorer *scorer,
     if (s.have_best)
         next--; /* the best pool point is the first start */
     for (size_t r = 0; r < runs; r++) {
-        double value;
         if (direct) {
             for (size_t j = 0; j < dim; j++)
                 start[j] = 0.5 * (lower[j] + upper[j]);
-        } else {
+        } else if (r < opt->starts) {
             while (next < pool_n && (order[next].value == -HUGE_VAL ||
                                      is_excluded(&s, pool + order[next].index * dim)))
                 next++;
             if (next >= pool_n)
-                break;
+                continue; /* the pool has no admissible point left */
             memcpy(start, pool + order[next].index * dim, dim * sizeof *start);
             next++;
+        } else {
+            bo_rng nudge;
+            bo_rng_init_derived(&nudge, opt->seed, STREAM_NUDGE, r);
+            const double *e = opt->extra_starts + (r - opt->starts) * dim;
+            for (size_t j = 0; j < dim; j++) {
+                double w = upper[j] - lower[j];
+                double v = e[j] + (2.0 * bo_rng_uniform(&nudge) - 1.0) * 1e-3 * w;
+                start[j] = fmin(fmax(v, lower[j]), upper[j]);
+            }
         }
         bo_rng rng;
         bo_rng_init_derived(&rng, opt->seed, STREAM_NLOPT, r);
         nlopt_srand((unsigned long)bo_rng_u64(&rng));
+        double value;
         nlopt_result code = nlopt_optimize(nl, start, &value);
         result->n_local++;
         result->last_nlopt_code = (int)code;

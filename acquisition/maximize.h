@@ -49,11 +49,19 @@ typedef struct bo_acq_maximizer_options {
     size_t starts;          /* local optimisations from the best pool points
                                (default 5; 0 = the pool's best is the answer) */
     size_t max_evals;       /* per local run, or in total for DIRECT-L
-                               (0 = 60 per local run / 2000 for DIRECT-L) */
+                               (0 = 150 per local run / 2000 for DIRECT-L) */
     double xtol_rel;        /* local stopping tolerances (default 1e-7, 1e-9) */
     double ftol_rel;
     const double *lower;    /* box, dim values each; NULL = the unit cube */
     const double *upper;
+    const double *extra_starts; /* n_extra_starts points (row-major, in the
+                               box) to start local runs from as well, such
+                               as the incumbent: the acquisition's best is
+                               often a narrow peak next to it, finer than the
+                               pool. Each is nudged by up to 1e-3 of the box
+                               width (seeded) so that a start on an observed
+                               point is not held there. Ignored by DIRECT-L. */
+    size_t n_extra_starts;
     double duplicate_tol;   /* a candidate within this fraction of the box
                                width of an excluded point in every coordinate
                                is a duplicate (default 1e-6) */

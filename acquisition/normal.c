@@ -120,14 +120,6 @@ double bo_normal_logcdf(double z)
     return log(0.5 * bo_erfcx(u)) - 0.5 * z * z;
 }
 
-double bo_ei_h(double z)
-{
-    if (z >= -1.0)
-        return bo_normal_pdf(z) + z * bo_normal_cdf(z);
-    /* h = phi(z) g(u), g(u) = 1 - sqrt(pi) u erfcx(u), u = -z/sqrt2. */
-    return exp(bo_ei_log_h(z, NULL));
-}
-
 /* g(u) = 1 - sqrt(pi) u erfcx(u) for u >= 1/sqrt2: the factor by which h(z)
  * falls below phi(z) in the lower tail. Direct subtraction loses at most
  * log10(1/g(10)) ~ 2.3 digits below u = 10; the asymptotic series takes over
@@ -137,6 +129,15 @@ static double ei_tail_factor(double u)
     if (u < 10.0)
         return 1.0 - BO_SQRT_PI * u * bo_erfcx(u);
     return -erfcx_tail_series(u);
+}
+
+double bo_ei_h(double z)
+{
+    if (z >= -1.0)
+        return bo_normal_pdf(z) + z * bo_normal_cdf(z);
+    /* h = phi(z) g(u): both factors to full relative precision, where
+     * exp(log h) would turn log h's absolute error into relative error. */
+    return bo_normal_pdf(z) * ei_tail_factor(-z * BO_INV_SQRT_2);
 }
 
 double bo_ei_log_h(double z, double *dlog)

@@ -15,10 +15,12 @@ enum { BITS = 52 };
  * initial odd direction integers m_1..m_s with m_k < 2^k. The values are the
  * published ones of S. Joe and F. Y. Kuo (2008, "new-joe-kuo-6.21201"),
  * chosen there to give small t-values in two-dimensional projections. */
+enum { MAX_DEGREE = 8 };
+
 typedef struct sobol_poly {
-    unsigned degree;
+    unsigned degree;        /* 1..MAX_DEGREE */
     unsigned inner;
-    unsigned m[8];
+    unsigned m[MAX_DEGREE];
 } sobol_poly;
 
 static const sobol_poly sobol_table[BO_SOBOL_MAX_DIM - 1] = {
@@ -72,7 +74,8 @@ static void fill_directions(size_t j, uint64_t *v)
         return;
     }
     const sobol_poly *p = &sobol_table[j - 1];
-    unsigned s = p->degree;
+    /* The bound is the table's invariant, stated so the compiler sees it. */
+    unsigned s = p->degree < MAX_DEGREE ? p->degree : MAX_DEGREE;
     for (unsigned k = 0; k < s; k++)
         v[k] = (uint64_t)p->m[k] << (BITS - 1 - k);
     /* The polynomial's recurrence, carried out on the aligned integers. */

@@ -197,6 +197,23 @@ static void test_behaviour(void)
     CHECK_CLOSE(x2[0], 0.3, 0.0, 1e-4);
     CHECK_CLOSE(x2[1], 0.6, 0.0, 1e-4);
 
+    /* A peak far narrower than the pool's spacing is missed by a 16-point
+     * pool with no starts, and found from an extra start placed near it. */
+    bumps narrow = fixed_bumps();
+    narrow.a[1] = 2.0, narrow.w[1] = 0.002, narrow.c[1][0] = 0.7, narrow.c[1][1] = 0.1;
+    bo_acq_scorer nsc = scorer_of(&narrow);
+    bo_acq_maximizer_options ne = mo;
+    ne.pool_size = 16;
+    ne.starts = 0;
+    CHECK(bo_acq_maximize_scorer(&nsc, &ne, 0, NULL, x2, &res2, err, sizeof err) == BO_OK);
+    CHECK(res2.value < 1.5);
+    const double near_peak[2] = {0.7005, 0.1004};
+    ne.extra_starts = near_peak;
+    ne.n_extra_starts = 1;
+    CHECK(bo_acq_maximize_scorer(&nsc, &ne, 0, NULL, x2, &res2, err, sizeof err) == BO_OK);
+    CHECK_CLOSE(res2.value, 2.0, 1e-6, 0.0);
+    CHECK(res2.n_local == 1);
+
     /* The pool alone (no starts) gives the baseline the local runs improve. */
     bo_acq_maximizer_options pool_only = mo;
     pool_only.starts = 0;
@@ -274,6 +291,9 @@ static void test_bad_options(void)
     m.optimizer = (bo_acq_optimizer)42;
     CHECK(bo_acq_maximize_scorer(&sc, &m, 0, NULL, x, &res, err, sizeof err) == BO_EINVAL);
     CHECK(bo_acq_maximize_scorer(&sc, &mo, 3, NULL, x, &res, err, sizeof err) == BO_EINVAL);
+    m = mo;
+    m.n_extra_starts = 1;
+    CHECK(bo_acq_maximize_scorer(&sc, &m, 0, NULL, x, &res, err, sizeof err) == BO_EINVAL);
 }
 
 int main(void)
