@@ -65,6 +65,14 @@ typedef struct bo_acq_maximizer_options {
     double duplicate_tol;   /* a candidate within this fraction of the box
                                width of an excluded point in every coordinate
                                is a duplicate (default 1e-6) */
+    double failure_radius;  /* bo_acq_maximize only: a candidate whose nearest
+                               evaluated point of its source, measured in the
+                               GP's length-scales, is a failed evaluation
+                               (avoid) closer than this many length-scales
+                               is not proposed: a failure marks a region, not
+                               a point, at the model's own resolution, and a
+                               success nearby shrinks it again (default 0.5;
+                               0 = only exact duplicates are excluded) */
     uint64_t seed;
 } bo_acq_maximizer_options;
 

@@ -8,14 +8,71 @@
 
 #include "acquisition/maximize.h"
 
+/* What a candidate inside a failure region scores: far below any
+ * acquisition value (log-EI included), finite for NLopt's sake. */
+static const double failure_region_value = -1e300;
+
+/* The GP acquisition of one source, with the regions around that source's
+ * failed evaluations cut out. */
+typedef struct gp_scorer {
+    bo_acq_evaluator *ev;
+    size_t dim;
+    const double *inv_ell;   /* 1 / length-scale per input */
+    double radius2;          /* failure radius squared, in length-scales */
+    const double *ok_x;      /* the source's successful points */
+    size_t n_ok;
+    const double *failed_x;  /* the source's failed points */
+    size_t n_failed;
+} gp_scorer;
+
+static double nearest_scaled_dist2(const gp_scorer *sc, const double *pts, size_t n,
+                                   const double *x)
+{
+    double best = INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        double d2 = 0.0;
+        for (size_t j = 0; j < sc->dim && d2 < best; j++) {
+            double t = (x[j] - pts[i * sc->dim + j]) * sc->inv_ell[j];
+            d2 += t * t;
+        }
+        if (d2 < best)
+            best = d2;
+    }
+    return best;
+}
+
+static int in_failure_region(const gp_scorer *sc, const double *x)
+{
+    if (sc->n_failed == 0 || sc->radius2 <= 0.0)
+        return 0;
+    double to_failed = nearest_scaled_dist2(sc, sc->failed_x, sc->n_failed, x);
+    if (to_failed >= sc->radius2)
+        return 0;
+    return to_failed < nearest_scaled_dist2(sc, sc->ok_x, sc->n_ok, x);
+}
+
 static bo_status score_block(void *ctx, size_t m, const double *X, double *value)
 {
-    return bo_acq_evaluate_block(ctx, m, X, value);
+    const gp_scorer *sc = ctx;
+    bo_status st = bo_acq_evaluate_block(sc->ev, m, X, value);
+    if (st != BO_OK)
+        return st;
+    for (size_t i = 0; i < m; i++)
+        if (in_failure_region(sc, X + i * sc->dim))
+            value[i] = failure_region_value;
+    return BO_OK;
 }
 
 static bo_status score_point(void *ctx, const double *x, double *value, double *grad)
 {
-    return bo_acq_evaluate(ctx, x, value, grad);
+    const gp_scorer *sc = ctx;
+    if (in_failure_region(sc, x)) {
+        *value = failure_region_value;
+        if (grad)
+            memset(grad, 0, sc->dim * sizeof *grad);
+        return BO_OK;
+    }
+    return bo_acq_evaluate(sc->ev, x, value, grad);
 }
 
 static bo_status fail(char *errbuf, size_t errlen, bo_status status, const char *fmt, ...)
@@ -67,8 +124,9 @@ bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
     size_t n_ex_max = (observed ? observed->n : 0) + (avoid ? avoid->n : 0);
     double *exclude = malloc((n_ex_max ? n_ex_max : 1) * dim * sizeof *exclude);
     double *x_src = malloc(dim * sizeof *x_src);
+    double *inv_ell = malloc(dim * sizeof *inv_ell);
     bo_status st = BO_OK;
-    if (!exclude || !x_src) {
+    if (!exclude || !x_src || !inv_ell) {
         st = fail(errbuf, errlen, BO_ENOMEM, "maximize: out of memory");
         goto done;
     }
@@ -76,7 +134,12 @@ bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
         for (size_t s = 0; s < n_sources; s++)
             source_value[s] = -HUGE_VAL;
 
-    bo_acq_scorer scorer = {dim, block, ev, score_block, score_point};
+    bo_gp_lengthscales(gp, inv_ell);
+    for (size_t j = 0; j < dim; j++)
+        inv_ell[j] = 1.0 / inv_ell[j];
+    double radius = opt->failure_radius > 0.0 ? opt->failure_radius : 0.0;
+    gp_scorer gsc = {ev, dim, inv_ell, radius * radius, exclude, 0, NULL, 0};
+    bo_acq_scorer scorer = {dim, block, &gsc, score_block, score_point};
     int multi = bo_acq_is_multi_source(acq->kind);
     size_t first = multi ? 0 : acq->target_source;
     size_t last = multi ? n_sources : acq->target_source + 1;
@@ -84,8 +147,12 @@ bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
     bo_status last_error = BO_OK;
     for (size_t s = first; s < last; s++) {
         bo_acq_evaluator_set_source(ev, s);
-        size_t n_ex = gather(observed, s, dim, exclude);
-        n_ex += gather(avoid, s, dim, exclude + n_ex * dim);
+        size_t n_ok = gather(observed, s, dim, exclude);
+        size_t n_failed = gather(avoid, s, dim, exclude + n_ok * dim);
+        size_t n_ex = n_ok + n_failed;
+        gsc.n_ok = n_ok;
+        gsc.failed_x = exclude + n_ok * dim;
+        gsc.n_failed = n_failed;
         bo_acq_result r;
         st = bo_acq_maximize_scorer(&scorer, opt, n_ex, exclude, x_src, &r, errbuf, errlen);
         result->n_evals += r.n_evals;
@@ -97,6 +164,12 @@ bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
             goto done; /* the same for every source */
         if (st != BO_OK) {
             last_error = st; /* another source may still give an answer */
+            continue;
+        }
+        if (r.value <= failure_region_value) {
+            /* Every candidate lay in a failure region of this source. */
+            last_error = fail(errbuf, errlen, BO_EOPTIM,
+                              "maximize: source %zu: every candidate is next to a failure", s);
             continue;
         }
         if (source_value)
@@ -111,6 +184,7 @@ bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
     }
     st = have ? BO_OK : last_error;
 done:
+    free(inv_ell);
     free(x_src);
     free(exclude);
     bo_acq_evaluator_destroy(ev);

@@ -496,6 +496,10 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
     if (e->opt.acq_starts)
         mo.starts = e->opt.acq_starts;
     mo.seed = engine_derived_seed(e, ENGINE_STREAM_ACQ, e->n);
+    /* The acquisition's peak often sits right next to the incumbent, finer
+     * than the candidate pool resolves: start a local run there too. */
+    mo.extra_starts = e->x + e->best_index * d;
+    mo.n_extra_starts = 1;
 
     bo_acq_points observed = {n_gp, e->gp_x, e->gp_source};
     bo_acq_points avoid = {n_avoid, e->avoid_x, e->avoid_source};

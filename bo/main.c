@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -105,6 +106,27 @@ static int parse_args(int argc, char **argv, run_args *a)
         return -1;
     }
     return 0;
+}
+
+/* Set by SIGINT/SIGTERM: the running evaluation is cancelled (its process
+ * group killed by the objective), not recorded, and the run stops cleanly
+ * with outputs written, ready for --resume. */
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static void install_interrupt_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 }
 
 static double now_seconds(void)
@@ -485,7 +507,7 @@ static int start_run(run *r, const char *history_path, const char *state_path)
     if (code != EXIT_FINISHED)
         return code;
     bo_status st = bo_history_create(history_path, r->input_names, r->cfg.n_inputs,
-                                     BO_HISTORY_OVERWRITE * 0u, &r->history, r->err,
+                                     0u, &r->history, r->err,
                                      sizeof r->err);
     if (st == BO_OK)
         st = bo_history_state_create(state_path, BO_HISTORY_OVERWRITE, &r->state, r->err,
@@ -528,6 +550,11 @@ static int optimisation_loop(run *r, const char **stop_why)
     int code = EXIT_FINISHED;
     *stop_why = NULL;
     for (;;) {
+        if (interrupted) {
+            *stop_why = "interrupted";
+            code = EXIT_RUNTIME;
+            break;
+        }
         if (c->budget.max_evaluations != SIZE_MAX && r->rs.n >= c->budget.max_evaluations) {
             *stop_why = "max_evaluations reached";
             break;
@@ -562,6 +589,12 @@ static int optimisation_loop(run *r, const char **stop_why)
         char msg[1024] = "";
         bo_status st = bo_objective_evaluate(r->objective, x, s.source, &y, msg, sizeof msg);
         int ok = st == BO_OK;
+        if (interrupted) {
+            /* An evaluation cut short by the user is not a result. */
+            *stop_why = "interrupted";
+            code = EXIT_RUNTIME;
+            break;
+        }
         if (!ok && st != BO_EEVAL && st != BO_ETIMEOUT) {
             code = fail(r, EXIT_RUNTIME, "evaluation %zu: %s", eval, msg);
             break;
@@ -688,6 +721,7 @@ static int run_main(run *r)
     int code = open_objective(r);
     if (code != EXIT_FINISHED)
         return code;
+    bo_objective_set_cancel(r->objective, &interrupted);
     if (r->args.check) {
         printf("%s: config OK: %zu inputs, %zu source%s, objective '%s' loaded; outputs would "
                "go to %s/\n",
@@ -728,9 +762,14 @@ static int run_main(run *r)
 
     double t0 = now_seconds();
     const char *stop_why = NULL;
+    install_interrupt_handlers();
     code = optimisation_loop(r, &stop_why);
     write_outputs(r);
-    summary(r, code == EXIT_FINISHED ? stop_why : "failed", now_seconds() - t0);
+    summary(r, stop_why ? stop_why : "failed", now_seconds() - t0);
+    if (interrupted)
+        fprintf(stderr, "bo-run: interrupted; continue with: bo-run %s --resume%s%s\n",
+                r->args.config_path, r->args.out_dir ? " --out " : "",
+                r->args.out_dir ? r->args.out_dir : "");
     return code;
 }
 

@@ -1,0 +1,423 @@
+/* Whole runs of the bo-run program: outputs written, determinism, every
+ * fault of SPEC §6 recorded while the run finishes, load and config errors
+ * refused with exit 2 before anything is evaluated, and kill -9 at random
+ * moments followed by --resume giving the history of an uninterrupted run. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bo/history.h"
+#include "gp/rng.h"
+#include "tests/check.h"
+
+static char tmpdir[] = "/tmp/bo_test_run_XXXXXX";
+static const char *const input_names[] = {"x0", "x1"};
+
+static void path_in(char *buf, size_t len, const char *name)
+{
+    snprintf(buf, len, "%s/%s", tmpdir, name);
+}
+
+static void write_file(const char *path, const char *fmt, ...)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(f, fmt, ap);
+    va_end(ap);
+    fclose(f);
+}
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return calloc(1, 1);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = calloc((size_t)n + 1, 1);
+    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n)
+        buf[0] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Starts bo-run with the given arguments (NULL-terminated), stdout and
+ * stderr to tmpdir/out.txt and tmpdir/err.txt. */
+static pid_t start_bo_run(const char *const *args)
+{
+    char out[512], err[512];
+    path_in(out, sizeof out, "out.txt");
+    path_in(err, sizeof err, "err.txt");
+    const char *argv[16];
+    argv[0] = BO_BINARY_DIR "/bo-run";
+    size_t n = 1;
+    for (; args[n - 1] && n < 15; n++)
+        argv[n] = args[n - 1];
+    argv[n] = NULL;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(fo, STDOUT_FILENO);
+        dup2(fe, STDERR_FILENO);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+static int wait_exit(pid_t pid)
+{
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int bo_run(const char *const *args)
+{
+    return wait_exit(start_bo_run(args));
+}
+
+/* A config for the flaky bowl plugin in tmpdir; returns its path. */
+static void write_plugin_config(const char *file, const char *name, const char *params,
+                                const char *extra_objective, int initial, int evaluations)
+{
+    char path[512];
+    path_in(path, sizeof path, file);
+    write_file(path,
+               "name: %s\n"
+               "seed: 4\n"
+               "objective:\n"
+               "  plugin: %s/test-plugins/flaky.so\n"
+               "  params: {%s}\n"
+               "%s"
+               "inputs:\n"
+               "  - {name: x0, lower: 0, upper: 1}\n"
+               "  - {name: x1, lower: 0, upper: 1}\n"
+               "initial_design: {method: lhs, size: %d}\n"
+               "budget: {max_evaluations: %d}\n"
+               "output: {plot: png}\n",
+               name, BO_BINARY_DIR, params, extra_objective, initial, evaluations);
+}
+
+static int read_history(const char *dir, bo_history_row **rows, size_t *n)
+{
+    char path[2200], err[512];
+    snprintf(path, sizeof path, "%s/history.csv", dir);
+    return bo_history_read(path, input_names, 2, rows, n, err, sizeof err) == BO_OK ? 0 : -1;
+}
+
+/* Equal in every column but the wall time. */
+static int same_rows(const bo_history_row *a, const bo_history_row *b)
+{
+    int same = a->eval == b->eval && a->phase == b->phase && strcmp(a->source, b->source) == 0 &&
+               a->status == b->status && strcmp(a->message, b->message) == 0 &&
+               a->cost == b->cost && a->cum_cost == b->cum_cost;
+    same &= memcmp(a->x, b->x, 2 * sizeof(double)) == 0;
+    same &= (isnan(a->y) && isnan(b->y)) || a->y == b->y;
+    same &= (isnan(a->best) && isnan(b->best)) || a->best == b->best;
+    same &= (isnan(a->acq) && isnan(b->acq)) || a->acq == b->acq;
+    return same;
+}
+
+static void test_clean_run(void)
+{
+    write_plugin_config("clean.yaml", "clean", "", "", 6, 14);
+    char cfg[512], out1[512], out2[512], p[1200];
+    path_in(cfg, sizeof cfg, "clean.yaml");
+    path_in(out1, sizeof out1, "run-clean");
+    path_in(out2, sizeof out2, "run-clean-again");
+
+    /* --check loads everything and evaluates nothing. */
+    CHECK(bo_run((const char *[]){cfg, "--check", "--out", out1, NULL}) == 0);
+    CHECK(!exists(out1));
+
+    CHECK(bo_run((const char *[]){cfg, "--out", out1, NULL}) == 0);
+    char *stdout_text = read_file(BO_BINARY_DIR "/../dummy"); /* replaced below */
+    free(stdout_text);
+    path_in(p, sizeof p, "out.txt");
+    stdout_text = read_file(p);
+    CHECK(strstr(stdout_text, "eval   14") != NULL);
+    CHECK(strstr(stdout_text, "best f value") != NULL);
+    CHECK(strstr(stdout_text, "x0 = ") != NULL);
+    free(stdout_text);
+    const char *outputs[] = {"history.csv", "config.yaml", "model.txt", "convergence.gp",
+                             "convergence.dat"};
+    for (size_t i = 0; i < sizeof outputs / sizeof *outputs; i++) {
+        snprintf(p, sizeof p, "%s/%s", out1, outputs[i]);
+        CHECK_MSG(exists(p), "%s missing", p);
+    }
+    if (system("command -v gnuplot >/dev/null 2>&1") == 0) {
+        snprintf(p, sizeof p, "%s/convergence.png", out1);
+        CHECK(exists(p));
+    }
+    bo_history_row *rows = NULL, *again = NULL;
+    size_t n = 0, n2 = 0;
+    CHECK(read_history(out1, &rows, &n) == 0);
+    CHECK(n == 14);
+    for (size_t i = 0; i < n; i++) {
+        CHECK(rows[i].phase == (i < 6 ? BO_HISTORY_INIT : BO_HISTORY_BO));
+        CHECK(rows[i].status == BO_HISTORY_OK);
+        CHECK(rows[i].cum_cost == (double)(i + 1));
+    }
+    /* The best value improves on the initial design's and is near the
+     * bowl's minimum 0 at (0.3, 0.6). */
+    CHECK(rows[n - 1].best <= rows[5].best);
+    CHECK_MSG(rows[n - 1].best < 1e-3, "best %g", rows[n - 1].best);
+
+    /* Same config and seed: the same history. */
+    CHECK(bo_run((const char *[]){cfg, "--out", out2, "--quiet", NULL}) == 0);
+    CHECK(read_history(out2, &again, &n2) == 0);
+    CHECK(n2 == n);
+    for (size_t i = 0; i < n && i < n2; i++)
+        CHECK_MSG(same_rows(&rows[i], &again[i]), "row %zu differs", i + 1);
+    bo_history_rows_free(again);
+
+    /* A second start in the same folder is refused; nothing is overwritten. */
+    snprintf(p, sizeof p, "%s/history.csv", out1);
+    char *before = read_file(p);
+    CHECK(bo_run((const char *[]){cfg, "--out", out1, NULL}) == 2);
+    char *after = read_file(p);
+    CHECK(strcmp(before, after) == 0);
+    free(before);
+    free(after);
+    path_in(p, sizeof p, "err.txt");
+    char *err_text = read_file(p);
+    CHECK(strstr(err_text, "--resume") != NULL);
+    free(err_text);
+
+    /* Resuming a finished run evaluates nothing more. */
+    CHECK(bo_run((const char *[]){cfg, "--out", out1, "--resume", NULL}) == 0);
+    CHECK(read_history(out1, &again, &n2) == 0);
+    CHECK(n2 == n);
+    bo_history_rows_free(again);
+    bo_history_rows_free(rows);
+}
+
+/* A run whose objective misbehaves where x0 > 0.7: the LHS puts one initial
+ * point in x0's top stratum [5/6, 1), so at least one evaluation fails. */
+static void check_faulty_run(const char *label, const char *config_file, const char *expect)
+{
+    char cfg[512], out[512];
+    path_in(cfg, sizeof cfg, config_file);
+    snprintf(out, sizeof out, "%s/run-%s", tmpdir, label);
+    int code = bo_run((const char *[]){cfg, "--out", out, "--quiet", NULL});
+    CHECK_MSG(code == 0, "%s: exit %d", label, code);
+    bo_history_row *rows = NULL;
+    size_t n = 0;
+    CHECK_MSG(read_history(out, &rows, &n) == 0 && n == 20, "%s: %zu rows", label, n);
+    size_t failed = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].status != BO_HISTORY_FAILED)
+            continue;
+        failed++;
+        CHECK(isnan(rows[i].y));
+        CHECK_MSG(strstr(rows[i].message, expect) != NULL, "%s: message '%s'", label,
+                  rows[i].message);
+        CHECK(rows[i].x[0] > 0.7);
+        /* A failed point is never proposed again. */
+        for (size_t j = i + 1; j < n; j++)
+            CHECK(!(rows[j].x[0] == rows[i].x[0] && rows[j].x[1] == rows[i].x[1]));
+    }
+    CHECK_MSG(failed >= 1, "%s: no failed evaluation", label);
+    /* Failures cost evaluations but the run still homes in on the bowl's
+     * minimum 0 at (0.3, 0.6), inside the well-behaved region. */
+    CHECK_MSG(n == 0 || rows[n - 1].best < 0.01, "%s: best %g", label, n ? rows[n - 1].best : NAN);
+    bo_history_rows_free(rows);
+}
+
+static void test_faults(void)
+{
+    struct {
+        const char *mode;
+        const char *expect;
+    } plugin_faults[] = {
+        {"fail", "solver diverged"},
+        {"nan", "non-finite"},
+        {"inf", "non-finite"},
+        {"segv", ""}, /* the wording differs under AddressSanitizer */
+        {"hang", "timed out"},
+    };
+    for (size_t i = 0; i < sizeof plugin_faults / sizeof *plugin_faults; i++) {
+        char file[64], params[64];
+        snprintf(file, sizeof file, "fault-%s.yaml", plugin_faults[i].mode);
+        snprintf(params, sizeof params, "mode: %s", plugin_faults[i].mode);
+        write_plugin_config(file, plugin_faults[i].mode, params, "  timeout: 0.5\n", 6, 20);
+        check_faulty_run(plugin_faults[i].mode, file, plugin_faults[i].expect);
+    }
+
+    struct {
+        const char *mode;
+        const char *expect;
+    } command_faults[] = {
+        {"exit", "solver crashed"},
+        {"garbage", "twelve"},
+        {"empty", ""},
+    };
+    for (size_t i = 0; i < sizeof command_faults / sizeof *command_faults; i++) {
+        char file[64], path[512];
+        snprintf(file, sizeof file, "command-%s.yaml", command_faults[i].mode);
+        path_in(path, sizeof path, file);
+        write_file(path,
+                   "name: cmd\nseed: 4\n"
+                   "objective:\n  command: [\"%s/tests/data/commands/bowl.sh\", \"%s\"]\n"
+                   "  timeout: 10\n"
+                   "inputs:\n  - {name: x0, lower: 0, upper: 1}\n"
+                   "  - {name: x1, lower: 0, upper: 1}\n"
+                   "initial_design: {size: 6}\nbudget: {max_evaluations: 20}\n"
+                   "output: {plot: none}\n",
+                   BO_SOURCE_DIR, command_faults[i].mode);
+        char label[64];
+        snprintf(label, sizeof label, "cmd-%s", command_faults[i].mode);
+        check_faulty_run(label, file, command_faults[i].expect);
+    }
+}
+
+static void expect_refusal(const char *label, const char *config_text, const char *expect)
+{
+    char cfg[512], out[512], p[512];
+    snprintf(cfg, sizeof cfg, "%s/refuse-%s.yaml", tmpdir, label);
+    snprintf(out, sizeof out, "%s/run-refuse-%s", tmpdir, label);
+    write_file(cfg, "%s", config_text);
+    int code = bo_run((const char *[]){cfg, "--out", out, NULL});
+    CHECK_MSG(code == 2, "%s: exit %d", label, code);
+    CHECK_MSG(!exists(out), "%s: run folder created", label);
+    path_in(p, sizeof p, "err.txt");
+    char *err = read_file(p);
+    CHECK_MSG(strstr(err, expect) != NULL, "%s: stderr '%s' lacks '%s'", label, err, expect);
+    free(err);
+}
+
+static void test_refusals(void)
+{
+    char text[2048];
+    const char *plugins[][2] = {
+        {"wrong_abi", "999"},
+        {"no_symbol", "bo_plugin_entry"},
+        {"abort_init", "init"},
+        {"missing", "missing.so"},
+    };
+    for (size_t i = 0; i < sizeof plugins / sizeof *plugins; i++) {
+        snprintf(text, sizeof text,
+                 "objective: {plugin: %s/test-plugins/%s.so}\n"
+                 "inputs: [{name: x0, lower: 0, upper: 1}]\n"
+                 "budget: {max_evaluations: 5}\n",
+                 BO_BINARY_DIR, plugins[i][0]);
+        expect_refusal(plugins[i][0], text, plugins[i][1]);
+    }
+    snprintf(text, sizeof text,
+             "objective: {plugin: %s/test-plugins/flaky.so}\n"
+             "inputs:\n  - {name: x0, lower: 0, upper: 1}\n"
+             "  - {name: x1, lower: 2, upper: 1}\n"
+             "budget: {max_evaluations: 5}\n",
+             BO_BINARY_DIR);
+    expect_refusal("bounds", text, ":4:33: inputs[1].upper");
+    expect_refusal("typo", "objectve: {plugin: x.so}\n", "did you mean");
+    expect_refusal("empty", "", "refuse-empty.yaml");
+
+    char cfg[512];
+    path_in(cfg, sizeof cfg, "clean.yaml");
+    CHECK(bo_run((const char *[]){cfg, "--seed", "-3", NULL}) == 2);
+    CHECK(bo_run((const char *[]){cfg, "--frobnicate", NULL}) == 2);
+    CHECK(bo_run((const char *[]){NULL}) == 2);
+    CHECK(bo_run((const char *[]){"--help", NULL}) == 0);
+    CHECK(bo_run((const char *[]){"--version", NULL}) == 0);
+    char out[512];
+    path_in(out, sizeof out, "run-never-started");
+    CHECK(bo_run((const char *[]){cfg, "--out", out, "--resume", NULL}) == 2);
+}
+
+/* kill -9 at random moments, then --resume until done: the history equals
+ * the uninterrupted run's in every column but the wall time. */
+static void test_kill_and_resume(void)
+{
+    write_plugin_config("slow.yaml", "slow", "sleep_ms: 15, mode: fail, edge: 0.9", "", 6, 20);
+    char cfg[512], ref[512];
+    path_in(cfg, sizeof cfg, "slow.yaml");
+    path_in(ref, sizeof ref, "run-reference");
+    CHECK(bo_run((const char *[]){cfg, "--out", ref, "--quiet", NULL}) == 0);
+    bo_history_row *want = NULL;
+    size_t n_want = 0;
+    CHECK(read_history(ref, &want, &n_want) == 0 && n_want == 20);
+
+    bo_rng rng;
+    bo_rng_init(&rng, 2024);
+    for (int trial = 0; trial < 3; trial++) {
+        char out[512];
+        snprintf(out, sizeof out, "%s/run-killed-%d", tmpdir, trial);
+        int kills = 0;
+        for (int attempt = 0; attempt < 12; attempt++) {
+            const char *args_new[] = {cfg, "--out", out, "--quiet", NULL};
+            const char *args_resume[] = {cfg, "--out", out, "--quiet", "--resume", NULL};
+            pid_t pid = start_bo_run(attempt == 0 ? args_new : args_resume);
+            /* Kill somewhere in the first ~0.6 s: during start-up, the
+             * initial design, a fit, or an evaluation. */
+            double wait_s = 0.02 + 0.6 * bo_rng_uniform(&rng);
+            struct timespec ts = {0, (long)(wait_s * 1e9)};
+            nanosleep(&ts, NULL);
+            int finished = waitpid(pid, NULL, WNOHANG) == pid;
+            if (!finished) {
+                kill(pid, SIGKILL);
+                waitpid(pid, NULL, 0);
+                kills++;
+                continue;
+            }
+            break;
+        }
+        /* Finish whatever remains without interruption. */
+        CHECK(bo_run((const char *[]){cfg, "--out", out, "--quiet", "--resume", NULL}) == 0);
+        bo_history_row *got = NULL;
+        size_t n_got = 0;
+        CHECK(read_history(out, &got, &n_got) == 0);
+        CHECK_MSG(n_got == n_want, "trial %d: %zu rows", trial, n_got);
+        for (size_t i = 0; i < n_got && i < n_want; i++)
+            CHECK_MSG(same_rows(&got[i], &want[i]), "trial %d (%d kills): row %zu differs",
+                      trial, kills, i + 1);
+        CHECK_MSG(kills >= 1, "trial %d: the run was never killed", trial);
+        bo_history_rows_free(got);
+    }
+    bo_history_rows_free(want);
+}
+
+int main(void)
+{
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_clean_run();
+    test_faults();
+    test_refusals();
+    test_kill_and_resume();
+    int result = CHECK_DONE();
+    if (result == 0) {
+        char cmd[600];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "could not remove %s\n", tmpdir);
+    } else {
+        fprintf(stderr, "outputs kept in %s\n", tmpdir);
+    }
+    return result;
+}
