@@ -25,11 +25,10 @@ static const double LOG_2PI = 1.8378770664093454836;
 
 /* Fit strategy (see docs/gp.md): every start is scored on a random subset of
  * SCREEN_ROWS rows, the SCREEN_KEEP best get a short L-BFGS run there; the
- * winner climbs a ladder of subsets
- * three times larger each (a rung only when all data are at least twice as
- * many), and is polished on all data. The objective costs O(m^3), so the
- * screen of many starts costs less than one evaluation on all data when n is
- * large. */
+ * winner climbs a ladder of nested subsets, each twice the last (a rung only
+ * while all data are at least twice as many), and is polished on all data.
+ * The objective costs O(m^3), so the whole screen and ladder cost about as
+ * much as a few evaluations on all data when n is large. */
 #define SCREEN_ROWS 128
 #define SCREEN_KEEP 3
 #define SCREEN_EVALS 30
@@ -476,7 +475,7 @@ bo_status bo_gp_fit(bo_gp *gp, const double *theta_warm)
     }
     memcpy(best, starts + ibest * nh, nh * sizeof *best);
     if (use_subsets) {
-        for (size_t m = 3 * SCREEN_ROWS; 2 * m <= n; m *= 3) {
+        for (size_t m = 2 * SCREEN_ROWS; 2 * m <= n; m *= 2) {
             part.n = m;
             run_lbfgs(gp, &part, best, scratch, RUNG_EVALS, SCREEN_FTOL,
                       (unsigned long)(seed_base + run++));
