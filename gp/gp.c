@@ -312,6 +312,7 @@ void bo_gp_destroy(bo_gp *gp)
     free(gp->blk_u);
     free(gp->wK);
     free(gp->wA);
+    free(gp->wX);
     free(gp->wr);
     free(gp->wa);
     free(gp->wgls);
@@ -501,7 +502,7 @@ bo_gpi_data bo_gpi_full_data(const bo_gp *gp)
 }
 
 void bo_gpi_build_lower(const bo_gp *gp, const bo_gpi_data *D, const bo_gpi_params *P,
-                        double *K, size_t ld, double *copy)
+                        double *K, size_t ld)
 {
     size_t n = D->n, d = gp->opt.dim, S = gp->opt.n_sources;
     bo_kernel_kind kind = gp->opt.kernel;
@@ -519,19 +520,17 @@ void bo_gpi_build_lower(const bo_gp *gp, const bo_gpi_data *D, const bo_gpi_para
             }
             row[j] = P->sig2 * lat[D->src[j]] * bo_gpi_kernel(kind, d2, &dg);
         }
-        if (copy)
-            memcpy(copy + i * n, row, i * sizeof *row);
     }
 }
 
 int bo_gpi_potrf(double *K, size_t n, size_t ld)
 {
-    return (int)LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', (lapack_int)n, K, (lapack_int)ld);
+    return (int)LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'U', (lapack_int)n, K, (lapack_int)ld);
 }
 
 int bo_gpi_potri(double *K, size_t n, size_t ld)
 {
-    return (int)LAPACKE_dpotri(LAPACK_COL_MAJOR, 'U', (lapack_int)n, K, (lapack_int)ld);
+    return (int)LAPACKE_dpotri_work(LAPACK_COL_MAJOR, 'U', (lapack_int)n, K, (lapack_int)ld);
 }
 
 bo_status bo_gpi_condition(bo_gp *gp)
@@ -552,7 +551,7 @@ bo_status bo_gpi_condition(bo_gp *gp)
     int ok = 0;
     for (int attempt = 0; attempt < BO_GPI_JITTER_ATTEMPTS && !ok; attempt++) {
         double jitter = bo_gpi_jitter_level(attempt, scale);
-        bo_gpi_build_lower(gp, &D, &gp->cur, gp->L, gp->ldl, NULL);
+        bo_gpi_build_lower(gp, &D, &gp->cur, gp->L, gp->ldl);
         for (size_t i = 0; i < n; i++)
             gp->L[i * gp->ldl + i] = bo_gpi_diag(&D, &gp->cur, i) + jitter;
         if (bo_gpi_potrf(gp->L, n, gp->ldl) == 0) {

@@ -4,10 +4,15 @@
  *   nll = 1/2 r' K^-1 r + 1/2 log|K| + n/2 log 2 pi  +  sum_j -log N(theta_j; mu_j, sd_j)
  *   d nll / d theta = 1/2 tr(W dK/dtheta),  W = K^-1 - alpha alpha',  alpha = K^-1 r
  * and d nll / d mean_s = -sum over rows of source s of alpha_i.
- * One pass builds K and a copy of its noise-free part (lower triangles); dpotrf
- * and dpotri give log|K|, alpha and K^-1; one more pass over the lower triangle
- * accumulates every trace term, recomputing squared distances rather than
- * storing a derivative matrix per hyperparameter. */
+ * One pass builds K (lower triangle) and, packed, each pair's noise-free
+ * covariance k_ij and its derivative along the scaled squared distance
+ * dk_ij = sig2 lat r'(d2_ij). dpotrf and dpotri give log|K|, alpha and K^-1. One
+ * more pass forms W and, in place of K^-1, B_ij = W_ij dk_ij. Then, because
+ * dK_ij/dtheta_k = dk_ij c w_k (x_ik - x_jk)^2,
+ *   1/2 tr(W dK/dtheta_k) = c w_k [sum_i x_ik^2 (B 1)_i - sum_i x_ik (B x_k)_i],
+ * so all length-scale terms come from one dsymm of B with [X 1]: level 3
+ * instead of a scalar loop over pairs and inputs. Inputs are centred first
+ * to keep the difference of the two sums well conditioned. */
 #include "gp/gp_internal.h"
 #include "gp/rng.h"
 
@@ -18,18 +23,24 @@
 
 static const double LOG_2PI = 1.8378770664093454836;
 
-/* Fit strategy constants: a cheap screen of every start on a subset, then a
- * polish of the best candidate on all data (see docs/gp.md). */
-#define FIT_SUBSET 200          /* rows used to screen starts */
-#define SCREEN_EVALS 40         /* L-BFGS evaluations per start in the screen */
+/* Fit strategy (see docs/gp.md): every start is scored on a random subset of
+ * SCREEN_ROWS rows, the SCREEN_KEEP best get a short L-BFGS run there; the
+ * winner climbs a ladder of nested subsets, each twice the last (a rung only
+ * while all data are at least twice as many), and is polished on all data.
+ * The objective costs O(m^3), so the whole screen and ladder cost about as
+ * much as a few evaluations on all data when n is large. */
+#define SCREEN_ROWS 128
+#define SCREEN_KEEP 3
+#define SCREEN_EVALS 30
 #define SCREEN_FTOL 1e-5
+#define RUNG_EVALS 20
 #define POLISH_FTOL 1e-7
 
 bo_status bo_gpi_reserve_fit(bo_gp *gp, size_t n)
 {
     size_t d = gp->opt.dim, S = gp->opt.n_sources;
     if (!gp->wgls) {
-        gp->wgls = malloc(2 * d * sizeof *gp->wgls);
+        gp->wgls = malloc(d * sizeof *gp->wgls);
         gp->wM = malloc((S * S + 2 * S) * sizeof *gp->wM);
         if (!gp->wgls || !gp->wM)
             return bo_gpi_fail(gp, BO_ENOMEM, "gp fit: out of memory");
@@ -41,24 +52,54 @@ bo_status bo_gpi_reserve_fit(bo_gp *gp, size_t n)
         cap = n;
     free(gp->wK);
     free(gp->wA);
+    free(gp->wX);
+    free(gp->wr);
+    free(gp->wa);
     gp->wK = malloc(cap * cap * sizeof *gp->wK);
     gp->wA = malloc(cap * cap * sizeof *gp->wA);
-    double *wr = realloc(gp->wr, cap * sizeof *wr);
-    if (wr)
-        gp->wr = wr;
-    double *wa = realloc(gp->wa, cap * sizeof *wa);
-    if (wa)
-        gp->wa = wa;
-    if (!gp->wK || !gp->wA || !wr || !wa) {
+    gp->wX = malloc(2 * cap * (d + 1) * sizeof *gp->wX);
+    gp->wr = malloc(cap * sizeof *gp->wr);
+    gp->wa = malloc(cap * sizeof *gp->wa);
+    if (!gp->wK || !gp->wA || !gp->wX || !gp->wr || !gp->wa) {
         free(gp->wK);
         free(gp->wA);
-        gp->wK = gp->wA = NULL;
+        free(gp->wX);
+        gp->wK = gp->wA = gp->wX = gp->wBX = NULL;
         gp->w_cap = 0;
         return bo_gpi_fail(gp, BO_ENOMEM, "gp fit: out of memory for %zu x %zu matrices",
                            cap, cap);
     }
+    gp->wBX = gp->wX + cap * (d + 1);
     gp->w_cap = cap;
     return BO_OK;
+}
+
+/* K's lower triangle and the packed (k_ij, dk_ij) pairs: row i's pairs start
+ * at 2 * (i (i - 1) / 2), so the n(n-1) values fill one n^2 buffer. */
+static void build_pairs(const bo_gp *gp, const bo_gpi_data *D, const bo_gpi_params *P, double *K,
+                        double *A)
+{
+    size_t n = D->n, d = gp->opt.dim, S = gp->opt.n_sources;
+    bo_kernel_kind kind = gp->opt.kernel;
+    const double *w = P->w;
+    for (size_t i = 1; i < n; i++) {
+        const double *ui = D->U + i * d;
+        const double *lat = P->lat + D->src[i] * S;
+        double *row = K + i * n, *pairs = A + i * (i - 1);
+        for (size_t j = 0; j < i; j++) {
+            const double *uj = D->U + j * d;
+            double d2 = 0.0, dg;
+            for (size_t k = 0; k < d; k++) {
+                double du = ui[k] - uj[k];
+                d2 += w[k] * du * du;
+            }
+            double c = P->sig2 * lat[D->src[j]];
+            double kf = c * bo_gpi_kernel(kind, d2, &dg);
+            row[j] = kf;
+            pairs[2 * j] = kf;
+            pairs[2 * j + 1] = c * dg;
+        }
+    }
 }
 
 double bo_gpi_objective(bo_gp *gp, const bo_gpi_data *D, const double *theta, double *grad)
@@ -67,7 +108,7 @@ double bo_gpi_objective(bo_gp *gp, const bo_gpi_data *D, const double *theta, do
     bo_gpi_params *P = &gp->trial;
     double *K = gp->wK, *A = gp->wA, *a = gp->wa;
     bo_gpi_unpack(gp, theta, P);
-    bo_gpi_build_lower(gp, D, P, K, n, A);
+    build_pairs(gp, D, P, K, A);
 
     double scale = 0.0;
     for (size_t i = 0; i < n; i++)
@@ -78,7 +119,8 @@ double bo_gpi_objective(bo_gp *gp, const bo_gpi_data *D, const double *theta, do
         double jitter = bo_gpi_jitter_level(attempt, scale);
         if (attempt > 0)
             for (size_t i = 1; i < n; i++)
-                memcpy(K + i * n, A + i * n, i * sizeof *K);
+                for (size_t j = 0; j < i; j++)
+                    K[i * n + j] = A[i * (i - 1) + 2 * j];
         for (size_t i = 0; i < n; i++)
             K[i * n + i] = bo_gpi_diag(D, P, i) + jitter;
         ok = bo_gpi_potrf(K, n, n) == 0;
@@ -107,40 +149,60 @@ double bo_gpi_objective(bo_gp *gp, const bo_gpi_data *D, const double *theta, do
 
     if (bo_gpi_potri(K, n, n) != 0)
         return NAN;
-    double *gls = gp->wgls, *dx2 = gp->wgls + d;
     double *M = gp->wM, *Wsum = gp->wM + S * S, *asum = Wsum + S;
-    memset(gls, 0, d * sizeof *gls);
     memset(M, 0, (S * S + 2 * S) * sizeof *M);
     double gsig = 0.0;
-    bo_kernel_kind kind = gp->opt.kernel;
-    const double *w = P->w;
     for (size_t i = 0; i < n; i++) {
-        const double *Ki = K + i * n, *Ai = A + i * n, *ui = D->U + i * d;
+        double *Ki = K + i * n;
+        const double *pairs = A + i * (i - 1);
         double ai = a[i];
         size_t si = D->src[i];
-        double *Mi = M + si * S;
-        for (size_t j = 0; j < i; j++) {
-            double Wk = (Ki[j] - ai * a[j]) * Ai[j];
-            const double *uj = D->U + j * d;
-            double d2 = 0.0;
-            for (size_t k = 0; k < d; k++) {
-                double du = ui[k] - uj[k];
-                dx2[k] = du * du;
-                d2 += w[k] * dx2[k];
+        if (S == 1) {
+            for (size_t j = 0; j < i; j++) {
+                double W = Ki[j] - ai * a[j];
+                gsig += W * pairs[2 * j];
+                Ki[j] = W * pairs[2 * j + 1];
             }
-            double t = Wk * bo_gpi_kernel_dlog(kind, d2);
-            for (size_t k = 0; k < d; k++)
-                gls[k] += t * dx2[k];
-            gsig += Wk;
-            Mi[D->src[j]] += Wk;
+        } else {
+            double *Mi = M + si * S;
+            for (size_t j = 0; j < i; j++) {
+                double W = Ki[j] - ai * a[j], Wk = W * pairs[2 * j];
+                gsig += Wk;
+                Mi[D->src[j]] += Wk;
+                Ki[j] = W * pairs[2 * j + 1];
+            }
         }
         double Wii = Ki[i] - ai * ai;
+        Ki[i] = 0.0; /* B's diagonal meets zero distances only */
         gsig += 0.5 * Wii * P->sig2;
         Wsum[si] += Wii;
         asum[si] += ai;
     }
+    /* Length-scale terms: one level-3 product of B with [X - mean(X), 1]. */
+    size_t d1 = d + 1;
+    double *Xc = gp->wX, *BX = gp->wBX, *xbar = gp->wgls;
     for (size_t k = 0; k < d; k++)
-        grad[k] = gp->ls_dlog * w[k] * gls[k];
+        xbar[k] = 0.0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < d; k++)
+            xbar[k] += D->U[i * d + k];
+    for (size_t k = 0; k < d; k++)
+        xbar[k] /= (double)n;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < d; k++)
+            Xc[i * d1 + k] = D->U[i * d + k] - xbar[k];
+        Xc[i * d1 + d] = 1.0;
+    }
+    cblas_dsymm(CblasRowMajor, CblasLeft, CblasLower, (int)n, (int)d1, 1.0, K, (int)n, Xc,
+                (int)d1, 0.0, BX, (int)d1);
+    for (size_t k = 0; k < d; k++) {
+        double t = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            double x = Xc[i * d1 + k];
+            t += x * (x * BX[i * d1 + d] - BX[i * d1 + k]);
+        }
+        grad[k] = gp->ls_dlog * P->w[k] * t;
+    }
     grad[gp->off_signal] = gsig;
     double Wall = 0.0, aall = 0.0;
     for (size_t s = 0; s < S; s++) {
@@ -272,10 +334,11 @@ static void clamp_theta(const bo_gp *gp, double *x)
         x[j] = fmin(fmax(x[j], gp->theta_lo[j]), gp->theta_hi[j]);
 }
 
-/* A random subset of m rows that keeps up to 5 rows of every source, so no
- * source's parameters go unconstrained in the screen; rows stay in order. */
-static void choose_subset(const bo_gp *gp, size_t m, bo_rng *rng, size_t *perm,
-                          unsigned char *taken, size_t *per_source)
+/* Orders the rows so that every prefix is a random subset, the first rows
+ * holding up to 5 of every source so that no source's parameters go
+ * unconstrained in the screen. */
+static void subset_order(const bo_gp *gp, bo_rng *rng, size_t *order, size_t *perm,
+                         unsigned char *taken, size_t *per_source)
 {
     size_t n = gp->n, S = gp->opt.n_sources;
     for (size_t i = 0; i < n; i++) {
@@ -290,26 +353,34 @@ static void choose_subset(const bo_gp *gp, size_t m, bo_rng *rng, size_t *perm,
     }
     memset(per_source, 0, S * sizeof *per_source);
     size_t count = 0;
-    for (size_t i = 0; i < n && count < m; i++) {
+    for (size_t i = 0; i < n; i++) {
         size_t r = perm[i];
         if (per_source[gp->src[r]] < 5) {
             per_source[gp->src[r]]++;
             taken[r] = 1;
-            count++;
+            order[count++] = r;
         }
     }
-    for (size_t i = 0; i < n && count < m; i++) {
-        if (!taken[perm[i]]) {
-            taken[perm[i]] = 1;
-            count++;
-        }
-    }
+    for (size_t i = 0; i < n; i++)
+        if (!taken[perm[i]])
+            order[count++] = perm[i];
+}
+
+static int polish_evals(size_t n)
+{
+    if (n <= SCREEN_ROWS)
+        return 200;
+    if (n <= 400)
+        return 40;
+    if (n <= 1000)
+        return 20;
+    return 10;
 }
 
 bo_status bo_gp_fit(bo_gp *gp, const double *theta_warm)
 {
     gp->errmsg[0] = '\0';
-    size_t n = gp->n, nh = gp->n_hyper, d = gp->opt.dim;
+    size_t n = gp->n, nh = gp->n_hyper, d = gp->opt.dim, S = gp->opt.n_sources;
     if (n == 0)
         return bo_gpi_fail(gp, BO_ESTATE, "gp fit: no data");
     if (theta_warm)
@@ -322,24 +393,24 @@ bo_status bo_gp_fit(bo_gp *gp, const double *theta_warm)
     if (st != BO_OK)
         return st;
 
-    size_t n_prior = gp->opt.restarts;
-    size_t n_starts = 1 + (theta_warm ? 1 : 0) + n_prior;
-    size_t m = n < FIT_SUBSET ? n : FIT_SUBSET;
-    size_t S = gp->opt.n_sources;
+    size_t n_starts = 1 + (theta_warm ? 1 : 0) + gp->opt.restarts;
+    int use_subsets = n > SCREEN_ROWS;
     double *starts = malloc((n_starts * nh + 2 * nh + n_starts) * sizeof *starts);
-    size_t *perm = malloc((n + S) * sizeof *perm);
+    size_t *idx = malloc((3 * n + S) * sizeof *idx);
     unsigned char *taken = malloc(n);
-    double *sub = m < n ? malloc(m * (d + 2) * sizeof *sub) : NULL;
-    size_t *sub_src = m < n ? malloc(m * sizeof *sub_src) : NULL;
-    if (!starts || !perm || !taken || (m < n && (!sub || !sub_src))) {
+    double *sub = use_subsets ? malloc(n * (d + 2) * sizeof *sub) : NULL;
+    if (!starts || !idx || !taken || (use_subsets && !sub)) {
         st = bo_gpi_fail(gp, BO_ENOMEM, "gp fit: out of memory");
         goto done;
     }
     double *scratch = starts + n_starts * nh;
     double *best = scratch + nh;
     double *fval = best + nh;
+    size_t *order = idx, *perm = idx + n, *sub_src = idx + 2 * n, *per_source = idx + 3 * n;
 
-    /* Starts: the current hyperparameters, the warm start, prior draws. */
+    /* Starts: the current hyperparameters, the warm start, prior draws. The
+     * stream derives from the seed and n, so a refit of the same data is
+     * reproducible. */
     bo_rng rng;
     bo_rng_init_derived(&rng, gp->opt.seed, 0x67702d666974ULL, (uint64_t)n);
     memcpy(starts, gp->theta, nh * sizeof *starts);
@@ -359,41 +430,59 @@ bo_status bo_gp_fit(bo_gp *gp, const double *theta_warm)
         clamp_theta(gp, starts + s * nh);
 
     bo_gpi_data full = bo_gpi_full_data(gp);
-    bo_gpi_data screen = full;
-    if (m < n) {
-        choose_subset(gp, m, &rng, perm, taken, perm + n);
-        double *su = sub, *sy = sub + m * d, *snv = sy + m;
-        for (size_t i = 0, r = 0; i < n; i++) {
-            if (!taken[i])
-                continue;
+    bo_gpi_data part = full;
+    if (use_subsets) {
+        subset_order(gp, &rng, order, perm, taken, per_source);
+        double *su = sub, *sy = sub + n * d, *snv = sy + n;
+        for (size_t r = 0; r < n; r++) {
+            size_t i = order[r];
             memcpy(su + r * d, gp->U + i * d, d * sizeof *su);
             sy[r] = gp->ys[i];
             snv[r] = gp->nvs[i];
             sub_src[r] = gp->src[i];
-            r++;
         }
-        screen.n = m;
-        screen.U = su;
-        screen.ys = sy;
-        screen.src = sub_src;
-        screen.nvs = full.nvs ? snv : NULL;
+        part.U = su;
+        part.ys = sy;
+        part.src = sub_src;
+        part.nvs = full.nvs ? snv : NULL;
+        part.n = SCREEN_ROWS;
     }
 
     uint64_t seed_base = bo_rng_u64(&rng);
-    size_t ibest = 0;
+    unsigned long run = 0;
+    /* Score every start by one evaluation; most prior draws are poor and a
+     * value is a third of the cost of a value with gradient. */
     for (size_t s = 0; s < n_starts; s++) {
-        fval[s] = run_lbfgs(gp, &screen, starts + s * nh, scratch, SCREEN_EVALS, SCREEN_FTOL,
-                            (unsigned long)(seed_base + s));
-        if (fval[s] < fval[ibest])
+        double f = bo_gpi_objective(gp, &part, starts + s * nh, NULL);
+        fval[s] = isfinite(f) ? f : INFINITY;
+    }
+    size_t ibest = 0;
+    double fbest_screen = INFINITY;
+    for (size_t keep = 0; keep < SCREEN_KEEP && keep < n_starts; keep++) {
+        size_t s = 0;
+        for (size_t q = 1; q < n_starts; q++)
+            if (fval[q] < fval[s])
+                s = q;
+        if (!(fval[s] < INFINITY) && keep > 0)
+            break;
+        fval[s] = INFINITY; /* taken */
+        double f = run_lbfgs(gp, &part, starts + s * nh, scratch, SCREEN_EVALS, SCREEN_FTOL,
+                             (unsigned long)(seed_base + run++));
+        if (keep == 0 || f < fbest_screen) {
+            fbest_screen = f;
             ibest = s;
+        }
     }
     memcpy(best, starts + ibest * nh, nh * sizeof *best);
-    int polish_evals = 200;
-    if (m < n) {
-        /* The screen ranks starts on a subset; on all data, the screened
-         * winner competes with the unscreened current/warm hyperparameters
-         * (usually the previous fit's optimum), and the better is polished. */
-        polish_evals = n <= 600 ? 60 : n <= 1200 ? 30 : 20;
+    if (use_subsets) {
+        for (size_t m = 2 * SCREEN_ROWS; 2 * m <= n; m *= 2) {
+            part.n = m;
+            run_lbfgs(gp, &part, best, scratch, RUNG_EVALS, SCREEN_FTOL,
+                      (unsigned long)(seed_base + run++));
+        }
+        /* On all data the climbed winner competes with the unscreened
+         * current and warm hyperparameters (usually the previous fit's
+         * optimum); the better one is polished. */
         double fb = bo_gpi_objective(gp, &full, best, NULL);
         const double *cand[2] = {gp->theta, theta_warm};
         for (int c = 0; c < 2; c++) {
@@ -408,8 +497,8 @@ bo_status bo_gp_fit(bo_gp *gp, const double *theta_warm)
             }
         }
     }
-    double fbest = run_lbfgs(gp, &full, best, scratch, polish_evals, POLISH_FTOL,
-                             (unsigned long)(seed_base + n_starts));
+    double fbest = run_lbfgs(gp, &full, best, scratch, polish_evals(n), POLISH_FTOL,
+                             (unsigned long)(seed_base + run++));
     if (!isfinite(fbest) || fbest >= 1e300) {
         st = bo_gpi_fail(gp, BO_EOPTIM, "gp fit: no hyperparameters gave a factorisable "
                          "covariance (n = %zu)", n);
@@ -420,9 +509,8 @@ bo_status bo_gp_fit(bo_gp *gp, const double *theta_warm)
     st = bo_gpi_condition(gp);
 done:
     free(starts);
-    free(perm);
+    free(idx);
     free(taken);
     free(sub);
-    free(sub_src);
     return st;
 }

@@ -89,7 +89,9 @@ struct bo_gp {
 
     /* Fit workspaces. */
     bo_gpi_params trial;
-    double *wK, *wA;        /* n^2 each */
+    double *wK;             /* n^2: K, its factor, K^-1, then B (see gp_fit.c) */
+    double *wA;             /* n(n-1): packed (k_ij, dk_ij/dd2) pairs, i > j */
+    double *wX, *wBX;       /* n*(dim+1): centred inputs with a ones column; B times them */
     size_t w_cap;           /* rows they hold */
     double *wr, *wa, *wgls, *wM;
     size_t wv_cap;
@@ -163,9 +165,9 @@ void bo_gpi_unpack(const bo_gp *gp, const double *theta, bo_gpi_params *p);
 /* The handle's full data as a view. */
 bo_gpi_data bo_gpi_full_data(const bo_gp *gp);
 /* Off-diagonal lower triangle of the covariance of D under P into K (leading
- * dimension ld), mirrored into copy (leading dimension D->n) when not NULL. */
+ * dimension ld). */
 void bo_gpi_build_lower(const bo_gp *gp, const bo_gpi_data *D, const bo_gpi_params *P,
-                        double *K, size_t ld, double *copy);
+                        double *K, size_t ld);
 /* K_ii without jitter: signal variance plus all noise of observation i. */
 static inline double bo_gpi_diag(const bo_gpi_data *D, const bo_gpi_params *P, size_t i)
 {
@@ -180,7 +182,8 @@ static inline double bo_gpi_jitter_level(int attempt, double scale)
 /* In-place Cholesky of a row-major lower triangle: that memory is the
  * column-major upper triangle of the same matrix, so LAPACKE's column-major
  * path factorises it without the transposed copy (and allocation) its
- * row-major path makes. Returns LAPACK's info. */
+ * row-major path makes; the _work entry skips LAPACKE's O(n^2) NaN scan
+ * (the matrix is built from checked finite data). Returns LAPACK's info. */
 int bo_gpi_potrf(double *K, size_t n, size_t ld);
 /* K^-1 from the factor, same storage trick; returns info. */
 int bo_gpi_potri(double *K, size_t n, size_t ld);

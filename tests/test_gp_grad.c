@@ -166,13 +166,9 @@ static void check_predict_grads(const char *label, bo_kernel_kind kernel, size_t
     bo_gp_destroy(gp);
 }
 
-/* The gradient-process covariance, checked by finite differences of the
- * posterior covariance: cov(df/dx_a, df/dx_b) = d^2 C(x, x') / dx_a dx'_b at
- * x = x', with C the posterior covariance, which we get from joint samples'
- * exact covariance: C(x, x') = (var(x + x') terms) via the polarisation
- * identity of predicted variances of f(x) - f(x'). Here we use the simpler
- * 1-D case: var((f(x + h) - f(x - h)) / 2h) -> var(df/dx) as h -> 0, with
- * the variance of the difference computed from the posterior of the pair. */
+/* The gradient process's posterior in 1-D against joint samples: the
+ * central difference (f(x + h) - f(x - h)) / 2h of posterior draws has, up to
+ * O(h^2), the mean and variance of df/dx. */
 static void check_gradient_cov_1d(bo_kernel_kind kernel)
 {
     bo_gp_options opt;
@@ -191,12 +187,6 @@ static void check_gradient_cov_1d(bo_kernel_kind kernel)
     bo_gp_set_hyper(gp, theta);
     double x = 0.47, gm, gc;
     CHECK(bo_gp_predict_gradient_dist(gp, &x, 0, &gm, &gc) == BO_OK);
-    /* var(f(x+h) - f(x-h)) = var(x+h) + var(x-h) - 2 cov; cov from the
-     * variance of the midpoint sum: var(f1 + f2) = v1 + v2 + 2 cov. We obtain
-     * v(f1 + f2) and v(f1 - f2) from a 2-point sample-free route: predict
-     * both points and their covariance via the identity with a duplicated
-     * block of the posterior (exact algebra through bo_gp_sample would be
-     * random), so instead use many joint samples with a fixed seed. */
     double h = 1e-3, pts[2] = {x - h, x + h};
     enum { ns = 20000 };
     double *out = malloc(ns * 2 * sizeof *out);
