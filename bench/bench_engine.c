@@ -1,0 +1,138 @@
+/* Time of one BO iteration (full hyperparameter refit + acquisition
+ * maximisation, i.e. bo_engine_suggest) as the number of observations
+ * grows: single fidelity (Hartmann-6, EI) and multi-fidelity (an 8-input
+ * five-source problem of the Borehole's shape, MFCA).
+ *
+ * The engine is fed random observations up to n, then K suggestions are
+ * timed (each observed before the next, so n grows by K during the timing).
+ * Targets: under 15 ms per iteration at n = 100, d = 6 (single fidelity) and
+ * under 0.5 s at n = 500 (multi-fidelity). */
+#define _POSIX_C_SOURCE 200809L
+
+#include <cblas.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "bo/engine.h"
+#include "gp/rng.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double hartmann6(const double *x)
+{
+    static const double a[4][6] = {{10, 3, 17, 3.5, 1.7, 8},
+                                   {0.05, 10, 17, 0.1, 8, 14},
+                                   {3, 3.5, 1.7, 10, 17, 8},
+                                   {17, 8, 0.05, 10, 0.1, 14}};
+    static const double p[4][6] = {{0.1312, 0.1696, 0.5569, 0.0124, 0.8283, 0.5886},
+                                   {0.2329, 0.4135, 0.8307, 0.3736, 0.1004, 0.9991},
+                                   {0.2348, 0.1451, 0.3522, 0.2883, 0.3047, 0.6650},
+                                   {0.4047, 0.8828, 0.8732, 0.5743, 0.1091, 0.0381}};
+    static const double c[4] = {1.0, 1.2, 3.0, 3.2};
+    double s = 0.0;
+    for (int i = 0; i < 4; i++) {
+        double e = 0.0;
+        for (int j = 0; j < 6; j++)
+            e += a[i][j] * (x[j] - p[i][j]) * (x[j] - p[i][j]);
+        s -= c[i] * exp(-e);
+    }
+    return s;
+}
+
+/* A smooth 8-input response with source-dependent bias, shaped like the
+ * Borehole's: the sources are correlated but not copies. */
+static double mf_response(const double *x, size_t source)
+{
+    double base = 0.0;
+    for (int j = 0; j < 8; j++)
+        base += sin(3.0 * x[j] + 0.5 * j) * (1.0 + 0.1 * j);
+    base += 2.0 * x[0] * x[3] - x[1] * x[1];
+    double bias = source == 0 ? 0.0 : 0.3 * (double)source * (x[2] - 0.5) + 0.1 * (double)source;
+    return base + bias;
+}
+
+static double time_suggestions(bo_engine *e, size_t d, size_t k, int mf, bo_rng *rng)
+{
+    double *x = malloc(d * sizeof *x);
+    double total = 0.0;
+    for (size_t i = 0; i < k; i++) {
+        bo_suggestion s;
+        double t0 = now();
+        if (bo_engine_suggest(e, x, &s) != BO_OK) {
+            fprintf(stderr, "suggest failed: %s\n", bo_engine_errmsg(e));
+            break;
+        }
+        total += now() - t0;
+        double y = mf ? mf_response(x, s.source) : hartmann6(x);
+        bo_engine_observe(e, x, s.source, y, 1, 0);
+    }
+    (void)rng;
+    free(x);
+    return total / (double)k;
+}
+
+static void run_case(const char *label, int mf, size_t n, size_t k)
+{
+    size_t d = mf ? 8 : 6;
+    size_t S = mf ? 5 : 1;
+    double cost[5] = {1000, 100, 10, 100, 10};
+    size_t initial[5] = {0, 0, 0, 0, 0};
+    bo_engine_options opt;
+    bo_engine_options_default(&opt, d);
+    opt.n_sources = S;
+    opt.cost = cost;
+    opt.initial = initial;
+    opt.seed = 1;
+    if (mf) {
+        opt.acquisition = BO_ACQ_MFCA;
+        opt.mean = BO_MEAN_PER_SOURCE;
+        opt.noise = BO_NOISE_PER_SOURCE;
+    } else {
+        opt.acquisition = BO_ACQ_LOGEI;
+    }
+    char err[256];
+    bo_engine *e = bo_engine_create(&opt, err, sizeof err);
+    if (!e) {
+        fprintf(stderr, "%s\n", err);
+        return;
+    }
+    bo_rng rng;
+    bo_rng_init(&rng, 99);
+    double x[8];
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < d; j++)
+            x[j] = bo_rng_uniform(&rng);
+        /* Multi-fidelity: most points on the cheap sources, as in a run. */
+        size_t src = mf ? (i % 10 == 0 ? 0 : 1 + i % 4) : 0;
+        bo_engine_observe(e, x, src, mf ? mf_response(x, src) : hartmann6(x), 1, 0);
+    }
+    /* The first suggestion has no warm start; time it separately. */
+    double cold = time_suggestions(e, d, 1, mf, &rng);
+    double warm = time_suggestions(e, d, k, mf, &rng);
+    printf("%-16s d=%zu sources=%zu n=%5zu   first %8.1f ms   mean of next %zu %8.1f ms\n", label,
+           d, S, n, 1e3 * cold, k, 1e3 * warm);
+    fflush(stdout);
+    bo_engine_destroy(e);
+}
+
+int main(void)
+{
+    /* As bo-run does: single-threaded BLAS unless OPENBLAS_NUM_THREADS says. */
+    if (!getenv("OPENBLAS_NUM_THREADS"))
+        openblas_set_num_threads(1);
+    printf("Time per BO iteration (GP refit with restarts + acquisition maximisation)\n");
+    run_case("SF EI Hartmann6", 0, 50, 10);
+    run_case("SF EI Hartmann6", 0, 100, 10);
+    run_case("SF EI Hartmann6", 0, 200, 5);
+    run_case("MF MFCA 5-src", 1, 100, 5);
+    run_case("MF MFCA 5-src", 1, 250, 3);
+    run_case("MF MFCA 5-src", 1, 500, 3);
+    return 0;
+}
