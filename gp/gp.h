@@ -125,7 +125,8 @@ const char *bo_gp_hyper_name(const bo_gp *gp, size_t i, char *buf, size_t len);
  * and benchmarks. NAN with a message when theta cannot be factorised. */
 double bo_gp_neg_log_posterior(bo_gp *gp, const double *theta, double *grad);
 /* The log marginal likelihood of the conditioned model, in the caller's
- * units (so it is comparable across data sets with the same y). */
+ * units (so it is comparable across data sets with the same y); NAN when the
+ * model is not conditioned. */
 double bo_gp_log_marginal_likelihood(const bo_gp *gp);
 
 /* Accessors for what the model learned, in the caller's units where that
