@@ -70,6 +70,7 @@ int main(int argc, char **argv)
     for (size_t j = 0; j < m_pred * DIM; j++)
         Xp[j] = bo_rng_uniform(&rng);
 
+    printf("OpenBLAS core: %s, threads %d\n", openblas_get_corename(), openblas_get_num_threads());
     printf("GP benchmark, d = %d, Matern 5/2, learned noise and constant mean, %zu restarts "
            "(default)\n", DIM, (size_t)8);
     printf("%6s  %10s  %12s  %14s  %10s\n", "n", "fit [s]", "-log post", "block pred/s",

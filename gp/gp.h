@@ -18,7 +18,16 @@
  * Ownership: the GP copies every array handed to it. Errors: functions that
  * return bo_status leave a message naming the problem in bo_gp_errmsg().
  * Not thread-safe per handle (predictions use internal workspaces); separate
- * handles are independent. gp/ does no I/O and never exits. */
+ * handles are independent. gp/ does no I/O and never exits.
+ *
+ * Hyperparameters are fitted by MAP (docs/gp.md has the details). Bounds and
+ * weak priors, on the unit-cube / standardised scale:
+ *   log length-scale   in [log 1e-3, log 20],   prior N(log 0.5, 1.5^2)
+ *     (BO_KERNEL_ROUGH_RBF: omega = log10(1/(2 l^2)), same box and prior mapped)
+ *   log signal var     in [log 1e-4, log 1e4],  prior N(0, 2^2)
+ *   log noise var      in [log floor, log 10],  prior N(log 1e-3, 3^2)
+ *   means              in [-10, 10],            flat
+ *   latent coordinates in [-4, 4],              prior N(0, 1) each */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -48,10 +57,12 @@ typedef struct bo_gp_options {
     bo_kernel_kind kernel;
     bo_gp_mean mean;
     bo_gp_noise noise;
-    double fixed_noise_var;     /* BO_NOISE_FIXED: variance in y units^2 */
-    int learn_extra_noise;      /* BO_NOISE_KNOWN: also learn a homoscedastic term */
+    double fixed_noise_var;     /* BO_NOISE_FIXED: variance in y units^2 (ignored
+                                   with the other noise modes) */
+    int learn_extra_noise;      /* BO_NOISE_KNOWN: also learn a homoscedastic term
+                                   (ignored with the other noise modes) */
     double noise_floor;         /* lower bound of learned noise variances on the
-                                   standardised scale; 0 = the default (see gp.c) */
+                                   standardised scale; 0 = the default 1e-6 */
     const double *lower;        /* dim values, or NULL: inputs used as given */
     const double *upper;        /* dim values, or NULL */
     size_t restarts;            /* random starts of the hyperparameter fit, 0 = default */
@@ -83,7 +94,9 @@ bo_status bo_gp_set_data(bo_gp *gp, size_t n, const double *X, const size_t *sou
 /* Appends one observation. When the model is conditioned, the Cholesky
  * factor is extended in O(n^2) with the hyperparameters and the output
  * standardisation held, so predictions are available at once; call
- * bo_gp_fit to re-learn. */
+ * bo_gp_fit to re-learn (it re-standardises; bo_gp_condition does not).
+ * noise_var is the observation's known noise variance with BO_NOISE_KNOWN
+ * (finite, >= 0) and is ignored otherwise. */
 bo_status bo_gp_add_point(bo_gp *gp, const double *x, size_t source, double y,
                           double noise_var);
 
@@ -112,7 +125,8 @@ const char *bo_gp_hyper_name(const bo_gp *gp, size_t i, char *buf, size_t len);
  * and benchmarks. NAN with a message when theta cannot be factorised. */
 double bo_gp_neg_log_posterior(bo_gp *gp, const double *theta, double *grad);
 /* The log marginal likelihood of the conditioned model, in the caller's
- * units (so it is comparable across data sets with the same y). */
+ * units (so it is comparable across data sets with the same y); NAN when the
+ * model is not conditioned. */
 double bo_gp_log_marginal_likelihood(const bo_gp *gp);
 
 /* Accessors for what the model learned, in the caller's units where that
@@ -120,10 +134,13 @@ double bo_gp_log_marginal_likelihood(const bo_gp *gp);
 size_t bo_gp_n(const bo_gp *gp);
 size_t bo_gp_dim(const bo_gp *gp);
 size_t bo_gp_n_sources(const bo_gp *gp);
-/* Length-scales in the caller's input units (dim values). */
+/* Length-scales in the caller's input units (dim values); for
+ * BO_KERNEL_ROUGH_RBF the squared exponential's equivalent 1/sqrt(2 10^omega). */
 void bo_gp_lengthscales(const bo_gp *gp, double *ell);
 double bo_gp_signal_var(const bo_gp *gp);                 /* y units^2 */
-double bo_gp_noise_var(const bo_gp *gp, size_t source);   /* y units^2 */
+/* y units^2; BO_NOISE_KNOWN: the learned extra term, or 0 without one.
+ * NAN for a source out of range (as bo_gp_mean_value). */
+double bo_gp_noise_var(const bo_gp *gp, size_t source);
 double bo_gp_mean_value(const bo_gp *gp, size_t source);  /* y units */
 /* Latent point of a source, canonicalised (see gp.c): z[0], z[1]. */
 void bo_gp_latent(const bo_gp *gp, size_t source, double *z);
@@ -149,13 +166,16 @@ bo_status bo_gp_predict_gradient_dist(bo_gp *gp, const double *x, size_t source,
                                       double *grad_mean, double *grad_cov);
 
 /* n_samples joint posterior draws of f at m points of one source; out is
- * n_samples-by-m row-major. Draws derive from seed. */
+ * n_samples-by-m row-major. Draws derive from seed. Unlike the predictions,
+ * this allocates its O(nm + m^2 + n_samples m) workspace per call. */
 bo_status bo_gp_sample(bo_gp *gp, size_t m, const double *X, size_t source,
                        size_t n_samples, uint64_t seed, double *out);
 
 /* Accuracy on a test set, as in GP+: NRMSE = RMSE / std(y_true), and the
  * negatively oriented interval score of the central (1 - alpha) interval
- * normalised by std(y_true) (alpha = 0.05 for 95%). */
+ * normalised by std(y_true) (alpha = 0.05 for 95%), with l, u = mean -/+
+ * z_{1-alpha/2} sd. std(y_true) is the population sd; when it is 0 the score
+ * is not normalised. NAN for n == 0 or alpha outside (0, 1). */
 double bo_gp_nrmse(size_t n, const double *y_true, const double *mean);
 double bo_gp_nis(size_t n, const double *y_true, const double *mean, const double *sd,
                  double alpha);

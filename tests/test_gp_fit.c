@@ -314,8 +314,61 @@ static void robustness(void)
     fit_and_check("offsets", &opt, 20, Xo, yo, xqo);
 }
 
+/* Two sources, the cheap one biased and slightly distorted: 5 target points
+ * and 40 low-fidelity ones. The latent-map model must predict the target
+ * better than a GP of the 5 target points alone, and place the sources
+ * close together in the latent space (they are strongly correlated). */
+static void multi_fidelity_helps(void)
+{
+    enum { nh = 5, nl = 40, m = 200 };
+    double X[nh + nl], y[nh + nl];
+    size_t src[nh + nl];
+    for (size_t i = 0; i < nh; i++) {
+        X[i] = ((double)i + 0.5) / nh;
+        y[i] = sin(8.0 * X[i]) + X[i];
+        src[i] = 0;
+    }
+    for (size_t i = 0; i < nl; i++) {
+        double x = ((double)i + 0.25) / nl;
+        X[nh + i] = x;
+        y[nh + i] = 0.9 * sin(8.0 * x) + x + 0.5;
+        src[nh + i] = 1;
+    }
+    bo_gp_options opt;
+    bo_gp_options_default(&opt, 1);
+    opt.n_sources = 2;
+    opt.noise = BO_NOISE_PER_SOURCE;
+    opt.mean = BO_MEAN_PER_SOURCE;
+    bo_gp *mf = bo_gp_create(&opt, NULL, 0);
+    CHECK(bo_gp_set_data(mf, nh + nl, X, src, y, NULL) == BO_OK);
+    CHECK(bo_gp_fit(mf, NULL) == BO_OK);
+    bo_gp_options_default(&opt, 1);
+    bo_gp *sf = bo_gp_create(&opt, NULL, 0);
+    CHECK(bo_gp_set_data(sf, nh, X, NULL, y, NULL) == BO_OK);
+    CHECK(bo_gp_fit(sf, NULL) == BO_OK);
+    double Xg[m], yt[m], mm[m], ms[m];
+    for (size_t j = 0; j < m; j++) {
+        Xg[j] = ((double)j + 0.5) / m;
+        yt[j] = sin(8.0 * Xg[j]) + Xg[j];
+    }
+    bo_gp_predict_block(mf, m, Xg, 0, mm, NULL, NULL);
+    bo_gp_predict_block(sf, m, Xg, 0, ms, NULL, NULL);
+    double e_mf = bo_gp_nrmse(m, yt, mm), e_sf = bo_gp_nrmse(m, yt, ms);
+    CHECK_MSG(e_mf < 0.5 * e_sf, "NRMSE multi-fidelity %g, target only %g", e_mf, e_sf);
+    double z[2];
+    bo_gp_latent(mf, 1, z);
+    /* exp(-|z|^2) is the cross-source correlation: well above 0.5 here. */
+    CHECK_MSG(exp(-(z[0] * z[0] + z[1] * z[1])) > 0.5, "latent point (%g, %g)", z[0], z[1]);
+    /* The low-fidelity source's learned mean carries its +0.5 bias. */
+    CHECK_MSG(bo_gp_mean_value(mf, 1) > bo_gp_mean_value(mf, 0), "means %g %g",
+              bo_gp_mean_value(mf, 0), bo_gp_mean_value(mf, 1));
+    bo_gp_destroy(mf);
+    bo_gp_destroy(sf);
+}
+
 int main(void)
 {
+    multi_fidelity_helps();
     recover_hyperparameters();
     sin_band(0);
     sin_band(1);
