@@ -62,7 +62,7 @@ typedef struct bo_gp_options {
     int learn_extra_noise;      /* BO_NOISE_KNOWN: also learn a homoscedastic term
                                    (ignored with the other noise modes) */
     double noise_floor;         /* lower bound of learned noise variances on the
-                                   standardised scale; 0 = the default 1e-6 */
+                                   standardised scale; 0 = the default 1e-10 */
     const double *lower;        /* dim values, or NULL: inputs used as given */
     const double *upper;        /* dim values, or NULL */
     size_t restarts;            /* random starts of the hyperparameter fit, 0 = default */

@@ -20,7 +20,9 @@
 #define BO_GPI_SIG_MAX 1e4
 #define BO_GPI_SIG_PRIOR_MU 0.0     /* log signal variance ~ N(0, 2^2) */
 #define BO_GPI_SIG_PRIOR_SD 2.0
-#define BO_GPI_NOISE_FLOOR 1e-6     /* default floor of learned noise variances */
+#define BO_GPI_NOISE_FLOOR 1e-10    /* default floor of learned noise variances: low
+                                       enough that deterministic objectives are
+                                       interpolated (regrets of 1e-7 need it) */
 #define BO_GPI_NOISE_MAX 10.0
 #define BO_GPI_NOISE_PRIOR_MU (-6.9077552789821368) /* log 1e-3 */
 #define BO_GPI_NOISE_PRIOR_SD 3.0
