@@ -702,7 +702,10 @@ static void study_build_grid(bo_study *s)
     s->log_grid = lo > 0.0 && hi / lo > STUDY_LOG_SPAN;
     for (size_t i = 0; i < m; i++) {
         double t = (double)i / (double)(m - 1);
-        s->grid[i] = s->log_grid ? exp(log(lo) + t * (log(hi) - log(lo))) : lo + t * (hi - lo);
+        /* (hi - lo) i / (m - 1) rather than t (hi - lo): integer costs then
+         * give exact grid points whenever m - 1 divides their span. */
+        s->grid[i] = s->log_grid ? exp(log(lo) + t * (log(hi) - log(lo)))
+                                 : lo + (hi - lo) * (double)i / (double)(m - 1);
     }
     /* The ends exactly, so the first and last run costs fall on the grid. */
     s->grid[0] = lo;
