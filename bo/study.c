@@ -578,8 +578,15 @@ static bo_status study_read_label(bo_study *s, study_label *l)
         }
     }
     if (l->n_runs == 0) {
-        st = study_fail(s, BO_EIO, "%s: no runs (no sub-folder holds a history.csv)",
-                        l->runs_dir);
+        char own[4200];
+        struct stat sb;
+        int is_run = study_join(s, own, sizeof own, l->runs_dir, "history.csv") == BO_OK &&
+                     stat(own, &sb) == 0;
+        st = study_fail(s, BO_EIO, "%s: no runs (no sub-folder holds a history.csv)%s",
+                        l->runs_dir,
+                        is_run ? "; this is one run's folder: give the folder that holds "
+                                 "one such folder per seed"
+                               : "");
         goto done;
     }
     l->pub.regret = first_bench && first_bench->optimum_known;

@@ -553,6 +553,9 @@ static void test_errors(void)
     path_in(path, sizeof path, "E_empty: no runs");
     EXPECT_ADD_ERROR("e", "E_empty", BO_EIO, path);
 
+    /* A single run's folder given where the folder of runs belongs. */
+    EXPECT_ADD_ERROR("one", "A/a1", BO_EIO, "this is one run's folder");
+
     /* A history whose second row has a word for a number. */
     make_dir("E_hist");
     make_dir("E_hist/r");
