@@ -386,7 +386,7 @@ static bo_status study_read_run(bo_study *s, const char *run_dir, bo_config *cfg
     char err[4096];
     st = bo_config_load(path, cfg, err, sizeof err);
     if (st != BO_OK)
-        return study_fail(s, st == BO_EIO ? BO_EIO : BO_EPARSE, "%s", err);
+        return study_fail(s, st == BO_EIO || st == BO_ENOMEM ? st : BO_EPARSE, "%s", err);
     *bench = study_known_benchmark(cfg);
     int regret = *bench && (*bench)->optimum_known;
 
