@@ -1,0 +1,783 @@
+/* Convergence-study aggregation (bo/study.h and the bo-study program) on
+ * synthetic run folders whose best values, costs and times are chosen here,
+ * so every median, quartile, cost to tolerance and mean below is worked out
+ * by hand from the type-7 rule Q(p) = x[h] + frac(h)(x[h+1] - x[h]),
+ * h = (n - 1) p, on the sorted values. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bo/benchmarks.h"
+#include "bo/history.h"
+#include "bo/plot.h"
+#include "bo/study.h"
+#include "tests/check.h"
+
+/* Regrets are formed as (optimum + r) - optimum: exact up to one rounding of
+ * the optimum (0.398, ulp 5.6e-17), hence the absolute tolerance. */
+#define REGRET_ABS 1e-15
+/* Quantiles are a few additions and one multiplication of such values. */
+#define STAT_REL 1e-12
+
+static char tmpdir[] = "/tmp/bo_test_study_XXXXXX";
+static double branin_opt;
+
+static void path_in(char *buf, size_t len, const char *fmt, ...)
+{
+    char rel[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rel, sizeof rel, fmt, ap);
+    va_end(ap);
+    snprintf(buf, len, "%s/%s", tmpdir, rel);
+}
+
+static void make_dir(const char *rel)
+{
+    char path[1200];
+    path_in(path, sizeof path, "%s", rel);
+    mkdir(path, 0777);
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return;
+    fputs(text, f);
+    fclose(f);
+}
+
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return calloc(1, 1);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = calloc((size_t)n + 1, 1);
+    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n)
+        buf[0] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* A branin config (known optimum) unless plugin names another .so. */
+static void write_config(const char *run_rel, const char *plugin, double lower0,
+                         const char *budget)
+{
+    char path[1200], text[2048];
+    path_in(path, sizeof path, "%s/config.yaml", run_rel);
+    snprintf(text, sizeof text,
+             "name: t\nseed: 1\ngoal: minimize\n"
+             "objective:\n  plugin: %s/plugins/%s.so\n"
+             "inputs:\n  - {name: x1, lower: %g, upper: 10}\n  - {name: x2, lower: 0, upper: 15}\n"
+             "initial_design: {method: lhs, size: 5}\n"
+             "budget: %s\n",
+             BO_BINARY_DIR, plugin, lower0, budget);
+    write_text(path, text);
+}
+
+/* A run folder: config plus a history whose row i has cumulative cost
+ * cum[i] and best value best[i] (NaN: no target value yet, written as a
+ * failed row); the first n_init rows are initial-design rows, the others bo
+ * rows taking seconds[i]. */
+static void write_run(const char *run_rel, const char *plugin, const char *budget, size_t n,
+                      size_t n_init, const double *cum, const double *best,
+                      const double *seconds)
+{
+    make_dir(run_rel);
+    write_config(run_rel, plugin, -5, budget);
+    char path[1200], err[512];
+    path_in(path, sizeof path, "%s/history.csv", run_rel);
+    const char *names[] = {"x1", "x2"};
+    bo_history *h = NULL;
+    if (bo_history_create(path, names, 2, BO_HISTORY_NO_SYNC | BO_HISTORY_OVERWRITE, &h, err,
+                          sizeof err) != BO_OK) {
+        fprintf(stderr, "%s\n", err);
+        return;
+    }
+    double x[2] = {1.0, 2.0};
+    for (size_t i = 0; i < n; i++) {
+        int ok = !isnan(best[i]);
+        bo_history_row row = {
+            .eval = i + 1,
+            .phase = i < n_init ? BO_HISTORY_INIT : BO_HISTORY_BO,
+            .source = "f",
+            .x = x,
+            .y = ok ? best[i] : NAN,
+            .status = ok ? BO_HISTORY_OK : BO_HISTORY_FAILED,
+            .message = ok ? "" : "synthetic failure",
+            .cost = i ? cum[i] - cum[i - 1] : cum[0],
+            .cum_cost = cum[i],
+            .best = best[i],
+            .acq = i < n_init ? NAN : 0.5,
+            .seconds = i < n_init ? 100.0 : seconds[i],
+        };
+        if (bo_history_append(h, &row) != BO_OK)
+            fprintf(stderr, "%s\n", bo_history_errmsg(h));
+    }
+    bo_history_destroy(h);
+}
+
+/* Branin best values optimum + regret. */
+static void shifted(double *best, const double *regret, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        best[i] = branin_opt + regret[i];
+}
+
+/* Label A: three runs (odd count), all finished (max_evaluations 6).
+ * Label B: four runs (even count), b4 killed after 3 of 5 evaluations. */
+static void write_fixture(void)
+{
+    make_dir("A");
+    make_dir("B");
+    double best[6];
+    static const double unit_cost[] = {1, 2, 3, 4, 5, 6};
+    static const double two_cost[] = {2, 4, 6, 8, 10, 12};
+    static const double sec1[] = {0, 0, 0.3, 0.4, 0.5, 0.6};
+    static const double sec2[] = {0, 0, 0.6, 0.8, 1.0, 1.2};
+
+    static const double a1[] = {NAN, 4, 2, 1, 0.5, 0.001};
+    shifted(best, a1, 6);
+    best[0] = NAN;
+    write_run("A/a1", "branin", "{max_evaluations: 6}", 6, 2, unit_cost, best, sec1);
+    static const double a2[] = {8, 8, 3, 0.002, 0.002, 0.002};
+    shifted(best, a2, 6);
+    write_run("A/a2", "branin", "{max_evaluations: 6}", 6, 2, two_cost, best, sec2);
+    static const double a3[] = {5, 5, 5, 5, 5, 5};
+    shifted(best, a3, 6);
+    write_run("A/a3", "branin", "{max_evaluations: 6}", 6, 2, unit_cost, best, sec1);
+    /* Not a run: no history.csv. */
+    make_dir("A/notes");
+
+    static const double b1[] = {3, 1, 1, 0.5, 0.25};
+    shifted(best, b1, 5);
+    write_run("B/b1", "branin", "{max_evaluations: 5}", 5, 2, unit_cost, best, sec1);
+    static const double b2[] = {6, 2, 2, 2, 2};
+    shifted(best, b2, 5);
+    write_run("B/b2", "branin", "{max_evaluations: 5}", 5, 2, unit_cost, best, sec1);
+    static const double b3[] = {4, 4, 0.003, 0.003, 0.003};
+    shifted(best, b3, 5);
+    write_run("B/b3", "branin", "{max_evaluations: 5}", 5, 2, unit_cost, best, sec1);
+    static const double b4[] = {10, 7, 6};
+    shifted(best, b4, 3);
+    write_run("B/b4", "branin", "{max_evaluations: 5}", 3, 2, unit_cost, best, sec1);
+
+    /* Label C: an objective that is no benchmark: best values, no regret. */
+    make_dir("C");
+    static const double c1[] = {-1, -2, -4, -4, -4};
+    static const double c2[] = {3, 1, 0, -1, -3};
+    write_run("C/c1", "example_quadratic", "{max_evaluations: 5}", 5, 2, unit_cost, c1, sec1);
+    write_run("C/c2", "example_quadratic", "{max_evaluations: 5}", 5, 2, unit_cost, c2, sec1);
+}
+
+static bo_study *new_study(const size_t *evals, size_t n_evals, size_t cost_points,
+                           size_t bucket)
+{
+    bo_study_options opt;
+    bo_study_options_default(&opt);
+    opt.evals = evals;
+    opt.n_evals = n_evals;
+    opt.cost_points = cost_points;
+    opt.time_bucket = bucket;
+    char err[256];
+    bo_study *s = bo_study_create(&opt, err, sizeof err);
+    CHECK_MSG(s != NULL, "%s", err);
+    return s;
+}
+
+static void add_label(bo_study *s, const char *label, const char *rel)
+{
+    char path[1200];
+    path_in(path, sizeof path, "%s", rel);
+    bo_status st = bo_study_add(s, label, path);
+    CHECK_MSG(st == BO_OK, "%s", bo_study_errmsg(s));
+}
+
+/* The CSV row that starts with prefix (e.g. "B,2,"): its median, q1, q3 and
+ * runs fields checked like CHECK_STATS. */
+static void check_csv_row(const char *text, const char *prefix, double median, double q1,
+                          double q3, size_t n, int line)
+{
+    char key[64];
+    snprintf(key, sizeof key, "\n%s", prefix);
+    const char *row = strstr(text, key);
+    CHECK_MSG(row != NULL, "line %d: no CSV row %s", line, prefix);
+    if (!row)
+        return;
+    char *p = (char *)row + strlen(key);
+    double got[3];
+    for (int i = 0; i < 3; i++) {
+        got[i] = strtod(p, &p);
+        CHECK_MSG(*p == ',', "line %d: row %s malformed", line, prefix);
+        p++;
+    }
+    double want[3] = {median, q1, q3};
+    for (int i = 0; i < 3; i++)
+        CHECK_MSG(fabs(got[i] - want[i]) <= REGRET_ABS + STAT_REL * fabs(want[i]),
+                  "line %d: row %s field %d is %.17g, expected %.17g", line, prefix, i, got[i],
+                  want[i]);
+    CHECK_MSG(strtoul(p, &p, 10) == n && *p == '\n', "line %d: row %s runs", line, prefix);
+}
+#define CHECK_CSV_ROW(text, prefix, median, q1, q3, n) \
+    check_csv_row(text, prefix, median, q1, q3, n, __LINE__)
+
+static void check_stats(const bo_study_stats *st, double median, double q1, double q3, size_t n,
+                        int line)
+{
+    CHECK_MSG(st->n == n, "line %d: n %zu, expected %zu", line, st->n, n);
+    double got[3] = {st->median, st->q1, st->q3}, want[3] = {median, q1, q3};
+    for (int i = 0; i < 3; i++) {
+        int same = isinf(want[i]) ? got[i] == want[i]
+                                  : fabs(got[i] - want[i]) <=
+                                        REGRET_ABS + STAT_REL * fmax(fabs(got[i]), fabs(want[i]));
+        CHECK_MSG(same, "line %d: stat %d is %.17g, expected %.17g", line, i, got[i], want[i]);
+    }
+}
+#define CHECK_STATS(st, median, q1, q3, n) check_stats(st, median, q1, q3, n, __LINE__)
+
+static void test_quantiles(void)
+{
+    const double four[] = {1, 2, 3, 4};
+    CHECK_CLOSE(bo_study_quantile(four, 4, 0.25), 1.75, 0, 1e-15);
+    CHECK_CLOSE(bo_study_quantile(four, 4, 0.5), 2.5, 0, 1e-15);
+    CHECK_CLOSE(bo_study_quantile(four, 4, 0.75), 3.25, 0, 1e-15);
+    CHECK(bo_study_quantile(four, 4, 0.0) == 1.0);
+    CHECK(bo_study_quantile(four, 4, 1.0) == 4.0);
+    const double three[] = {1, 2, 10};
+    CHECK(bo_study_quantile(three, 3, 0.5) == 2.0);
+    CHECK_CLOSE(bo_study_quantile(three, 3, 0.75), 6.0, 0, 1e-15);
+    const double one[] = {7};
+    CHECK(bo_study_quantile(one, 1, 0.25) == 7.0);
+    CHECK(bo_study_quantile(one, 1, 0.75) == 7.0);
+    CHECK(isnan(bo_study_quantile(one, 0, 0.5)));
+    /* Never reached = infinite: sorts last and interpolation towards it is
+     * infinite, without inf - inf turning into NaN. */
+    const double with_inf[] = {3, INFINITY, INFINITY};
+    CHECK(bo_study_quantile(with_inf, 3, 0.25) == INFINITY);
+    CHECK(bo_study_quantile(with_inf, 3, 0.0) == 3.0);
+    CHECK(bo_study_quantile(with_inf, 3, 0.75) == INFINITY);
+    double unsorted[] = {INFINITY, 8, 6};
+    bo_study_stats st = bo_study_stats_of(unsorted, 3);
+    CHECK_STATS(&st, 8, 7, INFINITY, 3);
+    st = bo_study_stats_of(unsorted, 0);
+    CHECK(st.n == 0 && isnan(st.median) && isnan(st.q1) && isnan(st.q3));
+}
+
+static void test_aggregate(void)
+{
+    static const size_t evals[] = {2, 5, 20};
+    /* 12 grid points over costs 1..12 give the grid 1, 2, ..., 12. */
+    bo_study *s = new_study(evals, 3, 12, 4);
+    if (!s)
+        return;
+    add_label(s, "A", "A");
+    add_label(s, "B", "B/");
+    add_label(s, "C", "C");
+    CHECK(bo_study_compute(s) == BO_OK);
+    CHECK(bo_study_label_count(s) == 3);
+
+    size_t n_grid = 0;
+    int log_grid = -1;
+    const double *grid = bo_study_cost_grid(s, &n_grid, &log_grid);
+    /* Smallest cost with a value: 1 (a3, B); largest final cost: 12 (a2);
+     * a span of 12 < 20, so linear. */
+    CHECK(n_grid == 12 && log_grid == 0);
+    for (size_t i = 0; grid && i < n_grid; i++)
+        CHECK_MSG(grid[i] == (double)(i + 1), "grid[%zu] = %.17g", i, grid[i]);
+
+    const bo_study_label *a = bo_study_label_at(s, 0);
+    const bo_study_label *b = bo_study_label_at(s, 1);
+    const bo_study_label *c = bo_study_label_at(s, 2);
+    CHECK(bo_study_label_at(s, 3) == NULL);
+    if (!a || !b || !c)
+        return;
+    CHECK(strcmp(a->name, "A") == 0 && strcmp(a->problem, "branin") == 0);
+    CHECK(a->n_runs == 3 && a->regret == 1);
+    CHECK_CLOSE(a->optimum, 5.0 / (4.0 * acos(-1.0)), 1e-15, 0);
+    CHECK(strcmp(a->runs[0].dir + strlen(a->runs[0].dir) - 5, "/A/a1") == 0);
+    CHECK(a->runs[0].finished && a->runs[1].finished && a->runs[2].finished);
+    CHECK(a->runs[1].n_evals == 6 && a->runs[1].final_cost == 12.0);
+    CHECK_CLOSE(a->runs[1].final_value, 0.002, 0, REGRET_ABS);
+
+    /* Eval 1: a1 has no value yet (failed row), a2 8, a3 5: {5, 8}. */
+    CHECK(a->n_eval_points == 6);
+    CHECK_STATS(&a->eval_curve[0], 6.5, 5.75, 7.25, 2);
+    /* Eval 3: {2, 3, 5}. */
+    CHECK_STATS(&a->eval_curve[2], 3, 2.5, 4, 3);
+    /* Eval 6: {0.001, 0.002, 5}. */
+    CHECK_STATS(&a->eval_curve[5], 0.002, 0.0015, 2.501, 3);
+    /* At --evals 2, 5, 20: {4, 5, 8}; {0.5, 0.002, 5}; finished runs keep
+     * their final values past their last evaluation. */
+    CHECK_STATS(&a->at_evals[0], 5, 4.5, 6.5, 3);
+    CHECK_STATS(&a->at_evals[1], 0.5, 0.251, 2.75, 3);
+    CHECK_STATS(&a->at_evals[2], 0.002, 0.0015, 2.501, 3);
+
+    /* Tolerance 0.01 * 0.398 = 0.00398: a1 at eval 6 (cost 6), a2 at eval 4
+     * (cost 8), a3 never. Costs {6, 8, inf}, evaluations {4, 6, inf}. */
+    CHECK(a->runs[0].cost_to_tol == 6.0 && a->runs[0].evals_to_tol == 6.0);
+    CHECK(a->runs[1].cost_to_tol == 8.0 && a->runs[1].evals_to_tol == 4.0);
+    CHECK(isinf(a->runs[2].cost_to_tol) && isinf(a->runs[2].evals_to_tol));
+    CHECK(a->n_reached == 2);
+    CHECK_STATS(&a->cost_to_tol, 8, 7, INFINITY, 3);
+    CHECK_STATS(&a->evals_to_tol, 6, 5, INFINITY, 3);
+
+    /* Cost 1: only a3 has a value (a1's first row failed, a2 starts at 2). */
+    CHECK_STATS(&a->cost_curve[0], 5, 5, 5, 1);
+    /* Cost 5: a1 after row 5 (0.5), a2 after row 2 (cost 4: 8), a3 5. */
+    CHECK_STATS(&a->cost_curve[4], 5, 2.75, 6.5, 3);
+    /* Cost 12: a1 and a3 finished at cost 6 and keep their final values. */
+    CHECK_STATS(&a->cost_curve[11], 0.002, 0.0015, 2.501, 3);
+
+    /* Time: bo rows are evaluations 3-6. a1, a3 take 0.3..0.6 s, a2 twice
+     * that; buckets of 4 evaluations: {3,4} and {5,6}. */
+    CHECK(a->n_bo_rows == 12);
+    CHECK_CLOSE(a->seconds_mean, (2 * 1.8 + 3.6) / 12, 1e-14, 0);
+    CHECK(a->n_buckets == 2);
+    CHECK(a->bucket_rows[0] == 6 && a->bucket_rows[1] == 6);
+    CHECK_CLOSE(a->bucket_seconds[0], (2 * 0.7 + 1.4) / 6, 1e-14, 0);
+    CHECK_CLOSE(a->bucket_seconds[1], (2 * 1.1 + 2.2) / 6, 1e-14, 0);
+
+    /* Label B, four runs; b4 was killed after 3 of its 5 evaluations. */
+    CHECK(b->n_runs == 4 && b->regret == 1);
+    CHECK(strcmp(b->runs_dir + strlen(b->runs_dir) - 2, "/B") == 0);
+    CHECK(b->runs[0].finished && b->runs[1].finished && b->runs[2].finished);
+    CHECK(!b->runs[3].finished);
+    /* Eval 2: {1, 2, 4, 7}. */
+    CHECK_STATS(&b->eval_curve[1], 3, 1.75, 4.75, 4);
+    CHECK_STATS(&b->at_evals[0], 3, 1.75, 4.75, 4);
+    /* Eval 5 and 20: b4 did not finish and drops out: {0.003, 0.25, 2}. */
+    CHECK_STATS(&b->eval_curve[4], 0.25, 0.1265, 1.125, 3);
+    CHECK_STATS(&b->at_evals[1], 0.25, 0.1265, 1.125, 3);
+    CHECK_STATS(&b->at_evals[2], 0.25, 0.1265, 1.125, 3);
+    /* Cost 3: {1, 2, 0.003, 6}. */
+    CHECK_STATS(&b->cost_curve[2], 1.5, 0.75075, 3, 4);
+    /* Cost 4: b4's history ends at cost 3: {0.5, 2, 0.003}. */
+    CHECK_STATS(&b->cost_curve[3], 0.5, 0.2515, 1.25, 3);
+    /* Costs to tolerance {3, inf, inf, inf}. */
+    CHECK(b->n_reached == 1);
+    CHECK_STATS(&b->cost_to_tol, INFINITY, INFINITY, INFINITY, 4);
+    CHECK(b->runs[2].cost_to_tol == 3.0 && b->runs[2].evals_to_tol == 3.0);
+
+    /* Label C: no known optimum: the best values themselves. */
+    CHECK(c->regret == 0 && isnan(c->optimum));
+    CHECK(strstr(c->problem, "example_quadratic.so") != NULL);
+    CHECK_STATS(&c->eval_curve[2], -2, -3, -1, 2);
+    CHECK_STATS(&c->at_evals[1], -3.5, -3.75, -3.25, 2);
+    CHECK(isnan(c->cost_to_tol.median) && c->n_reached == 0);
+    CHECK(isnan(c->runs[0].cost_to_tol));
+
+    /* Summary text. */
+    char path[1200];
+    path_in(path, sizeof path, "summary_direct.txt");
+    FILE *f = fopen(path, "w");
+    CHECK(f && bo_study_write_summary(s, f) == BO_OK);
+    if (f)
+        fclose(f);
+    char *text = read_text(path);
+    CHECK(strstr(text, "[A] 3 runs") != NULL);
+    CHECK(strstr(text, "[B] 4 runs") != NULL);
+    CHECK(strstr(text, "type 7") != NULL);
+    CHECK(strstr(text, "skipped (no history.csv): notes") != NULL);
+    CHECK(strstr(text, "1 of 4 runs did not finish") != NULL);
+    CHECK(strstr(text, "cost to tolerance: median 8 (q1 7, q3 never); reached by 2 of 3 runs") !=
+          NULL);
+    CHECK(strstr(text, "mean 0.6 s over 12 iterations") != NULL);
+    CHECK(strstr(text, "evaluations 1-4: 0.4667 s (6)") != NULL);
+    CHECK(strstr(text, "optimum unknown") != NULL);
+    /* Ratio of median costs to tolerance: A 8 over B never. */
+    CHECK(strstr(text, "A / B: 0 (the median B run never reaches the tolerance)") != NULL);
+    CHECK(strstr(text, "A / C: - (optimum unknown)") != NULL);
+    free(text);
+
+    /* Files: CSV rows agree with the statistics. */
+    char out[1200];
+    path_in(out, sizeof out, "out_lib");
+    mkdir(out, 0777);
+    CHECK(bo_study_write_outputs(s, out) == BO_OK);
+    path_in(path, sizeof path, "out_lib/eval_curve.csv");
+    text = read_text(path);
+    CHECK(strncmp(text, "label,eval,median,q1,q3,runs\n", 29) == 0);
+    /* A: 6 evaluation counts, B: 5, C: 5, plus the header. */
+    size_t lines = 0;
+    for (const char *p = text; *p; p++)
+        lines += *p == '\n';
+    CHECK(lines == 1 + 6 + 5 + 5);
+    CHECK_CSV_ROW(text, "B,2,", 3, 1.75, 4.75, 4);
+    CHECK_CSV_ROW(text, "A,1,", 6.5, 5.75, 7.25, 2);
+    /* Best values with no regret are written as they are. */
+    CHECK(strstr(text, "\nC,3,-2,-3,-1,2\n") != NULL);
+    free(text);
+    path_in(path, sizeof path, "out_lib/cost_curve.csv");
+    text = read_text(path);
+    CHECK(strncmp(text, "label,cost,median,q1,q3,runs\n", 29) == 0);
+    CHECK_CSV_ROW(text, "A,5,", 5, 2.75, 6.5, 3);
+    CHECK_CSV_ROW(text, "A,1,", 5, 5, 5, 1);
+    CHECK_CSV_ROW(text, "B,4,", 0.5, 0.2515, 1.25, 3);
+    CHECK(strstr(text, "\nC,5,-3.5,-3.75,-3.25,2\n") != NULL);
+    /* B: b1..b3 finished at cost 5 and cover the grid up to 12. */
+    CHECK(strstr(text, "\nB,12,") != NULL);
+    free(text);
+    const char *names[] = {"summary.txt", "study_eval.dat", "study_cost.dat", "study.gp"};
+    for (size_t i = 0; i < 4; i++) {
+        path_in(path, sizeof path, "out_lib/%s", names[i]);
+        CHECK_MSG(exists(path), "%s missing", path);
+    }
+    path_in(path, sizeof path, "out_lib/study.gp");
+    text = read_text(path);
+    /* Not every label is in regret (C): linear y axis. */
+    CHECK(strstr(text, "set logscale y") == NULL);
+    CHECK(strstr(text, "filledcurves") != NULL && strstr(text, "index 2") != NULL);
+    free(text);
+
+    /* The finished study refuses more labels and a second compute. */
+    CHECK(bo_study_add(s, "D", tmpdir) == BO_ESTATE);
+    CHECK(bo_study_compute(s) == BO_ESTATE);
+    bo_study_destroy(s);
+}
+
+/* Stopping rules other than max_evaluations make a run finished too. */
+static void test_finished_rules(void)
+{
+    static const double cost2[] = {2, 4, 6, 8, 10};
+    static const double r[] = {3, 2, 1, 1, 1};
+    static const double sec[] = {0, 0, 1, 1, 1};
+    double best[5];
+    shifted(best, r, 5);
+    char budget[128];
+    snprintf(budget, sizeof budget, "{max_evaluations: 50, target_value: %.17g}",
+             branin_opt + 1.5);
+    static const struct {
+        const char *name;
+        const char *budget;     /* NULL: the target_value budget above */
+        size_t n;
+        int finished;
+    } cases[] = {
+        /* max_cost 10, source cost 1: finished at cost 10, not at 6. */
+        {"cost_done", "{max_cost: 10}", 5, 1},
+        {"cost_open", "{max_cost: 10}", 3, 0},
+        /* max_no_improvement 2: last improvement at evaluation 3, so
+         * finished after 5 evaluations, not after 4. */
+        {"stall_done", "{max_evaluations: 50, max_no_improvement: 2}", 5, 1},
+        {"stall_open", "{max_evaluations: 50, max_no_improvement: 2}", 4, 0},
+        /* target_value optimum + 1.5 reached at evaluation 3. */
+        {"target_done", NULL, 3, 1},
+        {"target_open", NULL, 2, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char rel[64];
+        snprintf(rel, sizeof rel, "F_%s", cases[i].name);
+        make_dir(rel);
+        snprintf(rel, sizeof rel, "F_%s/run", cases[i].name);
+        write_run(rel, "branin", cases[i].budget ? cases[i].budget : budget, cases[i].n, 2, cost2,
+                  best, sec);
+        bo_study *s = new_study(NULL, 0, 10, 100);
+        if (!s)
+            return;
+        snprintf(rel, sizeof rel, "F_%s", cases[i].name);
+        add_label(s, "F", rel);
+        CHECK(bo_study_compute(s) == BO_OK);
+        const bo_study_label *l = bo_study_label_at(s, 0);
+        CHECK_MSG(l && l->runs[0].finished == cases[i].finished, "%s: finished = %d",
+                  cases[i].name, l ? l->runs[0].finished : -1);
+        bo_study_destroy(s);
+    }
+}
+
+static void expect_add_error(const char *label, const char *rel, bo_status want,
+                             const char *fragment, int line)
+{
+    bo_study *s = new_study(NULL, 0, 10, 100);
+    if (!s)
+        return;
+    char path[1200];
+    if (rel)
+        path_in(path, sizeof path, "%s", rel);
+    else
+        path[0] = '\0';
+    bo_status st = bo_study_add(s, label, path);
+    const char *msg = bo_study_errmsg(s);
+    CHECK_MSG(st == want, "line %d: status %d, expected %d (%s)", line, (int)st, (int)want, msg);
+    CHECK_MSG(strstr(msg, fragment) != NULL, "line %d: message '%s' lacks '%s'", line, msg,
+              fragment);
+    /* The study is unchanged: nothing to compute. */
+    CHECK(bo_study_compute(s) == BO_ESTATE);
+    bo_study_destroy(s);
+}
+#define EXPECT_ADD_ERROR(label, rel, want, fragment) \
+    expect_add_error(label, rel, want, fragment, __LINE__)
+
+static void test_errors(void)
+{
+    char err[256] = "";
+    bo_study_options opt;
+    bo_study_options_default(&opt);
+    opt.tol = 0;
+    CHECK(bo_study_create(&opt, err, sizeof err) == NULL && strstr(err, "tolerance"));
+    bo_study_options_default(&opt);
+    opt.cost_points = 1;
+    CHECK(bo_study_create(&opt, err, sizeof err) == NULL && strstr(err, "cost grid"));
+    bo_study_options_default(&opt);
+    opt.time_bucket = 0;
+    CHECK(bo_study_create(&opt, err, sizeof err) == NULL && strstr(err, "bucket"));
+    static const size_t zero_eval[] = {5, 0};
+    bo_study_options_default(&opt);
+    opt.evals = zero_eval;
+    opt.n_evals = 2;
+    CHECK(bo_study_create(&opt, err, sizeof err) == NULL && strstr(err, "entry 2"));
+
+    char path[1200];
+    path_in(path, sizeof path, "missing");
+    EXPECT_ADD_ERROR("m", "missing", BO_EIO, path);
+    EXPECT_ADD_ERROR("m", "missing", BO_EIO, "cannot open the runs folder");
+
+    make_dir("E_empty");
+    make_dir("E_empty/nothing");
+    path_in(path, sizeof path, "E_empty: no runs");
+    EXPECT_ADD_ERROR("e", "E_empty", BO_EIO, path);
+
+    /* A single run's folder given where the folder of runs belongs. */
+    EXPECT_ADD_ERROR("one", "A/a1", BO_EIO, "this is one run's folder");
+
+    /* A history whose second row has a word for a number. */
+    make_dir("E_hist");
+    make_dir("E_hist/r");
+    write_config("E_hist/r", "branin", -5, "{max_evaluations: 6}");
+    path_in(path, sizeof path, "E_hist/r/history.csv");
+    write_text(path, "eval,phase,source,x1,x2,y,status,message,cost,cum_cost,best,acq,seconds\n"
+                     "1,init,f,0,0,1,ok,,1,1,1,,0.1\n"
+                     "2,init,f,0,0,1,ok,,1,two,1,,0.1\n");
+    EXPECT_ADD_ERROR("h", "E_hist", BO_EPARSE, path);
+    EXPECT_ADD_ERROR("h", "E_hist", BO_EPARSE, "row 2");
+
+    /* A history with columns that are not the config's inputs. */
+    make_dir("E_cols");
+    make_dir("E_cols/r");
+    write_config("E_cols/r", "branin", -5, "{max_evaluations: 6}");
+    path_in(path, sizeof path, "E_cols/r/history.csv");
+    write_text(path, "eval,phase,source,a,b,y,status,message,cost,cum_cost,best,acq,seconds\n");
+    EXPECT_ADD_ERROR("h", "E_cols", BO_EPARSE, path);
+
+    /* history.csv without config.yaml. */
+    make_dir("E_noconf");
+    make_dir("E_noconf/r");
+    path_in(path, sizeof path, "E_noconf/r/history.csv");
+    write_text(path, "eval,phase,source,x1,x2,y,status,message,cost,cum_cost,best,acq,seconds\n");
+    path_in(path, sizeof path, "E_noconf/r: a run folder without config.yaml");
+    EXPECT_ADD_ERROR("n", "E_noconf", BO_EIO, path);
+
+    /* A config that does not parse: the loader's file:line:column. */
+    make_dir("E_conf");
+    make_dir("E_conf/r");
+    path_in(path, sizeof path, "E_conf/r/history.csv");
+    write_text(path, "eval,phase,source,x1,x2,y,status,message,cost,cum_cost,best,acq,seconds\n");
+    path_in(path, sizeof path, "E_conf/r/config.yaml");
+    write_text(path, "name: t\nbudgett: {max_evaluations: 3}\n");
+    EXPECT_ADD_ERROR("c", "E_conf", BO_EPARSE, path);
+    EXPECT_ADD_ERROR("c", "E_conf", BO_EPARSE, "budgett");
+
+    /* Two problems under one label: other bounds. */
+    static const double cum[] = {1, 2};
+    static const double sec[] = {0, 0};
+    double best[2] = {1, 1};
+    make_dir("E_mixed");
+    write_run("E_mixed/r1", "branin", "{max_evaluations: 6}", 2, 2, cum, best, sec);
+    write_run("E_mixed/r2", "branin", "{max_evaluations: 6}", 2, 2, cum, best, sec);
+    write_config("E_mixed/r2", "branin", -4, "{max_evaluations: 6}");
+    EXPECT_ADD_ERROR("x", "E_mixed", BO_EINVAL, "runs of different problems under label 'x'");
+    EXPECT_ADD_ERROR("x", "E_mixed", BO_EINVAL, "differs from");
+    EXPECT_ADD_ERROR("x", "E_mixed", BO_EINVAL, "in inputs[0]");
+    path_in(path, sizeof path, "E_mixed/r2/config.yaml");
+    EXPECT_ADD_ERROR("x", "E_mixed", BO_EINVAL, path);
+    /* ... or another objective. */
+    write_config("E_mixed/r2", "levy", -5, "{max_evaluations: 6}");
+    EXPECT_ADD_ERROR("x", "E_mixed", BO_EINVAL, "objective.plugin");
+    /* ... while another budget is the same problem. */
+    write_config("E_mixed/r2", "branin", -5, "{max_evaluations: 9}");
+    bo_study *s = new_study(NULL, 0, 10, 100);
+    if (s) {
+        add_label(s, "x", "E_mixed");
+        bo_study_destroy(s);
+    }
+
+    /* Labels name CSV fields and folders. */
+    EXPECT_ADD_ERROR("a b", "A", BO_EINVAL, "label 'a b'");
+    EXPECT_ADD_ERROR("a,b", "A", BO_EINVAL, "letters, digits");
+    EXPECT_ADD_ERROR("", "A", BO_EINVAL, "label ''");
+    EXPECT_ADD_ERROR("ok", NULL, BO_EINVAL, "empty runs folder");
+    s = new_study(NULL, 0, 10, 100);
+    if (s) {
+        add_label(s, "A", "A");
+        path_in(path, sizeof path, "B");
+        CHECK(bo_study_add(s, "A", path) == BO_EINVAL);
+        CHECK(strstr(bo_study_errmsg(s), "label 'A' given twice") != NULL);
+        /* After errors the study still works with what it has. */
+        CHECK(bo_study_add(s, "bad label", path) == BO_EINVAL);
+        CHECK(bo_study_write_outputs(s, tmpdir) == BO_ESTATE);
+        CHECK(bo_study_compute(s) == BO_OK && bo_study_label_count(s) == 1);
+        path_in(path, sizeof path, "no/such/folder");
+        CHECK(bo_study_write_outputs(s, path) == BO_EIO);
+        CHECK(strstr(bo_study_errmsg(s), path) != NULL);
+        bo_study_destroy(s);
+    }
+    s = new_study(NULL, 0, 10, 100);
+    if (s) {
+        CHECK(bo_study_compute(s) == BO_ESTATE);
+        CHECK(strstr(bo_study_errmsg(s), "no label") != NULL);
+        bo_study_destroy(s);
+    }
+    bo_study_destroy(NULL);
+}
+
+/* Runs bo-study with args (NULL-terminated); stdout and stderr to files in
+ * tmpdir; returns the exit status (-1 if it did not exit). */
+static int run_program(const char *const *args, char **out, char **err)
+{
+    char out_path[1200], err_path[1200];
+    path_in(out_path, sizeof out_path, "prog_out.txt");
+    path_in(err_path, sizeof err_path, "prog_err.txt");
+    const char *argv[32];
+    argv[0] = BO_BINARY_DIR "/bo-study";
+    size_t n = 1;
+    for (; args[n - 1] && n < 31; n++)
+        argv[n] = args[n - 1];
+    argv[n] = NULL;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fo = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fo < 0 || fe < 0)
+            _exit(125);
+        dup2(fo, STDOUT_FILENO);
+        dup2(fe, STDERR_FILENO);
+        execv(argv[0], (char *const *)argv);
+        _exit(126);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    *out = read_text(out_path);
+    *err = read_text(err_path);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void test_program(void)
+{
+    char a[1200], b_arg[1200], out_dir[1200], missing[1200], path[1200];
+    snprintf(a, sizeof a, "A=%s/A", tmpdir);
+    snprintf(b_arg, sizeof b_arg, "B=%s/B", tmpdir);
+    path_in(out_dir, sizeof out_dir, "prog/study");
+    char *out = NULL, *err = NULL;
+
+    const char *ok_args[] = {"aggregate", "--out",   out_dir, "--evals", "2,5,20", "--tol", "0.01",
+                             "--cost-points", "12", "--time-bucket", "4", a, b_arg, NULL};
+    int code = run_program(ok_args, &out, &err);
+    CHECK_MSG(code == 0, "exit %d: %s", code, err);
+    CHECK(strstr(out, "[A] 3 runs") != NULL && strstr(out, "[B] 4 runs") != NULL);
+    CHECK(strstr(out, "A / B: 0") != NULL);
+    /* The summary file holds what was printed. */
+    path_in(path, sizeof path, "prog/study/summary.txt");
+    char *summary = read_text(path);
+    CHECK(*summary && strstr(out, summary) == out);
+    free(summary);
+    path_in(path, sizeof path, "prog/study/eval_curve.csv");
+    char *csv = read_text(path);
+    CHECK_CSV_ROW(csv, "B,2,", 3, 1.75, 4.75, 4);
+    free(csv);
+    path_in(path, sizeof path, "prog/study/study.gp");
+    char *script = read_text(path);
+    /* Both labels in regret: log y; costs 1..12: linear x. */
+    CHECK(strstr(script, "set logscale y") != NULL);
+    CHECK(strstr(script, "set logscale x") == NULL);
+    free(script);
+    path_in(path, sizeof path, "prog/study/study.png");
+    if (bo_plot_have_program("gnuplot"))
+        CHECK_MSG(exists(path), "study.png not drawn: %s", err);
+    else
+        CHECK(strstr(err, "gnuplot not found") != NULL);
+    free(out);
+    free(err);
+
+    const char *help[] = {"--help", NULL};
+    CHECK(run_program(help, &out, &err) == 0 && strstr(out, "usage: bo-study aggregate"));
+    free(out);
+    free(err);
+
+    path_in(missing, sizeof missing, "nowhere");
+    char missing_arg[1300];
+    snprintf(missing_arg, sizeof missing_arg, "M=%s", missing);
+    const char *bad_dir[] = {"aggregate", "--out", out_dir, "--no-plot", a, missing_arg, NULL};
+    CHECK(run_program(bad_dir, &out, &err) == 2 && strstr(err, missing) != NULL);
+    free(out);
+    free(err);
+
+    char hist_arg[1300];
+    path_in(path, sizeof path, "E_hist");
+    snprintf(hist_arg, sizeof hist_arg, "H=%s", path);
+    const char *bad_hist[] = {"aggregate", "--out", out_dir, hist_arg, NULL};
+    CHECK(run_program(bad_hist, &out, &err) == 2 && strstr(err, "E_hist/r/history.csv") != NULL);
+    free(out);
+    free(err);
+
+    const char *no_out[] = {"aggregate", a, NULL};
+    CHECK(run_program(no_out, &out, &err) == 2 && strstr(err, "--out") != NULL);
+    free(out);
+    free(err);
+    const char *bad_evals[] = {"aggregate", "--out", out_dir, "--evals", "10,x", a, NULL};
+    CHECK(run_program(bad_evals, &out, &err) == 2 && strstr(err, "--evals") != NULL);
+    free(out);
+    free(err);
+    const char *bad_tol[] = {"aggregate", "--out", out_dir, "--tol", "-1", a, NULL};
+    CHECK(run_program(bad_tol, &out, &err) == 2 && strstr(err, "--tol") != NULL);
+    free(out);
+    free(err);
+    const char *no_eq[] = {"aggregate", "--out", out_dir, "just_a_dir", NULL};
+    CHECK(run_program(no_eq, &out, &err) == 2 && strstr(err, "LABEL=RUNS_DIR") != NULL);
+    free(out);
+    free(err);
+    const char *bad_cmd[] = {"summarise", NULL};
+    CHECK(run_program(bad_cmd, &out, &err) == 2 && strstr(err, "aggregate") != NULL);
+    free(out);
+    free(err);
+}
+
+int main(void)
+{
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    const bo_benchmark *branin = bo_benchmark_find("branin");
+    CHECK(branin != NULL);
+    if (!branin)
+        return CHECK_DONE();
+    branin_opt = branin->optimum;
+    write_fixture();
+    test_quantiles();
+    test_aggregate();
+    test_finished_rules();
+    test_errors();
+    test_program();
+    char cmd[1300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (check_failures_ == 0 && system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", tmpdir);
+    return CHECK_DONE();
+}
