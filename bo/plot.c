@@ -158,8 +158,9 @@ static bo_status plot_write_script(const bo_plot_options *opt, const char *path,
     return BO_OK;
 }
 
-static bo_status plot_run_gnuplot(const char *dir, const char *script, char *err, size_t errlen)
+bo_status bo_plot_run_gnuplot(const char *dir, const char *script, char *err, size_t errlen)
 {
+    fflush(NULL); /* the child must not write the parent's buffers again */
     pid_t pid = fork();
     if (pid < 0) {
         snprintf(err, errlen, "cannot start gnuplot: %s", strerror(errno));
@@ -209,7 +210,7 @@ bo_status bo_plot_convergence(const bo_plot_options *opt, const bo_plot_series *
         return st;
     if (opt->format == BO_PLOT_NONE || !bo_plot_have_program("gnuplot"))
         return BO_OK;
-    st = plot_run_gnuplot(opt->dir, script_name, err, errlen);
+    st = bo_plot_run_gnuplot(opt->dir, script_name, err, errlen);
     if (st == BO_OK)
         *drawn = 1;
     return st;

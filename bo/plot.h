@@ -46,6 +46,11 @@ typedef struct bo_plot_options {
 bo_status bo_plot_convergence(const bo_plot_options *opt, const bo_plot_series *series,
                               int *drawn, char *err, size_t errlen);
 
+/* Runs `gnuplot SCRIPT` with DIR as the working folder (so the script's
+ * relative file names resolve there), its stdout discarded. BO_EIO with a
+ * message when gnuplot cannot be started or fails. */
+bo_status bo_plot_run_gnuplot(const char *dir, const char *script, char *err, size_t errlen);
+
 /* 1 when an executable named `program` is found on PATH. */
 int bo_plot_have_program(const char *program);
 

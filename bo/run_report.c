@@ -97,8 +97,11 @@ const bo_benchmark *bo_run_known_benchmark(const bo_config *cfg)
     for (size_t j = 0; j < b->dim; j++)
         if (b->lower[j] != cfg->inputs[j].lower || b->upper[j] != cfg->inputs[j].upper)
             return NULL;
-    /* The table's target is its source 0; the config must optimise it too. */
-    if (cfg->target != 0 || strcmp(cfg->sources[0].name, b->source_names[0]) != 0)
+    /* The table's target is its source 0; the config must optimise it too.
+     * A single-source config evaluates the plugin's source 0 whatever it
+     * calls it (the implicit source is named "f"). */
+    if (cfg->target != 0 ||
+        (cfg->n_sources > 1 && strcmp(cfg->sources[0].name, b->source_names[0]) != 0))
         return NULL;
     return b;
 }

@@ -242,30 +242,6 @@ const char *bo_study_errmsg(const bo_study *study)
  * table's source name ("HF"); a single-fidelity config names its only source
  * freely ("f" by default) and still evaluates the plugin's source 0, the
  * target, so such a config is recognised here by everything else. */
-static const bo_benchmark *study_known_benchmark(const bo_config *cfg)
-{
-    const bo_benchmark *b = bo_run_known_benchmark(cfg);
-    if (b || !cfg->objective.plugin || cfg->n_sources != 1)
-        return b;
-    const char *base = strrchr(cfg->objective.plugin, '/');
-    base = base ? base + 1 : cfg->objective.plugin;
-    char name[128];
-    size_t len = strcspn(base, ".");
-    if (len == 0 || len >= sizeof name)
-        return NULL;
-    memcpy(name, base, len);
-    name[len] = '\0';
-    b = bo_benchmark_find(name);
-    if (!b || b->dim != cfg->n_inputs)
-        return NULL;
-    if ((b->goal == BO_BENCHMARK_MAXIMIZE) != (cfg->goal == BO_CONFIG_MAXIMIZE))
-        return NULL;
-    for (size_t j = 0; j < b->dim; j++)
-        if (b->lower[j] != cfg->inputs[j].lower || b->upper[j] != cfg->inputs[j].upper)
-            return NULL;
-    return b;
-}
-
 /* Whether two run configs pose the same problem: objective, goal, design
  * space, sources and target. Method settings (model, acquisition, budget,
  * seed) may differ. On a difference the key goes to what. */
@@ -387,7 +363,7 @@ static bo_status study_read_run(bo_study *s, const char *run_dir, bo_config *cfg
     st = bo_config_load(path, cfg, err, sizeof err);
     if (st != BO_OK)
         return study_fail(s, st == BO_EIO || st == BO_ENOMEM ? st : BO_EPARSE, "%s", err);
-    *bench = study_known_benchmark(cfg);
+    *bench = bo_run_known_benchmark(cfg);
     int regret = *bench && (*bench)->optimum_known;
 
     const char **names = malloc(cfg->n_inputs * sizeof *names);
@@ -1122,32 +1098,6 @@ static bo_status study_write_script(bo_study *s, const char *dir)
     return study_close(s, f, path);
 }
 
-static bo_status study_run_gnuplot(bo_study *s, const char *dir)
-{
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0)
-        return study_fail(s, BO_EIO, "cannot start gnuplot: %s", strerror(errno));
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_WRONLY);
-        if (devnull >= 0)
-            dup2(devnull, STDOUT_FILENO);
-        if (chdir(dir) != 0)
-            _exit(126);
-        execlp("gnuplot", "gnuplot", "study.gp", (char *)NULL);
-        _exit(127);
-    }
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR)
-            return study_fail(s, BO_EIO, "waiting for gnuplot: %s", strerror(errno));
-    }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return study_fail(s, BO_EIO, "gnuplot failed on %s/study.gp (exit status %d)", dir,
-                          WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-    return BO_OK;
-}
-
 bo_status bo_study_write_outputs(bo_study *s, const char *dir)
 {
     if (!s->computed)
@@ -1179,8 +1129,8 @@ bo_status bo_study_draw(bo_study *s, const char *dir, int *drawn)
         return study_fail(s, BO_ESTATE, "the study is not computed yet");
     if (!bo_plot_have_program("gnuplot"))
         return BO_OK;
-    bo_status st = study_run_gnuplot(s, dir);
-    if (st == BO_OK)
-        *drawn = 1;
-    return st;
+    if (bo_plot_run_gnuplot(dir, "study.gp", s->err, sizeof s->err) != BO_OK)
+        return BO_EIO;
+    *drawn = 1;
+    return BO_OK;
 }
