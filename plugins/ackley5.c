@@ -37,14 +37,7 @@ static double ackley5_value(const double *x, size_t source)
 }
 
 static const bench_function bench_this_function = {
-    .plugin = {.abi_version = BO_PLUGIN_ABI_VERSION,
-               .struct_size = sizeof(bo_plugin),
-               .name = "ackley5",
-               .dim = ACKLEY5_DIM,
-               .n_sources = 1,
-               .init = bench_deterministic_init,
-               .evaluate = bench_deterministic_evaluate,
-               .fini = NULL},
+    .plugin = BO_BENCH_DETERMINISTIC_PLUGIN("ackley5", ACKLEY5_DIM),
     .value = ackley5_value,
 };
 

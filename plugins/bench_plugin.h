@@ -8,23 +8,21 @@
  *
  * Use: a benchmark plugin includes this header once, writes its function as
  *     static double NAME_value(const double *x, size_t source);
- * and then defines the object declared below,
+ * and then defines the object declared below, e.g.
  *     static const bench_function bench_this_function = {
- *         .plugin = {.abi_version = BO_PLUGIN_ABI_VERSION,
- *                    .struct_size = sizeof(bo_plugin), .name = "NAME",
- *                    .dim = D, .n_sources = S,
- *                    .init = ..., .evaluate = ..., .fini = ...},
- *         .value = NAME_value, ...};
+ *         .plugin = BO_BENCH_NOISY_PLUGIN("NAME", dim, n_sources),
+ *         .input_names = "x1 x2", .source_names = NAME_sources,
+ *         .value = NAME_value};
  * with bo_plugin_entry returning &bench_this_function.plugin. Two kinds of
- * benchmark are served, and the callbacks are chosen by kind:
- *   - deterministic, single fidelity, no params: bench_deterministic_init,
- *     bench_deterministic_evaluate, fini NULL (no state);
- *   - noisy (single or multi-fidelity): bench_noisy_init, bench_noisy_evaluate,
- *     bench_noisy_fini. Params: noise_sd (sd added to source 0, HF),
- *     noise_sd_<SOURCE> (one source by its name in source_names) and seed
- *     (an unsigned integer choosing the realisation).
+ * benchmark are served:
+ *   - BO_BENCH_DETERMINISTIC_PLUGIN: single fidelity, no params, no state
+ *     (fini NULL);
+ *   - BO_BENCH_NOISY_PLUGIN: single or multi-fidelity with params noise_sd
+ *     (sd added to source 0, HF), noise_sd_<SOURCE> (one source by its name
+ *     in source_names) and seed (an unsigned integer choosing the noise
+ *     realisation).
  *
- * Every message starts with the plugin's name. Everything here is static: each
+ * Every message starts with the plugin's name. Every function here is static: each
  * plugin is its own shared object, and none of these names is exported. */
 
 #include <errno.h>
@@ -279,5 +277,16 @@ static inline void bench_noisy_fini(void *state)
 {
     free(state);
 }
+
+/* Initialisers of bench_function.plugin for the two kinds of benchmark:
+ * every member of the plugin contract, with the callbacks above. */
+#define BO_BENCH_DETERMINISTIC_PLUGIN(name_, dim_)                                             \
+    {.abi_version = BO_PLUGIN_ABI_VERSION, .struct_size = sizeof(bo_plugin), .name = (name_),  \
+     .dim = (dim_), .n_sources = 1, .init = bench_deterministic_init,                          \
+     .evaluate = bench_deterministic_evaluate, .fini = NULL}
+#define BO_BENCH_NOISY_PLUGIN(name_, dim_, n_sources_)                                         \
+    {.abi_version = BO_PLUGIN_ABI_VERSION, .struct_size = sizeof(bo_plugin), .name = (name_),  \
+     .dim = (dim_), .n_sources = (n_sources_), .init = bench_noisy_init,                       \
+     .evaluate = bench_noisy_evaluate, .fini = bench_noisy_fini}
 
 #endif

@@ -71,14 +71,7 @@ static double borehole_value(const double *x, size_t source)
 }
 
 static const bench_function bench_this_function = {
-    .plugin = {.abi_version = BO_PLUGIN_ABI_VERSION,
-               .struct_size = sizeof(bo_plugin),
-               .name = "borehole_mf",
-               .dim = 8,
-               .n_sources = 5,
-               .init = bench_noisy_init,
-               .evaluate = bench_noisy_evaluate,
-               .fini = bench_noisy_fini},
+    .plugin = BO_BENCH_NOISY_PLUGIN("borehole_mf", 8, 5),
     .input_names = "Tu Hu Hl r rw Tl L Kw",
     .source_names = borehole_source_names,
     .value = borehole_value,

@@ -28,14 +28,7 @@ static double branin_value(const double *x, size_t source)
 }
 
 static const bench_function bench_this_function = {
-    .plugin = {.abi_version = BO_PLUGIN_ABI_VERSION,
-               .struct_size = sizeof(bo_plugin),
-               .name = "branin",
-               .dim = BRANIN_DIM,
-               .n_sources = 1,
-               .init = bench_deterministic_init,
-               .evaluate = bench_deterministic_evaluate,
-               .fini = NULL},
+    .plugin = BO_BENCH_DETERMINISTIC_PLUGIN("branin", BRANIN_DIM),
     .value = branin_value,
 };
 

@@ -55,14 +55,7 @@ static double currin_value(const double *x, size_t source)
 }
 
 static const bench_function bench_this_function = {
-    .plugin = {.abi_version = BO_PLUGIN_ABI_VERSION,
-               .struct_size = sizeof(bo_plugin),
-               .name = "currin_mf",
-               .dim = 2,
-               .n_sources = 2,
-               .init = bench_noisy_init,
-               .evaluate = bench_noisy_evaluate,
-               .fini = bench_noisy_fini},
+    .plugin = BO_BENCH_NOISY_PLUGIN("currin_mf", 2, 2),
     .input_names = "x1 x2",
     .source_names = currin_source_names,
     .value = currin_value,

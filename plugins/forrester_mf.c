@@ -39,14 +39,7 @@ static double forrester_value(const double *x, size_t source)
 }
 
 static const bench_function bench_this_function = {
-    .plugin = {.abi_version = BO_PLUGIN_ABI_VERSION,
-               .struct_size = sizeof(bo_plugin),
-               .name = "forrester_mf",
-               .dim = 1,
-               .n_sources = 2,
-               .init = bench_noisy_init,
-               .evaluate = bench_noisy_evaluate,
-               .fini = bench_noisy_fini},
+    .plugin = BO_BENCH_NOISY_PLUGIN("forrester_mf", 1, 2),
     .input_names = "x",
     .source_names = forrester_source_names,
     .value = forrester_value,

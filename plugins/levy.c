@@ -36,14 +36,7 @@ static double levy_value(const double *x, size_t source)
 }
 
 static const bench_function bench_this_function = {
-    .plugin = {.abi_version = BO_PLUGIN_ABI_VERSION,
-               .struct_size = sizeof(bo_plugin),
-               .name = "levy",
-               .dim = LEVY_DIM,
-               .n_sources = 1,
-               .init = bench_deterministic_init,
-               .evaluate = bench_deterministic_evaluate,
-               .fini = NULL},
+    .plugin = BO_BENCH_DETERMINISTIC_PLUGIN("levy", LEVY_DIM),
     .value = levy_value,
 };
 

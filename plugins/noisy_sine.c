@@ -29,14 +29,7 @@ static double noisy_sine_value(const double *x, size_t source)
 }
 
 static const bench_function bench_this_function = {
-    .plugin = {.abi_version = BO_PLUGIN_ABI_VERSION,
-               .struct_size = sizeof(bo_plugin),
-               .name = "noisy_sine",
-               .dim = 1,
-               .n_sources = 1,
-               .init = bench_noisy_init,
-               .evaluate = bench_noisy_evaluate,
-               .fini = bench_noisy_fini},
+    .plugin = BO_BENCH_NOISY_PLUGIN("noisy_sine", 1, 1),
     .default_noise_sd = 0.1,
     .value = noisy_sine_value,
 };

@@ -40,14 +40,7 @@ static double park_value(const double *x, size_t source)
 }
 
 static const bench_function bench_this_function = {
-    .plugin = {.abi_version = BO_PLUGIN_ABI_VERSION,
-               .struct_size = sizeof(bo_plugin),
-               .name = "park_mf",
-               .dim = 4,
-               .n_sources = 2,
-               .init = bench_noisy_init,
-               .evaluate = bench_noisy_evaluate,
-               .fini = bench_noisy_fini},
+    .plugin = BO_BENCH_NOISY_PLUGIN("park_mf", 4, 2),
     .input_names = "x1 x2 x3 x4",
     .source_names = park_source_names,
     .value = park_value,

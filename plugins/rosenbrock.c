@@ -30,14 +30,7 @@ static double rosenbrock_value(const double *x, size_t source)
 }
 
 static const bench_function bench_this_function = {
-    .plugin = {.abi_version = BO_PLUGIN_ABI_VERSION,
-               .struct_size = sizeof(bo_plugin),
-               .name = "rosenbrock",
-               .dim = ROSENBROCK_DIM,
-               .n_sources = 1,
-               .init = bench_deterministic_init,
-               .evaluate = bench_deterministic_evaluate,
-               .fini = NULL},
+    .plugin = BO_BENCH_DETERMINISTIC_PLUGIN("rosenbrock", ROSENBROCK_DIM),
     .value = rosenbrock_value,
 };
 

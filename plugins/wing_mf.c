@@ -64,14 +64,7 @@ static double wing_value(const double *x, size_t source)
 }
 
 static const bench_function bench_this_function = {
-    .plugin = {.abi_version = BO_PLUGIN_ABI_VERSION,
-               .struct_size = sizeof(bo_plugin),
-               .name = "wing_mf",
-               .dim = 10,
-               .n_sources = 4,
-               .init = bench_noisy_init,
-               .evaluate = bench_noisy_evaluate,
-               .fini = bench_noisy_fini},
+    .plugin = BO_BENCH_NOISY_PLUGIN("wing_mf", 10, 4),
     .input_names = "Sw Wfw A Lambda q taper tc Nz Wdg Wp",
     .source_names = wing_source_names,
     .value = wing_value,
