@@ -12,9 +12,9 @@
  * Optimisation 2", North-Holland, 1978; constants as listed in the Virtual
  * Library of Simulation Experiments (https://www.sfu.ca/~ssurjano/hart3.html). */
 #include <math.h>
-#include <stdio.h>
+#include <stddef.h>
 
-#include "bo/bo_plugin.h"
+#include "plugins/bench_plugin.h"
 
 #define HARTMANN3_DIM 3u
 
@@ -27,36 +27,9 @@ static const double hartmann3_p[4][3] = {
     {0.1091, 0.8732, 0.5547},
     {0.0381, 0.5743, 0.8828}};
 
-static int hartmann3_init(void **state, const bo_plugin_param *params, size_t n_params,
-                          size_t dim, size_t n_sources, char *err, size_t errlen)
+static double hartmann3_value(const double *x, size_t source)
 {
-    *state = NULL;
-    if (dim != HARTMANN3_DIM) {
-        snprintf(err, errlen, "hartmann3: needs %u inputs, the config has %zu",
-                 HARTMANN3_DIM, dim);
-        return 1;
-    }
-    if (n_sources > 1) {
-        snprintf(err, errlen, "hartmann3: single fidelity, the config has %zu sources",
-                 n_sources);
-        return 1;
-    }
-    if (n_params > 0) {
-        snprintf(err, errlen, "hartmann3: unknown param '%s' (this function takes none)",
-                 params[0].key);
-        return 1;
-    }
-    return 0;
-}
-
-static int hartmann3_evaluate(void *state, const double *x, size_t dim, size_t source,
-                              double *y, char *err, size_t errlen)
-{
-    (void)state;
-    if (dim != HARTMANN3_DIM || source != 0) {
-        snprintf(err, errlen, "hartmann3: called with %zu inputs and source %zu", dim, source);
-        return 1;
-    }
+    (void)source;
     double sum = 0.0;
     for (int i = 0; i < 4; i++) {
         double e = 0.0;
@@ -66,22 +39,15 @@ static int hartmann3_evaluate(void *state, const double *x, size_t dim, size_t s
         }
         sum += hartmann3_alpha[i] * exp(-e);
     }
-    *y = -sum;
-    return 0;
+    return -sum;
 }
 
-static const bo_plugin hartmann3_plugin = {
-    .abi_version = BO_PLUGIN_ABI_VERSION,
-    .struct_size = sizeof(bo_plugin),
-    .name = "hartmann3",
-    .dim = HARTMANN3_DIM,
-    .n_sources = 1,
-    .init = hartmann3_init,
-    .evaluate = hartmann3_evaluate,
-    .fini = NULL,
+static const bench_function bench_this_function = {
+    .plugin = BO_BENCH_DETERMINISTIC_PLUGIN("hartmann3", HARTMANN3_DIM),
+    .value = hartmann3_value,
 };
 
 const bo_plugin *bo_plugin_entry(void)
 {
-    return &hartmann3_plugin;
+    return &bench_this_function.plugin;
 }

@@ -18,9 +18,9 @@
  * Optimisation 2", North-Holland, 1978; constants as listed in the Virtual
  * Library of Simulation Experiments (https://www.sfu.ca/~ssurjano/hart6.html). */
 #include <math.h>
-#include <stdio.h>
+#include <stddef.h>
 
-#include "bo/bo_plugin.h"
+#include "plugins/bench_plugin.h"
 
 #define HARTMANN6_DIM 6u
 
@@ -36,36 +36,9 @@ static const double hartmann6_p[4][6] = {
     {0.2348, 0.1451, 0.3522, 0.2883, 0.3047, 0.6650},
     {0.4047, 0.8828, 0.8732, 0.5743, 0.1091, 0.0381}};
 
-static int hartmann6_init(void **state, const bo_plugin_param *params, size_t n_params,
-                          size_t dim, size_t n_sources, char *err, size_t errlen)
+static double hartmann6_value(const double *x, size_t source)
 {
-    *state = NULL;
-    if (dim != HARTMANN6_DIM) {
-        snprintf(err, errlen, "hartmann6: needs %u inputs, the config has %zu",
-                 HARTMANN6_DIM, dim);
-        return 1;
-    }
-    if (n_sources > 1) {
-        snprintf(err, errlen, "hartmann6: single fidelity, the config has %zu sources",
-                 n_sources);
-        return 1;
-    }
-    if (n_params > 0) {
-        snprintf(err, errlen, "hartmann6: unknown param '%s' (this function takes none)",
-                 params[0].key);
-        return 1;
-    }
-    return 0;
-}
-
-static int hartmann6_evaluate(void *state, const double *x, size_t dim, size_t source,
-                              double *y, char *err, size_t errlen)
-{
-    (void)state;
-    if (dim != HARTMANN6_DIM || source != 0) {
-        snprintf(err, errlen, "hartmann6: called with %zu inputs and source %zu", dim, source);
-        return 1;
-    }
+    (void)source;
     double sum = 0.0;
     for (int i = 0; i < 4; i++) {
         double e = 0.0;
@@ -75,22 +48,15 @@ static int hartmann6_evaluate(void *state, const double *x, size_t dim, size_t s
         }
         sum += hartmann6_alpha[i] * exp(-e);
     }
-    *y = -sum;
-    return 0;
+    return -sum;
 }
 
-static const bo_plugin hartmann6_plugin = {
-    .abi_version = BO_PLUGIN_ABI_VERSION,
-    .struct_size = sizeof(bo_plugin),
-    .name = "hartmann6",
-    .dim = HARTMANN6_DIM,
-    .n_sources = 1,
-    .init = hartmann6_init,
-    .evaluate = hartmann6_evaluate,
-    .fini = NULL,
+static const bench_function bench_this_function = {
+    .plugin = BO_BENCH_DETERMINISTIC_PLUGIN("hartmann6", HARTMANN6_DIM),
+    .value = hartmann6_value,
 };
 
 const bo_plugin *bo_plugin_entry(void)
 {
-    return &hartmann6_plugin;
+    return &bench_this_function.plugin;
 }

@@ -11,64 +11,30 @@
  * Virtual Library of Simulation Experiments
  * (https://www.sfu.ca/~ssurjano/rosen.html). */
 #include <math.h>
-#include <stdio.h>
+#include <stddef.h>
 
-#include "bo/bo_plugin.h"
+#include "plugins/bench_plugin.h"
 
 #define ROSENBROCK_DIM 4u
 
-static int rosenbrock_init(void **state, const bo_plugin_param *params, size_t n_params,
-                           size_t dim, size_t n_sources, char *err, size_t errlen)
+static double rosenbrock_value(const double *x, size_t source)
 {
-    *state = NULL;
-    if (dim != ROSENBROCK_DIM) {
-        snprintf(err, errlen, "rosenbrock: needs %u inputs, the config has %zu",
-                 ROSENBROCK_DIM, dim);
-        return 1;
-    }
-    if (n_sources > 1) {
-        snprintf(err, errlen, "rosenbrock: single fidelity, the config has %zu sources",
-                 n_sources);
-        return 1;
-    }
-    if (n_params > 0) {
-        snprintf(err, errlen, "rosenbrock: unknown param '%s' (this function takes none)",
-                 params[0].key);
-        return 1;
-    }
-    return 0;
-}
-
-static int rosenbrock_evaluate(void *state, const double *x, size_t dim, size_t source,
-                               double *y, char *err, size_t errlen)
-{
-    (void)state;
-    if (dim != ROSENBROCK_DIM || source != 0) {
-        snprintf(err, errlen, "rosenbrock: called with %zu inputs and source %zu", dim, source);
-        return 1;
-    }
+    (void)source;
     double sum = 0.0;
     for (size_t j = 0; j + 1 < ROSENBROCK_DIM; j++) {
         double valley = x[j + 1] - x[j] * x[j];
         double offset = x[j] - 1.0;
         sum += 100.0 * valley * valley + offset * offset;
     }
-    *y = sum;
-    return 0;
+    return sum;
 }
 
-static const bo_plugin rosenbrock_plugin = {
-    .abi_version = BO_PLUGIN_ABI_VERSION,
-    .struct_size = sizeof(bo_plugin),
-    .name = "rosenbrock",
-    .dim = ROSENBROCK_DIM,
-    .n_sources = 1,
-    .init = rosenbrock_init,
-    .evaluate = rosenbrock_evaluate,
-    .fini = NULL,
+static const bench_function bench_this_function = {
+    .plugin = BO_BENCH_DETERMINISTIC_PLUGIN("rosenbrock", ROSENBROCK_DIM),
+    .value = rosenbrock_value,
 };
 
 const bo_plugin *bo_plugin_entry(void)
 {
-    return &rosenbrock_plugin;
+    return &bench_this_function.plugin;
 }
