@@ -16,12 +16,13 @@
 #include "bo/yaml_tree.h"
 
 /* The schema stores enum values through an int; that is only sound while
- * every enum the config holds has the size of an int. */
+ * every enum the config holds, its own and the registries', has the size of
+ * an int. */
 _Static_assert(sizeof(bo_config_goal) == sizeof(int), "enum size");
 _Static_assert(sizeof(bo_config_scale) == sizeof(int), "enum size");
-_Static_assert(sizeof(bo_config_acq) == sizeof(int), "enum size");
-_Static_assert(sizeof(bo_config_design) == sizeof(int), "enum size");
-_Static_assert(sizeof(bo_config_plot) == sizeof(int), "enum size");
+_Static_assert(sizeof(bo_acq_kind) == sizeof(int), "enum size");
+_Static_assert(sizeof(bo_design_method) == sizeof(int), "enum size");
+_Static_assert(sizeof(bo_plot_format) == sizeof(int), "enum size");
 _Static_assert(sizeof(bo_kernel_kind) == sizeof(int), "enum size");
 _Static_assert(sizeof(bo_gp_mean) == sizeof(int), "enum size");
 
@@ -36,78 +37,107 @@ _Static_assert(sizeof(bo_gp_mean) == sizeof(int), "enum size");
 #define MIN_INITIAL_SIZE 5u
 
 /* ------------------------------------------------------------------ */
-/* Name tables: a row per value, a NULL name ends the table.           */
+/* Name tables. Kernels, acquisitions, initial designs and plot formats */
+/* are read straight from their modules' registries, so a row added     */
+/* there is a name the config accepts, lists and suggests. Goal, scale  */
+/* and mean names belong to the config.                                 */
 
 typedef struct name_entry {
     const char *name;
     int value;
 } name_entry;
 
-static const name_entry goal_names[] = {
+static const name_entry goal_rows[] = {
     {"minimize", BO_CONFIG_MINIMIZE}, {"maximize", BO_CONFIG_MAXIMIZE}, {NULL, 0}};
-static const name_entry scale_names[] = {
+static const name_entry scale_rows[] = {
     {"linear", BO_CONFIG_SCALE_LINEAR}, {"log", BO_CONFIG_SCALE_LOG}, {NULL, 0}};
-static const name_entry acq_names[] = {
-    {"ei", BO_CONFIG_ACQ_EI},   {"logei", BO_CONFIG_ACQ_LOGEI}, {"pi", BO_CONFIG_ACQ_PI},
-    {"ucb", BO_CONFIG_ACQ_UCB}, {"mfca", BO_CONFIG_ACQ_MFCA},   {NULL, 0}};
-static const name_entry design_names[] = {
-    {"lhs", BO_CONFIG_DESIGN_LHS}, {"sobol", BO_CONFIG_DESIGN_SOBOL},
-    {"random", BO_CONFIG_DESIGN_RANDOM}, {NULL, 0}};
-static const name_entry plot_names[] = {
-    {"png", BO_CONFIG_PLOT_PNG}, {"svg", BO_CONFIG_PLOT_SVG}, {"none", BO_CONFIG_PLOT_NONE},
-    {NULL, 0}};
-/* Kept here until gp/gp_kernel.c's registry is linked into every build; the
- * names are the registry's. */
-static const name_entry kernel_names[] = {
-    {"matern52", BO_KERNEL_MATERN52}, {"matern32", BO_KERNEL_MATERN32},
-    {"sqexp", BO_KERNEL_SQEXP}, {"rough_rbf", BO_KERNEL_ROUGH_RBF}, {NULL, 0}};
-static const name_entry mean_names[] = {
+static const name_entry mean_rows[] = {
     {"constant", BO_MEAN_CONSTANT}, {"zero", BO_MEAN_ZERO},
     {"per_source", BO_MEAN_PER_SOURCE}, {NULL, 0}};
 
-static const char *name_of(const name_entry *table, int value)
+/* A view of any table whose rows hold a name (const char *) and an
+ * int-sized enum value, ended by a row whose name is NULL: the registries
+ * differ in their row types but all have this shape. */
+typedef struct name_table {
+    const void *rows;
+    size_t row_size;
+    size_t name_offset;
+    size_t value_offset;
+} name_table;
+
+#define NAME_TABLE(rows, row_type, name_member, value_member)                    \
+    {(rows), sizeof(row_type), offsetof(row_type, name_member),                  \
+     offsetof(row_type, value_member)}
+
+static const name_table goal_names = NAME_TABLE(goal_rows, name_entry, name, value);
+static const name_table scale_names = NAME_TABLE(scale_rows, name_entry, name, value);
+static const name_table mean_names = NAME_TABLE(mean_rows, name_entry, name, value);
+static const name_table kernel_names =
+    NAME_TABLE(bo_kernel_registry, bo_kernel_info, name, kind);
+static const name_table acq_names = NAME_TABLE(bo_acq_registry, bo_acq_info, name, kind);
+static const name_table design_names =
+    NAME_TABLE(bo_design_registry, bo_design_info, name, method);
+static const name_table plot_names =
+    NAME_TABLE(bo_plot_format_registry, bo_plot_format_info, name, format);
+
+/* Name of row i; NULL at the sentinel. */
+static const char *row_name(const name_table *table, size_t i)
 {
-    for (; table->name; table++)
-        if (table->value == value)
-            return table->name;
+    const char *row = (const char *)table->rows + i * table->row_size;
+    const char *name;
+    memcpy(&name, row + table->name_offset, sizeof name);
+    return name;
+}
+
+static int row_value(const name_table *table, size_t i)
+{
+    const char *row = (const char *)table->rows + i * table->row_size;
+    int value;
+    memcpy(&value, row + table->value_offset, sizeof value);
+    return value;
+}
+
+static const char *name_of(const name_table *table, int value)
+{
+    for (size_t i = 0; row_name(table, i); i++)
+        if (row_value(table, i) == value)
+            return row_name(table, i);
     return "?";
 }
 
-static int value_of(const name_entry *table, const char *name, int *value)
+static int value_of(const name_table *table, const char *name, int *value)
 {
-    for (; table->name; table++)
-        if (strcmp(table->name, name) == 0) {
-            *value = table->value;
+    for (size_t i = 0; row_name(table, i); i++)
+        if (strcmp(row_name(table, i), name) == 0) {
+            *value = row_value(table, i);
             return 0;
         }
     return -1;
 }
 
-const char *bo_config_goal_name(bo_config_goal goal) { return name_of(goal_names, (int)goal); }
-const char *bo_config_scale_name(bo_config_scale scale) { return name_of(scale_names, (int)scale); }
-const char *bo_config_acq_name(bo_config_acq acq) { return name_of(acq_names, (int)acq); }
-const char *bo_config_design_name(bo_config_design d) { return name_of(design_names, (int)d); }
-const char *bo_config_plot_name(bo_config_plot plot) { return name_of(plot_names, (int)plot); }
-const char *bo_config_kernel_name(bo_kernel_kind k) { return name_of(kernel_names, (int)k); }
-const char *bo_config_mean_name(bo_gp_mean mean) { return name_of(mean_names, (int)mean); }
-
-int bo_config_acq_from_name(const char *name, bo_config_acq *out)
+/* The names whose values pass keep, as "a, b or c", for messages that
+ * offer the alternatives to a value refused in context. */
+static void list_names(char *buf, size_t len, const name_table *table, int (*keep)(int value))
 {
-    int v;
-    if (!name || value_of(acq_names, name, &v) != 0)
-        return -1;
-    *out = (bo_config_acq)v;
-    return 0;
+    size_t total = 0, used = 0, listed = 0;
+    for (size_t i = 0; row_name(table, i); i++)
+        total += keep(row_value(table, i)) ? 1 : 0;
+    buf[0] = '\0';
+    for (size_t i = 0; row_name(table, i) && used < len; i++) {
+        if (!keep(row_value(table, i)))
+            continue;
+        const char *sep = listed == 0 ? "" : listed + 1 == total ? " or " : ", ";
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", sep, row_name(table, i));
+        listed++;
+    }
 }
 
-int bo_config_kernel_from_name(const char *name, bo_kernel_kind *out)
+const char *bo_config_goal_name(bo_config_goal goal) { return name_of(&goal_names, (int)goal); }
+const char *bo_config_scale_name(bo_config_scale scale)
 {
-    int v;
-    if (!name || value_of(kernel_names, name, &v) != 0)
-        return -1;
-    *out = (bo_kernel_kind)v;
-    return 0;
+    return name_of(&scale_names, (int)scale);
 }
+const char *bo_config_mean_name(bo_gp_mean mean) { return name_of(&mean_names, (int)mean); }
 
 /* ------------------------------------------------------------------ */
 /* "Did you mean": optimal string alignment distance (Levenshtein plus  */
@@ -140,14 +170,37 @@ static size_t edit_distance(const char *a, const char *b)
     return d[la][lb];
 }
 
-/* Close enough to be a typo: one edit for short words, up to three for long. */
-static int is_close(const char *typed, const char *real)
+/* The edit distance when typed is close enough to be a typo of real (one
+ * edit for short words, up to three for long), else SIZE_MAX. */
+static size_t typo_distance(const char *typed, const char *real)
 {
     size_t len = strlen(real);
     size_t allowed = len <= 4 ? 1 : len <= 10 ? 2 : 3;
     size_t dist = edit_distance(typed, real);
     /* A word replaced entirely is not a typo of another. */
-    return dist <= allowed && dist < strlen(typed);
+    return dist <= allowed && dist < strlen(typed) ? dist : SIZE_MAX;
+}
+
+static int is_close(const char *typed, const char *real)
+{
+    return typo_distance(typed, real) != SIZE_MAX;
+}
+
+/* The table's name that typed is most likely a typo of (the first of the
+ * nearest), or NULL. Nearest, not first: the registries' order is theirs,
+ * and 'matern25' must suggest matern52 whether or not matern32 comes first. */
+static const char *nearest_name(const name_table *table, const char *typed)
+{
+    const char *best = NULL;
+    size_t best_dist = SIZE_MAX;
+    for (size_t i = 0; row_name(table, i); i++) {
+        size_t dist = typo_distance(typed, row_name(table, i));
+        if (dist < best_dist) {
+            best = row_name(table, i);
+            best_dist = dist;
+        }
+    }
+    return best;
 }
 
 /* ------------------------------------------------------------------ */
@@ -297,7 +350,7 @@ struct field {
     size_t offset;              /* into the struct this level fills */
     double min, max;            /* numbers: allowed range */
     int min_exclusive;          /* 1: value must be > min */
-    const name_entry *names;    /* F_ENUM */
+    const name_table *names;    /* F_ENUM */
     field_handler handler;      /* F_CUSTOM */
     const field *sub;           /* F_SECTION */
     const char *default_text;   /* converted like a written value when the key is absent */
@@ -337,7 +390,7 @@ static const field input_fields[] = {
     {.key = "upper", .type = F_DOUBLE, .offset = offsetof(bo_config_input, upper),
      .min = -HUGE_VAL, .max = HUGE_VAL, .required = 1},
     {.key = "scale", .type = F_ENUM, .offset = offsetof(bo_config_input, scale),
-     .names = scale_names, .default_text = "linear"},
+     .names = &scale_names, .default_text = "linear"},
     END_OF_FIELDS};
 
 static const field source_fields[] = {
@@ -350,11 +403,11 @@ static const field source_fields[] = {
     END_OF_FIELDS};
 
 static const field model_fields[] = {
-    {.key = "kernel", .type = F_ENUM, .offset = CFG(model.kernel), .names = kernel_names,
+    {.key = "kernel", .type = F_ENUM, .offset = CFG(model.kernel), .names = &kernel_names,
      .default_text = "matern52"},
     {.key = "noise", .type = F_CUSTOM, .offset = CFG(model), .handler = h_noise,
      .default_text = "learn", .expect = "learn, per_source or a fixed noise variance >= 0"},
-    {.key = "mean", .type = F_ENUM, .offset = CFG(model.mean), .names = mean_names,
+    {.key = "mean", .type = F_ENUM, .offset = CFG(model.mean), .names = &mean_names,
      .default_text = "constant"},
     {.key = "restarts", .type = F_SIZE, .offset = CFG(model.restarts), .min = 1.0, .max = 1000.0,
      .default_text = "5"},
@@ -362,7 +415,7 @@ static const field model_fields[] = {
 
 static const field acquisition_fields[] = {
     /* type and pool: defaults depend on the sources and on starts. */
-    {.key = "type", .type = F_ENUM, .offset = CFG(acquisition.type), .names = acq_names},
+    {.key = "type", .type = F_ENUM, .offset = CFG(acquisition.type), .names = &acq_names},
     {.key = "starts", .type = F_SIZE, .offset = CFG(acquisition.starts), .min = 1.0,
      .max = 10000.0, .default_text = "10"},
     {.key = "pool", .type = F_SIZE, .offset = CFG(acquisition.pool), .min = 1.0, .max = 1e7},
@@ -371,7 +424,7 @@ static const field acquisition_fields[] = {
     END_OF_FIELDS};
 
 static const field design_fields[] = {
-    {.key = "method", .type = F_ENUM, .offset = CFG(initial_design.method), .names = design_names,
+    {.key = "method", .type = F_ENUM, .offset = CFG(initial_design.method), .names = &design_names,
      .default_text = "lhs"},
     /* Default depends on the dimension and the budget. */
     {.key = "size", .type = F_SIZE, .offset = CFG(initial_design.size), .min = 1.0, .max = 1e6},
@@ -390,7 +443,7 @@ static const field budget_fields[] = {
     END_OF_FIELDS};
 
 static const field output_fields[] = {
-    {.key = "plot", .type = F_ENUM, .offset = CFG(output.plot), .names = plot_names,
+    {.key = "plot", .type = F_ENUM, .offset = CFG(output.plot), .names = &plot_names,
      .default_text = "png"},
     END_OF_FIELDS};
 
@@ -400,7 +453,7 @@ static const field root_fields[] = {
     /* name: default is the file's name, set after the walk. */
     {.key = "name", .type = F_STRING, .offset = CFG(name)},
     {.key = "seed", .type = F_U64, .offset = CFG(seed), .default_text = "0"},
-    {.key = "goal", .type = F_ENUM, .offset = CFG(goal), .names = goal_names,
+    {.key = "goal", .type = F_ENUM, .offset = CFG(goal), .names = &goal_names,
      .default_text = "minimize"},
     {.key = "objective", .type = F_SECTION, .sub = objective_fields, .required = 1,
      .expect = "a mapping with plugin or command"},
@@ -463,9 +516,9 @@ static void describe_expectation(const field *f, char *buf, size_t len)
         return;
     case F_ENUM: {
         size_t used = (size_t)snprintf(buf, len, "one of");
-        for (const name_entry *e = f->names; e->name && used < len; e++)
-            used += (size_t)snprintf(buf + used, len - used, "%s %s", e == f->names ? "" : ",",
-                                     e->name);
+        for (size_t i = 0; row_name(f->names, i) && used < len; i++)
+            used += (size_t)snprintf(buf + used, len - used, "%s %s", i == 0 ? "" : ",",
+                                     row_name(f->names, i));
         return;
     }
     case F_CUSTOM:
@@ -490,10 +543,10 @@ static bo_status fail_unknown_name(load_ctx *ctx, const field *f, const bo_yaml_
 {
     char expect[200], got[64];
     describe_expectation(f, expect, sizeof expect);
-    for (const name_entry *e = f->names; e->name; e++)
-        if (is_close(node->text, e->name))
-            return fail_at(ctx, node, path, "expected %s, got %s; did you mean '%s'?", expect,
-                           describe(node, got, sizeof got), e->name);
+    const char *meant = nearest_name(f->names, node->text);
+    if (meant)
+        return fail_at(ctx, node, path, "expected %s, got %s; did you mean '%s'?", expect,
+                       describe(node, got, sizeof got), meant);
     return fail_expected(ctx, f, node, path);
 }
 
@@ -1009,16 +1062,21 @@ static bo_status resolve_sources(load_ctx *ctx)
     return BO_OK;
 }
 
+static int scores_target_only(int kind) { return !bo_acq_is_multi_source((bo_acq_kind)kind); }
+
 static bo_status resolve_acquisition(load_ctx *ctx)
 {
     bo_config *cfg = ctx->cfg;
     const bo_yaml_node *type = node_at(ctx->root, "acquisition", "type");
-    if (!type)
-        cfg->acquisition.type = cfg->n_sources > 1 ? BO_CONFIG_ACQ_MFCA : BO_CONFIG_ACQ_LOGEI;
-    else if (cfg->acquisition.type == BO_CONFIG_ACQ_MFCA && cfg->n_sources < 2)
+    if (!type) {
+        cfg->acquisition.type = cfg->n_sources > 1 ? BO_ACQ_MFCA : BO_ACQ_LOGEI;
+    } else if (bo_acq_is_multi_source(cfg->acquisition.type) && cfg->n_sources < 2) {
+        char single[200];
+        list_names(single, sizeof single, &acq_names, scores_target_only);
         return fail_at(ctx, type, "acquisition.type",
-                       "expected ei, logei, pi or ucb for a single source, got 'mfca' (it "
-                       "needs two or more sources:)");
+                       "expected %s for a single source, got '%s' (it needs two or more "
+                       "sources:)", single, bo_acq_name(cfg->acquisition.type));
+    }
     const bo_yaml_node *pool = node_at(ctx->root, "acquisition", "pool");
     if (!pool)
         cfg->acquisition.pool =
@@ -1029,6 +1087,8 @@ static bo_status resolve_acquisition(load_ctx *ctx)
                        cfg->acquisition.starts, cfg->acquisition.pool);
     return BO_OK;
 }
+
+static int is_not_sobol(int method) { return method != BO_DESIGN_SOBOL; }
 
 static bo_status resolve_budget_and_design(load_ctx *ctx)
 {
@@ -1064,10 +1124,13 @@ static bo_status resolve_budget_and_design(load_ctx *ctx)
             want = per_source;
         cfg->initial_design.size = want;
     }
-    if (cfg->initial_design.method == BO_CONFIG_DESIGN_SOBOL && cfg->n_inputs > BO_SOBOL_MAX_DIM)
+    if (cfg->initial_design.method == BO_DESIGN_SOBOL && cfg->n_inputs > BO_SOBOL_MAX_DIM) {
+        char others[200];
+        list_names(others, sizeof others, &design_names, is_not_sobol);
         return fail_at(ctx, node_at(ctx->root, "initial_design", "method"), "initial_design.method",
-                       "expected lhs or random for %zu inputs, got sobol (its table covers %d "
-                       "dimensions)", cfg->n_inputs, BO_SOBOL_MAX_DIM);
+                       "expected %s for %zu inputs, got sobol (its table covers %d "
+                       "dimensions)", others, cfg->n_inputs, BO_SOBOL_MAX_DIM);
+    }
 
     const bo_yaml_node *list = bo_yaml_map_get(ctx->root, "sources");
     size_t total = 0;
@@ -1378,7 +1441,7 @@ bo_status bo_config_write_resolved(const bo_config *cfg, FILE *out)
     fputc('\n', out);
 
     fputs("model:\n", out);
-    fprintf(out, "  kernel: %s\n", bo_config_kernel_name(cfg->model.kernel));
+    fprintf(out, "  kernel: %s\n", bo_kernel_name(cfg->model.kernel));
     if (cfg->model.noise == BO_NOISE_FIXED) {
         format_double(num[0], sizeof num[0], cfg->model.noise_var);
         fprintf(out, "  noise: %s\n", num[0]);
@@ -1391,10 +1454,10 @@ bo_status bo_config_write_resolved(const bo_config *cfg, FILE *out)
 
     format_double(num[0], sizeof num[0], cfg->acquisition.beta);
     fprintf(out, "acquisition:\n  type: %s\n  starts: %zu\n  pool: %zu\n  beta: %s\n",
-            bo_config_acq_name(cfg->acquisition.type), cfg->acquisition.starts,
+            bo_acq_name(cfg->acquisition.type), cfg->acquisition.starts,
             cfg->acquisition.pool, num[0]);
     fprintf(out, "initial_design:\n  method: %s\n  size: %zu\n",
-            bo_config_design_name(cfg->initial_design.method), cfg->initial_design.size);
+            bo_design_name(cfg->initial_design.method), cfg->initial_design.size);
 
     fputs("budget:\n", out);
     if (cfg->budget.max_evaluations != SIZE_MAX)
@@ -1417,7 +1480,7 @@ bo_status bo_config_write_resolved(const bo_config *cfg, FILE *out)
     } else {
         fputs("  # target_value: none\n", out);
     }
-    fprintf(out, "output:\n  plot: %s\n", bo_config_plot_name(cfg->output.plot));
+    fprintf(out, "output:\n  plot: %s\n", bo_plot_format_name(cfg->output.plot));
 
     if (fflush(out) != 0 || ferror(out))
         return BO_EIO;

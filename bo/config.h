@@ -28,6 +28,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "acquisition/acquisition.h"
+#include "bo/design.h"
+#include "bo/plot.h"
 #include "gp/bo_status.h"
 #include "gp/gp.h"
 #include "gp/gp_kernel.h"
@@ -41,26 +44,6 @@ typedef enum bo_config_scale {
     BO_CONFIG_SCALE_LINEAR = 0,
     BO_CONFIG_SCALE_LOG         /* the engine works on log(x); lower > 0 */
 } bo_config_scale;
-
-typedef enum bo_config_acq {
-    BO_CONFIG_ACQ_EI = 0,       /* expected improvement */
-    BO_CONFIG_ACQ_LOGEI,        /* log of EI, computed stably far from the incumbent */
-    BO_CONFIG_ACQ_PI,           /* probability of improvement */
-    BO_CONFIG_ACQ_UCB,          /* confidence bound mu -/+ beta sigma */
-    BO_CONFIG_ACQ_MFCA          /* cost-aware multi-fidelity (needs >= 2 sources) */
-} bo_config_acq;
-
-typedef enum bo_config_design {
-    BO_CONFIG_DESIGN_LHS = 0,   /* maximin Latin hypercube */
-    BO_CONFIG_DESIGN_SOBOL,     /* scrambled Sobol points */
-    BO_CONFIG_DESIGN_RANDOM     /* independent uniform points */
-} bo_config_design;
-
-typedef enum bo_config_plot {
-    BO_CONFIG_PLOT_PNG = 0,
-    BO_CONFIG_PLOT_SVG,
-    BO_CONFIG_PLOT_NONE
-} bo_config_plot;
 
 /* One entry of objective.params, both sides as text exactly as written. */
 typedef struct bo_config_param {
@@ -100,14 +83,14 @@ typedef struct bo_config_model {
 } bo_config_model;
 
 typedef struct bo_config_acquisition {
-    bo_config_acq type;
+    bo_acq_kind type;       /* a multi-source kind (MFCA) only with >= 2 sources */
     size_t starts;          /* local optimisations per maximisation, >= 1 */
     size_t pool;            /* random candidates scored to seed the starts, >= starts */
     double beta;            /* UCB: mu -/+ beta sigma, > 0; unused by the others */
 } bo_config_acquisition;
 
 typedef struct bo_config_initial_design {
-    bo_config_design method;
+    bo_design_method method;    /* BO_DESIGN_SOBOL only within BO_SOBOL_MAX_DIM inputs */
     size_t size;            /* default points per source (see sources[i].initial) */
 } bo_config_initial_design;
 
@@ -120,7 +103,7 @@ typedef struct bo_config_budget {
 } bo_config_budget;
 
 typedef struct bo_config_output {
-    bo_config_plot plot;    /* convergence figure format */
+    bo_plot_format plot;    /* convergence figure format */
 } bo_config_output;
 
 typedef struct bo_config {
@@ -179,16 +162,13 @@ size_t bo_config_source_index(const bo_config *cfg, const char *name);
 size_t bo_config_initial_evaluations(const bo_config *cfg);
 double bo_config_initial_cost(const bo_config *cfg);
 
-/* Names of enum values as written in configs; "?" for a value outside the
- * table. The *_from_name functions return 0 and set *out, or -1. */
+/* Names of the config's own enum values as written in configs; "?" for a
+ * value outside the table. Kernels, acquisitions, initial designs and plot
+ * formats are named by their modules' registries (bo_kernel_name,
+ * bo_acq_name, bo_design_name, bo_plot_format_name): the config accepts
+ * exactly the names those registries hold. */
 const char *bo_config_goal_name(bo_config_goal goal);
 const char *bo_config_scale_name(bo_config_scale scale);
-const char *bo_config_acq_name(bo_config_acq acq);
-const char *bo_config_design_name(bo_config_design design);
-const char *bo_config_plot_name(bo_config_plot plot);
-const char *bo_config_kernel_name(bo_kernel_kind kernel);
 const char *bo_config_mean_name(bo_gp_mean mean);
-int bo_config_acq_from_name(const char *name, bo_config_acq *out);
-int bo_config_kernel_from_name(const char *name, bo_kernel_kind *out);
 
 #endif

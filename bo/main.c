@@ -254,9 +254,8 @@ static const char *stop_reason(const bo_config *cfg, const run_state *r, double 
     return NULL;
 }
 
-static bo_status engine_options_from_config(const bo_config *cfg, bo_engine_options *eo,
-                                            double *costs, size_t *initial, char *err,
-                                            size_t errlen)
+static void engine_options_from_config(const bo_config *cfg, bo_engine_options *eo,
+                                       double *costs, size_t *initial)
 {
     bo_engine_options_default(eo, cfg->n_inputs);
     eo->n_sources = cfg->n_sources;
@@ -267,11 +266,8 @@ static bo_status engine_options_from_config(const bo_config *cfg, bo_engine_opti
     }
     eo->cost = costs;
     eo->initial = initial;
-    if (bo_design_from_name(bo_config_design_name(cfg->initial_design.method), &eo->design) != 0 ||
-        bo_acq_from_name(bo_config_acq_name(cfg->acquisition.type), &eo->acquisition) != 0) {
-        snprintf(err, errlen, "internal: config names unknown to the engine");
-        return BO_EINVAL;
-    }
+    eo->design = cfg->initial_design.method;
+    eo->acquisition = cfg->acquisition.type;
     eo->maximize = cfg->goal == BO_CONFIG_MAXIMIZE;
     eo->kernel = cfg->model.kernel;
     eo->mean = cfg->model.mean;
@@ -282,7 +278,6 @@ static bo_status engine_options_from_config(const bo_config *cfg, bo_engine_opti
     eo->acq_pool = cfg->acquisition.pool;
     eo->acq_starts = cfg->acquisition.starts;
     eo->seed = cfg->seed;
-    return BO_OK;
 }
 
 typedef struct run {
@@ -646,9 +641,7 @@ static void write_outputs(run *r)
     memset(&po, 0, sizeof po);
     po.dir = r->dir;
     po.basename = "convergence";
-    po.format = c->output.plot == BO_CONFIG_PLOT_SVG   ? BO_PLOT_SVG
-                : c->output.plot == BO_CONFIG_PLOT_PNG ? BO_PLOT_PNG
-                                                       : BO_PLOT_NONE;
+    po.format = c->output.plot;
     po.title = c->name;
     po.source_names = r->source_names;
     po.n_sources = c->n_sources;
@@ -686,7 +679,7 @@ static void summary(const run *r, const char *stop_why, double seconds)
     free(u);
     free(x);
     printf("outputs in %s/: history.csv, model.txt, convergence.%s, config.yaml\n", r->dir,
-           c->output.plot == BO_CONFIG_PLOT_SVG ? "svg" : "png");
+           c->output.plot == BO_PLOT_SVG ? "svg" : "png");
 }
 
 static void run_cleanup(run *r)
@@ -739,9 +732,8 @@ static int run_main(run *r)
         free(initial);
         return fail(r, EXIT_RUNTIME, "out of memory");
     }
-    bo_status st = engine_options_from_config(c, &eo, costs, initial, r->err, sizeof r->err);
-    if (st == BO_OK)
-        r->engine = bo_engine_create(&eo, r->err, sizeof r->err);
+    engine_options_from_config(c, &eo, costs, initial);
+    r->engine = bo_engine_create(&eo, r->err, sizeof r->err);
     free(costs);
     free(initial);
     if (!r->engine)

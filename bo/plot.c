@@ -12,10 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const struct {
-    const char *name;
-    bo_plot_format format;
-} plot_formats[] = {
+const bo_plot_format_info bo_plot_format_registry[] = {
     {"png", BO_PLOT_PNG},
     {"svg", BO_PLOT_SVG},
     {"none", BO_PLOT_NONE},
@@ -24,9 +21,9 @@ static const struct {
 
 int bo_plot_format_from_name(const char *name, bo_plot_format *format)
 {
-    for (size_t i = 0; plot_formats[i].name; i++) {
-        if (strcmp(plot_formats[i].name, name) == 0) {
-            *format = plot_formats[i].format;
+    for (size_t i = 0; bo_plot_format_registry[i].name; i++) {
+        if (strcmp(bo_plot_format_registry[i].name, name) == 0) {
+            *format = bo_plot_format_registry[i].format;
             return 0;
         }
     }
@@ -35,9 +32,9 @@ int bo_plot_format_from_name(const char *name, bo_plot_format *format)
 
 const char *bo_plot_format_name(bo_plot_format format)
 {
-    for (size_t i = 0; plot_formats[i].name; i++)
-        if (plot_formats[i].format == format)
-            return plot_formats[i].name;
+    for (size_t i = 0; bo_plot_format_registry[i].name; i++)
+        if (bo_plot_format_registry[i].format == format)
+            return bo_plot_format_registry[i].name;
     return "?";
 }
 

@@ -54,6 +54,13 @@ bo_status bo_plot_run_gnuplot(const char *dir, const char *script, char *err, si
 /* 1 when an executable named `program` is found on PATH. */
 int bo_plot_have_program(const char *program);
 
+/* The formats by name, terminated by a row whose name is NULL. */
+typedef struct bo_plot_format_info {
+    const char *name;               /* as written in configs: "png", "svg", "none" */
+    bo_plot_format format;
+} bo_plot_format_info;
+extern const bo_plot_format_info bo_plot_format_registry[];
+
 /* Parses "png", "svg" or "none"; returns 0, or -1 for another name. */
 int bo_plot_format_from_name(const char *name, bo_plot_format *format);
 const char *bo_plot_format_name(bo_plot_format format);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,17 +203,17 @@ static void test_spec_example(void)
     CHECK(cfg.model.noise == BO_NOISE_LEARN && cfg.model.noise_var == 0.0);
     CHECK(cfg.model.mean == BO_MEAN_CONSTANT);
     CHECK(cfg.model.restarts == 8);
-    CHECK(cfg.acquisition.type == BO_CONFIG_ACQ_MFCA);
+    CHECK(cfg.acquisition.type == BO_ACQ_MFCA);
     CHECK(cfg.acquisition.starts == 16);
     CHECK(cfg.acquisition.pool == 1000);
     CHECK(cfg.acquisition.beta == 2.0);
-    CHECK(cfg.initial_design.method == BO_CONFIG_DESIGN_LHS);
+    CHECK(cfg.initial_design.method == BO_DESIGN_LHS);
     CHECK(cfg.initial_design.size == 10);
     CHECK(cfg.budget.max_evaluations == 200);
     CHECK(cfg.budget.max_cost == 40000.0);
     CHECK(cfg.budget.max_no_improvement == 25);
     CHECK(cfg.budget.has_target_value == 1 && cfg.budget.target_value == 3.99);
-    CHECK(cfg.output.plot == BO_CONFIG_PLOT_PNG);
+    CHECK(cfg.output.plot == BO_PLOT_PNG);
     free(dir);
     bo_config_cleanup(&cfg);
     CHECK(config_is_empty(&cfg));
@@ -250,11 +251,11 @@ static void test_minimal_defaults(void)
     CHECK(cfg.model.noise == BO_NOISE_LEARN);
     CHECK(cfg.model.mean == BO_MEAN_CONSTANT);
     CHECK(cfg.model.restarts == 5);
-    CHECK(cfg.acquisition.type == BO_CONFIG_ACQ_LOGEI);
+    CHECK(cfg.acquisition.type == BO_ACQ_LOGEI);
     CHECK(cfg.acquisition.starts == 10);
     CHECK(cfg.acquisition.pool == 1000);
     CHECK(cfg.acquisition.beta == 2.0);
-    CHECK(cfg.initial_design.method == BO_CONFIG_DESIGN_LHS);
+    CHECK(cfg.initial_design.method == BO_DESIGN_LHS);
     /* max(5, 2 dim + 1) with dim 2. */
     CHECK(cfg.initial_design.size == 5);
     CHECK(cfg.sources[0].initial == 5);
@@ -262,7 +263,7 @@ static void test_minimal_defaults(void)
     CHECK(cfg.budget.max_cost == HUGE_VAL);
     CHECK(cfg.budget.max_no_improvement == SIZE_MAX);
     CHECK(cfg.budget.has_target_value == 0);
-    CHECK(cfg.output.plot == BO_CONFIG_PLOT_PNG);
+    CHECK(cfg.output.plot == BO_PLOT_PNG);
     free(dir);
     bo_config_cleanup(&cfg);
 }
@@ -312,14 +313,14 @@ static void test_command_config(void)
     CHECK(cfg.model.noise == BO_NOISE_FIXED && cfg.model.noise_var == 0.01);
     CHECK(cfg.model.mean == BO_MEAN_PER_SOURCE);
     CHECK(cfg.model.restarts == 1);
-    CHECK(cfg.acquisition.type == BO_CONFIG_ACQ_UCB);
+    CHECK(cfg.acquisition.type == BO_ACQ_UCB);
     CHECK(cfg.acquisition.starts == 3 && cfg.acquisition.pool == 64);
     CHECK(cfg.acquisition.beta == 0.5);
-    CHECK(cfg.initial_design.method == BO_CONFIG_DESIGN_SOBOL);
+    CHECK(cfg.initial_design.method == BO_DESIGN_SOBOL);
     CHECK(cfg.budget.max_evaluations == SIZE_MAX);
     CHECK(cfg.budget.max_cost == 1e6);
     CHECK(cfg.budget.has_target_value == 1 && cfg.budget.target_value == -2.5);
-    CHECK(cfg.output.plot == BO_CONFIG_PLOT_NONE);
+    CHECK(cfg.output.plot == BO_PLOT_NONE);
     CHECK(bo_config_initial_evaluations(&cfg) == 17);
     CHECK_CLOSE(bo_config_initial_cost(&cfg), 5 * 7.25 + 12 * 0.1, 1e-15, 0.0); /* one rounding */
     free(dir);
@@ -409,7 +410,7 @@ static void test_computed_defaults(void)
     CHECK_MSG(cfg.initial_design.size == 3, "size %zu", cfg.initial_design.size);
     CHECK(cfg.sources[0].initial == 3 && cfg.sources[1].initial == 3);
     CHECK(cfg.target == 1);
-    CHECK(cfg.acquisition.type == BO_CONFIG_ACQ_MFCA);
+    CHECK(cfg.acquisition.type == BO_ACQ_MFCA);
     CHECK(cfg.acquisition.pool == 2000);
     /* A program without '/' is left for PATH lookup; arguments are untouched. */
     CHECK(has_text(cfg.objective.command[0], "python3"));
@@ -558,18 +559,18 @@ static void test_equal_detects_changes(void)
     MUTATE(model.noise_var, 0.02, "model.noise");
     MUTATE(model.mean, BO_MEAN_ZERO, "model.mean");
     MUTATE(model.restarts, 2, "model.restarts");
-    MUTATE(acquisition.type, BO_CONFIG_ACQ_EI, "acquisition.type");
+    MUTATE(acquisition.type, BO_ACQ_EI, "acquisition.type");
     MUTATE(acquisition.starts, 4, "acquisition.starts");
     MUTATE(acquisition.pool, 65, "acquisition.pool");
     MUTATE(acquisition.beta, 0.25, "acquisition.beta");
-    MUTATE(initial_design.method, BO_CONFIG_DESIGN_LHS, "initial_design.method");
+    MUTATE(initial_design.method, BO_DESIGN_LHS, "initial_design.method");
     MUTATE(initial_design.size, 6, "initial_design.size");
     MUTATE(budget.max_evaluations, 10, "budget.max_evaluations");
     MUTATE(budget.max_cost, 2e6, "budget.max_cost");
     MUTATE(budget.max_no_improvement, 3, "budget.max_no_improvement");
     MUTATE(budget.target_value, -2.0, "budget.target_value");
     MUTATE(budget.has_target_value, 0, "budget.target_value");
-    MUTATE(output.plot, BO_CONFIG_PLOT_SVG, "output.plot");
+    MUTATE(output.plot, BO_PLOT_SVG, "output.plot");
 #undef MUTATE
     b.objective.params[1].value[0] = 'X';
     CHECK(bo_config_equal(&a, &b, what, sizeof what) == 0);
@@ -648,32 +649,152 @@ static void test_damaged_files(void)
     CHECK(ok > 0 && failed > 0);
 }
 
-/* Registries: every name maps back to its value; unknowns are refused. */
+/* Every row of the modules' registries is a name the config accepts, writes
+ * back and suggests: adding a kernel, acquisition, design or plot format is
+ * one row in its module, with nothing to add here or in the config. */
+typedef struct registry_key {
+    const char *section, *key;
+    size_t offset;                  /* of the int-sized enum in bo_config */
+} registry_key;
+
+/* A two-source config with one key of one section set to name. */
+static bo_status load_with(const registry_key *rk, const char *name, bo_config *cfg, char *err,
+                           size_t errlen)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "objective: {plugin: p.so}\n"
+             "inputs: [{name: x, lower: 0, upper: 1}, {name: y, lower: 0, upper: 1}]\n"
+             "sources: [{name: HF, cost: 10}, {name: LF, cost: 1}]\n"
+             "target: HF\n"
+             "budget: {max_evaluations: 40}\n"
+             "%s: {%s: %s}\n", rk->section, rk->key, name);
+    return load_text("registry.yaml", text, cfg, err, errlen);
+}
+
+static int enum_at(const bo_config *cfg, size_t offset)
+{
+    int v;
+    memcpy(&v, (const char *)cfg + offset, sizeof v);
+    return v;
+}
+
+static void check_registry_name(const registry_key *rk, const char *name, int value)
+{
+    bo_config cfg;
+    char err[512], line[128];
+    bo_status status = load_with(rk, name, &cfg, err, sizeof err);
+    CHECK_MSG(status == BO_OK, "%s.%s: %s refused: %s", rk->section, rk->key, name, err);
+    if (status != BO_OK)
+        return;
+    CHECK_MSG(enum_at(&cfg, rk->offset) == value, "%s.%s: %s read as %d, want %d", rk->section,
+              rk->key, name, enum_at(&cfg, rk->offset), value);
+    char *text = resolved_text(&cfg);
+    snprintf(line, sizeof line, "\n  %s: %s\n", rk->key, name);
+    CHECK_MSG(text && strstr(text, line), "%s.%s: resolved config lacks '%s'", rk->section,
+              rk->key, name);
+    free(text);
+    bo_config_cleanup(&cfg);
+
+    /* The last two letters swapped: a one-edit typo of this name and, in
+     * these registries, of no other. */
+    char typo[64], want[128];
+    size_t n = strlen(name);
+    CHECK(n >= 2 && n < sizeof typo);
+    memcpy(typo, name, n + 1);
+    typo[n - 2] = name[n - 1];
+    typo[n - 1] = name[n - 2];
+    snprintf(want, sizeof want, "got '%s'; did you mean '%s'?", typo, name);
+    status = load_with(rk, typo, &cfg, err, sizeof err);
+    CHECK_MSG(status == BO_EINVAL && strstr(err, want), "%s.%s: %s gave '%s', want '%s'",
+              rk->section, rk->key, typo, err, want);
+}
+
+/* The "expected one of" list is the registry, in its order. */
+static void check_listed(const registry_key *rk, const char *const *names, size_t n)
+{
+    bo_config cfg;
+    char err[512], want[256];
+    size_t used = (size_t)snprintf(want, sizeof want, "expected one of");
+    for (size_t i = 0; i < n && used < sizeof want; i++)
+        used += (size_t)snprintf(want + used, sizeof want - used, "%s %s", i ? "," : "", names[i]);
+    snprintf(want + used, sizeof want - used, ", got 'zzzzzz'");
+    CHECK(load_with(rk, "zzzzzz", &cfg, err, sizeof err) == BO_EINVAL);
+    CHECK_MSG(strstr(err, want) != NULL, "%s.%s: '%s' lacks '%s'", rk->section, rk->key, err,
+              want);
+}
+
+#define LIST_REGISTRY(rk, registry, value_member)                                      \
+    do {                                                                               \
+        const char *names[32];                                                         \
+        size_t n = 0;                                                                  \
+        for (; registry[n].name; n++) {                                                \
+            check_registry_name(&(rk), registry[n].name, (int)registry[n].value_member); \
+            if (n < 32)                                                                \
+                names[n] = registry[n].name;                                           \
+        }                                                                              \
+        CHECK(n >= 2 && n <= 32);                                                      \
+        check_listed(&(rk), names, n);                                                 \
+    } while (0)
+
+static void test_registries(void)
+{
+    const registry_key kernel = {"model", "kernel", offsetof(bo_config, model.kernel)};
+    const registry_key acq = {"acquisition", "type", offsetof(bo_config, acquisition.type)};
+    const registry_key design = {"initial_design", "method",
+                                 offsetof(bo_config, initial_design.method)};
+    const registry_key plot = {"output", "plot", offsetof(bo_config, output.plot)};
+    LIST_REGISTRY(kernel, bo_kernel_registry, kind);
+    LIST_REGISTRY(acq, bo_acq_registry, kind);
+    LIST_REGISTRY(design, bo_design_registry, method);
+    LIST_REGISTRY(plot, bo_plot_format_registry, format);
+
+    /* The single-source rule reads the registry's multi_source flag, and the
+     * alternatives it offers are the registry's single-source rows. */
+    char single[200] = "";
+    size_t used = 0, total = 0, listed = 0;
+    for (const bo_acq_info *row = bo_acq_registry; row->name; row++)
+        total += row->multi_source ? 0 : 1;
+    for (const bo_acq_info *row = bo_acq_registry; row->name; row++)
+        if (!row->multi_source) {
+            used += (size_t)snprintf(single + used, sizeof single - used, "%s%s",
+                                     listed == 0 ? "" : listed + 1 == total ? " or " : ", ",
+                                     row->name);
+            listed++;
+        }
+    size_t n_multi = 0;
+    for (const bo_acq_info *row = bo_acq_registry; row->name; row++) {
+        if (!row->multi_source)
+            continue;
+        n_multi++;
+        bo_config cfg;
+        char text[512], err[512], want[300];
+        snprintf(text, sizeof text,
+                 "objective: {plugin: p.so}\n"
+                 "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                 "budget: {max_evaluations: 20}\n"
+                 "acquisition: {type: %s}\n", row->name);
+        snprintf(want, sizeof want,
+                 "expected %s for a single source, got '%s' (it needs two or more sources:)",
+                 single, row->name);
+        CHECK(load_text("multi_single.yaml", text, &cfg, err, sizeof err) == BO_EINVAL);
+        CHECK_MSG(strstr(err, want) != NULL, "'%s' lacks '%s'", err, want);
+    }
+    CHECK(n_multi >= 1);
+}
+
+/* The config's own names: every name maps back to its value. */
 static void test_names(void)
 {
-    static const char *const acqs[] = {"ei", "logei", "pi", "ucb", "mfca"};
-    for (size_t i = 0; i < sizeof acqs / sizeof acqs[0]; i++) {
-        bo_config_acq acq;
-        CHECK(bo_config_acq_from_name(acqs[i], &acq) == 0);
-        CHECK(strcmp(bo_config_acq_name(acq), acqs[i]) == 0);
-    }
-    static const char *const kernels[] = {"matern52", "matern32", "sqexp", "rough_rbf"};
-    for (size_t i = 0; i < sizeof kernels / sizeof kernels[0]; i++) {
-        bo_kernel_kind kind;
-        CHECK(bo_config_kernel_from_name(kernels[i], &kind) == 0);
-        CHECK(strcmp(bo_config_kernel_name(kind), kernels[i]) == 0);
-    }
-    bo_config_acq acq = BO_CONFIG_ACQ_EI;
-    bo_kernel_kind kind = BO_KERNEL_SQEXP;
-    CHECK(bo_config_acq_from_name("EI", &acq) == -1 && acq == BO_CONFIG_ACQ_EI);
-    CHECK(bo_config_acq_from_name(NULL, &acq) == -1);
-    CHECK(bo_config_kernel_from_name("matern", &kind) == -1 && kind == BO_KERNEL_SQEXP);
-    CHECK(strcmp(bo_config_acq_name((bo_config_acq)99), "?") == 0);
     CHECK(strcmp(bo_config_goal_name(BO_CONFIG_MAXIMIZE), "maximize") == 0);
+    CHECK(strcmp(bo_config_goal_name(BO_CONFIG_MINIMIZE), "minimize") == 0);
     CHECK(strcmp(bo_config_scale_name(BO_CONFIG_SCALE_LOG), "log") == 0);
-    CHECK(strcmp(bo_config_design_name(BO_CONFIG_DESIGN_SOBOL), "sobol") == 0);
-    CHECK(strcmp(bo_config_plot_name(BO_CONFIG_PLOT_SVG), "svg") == 0);
+    CHECK(strcmp(bo_config_scale_name(BO_CONFIG_SCALE_LINEAR), "linear") == 0);
     CHECK(strcmp(bo_config_mean_name(BO_MEAN_PER_SOURCE), "per_source") == 0);
+    CHECK(strcmp(bo_config_mean_name(BO_MEAN_ZERO), "zero") == 0);
+    CHECK(strcmp(bo_config_mean_name(BO_MEAN_CONSTANT), "constant") == 0);
+    CHECK(strcmp(bo_config_goal_name((bo_config_goal)99), "?") == 0);
+    CHECK(strcmp(bo_config_mean_name((bo_gp_mean)99), "?") == 0);
 }
 
 int main(void)
@@ -690,6 +811,7 @@ int main(void)
     test_equal_detects_changes();
     test_write_failure();
     test_damaged_files();
+    test_registries();
     test_names();
     return CHECK_DONE();
 }
