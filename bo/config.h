@@ -87,6 +87,8 @@ typedef struct bo_config_acquisition {
     size_t starts;          /* local optimisations per maximisation, >= 1 */
     size_t pool;            /* random candidates scored to seed the starts, >= starts */
     double beta;            /* UCB: mu -/+ beta sigma, > 0; unused by the others */
+    int target_ei;          /* MFCA: score the target source by EI / cost instead
+                               of the predicted improvement / cost (default 0) */
 } bo_config_acquisition;
 
 typedef struct bo_config_initial_design {

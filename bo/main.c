@@ -275,6 +275,7 @@ static void engine_options_from_config(const bo_config *cfg, bo_engine_options *
     eo->fixed_noise_var = cfg->model.noise_var;
     eo->restarts = cfg->model.restarts;
     eo->ucb_beta = cfg->acquisition.beta;
+    eo->mfca_target_ei = cfg->acquisition.target_ei;
     eo->acq_pool = cfg->acquisition.pool;
     eo->acq_starts = cfg->acquisition.starts;
     eo->seed = cfg->seed;

@@ -24,7 +24,7 @@
                                        enough that deterministic objectives are
                                        interpolated (regrets of 1e-7 need it) */
 #define BO_GPI_NOISE_MAX 10.0
-#define BO_GPI_NOISE_PRIOR_MU (-6.9077552789821368) /* log 1e-3 */
+#define BO_GPI_NOISE_PRIOR_MU (-9.2103403719761836) /* log 1e-4 */
 #define BO_GPI_NOISE_PRIOR_SD 3.0
 #define BO_GPI_MEAN_BOUND 10.0      /* flat prior on [-10, 10] */
 #define BO_GPI_LATENT_BOUND 4.0     /* N(0, 1) prior, box [-4, 4] */

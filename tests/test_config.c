@@ -255,6 +255,7 @@ static void test_minimal_defaults(void)
     CHECK(cfg.acquisition.starts == 10);
     CHECK(cfg.acquisition.pool == 1000);
     CHECK(cfg.acquisition.beta == 2.0);
+    CHECK(cfg.acquisition.target_ei == 0);
     CHECK(cfg.initial_design.method == BO_DESIGN_LHS);
     /* max(5, 2 dim + 1) with dim 2. */
     CHECK(cfg.initial_design.size == 5);
@@ -563,6 +564,7 @@ static void test_equal_detects_changes(void)
     MUTATE(acquisition.starts, 4, "acquisition.starts");
     MUTATE(acquisition.pool, 65, "acquisition.pool");
     MUTATE(acquisition.beta, 0.25, "acquisition.beta");
+    MUTATE(acquisition.target_ei, 1, "acquisition.target_ei");
     MUTATE(initial_design.method, BO_DESIGN_LHS, "initial_design.method");
     MUTATE(initial_design.size, 6, "initial_design.size");
     MUTATE(budget.max_evaluations, 10, "budget.max_evaluations");
