@@ -15,6 +15,7 @@
 #include "bo/history.h"
 #include "gp/rng.h"
 #include "tests/check.h"
+#include "tests/test_files.h"
 
 static char dir[512];
 
@@ -45,22 +46,6 @@ static void append_file(const char *path, const char *content)
         return;
     fwrite(content, 1, strlen(content), f);
     fclose(f);
-}
-
-/* The file as a NUL-terminated string (caller frees). */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    size_t got = fread(s, 1, (size_t)n, f);
-    s[got] = '\0';
-    fclose(f);
-    return s;
 }
 
 static int same_bits(double a, double b)
@@ -167,7 +152,7 @@ static void test_round_trip(const expected_rows *e)
 
     /* The header and first row byte for byte: %.17g of 0.1 and 1/3, -0,
      * the smallest subnormal, empty message, best and acq. */
-    char *text = slurp(path);
+    char *text = test_read_text(path);
     const char *first = HEADER3
         "1,init,HF,0.10000000000000001,-0,4.9406564584124654e-324,0.33333333333333331,ok,,"
         "1000,1000,,,0.25\n"
@@ -213,13 +198,13 @@ static void test_crlf(void)
 static void test_refuse_overwrite(void)
 {
     const char *path = path_in_dir("history.csv");
-    char *before = slurp(path);
+    char *before = test_read_text(path);
     char err[512] = "";
     bo_history *h = NULL;
     CHECK(bo_history_create(path, names3, 3, 0, &h, err, sizeof err) == BO_EIO);
     CHECK(h == NULL);
     CHECK_MSG(strstr(err, path) != NULL && strstr(err, "overwrite") != NULL, "%s", err);
-    char *after = slurp(path);
+    char *after = test_read_text(path);
     CHECK(before != NULL && after != NULL && strcmp(before, after) == 0);
     free(before);
     free(after);
@@ -229,7 +214,7 @@ static void test_refuse_overwrite(void)
     CHECK(bo_history_create(other, names3, 3, BO_HISTORY_OVERWRITE | BO_HISTORY_NO_SYNC, &h,
                             err, sizeof err) == BO_OK);
     bo_history_destroy(h);
-    char *text = slurp(other);
+    char *text = test_read_text(other);
     CHECK(text != NULL && strcmp(text, HEADER3) == 0);
     free(text);
 }
@@ -283,7 +268,7 @@ static void test_torn_last_line(const expected_rows *e)
     for (size_t i = 0; h != NULL && i < 3; i++)
         CHECK(bo_history_append(h, &e->rows[i]) == BO_OK);
     bo_history_destroy(h);
-    char *complete = slurp(path);
+    char *complete = test_read_text(path);
 
     /* Torn in the middle of a number, and torn inside a quoted message
      * right after an embedded newline (the line then looks complete). */
@@ -304,7 +289,7 @@ static void test_torn_last_line(const expected_rows *e)
         CHECK(bo_history_open_append(path, names3, 3, 0, &h, &n_open, err, sizeof err) ==
               BO_OK);
         CHECK(n_open == 3);
-        char *cut = slurp(path);
+        char *cut = test_read_text(path);
         CHECK_MSG(cut != NULL && strcmp(cut, complete) == 0, "tail %zu not cut off", t);
         free(cut);
         if (h == NULL)
@@ -426,7 +411,7 @@ static void test_append_rejects(const expected_rows *e)
     CHECK(bo_history_create(path, names3, 3, BO_HISTORY_NO_SYNC, &h, err, sizeof err) == BO_OK);
     if (h == NULL)
         return;
-    char *before = slurp(path);
+    char *before = test_read_text(path);
     double bad_x[3] = {1.0, NAN, 2.0};
     static const char *const says[] = {"expected 1", "invalid phase", "invalid status",
                                        "empty source", "empty source", "no input values",
@@ -451,7 +436,7 @@ static void test_append_rejects(const expected_rows *e)
                   bo_history_errmsg(h));
         CHECK(strstr(bo_history_errmsg(h), "rejects.csv") != NULL);
     }
-    char *after = slurp(path);
+    char *after = test_read_text(path);
     CHECK(before != NULL && after != NULL && strcmp(before, after) == 0);
     free(before);
     free(after);
@@ -518,7 +503,7 @@ static void test_state(void)
     CHECK(bo_history_state_write(s, 3, NULL, 0) == BO_OK);
     bo_history_state_destroy(s);
     bo_history_state_destroy(NULL);
-    char *text = slurp(path);
+    char *text = test_read_text(path);
     CHECK_MSG(text != NULL &&
                   strcmp(text, "1 1.5 nan -inf\n2 0.10000000000000001 -4.9406564584124654e-324\n"
                                "3\n") == 0,
@@ -550,7 +535,7 @@ static void test_state(void)
     CHECK(found == 1 && eval == 3);
     free(values);
     CHECK(bo_history_state_open_append(path, 2, 0, &s, err, sizeof err) == BO_OK);
-    text = slurp(path);
+    text = test_read_text(path);
     CHECK(text != NULL &&
           strcmp(text, "1 1.5 nan -inf\n2 0.10000000000000001 -4.9406564584124654e-324\n") == 0);
     free(text);

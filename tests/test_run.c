@@ -19,6 +19,7 @@
 #include "bo/history.h"
 #include "gp/rng.h"
 #include "tests/check.h"
+#include "tests/test_files.h"
 
 static char tmpdir[] = "/tmp/bo_test_run_XXXXXX";
 static const char *const input_names[] = {"x0", "x1"};
@@ -38,27 +39,6 @@ static void write_file(const char *path, const char *fmt, ...)
     vfprintf(f, fmt, ap);
     va_end(ap);
     fclose(f);
-}
-
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return calloc(1, 1);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = calloc((size_t)n + 1, 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n)
-        buf[0] = '\0';
-    fclose(f);
-    return buf;
-}
-
-static int exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
 }
 
 /* Starts bo-run with the given arguments (NULL-terminated), stdout and
@@ -151,13 +131,13 @@ static void test_clean_run(void)
 
     /* --check loads everything and evaluates nothing. */
     CHECK(bo_run((const char *[]){cfg, "--check", "--out", out1, NULL}) == 0);
-    CHECK(!exists(out1));
+    CHECK(!test_path_exists(out1));
 
     CHECK(bo_run((const char *[]){cfg, "--out", out1, NULL}) == 0);
-    char *stdout_text = read_file(BO_BINARY_DIR "/../dummy"); /* replaced below */
+    char *stdout_text = test_read_text(BO_BINARY_DIR "/../dummy"); /* replaced below */
     free(stdout_text);
     path_in(p, sizeof p, "out.txt");
-    stdout_text = read_file(p);
+    stdout_text = test_read_text(p);
     CHECK(strstr(stdout_text, "eval   14") != NULL);
     CHECK(strstr(stdout_text, "best f value") != NULL);
     CHECK(strstr(stdout_text, "x0 = ") != NULL);
@@ -166,11 +146,11 @@ static void test_clean_run(void)
                              "convergence.dat"};
     for (size_t i = 0; i < sizeof outputs / sizeof *outputs; i++) {
         snprintf(p, sizeof p, "%s/%s", out1, outputs[i]);
-        CHECK_MSG(exists(p), "%s missing", p);
+        CHECK_MSG(test_path_exists(p), "%s missing", p);
     }
     if (system("command -v gnuplot >/dev/null 2>&1") == 0) {
         snprintf(p, sizeof p, "%s/convergence.png", out1);
-        CHECK(exists(p));
+        CHECK(test_path_exists(p));
     }
     bo_history_row *rows = NULL, *again = NULL;
     size_t n = 0, n2 = 0;
@@ -196,14 +176,14 @@ static void test_clean_run(void)
 
     /* A second start in the same folder is refused; nothing is overwritten. */
     snprintf(p, sizeof p, "%s/history.csv", out1);
-    char *before = read_file(p);
+    char *before = test_read_text(p);
     CHECK(bo_run((const char *[]){cfg, "--out", out1, NULL}) == 2);
-    char *after = read_file(p);
+    char *after = test_read_text(p);
     CHECK(strcmp(before, after) == 0);
     free(before);
     free(after);
     path_in(p, sizeof p, "err.txt");
-    char *err_text = read_file(p);
+    char *err_text = test_read_text(p);
     CHECK(strstr(err_text, "--resume") != NULL);
     free(err_text);
 
@@ -302,9 +282,9 @@ static void expect_refusal(const char *label, const char *config_text, const cha
     write_file(cfg, "%s", config_text);
     int code = bo_run((const char *[]){cfg, "--out", out, NULL});
     CHECK_MSG(code == 2, "%s: exit %d", label, code);
-    CHECK_MSG(!exists(out), "%s: run folder created", label);
+    CHECK_MSG(!test_path_exists(out), "%s: run folder created", label);
     path_in(p, sizeof p, "err.txt");
-    char *err = read_file(p);
+    char *err = test_read_text(p);
     CHECK_MSG(strstr(err, expect) != NULL, "%s: stderr '%s' lacks '%s'", label, err, expect);
     free(err);
 }

@@ -20,6 +20,7 @@
 #include "bo/plot.h"
 #include "bo/study.h"
 #include "tests/check.h"
+#include "tests/test_files.h"
 
 /* Regrets are formed as (optimum + r) - optimum: exact up to one rounding of
  * the optimum (0.398, ulp 5.6e-17), hence the absolute tolerance. */
@@ -47,36 +48,6 @@ static void make_dir(const char *rel)
     mkdir(path, 0777);
 }
 
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return;
-    fputs(text, f);
-    fclose(f);
-}
-
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return calloc(1, 1);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = calloc((size_t)n + 1, 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n)
-        buf[0] = '\0';
-    fclose(f);
-    return buf;
-}
-
-static int exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
 /* A branin config (known optimum) unless plugin names another .so. */
 static void write_config(const char *run_rel, const char *plugin, double lower0,
                          const char *budget)
@@ -90,7 +61,7 @@ static void write_config(const char *run_rel, const char *plugin, double lower0,
              "initial_design: {method: lhs, size: 5}\n"
              "budget: %s\n",
              BO_BINARY_DIR, plugin, lower0, budget);
-    write_text(path, text);
+    test_write_text(path, text);
 }
 
 /* A run folder: config plus a history whose row i has cumulative cost
@@ -391,7 +362,7 @@ static void test_aggregate(void)
     CHECK(f && bo_study_write_summary(s, f) == BO_OK);
     if (f)
         fclose(f);
-    char *text = read_text(path);
+    char *text = test_read_text(path);
     CHECK(strstr(text, "[A] 3 runs") != NULL);
     CHECK(strstr(text, "[B] 4 runs") != NULL);
     CHECK(strstr(text, "type 7") != NULL);
@@ -413,7 +384,7 @@ static void test_aggregate(void)
     mkdir(out, 0777);
     CHECK(bo_study_write_outputs(s, out) == BO_OK);
     path_in(path, sizeof path, "out_lib/eval_curve.csv");
-    text = read_text(path);
+    text = test_read_text(path);
     CHECK(strncmp(text, "label,eval,median,q1,q3,runs\n", 29) == 0);
     /* A: 6 evaluation counts, B: 5, C: 5, plus the header. */
     size_t lines = 0;
@@ -426,7 +397,7 @@ static void test_aggregate(void)
     CHECK(strstr(text, "\nC,3,-2,-3,-1,2\n") != NULL);
     free(text);
     path_in(path, sizeof path, "out_lib/cost_curve.csv");
-    text = read_text(path);
+    text = test_read_text(path);
     CHECK(strncmp(text, "label,cost,median,q1,q3,runs\n", 29) == 0);
     CHECK_CSV_ROW(text, "A,5,", 5, 2.75, 6.5, 3);
     CHECK_CSV_ROW(text, "A,1,", 5, 5, 5, 1);
@@ -438,10 +409,10 @@ static void test_aggregate(void)
     const char *names[] = {"summary.txt", "study_eval.dat", "study_cost.dat", "study.gp"};
     for (size_t i = 0; i < 4; i++) {
         path_in(path, sizeof path, "out_lib/%s", names[i]);
-        CHECK_MSG(exists(path), "%s missing", path);
+        CHECK_MSG(test_path_exists(path), "%s missing", path);
     }
     path_in(path, sizeof path, "out_lib/study.gp");
-    text = read_text(path);
+    text = test_read_text(path);
     /* Not every label is in regret (C): linear y axis. */
     CHECK(strstr(text, "set logscale y") == NULL);
     CHECK(strstr(text, "filledcurves") != NULL && strstr(text, "index 2") != NULL);
@@ -561,7 +532,7 @@ static void test_errors(void)
     make_dir("E_hist/r");
     write_config("E_hist/r", "branin", -5, "{max_evaluations: 6}");
     path_in(path, sizeof path, "E_hist/r/history.csv");
-    write_text(path, "eval,phase,source,x1,x2,y,status,message,cost,cum_cost,best,acq,seconds\n"
+    test_write_text(path, "eval,phase,source,x1,x2,y,status,message,cost,cum_cost,best,acq,seconds\n"
                      "1,init,f,0,0,1,ok,,1,1,1,,0.1\n"
                      "2,init,f,0,0,1,ok,,1,two,1,,0.1\n");
     EXPECT_ADD_ERROR("h", "E_hist", BO_EPARSE, path);
@@ -572,14 +543,14 @@ static void test_errors(void)
     make_dir("E_cols/r");
     write_config("E_cols/r", "branin", -5, "{max_evaluations: 6}");
     path_in(path, sizeof path, "E_cols/r/history.csv");
-    write_text(path, "eval,phase,source,a,b,y,status,message,cost,cum_cost,best,acq,seconds\n");
+    test_write_text(path, "eval,phase,source,a,b,y,status,message,cost,cum_cost,best,acq,seconds\n");
     EXPECT_ADD_ERROR("h", "E_cols", BO_EPARSE, path);
 
     /* history.csv without config.yaml. */
     make_dir("E_noconf");
     make_dir("E_noconf/r");
     path_in(path, sizeof path, "E_noconf/r/history.csv");
-    write_text(path, "eval,phase,source,x1,x2,y,status,message,cost,cum_cost,best,acq,seconds\n");
+    test_write_text(path, "eval,phase,source,x1,x2,y,status,message,cost,cum_cost,best,acq,seconds\n");
     path_in(path, sizeof path, "E_noconf/r: a run folder without config.yaml");
     EXPECT_ADD_ERROR("n", "E_noconf", BO_EIO, path);
 
@@ -587,9 +558,9 @@ static void test_errors(void)
     make_dir("E_conf");
     make_dir("E_conf/r");
     path_in(path, sizeof path, "E_conf/r/history.csv");
-    write_text(path, "eval,phase,source,x1,x2,y,status,message,cost,cum_cost,best,acq,seconds\n");
+    test_write_text(path, "eval,phase,source,x1,x2,y,status,message,cost,cum_cost,best,acq,seconds\n");
     path_in(path, sizeof path, "E_conf/r/config.yaml");
-    write_text(path, "name: t\nbudgett: {max_evaluations: 3}\n");
+    test_write_text(path, "name: t\nbudgett: {max_evaluations: 3}\n");
     EXPECT_ADD_ERROR("c", "E_conf", BO_EPARSE, path);
     EXPECT_ADD_ERROR("c", "E_conf", BO_EPARSE, "budgett");
 
@@ -673,8 +644,8 @@ static int run_program(const char *const *args, char **out, char **err)
     }
     int status = 0;
     waitpid(pid, &status, 0);
-    *out = read_text(out_path);
-    *err = read_text(err_path);
+    *out = test_read_text(out_path);
+    *err = test_read_text(err_path);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -694,22 +665,22 @@ static void test_program(void)
     CHECK(strstr(out, "A / B: 0") != NULL);
     /* The summary file holds what was printed. */
     path_in(path, sizeof path, "prog/study/summary.txt");
-    char *summary = read_text(path);
+    char *summary = test_read_text(path);
     CHECK(*summary && strstr(out, summary) == out);
     free(summary);
     path_in(path, sizeof path, "prog/study/eval_curve.csv");
-    char *csv = read_text(path);
+    char *csv = test_read_text(path);
     CHECK_CSV_ROW(csv, "B,2,", 3, 1.75, 4.75, 4);
     free(csv);
     path_in(path, sizeof path, "prog/study/study.gp");
-    char *script = read_text(path);
+    char *script = test_read_text(path);
     /* Both labels in regret: log y; costs 1..12: linear x. */
     CHECK(strstr(script, "set logscale y") != NULL);
     CHECK(strstr(script, "set logscale x") == NULL);
     free(script);
     path_in(path, sizeof path, "prog/study/study.png");
     if (bo_plot_have_program("gnuplot"))
-        CHECK_MSG(exists(path), "study.png not drawn: %s", err);
+        CHECK_MSG(test_path_exists(path), "study.png not drawn: %s", err);
     else
         CHECK(strstr(err, "gnuplot not found") != NULL);
     free(out);
