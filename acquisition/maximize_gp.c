@@ -153,7 +153,7 @@ bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
         gsc.n_ok = n_ok;
         gsc.failed_x = exclude + n_ok * dim;
         gsc.n_failed = n_failed;
-        bo_acq_result r;
+        bo_acq_result r = {0};
         st = bo_acq_maximize_scorer(&scorer, opt, n_ex, exclude, x_src, &r, errbuf, errlen);
         result->n_evals += r.n_evals;
         result->n_local += r.n_local;

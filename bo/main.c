@@ -73,12 +73,16 @@ static int parse_args(int argc, char **argv, run_args *a)
             }
             const char *v = argv[++i];
             if (strcmp(s, "--out") == 0) {
+                if (v[0] == '\0') {
+                    fprintf(stderr, "bo-run: --out: expected a folder, got an empty string\n");
+                    return -1;
+                }
                 a->out_dir = v;
             } else {
                 char *end;
                 errno = 0;
                 unsigned long long seed = strtoull(v, &end, 10);
-                if (errno || end == v || *end || v[0] == '-') {
+                if (errno || end == v || *end || !(v[0] >= '0' && v[0] <= '9')) {
                     fprintf(stderr, "bo-run: --seed: expected a non-negative integer, got '%s'\n", v);
                     return -1;
                 }
@@ -234,23 +238,32 @@ static int record_evaluation(run_state *r, const bo_engine *engine, size_t sourc
     return run_state_push(r, bo_engine_cost(engine, source), source, have ? best : NAN);
 }
 
-/* Why the run stops before evaluating a source of the given cost, or NULL. */
-static const char *stop_reason(const bo_config *cfg, const run_state *r, double next_cost,
-                               int next_initial)
+/* Why the run stops now, before choosing another point, or NULL: every rule
+ * that does not depend on the next point, so a finished run fits no model
+ * for nothing (and a resumed finished run stops at once). */
+static const char *stop_reason_now(const bo_config *cfg, const run_state *r, int in_initial)
 {
     const bo_config_budget *b = &cfg->budget;
     if (b->max_evaluations != SIZE_MAX && r->n >= b->max_evaluations)
         return "max_evaluations reached";
-    if (isfinite(b->max_cost) && r->total_cost + next_cost > b->max_cost * (1 + 1e-12))
-        return r->total_cost >= b->max_cost ? "max_cost reached"
-                                            : "max_cost reached (next evaluation would exceed it)";
+    if (isfinite(b->max_cost) && r->total_cost >= b->max_cost * (1 - 1e-12))
+        return "max_cost reached";
     if (b->has_target_value && r->have_best &&
         (cfg->goal == BO_CONFIG_MAXIMIZE ? r->best_value >= b->target_value
                                          : r->best_value <= b->target_value))
         return "target_value reached";
-    if (!next_initial && b->max_no_improvement != SIZE_MAX &&
+    if (!in_initial && b->max_no_improvement != SIZE_MAX &&
         r->n - r->last_improvement >= b->max_no_improvement)
         return "max_no_improvement reached";
+    return NULL;
+}
+
+/* The one rule that needs the chosen source: its cost must fit the budget. */
+static const char *stop_reason_next(const bo_config *cfg, const run_state *r, double next_cost)
+{
+    const bo_config_budget *b = &cfg->budget;
+    if (isfinite(b->max_cost) && r->total_cost + next_cost > b->max_cost * (1 + 1e-12))
+        return "max_cost reached (the next evaluation would exceed it)";
     return NULL;
 }
 
@@ -296,6 +309,7 @@ typedef struct run {
     int *log_scale;
     double *theta;
     size_t theta_cap;
+    int plot_drawn;
     char err[8192];
 } run;
 
@@ -460,7 +474,10 @@ static int resume_run(run *r, const char *history_path, const char *state_path)
     if (code != EXIT_FINISHED)
         return code;
 
-    /* The warm start in force after the last completed evaluation. */
+    /* The warm start in force after the last completed evaluation. A line
+     * is written before every evaluation, so one for n_rows exists unless
+     * the state file was lost or edited: say so, since the resumed run then
+     * refits from scratch and may differ from an uninterrupted one. */
     int found = 0;
     size_t eval = 0, n_values = 0;
     double *values = NULL;
@@ -469,6 +486,10 @@ static int resume_run(run *r, const char *history_path, const char *state_path)
                                    r->err, sizeof r->err);
         if (st != BO_OK)
             return fail(r, EXIT_USAGE, "--resume: %s", r->err);
+        if (n_rows > 0 && (!found || eval != n_rows))
+            fprintf(stderr, "bo-run: warning: %s has no model state for evaluation %zu; the "
+                            "resumed run refits from scratch and may differ from an "
+                            "uninterrupted one\n", state_path, n_rows);
         if (found && n_values > 0 &&
             bo_engine_set_hyper(r->engine, values, n_values) != BO_OK) {
             free(values);
@@ -476,7 +497,9 @@ static int resume_run(run *r, const char *history_path, const char *state_path)
                         bo_engine_errmsg(r->engine));
         }
         free(values);
-    }
+    } else if (n_rows > 0)
+        fprintf(stderr, "bo-run: warning: %s is missing; the resumed run refits from scratch "
+                        "and may differ from an uninterrupted one\n", state_path);
     size_t n_check = 0;
     st = bo_history_open_append(history_path, r->input_names, d, 0, &r->history, &n_check,
                                 r->err, sizeof r->err);
@@ -498,11 +521,12 @@ static int start_run(run *r, const char *history_path, const char *state_path)
                     "%s already holds a run (%s exists); use --resume to continue it or "
                     "--out to start another",
                     r->dir, history_path);
+    /* Nothing has been evaluated yet: an output folder that cannot be made
+     * or written is a usage error (exit 2), like a bad config. */
     if (make_dirs(r->dir, r->err, sizeof r->err) != 0)
-        return fail(r, EXIT_RUNTIME, "%s", r->err);
-    int code = write_resolved_config(r);
-    if (code != EXIT_FINISHED)
-        return code;
+        return fail(r, EXIT_USAGE, "--out: %s", r->err);
+    if (write_resolved_config(r) != EXIT_FINISHED)
+        return EXIT_USAGE;
     bo_status st = bo_history_create(history_path, r->input_names, r->cfg.n_inputs,
                                      0u, &r->history, r->err,
                                      sizeof r->err);
@@ -510,7 +534,7 @@ static int start_run(run *r, const char *history_path, const char *state_path)
         st = bo_history_state_create(state_path, BO_HISTORY_OVERWRITE, &r->state, r->err,
                                      sizeof r->err);
     if (st != BO_OK)
-        return fail(r, EXIT_RUNTIME, "%s", r->err);
+        return fail(r, EXIT_USAGE, "%s", r->err);
     return EXIT_FINISHED;
 }
 
@@ -552,10 +576,9 @@ static int optimisation_loop(run *r, const char **stop_why)
             code = EXIT_RUNTIME;
             break;
         }
-        if (c->budget.max_evaluations != SIZE_MAX && r->rs.n >= c->budget.max_evaluations) {
-            *stop_why = "max_evaluations reached";
+        *stop_why = stop_reason_now(c, &r->rs, bo_engine_initial_remaining(r->engine) > 0);
+        if (*stop_why)
             break;
-        }
         double t0 = now_seconds();
         bo_suggestion s;
         if (bo_engine_suggest(r->engine, u, &s) != BO_OK) {
@@ -563,9 +586,15 @@ static int optimisation_loop(run *r, const char **stop_why)
                         bo_engine_errmsg(r->engine));
             break;
         }
-        *stop_why = stop_reason(c, &r->rs, bo_engine_cost(r->engine, s.source), s.initial);
+        *stop_why = stop_reason_next(c, &r->rs, bo_engine_cost(r->engine, s.source));
         if (*stop_why)
             break;
+        if (interrupted) {
+            /* Ctrl-C during the model fit: start no evaluation. */
+            *stop_why = "interrupted";
+            code = EXIT_RUNTIME;
+            break;
+        }
         /* The point evaluated is the one that reads back from the history
          * exactly: map to user units and back once. */
         if (bo_design_to_user(u, 1, d, r->lower, r->upper, r->log_scale, x, r->err,
@@ -586,8 +615,11 @@ static int optimisation_loop(run *r, const char **stop_why)
         char msg[1024] = "";
         bo_status st = bo_objective_evaluate(r->objective, x, s.source, &y, msg, sizeof msg);
         int ok = st == BO_OK;
-        if (interrupted) {
-            /* An evaluation cut short by the user is not a result. */
+        if (interrupted && !ok) {
+            /* The evaluation was cancelled (its process killed): not a
+             * result, so --resume evaluates this point again. A result that
+             * completed before the signal is recorded below and the loop
+             * stops at its top. */
             *stop_why = "interrupted";
             code = EXIT_RUNTIME;
             break;
@@ -654,11 +686,14 @@ static void write_outputs(run *r)
     }
     bo_plot_series series = {r->rs.n, r->rs.cum_cost, r->rs.best, r->rs.source};
     int drawn = 0;
+    if (!r->rs.have_best)
+        po.format = BO_PLOT_NONE; /* nothing to draw: data and script only */
     if (bo_plot_convergence(&po, &series, &drawn, r->err, sizeof r->err) != BO_OK)
         fprintf(stderr, "bo-run: warning: plot: %s\n", r->err);
     else if (po.format != BO_PLOT_NONE && !drawn)
         fprintf(stderr, "bo-run: warning: gnuplot not found; the plot's data and script are "
                         "in %s (run gnuplot convergence.gp there)\n", r->dir);
+    r->plot_drawn = drawn;
 }
 
 static void summary(const run *r, const char *stop_why, double seconds)
@@ -679,8 +714,10 @@ static void summary(const run *r, const char *stop_why, double seconds)
     }
     free(u);
     free(x);
-    printf("outputs in %s/: history.csv, model.txt, convergence.%s, config.yaml\n", r->dir,
-           c->output.plot == BO_PLOT_SVG ? "svg" : "png");
+    printf("outputs in %s/: history.csv, model.txt, config.yaml, convergence.gp and .dat%s\n",
+           r->dir, !r->plot_drawn                   ? ""
+                   : c->output.plot == BO_PLOT_SVG ? ", convergence.svg"
+                                                   : ", convergence.png");
 }
 
 static void run_cleanup(run *r)

@@ -137,7 +137,7 @@ static bo_status plot_write_script(const bo_plot_options *opt, const char *path,
         fprintf(f, "set terminal pngcairo size 1200,480 enhanced font 'sans,10'\n");
     fprintf(f, "set output '%s'\n", picture_name);
     fprintf(f, "set datafile missing '?'\n");
-    fprintf(f, "set grid\nset key top right\n");
+    fprintf(f, "set grid\nset key top right noenhanced\n");
     fprintf(f, "set multiplot layout 1,2 title '%s' noenhanced\n", title);
     if (opt->has_optimum) {
         fprintf(f, "set logscale y\nset format y '10^{%%L}'\n");

@@ -212,11 +212,51 @@ static void test_two_sources(void)
     bo_engine_destroy(mf);
 }
 
+/* The resume contract: a new engine given the same observations and the
+ * saved warm start suggests exactly what the original engine suggests. */
+static void test_replay(void)
+{
+    bo_engine_options opt;
+    bo_engine_options_default(&opt, 2);
+    size_t initial = 5;
+    opt.initial = &initial;
+    opt.seed = 21;
+    bo_engine *a = bo_engine_create(&opt, NULL, 0);
+    CHECK(a != NULL);
+    double xs[12][2], ys[12];
+    int init[12];
+    bo_suggestion s;
+    for (int k = 0; k < 12; k++) {
+        CHECK(bo_engine_suggest(a, xs[k], &s) == BO_OK);
+        init[k] = s.initial;
+        ys[k] = branin_unit(xs[k]);
+        CHECK(bo_engine_observe(a, xs[k], 0, ys[k], k != 7, s.initial) == BO_OK);
+    }
+    double theta[64];
+    size_t nh = bo_engine_get_hyper(a, theta, 64);
+    CHECK(nh > 0 && nh <= 64);
+    double next_a[2], next_b[2];
+    bo_suggestion sa, sb;
+    CHECK(bo_engine_suggest(a, next_a, &sa) == BO_OK);
+
+    bo_engine *b = bo_engine_create(&opt, NULL, 0);
+    CHECK(b != NULL);
+    for (int k = 0; k < 12; k++)
+        CHECK(bo_engine_observe(b, xs[k], 0, ys[k], k != 7, init[k]) == BO_OK);
+    CHECK(bo_engine_set_hyper(b, theta, nh) == BO_OK);
+    CHECK(bo_engine_suggest(b, next_b, &sb) == BO_OK);
+    CHECK(memcmp(next_a, next_b, sizeof next_a) == 0);
+    CHECK(sa.acq_value == sb.acq_value && sa.source == sb.source);
+    bo_engine_destroy(a);
+    bo_engine_destroy(b);
+}
+
 int main(void)
 {
     test_branin_and_determinism();
     test_maximize_sign();
     test_failures();
     test_two_sources();
+    test_replay();
     return CHECK_DONE();
 }

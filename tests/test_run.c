@@ -134,10 +134,8 @@ static void test_clean_run(void)
     CHECK(!test_path_exists(out1));
 
     CHECK(bo_run((const char *[]){cfg, "--out", out1, NULL}) == 0);
-    char *stdout_text = test_read_text(BO_BINARY_DIR "/../dummy"); /* replaced below */
-    free(stdout_text);
     path_in(p, sizeof p, "out.txt");
-    stdout_text = test_read_text(p);
+    char *stdout_text = test_read_text(p);
     CHECK(strstr(stdout_text, "eval   14") != NULL);
     CHECK(strstr(stdout_text, "best f value") != NULL);
     CHECK(strstr(stdout_text, "x0 = ") != NULL);
@@ -380,6 +378,122 @@ static void test_kill_and_resume(void)
     bo_history_rows_free(want);
 }
 
+/* A run's stdout (out.txt of the last run). */
+static char *last_stdout(void)
+{
+    char p[512];
+    path_in(p, sizeof p, "out.txt");
+    return test_read_text(p);
+}
+
+/* Each stopping rule ends the run where SPEC §3 says, and says which. */
+static void test_stopping_rules(void)
+{
+    char cfg[512], out[512];
+    bo_history_row *rows = NULL;
+    size_t n = 0;
+
+    /* max_cost includes the initial design (6 evaluations of cost 1). */
+    path_in(cfg, sizeof cfg, "stop-cost.yaml");
+    write_file(cfg,
+               "name: stopcost\nseed: 4\nobjective: {plugin: %s/test-plugins/flaky.so}\n"
+               "inputs:\n  - {name: x0, lower: 0, upper: 1}\n  - {name: x1, lower: 0, upper: 1}\n"
+               "initial_design: {size: 6}\nbudget: {max_cost: 9.5, max_evaluations: 50}\n"
+               "output: {plot: none}\n",
+               BO_BINARY_DIR);
+    path_in(out, sizeof out, "run-stop-cost");
+    CHECK(bo_run((const char *[]){cfg, "--out", out, NULL}) == 0);
+    CHECK(read_history(out, &rows, &n) == 0 && n == 9);
+    char *text = last_stdout();
+    CHECK(strstr(text, "max_cost reached") != NULL);
+    free(text);
+    bo_history_rows_free(rows);
+
+    /* target_value: stops at the first evaluation that reaches it. */
+    path_in(cfg, sizeof cfg, "stop-target.yaml");
+    write_file(cfg,
+               "name: stoptarget\nseed: 4\nobjective: {plugin: %s/test-plugins/flaky.so}\n"
+               "inputs:\n  - {name: x0, lower: 0, upper: 1}\n  - {name: x1, lower: 0, upper: 1}\n"
+               "initial_design: {size: 6}\nbudget: {target_value: 0.01, max_evaluations: 50}\n"
+               "output: {plot: none}\n",
+               BO_BINARY_DIR);
+    path_in(out, sizeof out, "run-stop-target");
+    CHECK(bo_run((const char *[]){cfg, "--out", out, NULL}) == 0);
+    CHECK(read_history(out, &rows, &n) == 0 && n > 6 && n < 50);
+    if (n > 1) {
+        CHECK(rows[n - 1].best <= 0.01);
+        CHECK(rows[n - 2].best > 0.01);
+    }
+    text = last_stdout();
+    CHECK(strstr(text, "target_value reached") != NULL);
+    free(text);
+    bo_history_rows_free(rows);
+
+    /* max_no_improvement: the last k rows leave the best unchanged and the
+     * one before them improved it (or ended the initial design). */
+    path_in(cfg, sizeof cfg, "stop-stall.yaml");
+    write_file(cfg,
+               "name: stopstall\nseed: 4\nobjective: {plugin: %s/test-plugins/flaky.so}\n"
+               "inputs:\n  - {name: x0, lower: 0, upper: 1}\n  - {name: x1, lower: 0, upper: 1}\n"
+               "initial_design: {size: 6}\n"
+               "budget: {max_no_improvement: 2, max_evaluations: 60}\noutput: {plot: none}\n",
+               BO_BINARY_DIR);
+    path_in(out, sizeof out, "run-stop-stall");
+    CHECK(bo_run((const char *[]){cfg, "--out", out, NULL}) == 0);
+    CHECK(read_history(out, &rows, &n) == 0 && n >= 8 && n < 60);
+    if (n >= 8) {
+        CHECK(rows[n - 1].best == rows[n - 3].best && rows[n - 2].best == rows[n - 3].best);
+        CHECK(n - 3 == 5 || rows[n - 3].best < rows[n - 4].best);
+    }
+    text = last_stdout();
+    CHECK(strstr(text, "max_no_improvement reached") != NULL);
+    free(text);
+    bo_history_rows_free(rows);
+}
+
+/* Output folders that cannot be used are usage errors (exit 2). */
+static void test_bad_out(void)
+{
+    char cfg[512], file[512], out[600];
+    path_in(cfg, sizeof cfg, "clean.yaml");
+    path_in(file, sizeof file, "a-plain-file");
+    write_file(file, "not a folder\n");
+    CHECK(bo_run((const char *[]){cfg, "--out", file, NULL}) == 2);
+    snprintf(out, sizeof out, "%s/sub", file);
+    CHECK(bo_run((const char *[]){cfg, "--out", out, NULL}) == 2);
+    CHECK(bo_run((const char *[]){cfg, "--out", "", NULL}) == 2);
+    CHECK(bo_run((const char *[]){cfg, "--seed", " 3", NULL}) == 2);
+}
+
+/* SIGINT stops the run (exit 1) without recording a cancelled evaluation;
+ * --resume then completes the same history as an uninterrupted run. */
+static void test_interrupt_and_resume(void)
+{
+    char cfg[512], ref[512], out[512], p[512];
+    path_in(cfg, sizeof cfg, "slow.yaml");
+    path_in(ref, sizeof ref, "run-reference");
+    path_in(out, sizeof out, "run-interrupted");
+    bo_history_row *want = NULL, *got = NULL;
+    size_t n_want = 0, n_got = 0;
+    CHECK(read_history(ref, &want, &n_want) == 0 && n_want == 20);
+    pid_t pid = start_bo_run((const char *[]){cfg, "--out", out, "--quiet", NULL});
+    struct timespec ts = {0, 300000000L};
+    nanosleep(&ts, NULL);
+    kill(pid, SIGINT);
+    int code = wait_exit(pid);
+    CHECK_MSG(code == 1, "interrupted run exit %d", code);
+    path_in(p, sizeof p, "err.txt");
+    char *err = test_read_text(p);
+    CHECK(strstr(err, "--resume") != NULL);
+    free(err);
+    CHECK(bo_run((const char *[]){cfg, "--out", out, "--quiet", "--resume", NULL}) == 0);
+    CHECK(read_history(out, &got, &n_got) == 0 && n_got == n_want);
+    for (size_t i = 0; i < n_got && i < n_want; i++)
+        CHECK_MSG(same_rows(&got[i], &want[i]), "interrupted run: row %zu differs", i + 1);
+    bo_history_rows_free(got);
+    bo_history_rows_free(want);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) {
@@ -390,6 +504,9 @@ int main(void)
     test_faults();
     test_refusals();
     test_kill_and_resume();
+    test_interrupt_and_resume();
+    test_stopping_rules();
+    test_bad_out();
     int result = CHECK_DONE();
     if (result == 0) {
         char cmd[600];
