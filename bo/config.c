@@ -953,6 +953,9 @@ static bo_status resolve_objective(load_ctx *ctx)
         return fail_at(ctx, sec, "objective",
                        "expected exactly one of plugin (a shared object) or command (a program "
                        "and its arguments), got neither");
+    const bo_yaml_node *where = plugin ? plugin : command;
+    obj->line = where->line;
+    obj->column = where->column;
     if (obj->plugin) {
         if (!obj->plugin[0])
             return fail_at(ctx, plugin, "objective.plugin", "expected the path of a shared object, "

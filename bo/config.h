@@ -72,6 +72,9 @@ typedef struct bo_config_objective {
     size_t n_params;
     double timeout;         /* seconds per evaluation; 0 = no limit */
     int isolate;            /* 1: plugin evaluations run in a child process */
+    size_t line, column;    /* where the plugin or command value is written in the
+                               file (1-based), so that a failure to load it can
+                               name the place; not part of the run's identity */
 } bo_config_objective;
 
 typedef struct bo_config_model {

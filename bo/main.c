@@ -349,7 +349,8 @@ static int open_objective(run *r)
                                        r->err, sizeof r->err);
     }
     if (st != BO_OK)
-        return fail(r, EXIT_USAGE, "%s: objective: %s", c->path, r->err);
+        return fail(r, EXIT_USAGE, "%s:%zu:%zu: objective.%s: %s", c->path, c->objective.line,
+                    c->objective.column, c->objective.plugin ? "plugin" : "command", r->err);
     return EXIT_FINISHED;
 }
 

@@ -287,6 +287,18 @@ static void expect_refusal(const char *label, const char *config_text, const cha
     free(err);
 }
 
+/* A plugin that cannot be loaded is reported at its place in the config. */
+static void expect_plugin_refusal(const char *label, const char *config_text, const char *expect)
+{
+    expect_refusal(label, config_text, expect);
+    char place[600], p[512];
+    snprintf(place, sizeof place, "refuse-%s.yaml:1:21: objective.plugin: ", label);
+    path_in(p, sizeof p, "err.txt");
+    char *err = test_read_text(p);
+    CHECK_MSG(strstr(err, place) != NULL, "%s: stderr '%s' lacks '%s'", label, err, place);
+    free(err);
+}
+
 static void test_refusals(void)
 {
     char text[2048];
@@ -302,7 +314,7 @@ static void test_refusals(void)
                  "inputs: [{name: x0, lower: 0, upper: 1}]\n"
                  "budget: {max_evaluations: 5}\n",
                  BO_BINARY_DIR, plugins[i][0]);
-        expect_refusal(plugins[i][0], text, plugins[i][1]);
+        expect_plugin_refusal(plugins[i][0], text, plugins[i][1]);
     }
     snprintf(text, sizeof text,
              "objective: {plugin: %s/test-plugins/flaky.so}\n"
