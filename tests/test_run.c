@@ -398,6 +398,23 @@ static char *last_stdout(void)
     return test_read_text(p);
 }
 
+/* A config for the well-behaved bowl with the given budget line; returns
+ * its path in cfg and the run folder in out. */
+static void write_budget_config(const char *name, const char *budget, char *cfg, size_t cfg_len,
+                                char *out, size_t out_len)
+{
+    char file[128];
+    snprintf(file, sizeof file, "%s.yaml", name);
+    path_in(cfg, cfg_len, file);
+    write_file(cfg,
+               "name: %s\nseed: 4\nobjective: {plugin: %s/test-plugins/flaky.so}\n"
+               "inputs:\n  - {name: x0, lower: 0, upper: 1}\n  - {name: x1, lower: 0, upper: 1}\n"
+               "initial_design: {size: 6}\nbudget: %s\noutput: {plot: none}\n",
+               name, BO_BINARY_DIR, budget);
+    snprintf(file, sizeof file, "run-%s", name);
+    path_in(out, out_len, file);
+}
+
 /* Each stopping rule ends the run where SPEC §3 says, and says which. */
 static void test_stopping_rules(void)
 {
@@ -406,14 +423,8 @@ static void test_stopping_rules(void)
     size_t n = 0;
 
     /* max_cost includes the initial design (6 evaluations of cost 1). */
-    path_in(cfg, sizeof cfg, "stop-cost.yaml");
-    write_file(cfg,
-               "name: stopcost\nseed: 4\nobjective: {plugin: %s/test-plugins/flaky.so}\n"
-               "inputs:\n  - {name: x0, lower: 0, upper: 1}\n  - {name: x1, lower: 0, upper: 1}\n"
-               "initial_design: {size: 6}\nbudget: {max_cost: 9.5, max_evaluations: 50}\n"
-               "output: {plot: none}\n",
-               BO_BINARY_DIR);
-    path_in(out, sizeof out, "run-stop-cost");
+    write_budget_config("stopcost", "{max_cost: 9.5, max_evaluations: 50}", cfg, sizeof cfg, out,
+                        sizeof out);
     CHECK(bo_run((const char *[]){cfg, "--out", out, NULL}) == 0);
     CHECK(read_history(out, &rows, &n) == 0 && n == 9);
     char *text = last_stdout();
@@ -422,14 +433,8 @@ static void test_stopping_rules(void)
     bo_history_rows_free(rows);
 
     /* target_value: stops at the first evaluation that reaches it. */
-    path_in(cfg, sizeof cfg, "stop-target.yaml");
-    write_file(cfg,
-               "name: stoptarget\nseed: 4\nobjective: {plugin: %s/test-plugins/flaky.so}\n"
-               "inputs:\n  - {name: x0, lower: 0, upper: 1}\n  - {name: x1, lower: 0, upper: 1}\n"
-               "initial_design: {size: 6}\nbudget: {target_value: 0.01, max_evaluations: 50}\n"
-               "output: {plot: none}\n",
-               BO_BINARY_DIR);
-    path_in(out, sizeof out, "run-stop-target");
+    write_budget_config("stoptarget", "{target_value: 0.01, max_evaluations: 50}", cfg, sizeof cfg,
+                        out, sizeof out);
     CHECK(bo_run((const char *[]){cfg, "--out", out, NULL}) == 0);
     CHECK(read_history(out, &rows, &n) == 0 && n > 6 && n < 50);
     if (n > 1) {
@@ -443,14 +448,8 @@ static void test_stopping_rules(void)
 
     /* max_no_improvement: the last k rows leave the best unchanged and the
      * one before them improved it (or ended the initial design). */
-    path_in(cfg, sizeof cfg, "stop-stall.yaml");
-    write_file(cfg,
-               "name: stopstall\nseed: 4\nobjective: {plugin: %s/test-plugins/flaky.so}\n"
-               "inputs:\n  - {name: x0, lower: 0, upper: 1}\n  - {name: x1, lower: 0, upper: 1}\n"
-               "initial_design: {size: 6}\n"
-               "budget: {max_no_improvement: 2, max_evaluations: 60}\noutput: {plot: none}\n",
-               BO_BINARY_DIR);
-    path_in(out, sizeof out, "run-stop-stall");
+    write_budget_config("stopstall", "{max_no_improvement: 2, max_evaluations: 60}", cfg,
+                        sizeof cfg, out, sizeof out);
     CHECK(bo_run((const char *[]){cfg, "--out", out, NULL}) == 0);
     CHECK(read_history(out, &rows, &n) == 0 && n >= 8 && n < 60);
     if (n >= 8) {
