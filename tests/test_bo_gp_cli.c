@@ -13,6 +13,7 @@
 
 #include "gp/rng.h"
 #include "tests/check.h"
+#include "tests/test_process.h"
 
 #define BO_GP BO_BINARY_DIR "/bo-gp"
 #define TWO_PI 6.283185307179586
@@ -48,36 +49,7 @@ static void free_paths(void)
  * and stderr into files; returns the exit status, -1 if it did not exit. */
 static int run(const char *const *args)
 {
-    const char *argv[32];
-    size_t i;
-    pid_t pid;
-    int status;
-
-    argv[0] = BO_GP;
-    for (i = 0; args[i] != NULL && i < 30; i++) {
-        argv[i + 1] = args[i];
-    }
-    argv[i + 1] = NULL;
-    fflush(NULL);
-    pid = fork();
-    if (pid < 0) {
-        return -1;
-    }
-    if (pid == 0) {
-        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (out < 0 || err < 0) {
-            _exit(126);
-        }
-        dup2(out, 1);
-        dup2(err, 2);
-        execv(BO_GP, (char *const *)argv);
-        _exit(127);
-    }
-    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
-        return -1;
-    }
-    return WEXITSTATUS(status);
+    return test_wait_exit(test_spawn(BO_GP, args, out_path, err_path));
 }
 
 /* The whole content of a file (static buffer, truncated at 64 KiB). */

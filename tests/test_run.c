@@ -20,6 +20,7 @@
 #include "gp/rng.h"
 #include "tests/check.h"
 #include "tests/test_files.h"
+#include "tests/test_process.h"
 
 static char tmpdir[] = "/tmp/bo_test_run_XXXXXX";
 static const char *const input_names[] = {"x0", "x1"};
@@ -48,35 +49,12 @@ static pid_t start_bo_run(const char *const *args)
     char out[512], err[512];
     path_in(out, sizeof out, "out.txt");
     path_in(err, sizeof err, "err.txt");
-    const char *argv[16];
-    argv[0] = BO_BINARY_DIR "/bo-run";
-    size_t n = 1;
-    for (; args[n - 1] && n < 15; n++)
-        argv[n] = args[n - 1];
-    argv[n] = NULL;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(fo, STDOUT_FILENO);
-        dup2(fe, STDERR_FILENO);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    return pid;
-}
-
-static int wait_exit(pid_t pid)
-{
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return test_spawn(BO_BINARY_DIR "/bo-run", args, out, err);
 }
 
 static int bo_run(const char *const *args)
 {
-    return wait_exit(start_bo_run(args));
+    return test_wait_exit(start_bo_run(args));
 }
 
 /* A config for the flaky bowl plugin in tmpdir; returns its path. */
@@ -491,7 +469,7 @@ static void test_interrupt_and_resume(void)
     struct timespec ts = {0, 300000000L};
     nanosleep(&ts, NULL);
     kill(pid, SIGINT);
-    int code = wait_exit(pid);
+    int code = test_wait_exit(pid);
     CHECK_MSG(code == 1, "interrupted run exit %d", code);
     path_in(p, sizeof p, "err.txt");
     char *err = test_read_text(p);

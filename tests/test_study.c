@@ -21,6 +21,7 @@
 #include "bo/study.h"
 #include "tests/check.h"
 #include "tests/test_files.h"
+#include "tests/test_process.h"
 
 /* Regrets are formed as (optimum + r) - optimum: exact up to one rounding of
  * the optimum (0.398, ulp 5.6e-17), hence the absolute tolerance. */
@@ -624,29 +625,10 @@ static int run_program(const char *const *args, char **out, char **err)
     char out_path[1200], err_path[1200];
     path_in(out_path, sizeof out_path, "prog_out.txt");
     path_in(err_path, sizeof err_path, "prog_err.txt");
-    const char *argv[32];
-    argv[0] = BO_BINARY_DIR "/bo-study";
-    size_t n = 1;
-    for (; args[n - 1] && n < 31; n++)
-        argv[n] = args[n - 1];
-    argv[n] = NULL;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fo = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fo < 0 || fe < 0)
-            _exit(125);
-        dup2(fo, STDOUT_FILENO);
-        dup2(fe, STDERR_FILENO);
-        execv(argv[0], (char *const *)argv);
-        _exit(126);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
+    int code = test_wait_exit(test_spawn(BO_BINARY_DIR "/bo-study", args, out_path, err_path));
     *out = test_read_text(out_path);
     *err = test_read_text(err_path);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return code;
 }
 
 static void test_program(void)
