@@ -37,6 +37,8 @@ void bo_acq_maximizer_options_default(bo_acq_maximizer_options *opt)
     opt->n_extra_starts = 0;
     opt->duplicate_tol = 1e-6;
     opt->failure_radius = 0.5;
+    opt->skip_local_below = -HUGE_VAL;
+    opt->source_prune_ratio = 10.0;
     opt->seed = 0;
 }
 
@@ -167,6 +169,10 @@ static bo_status check_options(const bo_acq_scorer *sc, const bo_acq_maximizer_o
                     opt->duplicate_tol);
     if (!(opt->xtol_rel >= 0.0) || !(opt->ftol_rel >= 0.0))
         return fail(errbuf, errlen, BO_EINVAL, "maximize: xtol_rel and ftol_rel must be >= 0");
+    if (isnan(opt->skip_local_below) || !(opt->source_prune_ratio >= 0.0))
+        return fail(errbuf, errlen, BO_EINVAL,
+                    "maximize: skip_local_below must not be NaN and source_prune_ratio %g "
+                    "must be >= 0", opt->source_prune_ratio);
     if ((opt->lower == NULL) != (opt->upper == NULL))
         return fail(errbuf, errlen, BO_EINVAL, "maximize: give both lower and upper, or neither");
     if (opt->n_extra_starts > 0 && !opt->extra_starts)
@@ -273,6 +279,8 @@ bo_status bo_acq_maximize_scorer(const bo_acq_scorer *scorer,
         offer(&s, pool + order[next].index * dim, order[next].value);
     if (s.have_best)
         next--; /* the best pool point is the first start */
+    if (!direct && s.have_best && s.best_value < opt->skip_local_below)
+        runs = 0;
     for (size_t r = 0; r < runs; r++) {
         if (direct) {
             for (size_t j = 0; j < dim; j++)

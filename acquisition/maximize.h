@@ -73,6 +73,17 @@ typedef struct bo_acq_maximizer_options {
                                a point, at the model's own resolution, and a
                                success nearby shrinks it again (default 0.5;
                                0 = only exact duplicates are excluded) */
+    double skip_local_below; /* no local runs (the pool's best is the answer)
+                               when the pool's best admissible value is below
+                               this (default -HUGE_VAL: always run them) */
+    double source_prune_ratio; /* bo_acq_maximize, multi-source acquisitions
+                               only: the target source is searched first,
+                               then the others; a source whose pool best is
+                               below 1/ratio of the best value found so far
+                               gets no local runs. A local run seldom gains
+                               a factor of ten over the best of the pool, and
+                               local runs are half the time at large n
+                               (default 10; 0 = every source gets them) */
     uint64_t seed;
 } bo_acq_maximizer_options;
 

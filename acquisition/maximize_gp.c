@@ -141,11 +141,16 @@ bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
     gp_scorer gsc = {ev, dim, inv_ell, radius * radius, exclude, 0, NULL, 0};
     bo_acq_scorer scorer = {dim, block, &gsc, score_block, score_point};
     int multi = bo_acq_is_multi_source(acq->kind);
-    size_t first = multi ? 0 : acq->target_source;
-    size_t last = multi ? n_sources : acq->target_source + 1;
+    size_t n_searched = multi ? n_sources : 1;
+    bo_acq_maximizer_options source_opt = *opt;
     int have = 0;
     bo_status last_error = BO_OK;
-    for (size_t s = first; s < last; s++) {
+    /* The target source first: its value is usually the one to beat, so
+     * the others' local runs can be pruned against it. */
+    for (size_t k = 0; k < n_searched; k++) {
+        size_t s = k == 0 ? acq->target_source : (k <= acq->target_source ? k - 1 : k);
+        if (multi && have && result->value > 0.0 && opt->source_prune_ratio > 0.0)
+            source_opt.skip_local_below = result->value / opt->source_prune_ratio;
         bo_acq_evaluator_set_source(ev, s);
         size_t n_ok = gather(observed, s, dim, exclude);
         size_t n_failed = gather(avoid, s, dim, exclude + n_ok * dim);
@@ -154,7 +159,7 @@ bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
         gsc.failed_x = exclude + n_ok * dim;
         gsc.n_failed = n_failed;
         bo_acq_result r = {0};
-        st = bo_acq_maximize_scorer(&scorer, opt, n_ex, exclude, x_src, &r, errbuf, errlen);
+        st = bo_acq_maximize_scorer(&scorer, &source_opt, n_ex, exclude, x_src, &r, errbuf, errlen);
         result->n_evals += r.n_evals;
         result->n_local += r.n_local;
         result->n_local_failed += r.n_local_failed;
@@ -175,7 +180,7 @@ bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
         if (source_value)
             source_value[s] = r.value;
         /* Ties go to the lower source index, so the choice is reproducible. */
-        if (!have || r.value > result->value) {
+        if (!have || r.value > result->value || (r.value == result->value && s < result->source)) {
             have = 1;
             result->value = r.value;
             result->source = s;
