@@ -423,6 +423,8 @@ static const field acquisition_fields[] = {
      .min_exclusive = 1, .max = 1e6, .default_text = "2"},
     {.key = "target_ei", .type = F_BOOL, .offset = CFG(acquisition.target_ei),
      .default_text = "false"},
+    {.key = "explore_budget", .type = F_DOUBLE, .offset = CFG(acquisition.explore_budget),
+     .min = 0.0, .max = HUGE_VAL, .default_text = "0.25"},
     END_OF_FIELDS};
 
 static const field design_fields[] = {
@@ -1458,10 +1460,12 @@ bo_status bo_config_write_resolved(const bo_config *cfg, FILE *out)
     fprintf(out, "  restarts: %zu\n", cfg->model.restarts);
 
     format_double(num[0], sizeof num[0], cfg->acquisition.beta);
+    format_double(num[1], sizeof num[1], cfg->acquisition.explore_budget);
     fprintf(out, "acquisition:\n  type: %s\n  starts: %zu\n  pool: %zu\n  beta: %s\n"
-                 "  target_ei: %s\n",
+                 "  target_ei: %s\n  explore_budget: %s\n",
             bo_acq_name(cfg->acquisition.type), cfg->acquisition.starts,
-            cfg->acquisition.pool, num[0], cfg->acquisition.target_ei ? "true" : "false");
+            cfg->acquisition.pool, num[0], cfg->acquisition.target_ei ? "true" : "false",
+            num[1]);
     fprintf(out, "initial_design:\n  method: %s\n  size: %zu\n",
             bo_design_name(cfg->initial_design.method), cfg->initial_design.size);
 
@@ -1578,6 +1582,8 @@ int bo_config_equal(const bo_config *a, const bo_config *b, char *what, size_t w
         return differs(what, whatlen, "acquisition.beta");
     if (a->acquisition.target_ei != b->acquisition.target_ei)
         return differs(what, whatlen, "acquisition.target_ei");
+    if (a->acquisition.explore_budget != b->acquisition.explore_budget)
+        return differs(what, whatlen, "acquisition.explore_budget");
     if (a->initial_design.method != b->initial_design.method)
         return differs(what, whatlen, "initial_design.method");
     if (a->initial_design.size != b->initial_design.size)

@@ -92,6 +92,10 @@ typedef struct bo_config_acquisition {
     double beta;            /* UCB: mu -/+ beta sigma, > 0; unused by the others */
     int target_ei;          /* MFCA: score the target source by EI / cost instead
                                of the predicted improvement / cost (default 0) */
+    double explore_budget;  /* MFCA: what the other sources may spend between
+                               two target evaluations, in target costs; then
+                               the target is evaluated (default 0.25; 0 = no
+                               limit) */
 } bo_config_acquisition;
 
 typedef struct bo_config_initial_design {

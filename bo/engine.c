@@ -449,6 +449,30 @@ static bo_status engine_fallback(bo_engine *e, double *x, bo_suggestion *s, cons
     return BO_OK;
 }
 
+/* Multi-source acquisitions: 1 when the other sources have spent
+ * explore_budget target costs since the last target evaluation (or since
+ * the initial design). The cost-aware acquisition scores a cheap source by
+ * its exploration value per unit cost, which shrinks only slowly as the
+ * source is sampled: without a limit it can keep choosing a cheap, biased
+ * source for hundreds of evaluations while the target's expected
+ * improvement waits (Borehole: 240 to 450 low-fidelity evaluations before
+ * the first target one). Counted from the history, so a resumed run makes
+ * the same choices. */
+static int engine_exploration_spent(const bo_engine *e)
+{
+    if (!(e->opt.explore_budget > 0.0) || !bo_acq_is_multi_source(e->opt.acquisition))
+        return 0;
+    size_t t = e->opt.target_source;
+    double spent = 0.0;
+    for (size_t i = e->n; i > e->n_design; i--) {
+        size_t src = e->source[i - 1];
+        if (src == t)
+            break;
+        spent += e->cost[src];
+    }
+    return spent >= e->opt.explore_budget * e->cost[t];
+}
+
 bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
 {
     size_t d = e->opt.dim;
@@ -481,6 +505,9 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
     bo_acq_options ao;
     bo_acq_options_default(&ao);
     ao.kind = e->opt.acquisition;
+    int forced = engine_exploration_spent(e);
+    if (forced)
+        ao.kind = BO_ACQ_EI; /* on the target source, from the joint model */
     ao.goal = BO_ACQ_MINIMIZE;
     if (e->opt.ucb_beta > 0.0)
         ao.beta = e->opt.ucb_beta;

@@ -48,6 +48,11 @@ typedef struct bo_engine_options {
                                    source alone (the SF baseline) */
     double ucb_beta;            /* UCB width; 0 = default */
     int mfca_target_ei;         /* MFCA scores the target by EI / cost */
+    double explore_budget;      /* multi-source acquisitions: once the other
+                                   sources have spent this many target costs
+                                   since the last target evaluation (or the
+                                   initial design), the target is evaluated
+                                   next, at its EI maximum; 0 = no limit */
     size_t acq_pool;            /* Sobol candidates; 0 = default */
     size_t acq_starts;          /* local optimisations; 0 = default */
     uint64_t seed;

@@ -49,6 +49,7 @@ static const bad_case bad_cases[] = {
     {"empty.yaml", BO_EINVAL, 1, 1, NULL, "the file is empty"},
     {"comments_only.yaml", BO_EINVAL, 1, 1, NULL, "the file is empty"},
     {"negative_budget.yaml", BO_EINVAL, 5, 13, "budget.max_cost", "expected a number > 0, got '-5'"},
+    {"explore_budget_negative.yaml", BO_EINVAL, 10, 19, "acquisition.explore_budget", "expected a number >= 0, got '-1'"},
     {"unknown_kernel.yaml", BO_EINVAL, 4, 17, "model.kernel", "got 'matern25'; did you mean 'matern52'?"},
     {"unknown_acquisition.yaml", BO_EINVAL, 5, 9, "acquisition.type", "expected one of ei, logei, pi, ucb, mfca, got 'thompson'"},
     {"seed_float.yaml", BO_EINVAL, 1, 7, "seed", "expected a non-negative integer, got '1.5'"},

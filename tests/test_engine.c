@@ -212,6 +212,62 @@ static void test_two_sources(void)
     bo_engine_destroy(mf);
 }
 
+/* The longest run of non-target evaluations in the BO phase of a
+ * two-source MFCA run where the cheap source costs 1/1000 of the target, so
+ * that MFCA prefers it nearly always; also counts target BO evaluations. */
+static size_t longest_cheap_run(double explore_budget, size_t *n_target_bo)
+{
+    double costs[2] = {1000.0, 1.0};
+    size_t initial[2] = {3, 5};
+    bo_engine_options opt;
+    bo_engine_options_default(&opt, 1);
+    opt.n_sources = 2;
+    opt.cost = costs;
+    opt.initial = initial;
+    opt.mean = BO_MEAN_PER_SOURCE;
+    opt.noise = BO_NOISE_PER_SOURCE;
+    opt.acquisition = BO_ACQ_MFCA;
+    opt.explore_budget = explore_budget;
+    opt.seed = 4;
+    bo_engine *e = bo_engine_create(&opt, NULL, 0);
+    CHECK(e != NULL);
+    if (!e)
+        return 0;
+    size_t run = 0, longest = 0;
+    *n_target_bo = 0;
+    double x[1];
+    for (int k = 0; k < 8 + 40; k++) {
+        bo_suggestion s;
+        CHECK(bo_engine_suggest(e, x, &s) == BO_OK);
+        if (!s.initial) {
+            if (s.source == 0) {
+                run = 0;
+                (*n_target_bo)++;
+            } else if (++run > longest) {
+                longest = run;
+            }
+        }
+        double y = sin(10 * x[0]) + (s.source == 1 ? 0.5 * x[0] : 0.0);
+        CHECK(bo_engine_observe(e, x, s.source, y, 1, s.initial) == BO_OK);
+    }
+    bo_engine_destroy(e);
+    return longest;
+}
+
+/* explore_budget: once the cheap source has spent that many target costs
+ * since the last target evaluation, the target is evaluated. Without the
+ * limit the same run spends longer stretches on the cheap source. */
+static void test_explore_budget(void)
+{
+    size_t n_target, n_target_free;
+    size_t limited = longest_cheap_run(0.005, &n_target); /* 5 cheap evaluations */
+    size_t unlimited = longest_cheap_run(0.0, &n_target_free);
+    CHECK(limited <= 5);
+    CHECK(n_target >= 40 / 6);
+    CHECK(unlimited > 5);
+    CHECK(n_target_free < n_target);
+}
+
 /* The resume contract: a new engine given the same observations and the
  * saved warm start suggests exactly what the original engine suggests. */
 static void test_replay(void)
@@ -257,6 +313,7 @@ int main(void)
     test_maximize_sign();
     test_failures();
     test_two_sources();
+    test_explore_budget();
     test_replay();
     return CHECK_DONE();
 }
