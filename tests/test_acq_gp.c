@@ -260,6 +260,18 @@ static void test_mfca_choice(void)
     CHECK(bo_acq_maximize(&ao, gp, best, &mo, &obs, NULL, x, &res, sv, err, sizeof err) ==
           BO_OK);
     CHECK(res.source == 0 && res.value == sv[0] && sv[0] > sv[1]);
+    /* The target is searched first; the low-fidelity source, whose pool
+     * best is far below a tenth of the target's value, gets no local runs,
+     * and without pruning it gets them but still loses. */
+    CHECK(res.n_local == mo.starts);
+    bo_acq_maximizer_options unpruned = mo;
+    unpruned.source_prune_ratio = 0.0;
+    bo_acq_result full;
+    double xf[2], svf[2];
+    CHECK(bo_acq_maximize(&ao, gp, best, &unpruned, &obs, NULL, xf, &full, svf, err,
+                          sizeof err) == BO_OK);
+    CHECK(full.n_local == 2 * mo.starts && full.source == 0 && full.value == res.value);
+    CHECK(svf[1] >= sv[1]);
 
     /* In between, the choice is the source whose grid maximum is larger,
      * and each source's value matches its own grid maximum. */

@@ -222,6 +222,17 @@ static void test_behaviour(void)
     CHECK(bo_acq_maximize_scorer(&sc, &pool_only, 0, NULL, xp, &rp, err, sizeof err) == BO_OK);
     CHECK(rp.n_local == 0 && rp.n_evals == mo.pool_size && rp.value <= res.value);
 
+    /* skip_local_below: a pool whose best is below it gets no local runs
+     * (the pool's answer, bit for bit); at or under the pool's best, the
+     * runs happen as usual. */
+    bo_acq_maximizer_options skip = mo;
+    skip.skip_local_below = rp.value * (1.0 + 1e-12) + 1e-300;
+    CHECK(bo_acq_maximize_scorer(&sc, &skip, 0, NULL, x2, &res2, err, sizeof err) == BO_OK);
+    CHECK(res2.n_local == 0 && res2.value == rp.value && memcmp(x2, xp, sizeof xp) == 0);
+    skip.skip_local_below = rp.value;
+    CHECK(bo_acq_maximize_scorer(&sc, &skip, 0, NULL, x2, &res2, err, sizeof err) == BO_OK);
+    CHECK(res2.n_local == 5 && res2.value == res.value);
+
     /* A wrong gradient makes NLopt give up with a negative code; the best
      * point seen (at least the pool's best) is still returned. */
     b.grad_mode = 1;
@@ -294,6 +305,13 @@ static void test_bad_options(void)
     m = mo;
     m.n_extra_starts = 1;
     CHECK(bo_acq_maximize_scorer(&sc, &m, 0, NULL, x, &res, err, sizeof err) == BO_EINVAL);
+    m = mo;
+    m.skip_local_below = NAN;
+    CHECK(bo_acq_maximize_scorer(&sc, &m, 0, NULL, x, &res, err, sizeof err) == BO_EINVAL);
+    m = mo;
+    m.source_prune_ratio = -1.0;
+    CHECK(bo_acq_maximize_scorer(&sc, &m, 0, NULL, x, &res, err, sizeof err) == BO_EINVAL);
+    CHECK(strstr(err, "source_prune_ratio") != NULL);
 }
 
 int main(void)
