@@ -159,6 +159,20 @@ static void test_failures(void)
     bo_engine_destroy(NULL);
 }
 
+/* A 1-input problem with two sources (source 0 the target), each with its
+ * own mean and noise. */
+static void two_source_options(bo_engine_options *opt, const double *costs,
+                               const size_t *initial, uint64_t seed)
+{
+    bo_engine_options_default(opt, 1);
+    opt->n_sources = 2;
+    opt->cost = costs;
+    opt->initial = initial;
+    opt->mean = BO_MEAN_PER_SOURCE;
+    opt->noise = BO_NOISE_PER_SOURCE;
+    opt->seed = seed;
+}
+
 /* Two sources, the cheap one a biased copy: EI evaluates the target alone
  * (its initial points identical to the multi-fidelity run's), MFCA uses
  * both sources. */
@@ -167,13 +181,7 @@ static void test_two_sources(void)
     double costs[2] = {10.0, 1.0};
     size_t initial[2] = {4, 6};
     bo_engine_options opt;
-    bo_engine_options_default(&opt, 1);
-    opt.n_sources = 2;
-    opt.cost = costs;
-    opt.initial = initial;
-    opt.mean = BO_MEAN_PER_SOURCE;
-    opt.noise = BO_NOISE_PER_SOURCE;
-    opt.seed = 9;
+    two_source_options(&opt, costs, initial, 9);
 
     opt.acquisition = BO_ACQ_EI;
     bo_engine *sf = bo_engine_create(&opt, NULL, 0);
@@ -220,15 +228,9 @@ static size_t longest_cheap_run(double explore_budget, size_t *n_target_bo)
     double costs[2] = {1000.0, 1.0};
     size_t initial[2] = {3, 5};
     bo_engine_options opt;
-    bo_engine_options_default(&opt, 1);
-    opt.n_sources = 2;
-    opt.cost = costs;
-    opt.initial = initial;
-    opt.mean = BO_MEAN_PER_SOURCE;
-    opt.noise = BO_NOISE_PER_SOURCE;
+    two_source_options(&opt, costs, initial, 4);
     opt.acquisition = BO_ACQ_MFCA;
     opt.explore_budget = explore_budget;
-    opt.seed = 4;
     bo_engine *e = bo_engine_create(&opt, NULL, 0);
     CHECK(e != NULL);
     if (!e)
