@@ -169,10 +169,14 @@ static bo_status check_options(const bo_acq_scorer *sc, const bo_acq_maximizer_o
                     opt->duplicate_tol);
     if (!(opt->xtol_rel >= 0.0) || !(opt->ftol_rel >= 0.0))
         return fail(errbuf, errlen, BO_EINVAL, "maximize: xtol_rel and ftol_rel must be >= 0");
-    if (isnan(opt->skip_local_below) || !(opt->source_prune_ratio >= 0.0))
+    if (isnan(opt->skip_local_below))
+        return fail(errbuf, errlen, BO_EINVAL, "maximize: skip_local_below must not be NaN");
+    /* A ratio under 1 would set the bar above the best value found, and
+     * strip local runs from sources that could still win. */
+    if (!(opt->source_prune_ratio == 0.0 || opt->source_prune_ratio >= 1.0))
         return fail(errbuf, errlen, BO_EINVAL,
-                    "maximize: skip_local_below must not be NaN and source_prune_ratio %g "
-                    "must be >= 0", opt->source_prune_ratio);
+                    "maximize: source_prune_ratio %g must be 0 (off) or >= 1",
+                    opt->source_prune_ratio);
     if ((opt->lower == NULL) != (opt->upper == NULL))
         return fail(errbuf, errlen, BO_EINVAL, "maximize: give both lower and upper, or neither");
     if (opt->n_extra_starts > 0 && !opt->extra_starts)

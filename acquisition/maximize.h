@@ -83,7 +83,9 @@ typedef struct bo_acq_maximizer_options {
                                gets no local runs. A local run seldom gains
                                a factor of ten over the best of the pool, and
                                local runs are half the time at large n
-                               (default 10; 0 = every source gets them) */
+                               (default 10; 0 = every source gets them;
+                               otherwise >= 1). A pruned source's value (see
+                               source_value) is its pool best. */
     uint64_t seed;
 } bo_acq_maximizer_options;
 
@@ -127,7 +129,8 @@ typedef struct bo_acq_points {
  * it scores (every source for multi-source kinds such as MFCA, else only
  * acq->target_source) and returns in x (dim values) and result->source the
  * (x, source) pair with the highest value; source_value (n_sources values,
- * may be NULL) receives each source's best value, -HUGE_VAL for sources not
+ * may be NULL) receives each source's best value (only its pool's best when
+ * source_prune_ratio pruned its local runs), -HUGE_VAL for sources not
  * scored. best is the best target-source value observed (for the goal in
  * acq). Points of observed and avoid (either may be NULL) are excluded for
  * their source, so an existing observation or a failed evaluation is never

@@ -82,6 +82,7 @@ void bo_engine_options_default(bo_engine_options *opt, size_t dim)
     opt->mean = BO_MEAN_CONSTANT;
     opt->noise = BO_NOISE_LEARN;
     opt->acquisition = BO_ACQ_EI;
+    opt->explore_budget = 0.25;
 }
 
 static int engine_grow(bo_engine *e)
@@ -446,6 +447,7 @@ static bo_status engine_fallback(bo_engine *e, double *x, bo_suggestion *s, cons
     s->initial = 0;
     s->acq_value = NAN;
     s->note = why;
+    s->target_forced = 0;
     return BO_OK;
 }
 
@@ -484,6 +486,7 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
         s->initial = 1;
         s->acq_value = NAN;
         s->note = NULL;
+        s->target_forced = 0;
         return BO_OK;
     }
 
@@ -549,6 +552,7 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
     s->initial = 0;
     s->acq_value = res.value;
     s->note = NULL;
+    s->target_forced = forced;
     return BO_OK;
 }
 
@@ -559,6 +563,11 @@ bo_gp *bo_engine_fit_final(bo_engine *e)
     if (n_gp == 0)
         return NULL;
     if (engine_fit(e, n_gp, e->n) != BO_OK)
+        return NULL;
+    /* The loop's warm refits trade a short polish for the next iteration's
+     * continuation; the saved model has no next iteration, so it gets a full
+     * fit, with the warm result as one of its starts. */
+    if (bo_gp_fit(e->gp, NULL) != BO_OK && engine_fit(e, n_gp, e->n) != BO_OK)
         return NULL;
     return e->gp;
 }

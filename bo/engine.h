@@ -52,7 +52,8 @@ typedef struct bo_engine_options {
                                    sources have spent this many target costs
                                    since the last target evaluation (or the
                                    initial design), the target is evaluated
-                                   next, at its EI maximum; 0 = no limit */
+                                   next, at its EI maximum; 0 = no limit
+                                   (default 0.25, as in the config) */
     size_t acq_pool;            /* Sobol candidates; 0 = default */
     size_t acq_starts;          /* local optimisations; 0 = default */
     uint64_t seed;
@@ -76,6 +77,9 @@ typedef struct bo_suggestion {
     double acq_value;       /* acquisition value of the point; NAN for
                                initial points and fallbacks */
     const char *note;       /* NULL, or why a fallback point was chosen */
+    int target_forced;      /* 1: explore_budget was spent, so this is the
+                               target's EI maximum (acq_value is that EI),
+                               not the multi-source acquisition's choice */
 } bo_suggestion;
 
 /* Writes the next point to evaluate into x (dim values, unit cube) and its

@@ -548,9 +548,10 @@ bo_status bo_gp_fit(bo_gp *gp, const double *theta_warm)
         double *cand_theta = fin == 0 ? best : second;
         memcpy(cand_theta, starts + kept[fin] * nh, nh * sizeof *cand_theta);
         /* The warm start (index 1) is the previous fit's optimum on all but
-         * the newest rows: when it wins the screen, a ladder of subsets can
-         * only pull it towards a subset's optimum, so it goes straight to
-         * the polish. */
+         * the newest rows. When it wins the screen (after its short run on
+         * the subset), a ladder of subsets would only pull it further
+         * towards a subset's optimum: it goes straight to the comparison on
+         * all data below, where the unscreened warm start also competes. */
         int warm_won = theta_warm && kept[fin] == 1;
         if (use_subsets) {
             size_t m = SCREEN_ROWS;

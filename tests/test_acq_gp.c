@@ -299,6 +299,56 @@ static void test_mfca_choice(void)
     bo_gp_destroy(gp);
 }
 
+/* Three sources with the target in the middle (source 1): it is searched
+ * first, so the others can be pruned against it; pruning never changes the
+ * choice or its value, and prunes exactly the sources far below. */
+static void test_mfca_source_order(void)
+{
+    bo_rng rng;
+    bo_rng_init(&rng, 7);
+    double X[MAXN * MAXD], y[MAXN];
+    size_t src[MAXN];
+    const size_t n = 12, dim = 2;
+    bo_gp *gp = make_gp(dim, n, 3, 0.3, &rng, X, src, y);
+    CHECK(gp != NULL);
+    if (!gp)
+        return;
+    double best = min_of(y, src, n, 1);
+    bo_acq_maximizer_options pruned, unpruned;
+    bo_acq_maximizer_options_default(&pruned);
+    pruned.seed = 5;
+    unpruned = pruned;
+    unpruned.source_prune_ratio = 0.0;
+    bo_acq_points obs = {n, X, src};
+    bo_acq_options ao;
+    bo_acq_options_default(&ao);
+    ao.kind = BO_ACQ_MFCA;
+    ao.n_sources = 3;
+    ao.target_source = 1;
+    ao.mfca_target_ei = 1;
+    /* Costs: both others prohibitive (only the target gets local runs);
+     * one other nearly free (it wins, the third is pruned); all equal. */
+    const double costs[][3] = {{1e12, 1.0, 1e12}, {1e12, 1.0, 1e-9}, {1.0, 1.0, 1.0}};
+    const size_t expect_local[] = {1, 2, 0}; /* sources with local runs; 0 = not checked */
+    for (size_t k = 0; k < 3; k++) {
+        ao.cost = costs[k];
+        double xp[2], xu[2], svp[3], svu[3];
+        bo_acq_result rp, ru;
+        char err[256] = "";
+        CHECK(bo_acq_maximize(&ao, gp, best, &pruned, &obs, NULL, xp, &rp, svp, err,
+                              sizeof err) == BO_OK);
+        CHECK(bo_acq_maximize(&ao, gp, best, &unpruned, &obs, NULL, xu, &ru, svu, err,
+                              sizeof err) == BO_OK);
+        CHECK_MSG(rp.source == ru.source && rp.value == ru.value, "costs %zu: %zu %g vs %zu %g",
+                  k, rp.source, rp.value, ru.source, ru.value);
+        CHECK(ru.n_local == 3 * pruned.starts);
+        if (expect_local[k])
+            CHECK_MSG(rp.n_local == expect_local[k] * pruned.starts, "costs %zu: %zu local runs",
+                      k, rp.n_local);
+    }
+    bo_gp_destroy(gp);
+}
+
 static void test_exclusions_and_errors(void)
 {
     bo_rng rng;
@@ -415,6 +465,7 @@ int main(void)
     test_gradients();
     test_against_grid();
     test_mfca_choice();
+    test_mfca_source_order();
     test_exclusions_and_errors();
     return CHECK_DONE();
 }

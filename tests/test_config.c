@@ -257,6 +257,7 @@ static void test_minimal_defaults(void)
     CHECK(cfg.acquisition.pool == 1000);
     CHECK(cfg.acquisition.beta == 2.0);
     CHECK(cfg.acquisition.target_ei == 0);
+    CHECK(cfg.acquisition.explore_budget == 0.25);
     CHECK(cfg.initial_design.method == BO_DESIGN_LHS);
     /* max(5, 2 dim + 1) with dim 2. */
     CHECK(cfg.initial_design.size == 5);
@@ -407,13 +408,14 @@ static void test_computed_defaults(void)
                     "inputs: [{name: x, lower: 0, upper: 1}]\n"
                     "sources: [{name: hi, cost: 10}, {name: lo, cost: 1}]\n"
                     "target: lo\n"
-                    "acquisition: {starts: 2000}\n"
+                    "acquisition: {starts: 2000, explore_budget: 0.1}\n"
                     "budget: {max_evaluations: 7}\n", &cfg, err, sizeof err) == BO_OK);
     CHECK_MSG(cfg.initial_design.size == 3, "size %zu", cfg.initial_design.size);
     CHECK(cfg.sources[0].initial == 3 && cfg.sources[1].initial == 3);
     CHECK(cfg.target == 1);
     CHECK(cfg.acquisition.type == BO_ACQ_MFCA);
     CHECK(cfg.acquisition.pool == 2000);
+    CHECK(cfg.acquisition.explore_budget == 0.1); /* and round_trip below keeps it */
     /* A program without '/' is left for PATH lookup; arguments are untouched. */
     CHECK(has_text(cfg.objective.command[0], "python3"));
     CHECK(has_text(cfg.objective.command[1], "sim.py"));
@@ -566,6 +568,7 @@ static void test_equal_detects_changes(void)
     MUTATE(acquisition.pool, 65, "acquisition.pool");
     MUTATE(acquisition.beta, 0.25, "acquisition.beta");
     MUTATE(acquisition.target_ei, 1, "acquisition.target_ei");
+    MUTATE(acquisition.explore_budget, 1.0, "acquisition.explore_budget");
     MUTATE(initial_design.method, BO_DESIGN_LHS, "initial_design.method");
     MUTATE(initial_design.size, 6, "initial_design.size");
     MUTATE(budget.max_evaluations, 10, "budget.max_evaluations");

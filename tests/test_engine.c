@@ -238,16 +238,29 @@ static size_t longest_cheap_run(double explore_budget, size_t *n_target_bo)
     size_t run = 0, longest = 0;
     *n_target_bo = 0;
     double x[1];
+    /* The cheap source's design (5 evaluations) already costs the whole
+     * budget at 0.005; it must not count, so the first BO step is free. */
+    double spent = 0.0, limit = explore_budget * costs[0];
     for (int k = 0; k < 8 + 40; k++) {
         bo_suggestion s;
         CHECK(bo_engine_suggest(e, x, &s) == BO_OK);
         if (!s.initial) {
+            int over = explore_budget > 0.0 && spent >= limit;
+            CHECK_MSG(s.target_forced == over, "evaluation %d: forced %d, spent %g of %g", k + 1,
+                      s.target_forced, spent, limit);
+            if (s.target_forced)
+                CHECK(s.source == 0 && isfinite(s.acq_value));
             if (s.source == 0) {
                 run = 0;
+                spent = 0.0;
                 (*n_target_bo)++;
-            } else if (++run > longest) {
-                longest = run;
+            } else {
+                spent += costs[s.source];
+                if (++run > longest)
+                    longest = run;
             }
+        } else {
+            CHECK(!s.target_forced);
         }
         double y = sin(10 * x[0]) + (s.source == 1 ? 0.5 * x[0] : 0.0);
         CHECK(bo_engine_observe(e, x, s.source, y, 1, s.initial) == BO_OK);
