@@ -1009,9 +1009,44 @@ static double study_plot_value(double v, int regret)
     return regret ? fmax(v, STUDY_PLOT_FLOOR) : v;
 }
 
+/* What a data file shows of one label's statistics at one point. */
+typedef bo_study_stats (*study_stats_map)(const study_label *l, const bo_study_stats *st);
+
+/* study.gp's values: regret clipped for the log axis, best values as they are. */
+static bo_study_stats study_plotted_stats(const study_label *l, const bo_study_stats *st)
+{
+    bo_study_stats out = *st;
+    out.median = study_plot_value(st->median, l->pub.regret);
+    out.q1 = study_plot_value(st->q1, l->pub.regret);
+    out.q3 = study_plot_value(st->q3, l->pub.regret);
+    return out;
+}
+
 /* One block per label, blocks separated by two blank lines (gnuplot's
  * `index`); a label without points gets one missing row so the block
  * numbering stays in step with the labels. */
+static void study_write_blocks(const bo_study *s, FILE *f, int by_cost, study_stats_map map)
+{
+    for (size_t i = 0; i < s->n_labels; i++) {
+        const study_label *l = &s->labels[i];
+        if (i > 0)
+            fprintf(f, "\n\n");
+        fprintf(f, "# label %s\n", l->name);
+        size_t n = by_cost ? s->n_grid : l->pub.n_eval_points, written = 0;
+        for (size_t k = 0; k < n; k++) {
+            const bo_study_stats *st = by_cost ? &l->cost_curve[k] : &l->eval_curve[k];
+            if (st->n == 0)
+                continue;
+            bo_study_stats shown = map(l, st);
+            fprintf(f, "%.17g %.17g %.17g %.17g %zu\n", by_cost ? s->grid[k] : (double)(k + 1),
+                    shown.median, shown.q1, shown.q3, shown.n);
+            written++;
+        }
+        if (written == 0)
+            fprintf(f, "? ? ? ? 0\n");
+    }
+}
+
 static bo_status study_write_dat(bo_study *s, const char *dir, int by_cost)
 {
     char path[4200];
@@ -1023,43 +1058,41 @@ static bo_status study_write_dat(bo_study *s, const char *dir, int by_cost)
             by_cost ? "cost" : "eval");
     fprintf(f, "# regret below %g is drawn at %g (log axis); the CSV files hold the values\n",
             STUDY_PLOT_FLOOR, STUDY_PLOT_FLOOR);
-    for (size_t i = 0; i < s->n_labels; i++) {
-        const study_label *l = &s->labels[i];
-        if (i > 0)
-            fprintf(f, "\n\n");
-        fprintf(f, "# label %s\n", l->name);
-        size_t n = by_cost ? s->n_grid : l->pub.n_eval_points, written = 0;
-        for (size_t k = 0; k < n; k++) {
-            const bo_study_stats *st = by_cost ? &l->cost_curve[k] : &l->eval_curve[k];
-            if (st->n == 0)
-                continue;
-            fprintf(f, "%.17g %.17g %.17g %.17g %zu\n", by_cost ? s->grid[k] : (double)(k + 1),
-                    study_plot_value(st->median, l->pub.regret),
-                    study_plot_value(st->q1, l->pub.regret),
-                    study_plot_value(st->q3, l->pub.regret), st->n);
-            written++;
-        }
-        if (written == 0)
-            fprintf(f, "? ? ? ? 0\n");
-    }
+    study_write_blocks(s, f, by_cost, study_plotted_stats);
     return study_close(s, f, path);
 }
 
 static const char *const study_colours[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
                                             "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
 
-static void study_plot_panel(const bo_study *s, FILE *f, const char *dat)
+/* The plot command of one panel: per label its interquartile band and median
+ * line, then last_item (another plot item) unless it is NULL. */
+static void study_plot_panel(const bo_study *s, FILE *f, const char *dat, const char *last_item)
 {
     size_t n_colours = sizeof study_colours / sizeof study_colours[0];
     fprintf(f, "plot ");
     for (size_t i = 0; i < s->n_labels; i++) {
         const char *colour = study_colours[i % n_colours];
+        int more = i + 1 < s->n_labels || last_item;
         fprintf(f, "%s'%s' index %zu using 1:3:4 with filledcurves fs transparent solid 0.2 "
                    "noborder lc rgb '%s' notitle, \\\n",
                 i ? "     " : "", dat, i, colour);
         fprintf(f, "     '%s' index %zu using 1:2 with lines lw 2 lc rgb '%s' title '%s'%s\n",
-                dat, i, colour, s->labels[i].name, i + 1 < s->n_labels ? ", \\" : "");
+                dat, i, colour, s->labels[i].name, more ? ", \\" : "");
     }
+    if (last_item)
+        fprintf(f, "     %s\n", last_item);
+}
+
+/* The x axis of every panel against cumulative cost: the grid's range, log
+ * when the grid is log-spaced. */
+static void study_cost_axis(const bo_study *s, FILE *f)
+{
+    fprintf(f, "set xlabel 'cumulative cost'\n");
+    if (s->log_grid)
+        fprintf(f, "set logscale x\n");
+    if (s->n_grid > 1)
+        fprintf(f, "set xrange [%.17g:%.17g]\n", s->grid[0], s->grid[s->n_grid - 1]);
 }
 
 static bo_status study_write_script(bo_study *s, const char *dir)
@@ -1087,13 +1120,9 @@ static bo_status study_write_script(bo_study *s, const char *dir)
     else
         fprintf(f, "set ylabel 'regret (optimum known) or best value (see summary.txt)'\n");
     fprintf(f, "set xlabel 'evaluations'\nset xrange [1:*]\n");
-    study_plot_panel(s, f, "study_eval.dat");
-    fprintf(f, "set xlabel 'cumulative cost'\n");
-    if (s->log_grid)
-        fprintf(f, "set logscale x\n");
-    if (s->n_grid > 1)
-        fprintf(f, "set xrange [%.17g:%.17g]\n", s->grid[0], s->grid[s->n_grid - 1]);
-    study_plot_panel(s, f, "study_cost.dat");
+    study_plot_panel(s, f, "study_eval.dat", NULL);
+    study_cost_axis(s, f);
+    study_plot_panel(s, f, "study_cost.dat", NULL);
     fprintf(f, "unset multiplot\n");
     return study_close(s, f, path);
 }
