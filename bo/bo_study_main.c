@@ -27,7 +27,9 @@ static void usage(FILE *out)
             "                 LABEL=RUNS_DIR [LABEL=RUNS_DIR ...]\n"
             "  Each RUNS_DIR holds one bo-run output folder per seed (any names).\n"
             "  Writes DIR/cost_curve.csv, eval_curve.csv, summary.txt (also printed),\n"
-            "  study.gp, study_eval.dat, study_cost.dat and study.png (with gnuplot).\n"
+            "  study.gp, study_eval.dat, study_cost.dat and study.png (with gnuplot);\n"
+            "  when every label is the same benchmark with a known optimum also the best\n"
+            "  target value against cost: study_value.gp, study_value.dat, study_value.png.\n"
             "  --evals        evaluation counts for the regret table\n"
             "  --tol          relative tolerance to the optimum for cost-to-tolerance\n"
             "  --cost-points  points of the cumulative-cost grid\n"
@@ -205,15 +207,18 @@ static int aggregate(int argc, char **argv)
     }
     if (code == EXIT_DONE) {
         bo_study_write_summary(study, stdout);
-        int drawn = 0;
-        if (draw && bo_study_draw(study, out_dir, &drawn) != BO_OK)
+        int drawn = 0, value = bo_study_has_value_figure(study);
+        bo_status drew = draw ? bo_study_draw(study, out_dir, &drawn) : BO_OK;
+        if (drew != BO_OK)
             /* The tables are written; a figure that fails is a warning. */
             fprintf(stderr, "bo-study: warning: %s\n", bo_study_errmsg(study));
         else if (draw && !drawn)
             fprintf(stderr, "bo-study: warning: gnuplot not found; the plot's data and script "
-                            "are in %s (run gnuplot study.gp there)\n", out_dir);
-        printf("\noutputs in %s/: summary.txt, cost_curve.csv, eval_curve.csv, study.gp%s\n",
-               out_dir, drawn ? ", study.png" : "");
+                            "are in %s (run gnuplot study.gp%s there)\n",
+                    out_dir, value ? " and gnuplot study_value.gp" : "");
+        printf("\noutputs in %s/: summary.txt, cost_curve.csv, eval_curve.csv, study.gp%s%s%s\n",
+               out_dir, drawn ? ", study.png" : "", value ? ", study_value.gp" : "",
+               value && drawn && drew == BO_OK ? ", study_value.png" : "");
     }
 done:
     bo_study_destroy(study);

@@ -65,6 +65,8 @@ struct bo_study {
     size_t n_grid;
     int log_grid;
     int computed;
+    int value_figure;       /* study_value.gp and .dat are written (see study_decide_value_figure) */
+    char value_skip[1024];  /* why not, when some label has an optimum; "" otherwise */
     char err[8192];
 };
 
@@ -567,6 +569,7 @@ static bo_status study_read_label(bo_study *s, study_label *l)
     }
     l->pub.regret = first_bench && first_bench->optimum_known;
     l->pub.optimum = l->pub.regret ? first_bench->optimum : NAN;
+    l->pub.maximize = l->pub.regret && first_bench->goal == BO_BENCHMARK_MAXIMIZE;
     if (first_bench)
         l->problem = study_strdup(first_bench->name);
     else if (first.objective.plugin)
@@ -789,6 +792,47 @@ static bo_status study_compute_label(bo_study *s, study_label *l, double *buf)
     return BO_OK;
 }
 
+static const char *study_goal_name(const bo_study_label *l)
+{
+    return bo_benchmark_goal_name(l->maximize ? BO_BENCHMARK_MAXIMIZE : BO_BENCHMARK_MINIMIZE);
+}
+
+/* The best-value figure draws one optimum line for all labels, so it is only
+ * drawn when every label is the same benchmark: regret values turn back into
+ * best values only with the optimum and goal they were measured against, and
+ * two benchmarks that happen to share both (several have optimum 0) are still
+ * different functions. When some label has an optimum but the figure cannot
+ * be drawn, value_skip says why (the summary prints it). */
+static void study_decide_value_figure(bo_study *s)
+{
+    s->value_figure = 0;
+    s->value_skip[0] = '\0';
+    size_t n_regret = 0;
+    for (size_t i = 0; i < s->n_labels; i++)
+        n_regret += s->labels[i].pub.regret != 0;
+    if (n_regret == 0)
+        return; /* study.gp plots the best values already */
+    const bo_study_label *first = &s->labels[0].pub;
+    for (size_t i = 0; i < s->n_labels; i++) {
+        const bo_study_label *l = &s->labels[i].pub;
+        if (!l->regret) {
+            snprintf(s->value_skip, sizeof s->value_skip,
+                     "label '%s' (%s) has no known optimum", l->name, l->problem);
+            return;
+        }
+        if (strcmp(l->problem, first->problem) != 0 || l->optimum != first->optimum ||
+            l->maximize != first->maximize) {
+            snprintf(s->value_skip, sizeof s->value_skip,
+                     "labels '%s' (%s, %s, optimum %.10g) and '%s' (%s, %s, optimum %.10g) are "
+                     "different problems",
+                     first->name, first->problem, study_goal_name(first), first->optimum,
+                     l->name, l->problem, study_goal_name(l), l->optimum);
+            return;
+        }
+    }
+    s->value_figure = 1;
+}
+
 bo_status bo_study_compute(bo_study *study)
 {
     if (study->computed)
@@ -810,9 +854,16 @@ bo_status bo_study_compute(bo_study *study)
     for (size_t i = 0; i < study->n_labels && st == BO_OK; i++)
         st = study_compute_label(study, &study->labels[i], buf);
     free(buf);
-    if (st == BO_OK)
+    if (st == BO_OK) {
+        study_decide_value_figure(study);
         study->computed = 1;
+    }
     return st;
+}
+
+int bo_study_has_value_figure(const bo_study *study)
+{
+    return study->computed && study->value_figure;
 }
 
 size_t bo_study_label_count(const bo_study *study)
@@ -943,6 +994,8 @@ bo_status bo_study_write_summary(const bo_study *study, FILE *out)
         fprintf(out, "cost grid: %zu points, %s, from %.6g to %.6g\n", study->n_grid,
                 study->log_grid ? "log-spaced" : "linear", study->grid[0],
                 study->grid[study->n_grid - 1]);
+    if (study->value_skip[0])
+        fprintf(out, "best-value figure (study_value.png): not written: %s\n", study->value_skip);
     for (size_t i = 0; i < study->n_labels; i++)
         study_summary_label(study, &study->labels[i], out);
     if (study->n_labels >= 2) {
@@ -1009,9 +1062,44 @@ static double study_plot_value(double v, int regret)
     return regret ? fmax(v, STUDY_PLOT_FLOOR) : v;
 }
 
+/* What a data file shows of one label's statistics at one point. */
+typedef bo_study_stats (*study_stats_map)(const study_label *l, const bo_study_stats *st);
+
+/* study.gp's values: regret clipped for the log axis, best values as they are. */
+static bo_study_stats study_plotted_stats(const study_label *l, const bo_study_stats *st)
+{
+    bo_study_stats out = *st;
+    out.median = study_plot_value(st->median, l->pub.regret);
+    out.q1 = study_plot_value(st->q1, l->pub.regret);
+    out.q3 = study_plot_value(st->q3, l->pub.regret);
+    return out;
+}
+
 /* One block per label, blocks separated by two blank lines (gnuplot's
  * `index`); a label without points gets one missing row so the block
  * numbering stays in step with the labels. */
+static void study_write_blocks(const bo_study *s, FILE *f, int by_cost, study_stats_map map)
+{
+    for (size_t i = 0; i < s->n_labels; i++) {
+        const study_label *l = &s->labels[i];
+        if (i > 0)
+            fprintf(f, "\n\n");
+        fprintf(f, "# label %s\n", l->name);
+        size_t n = by_cost ? s->n_grid : l->pub.n_eval_points, written = 0;
+        for (size_t k = 0; k < n; k++) {
+            const bo_study_stats *st = by_cost ? &l->cost_curve[k] : &l->eval_curve[k];
+            if (st->n == 0)
+                continue;
+            bo_study_stats shown = map(l, st);
+            fprintf(f, "%.17g %.17g %.17g %.17g %zu\n", by_cost ? s->grid[k] : (double)(k + 1),
+                    shown.median, shown.q1, shown.q3, shown.n);
+            written++;
+        }
+        if (written == 0)
+            fprintf(f, "? ? ? ? 0\n");
+    }
+}
+
 static bo_status study_write_dat(bo_study *s, const char *dir, int by_cost)
 {
     char path[4200];
@@ -1023,43 +1111,79 @@ static bo_status study_write_dat(bo_study *s, const char *dir, int by_cost)
             by_cost ? "cost" : "eval");
     fprintf(f, "# regret below %g is drawn at %g (log axis); the CSV files hold the values\n",
             STUDY_PLOT_FLOOR, STUDY_PLOT_FLOOR);
-    for (size_t i = 0; i < s->n_labels; i++) {
-        const study_label *l = &s->labels[i];
-        if (i > 0)
-            fprintf(f, "\n\n");
-        fprintf(f, "# label %s\n", l->name);
-        size_t n = by_cost ? s->n_grid : l->pub.n_eval_points, written = 0;
-        for (size_t k = 0; k < n; k++) {
-            const bo_study_stats *st = by_cost ? &l->cost_curve[k] : &l->eval_curve[k];
-            if (st->n == 0)
-                continue;
-            fprintf(f, "%.17g %.17g %.17g %.17g %zu\n", by_cost ? s->grid[k] : (double)(k + 1),
-                    study_plot_value(st->median, l->pub.regret),
-                    study_plot_value(st->q1, l->pub.regret),
-                    study_plot_value(st->q3, l->pub.regret), st->n);
-            written++;
-        }
-        if (written == 0)
-            fprintf(f, "? ? ? ? 0\n");
-    }
+    study_write_blocks(s, f, by_cost, study_plotted_stats);
+    return study_close(s, f, path);
+}
+
+/* The best target value a simple regret stands for: the inverse of
+ * bo_benchmark_regret (a regret is never on the better side of the optimum). */
+static double study_value_of_regret(double regret, double optimum, int maximize)
+{
+    return maximize ? optimum - regret : optimum + regret;
+}
+
+/* study_value.dat's values: best target values, unclipped. Maximising turns
+ * the order round, so the value's lower quartile comes from the regret's
+ * upper one. */
+static bo_study_stats study_value_stats(const study_label *l, const bo_study_stats *st)
+{
+    double opt = l->pub.optimum;
+    int max = l->pub.maximize;
+    bo_study_stats out = *st;
+    out.median = study_value_of_regret(st->median, opt, max);
+    out.q1 = study_value_of_regret(max ? st->q3 : st->q1, opt, max);
+    out.q3 = study_value_of_regret(max ? st->q1 : st->q3, opt, max);
+    return out;
+}
+
+static bo_status study_write_value_dat(bo_study *s, const char *dir)
+{
+    char path[4200];
+    FILE *f = study_open(s, dir, "study_value.dat", path, sizeof path);
+    if (!f)
+        return BO_EIO;
+    const bo_study_label *first = &s->labels[0].pub;
+    fprintf(f, "# cost median q1 q3 runs; one block per label (gnuplot index = label order)\n");
+    fprintf(f, "# best target value in the target's units, not clipped: optimum %.17g (%s),\n",
+            first->optimum, study_goal_name(first));
+    fprintf(f, "# value = optimum %s regret; q1, q3 = 25%% and 75%% quantiles of the value%s\n",
+            first->maximize ? "-" : "+",
+            first->maximize ? " (from the regret's 75% and 25%)" : "");
+    study_write_blocks(s, f, 1, study_value_stats);
     return study_close(s, f, path);
 }
 
 static const char *const study_colours[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
                                             "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
 
-static void study_plot_panel(const bo_study *s, FILE *f, const char *dat)
+/* The plot command of one panel: per label its interquartile band and median
+ * line, then last_item (another plot item) unless it is NULL. */
+static void study_plot_panel(const bo_study *s, FILE *f, const char *dat, const char *last_item)
 {
     size_t n_colours = sizeof study_colours / sizeof study_colours[0];
     fprintf(f, "plot ");
     for (size_t i = 0; i < s->n_labels; i++) {
         const char *colour = study_colours[i % n_colours];
+        int more = i + 1 < s->n_labels || last_item;
         fprintf(f, "%s'%s' index %zu using 1:3:4 with filledcurves fs transparent solid 0.2 "
                    "noborder lc rgb '%s' notitle, \\\n",
                 i ? "     " : "", dat, i, colour);
         fprintf(f, "     '%s' index %zu using 1:2 with lines lw 2 lc rgb '%s' title '%s'%s\n",
-                dat, i, colour, s->labels[i].name, i + 1 < s->n_labels ? ", \\" : "");
+                dat, i, colour, s->labels[i].name, more ? ", \\" : "");
     }
+    if (last_item)
+        fprintf(f, "     %s\n", last_item);
+}
+
+/* The x axis of every panel against cumulative cost: the grid's range, log
+ * when the grid is log-spaced. */
+static void study_cost_axis(const bo_study *s, FILE *f)
+{
+    fprintf(f, "set xlabel 'cumulative cost'\n");
+    if (s->log_grid)
+        fprintf(f, "set logscale x\n");
+    if (s->n_grid > 1)
+        fprintf(f, "set xrange [%.17g:%.17g]\n", s->grid[0], s->grid[s->n_grid - 1]);
 }
 
 static bo_status study_write_script(bo_study *s, const char *dir)
@@ -1087,15 +1211,70 @@ static bo_status study_write_script(bo_study *s, const char *dir)
     else
         fprintf(f, "set ylabel 'regret (optimum known) or best value (see summary.txt)'\n");
     fprintf(f, "set xlabel 'evaluations'\nset xrange [1:*]\n");
-    study_plot_panel(s, f, "study_eval.dat");
-    fprintf(f, "set xlabel 'cumulative cost'\n");
-    if (s->log_grid)
-        fprintf(f, "set logscale x\n");
-    if (s->n_grid > 1)
-        fprintf(f, "set xrange [%.17g:%.17g]\n", s->grid[0], s->grid[s->n_grid - 1]);
-    study_plot_panel(s, f, "study_cost.dat");
+    study_plot_panel(s, f, "study_eval.dat", NULL);
+    study_cost_axis(s, f);
+    study_plot_panel(s, f, "study_cost.dat", NULL);
     fprintf(f, "unset multiplot\n");
     return study_close(s, f, path);
+}
+
+/* The form of the GP+ paper's convergence figures: the best target value
+ * itself against cumulative cost, the optimum drawn as a dashed line. */
+static bo_status study_write_value_script(bo_study *s, const char *dir)
+{
+    char path[4200];
+    FILE *f = study_open(s, dir, "study_value.gp", path, sizeof path);
+    if (!f)
+        return BO_EIO;
+    const bo_study_label *first = &s->labels[0].pub;
+    fprintf(f, "# Best target value against cumulative cost written by bo-study: median line\n"
+               "# and interquartile band per label, the optimum dashed. Re-draw in this\n"
+               "# folder with: gnuplot study_value.gp\n");
+    fprintf(f, "set terminal pngcairo size 800,520 enhanced font 'sans,10'\n");
+    fprintf(f, "set output 'study_value.png'\n");
+    fprintf(f, "set datafile missing '?'\n");
+    /* The curves approach the optimum from above when minimising and from
+     * below when maximising: the key goes to the other side. */
+    fprintf(f, "set grid\nset key %s right noenhanced\n", first->maximize ? "bottom" : "top");
+    fprintf(f, "set title 'best target value against cumulative cost "
+               "(median and interquartile range)'\n");
+    fprintf(f, "set ylabel 'best target value'\n");
+    study_cost_axis(s, f);
+    char optimum_line[160];
+    snprintf(optimum_line, sizeof optimum_line,
+             "%.17g with lines dt 2 lw 1.5 lc rgb '#000000' title 'optimum %.10g'",
+             first->optimum, first->optimum);
+    study_plot_panel(s, f, "study_value.dat", optimum_line);
+    return study_close(s, f, path);
+}
+
+static const char *const study_value_files[] = {"study_value.gp", "study_value.dat",
+                                                "study_value.png"};
+
+/* A best-value figure left in dir by an earlier aggregate (other labels,
+ * another problem) would pass for this study's. */
+static bo_status study_remove_value_figure(bo_study *s, const char *dir)
+{
+    for (size_t i = 0; i < sizeof study_value_files / sizeof study_value_files[0]; i++) {
+        char path[4200];
+        bo_status st = study_join(s, path, sizeof path, dir, study_value_files[i]);
+        if (st != BO_OK)
+            return st;
+        if (unlink(path) != 0 && errno != ENOENT)
+            return study_fail(s, BO_EIO, "%s: cannot remove the earlier figure: %s", path,
+                              strerror(errno));
+    }
+    return BO_OK;
+}
+
+static bo_status study_write_value_figure(bo_study *s, const char *dir)
+{
+    if (!s->value_figure)
+        return study_remove_value_figure(s, dir);
+    bo_status st = study_write_value_dat(s, dir);
+    if (st == BO_OK)
+        st = study_write_value_script(s, dir);
+    return st;
 }
 
 bo_status bo_study_write_outputs(bo_study *s, const char *dir)
@@ -1119,6 +1298,8 @@ bo_status bo_study_write_outputs(bo_study *s, const char *dir)
         st = study_write_dat(s, dir, 1);
     if (st == BO_OK)
         st = study_write_script(s, dir);
+    if (st == BO_OK)
+        st = study_write_value_figure(s, dir);
     return st;
 }
 
@@ -1132,5 +1313,8 @@ bo_status bo_study_draw(bo_study *s, const char *dir, int *drawn)
     if (bo_plot_run_gnuplot(dir, "study.gp", s->err, sizeof s->err) != BO_OK)
         return BO_EIO;
     *drawn = 1;
+    if (s->value_figure &&
+        bo_plot_run_gnuplot(dir, "study_value.gp", s->err, sizeof s->err) != BO_OK)
+        return BO_EIO;
     return BO_OK;
 }

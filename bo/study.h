@@ -80,6 +80,7 @@ typedef struct bo_study_label {
     const bo_study_run_info *runs;  /* n_runs entries, in folder-name order */
     int regret;                     /* 1: values are simple regret, 0: best values */
     double optimum;                 /* when regret */
+    int maximize;                   /* when regret: the benchmark is maximised */
     size_t n_eval_points;           /* largest evaluation count of any run */
     const bo_study_stats *eval_curve; /* [k - 1]: after k evaluations */
     const bo_study_stats *cost_curve; /* [i]: at bo_study_cost_grid()[i] */
@@ -133,15 +134,26 @@ const double *bo_study_cost_grid(const bo_study *study, size_t *n, int *log_spac
  * BO_ESTATE before compute. */
 bo_status bo_study_write_summary(const bo_study *study, FILE *out);
 
+/* Whether the study has a best-value figure: every label is the same
+ * benchmark with a known optimum (same name, optimum and goal). Its curves
+ * are optimum + regret when minimising, optimum - regret when maximising,
+ * at the cost grid; the summary says why there is none when some label has
+ * an optimum. 0 before compute. */
+int bo_study_has_value_figure(const bo_study *study);
+
 /* Writes into the existing folder dir: cost_curve.csv, eval_curve.csv,
  * summary.txt, and the figure's data and script: study_eval.dat,
- * study_cost.dat, study.gp. BO_EIO names the file that could not be written;
- * BO_ESTATE before compute. */
+ * study_cost.dat, study.gp; with a best-value figure also study_value.dat
+ * and study_value.gp, without one those files and study_value.png are
+ * removed from dir (they would be an earlier study's). BO_EIO names the file
+ * that could not be written; BO_ESTATE before compute. */
 bo_status bo_study_write_outputs(bo_study *study, const char *dir);
 
 /* Runs gnuplot on dir/study.gp (written by bo_study_write_outputs) to draw
- * dir/study.png. *drawn is 1 when the picture was drawn, 0 when gnuplot is
- * not on PATH (not an error). BO_EIO with a message when gnuplot fails. */
+ * dir/study.png, and on dir/study_value.gp for dir/study_value.png when the
+ * study has a best-value figure. *drawn is 1 when study.png was drawn, 0 when
+ * gnuplot is not on PATH (not an error). BO_EIO with a message when gnuplot
+ * fails. */
 bo_status bo_study_draw(bo_study *study, const char *dir, int *drawn);
 
 /* The message of the last failed call; "" when none. */

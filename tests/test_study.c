@@ -31,6 +31,7 @@
 
 static char tmpdir[] = "/tmp/bo_test_study_XXXXXX";
 static double branin_opt;
+static double currin_opt;   /* currin_mf is maximised */
 
 static void path_in(char *buf, size_t len, const char *fmt, ...)
 {
@@ -65,16 +66,29 @@ static void write_config(const char *run_rel, const char *plugin, double lower0,
     test_write_text(path, text);
 }
 
-/* A run folder: config plus a history whose row i has cumulative cost
- * cum[i] and best value best[i] (NaN: no target value yet, written as a
- * failed row); the first n_init rows are initial-design rows, the others bo
- * rows taking seconds[i]. */
-static void write_run(const char *run_rel, const char *plugin, const char *budget, size_t n,
-                      size_t n_init, const double *cum, const double *best,
-                      const double *seconds)
+/* A single-source currin_mf config: a benchmark with a known optimum that is
+ * maximised. */
+static void write_currin_config(const char *run_rel, const char *budget)
 {
-    make_dir(run_rel);
-    write_config(run_rel, plugin, -5, budget);
+    char path[1200], text[2048];
+    path_in(path, sizeof path, "%s/config.yaml", run_rel);
+    snprintf(text, sizeof text,
+             "name: t\nseed: 1\ngoal: maximize\n"
+             "objective:\n  plugin: %s/plugins/currin_mf.so\n"
+             "inputs:\n  - {name: x1, lower: 0, upper: 1}\n  - {name: x2, lower: 0, upper: 1}\n"
+             "initial_design: {method: lhs, size: 5}\n"
+             "budget: %s\n",
+             BO_BINARY_DIR, budget);
+    test_write_text(path, text);
+}
+
+/* The history of a run folder: row i has cumulative cost cum[i] and best
+ * value best[i] (NaN: no target value yet, written as a failed row); the
+ * first n_init rows are initial-design rows, the others bo rows taking
+ * seconds[i]. */
+static void write_history(const char *run_rel, size_t n, size_t n_init, const double *cum,
+                          const double *best, const double *seconds)
+{
     char path[1200], err[512];
     path_in(path, sizeof path, "%s/history.csv", run_rel);
     const char *names[] = {"x1", "x2"};
@@ -105,6 +119,29 @@ static void write_run(const char *run_rel, const char *plugin, const char *budge
             fprintf(stderr, "%s\n", bo_history_errmsg(h));
     }
     bo_history_destroy(h);
+}
+
+/* A run folder of a branin-shaped problem: config plus history (above). */
+static void write_run(const char *run_rel, const char *plugin, const char *budget, size_t n,
+                      size_t n_init, const double *cum, const double *best,
+                      const double *seconds)
+{
+    make_dir(run_rel);
+    write_config(run_rel, plugin, -5, budget);
+    write_history(run_rel, n, n_init, cum, best, seconds);
+}
+
+/* A currin_mf run of 6 evaluations (2 initial) whose best values lie
+ * regret[i] below the optimum. */
+static void write_currin_run(const char *run_rel, const double *cum, const double *regret)
+{
+    static const double sec[] = {0, 0, 1, 1, 1, 1};
+    double best[6];
+    for (size_t i = 0; i < 6; i++)
+        best[i] = currin_opt - regret[i];
+    make_dir(run_rel);
+    write_currin_config(run_rel, "{max_evaluations: 6}");
+    write_history(run_rel, 6, 2, cum, best, sec);
 }
 
 /* Branin best values optimum + regret. */
@@ -158,6 +195,32 @@ static void write_fixture(void)
     static const double c2[] = {3, 1, 0, -1, -3};
     write_run("C/c1", "example_quadratic", "{max_evaluations: 5}", 5, 2, unit_cost, c1, sec1);
     write_run("C/c2", "example_quadratic", "{max_evaluations: 5}", 5, 2, unit_cost, c2, sec1);
+
+    /* Label Z: branin runs that hit the optimum exactly (regret 0, which
+     * study_cost.dat clips for its log axis). */
+    make_dir("Z");
+    static const double z1[] = {3, 1, 0, 0, 0};
+    shifted(best, z1, 5);
+    write_run("Z/z1", "branin", "{max_evaluations: 5}", 5, 2, unit_cost, best, sec1);
+    static const double z2[] = {2, 2, 0.5, 0, 0};
+    shifted(best, z2, 5);
+    write_run("Z/z2", "branin", "{max_evaluations: 5}", 5, 2, unit_cost, best, sec1);
+
+    /* Labels P and Q: currin_mf (maximised) with costs 10..320, a span over
+     * 20 and so a log-spaced grid. */
+    make_dir("P");
+    make_dir("Q");
+    static const double doubling[] = {10, 20, 40, 80, 160, 320};
+    static const double p1[] = {6, 4, 2, 1, 0.5, 0.1};
+    static const double p2[] = {8, 8, 3, 0.2, 0.2, 0.2};
+    static const double p3[] = {5, 5, 5, 5, 5, 5};
+    write_currin_run("P/p1", doubling, p1);
+    write_currin_run("P/p2", doubling, p2);
+    write_currin_run("P/p3", doubling, p3);
+    static const double q1[] = {7, 3, 1, 1, 0.05, 0};
+    static const double q2[] = {9, 2, 2, 2, 0, 0};
+    write_currin_run("Q/q1", doubling, q1);
+    write_currin_run("Q/q2", doubling, q2);
 }
 
 static bo_study *new_study(const size_t *evals, size_t n_evals, size_t cost_points,
@@ -418,6 +481,15 @@ static void test_aggregate(void)
     CHECK(strstr(text, "set logscale y") == NULL);
     CHECK(strstr(text, "filledcurves") != NULL && strstr(text, "index 2") != NULL);
     free(text);
+    /* ... and no best-value figure: C has no optimum to draw. */
+    CHECK(!bo_study_has_value_figure(s));
+    path_in(path, sizeof path, "out_lib/study_value.gp");
+    CHECK(!test_path_exists(path));
+    path_in(path, sizeof path, "out_lib/summary.txt");
+    text = test_read_text(path);
+    CHECK(strstr(text, "best-value figure (study_value.png): not written: label 'C'") != NULL);
+    CHECK(strstr(text, "has no known optimum") != NULL);
+    free(text);
 
     /* The finished study refuses more labels and a second compute. */
     CHECK(bo_study_add(s, "D", tmpdir) == BO_ESTATE);
@@ -471,6 +543,227 @@ static void test_finished_rules(void)
                   cases[i].name, l ? l->runs[0].finished : -1);
         bo_study_destroy(s);
     }
+}
+
+/* Every row of OUT_REL/study_value.dat against OUT_REL/cost_curve.csv, which
+ * holds the unclipped regret quantiles at the same costs (both written with
+ * 17 digits, so they read back exactly): the value is optimum + regret when
+ * minimising, optimum - regret when maximising, and then q1 and q3 trade
+ * places. Every CSV row must have its data row. */
+static void check_value_dat(const char *out_rel, double optimum, int maximize, int line)
+{
+    char path[1200];
+    path_in(path, sizeof path, "%s/study_value.dat", out_rel);
+    char *dat = test_read_text(path);
+    path_in(path, sizeof path, "%s/cost_curve.csv", out_rel);
+    char *csv = test_read_text(path);
+    size_t csv_rows = 0, compared = 0;
+    for (const char *p = strchr(csv, '\n'); p && p[1]; p = strchr(p + 1, '\n'))
+        csv_rows++;
+    char label[64] = "";
+    char *save = NULL;
+    for (char *row = strtok_r(dat, "\n", &save); row; row = strtok_r(NULL, "\n", &save)) {
+        if (sscanf(row, "# label %63s", label) == 1 || row[0] == '#')
+            continue;
+        char cost[64], key[160];
+        double v[3];
+        size_t runs = 0;
+        CHECK_MSG(sscanf(row, "%63s %lf %lf %lf %zu", cost, &v[0], &v[1], &v[2], &runs) == 5,
+                  "line %d: data row '%s'", line, row);
+        snprintf(key, sizeof key, "\n%s,%s,", label, cost);
+        const char *hit = strstr(csv, key);
+        CHECK_MSG(hit != NULL, "line %d: no CSV row %s", line, key + 1);
+        if (!hit)
+            continue;
+        char *p = (char *)hit + strlen(key);
+        double r[3];
+        for (int i = 0; i < 3; i++) {
+            r[i] = strtod(p, &p);
+            p++; /* the comma */
+        }
+        double want[3] = {optimum + r[0], optimum + r[1], optimum + r[2]};
+        if (maximize) {
+            want[0] = optimum - r[0];
+            want[1] = optimum - r[2];
+            want[2] = optimum - r[1];
+        }
+        for (int i = 0; i < 3; i++)
+            CHECK_MSG(v[i] == want[i], "line %d: %s at cost %s: field %d is %.17g, expected %.17g",
+                      line, label, cost, i, v[i], want[i]);
+        CHECK_MSG(strtoul(p, NULL, 10) == runs, "line %d: %s at cost %s: runs", line, label,
+                  cost);
+        compared++;
+    }
+    CHECK_MSG(compared == csv_rows && compared > 0, "line %d: %zu data rows for %zu CSV rows",
+              line, compared, csv_rows);
+    free(dat);
+    free(csv);
+}
+#define CHECK_VALUE_DAT(out_rel, optimum, maximize) \
+    check_value_dat(out_rel, optimum, maximize, __LINE__)
+
+/* A fresh output folder under tmpdir with the study's files. */
+static void write_outputs_to(bo_study *s, const char *out_rel)
+{
+    char out[1200];
+    path_in(out, sizeof out, "%s", out_rel);
+    mkdir(out, 0777);
+    CHECK_MSG(bo_study_write_outputs(s, out) == BO_OK, "%s", bo_study_errmsg(s));
+}
+
+/* The best-value script: linear y, the optimum named on a dashed line, and
+ * the cost axis of study.gp's cost panel. */
+static void check_value_script(bo_study *s, const char *out_rel, double optimum)
+{
+    char path[1200], want[160];
+    size_t n_grid = 0;
+    int log_grid = 0;
+    const double *grid = bo_study_cost_grid(s, &n_grid, &log_grid);
+    path_in(path, sizeof path, "%s/study_value.gp", out_rel);
+    char *script = test_read_text(path);
+    path_in(path, sizeof path, "%s/study.gp", out_rel);
+    char *both = test_read_text(path);
+    snprintf(want, sizeof want, "%.17g with lines dt 2", optimum);
+    CHECK_MSG(strstr(script, want) != NULL, "no dashed line at the optimum: %s", want);
+    snprintf(want, sizeof want, "title 'optimum %.10g'", optimum);
+    CHECK_MSG(strstr(script, want) != NULL, "optimum not named: %s", want);
+    CHECK(strstr(script, "set ylabel 'best target value'") != NULL);
+    CHECK(strstr(script, "best target value against cumulative cost") != NULL);
+    CHECK(strstr(script, "set logscale y") == NULL);
+    CHECK(strstr(script, "'study_value.dat' index 0 using 1:3:4 with filledcurves") != NULL);
+    CHECK(strstr(script, "set output 'study_value.png'") != NULL);
+    CHECK((strstr(script, "set logscale x") != NULL) == (log_grid != 0));
+    CHECK((strstr(both, "set logscale x") != NULL) == (log_grid != 0));
+    if (grid && n_grid > 1) {
+        snprintf(want, sizeof want, "set xrange [%.17g:%.17g]\n", grid[0], grid[n_grid - 1]);
+        CHECK(strstr(script, want) != NULL && strstr(both, want) != NULL);
+    }
+    path_in(path, sizeof path, "%s/study_value.dat", out_rel);
+    CHECK_MSG(test_path_exists(path), "%s missing", path);
+    free(script);
+    free(both);
+}
+
+/* Branin is minimised: values are optimum + regret. Z hits the optimum, so
+ * its final quartiles are the optimum itself, while study_cost.dat holds
+ * the log axis's floor there. */
+static void test_value_figure_minimise(void)
+{
+    bo_study *s = new_study(NULL, 0, 12, 100);
+    if (!s)
+        return;
+    add_label(s, "A", "A");
+    add_label(s, "B", "B");
+    add_label(s, "Z", "Z");
+    CHECK(bo_study_compute(s) == BO_OK);
+    CHECK(bo_study_has_value_figure(s));
+    const bo_study_label *z = bo_study_label_at(s, 2);
+    CHECK(z && z->regret && !z->maximize);
+    write_outputs_to(s, "out_min");
+    CHECK_VALUE_DAT("out_min", branin_opt, 0);
+    check_value_script(s, "out_min", branin_opt);
+
+    char path[1200], want[160];
+    path_in(path, sizeof path, "out_min/study_value.dat");
+    char *text = test_read_text(path);
+    CHECK(strstr(text, "optimum + regret") != NULL);
+    CHECK(strstr(text, "not clipped") != NULL);
+    snprintf(want, sizeof want, "\n12 %.17g %.17g %.17g 2\n", branin_opt, branin_opt, branin_opt);
+    CHECK_MSG(strstr(text, want) != NULL, "Z's last row is not the optimum: %s", want + 1);
+    /* A at cost 5: regrets {0.5, 8, 5} by hand (see test_aggregate). */
+    snprintf(want, sizeof want, "\n5 %.17g", branin_opt + 5);
+    CHECK(strstr(text, want) != NULL);
+    free(text);
+    path_in(path, sizeof path, "out_min/study_cost.dat");
+    text = test_read_text(path);
+    snprintf(want, sizeof want, "\n12 %.17g %.17g %.17g 2\n", 1e-16, 1e-16, 1e-16);
+    CHECK_MSG(strstr(text, want) != NULL, "Z's last regret row is not clipped: %s", want + 1);
+    free(text);
+    bo_study_destroy(s);
+}
+
+/* currin_mf is maximised: values are optimum - regret and the value's lower
+ * quartile is the regret's upper one. Its costs 10..320 give a log grid. */
+static void test_value_figure_maximise(void)
+{
+    bo_study *s = new_study(NULL, 0, 20, 100);
+    if (!s)
+        return;
+    add_label(s, "P", "P");
+    add_label(s, "Q", "Q");
+    CHECK(bo_study_compute(s) == BO_OK);
+    CHECK(bo_study_has_value_figure(s));
+    const bo_study_label *p = bo_study_label_at(s, 0);
+    CHECK(p && p->regret && p->maximize && p->optimum == currin_opt);
+    size_t n_grid = 0;
+    int log_grid = 0;
+    bo_study_cost_grid(s, &n_grid, &log_grid);
+    CHECK(n_grid == 20 && log_grid == 1);
+    write_outputs_to(s, "out_max");
+    CHECK_VALUE_DAT("out_max", currin_opt, 1);
+    check_value_script(s, "out_max", currin_opt);
+
+    /* At the last cost, 320, from the best values written in the histories:
+     * P {opt - 5, opt - 0.2, opt - 0.1}: median opt - 0.2, q1 halfway
+     * between the lowest two (opt - 2.6), q3 halfway between the highest
+     * two (opt - 0.15). */
+    char path[1200];
+    path_in(path, sizeof path, "out_max/study_value.dat");
+    char *text = test_read_text(path);
+    CHECK(strstr(text, "optimum - regret") != NULL && strstr(text, "(maximize)") != NULL);
+    const char *q_block = strstr(text, "# label Q");
+    const char *last_p = NULL;
+    for (const char *r = strstr(text, "\n320 "); r && (!q_block || r < q_block);
+         r = strstr(r + 1, "\n320 "))
+        last_p = r;
+    CHECK(last_p != NULL);
+    if (last_p) {
+        double v[3];
+        CHECK(sscanf(last_p, " 320 %lf %lf %lf", &v[0], &v[1], &v[2]) == 3);
+        CHECK_CLOSE(v[0], currin_opt - 0.2, 0, 1e-13);
+        CHECK_CLOSE(v[1], currin_opt - 2.6, 0, 1e-13);
+        CHECK_CLOSE(v[2], currin_opt - 0.15, 0, 1e-13);
+    }
+    free(text);
+    bo_study_destroy(s);
+}
+
+/* Labels of different problems (branin minimised, currin_mf maximised) have
+ * no common optimum: no best-value figure, and the summary says why. The
+ * folder used is out_min, so the earlier study's value files must go. */
+static void test_value_figure_different_problems(void)
+{
+    bo_study *s = new_study(NULL, 0, 20, 100);
+    if (!s)
+        return;
+    add_label(s, "A", "A");
+    add_label(s, "P", "P");
+    CHECK(bo_study_compute(s) == BO_OK);
+    CHECK(!bo_study_has_value_figure(s));
+    char path[1200];
+    path_in(path, sizeof path, "out_min/study_value.png");
+    test_write_text(path, "an earlier study's figure");
+    write_outputs_to(s, "out_min");
+    const char *gone[] = {"study_value.gp", "study_value.dat", "study_value.png"};
+    for (size_t i = 0; i < 3; i++) {
+        path_in(path, sizeof path, "out_min/%s", gone[i]);
+        CHECK_MSG(!test_path_exists(path), "%s still there", path);
+    }
+    path_in(path, sizeof path, "out_min/study.gp");
+    CHECK(test_path_exists(path));
+    path_in(path, sizeof path, "out_min/summary.txt");
+    char *text = test_read_text(path);
+    CHECK(strstr(text, "best-value figure (study_value.png): not written: labels 'A' (branin, "
+                       "minimize") != NULL);
+    CHECK(strstr(text, "'P' (currin_mf, maximize") != NULL);
+    CHECK(strstr(text, "are different problems") != NULL);
+    free(text);
+    int drawn = 0;
+    path_in(path, sizeof path, "out_min");
+    CHECK(bo_study_draw(s, path, &drawn) == BO_OK);
+    path_in(path, sizeof path, "out_min/study_value.png");
+    CHECK(!test_path_exists(path));
+    bo_study_destroy(s);
 }
 
 static void expect_add_error(const char *label, const char *rel, bo_status want,
@@ -665,6 +958,28 @@ static void test_program(void)
         CHECK_MSG(test_path_exists(path), "study.png not drawn: %s", err);
     else
         CHECK(strstr(err, "gnuplot not found") != NULL);
+    /* Both labels are branin: the best-value figure too. */
+    path_in(path, sizeof path, "prog/study/study_value.dat");
+    CHECK(test_path_exists(path));
+    CHECK(strstr(out, ", study_value.gp") != NULL);
+    path_in(path, sizeof path, "prog/study/study_value.png");
+    if (bo_plot_have_program("gnuplot")) {
+        CHECK_MSG(test_path_exists(path), "study_value.png not drawn: %s", err);
+        CHECK(strstr(out, ", study_value.png") != NULL);
+    }
+    free(out);
+    free(err);
+
+    /* Branin and currin_mf: no best-value figure, and the summary says why. */
+    char p_arg[1200];
+    snprintf(p_arg, sizeof p_arg, "P=%s/P", tmpdir);
+    const char *mixed_args[] = {"aggregate", "--out", out_dir, "--no-plot", a, p_arg, NULL};
+    code = run_program(mixed_args, &out, &err);
+    CHECK_MSG(code == 0, "exit %d: %s", code, err);
+    CHECK(strstr(out, "are different problems") != NULL);
+    CHECK(strstr(out, ", study_value.gp") == NULL);
+    path_in(path, sizeof path, "prog/study/study_value.gp");
+    CHECK(!test_path_exists(path));
     free(out);
     free(err);
 
@@ -722,10 +1037,18 @@ int main(void)
     if (!branin)
         return CHECK_DONE();
     branin_opt = branin->optimum;
+    const bo_benchmark *currin = bo_benchmark_find("currin_mf");
+    CHECK(currin != NULL && currin->goal == BO_BENCHMARK_MAXIMIZE);
+    if (!currin)
+        return CHECK_DONE();
+    currin_opt = currin->optimum;
     write_fixture();
     test_quantiles();
     test_aggregate();
     test_finished_rules();
+    test_value_figure_minimise();
+    test_value_figure_maximise();
+    test_value_figure_different_problems();
     test_errors();
     test_program();
     char cmd[1300];
