@@ -425,6 +425,8 @@ static const field acquisition_fields[] = {
      .default_text = "false"},
     {.key = "explore_budget", .type = F_DOUBLE, .offset = CFG(acquisition.explore_budget),
      .min = 0.0, .max = HUGE_VAL, .default_text = "0.25"},
+    {.key = "stall_explore", .type = F_BOOL, .offset = CFG(acquisition.stall_explore),
+     .default_text = "false"},
     END_OF_FIELDS};
 
 static const field design_fields[] = {
@@ -1462,10 +1464,10 @@ bo_status bo_config_write_resolved(const bo_config *cfg, FILE *out)
     format_double(num[0], sizeof num[0], cfg->acquisition.beta);
     format_double(num[1], sizeof num[1], cfg->acquisition.explore_budget);
     fprintf(out, "acquisition:\n  type: %s\n  starts: %zu\n  pool: %zu\n  beta: %s\n"
-                 "  target_ei: %s\n  explore_budget: %s\n",
+                 "  target_ei: %s\n  explore_budget: %s\n  stall_explore: %s\n",
             bo_acq_name(cfg->acquisition.type), cfg->acquisition.starts,
             cfg->acquisition.pool, num[0], cfg->acquisition.target_ei ? "true" : "false",
-            num[1]);
+            num[1], cfg->acquisition.stall_explore ? "true" : "false");
     fprintf(out, "initial_design:\n  method: %s\n  size: %zu\n",
             bo_design_name(cfg->initial_design.method), cfg->initial_design.size);
 
@@ -1584,6 +1586,8 @@ int bo_config_equal(const bo_config *a, const bo_config *b, char *what, size_t w
         return differs(what, whatlen, "acquisition.target_ei");
     if (a->acquisition.explore_budget != b->acquisition.explore_budget)
         return differs(what, whatlen, "acquisition.explore_budget");
+    if (a->acquisition.stall_explore != b->acquisition.stall_explore)
+        return differs(what, whatlen, "acquisition.stall_explore");
     if (a->initial_design.method != b->initial_design.method)
         return differs(what, whatlen, "initial_design.method");
     if (a->initial_design.size != b->initial_design.size)

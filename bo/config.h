@@ -96,6 +96,8 @@ typedef struct bo_config_acquisition {
                                two target evaluations, in target costs; then
                                the target is evaluated (default 0.25; 0 = no
                                limit) */
+    int stall_explore;      /* EI, one source: when the best stalls, search
+                               outside the incumbent's basin (default 0) */
 } bo_config_acquisition;
 
 typedef struct bo_config_initial_design {

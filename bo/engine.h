@@ -54,6 +54,9 @@ typedef struct bo_engine_options {
                                    initial design), the target is evaluated
                                    next, at its EI maximum; 0 = no limit
                                    (default 0.25, as in the config) */
+    int stall_explore;          /* single-source EI: when the best stalls,
+                                   search outside the incumbent's basin
+                                   (see engine.c; default 0) */
     size_t acq_pool;            /* Sobol candidates; 0 = default */
     size_t acq_starts;          /* local optimisations; 0 = default */
     uint64_t seed;

@@ -258,6 +258,7 @@ static void test_minimal_defaults(void)
     CHECK(cfg.acquisition.beta == 2.0);
     CHECK(cfg.acquisition.target_ei == 0);
     CHECK(cfg.acquisition.explore_budget == 0.25);
+    CHECK(cfg.acquisition.stall_explore == 0);
     CHECK(cfg.initial_design.method == BO_DESIGN_LHS);
     /* max(5, 2 dim + 1) with dim 2. */
     CHECK(cfg.initial_design.size == 5);
@@ -569,6 +570,7 @@ static void test_equal_detects_changes(void)
     MUTATE(acquisition.beta, 0.25, "acquisition.beta");
     MUTATE(acquisition.target_ei, 1, "acquisition.target_ei");
     MUTATE(acquisition.explore_budget, 1.0, "acquisition.explore_budget");
+    MUTATE(acquisition.stall_explore, 1, "acquisition.stall_explore");
     MUTATE(initial_design.method, BO_DESIGN_LHS, "initial_design.method");
     MUTATE(initial_design.size, 6, "initial_design.size");
     MUTATE(budget.max_evaluations, 10, "budget.max_evaluations");

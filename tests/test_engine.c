@@ -322,6 +322,80 @@ static void test_replay(void)
     bo_engine_destroy(b);
 }
 
+/* stall_explore on Branin (three equal minima, so the best stalls once one
+ * is found): some steps take the stall path, two runs agree, and an engine
+ * rebuilt from the history in the middle of it (as --resume does) makes the
+ * same next choice, since the phase comes from the history alone. */
+static int run_stall(double *xs, double *ys, int *init, size_t n, size_t *n_stall)
+{
+    bo_engine_options opt;
+    bo_engine_options_default(&opt, 2);
+    size_t initial = 6;
+    opt.initial = &initial;
+    opt.seed = 5;
+    opt.stall_explore = 1;
+    bo_engine *e = bo_engine_create(&opt, NULL, 0);
+    if (!e)
+        return -1;
+    int ok = 1;
+    *n_stall = 0;
+    for (size_t k = 0; k < n && ok; k++) {
+        bo_suggestion s;
+        ok &= bo_engine_suggest(e, xs + 2 * k, &s) == BO_OK;
+        *n_stall += s.note && strncmp(s.note, "stall:", 6) == 0;
+        init[k] = s.initial;
+        ys[k] = branin_unit(xs + 2 * k);
+        ok &= bo_engine_observe(e, xs + 2 * k, 0, ys[k], 1, s.initial) == BO_OK;
+    }
+    bo_engine_destroy(e);
+    return ok ? 0 : -1;
+}
+
+static void test_stall_explore(void)
+{
+    enum { N = 60 };
+    double xa[2 * N], xb[2 * N], ya[N], yb[N];
+    int ia[N], ib[N];
+    size_t na, nb;
+    CHECK(run_stall(xa, ya, ia, N, &na) == 0);
+    CHECK(run_stall(xb, yb, ib, N, &nb) == 0);
+    CHECK(na > 0 && na == nb);
+    CHECK(memcmp(xa, xb, sizeof xa) == 0);
+
+    /* Resume in the middle of the stall phases: an engine told the history
+     * and the saved hyperparameters chooses what the running one does. */
+    bo_engine_options opt;
+    bo_engine_options_default(&opt, 2);
+    size_t initial = 6;
+    opt.initial = &initial;
+    opt.seed = 5;
+    opt.stall_explore = 1;
+    bo_engine *a = bo_engine_create(&opt, NULL, 0);
+    CHECK(a != NULL);
+    double x[2], theta[64];
+    bo_suggestion s;
+    for (size_t k = 0; k < N; k++) {
+        CHECK(bo_engine_suggest(a, x, &s) == BO_OK);
+        CHECK(memcmp(x, xa + 2 * k, sizeof x) == 0);
+        CHECK(bo_engine_observe(a, x, 0, ya[k], 1, ia[k]) == BO_OK);
+        if (k < 20 || k % 10 != 0)
+            continue;
+        size_t nh = bo_engine_get_hyper(a, theta, 64);
+        bo_engine *b = bo_engine_create(&opt, NULL, 0);
+        CHECK(b != NULL && nh > 0);
+        for (size_t i = 0; i <= k; i++)
+            CHECK(bo_engine_observe(b, xa + 2 * i, 0, ya[i], 1, ia[i]) == BO_OK);
+        CHECK(bo_engine_set_hyper(b, theta, nh) == BO_OK);
+        double xr[2];
+        bo_suggestion sr;
+        CHECK(bo_engine_suggest(b, xr, &sr) == BO_OK);
+        if (k + 1 < N)
+            CHECK(memcmp(xr, xa + 2 * (k + 1), sizeof xr) == 0);
+        bo_engine_destroy(b);
+    }
+    bo_engine_destroy(a);
+}
+
 int main(void)
 {
     test_branin_and_determinism();
@@ -330,5 +404,6 @@ int main(void)
     test_two_sources();
     test_explore_budget();
     test_replay();
+    test_stall_explore();
     return CHECK_DONE();
 }
