@@ -1086,6 +1086,12 @@ static bo_status resolve_acquisition(load_ctx *ctx)
                        "expected %s for a single source, got '%s' (it needs two or more "
                        "sources:)", single, bo_acq_name(cfg->acquisition.type));
     }
+    const bo_yaml_node *stall = node_at(ctx->root, "acquisition", "stall_explore");
+    if (stall && cfg->acquisition.stall_explore && cfg->acquisition.type != BO_ACQ_EI &&
+        cfg->acquisition.type != BO_ACQ_LOGEI)
+        return fail_at(ctx, stall, "acquisition.stall_explore",
+                       "works with acquisition type ei or logei, not '%s'",
+                       bo_acq_name(cfg->acquisition.type));
     const bo_yaml_node *pool = node_at(ctx->root, "acquisition", "pool");
     if (!pool)
         cfg->acquisition.pool =

@@ -448,6 +448,7 @@ static bo_status engine_fallback(bo_engine *e, double *x, bo_suggestion *s, cons
     s->initial = 0;
     s->acq_value = NAN;
     s->note = why;
+    s->reason = NULL;
     s->target_forced = 0;
     return BO_OK;
 }
@@ -719,16 +720,25 @@ static bo_status engine_cap_lengths(bo_engine *e)
 }
 
 /* Maximises ao (w.r.t. ref) over points whose nearest observation has
- * flag == want, with a local start at start. */
+ * flag == want, with a local start at start. The n successful points and
+ * the n_avoid failed ones are never proposed again. */
 static bo_status engine_masked_max(bo_engine *e, const bo_acq_options *ao, double ref,
-                                   size_t n, const int *flag, int want, const double *start,
-                                   double *x, double *value)
+                                   size_t n, size_t n_avoid, const int *flag, int want,
+                                   const double *start, double *x, double *value)
 {
     size_t d = e->opt.dim;
+    double *exclude = malloc((n + n_avoid) * d * sizeof *exclude + 1);
+    if (!exclude)
+        return BO_ENOMEM;
+    memcpy(exclude, e->gp_x, n * d * sizeof *exclude);
+    if (n_avoid)
+        memcpy(exclude + n * d, e->avoid_x, n_avoid * d * sizeof *exclude);
     bo_acq_evaluator *ev = bo_acq_evaluator_create(ao, e->gp, ref, 256, e->errmsg,
                                                    sizeof e->errmsg);
-    if (!ev)
+    if (!ev) {
+        free(exclude);
         return BO_EINVAL;
+    }
     masked_scorer sc = {ev, d, n, e->gp_x, flag, want};
     bo_acq_scorer scorer = {d, 256, &sc, masked_block, masked_point};
     bo_acq_maximizer_options mo;
@@ -737,10 +747,11 @@ static bo_status engine_masked_max(bo_engine *e, const bo_acq_options *ao, doubl
     mo.seed = engine_derived_seed(e, ENGINE_STREAM_EXPLORE, e->n);
     mo.extra_starts = start;
     mo.n_extra_starts = 1;
-    bo_acq_result res;
-    bo_status st = bo_acq_maximize_scorer(&scorer, &mo, n, e->gp_x, x, &res, e->errmsg,
-                                          sizeof e->errmsg);
+    bo_acq_result res = {0};
+    bo_status st = bo_acq_maximize_scorer(&scorer, &mo, n + n_avoid, exclude, x, &res,
+                                          e->errmsg, sizeof e->errmsg);
     bo_acq_evaluator_destroy(ev);
+    free(exclude);
     *value = res.value;
     if (st == BO_OK && !(res.value > 0.5 * STALL_INADMISSIBLE))
         st = BO_EOPTIM; /* nothing admissible */
@@ -751,8 +762,9 @@ static bo_status engine_masked_max(bo_engine *e, const bo_acq_options *ao, doubl
  * or, once the best point out there is promising, EI on the cautious model
  * with that point as the incumbent (the MAP model rates the basin too low
  * to refine it). */
-static bo_status engine_search_step(bo_engine *e, size_t n, const stall_state *s, int *mark,
-                                    double *x, double *value, const char **note)
+static bo_status engine_search_step(bo_engine *e, size_t n, size_t n_avoid,
+                                    const stall_state *s, int *mark, double *x, double *value,
+                                    const char **note)
 {
     size_t d = e->opt.dim, iref = 0;
     for (size_t k = 0; k < s->n_old; k++)
@@ -777,13 +789,13 @@ static bo_status engine_search_step(bo_engine *e, size_t n, const stall_state *s
     bo_status st = engine_cap_lengths(e);
     if (st != BO_OK)
         return st;
-    return engine_masked_max(e, &ao, ref, n, mark, 0, e->gp_x + iref * d, x, value);
+    return engine_masked_max(e, &ao, ref, n, n_avoid, mark, 0, e->gp_x + iref * d, x, value);
 }
 
 /* After an episode found a new incumbent: EI on the MAP model, kept inside
  * the incumbent's basin so it does not drift back to the old one. */
-static bo_status engine_local_step(bo_engine *e, size_t n, int *mark, double *x, double *value,
-                                   const char **note)
+static bo_status engine_local_step(bo_engine *e, size_t n, size_t n_avoid, int *mark,
+                                   double *x, double *value, const char **note)
 {
     const double *xb = e->x + e->best_index * e->opt.dim;
     engine_mark_basin(e, n, xb, e->best_y, mark);
@@ -791,15 +803,17 @@ static bo_status engine_local_step(bo_engine *e, size_t n, int *mark, double *x,
     bo_acq_options_default(&ao);
     ao.kind = BO_ACQ_EI;
     *note = "stall: local";
-    return engine_masked_max(e, &ao, e->best_y, n, mark, 1, xb, x, value);
+    return engine_masked_max(e, &ao, e->best_y, n, n_avoid, mark, 1, xb, x, value);
 }
 
 /* *done = 1 when the stall phase chose x; otherwise the caller's EI runs on
  * the MAP model (restored here if the step changed it). */
-static bo_status engine_stall(bo_engine *e, size_t n_gp, double *x, bo_suggestion *s, int *done)
+static bo_status engine_stall(bo_engine *e, size_t n_gp, size_t n_avoid, double *x,
+                              bo_suggestion *s, int *done)
 {
     *done = 0;
-    if (!e->opt.stall_explore || e->n_model_sources != 1 || e->opt.acquisition != BO_ACQ_EI)
+    if (!e->opt.stall_explore || e->n_model_sources != 1 ||
+        (e->opt.acquisition != BO_ACQ_EI && e->opt.acquisition != BO_ACQ_LOGEI))
         return BO_OK;
     stall_state ss;
     stall_replay(e, e->n, &ss);
@@ -811,8 +825,8 @@ static bo_status engine_stall(bo_engine *e, size_t n_gp, double *x, bo_suggestio
     double value = 0.0;
     const char *note = NULL;
     bo_status st = ss.phase == PHASE_LOCAL
-                       ? engine_local_step(e, n_gp, mark, x, &value, &note)
-                       : engine_search_step(e, n_gp, &ss, mark, x, &value, &note);
+                       ? engine_local_step(e, n_gp, n_avoid, mark, x, &value, &note)
+                       : engine_search_step(e, n_gp, n_avoid, &ss, mark, x, &value, &note);
     free(mark);
     if (st == BO_ENOMEM)
         return engine_fail(e, st, "engine: out of memory");
@@ -823,7 +837,8 @@ static bo_status engine_stall(bo_engine *e, size_t n_gp, double *x, bo_suggestio
     s->source = e->opt.target_source;
     s->initial = 0;
     s->acq_value = value;
-    s->note = note;
+    s->note = NULL;
+    s->reason = note;
     s->target_forced = 0;
     *done = 1;
     return BO_OK;
@@ -840,6 +855,7 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
         s->initial = 1;
         s->acq_value = NAN;
         s->note = NULL;
+        s->reason = NULL;
         s->target_forced = 0;
         return BO_OK;
     }
@@ -859,7 +875,7 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
         return engine_fallback(e, x, s, "the model could not be fitted");
     }
     int done = 0;
-    st = engine_stall(e, n_gp, x, s, &done);
+    st = engine_stall(e, n_gp, n_avoid, x, s, &done);
     if (st == BO_ENOMEM)
         return st;
     if (st != BO_OK)
@@ -914,6 +930,7 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
     s->initial = 0;
     s->acq_value = res.value;
     s->note = NULL;
+    s->reason = forced ? "explore_budget spent: the target's EI" : NULL;
     s->target_forced = forced;
     return BO_OK;
 }

@@ -79,7 +79,12 @@ typedef struct bo_suggestion {
     int initial;            /* 1: a point of the initial design */
     double acq_value;       /* acquisition value of the point; NAN for
                                initial points and fallbacks */
-    const char *note;       /* NULL, or why a fallback point was chosen */
+    const char *note;       /* NULL, or why a fallback (space-filling) point
+                               was chosen */
+    const char *reason;     /* NULL, or why a model-based point was chosen
+                               other than by the configured acquisition
+                               (explore_budget, stall_explore); for the
+                               history's message column */
     int target_forced;      /* 1: explore_budget was spent, so this is the
                                target's EI maximum (acq_value is that EI),
                                not the multi-source acquisition's choice */

@@ -646,10 +646,7 @@ static int optimisation_loop(run *r, const char **stop_why)
             .x = x,
             .y = ok ? y : NAN,
             .status = ok ? BO_HISTORY_OK : BO_HISTORY_FAILED,
-            .message = !ok            ? msg
-                       : s.note          ? s.note
-                       : s.target_forced ? "explore_budget spent: the target's EI"
-                                         : "",
+            .message = !ok ? msg : s.note ? s.note : s.reason ? s.reason : "",
             .cost = bo_engine_cost(r->engine, s.source),
             .cum_cost = r->rs.total_cost,
             .best = r->rs.best[r->rs.n - 1],

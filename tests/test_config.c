@@ -57,6 +57,7 @@ static const bad_case bad_cases[] = {
     {"duplicate_key.yaml", BO_EPARSE, 5, 1, "objective", "duplicate key (first given at line 1, column 1)"},
     {"no_budget_limit.yaml", BO_EINVAL, 5, 3, "budget", "expected max_evaluations or max_cost"},
     {"missing_budget.yaml", BO_EINVAL, 1, 1, "budget", "missing; expected a mapping with max_evaluations"},
+    {"stall_explore_ucb.yaml", BO_EINVAL, 6, 18, "acquisition.stall_explore", "works with acquisition type ei or logei, not 'ucb'"},
     {"mfca_single_source.yaml", BO_EINVAL, 4, 21, "acquisition.type", "got 'mfca' (it needs two or more sources:)"},
     {"target_missing.yaml", BO_EINVAL, 5, 3, "target", "missing; expected the name of the source to optimise"},
     {"duplicate_source.yaml", BO_EINVAL, 6, 12, "sources[1].name", "unique name, got 'HF' again"},
@@ -430,6 +431,7 @@ static void test_computed_defaults(void)
                     "  - {name: x, lower: &lo -2, upper: 2}\n"
                     "  - {name: y, lower: *lo, upper: 3}\n"
                     "target: f\n"
+                    "acquisition: {stall_explore: yes}\n"
                     "budget: {max_evaluations: 9, max_no_improvement: 4}\n", &cfg, err,
                     sizeof err) == BO_OK);
     CHECK_MSG(has_text(cfg.name, "my_config.v2"), "name '%s'", cfg.name);
@@ -437,6 +439,7 @@ static void test_computed_defaults(void)
     CHECK(cfg.objective.isolate == 0);
     CHECK(cfg.inputs[1].lower == -2.0);
     CHECK(cfg.budget.max_no_improvement == 4);
+    CHECK(cfg.acquisition.stall_explore == 1); /* and round_trip below keeps it */
     bo_config_cleanup(&cfg);
 
     /* The implicit source has no other name. */

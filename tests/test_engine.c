@@ -342,7 +342,7 @@ static int run_stall(double *xs, double *ys, int *init, size_t n, size_t *n_stal
     for (size_t k = 0; k < n && ok; k++) {
         bo_suggestion s;
         ok &= bo_engine_suggest(e, xs + 2 * k, &s) == BO_OK;
-        *n_stall += s.note && strncmp(s.note, "stall:", 6) == 0;
+        *n_stall += s.reason && strncmp(s.reason, "stall:", 6) == 0;
         init[k] = s.initial;
         ys[k] = branin_unit(xs + 2 * k);
         ok &= bo_engine_observe(e, xs + 2 * k, 0, ys[k], 1, s.initial) == BO_OK;
