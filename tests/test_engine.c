@@ -326,14 +326,20 @@ static void test_replay(void)
  * is found): some steps take the stall path, two runs agree, and an engine
  * rebuilt from the history in the middle of it (as --resume does) makes the
  * same next choice, since the phase comes from the history alone. */
+static const size_t stall_initial = 6;
+
+static void stall_options(bo_engine_options *opt)
+{
+    bo_engine_options_default(opt, 2);
+    opt->initial = &stall_initial;
+    opt->seed = 5;
+    opt->stall_explore = 1;
+}
+
 static int run_stall(double *xs, double *ys, int *init, size_t n, size_t *n_stall)
 {
     bo_engine_options opt;
-    bo_engine_options_default(&opt, 2);
-    size_t initial = 6;
-    opt.initial = &initial;
-    opt.seed = 5;
-    opt.stall_explore = 1;
+    stall_options(&opt);
     bo_engine *e = bo_engine_create(&opt, NULL, 0);
     if (!e)
         return -1;
@@ -365,11 +371,7 @@ static void test_stall_explore(void)
     /* Resume in the middle of the stall phases: an engine told the history
      * and the saved hyperparameters chooses what the running one does. */
     bo_engine_options opt;
-    bo_engine_options_default(&opt, 2);
-    size_t initial = 6;
-    opt.initial = &initial;
-    opt.seed = 5;
-    opt.stall_explore = 1;
+    stall_options(&opt);
     bo_engine *a = bo_engine_create(&opt, NULL, 0);
     CHECK(a != NULL);
     double x[2], theta[64];
