@@ -125,6 +125,14 @@ typedef struct bo_acq_points {
     const size_t *source;
 } bo_acq_points;
 
+/* 1 when x lies in a failure region: its nearest evaluated point, measured
+ * in length-scales (inv_ell: one over each input's length-scale), is one of
+ * the n_failed failed points and closer than radius length-scales. The
+ * rule bo_acq_maximize applies with options.failure_radius. */
+int bo_acq_in_failure_region(size_t dim, const double *inv_ell, double radius,
+                             const double *ok_x, size_t n_ok, const double *failed_x,
+                             size_t n_failed, const double *x);
+
 /* The engine's call: maximises acquisition acq over the box for each source
  * it scores (every source for multi-source kinds such as MFCA, else only
  * acq->target_source) and returns in x (dim values) and result->source the

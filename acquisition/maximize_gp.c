@@ -18,21 +18,21 @@ typedef struct gp_scorer {
     bo_acq_evaluator *ev;
     size_t dim;
     const double *inv_ell;   /* 1 / length-scale per input */
-    double radius2;          /* failure radius squared, in length-scales */
+    double radius;           /* failure radius, in length-scales */
     const double *ok_x;      /* the source's successful points */
     size_t n_ok;
     const double *failed_x;  /* the source's failed points */
     size_t n_failed;
 } gp_scorer;
 
-static double nearest_scaled_dist2(const gp_scorer *sc, const double *pts, size_t n,
-                                   const double *x)
+static double nearest_scaled_dist2(size_t dim, const double *inv_ell, const double *pts,
+                                   size_t n, const double *x)
 {
     double best = INFINITY;
     for (size_t i = 0; i < n; i++) {
         double d2 = 0.0;
-        for (size_t j = 0; j < sc->dim && d2 < best; j++) {
-            double t = (x[j] - pts[i * sc->dim + j]) * sc->inv_ell[j];
+        for (size_t j = 0; j < dim && d2 < best; j++) {
+            double t = (x[j] - pts[i * dim + j]) * inv_ell[j];
             d2 += t * t;
         }
         if (d2 < best)
@@ -41,14 +41,22 @@ static double nearest_scaled_dist2(const gp_scorer *sc, const double *pts, size_
     return best;
 }
 
+int bo_acq_in_failure_region(size_t dim, const double *inv_ell, double radius,
+                             const double *ok_x, size_t n_ok, const double *failed_x,
+                             size_t n_failed, const double *x)
+{
+    if (n_failed == 0 || !(radius > 0.0))
+        return 0;
+    double to_failed = nearest_scaled_dist2(dim, inv_ell, failed_x, n_failed, x);
+    if (to_failed >= radius * radius)
+        return 0;
+    return to_failed < nearest_scaled_dist2(dim, inv_ell, ok_x, n_ok, x);
+}
+
 static int in_failure_region(const gp_scorer *sc, const double *x)
 {
-    if (sc->n_failed == 0 || sc->radius2 <= 0.0)
-        return 0;
-    double to_failed = nearest_scaled_dist2(sc, sc->failed_x, sc->n_failed, x);
-    if (to_failed >= sc->radius2)
-        return 0;
-    return to_failed < nearest_scaled_dist2(sc, sc->ok_x, sc->n_ok, x);
+    return bo_acq_in_failure_region(sc->dim, sc->inv_ell, sc->radius, sc->ok_x, sc->n_ok,
+                                    sc->failed_x, sc->n_failed, x);
 }
 
 static bo_status score_block(void *ctx, size_t m, const double *X, double *value)
@@ -138,7 +146,7 @@ bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
     for (size_t j = 0; j < dim; j++)
         inv_ell[j] = 1.0 / inv_ell[j];
     double radius = opt->failure_radius > 0.0 ? opt->failure_radius : 0.0;
-    gp_scorer gsc = {ev, dim, inv_ell, radius * radius, exclude, 0, NULL, 0};
+    gp_scorer gsc = {ev, dim, inv_ell, radius, exclude, 0, NULL, 0};
     bo_acq_scorer scorer = {dim, block, &gsc, score_block, score_point};
     int multi = bo_acq_is_multi_source(acq->kind);
     size_t n_searched = multi ? n_sources : 1;

@@ -51,6 +51,7 @@ struct bo_engine {
     /* Scratch for assembling the GP's data, grown with the observations. */
     double *gp_x, *gp_y, *avoid_x;
     size_t *gp_source, *avoid_source;
+    double *sorted_y;        /* stall_explore's medians sort here */
     double *model_cost;
 
     bo_gp *gp;
@@ -117,7 +118,10 @@ static int engine_grow(bo_engine *e)
     size_t *as = realloc(e->avoid_source, cap * sizeof *as);
     if (as)
         e->avoid_source = as;
-    if (!x || !src || !y || !ok || !gx || !gy || !gs || !ax || !as)
+    double *sy = realloc(e->sorted_y, cap * sizeof *sy);
+    if (sy)
+        e->sorted_y = sy;
+    if (!x || !src || !y || !ok || !gx || !gy || !gs || !ax || !as || !sy)
         return -1;
     e->cap = cap;
     return 0;
@@ -227,6 +231,7 @@ void bo_engine_destroy(bo_engine *e)
     free(e->gp_source);
     free(e->avoid_x);
     free(e->avoid_source);
+    free(e->sorted_y);
     free(e);
 }
 
@@ -508,6 +513,10 @@ typedef struct masked_scorer {
     const double *pts;      /* n observed points */
     const int *flag;        /* one per point */
     int want;               /* admissible iff the nearest point's flag == want */
+    const double *inv_ell;  /* the failure regions, as bo_acq_maximize cuts them */
+    double failure_radius;
+    const double *failed;
+    size_t n_failed;
 } masked_scorer;
 
 static int masked_admissible(const masked_scorer *sc, const double *x)
@@ -525,7 +534,9 @@ static int masked_admissible(const masked_scorer *sc, const double *x)
             f = sc->flag[i];
         }
     }
-    return f == sc->want;
+    return f == sc->want &&
+           !bo_acq_in_failure_region(sc->dim, sc->inv_ell, sc->failure_radius, sc->pts, sc->n,
+                                     sc->failed, sc->n_failed, x);
 }
 
 static bo_status masked_block(void *ctx, size_t m, const double *X, double *value)
@@ -562,10 +573,8 @@ static int cmp_double(const void *a, const void *b)
  * with the best it gives a scale that outliers (Branin's 300) do not set. */
 static double engine_median(const bo_engine *e, size_t n)
 {
-    double *v = malloc((n ? n : 1) * sizeof *v);
+    double *v = e->sorted_y; /* grown with the observations: no allocation here */
     size_t m = 0;
-    if (!v)
-        return NAN;
     for (size_t i = 0; i < n; i++)
         if (e->ok[i] && e->source[i] == e->opt.target_source)
             v[m++] = e->y[i];
@@ -574,7 +583,6 @@ static double engine_median(const bo_engine *e, size_t n)
         qsort(v, m, sizeof *v, cmp_double);
         med = m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
     }
-    free(v);
     return med;
 }
 
@@ -616,8 +624,20 @@ typedef struct stall_state {
     size_t own_index, own_step;
 } stall_state;
 
-static void stall_remember(stall_state *s, size_t index)
+/* Remembers a basin by an anchor point, once: an anchor within STALL_NEAR
+ * of a remembered one is the same basin. */
+static void stall_remember(const bo_engine *e, stall_state *s, size_t index)
 {
+    size_t d = e->opt.dim;
+    for (size_t k = 0; k < s->n_old; k++) {
+        double d2 = 0.0;
+        for (size_t j = 0; j < d; j++) {
+            double t = e->x[index * d + j] - e->x[s->old[k] * d + j];
+            d2 += t * t;
+        }
+        if (d2 < STALL_NEAR * STALL_NEAR)
+            return;
+    }
     if (s->n_old < STALL_MAX_OLD)
         s->old[s->n_old++] = index;
 }
@@ -636,13 +656,16 @@ static int stall_step(const bo_engine *e, size_t m, stall_state *s)
         s->own_index = m - 1;
         s->own_step = s->steps;
     }
-    if (best < s->start_best) {
+    /* A new incumbent by a real margin: a last-digit gain of plain EI in the
+     * old basin (a step with nothing admissible falls back to it) is not
+     * the episode's success. */
+    if (best < s->start_best - STALL_STEP_FRAC * (engine_median(e, m) - best)) {
         s->phase = PHASE_LOCAL;
         return 1;
     }
     if (s->steps >= STALL_MAX_STEPS || s->steps - s->own_step >= STALL_PATIENCE) {
         if (isfinite(s->own_best))
-            stall_remember(s, s->own_index);
+            stall_remember(e, s, s->own_index);
         s->phase = PHASE_EI;
         return 1;
     }
@@ -661,7 +684,7 @@ static void stall_replay(const bo_engine *e, size_t n, stall_state *s)
         if (s->phase != PHASE_SEARCH && m >= last_end + STALL_WINDOW && engine_stalled_at(e, m)) {
             size_t bi = 0;
             s->start_best = engine_best_upto(e, m, &bi);
-            stall_remember(s, bi);
+            stall_remember(e, s, bi);
             s->phase = PHASE_SEARCH;
             s->steps = 0;
             s->own_best = INFINITY;
@@ -672,13 +695,16 @@ static void stall_replay(const bo_engine *e, size_t n, stall_state *s)
 
 /* Marks the points in the basin of anchor ax (value ay): the posterior mean
  * on the segment between them never rises above the higher end value. */
-static void engine_mark_basin(bo_engine *e, size_t n, const double *ax, double ay, int *mark)
+static bo_status engine_mark_basin(bo_engine *e, size_t n, const double *ax, double ay,
+                                   int *mark)
 {
     size_t d = e->opt.dim;
     const double *X = e->gp_x, *Y = e->gp_y;
     double *seg = malloc(STALL_SEGMENT * d * sizeof *seg);
     double mu[STALL_SEGMENT];
-    for (size_t i = 0; i < n && seg; i++) {
+    if (!seg)
+        return BO_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
         if (mark[i])
             continue;
         double dd = 0.0;
@@ -701,22 +727,14 @@ static void engine_mark_basin(bo_engine *e, size_t n, const double *ax, double a
         mark[i] = top <= fmax(Y[i], ay);
     }
     free(seg);
+    return BO_OK;
 }
 
 /* The cautious model: no input may look irrelevant, so unexplored regions
  * keep their uncertainty. */
 static bo_status engine_cap_lengths(bo_engine *e)
 {
-    size_t nh = bo_gp_n_hyper(e->gp);
-    double *th = malloc(nh * sizeof *th);
-    if (!th)
-        return BO_ENOMEM;
-    bo_gp_get_hyper(e->gp, th);
-    for (size_t j = 0; j < e->opt.dim; j++)
-        th[j] = fmin(th[j], log(STALL_CAP));
-    bo_status st = bo_gp_set_hyper(e->gp, th);
-    free(th);
-    return st;
+    return bo_gp_cap_lengthscales(e->gp, STALL_CAP);
 }
 
 /* Maximises ao (w.r.t. ref) over points whose nearest observation has
@@ -727,7 +745,7 @@ static bo_status engine_masked_max(bo_engine *e, const bo_acq_options *ao, doubl
                                    const double *start, double *x, double *value)
 {
     size_t d = e->opt.dim;
-    double *exclude = malloc((n + n_avoid) * d * sizeof *exclude + 1);
+    double *exclude = malloc((n + n_avoid + 1) * d * sizeof *exclude); /* + 1/length-scales */
     if (!exclude)
         return BO_ENOMEM;
     memcpy(exclude, e->gp_x, n * d * sizeof *exclude);
@@ -739,10 +757,15 @@ static bo_status engine_masked_max(bo_engine *e, const bo_acq_options *ao, doubl
         free(exclude);
         return BO_EINVAL;
     }
-    masked_scorer sc = {ev, d, n, e->gp_x, flag, want};
-    bo_acq_scorer scorer = {d, 256, &sc, masked_block, masked_point};
     bo_acq_maximizer_options mo;
     bo_acq_maximizer_options_default(&mo);
+    double *inv_ell = exclude + (n + n_avoid) * d;
+    bo_gp_lengthscales(e->gp, inv_ell);
+    for (size_t j = 0; j < d; j++)
+        inv_ell[j] = 1.0 / inv_ell[j];
+    masked_scorer sc = {ev,      d,      n,       e->gp_x, flag, want, inv_ell, mo.failure_radius,
+                        e->avoid_x, n_avoid};
+    bo_acq_scorer scorer = {d, 256, &sc, masked_block, masked_point};
     mo.pool_size = STALL_POOL;
     mo.seed = engine_derived_seed(e, ENGINE_STREAM_EXPLORE, e->n);
     mo.extra_starts = start;
@@ -768,7 +791,8 @@ static bo_status engine_search_step(bo_engine *e, size_t n, size_t n_avoid,
 {
     size_t d = e->opt.dim, iref = 0;
     for (size_t k = 0; k < s->n_old; k++)
-        engine_mark_basin(e, n, e->x + s->old[k] * d, e->y[s->old[k]], mark);
+        if (engine_mark_basin(e, n, e->x + s->old[k] * d, e->y[s->old[k]], mark) != BO_OK)
+            return BO_ENOMEM;
     double ref = INFINITY;
     for (size_t i = 0; i < n; i++)
         if (!mark[i] && e->gp_y[i] < ref) {
@@ -798,7 +822,8 @@ static bo_status engine_local_step(bo_engine *e, size_t n, size_t n_avoid, int *
                                    double *x, double *value, const char **note)
 {
     const double *xb = e->x + e->best_index * e->opt.dim;
-    engine_mark_basin(e, n, xb, e->best_y, mark);
+    if (engine_mark_basin(e, n, xb, e->best_y, mark) != BO_OK)
+        return BO_ENOMEM;
     bo_acq_options ao;
     bo_acq_options_default(&ao);
     ao.kind = BO_ACQ_EI;
@@ -830,8 +855,11 @@ static bo_status engine_stall(bo_engine *e, size_t n_gp, size_t n_avoid, double 
     free(mark);
     if (st == BO_ENOMEM)
         return engine_fail(e, st, "engine: out of memory");
-    if (st != BO_OK) /* nothing admissible: plain EI, on the MAP model */
-        return bo_gp_set_hyper(e->gp, e->theta);
+    /* Back to the MAP model: for plain EI when nothing was admissible, and
+     * so that whoever reads the engine's model afterwards sees the fit. */
+    bo_status restored = bo_gp_set_hyper(e->gp, e->theta);
+    if (st != BO_OK || restored != BO_OK)
+        return restored;
     for (size_t j = 0; j < e->opt.dim; j++)
         x[j] = fmin(1.0, fmax(0.0, x[j]));
     s->source = e->opt.target_source;

@@ -616,6 +616,26 @@ bo_status bo_gp_set_hyper(bo_gp *gp, const double *theta)
     return bo_gpi_condition(gp);
 }
 
+bo_status bo_gp_cap_lengthscales(bo_gp *gp, double max_ell)
+{
+    gp->errmsg[0] = '\0';
+    if (!(max_ell > 0.0) || !isfinite(max_ell))
+        return bo_gpi_fail(gp, BO_EINVAL, "gp cap_lengthscales: %g is not a positive length",
+                           max_ell);
+    for (size_t k = 0; k < gp->opt.dim; k++) {
+        double l = max_ell / gp->scale[k]; /* in the model's scaled inputs */
+        if (gp->opt.kernel == BO_KERNEL_ROUGH_RBF) /* omega = log10(1/(2 l^2)) grows as l shrinks */
+            gp->theta[k] = fmax(gp->theta[k], log10(0.5 / (l * l)));
+        else
+            gp->theta[k] = fmin(gp->theta[k], log(l));
+        gp->theta[k] = fmin(fmax(gp->theta[k], gp->theta_lo[k]), gp->theta_hi[k]);
+    }
+    gp->conditioned = 0;
+    if (gp->n == 0)
+        return BO_OK;
+    return bo_gpi_condition(gp);
+}
+
 const char *bo_gp_hyper_name(const bo_gp *gp, size_t i, char *buf, size_t len)
 {
     if (!buf || len == 0)

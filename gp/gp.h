@@ -117,6 +117,11 @@ size_t bo_gp_n_hyper(const bo_gp *gp);
 void bo_gp_get_hyper(const bo_gp *gp, double *theta);
 /* Sets the hyperparameters (clamped into their bounds) and conditions. */
 bo_status bo_gp_set_hyper(bo_gp *gp, const double *theta);
+/* Shortens every length-scale longer than max_ell (in the inputs' units, as
+ * bo_gp_lengthscales reports them; for ROUGH_RBF its squared-exponential
+ * equivalent) to max_ell, whatever the kernel's parameterisation, and
+ * conditions. A model on which no input looks irrelevant. */
+bo_status bo_gp_cap_lengthscales(bo_gp *gp, double max_ell);
 /* A short name for hyperparameter i, e.g. "log_lengthscale[2]". */
 const char *bo_gp_hyper_name(const bo_gp *gp, size_t i, char *buf, size_t len);
 

@@ -328,59 +328,81 @@ static void test_replay(void)
  * same next choice, since the phase comes from the history alone. */
 static const size_t stall_initial = 6;
 
-static void stall_options(bo_engine_options *opt)
+static void stall_options(bo_engine_options *opt, uint64_t seed)
 {
     bo_engine_options_default(opt, 2);
     opt->initial = &stall_initial;
-    opt->seed = 5;
+    opt->seed = seed;
     opt->stall_explore = 1;
 }
 
-static int run_stall(double *xs, double *ys, int *init, size_t n, size_t *n_stall)
+/* Branin fails inside a disk around its minimum at (pi, 2.275), i.e. unit
+ * (0.5428, 0.1517), when failing is set. */
+static int branin_fails(const double *u)
+{
+    double a = u[0] - 0.5428, b = u[1] - 0.1517;
+    return a * a + b * b < 0.1 * 0.1;
+}
+
+static const char *const stall_reasons[3] = {"stall: search", "stall: refine", "stall: local"};
+
+/* One run; count[r] = steps with stall_reasons[r]; ok[k] = evaluation k
+ * succeeded; why[k] = its suggestion's reason (may be NULL). */
+static int run_stall(uint64_t seed, int failing, size_t n, double *xs, double *ys, int *init,
+                     int *ok, const char **why, size_t count[3])
 {
     bo_engine_options opt;
-    stall_options(&opt);
+    stall_options(&opt, seed);
     bo_engine *e = bo_engine_create(&opt, NULL, 0);
     if (!e)
         return -1;
-    int ok = 1;
-    *n_stall = 0;
-    for (size_t k = 0; k < n && ok; k++) {
+    int good = 1;
+    memset(count, 0, 3 * sizeof *count);
+    for (size_t k = 0; k < n && good; k++) {
         bo_suggestion s;
-        ok &= bo_engine_suggest(e, xs + 2 * k, &s) == BO_OK;
-        *n_stall += s.reason && strncmp(s.reason, "stall:", 6) == 0;
+        good &= bo_engine_suggest(e, xs + 2 * k, &s) == BO_OK;
+        for (int r = 0; r < 3; r++)
+            count[r] += s.reason && strcmp(s.reason, stall_reasons[r]) == 0;
+        why[k] = s.reason;
         init[k] = s.initial;
-        ys[k] = branin_unit(xs + 2 * k);
-        ok &= bo_engine_observe(e, xs + 2 * k, 0, ys[k], 1, s.initial) == BO_OK;
+        ok[k] = !(failing && branin_fails(xs + 2 * k));
+        ys[k] = ok[k] ? branin_unit(xs + 2 * k) : NAN;
+        good &= bo_engine_observe(e, xs + 2 * k, 0, ys[k], ok[k], s.initial) == BO_OK;
     }
     bo_engine_destroy(e);
-    return ok ? 0 : -1;
+    return good ? 0 : -1;
 }
 
+/* stall_explore on Branin (three equal minima, so the best stalls once one
+ * is found): every kind of stall step happens, two runs agree, and an
+ * engine rebuilt from the history in the middle of it (as --resume does)
+ * makes the same next choice for the same reason, since the phase comes
+ * from the history alone. */
 static void test_stall_explore(void)
 {
     enum { N = 60 };
     double xa[2 * N], xb[2 * N], ya[N], yb[N];
-    int ia[N], ib[N];
-    size_t na, nb;
-    CHECK(run_stall(xa, ya, ia, N, &na) == 0);
-    CHECK(run_stall(xb, yb, ib, N, &nb) == 0);
-    CHECK(na > 0 && na == nb);
+    int ia[N], ib[N], oka[N], okb[N];
+    const char *wa[N], *wb[N];
+    size_t ca[3], cb[3];
+    CHECK(run_stall(3, 0, N, xa, ya, ia, oka, wa, ca) == 0);
+    CHECK(run_stall(3, 0, N, xb, yb, ib, okb, wb, cb) == 0);
+    for (int r = 0; r < 3; r++)
+        CHECK_MSG(ca[r] > 0 && ca[r] == cb[r], "%s: %zu and %zu steps", stall_reasons[r], ca[r],
+                  cb[r]);
     CHECK(memcmp(xa, xb, sizeof xa) == 0);
 
-    /* Resume in the middle of the stall phases: an engine told the history
-     * and the saved hyperparameters chooses what the running one does. */
     bo_engine_options opt;
-    stall_options(&opt);
+    stall_options(&opt, 3);
     bo_engine *a = bo_engine_create(&opt, NULL, 0);
     CHECK(a != NULL);
     double x[2], theta[64];
     bo_suggestion s;
-    for (size_t k = 0; k < N; k++) {
+    for (size_t k = 0; k + 1 < N; k++) {
         CHECK(bo_engine_suggest(a, x, &s) == BO_OK);
         CHECK(memcmp(x, xa + 2 * k, sizeof x) == 0);
         CHECK(bo_engine_observe(a, x, 0, ya[k], 1, ia[k]) == BO_OK);
-        if (k < 20 || k % 10 != 0)
+        if (k < 15 || k % 3 != 0)
             continue;
         size_t nh = bo_engine_get_hyper(a, theta, 64);
         bo_engine *b = bo_engine_create(&opt, NULL, 0);
@@ -391,11 +413,31 @@ static void test_stall_explore(void)
         double xr[2];
         bo_suggestion sr;
         CHECK(bo_engine_suggest(b, xr, &sr) == BO_OK);
-        if (k + 1 < N)
-            CHECK(memcmp(xr, xa + 2 * (k + 1), sizeof xr) == 0);
+        CHECK(memcmp(xr, xa + 2 * (k + 1), sizeof xr) == 0);
+        CHECK((sr.reason == NULL) == (wa[k + 1] == NULL));
+        CHECK(!sr.reason || strcmp(sr.reason, wa[k + 1]) == 0);
         bo_engine_destroy(b);
     }
     bo_engine_destroy(a);
+
+    /* Failures: the stall steps keep out of the failure regions as the
+     * ordinary steps do, so no failed point is proposed again, not even
+     * next to itself. */
+    double xf[2 * N], yf[N];
+    int inf[N], okf[N];
+    const char *wf[N];
+    size_t cf[3];
+    CHECK(run_stall(3, 1, N, xf, yf, inf, okf, wf, cf) == 0);
+    CHECK(cf[0] + cf[1] + cf[2] > 0);
+    size_t n_failed = 0;
+    for (size_t i = 0; i < N; i++) {
+        n_failed += !okf[i];
+        for (size_t k = 0; k < i; k++)
+            if (!okf[i] && !okf[k])
+                CHECK_MSG(hypot(xf[2 * i] - xf[2 * k], xf[2 * i + 1] - xf[2 * k + 1]) > 1e-3,
+                          "failed points %zu and %zu nearly coincide", k + 1, i + 1);
+    }
+    CHECK(n_failed > 0);
 }
 
 int main(void)

@@ -224,8 +224,52 @@ static void metrics(void)
     CHECK(isnan(bo_gp_nis(4, yt, mu, sd, 1.5)));
 }
 
+/* bo_gp_cap_lengthscales shortens only the long length-scales, to the cap
+ * in the caller's units, whatever the kernel's parameterisation (ROUGH_RBF
+ * stores omega = log10(1 / (2 l^2)), which grows as l shrinks). */
+static void cap_lengthscales(void)
+{
+    const bo_kernel_kind kinds[3] = {BO_KERNEL_SQEXP, BO_KERNEL_MATERN52, BO_KERNEL_ROUGH_RBF};
+    for (int k = 0; k < 3; k++) {
+        bo_gp_options opt;
+        bo_gp_options_default(&opt, 2);
+        opt.kernel = kinds[k];
+        double lo[2] = {-5.0, 100.0}, hi[2] = {5.0, 300.0};
+        opt.lower = lo;
+        opt.upper = hi;
+        bo_gp *gp = bo_gp_create(&opt, NULL, 0);
+        double X[6] = {1.0, 150.0, -2.0, 250.0, 3.0, 120.0}, y[3] = {1.0, -0.5, 2.0};
+        CHECK(bo_gp_set_data(gp, 3, X, NULL, y, NULL) == BO_OK);
+        double theta[16];
+        CHECK(bo_gp_n_hyper(gp) <= 16);
+        bo_gp_get_hyper(gp, theta);
+        /* Length-scales 2 and 0.05 of the box widths: 20 and 10 in the
+         * caller's units. */
+        const double l_int[2] = {2.0, 0.05};
+        for (int j = 0; j < 2; j++)
+            theta[j] = kinds[k] == BO_KERNEL_ROUGH_RBF ? log10(0.5 / (l_int[j] * l_int[j]))
+                                                       : log(l_int[j]);
+        CHECK(bo_gp_set_hyper(gp, theta) == BO_OK);
+        double ell[2];
+        bo_gp_lengthscales(gp, ell);
+        CHECK_CLOSE(ell[0], 20.0, 1e-12, 0.0);
+        CHECK_CLOSE(ell[1], 10.0, 1e-12, 0.0);
+        CHECK(bo_gp_cap_lengthscales(gp, 15.0) == BO_OK);
+        bo_gp_lengthscales(gp, ell);
+        CHECK_MSG(fabs(ell[0] - 15.0) < 1e-12 * 15.0, "kernel %d: %g", k, ell[0]);
+        CHECK_MSG(fabs(ell[1] - 10.0) < 1e-12 * 10.0, "kernel %d: %g", k, ell[1]);
+        double m, v;
+        CHECK(bo_gp_predict(gp, X, 0, &m, &v, NULL) == BO_OK && isfinite(m));
+        CHECK(bo_gp_cap_lengthscales(gp, 0.0) == BO_EINVAL);
+        CHECK(bo_gp_cap_lengthscales(gp, NAN) == BO_EINVAL);
+        CHECK(strstr(bo_gp_errmsg(gp), "cap_lengthscales") != NULL);
+        bo_gp_destroy(gp);
+    }
+}
+
 int main(void)
 {
+    cap_lengthscales();
     one_point();
     two_points(1);
     two_points(2);
