@@ -35,6 +35,22 @@ typedef struct bo_acq_scorer {
     bo_status (*point)(void *ctx, const double *x, double *value, double *grad);
 } bo_acq_scorer;
 
+/* The GP acquisition of an evaluator as a scorer, with inadmissible points
+ * cut out: where admissible(admissible_ctx, x) is 0 the value is far below
+ * any acquisition value (finite, for NLopt's sake) and the gradient zero.
+ * Fill the struct and pass bo_acq_masked_scorer_of(&m, block). */
+typedef struct bo_acq_masked {
+    bo_acq_evaluator *ev;
+    size_t dim;
+    int (*admissible)(const void *admissible_ctx, const double *x);
+    const void *admissible_ctx;
+} bo_acq_masked;
+
+/* What an inadmissible point scores. */
+extern const double bo_acq_inadmissible_value;
+
+bo_acq_scorer bo_acq_masked_scorer_of(bo_acq_masked *masked, size_t max_block);
+
 typedef enum bo_acq_optimizer {
     BO_ACQ_OPT_LBFGS = 0,   /* Sobol pool + NLOPT_LD_LBFGS local starts */
     BO_ACQ_OPT_SLSQP,       /* Sobol pool + NLOPT_LD_SLSQP local starts */

@@ -8,14 +8,10 @@
 
 #include "acquisition/maximize.h"
 
-/* What a candidate inside a failure region scores: far below any
- * acquisition value (log-EI included), finite for NLopt's sake. */
-static const double failure_region_value = -1e300;
+const double bo_acq_inadmissible_value = -1e300;
 
-/* The GP acquisition of one source, with the regions around that source's
- * failed evaluations cut out. */
-typedef struct gp_scorer {
-    bo_acq_evaluator *ev;
+/* The regions around a source's failed evaluations, for the masked scorer. */
+typedef struct failure_regions {
     size_t dim;
     const double *inv_ell;   /* 1 / length-scale per input */
     double radius;           /* failure radius, in length-scales */
@@ -23,7 +19,7 @@ typedef struct gp_scorer {
     size_t n_ok;
     const double *failed_x;  /* the source's failed points */
     size_t n_failed;
-} gp_scorer;
+} failure_regions;
 
 static double nearest_scaled_dist2(size_t dim, const double *inv_ell, const double *pts,
                                    size_t n, const double *x)
@@ -53,34 +49,41 @@ int bo_acq_in_failure_region(size_t dim, const double *inv_ell, double radius,
     return to_failed < nearest_scaled_dist2(dim, inv_ell, ok_x, n_ok, x);
 }
 
-static int in_failure_region(const gp_scorer *sc, const double *x)
+static int outside_failure_regions(const void *ctx, const double *x)
 {
-    return bo_acq_in_failure_region(sc->dim, sc->inv_ell, sc->radius, sc->ok_x, sc->n_ok,
-                                    sc->failed_x, sc->n_failed, x);
+    const failure_regions *r = ctx;
+    return !bo_acq_in_failure_region(r->dim, r->inv_ell, r->radius, r->ok_x, r->n_ok,
+                                     r->failed_x, r->n_failed, x);
 }
 
-static bo_status score_block(void *ctx, size_t m, const double *X, double *value)
+static bo_status masked_block(void *ctx, size_t m, const double *X, double *value)
 {
-    const gp_scorer *sc = ctx;
+    const bo_acq_masked *sc = ctx;
     bo_status st = bo_acq_evaluate_block(sc->ev, m, X, value);
     if (st != BO_OK)
         return st;
     for (size_t i = 0; i < m; i++)
-        if (in_failure_region(sc, X + i * sc->dim))
-            value[i] = failure_region_value;
+        if (!sc->admissible(sc->admissible_ctx, X + i * sc->dim))
+            value[i] = bo_acq_inadmissible_value;
     return BO_OK;
 }
 
-static bo_status score_point(void *ctx, const double *x, double *value, double *grad)
+static bo_status masked_point(void *ctx, const double *x, double *value, double *grad)
 {
-    const gp_scorer *sc = ctx;
-    if (in_failure_region(sc, x)) {
-        *value = failure_region_value;
+    const bo_acq_masked *sc = ctx;
+    if (!sc->admissible(sc->admissible_ctx, x)) {
+        *value = bo_acq_inadmissible_value;
         if (grad)
             memset(grad, 0, sc->dim * sizeof *grad);
         return BO_OK;
     }
     return bo_acq_evaluate(sc->ev, x, value, grad);
+}
+
+bo_acq_scorer bo_acq_masked_scorer_of(bo_acq_masked *masked, size_t max_block)
+{
+    bo_acq_scorer sc = {masked->dim, max_block, masked, masked_block, masked_point};
+    return sc;
 }
 
 static bo_status fail(char *errbuf, size_t errlen, bo_status status, const char *fmt, ...)
@@ -146,8 +149,9 @@ bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
     for (size_t j = 0; j < dim; j++)
         inv_ell[j] = 1.0 / inv_ell[j];
     double radius = opt->failure_radius > 0.0 ? opt->failure_radius : 0.0;
-    gp_scorer gsc = {ev, dim, inv_ell, radius, exclude, 0, NULL, 0};
-    bo_acq_scorer scorer = {dim, block, &gsc, score_block, score_point};
+    failure_regions regions = {dim, inv_ell, radius, exclude, 0, NULL, 0};
+    bo_acq_masked masked = {ev, dim, outside_failure_regions, &regions};
+    bo_acq_scorer scorer = bo_acq_masked_scorer_of(&masked, block);
     int multi = bo_acq_is_multi_source(acq->kind);
     size_t n_searched = multi ? n_sources : 1;
     bo_acq_maximizer_options source_opt = *opt;
@@ -163,9 +167,9 @@ bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
         size_t n_ok = gather(observed, s, dim, exclude);
         size_t n_failed = gather(avoid, s, dim, exclude + n_ok * dim);
         size_t n_ex = n_ok + n_failed;
-        gsc.n_ok = n_ok;
-        gsc.failed_x = exclude + n_ok * dim;
-        gsc.n_failed = n_failed;
+        regions.n_ok = n_ok;
+        regions.failed_x = exclude + n_ok * dim;
+        regions.n_failed = n_failed;
         bo_acq_result r = {0};
         st = bo_acq_maximize_scorer(&scorer, &source_opt, n_ex, exclude, x_src, &r, errbuf, errlen);
         result->n_evals += r.n_evals;
@@ -179,7 +183,7 @@ bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
             last_error = st; /* another source may still give an answer */
             continue;
         }
-        if (r.value <= failure_region_value) {
+        if (r.value <= bo_acq_inadmissible_value) {
             /* Every candidate lay in a failure region of this source. */
             last_error = fail(errbuf, errlen, BO_EOPTIM,
                               "maximize: source %zu: every candidate is next to a failure", s);

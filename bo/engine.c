@@ -504,23 +504,23 @@ static const double STALL_PROMISING = 0.3;  /* a basin within this x (median - b
 static const double STALL_CAP = 0.3;        /* length-scale cap of the cautious model */
 static const double STALL_BETA = 1.0;       /* LCB width while searching */
 static const double STALL_NEAR = 0.05;      /* points this close to an anchor share its basin */
-/* Finite, so the local optimiser's arithmetic stays finite. */
-static const double STALL_INADMISSIBLE = -1e300;
 
-typedef struct masked_scorer {
-    bo_acq_evaluator *ev;
+/* Admissible for a stall step: the nearest observed point has the wanted
+ * basin flag, and the point is outside the failure regions. */
+typedef struct stall_region {
     size_t dim, n;
     const double *pts;      /* n observed points */
     const int *flag;        /* one per point */
-    int want;               /* admissible iff the nearest point's flag == want */
+    int want;
     const double *inv_ell;  /* the failure regions, as bo_acq_maximize cuts them */
     double failure_radius;
     const double *failed;
     size_t n_failed;
-} masked_scorer;
+} stall_region;
 
-static int masked_admissible(const masked_scorer *sc, const double *x)
+static int stall_admissible(const void *ctx, const double *x)
 {
+    const stall_region *sc = ctx;
     double best = INFINITY;
     int f = 0;
     for (size_t i = 0; i < sc->n; i++) {
@@ -537,30 +537,6 @@ static int masked_admissible(const masked_scorer *sc, const double *x)
     return f == sc->want &&
            !bo_acq_in_failure_region(sc->dim, sc->inv_ell, sc->failure_radius, sc->pts, sc->n,
                                      sc->failed, sc->n_failed, x);
-}
-
-static bo_status masked_block(void *ctx, size_t m, const double *X, double *value)
-{
-    const masked_scorer *sc = ctx;
-    bo_status st = bo_acq_evaluate_block(sc->ev, m, X, value);
-    if (st != BO_OK)
-        return st;
-    for (size_t i = 0; i < m; i++)
-        if (!masked_admissible(sc, X + i * sc->dim))
-            value[i] = STALL_INADMISSIBLE;
-    return BO_OK;
-}
-
-static bo_status masked_point(void *ctx, const double *x, double *value, double *grad)
-{
-    const masked_scorer *sc = ctx;
-    if (!masked_admissible(sc, x)) {
-        *value = STALL_INADMISSIBLE;
-        if (grad)
-            memset(grad, 0, sc->dim * sizeof *grad);
-        return BO_OK;
-    }
-    return bo_acq_evaluate(sc->ev, x, value, grad);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -763,9 +739,10 @@ static bo_status engine_masked_max(bo_engine *e, const bo_acq_options *ao, doubl
     bo_gp_lengthscales(e->gp, inv_ell);
     for (size_t j = 0; j < d; j++)
         inv_ell[j] = 1.0 / inv_ell[j];
-    masked_scorer sc = {ev,      d,      n,       e->gp_x, flag, want, inv_ell, mo.failure_radius,
-                        e->avoid_x, n_avoid};
-    bo_acq_scorer scorer = {d, 256, &sc, masked_block, masked_point};
+    stall_region region = {d,       n,      e->gp_x, flag, want, inv_ell, mo.failure_radius,
+                           e->avoid_x, n_avoid};
+    bo_acq_masked masked = {ev, d, stall_admissible, &region};
+    bo_acq_scorer scorer = bo_acq_masked_scorer_of(&masked, 256);
     mo.pool_size = STALL_POOL;
     mo.seed = engine_derived_seed(e, ENGINE_STREAM_EXPLORE, e->n);
     mo.extra_starts = start;
@@ -776,7 +753,7 @@ static bo_status engine_masked_max(bo_engine *e, const bo_acq_options *ao, doubl
     bo_acq_evaluator_destroy(ev);
     free(exclude);
     *value = res.value;
-    if (st == BO_OK && !(res.value > 0.5 * STALL_INADMISSIBLE))
+    if (st == BO_OK && !(res.value > bo_acq_inadmissible_value))
         st = BO_EOPTIM; /* nothing admissible */
     return st;
 }
