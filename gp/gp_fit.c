@@ -586,11 +586,11 @@ bo_status bo_gp_fit(bo_gp *gp, const double *theta_warm)
                 }
             }
         }
-        double f = use_subsets ? local_lbfgs(gp, &full, cand_theta, scratch, box,
-                                             polish_evals(n, theta_warm != NULL), POLISH_FTOL,
-                                             (unsigned long)(seed_base + run++))
-                               : run_lbfgs(gp, &full, cand_theta, scratch, NULL, polish_evals(n, theta_warm != NULL),
-                                           POLISH_FTOL, (unsigned long)(seed_base + run++));
+        int cap = polish_evals(n, theta_warm != NULL);
+        double f = use_subsets ? local_lbfgs(gp, &full, cand_theta, scratch, box, cap,
+                                             POLISH_FTOL, (unsigned long)(seed_base + run++))
+                               : run_lbfgs(gp, &full, cand_theta, scratch, NULL, cap, POLISH_FTOL,
+                                           (unsigned long)(seed_base + run++));
         if (fin == 0 || f < fbest) {
             fbest = f;
             if (fin > 0)
