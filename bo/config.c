@@ -425,8 +425,9 @@ static const field acquisition_fields[] = {
      .default_text = "false"},
     {.key = "explore_budget", .type = F_DOUBLE, .offset = CFG(acquisition.explore_budget),
      .min = 0.0, .max = HUGE_VAL, .default_text = "0.25"},
+    /* stall_explore: its default (true) applies to ei and logei only. */
     {.key = "stall_explore", .type = F_BOOL, .offset = CFG(acquisition.stall_explore),
-     .default_text = "false"},
+     .default_text = "true"},
     END_OF_FIELDS};
 
 static const field design_fields[] = {
@@ -1087,11 +1088,14 @@ static bo_status resolve_acquisition(load_ctx *ctx)
                        "sources:)", single, bo_acq_name(cfg->acquisition.type));
     }
     const bo_yaml_node *stall = node_at(ctx->root, "acquisition", "stall_explore");
-    if (stall && cfg->acquisition.stall_explore && cfg->acquisition.type != BO_ACQ_EI &&
-        cfg->acquisition.type != BO_ACQ_LOGEI)
+    int stall_applies =
+        cfg->acquisition.type == BO_ACQ_EI || cfg->acquisition.type == BO_ACQ_LOGEI;
+    if (stall && cfg->acquisition.stall_explore && !stall_applies)
         return fail_at(ctx, stall, "acquisition.stall_explore",
                        "works with acquisition type ei or logei, not '%s'",
                        bo_acq_name(cfg->acquisition.type));
+    if (!stall && !stall_applies)
+        cfg->acquisition.stall_explore = 0; /* the default is for EI only */
     const bo_yaml_node *pool = node_at(ctx->root, "acquisition", "pool");
     if (!pool)
         cfg->acquisition.pool =

@@ -97,7 +97,8 @@ typedef struct bo_config_acquisition {
                                the target is evaluated (default 0.25; 0 = no
                                limit) */
     int stall_explore;      /* EI, one source: when the best stalls, search
-                               outside the incumbent's basin (default 0) */
+                               outside the incumbent's basin (default 1 with
+                               ei or logei, else 0) */
 } bo_config_acquisition;
 
 typedef struct bo_config_initial_design {

@@ -56,7 +56,8 @@ typedef struct bo_engine_options {
                                    (default 0.25, as in the config) */
     int stall_explore;          /* single-source EI: when the best stalls,
                                    search outside the incumbent's basin
-                                   (see engine.c; default 0) */
+                                   (see engine_stall.c; default 0 here, the
+                                   config's default is true) */
     size_t acq_pool;            /* Sobol candidates; 0 = default */
     size_t acq_starts;          /* local optimisations; 0 = default */
     uint64_t seed;

@@ -259,7 +259,7 @@ static void test_minimal_defaults(void)
     CHECK(cfg.acquisition.beta == 2.0);
     CHECK(cfg.acquisition.target_ei == 0);
     CHECK(cfg.acquisition.explore_budget == 0.25);
-    CHECK(cfg.acquisition.stall_explore == 0);
+    CHECK(cfg.acquisition.stall_explore == 1);
     CHECK(cfg.initial_design.method == BO_DESIGN_LHS);
     /* max(5, 2 dim + 1) with dim 2. */
     CHECK(cfg.initial_design.size == 5);
@@ -418,6 +418,7 @@ static void test_computed_defaults(void)
     CHECK(cfg.acquisition.type == BO_ACQ_MFCA);
     CHECK(cfg.acquisition.pool == 2000);
     CHECK(cfg.acquisition.explore_budget == 0.1); /* and round_trip below keeps it */
+    CHECK(cfg.acquisition.stall_explore == 0);    /* its default is for EI only */
     /* A program without '/' is left for PATH lookup; arguments are untouched. */
     CHECK(has_text(cfg.objective.command[0], "python3"));
     CHECK(has_text(cfg.objective.command[1], "sim.py"));
@@ -431,7 +432,7 @@ static void test_computed_defaults(void)
                     "  - {name: x, lower: &lo -2, upper: 2}\n"
                     "  - {name: y, lower: *lo, upper: 3}\n"
                     "target: f\n"
-                    "acquisition: {stall_explore: yes}\n"
+                    "acquisition: {stall_explore: no}\n"
                     "budget: {max_evaluations: 9, max_no_improvement: 4}\n", &cfg, err,
                     sizeof err) == BO_OK);
     CHECK_MSG(has_text(cfg.name, "my_config.v2"), "name '%s'", cfg.name);
@@ -439,7 +440,7 @@ static void test_computed_defaults(void)
     CHECK(cfg.objective.isolate == 0);
     CHECK(cfg.inputs[1].lower == -2.0);
     CHECK(cfg.budget.max_no_improvement == 4);
-    CHECK(cfg.acquisition.stall_explore == 1); /* and round_trip below keeps it */
+    CHECK(cfg.acquisition.stall_explore == 0); /* and round_trip below keeps it */
     bo_config_cleanup(&cfg);
 
     /* The implicit source has no other name. */

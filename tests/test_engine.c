@@ -322,10 +322,9 @@ static void test_replay(void)
     bo_engine_destroy(b);
 }
 
-/* stall_explore on Branin (three equal minima, so the best stalls once one
- * is found): some steps take the stall path, two runs agree, and an engine
- * rebuilt from the history in the middle of it (as --resume does) makes the
- * same next choice, since the phase comes from the history alone. */
+/* stall_explore: some steps take the stall path, two runs agree, and an
+ * engine rebuilt from the history in the middle of it (as --resume does)
+ * makes the same next choice, since the phase comes from the history alone. */
 static const size_t stall_initial = 6;
 
 static void stall_options(bo_engine_options *opt, uint64_t seed)
@@ -344,9 +343,20 @@ static int branin_fails(const double *u)
     return a * a + b * b < 0.1 * 0.1;
 }
 
+/* A trap for EI: a wide basin at (0.3, 0.3) (minimum -1) that the initial
+ * design finds, and a narrow, slightly deeper one at (0.8, 0.75) (minimum
+ * -1.2) that it misses. EI converges in the wide basin (a stall), an episode
+ * searches, refines the narrow basin and then stays local in it. */
+static double trap_unit(const double *u)
+{
+    double a0 = u[0] - 0.3, a1 = u[1] - 0.3, b0 = u[0] - 0.8, b1 = u[1] - 0.75;
+    return -exp(-(a0 * a0 + a1 * a1) / 0.05) - 1.2 * exp(-(b0 * b0 + b1 * b1) / 0.003);
+}
+
 static const char *const stall_reasons[3] = {"stall: search", "stall: refine", "stall: local"};
 
-/* One run; count[r] = steps with stall_reasons[r]; ok[k] = evaluation k
+/* One run, on the trap or, with failing set, on Branin with a failure
+ * region; count[r] = steps with stall_reasons[r]; ok[k] = evaluation k
  * succeeded; why[k] = its suggestion's reason (may be NULL). */
 static int run_stall(uint64_t seed, int failing, size_t n, double *xs, double *ys, int *init,
                      int *ok, const char **why, size_t count[3])
@@ -366,18 +376,19 @@ static int run_stall(uint64_t seed, int failing, size_t n, double *xs, double *y
         why[k] = s.reason;
         init[k] = s.initial;
         ok[k] = !(failing && branin_fails(xs + 2 * k));
-        ys[k] = ok[k] ? branin_unit(xs + 2 * k) : NAN;
+        ys[k] = !ok[k] ? NAN : failing ? branin_unit(xs + 2 * k) : trap_unit(xs + 2 * k);
         good &= bo_engine_observe(e, xs + 2 * k, 0, ys[k], ok[k], s.initial) == BO_OK;
     }
     bo_engine_destroy(e);
     return good ? 0 : -1;
 }
 
-/* stall_explore on Branin (three equal minima, so the best stalls once one
- * is found): every kind of stall step happens, two runs agree, and an
- * engine rebuilt from the history in the middle of it (as --resume does)
- * makes the same next choice for the same reason, since the phase comes
- * from the history alone. */
+/* stall_explore on the trap (EI stalls in the wide basin): every kind of
+ * stall step happens, two runs agree, and an engine rebuilt from the history
+ * in the middle of it (as --resume does) makes the same next choice for the
+ * same reason, since the phase comes from the history alone. (Branin, with
+ * three equal minima, no longer serves: EI converges on one of them only
+ * after it has sampled the others, so the episodes there only refine.) */
 static void test_stall_explore(void)
 {
     enum { N = 60 };
@@ -385,15 +396,15 @@ static void test_stall_explore(void)
     int ia[N], ib[N], oka[N], okb[N];
     const char *wa[N], *wb[N];
     size_t ca[3], cb[3];
-    CHECK(run_stall(3, 0, N, xa, ya, ia, oka, wa, ca) == 0);
-    CHECK(run_stall(3, 0, N, xb, yb, ib, okb, wb, cb) == 0);
+    CHECK(run_stall(12, 0, N, xa, ya, ia, oka, wa, ca) == 0);
+    CHECK(run_stall(12, 0, N, xb, yb, ib, okb, wb, cb) == 0);
     for (int r = 0; r < 3; r++)
         CHECK_MSG(ca[r] > 0 && ca[r] == cb[r], "%s: %zu and %zu steps", stall_reasons[r], ca[r],
                   cb[r]);
     CHECK(memcmp(xa, xb, sizeof xa) == 0);
 
     bo_engine_options opt;
-    stall_options(&opt, 3);
+    stall_options(&opt, 12);
     bo_engine *a = bo_engine_create(&opt, NULL, 0);
     CHECK(a != NULL);
     double x[2], theta[64];
