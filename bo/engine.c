@@ -401,12 +401,7 @@ static bo_status engine_fallback(bo_engine *e, double *x, bo_suggestion *s, cons
         }
     }
     free(cand);
-    s->source = e->opt.target_source;
-    s->initial = 0;
-    s->acq_value = NAN;
-    s->note = why;
-    s->reason = NULL;
-    s->target_forced = 0;
+    *s = (bo_suggestion){.source = e->opt.target_source, .acq_value = NAN, .note = why};
     return BO_OK;
 }
 
@@ -441,12 +436,7 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
     if (e->n_initial_observed < e->n_design) {
         size_t k = e->n_initial_observed;
         memcpy(x, e->design_x + k * d, d * sizeof *x);
-        s->source = e->design_source[k];
-        s->initial = 1;
-        s->acq_value = NAN;
-        s->note = NULL;
-        s->reason = NULL;
-        s->target_forced = 0;
+        *s = (bo_suggestion){.source = e->design_source[k], .initial = 1, .acq_value = NAN};
         return BO_OK;
     }
 
@@ -509,19 +499,18 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
     if (st != BO_OK) {
         return engine_fallback(e, x, s, "the acquisition could not be maximised");
     }
-    s->source = ENGINE_NO_SOURCE;
+    size_t chosen = ENGINE_NO_SOURCE;
     for (size_t src = 0; src < e->opt.n_sources; src++)
         if (e->model_source[src] == res.source)
-            s->source = src;
-    if (s->source == ENGINE_NO_SOURCE)
+            chosen = src;
+    if (chosen == ENGINE_NO_SOURCE)
         return bo_enginei_fail(e, BO_EOPTIM, "acquisition chose an unknown source %zu", res.source);
     for (size_t j = 0; j < d; j++)
         x[j] = fmin(1.0, fmax(0.0, x[j]));
-    s->initial = 0;
-    s->acq_value = res.value;
-    s->note = NULL;
-    s->reason = forced ? "explore_budget spent: the target's EI" : NULL;
-    s->target_forced = forced;
+    *s = (bo_suggestion){.source = chosen,
+                         .acq_value = res.value,
+                         .reason = forced ? "explore_budget spent: the target's EI" : NULL,
+                         .target_forced = forced};
     return BO_OK;
 }
 

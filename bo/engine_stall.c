@@ -383,12 +383,7 @@ bo_status bo_enginei_stall(bo_engine *e, size_t n_gp, size_t n_avoid, double *x,
         return restored;
     for (size_t j = 0; j < e->opt.dim; j++)
         x[j] = fmin(1.0, fmax(0.0, x[j]));
-    s->source = e->opt.target_source;
-    s->initial = 0;
-    s->acq_value = value;
-    s->note = NULL;
-    s->reason = note;
-    s->target_forced = 0;
+    *s = (bo_suggestion){.source = e->opt.target_source, .acq_value = value, .reason = note};
     *done = 1;
     return BO_OK;
 }
