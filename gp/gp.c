@@ -601,6 +601,17 @@ void bo_gp_get_hyper(const bo_gp *gp, double *theta)
     memcpy(theta, gp->theta, gp->n_hyper * sizeof *theta);
 }
 
+/* Clamps gp->theta into its bounds and conditions on the data (if any). */
+static bo_status clamp_and_condition(bo_gp *gp)
+{
+    for (size_t j = 0; j < gp->n_hyper; j++)
+        gp->theta[j] = fmin(fmax(gp->theta[j], gp->theta_lo[j]), gp->theta_hi[j]);
+    gp->conditioned = 0;
+    if (gp->n == 0)
+        return BO_OK;
+    return bo_gpi_condition(gp);
+}
+
 bo_status bo_gp_set_hyper(bo_gp *gp, const double *theta)
 {
     gp->errmsg[0] = '\0';
@@ -608,12 +619,8 @@ bo_status bo_gp_set_hyper(bo_gp *gp, const double *theta)
         if (!isfinite(theta[j]))
             return bo_gpi_fail(gp, BO_EINVAL, "gp set_hyper: theta[%zu] = %g is not finite",
                                j, theta[j]);
-    for (size_t j = 0; j < gp->n_hyper; j++)
-        gp->theta[j] = fmin(fmax(theta[j], gp->theta_lo[j]), gp->theta_hi[j]);
-    gp->conditioned = 0;
-    if (gp->n == 0)
-        return BO_OK;
-    return bo_gpi_condition(gp);
+    memmove(gp->theta, theta, gp->n_hyper * sizeof *theta); /* theta may be gp's own */
+    return clamp_and_condition(gp);
 }
 
 bo_status bo_gp_cap_lengthscales(bo_gp *gp, double max_ell)
@@ -628,12 +635,8 @@ bo_status bo_gp_cap_lengthscales(bo_gp *gp, double max_ell)
             gp->theta[k] = fmax(gp->theta[k], log10(0.5 / (l * l)));
         else
             gp->theta[k] = fmin(gp->theta[k], log(l));
-        gp->theta[k] = fmin(fmax(gp->theta[k], gp->theta_lo[k]), gp->theta_hi[k]);
     }
-    gp->conditioned = 0;
-    if (gp->n == 0)
-        return BO_OK;
-    return bo_gpi_condition(gp);
+    return clamp_and_condition(gp);
 }
 
 const char *bo_gp_hyper_name(const bo_gp *gp, size_t i, char *buf, size_t len)
