@@ -35,22 +35,6 @@ typedef struct bo_acq_scorer {
     bo_status (*point)(void *ctx, const double *x, double *value, double *grad);
 } bo_acq_scorer;
 
-/* The GP acquisition of an evaluator as a scorer, with inadmissible points
- * cut out: where admissible(admissible_ctx, x) is 0 the value is far below
- * any acquisition value (finite, for NLopt's sake) and the gradient zero.
- * Fill the struct and pass bo_acq_masked_scorer_of(&m, block). */
-typedef struct bo_acq_masked {
-    bo_acq_evaluator *ev;
-    size_t dim;
-    int (*admissible)(const void *admissible_ctx, const double *x);
-    const void *admissible_ctx;
-} bo_acq_masked;
-
-/* What an inadmissible point scores. */
-extern const double bo_acq_inadmissible_value;
-
-bo_acq_scorer bo_acq_masked_scorer_of(bo_acq_masked *masked, size_t max_block);
-
 typedef enum bo_acq_optimizer {
     BO_ACQ_OPT_LBFGS = 0,   /* Sobol pool + NLOPT_LD_LBFGS local starts */
     BO_ACQ_OPT_SLSQP,       /* Sobol pool + NLOPT_LD_SLSQP local starts */
@@ -89,6 +73,11 @@ typedef struct bo_acq_maximizer_options {
                                a point, at the model's own resolution, and a
                                success nearby shrinks it again (default 0.5;
                                0 = only exact duplicates are excluded) */
+    int (*admissible)(const void *admissible_ctx, const double *x);
+                            /* bo_acq_maximize only: when set, candidates
+                               where it returns 0 are left out too (as the
+                               failure regions are); NULL = none */
+    const void *admissible_ctx;
     double skip_local_below; /* no local runs (the pool's best is the answer)
                                when the pool's best admissible value is below
                                this (default -HUGE_VAL: always run them) */
@@ -140,14 +129,6 @@ typedef struct bo_acq_points {
     const double *X;
     const size_t *source;
 } bo_acq_points;
-
-/* 1 when x lies in a failure region: its nearest evaluated point, measured
- * in length-scales (inv_ell: one over each input's length-scale), is one of
- * the n_failed failed points and closer than radius length-scales. The
- * rule bo_acq_maximize applies with options.failure_radius. */
-int bo_acq_in_failure_region(size_t dim, const double *inv_ell, double radius,
-                             const double *ok_x, size_t n_ok, const double *failed_x,
-                             size_t n_failed, const double *x);
 
 /* The engine's call: maximises acquisition acq over the box for each source
  * it scores (every source for multi-source kinds such as MFCA, else only

@@ -8,10 +8,15 @@
 
 #include "acquisition/maximize.h"
 
-const double bo_acq_inadmissible_value = -1e300;
+/* What an inadmissible candidate scores: far below any acquisition value
+ * (log-EI included), finite for NLopt's sake. */
+static const double inadmissible_value = -1e300;
 
-/* The regions around a source's failed evaluations, for the masked scorer. */
-typedef struct failure_regions {
+/* The GP acquisition of one source, with the regions around that source's
+ * failed evaluations, and whatever the caller's admissible() rejects, cut
+ * out. */
+typedef struct gp_scorer {
+    bo_acq_evaluator *ev;
     size_t dim;
     const double *inv_ell;   /* 1 / length-scale per input */
     double radius;           /* failure radius, in length-scales */
@@ -19,7 +24,9 @@ typedef struct failure_regions {
     size_t n_ok;
     const double *failed_x;  /* the source's failed points */
     size_t n_failed;
-} failure_regions;
+    int (*admissible)(const void *ctx, const double *x); /* or NULL */
+    const void *admissible_ctx;
+} gp_scorer;
 
 static double nearest_scaled_dist2(size_t dim, const double *inv_ell, const double *pts,
                                    size_t n, const double *x)
@@ -37,53 +44,44 @@ static double nearest_scaled_dist2(size_t dim, const double *inv_ell, const doub
     return best;
 }
 
-int bo_acq_in_failure_region(size_t dim, const double *inv_ell, double radius,
-                             const double *ok_x, size_t n_ok, const double *failed_x,
-                             size_t n_failed, const double *x)
+static int in_failure_region(const gp_scorer *sc, const double *x)
 {
-    if (n_failed == 0 || !(radius > 0.0))
+    if (sc->n_failed == 0 || !(sc->radius > 0.0))
         return 0;
-    double to_failed = nearest_scaled_dist2(dim, inv_ell, failed_x, n_failed, x);
-    if (to_failed >= radius * radius)
+    double to_failed = nearest_scaled_dist2(sc->dim, sc->inv_ell, sc->failed_x, sc->n_failed, x);
+    if (to_failed >= sc->radius * sc->radius)
         return 0;
-    return to_failed < nearest_scaled_dist2(dim, inv_ell, ok_x, n_ok, x);
+    return to_failed < nearest_scaled_dist2(sc->dim, sc->inv_ell, sc->ok_x, sc->n_ok, x);
 }
 
-static int outside_failure_regions(const void *ctx, const double *x)
+static int admissible(const gp_scorer *sc, const double *x)
 {
-    const failure_regions *r = ctx;
-    return !bo_acq_in_failure_region(r->dim, r->inv_ell, r->radius, r->ok_x, r->n_ok,
-                                     r->failed_x, r->n_failed, x);
+    return !in_failure_region(sc, x) &&
+           (!sc->admissible || sc->admissible(sc->admissible_ctx, x));
 }
 
-static bo_status masked_block(void *ctx, size_t m, const double *X, double *value)
+static bo_status score_block(void *ctx, size_t m, const double *X, double *value)
 {
-    const bo_acq_masked *sc = ctx;
+    const gp_scorer *sc = ctx;
     bo_status st = bo_acq_evaluate_block(sc->ev, m, X, value);
     if (st != BO_OK)
         return st;
     for (size_t i = 0; i < m; i++)
-        if (!sc->admissible(sc->admissible_ctx, X + i * sc->dim))
-            value[i] = bo_acq_inadmissible_value;
+        if (!admissible(sc, X + i * sc->dim))
+            value[i] = inadmissible_value;
     return BO_OK;
 }
 
-static bo_status masked_point(void *ctx, const double *x, double *value, double *grad)
+static bo_status score_point(void *ctx, const double *x, double *value, double *grad)
 {
-    const bo_acq_masked *sc = ctx;
-    if (!sc->admissible(sc->admissible_ctx, x)) {
-        *value = bo_acq_inadmissible_value;
+    const gp_scorer *sc = ctx;
+    if (!admissible(sc, x)) {
+        *value = inadmissible_value;
         if (grad)
             memset(grad, 0, sc->dim * sizeof *grad);
         return BO_OK;
     }
     return bo_acq_evaluate(sc->ev, x, value, grad);
-}
-
-bo_acq_scorer bo_acq_masked_scorer_of(bo_acq_masked *masked, size_t max_block)
-{
-    bo_acq_scorer sc = {masked->dim, max_block, masked, masked_block, masked_point};
-    return sc;
 }
 
 static bo_status fail(char *errbuf, size_t errlen, bo_status status, const char *fmt, ...)
@@ -149,9 +147,9 @@ bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
     for (size_t j = 0; j < dim; j++)
         inv_ell[j] = 1.0 / inv_ell[j];
     double radius = opt->failure_radius > 0.0 ? opt->failure_radius : 0.0;
-    failure_regions regions = {dim, inv_ell, radius, exclude, 0, NULL, 0};
-    bo_acq_masked masked = {ev, dim, outside_failure_regions, &regions};
-    bo_acq_scorer scorer = bo_acq_masked_scorer_of(&masked, block);
+    gp_scorer gsc = {ev,   dim, inv_ell, radius, exclude, 0, NULL, 0, opt->admissible,
+                     opt->admissible_ctx};
+    bo_acq_scorer scorer = {dim, block, &gsc, score_block, score_point};
     int multi = bo_acq_is_multi_source(acq->kind);
     size_t n_searched = multi ? n_sources : 1;
     bo_acq_maximizer_options source_opt = *opt;
@@ -167,9 +165,9 @@ bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
         size_t n_ok = gather(observed, s, dim, exclude);
         size_t n_failed = gather(avoid, s, dim, exclude + n_ok * dim);
         size_t n_ex = n_ok + n_failed;
-        regions.n_ok = n_ok;
-        regions.failed_x = exclude + n_ok * dim;
-        regions.n_failed = n_failed;
+        gsc.n_ok = n_ok;
+        gsc.failed_x = exclude + n_ok * dim;
+        gsc.n_failed = n_failed;
         bo_acq_result r = {0};
         st = bo_acq_maximize_scorer(&scorer, &source_opt, n_ex, exclude, x_src, &r, errbuf, errlen);
         result->n_evals += r.n_evals;
@@ -183,8 +181,9 @@ bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
             last_error = st; /* another source may still give an answer */
             continue;
         }
-        if (r.value <= bo_acq_inadmissible_value) {
-            /* Every candidate lay in a failure region of this source. */
+        if (r.value <= inadmissible_value) {
+            /* Every candidate lay in a failure region of this source (or
+             * was rejected by the caller's admissible()). */
             last_error = fail(errbuf, errlen, BO_EOPTIM,
                               "maximize: source %zu: every candidate is next to a failure", s);
             continue;

@@ -49,7 +49,7 @@ static bo_status design_fail(char *err, size_t err_size, bo_status status, const
     return status;
 }
 
-static double squared_distance(const double *a, const double *b, size_t d)
+double bo_design_squared_distance(const double *a, const double *b, size_t d)
 {
     double s = 0.0;
     for (size_t k = 0; k < d; k++) {
@@ -64,7 +64,7 @@ double bo_design_min_distance(const double *points, size_t n, size_t d)
     double best = INFINITY;
     for (size_t i = 0; i < n; i++)
         for (size_t j = i + 1; j < n; j++) {
-            double s = squared_distance(points + i * d, points + j * d, d);
+            double s = bo_design_squared_distance(points + i * d, points + j * d, d);
             if (s < best)
                 best = s;
         }
@@ -131,7 +131,8 @@ static void distance_row(const double *x, size_t n, size_t d, double scale, size
                          double *dist2)
 {
     for (size_t m = 0; m < n; m++) {
-        double s = m == i ? 0.0 : scale * squared_distance(x + i * d, x + m * d, d);
+        double s =
+            m == i ? 0.0 : scale * bo_design_squared_distance(x + i * d, x + m * d, d);
         dist2[i * n + m] = s;
         dist2[m * n + i] = s;
     }

@@ -60,6 +60,8 @@ bo_status bo_design_generate(bo_design_method method, size_t n, size_t d, uint64
  * (row-major); +INFINITY when n < 2. The maximin criterion, exposed so
  * callers and tests can compare designs. */
 double bo_design_min_distance(const double *points, size_t n, size_t d);
+/* Squared Euclidean distance between two d-vectors. */
+double bo_design_squared_distance(const double *a, const double *b, size_t d);
 
 /* Maps n unit-cube points to user units and back. Input j has bounds
  * lower[j] < upper[j] (finite); log_scale (may be NULL = all linear) nonzero

@@ -388,12 +388,7 @@ static bo_status engine_fallback(bo_engine *e, double *x, bo_suggestion *s, cons
         for (size_t i = 0; i < e->n; i++) {
             if (e->source[i] != e->opt.target_source)
                 continue;
-            double d2 = 0.0;
-            for (size_t j = 0; j < d; j++) {
-                double t = cand[j] - e->x[i * d + j];
-                d2 += t * t;
-            }
-            nearest = fmin(nearest, d2);
+            nearest = fmin(nearest, bo_design_squared_distance(cand, e->x + i * d, d));
         }
         if (nearest > best_dist) {
             best_dist = nearest;

@@ -37,16 +37,12 @@ static const double STALL_NEAR = 0.05;      /* points this close to an anchor sh
 static const double STALL_CONVERGED = 0.5;
 
 /* Admissible for a stall step: the nearest observed point has the wanted
- * basin flag, and the point is outside the failure regions. */
+ * basin flag. (bo_acq_maximize cuts out the failure regions itself.) */
 typedef struct stall_region {
     size_t dim, n;
     const double *pts;      /* n observed points */
     const int *flag;        /* one per point */
     int want;
-    const double *inv_ell;  /* the failure regions, as bo_acq_maximize cuts them */
-    double failure_radius;
-    const double *failed;
-    size_t n_failed;
 } stall_region;
 
 static int stall_admissible(const void *ctx, const double *x)
@@ -55,19 +51,13 @@ static int stall_admissible(const void *ctx, const double *x)
     double best = INFINITY;
     int f = 0;
     for (size_t i = 0; i < sc->n; i++) {
-        double d2 = 0.0;
-        for (size_t j = 0; j < sc->dim; j++) {
-            double t = x[j] - sc->pts[i * sc->dim + j];
-            d2 += t * t;
-        }
+        double d2 = bo_design_squared_distance(x, sc->pts + i * sc->dim, sc->dim);
         if (d2 < best) {
             best = d2;
             f = sc->flag[i];
         }
     }
-    return f == sc->want &&
-           !bo_acq_in_failure_region(sc->dim, sc->inv_ell, sc->failure_radius, sc->pts, sc->n,
-                                     sc->failed, sc->n_failed, x);
+    return f == sc->want;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -122,14 +112,9 @@ static int engine_stalled_at(const bo_engine *e, size_t n)
     if (before - best > STALL_FRAC * (med - best))
         return 0;
     size_t d = e->opt.dim, near = 0;
-    for (size_t k = n - STALL_WINDOW; k < n; k++) {
-        double d2 = 0.0;
-        for (size_t j = 0; j < d; j++) {
-            double t = e->x[k * d + j] - e->x[i * d + j];
-            d2 += t * t;
-        }
-        near += d2 <= STALL_NEAR * STALL_NEAR;
-    }
+    const double near2 = STALL_NEAR * STALL_NEAR;
+    for (size_t k = n - STALL_WINDOW; k < n; k++)
+        near += bo_design_squared_distance(e->x + k * d, e->x + i * d, d) <= near2;
     return (double)near >= STALL_CONVERGED * STALL_WINDOW;
 }
 
@@ -149,15 +134,10 @@ typedef struct stall_state {
 static void stall_remember(const bo_engine *e, stall_state *s, size_t index)
 {
     size_t d = e->opt.dim;
-    for (size_t k = 0; k < s->n_old; k++) {
-        double d2 = 0.0;
-        for (size_t j = 0; j < d; j++) {
-            double t = e->x[index * d + j] - e->x[s->old[k] * d + j];
-            d2 += t * t;
-        }
-        if (d2 < STALL_NEAR * STALL_NEAR)
+    const double *anchor = e->x + index * d;
+    for (size_t k = 0; k < s->n_old; k++)
+        if (bo_design_squared_distance(anchor, e->x + s->old[k] * d, d) < STALL_NEAR * STALL_NEAR)
             return;
-    }
     if (s->n_old < STALL_MAX_OLD)
         s->old[s->n_old++] = index;
 }
@@ -169,9 +149,10 @@ static int stall_step(const bo_engine *e, size_t m, stall_state *s)
 {
     size_t bi;
     double best = engine_best_upto(e, m, &bi);
+    double margin = STALL_STEP_FRAC * (engine_median(e, m) - best);
     double y = e->ok[m - 1] ? e->y[m - 1] : INFINITY;
     s->steps++;
-    if (y < s->own_best - STALL_STEP_FRAC * (engine_median(e, m) - best)) {
+    if (y < s->own_best - margin) {
         s->own_best = y;
         s->own_index = m - 1;
         s->own_step = s->steps;
@@ -179,7 +160,7 @@ static int stall_step(const bo_engine *e, size_t m, stall_state *s)
     /* A new incumbent by a real margin: a last-digit gain of plain EI in the
      * old basin (a step with nothing admissible falls back to it) is not
      * the episode's success. */
-    if (best < s->start_best - STALL_STEP_FRAC * (engine_median(e, m) - best)) {
+    if (best < s->start_best - margin) {
         s->phase = PHASE_LOCAL;
         return 1;
     }
@@ -227,10 +208,7 @@ static bo_status engine_mark_basin(bo_engine *e, size_t n, const double *ax, dou
     for (size_t i = 0; i < n; i++) {
         if (mark[i])
             continue;
-        double dd = 0.0;
-        for (size_t j = 0; j < d; j++)
-            dd += (X[i * d + j] - ax[j]) * (X[i * d + j] - ax[j]);
-        if (dd < STALL_NEAR * STALL_NEAR) {
+        if (bo_design_squared_distance(X + i * d, ax, d) < STALL_NEAR * STALL_NEAR) {
             mark[i] = 1;
             continue;
         }
@@ -258,47 +236,29 @@ static bo_status engine_cap_lengths(bo_engine *e)
 }
 
 /* Maximises ao (w.r.t. ref) over points whose nearest observation has
- * flag == want, with a local start at start. The n successful points and
- * the n_avoid failed ones are never proposed again. */
+ * flag == want, with a local start at start. bo_acq_maximize keeps, as for
+ * every suggestion, the n successful and n_avoid failed points (and the
+ * failure regions) out; BO_EOPTIM when nothing is admissible. */
 static bo_status engine_masked_max(bo_engine *e, const bo_acq_options *ao, double ref,
                                    size_t n, size_t n_avoid, const int *flag, int want,
                                    const double *start, double *x, double *value)
 {
     size_t d = e->opt.dim;
-    double *exclude = malloc((n + n_avoid + 1) * d * sizeof *exclude); /* + 1/length-scales */
-    if (!exclude)
-        return BO_ENOMEM;
-    memcpy(exclude, e->gp_x, n * d * sizeof *exclude);
-    if (n_avoid)
-        memcpy(exclude + n * d, e->avoid_x, n_avoid * d * sizeof *exclude);
-    bo_acq_evaluator *ev = bo_acq_evaluator_create(ao, e->gp, ref, 256, e->errmsg,
-                                                   sizeof e->errmsg);
-    if (!ev) {
-        free(exclude);
-        return BO_EINVAL;
-    }
+    stall_region region = {d, n, e->gp_x, flag, want};
     bo_acq_maximizer_options mo;
     bo_acq_maximizer_options_default(&mo);
-    double *inv_ell = exclude + (n + n_avoid) * d;
-    bo_gp_lengthscales(e->gp, inv_ell);
-    for (size_t j = 0; j < d; j++)
-        inv_ell[j] = 1.0 / inv_ell[j];
-    stall_region region = {d,       n,      e->gp_x, flag, want, inv_ell, mo.failure_radius,
-                           e->avoid_x, n_avoid};
-    bo_acq_masked masked = {ev, d, stall_admissible, &region};
-    bo_acq_scorer scorer = bo_acq_masked_scorer_of(&masked, 256);
+    mo.admissible = stall_admissible;
+    mo.admissible_ctx = &region;
     mo.pool_size = STALL_POOL;
     mo.seed = bo_enginei_derived_seed(e, ENGINE_STREAM_EXPLORE, e->n);
     mo.extra_starts = start;
     mo.n_extra_starts = 1;
+    bo_acq_points observed = {n, e->gp_x, NULL};
+    bo_acq_points avoid = {n_avoid, e->avoid_x, NULL};
     bo_acq_result res = {0};
-    bo_status st = bo_acq_maximize_scorer(&scorer, &mo, n + n_avoid, exclude, x, &res,
-                                          e->errmsg, sizeof e->errmsg);
-    bo_acq_evaluator_destroy(ev);
-    free(exclude);
+    bo_status st = bo_acq_maximize(ao, e->gp, ref, &mo, &observed, &avoid, x, &res, NULL,
+                                   e->errmsg, sizeof e->errmsg);
     *value = res.value;
-    if (st == BO_OK && !(res.value > bo_acq_inadmissible_value))
-        st = BO_EOPTIM; /* nothing admissible */
     return st;
 }
 

@@ -349,6 +349,50 @@ static void test_mfca_source_order(void)
     bo_gp_destroy(gp);
 }
 
+static int left_half(const void *ctx, const double *x)
+{
+    return x[0] <= *(const double *)ctx;
+}
+
+/* options.admissible: the answer lies where it allows, and when it allows
+ * nothing the maximisation fails as when every candidate is cut out. */
+static void test_admissible_option(void)
+{
+    bo_rng rng;
+    bo_rng_init(&rng, 31);
+    double X[MAXN * MAXD], y[MAXN];
+    size_t src[MAXN];
+    const size_t n = 8, dim = 2;
+    bo_gp *gp = make_gp(dim, n, 1, 0.3, &rng, X, src, y);
+    CHECK(gp != NULL);
+    if (!gp)
+        return;
+    bo_acq_options ao;
+    bo_acq_options_default(&ao);
+    ao.kind = BO_ACQ_EI;
+    bo_acq_maximizer_options mo;
+    bo_acq_maximizer_options_default(&mo);
+    mo.seed = 2;
+    bo_acq_points obs = {n, X, NULL};
+    double x[2], free_x[2];
+    bo_acq_result res;
+    char err[256] = "";
+    double best = min_of(y, src, n, 0);
+    CHECK(bo_acq_maximize(&ao, gp, best, &mo, &obs, NULL, free_x, &res, NULL, err,
+                          sizeof err) == BO_OK);
+    /* A bound just left of the unconstrained answer, so the option binds. */
+    double bound = 0.9 * free_x[0];
+    mo.admissible = left_half;
+    mo.admissible_ctx = &bound;
+    CHECK(bo_acq_maximize(&ao, gp, best, &mo, &obs, NULL, x, &res, NULL, err, sizeof err) ==
+          BO_OK);
+    CHECK_MSG(x[0] <= bound, "x[0] %g beyond %g", x[0], bound);
+    bound = -1.0;
+    CHECK(bo_acq_maximize(&ao, gp, best, &mo, &obs, NULL, x, &res, NULL, err, sizeof err) ==
+          BO_EOPTIM);
+    bo_gp_destroy(gp);
+}
+
 static void test_exclusions_and_errors(void)
 {
     bo_rng rng;
@@ -466,6 +510,7 @@ int main(void)
     test_against_grid();
     test_mfca_choice();
     test_mfca_source_order();
+    test_admissible_option();
     test_exclusions_and_errors();
     return CHECK_DONE();
 }
