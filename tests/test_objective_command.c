@@ -22,6 +22,7 @@
 
 #include "bo/objective.h"
 #include "tests/check.h"
+#include "tests/test_interrupt.h"
 
 #define COMMAND(name) BO_SOURCE_DIR "/tests/data/commands/" name
 
@@ -67,30 +68,6 @@ static int process_gone(long pid)
         nanosleep(&ts, NULL);
     }
     return 0;
-}
-
-/* Set from SIGALRM to test cancellation, as a program's SIGINT handler
- * would set its flag. */
-static volatile sig_atomic_t interrupted;
-
-static void on_alarm(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
-
-/* Arms a one-shot SIGALRM after `seconds`; the handler sets interrupted. */
-static void arm_interrupt(double seconds)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_alarm;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGALRM, &sa, NULL);
-    interrupted = 0;
-    struct itimerval it = { { 0, 0 }, { (time_t)seconds,
-                                        (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6) } };
-    setitimer(ITIMER_REAL, &it, NULL);
 }
 
 static long read_pid(const char *path)

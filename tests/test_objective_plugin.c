@@ -20,6 +20,7 @@
 
 #include "bo/objective.h"
 #include "tests/check.h"
+#include "tests/test_interrupt.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SANITIZED 1
@@ -63,30 +64,6 @@ static double good_expected(const double *x, size_t dim, double s, double o, siz
     for (size_t i = 0; i < dim; i++)
         sum += (x[i] - 0.1 * (double)i) * (x[i] - 0.1 * (double)i);
     return s * sum + o + 10.0 * (double)source;
-}
-
-/* Set from SIGALRM to test cancellation, as a program's SIGINT handler
- * would set its flag. */
-static volatile sig_atomic_t interrupted;
-
-static void on_alarm(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
-
-/* Arms a one-shot SIGALRM after `seconds`; the handler sets interrupted. */
-static void arm_interrupt(double seconds)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_alarm;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGALRM, &sa, NULL);
-    interrupted = 0;
-    struct itimerval it = { { 0, 0 }, { (time_t)seconds,
-                                        (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6) } };
-    setitimer(ITIMER_REAL, &it, NULL);
 }
 
 static bo_objective *open_ok(const char *path, const bo_plugin_param *params, size_t np,
