@@ -1,6 +1,5 @@
 /* The acquisition through the GP: chain rule from (mu, sigma) to x. */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,60 +17,50 @@ struct bo_acq_evaluator {
     double *dmean, *dvar;           /* dim each */
 };
 
-static void write_error(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-    if (!errbuf || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(errbuf, errlen, fmt, ap);
-    va_end(ap);
-}
-
 bo_acq_evaluator *bo_acq_evaluator_create(const bo_acq_options *opt, bo_gp *gp, double best,
                                           size_t max_block, char *errbuf, size_t errlen)
 {
     if (!opt || !gp) {
-        write_error(errbuf, errlen, "acquisition: options and GP are required");
+        bo_msg(errbuf, errlen, "acquisition: options and GP are required");
         return NULL;
     }
     size_t n_sources = bo_gp_n_sources(gp);
     if (strcmp(bo_acq_name(opt->kind), "?") == 0) {
-        write_error(errbuf, errlen, "acquisition: unknown kind %d", (int)opt->kind);
+        bo_msg(errbuf, errlen, "acquisition: unknown kind %d", (int)opt->kind);
         return NULL;
     }
     if (!isfinite(best)) {
-        write_error(errbuf, errlen, "acquisition: best value %g is not finite", best);
+        bo_msg(errbuf, errlen, "acquisition: best value %g is not finite", best);
         return NULL;
     }
     if (opt->goal != BO_ACQ_MINIMIZE && opt->goal != BO_ACQ_MAXIMIZE) {
-        write_error(errbuf, errlen, "acquisition: unknown goal %d", (int)opt->goal);
+        bo_msg(errbuf, errlen, "acquisition: unknown goal %d", (int)opt->goal);
         return NULL;
     }
     if (opt->kind == BO_ACQ_UCB && !(opt->beta >= 0.0 && isfinite(opt->beta))) {
-        write_error(errbuf, errlen, "acquisition: ucb beta %g must be finite and >= 0", opt->beta);
+        bo_msg(errbuf, errlen, "acquisition: ucb beta %g must be finite and >= 0", opt->beta);
         return NULL;
     }
     if (opt->target_source >= n_sources) {
-        write_error(errbuf, errlen, "acquisition: target source %zu, but the GP has %zu sources",
-                    opt->target_source, n_sources);
+        bo_msg(errbuf, errlen, "acquisition: target source %zu, but the GP has %zu sources",
+               opt->target_source, n_sources);
         return NULL;
     }
     if (opt->cost) {
         if (opt->n_sources != n_sources) {
-            write_error(errbuf, errlen, "acquisition: %zu costs for a GP with %zu sources",
-                        opt->n_sources, n_sources);
+            bo_msg(errbuf, errlen, "acquisition: %zu costs for a GP with %zu sources",
+                   opt->n_sources, n_sources);
             return NULL;
         }
         for (size_t s = 0; s < n_sources; s++)
             if (!(opt->cost[s] > 0.0) || !isfinite(opt->cost[s])) {
-                write_error(errbuf, errlen, "acquisition: cost[%zu] = %g must be positive", s,
-                            opt->cost[s]);
+                bo_msg(errbuf, errlen, "acquisition: cost[%zu] = %g must be positive", s,
+                       opt->cost[s]);
                 return NULL;
             }
     }
     if (max_block < 1) {
-        write_error(errbuf, errlen, "acquisition: max_block must be >= 1");
+        bo_msg(errbuf, errlen, "acquisition: max_block must be >= 1");
         return NULL;
     }
     bo_acq_evaluator *ev = calloc(1, sizeof *ev);
@@ -101,7 +90,7 @@ bo_acq_evaluator *bo_acq_evaluator_create(const bo_acq_options *opt, bo_gp *gp, 
     ev->opt.n_sources = n_sources;
     return ev;
 nomem:
-    write_error(errbuf, errlen, "acquisition: out of memory");
+    bo_msg(errbuf, errlen, "acquisition: out of memory");
     bo_acq_evaluator_destroy(ev);
     return NULL;
 }

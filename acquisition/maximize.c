@@ -5,7 +5,6 @@
 #include <float.h>
 #include <math.h>
 #include <nlopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,17 +39,6 @@ void bo_acq_maximizer_options_default(bo_acq_maximizer_options *opt)
     opt->skip_local_below = -HUGE_VAL;
     opt->source_prune_ratio = 10.0;
     opt->seed = 0;
-}
-
-static bo_status fail(char *errbuf, size_t errlen, bo_status status, const char *fmt, ...)
-{
-    if (errbuf && errlen > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(errbuf, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return status;
 }
 
 /* Shared by the pool, the NLopt callback and the final choice: the box, the
@@ -153,42 +141,48 @@ static bo_status check_options(const bo_acq_scorer *sc, const bo_acq_maximizer_o
                                double *x, bo_acq_result *result, char *errbuf, size_t errlen)
 {
     if (!sc || !opt || !x || !result)
-        return fail(errbuf, errlen, BO_EINVAL, "maximize: scorer, options, x and result are required");
+        return bo_error_msg(errbuf, errlen, BO_EINVAL,
+                            "maximize: scorer, options, x and result are required");
     if (sc->dim < 1 || !sc->block || !sc->point || sc->max_block < 1)
-        return fail(errbuf, errlen, BO_EINVAL,
-                    "maximize: scorer needs dim >= 1, max_block >= 1 and both callbacks");
+        return bo_error_msg(errbuf, errlen, BO_EINVAL,
+                            "maximize: scorer needs dim >= 1, max_block >= 1 and both callbacks");
     if (opt->optimizer != BO_ACQ_OPT_LBFGS && opt->optimizer != BO_ACQ_OPT_SLSQP &&
         opt->optimizer != BO_ACQ_OPT_DIRECT_L)
-        return fail(errbuf, errlen, BO_EINVAL, "maximize: unknown optimizer %d", (int)opt->optimizer);
+        return bo_error_msg(errbuf, errlen, BO_EINVAL, "maximize: unknown optimizer %d",
+                            (int)opt->optimizer);
     if (opt->optimizer != BO_ACQ_OPT_DIRECT_L && opt->pool_size < 1)
-        return fail(errbuf, errlen, BO_EINVAL, "maximize: pool_size must be >= 1");
+        return bo_error_msg(errbuf, errlen, BO_EINVAL, "maximize: pool_size must be >= 1");
     if (opt->block_size < 1)
-        return fail(errbuf, errlen, BO_EINVAL, "maximize: block_size must be >= 1");
+        return bo_error_msg(errbuf, errlen, BO_EINVAL, "maximize: block_size must be >= 1");
     if (!(opt->duplicate_tol >= 0.0) || !isfinite(opt->duplicate_tol))
-        return fail(errbuf, errlen, BO_EINVAL, "maximize: duplicate_tol %g must be >= 0",
-                    opt->duplicate_tol);
+        return bo_error_msg(errbuf, errlen, BO_EINVAL, "maximize: duplicate_tol %g must be >= 0",
+                            opt->duplicate_tol);
     if (!(opt->xtol_rel >= 0.0) || !(opt->ftol_rel >= 0.0))
-        return fail(errbuf, errlen, BO_EINVAL, "maximize: xtol_rel and ftol_rel must be >= 0");
+        return bo_error_msg(errbuf, errlen, BO_EINVAL,
+                            "maximize: xtol_rel and ftol_rel must be >= 0");
     if (isnan(opt->skip_local_below))
-        return fail(errbuf, errlen, BO_EINVAL, "maximize: skip_local_below must not be NaN");
+        return bo_error_msg(errbuf, errlen, BO_EINVAL,
+                            "maximize: skip_local_below must not be NaN");
     /* A ratio under 1 would set the bar above the best value found, and
      * strip local runs from sources that could still win. */
     if (!(opt->source_prune_ratio == 0.0 || opt->source_prune_ratio >= 1.0))
-        return fail(errbuf, errlen, BO_EINVAL,
-                    "maximize: source_prune_ratio %g must be 0 (off) or >= 1",
-                    opt->source_prune_ratio);
+        return bo_error_msg(errbuf, errlen, BO_EINVAL,
+                            "maximize: source_prune_ratio %g must be 0 (off) or >= 1",
+                            opt->source_prune_ratio);
     if ((opt->lower == NULL) != (opt->upper == NULL))
-        return fail(errbuf, errlen, BO_EINVAL, "maximize: give both lower and upper, or neither");
+        return bo_error_msg(errbuf, errlen, BO_EINVAL,
+                            "maximize: give both lower and upper, or neither");
     if (opt->n_extra_starts > 0 && !opt->extra_starts)
-        return fail(errbuf, errlen, BO_EINVAL, "maximize: %zu extra starts but no array",
-                    opt->n_extra_starts);
+        return bo_error_msg(errbuf, errlen, BO_EINVAL, "maximize: %zu extra starts but no array",
+                            opt->n_extra_starts);
     if (opt->lower)
         for (size_t j = 0; j < sc->dim; j++)
             if (!isfinite(opt->lower[j]) || !isfinite(opt->upper[j]) ||
                 !(opt->lower[j] < opt->upper[j]))
-                return fail(errbuf, errlen, BO_EINVAL,
-                            "maximize: box[%zu]: lower %g must be below upper %g, both finite", j,
-                            opt->lower[j], opt->upper[j]);
+                return bo_error_msg(
+                    errbuf, errlen, BO_EINVAL,
+                    "maximize: box[%zu]: lower %g must be below upper %g, both finite", j,
+                    opt->lower[j], opt->upper[j]);
     return BO_OK;
 }
 
@@ -201,8 +195,8 @@ bo_status bo_acq_maximize_scorer(const bo_acq_scorer *scorer,
     if (st != BO_OK)
         return st;
     if (n_exclude > 0 && !exclude)
-        return fail(errbuf, errlen, BO_EINVAL, "maximize: %zu excluded points but no array",
-                    n_exclude);
+        return bo_error_msg(errbuf, errlen, BO_EINVAL, "maximize: %zu excluded points but no array",
+                            n_exclude);
     memset(result, 0, sizeof *result);
     search s;
     memset(&s, 0, sizeof s);
@@ -218,7 +212,8 @@ bo_status bo_acq_maximize_scorer(const bo_acq_scorer *scorer,
     ranked *order = pool_n ? malloc(pool_n * sizeof *order) : NULL;
     nlopt_opt nl = NULL;
     if (!box || !best_x || (pool_n && (!pool || !pool_value || !order))) {
-        st = fail(errbuf, errlen, BO_ENOMEM, "maximize: out of memory for %zu candidates", pool_n);
+        st = bo_error_msg(errbuf, errlen, BO_ENOMEM, "maximize: out of memory for %zu candidates",
+                          pool_n);
         goto done;
     }
     double *lower = box, *upper = box + dim, *tol = box + 2 * dim, *start = box + 3 * dim;
@@ -243,8 +238,8 @@ bo_status bo_acq_maximize_scorer(const bo_acq_scorer *scorer,
             st = scorer->block(scorer->ctx, m, pool + i0 * dim, pool_value + i0);
             s.n_evals += m;
             if (st != BO_OK) {
-                fail(errbuf, errlen, st, "maximize: scoring candidates %zu..%zu failed", i0,
-                     i0 + m - 1);
+                bo_error_msg(errbuf, errlen, st, "maximize: scoring candidates %zu..%zu failed", i0,
+                             i0 + m - 1);
                 goto done;
             }
         }
@@ -266,8 +261,8 @@ bo_status bo_acq_maximize_scorer(const bo_acq_scorer *scorer,
         if (!nl || nlopt_set_lower_bounds(nl, lower) < 0 || nlopt_set_upper_bounds(nl, upper) < 0 ||
             nlopt_set_max_objective(nl, nlopt_objective, &s) < 0 ||
             nlopt_set_maxeval(nl, (int)max_evals) < 0) {
-            st = fail(errbuf, errlen, BO_ENOMEM, "maximize: cannot set up NLopt (%s)",
-                      nlopt_algorithm_name(alg));
+            st = bo_error_msg(errbuf, errlen, BO_ENOMEM, "maximize: cannot set up NLopt (%s)",
+                              nlopt_algorithm_name(alg));
             goto done;
         }
         if (!direct) {
@@ -319,8 +314,9 @@ bo_status bo_acq_maximize_scorer(const bo_acq_scorer *scorer,
     }
     if (!s.have_best) {
         st = s.scorer_status != BO_OK ? s.scorer_status : BO_EOPTIM;
-        fail(errbuf, errlen, st,
-             "maximize: no admissible point with a finite value among %zu evaluated", s.n_evals);
+        bo_error_msg(errbuf, errlen, st,
+                     "maximize: no admissible point with a finite value among %zu evaluated",
+                     s.n_evals);
         goto done;
     }
     memcpy(x, best_x, dim * sizeof *x);

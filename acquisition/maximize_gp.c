@@ -1,7 +1,6 @@
 /* bo_acq_maximize: the GP acquisition as a scorer, one maximisation per
  * scored source, exclusions per source, the best (x, source) kept. */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,17 +83,6 @@ static bo_status score_point(void *ctx, const double *x, double *value, double *
     return bo_acq_evaluate(sc->ev, x, value, grad);
 }
 
-static bo_status fail(char *errbuf, size_t errlen, bo_status status, const char *fmt, ...)
-{
-    if (errbuf && errlen > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(errbuf, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return status;
-}
-
 static int points_valid(const bo_acq_points *p)
 {
     return !p || p->n == 0 || p->X;
@@ -120,10 +108,11 @@ bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
                           char *errbuf, size_t errlen)
 {
     if (!acq || !gp || !opt || !x || !result)
-        return fail(errbuf, errlen, BO_EINVAL,
-                    "maximize: acquisition, GP, options, x and result are required");
+        return bo_error_msg(errbuf, errlen, BO_EINVAL,
+                            "maximize: acquisition, GP, options, x and result are required");
     if (!points_valid(observed) || !points_valid(avoid))
-        return fail(errbuf, errlen, BO_EINVAL, "maximize: points given without coordinates");
+        return bo_error_msg(errbuf, errlen, BO_EINVAL,
+                            "maximize: points given without coordinates");
     memset(result, 0, sizeof *result);
     const size_t dim = bo_gp_dim(gp), n_sources = bo_gp_n_sources(gp);
     size_t block = opt->block_size ? opt->block_size : 1;
@@ -136,7 +125,7 @@ bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
     double *inv_ell = malloc(dim * sizeof *inv_ell);
     bo_status st = BO_OK;
     if (!exclude || !x_src || !inv_ell) {
-        st = fail(errbuf, errlen, BO_ENOMEM, "maximize: out of memory");
+        st = bo_error_msg(errbuf, errlen, BO_ENOMEM, "maximize: out of memory");
         goto done;
     }
     if (source_value)
@@ -184,8 +173,9 @@ bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
         if (r.value <= inadmissible_value) {
             /* Every candidate lay in a failure region of this source (or
              * was rejected by the caller's admissible()). */
-            last_error = fail(errbuf, errlen, BO_EOPTIM,
-                              "maximize: source %zu: every candidate is next to a failure", s);
+            last_error =
+                bo_error_msg(errbuf, errlen, BO_EOPTIM,
+                             "maximize: source %zu: every candidate is next to a failure", s);
             continue;
         }
         if (source_value)

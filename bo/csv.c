@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,17 +15,6 @@ struct bo_csv {
     char **cells;       /* n_rows * n_cols, row-major */
     size_t *lines;      /* physical line of each data row */
 };
-
-static void set_error(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    if (errbuf == NULL || errlen == 0) {
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(errbuf, errlen, fmt, ap);
-    va_end(ap);
-}
 
 bo_number_error bo_parse_double(const char *text, double *value)
 {
@@ -103,13 +91,13 @@ static bo_status slurp(const char *path, char **text, size_t *size, char *errbuf
     char *buf;
 
     if (f == NULL) {
-        set_error(errbuf, errlen, "%s: cannot open: %s", path, strerror(errno));
+        bo_msg(errbuf, errlen, "%s: cannot open: %s", path, strerror(errno));
         return BO_EIO;
     }
     buf = malloc(cap);
     if (buf == NULL) {
         fclose(f);
-        set_error(errbuf, errlen, "%s: out of memory", path);
+        bo_msg(errbuf, errlen, "%s: out of memory", path);
         return BO_ENOMEM;
     }
     for (;;) {
@@ -119,7 +107,7 @@ static bo_status slurp(const char *path, char **text, size_t *size, char *errbuf
             if (grown == NULL) {
                 free(buf);
                 fclose(f);
-                set_error(errbuf, errlen, "%s: out of memory", path);
+                bo_msg(errbuf, errlen, "%s: out of memory", path);
                 return BO_ENOMEM;
             }
             buf = grown;
@@ -135,7 +123,7 @@ static bo_status slurp(const char *path, char **text, size_t *size, char *errbuf
         int saved = errno;
         free(buf);
         fclose(f);
-        set_error(errbuf, errlen, "%s: read error: %s", path, strerror(saved));
+        bo_msg(errbuf, errlen, "%s: read error: %s", path, strerror(saved));
         return BO_EIO;
     }
     fclose(f);
@@ -191,10 +179,10 @@ static size_t split_line(char *line, size_t line_no, const char *path, cell_list
             start = write = p;
             for (;;) {
                 if (*p == '\0') {
-                    set_error(errbuf, errlen,
-                              "%s: line %zu, field %zu: unterminated quote "
-                              "(quoted fields cannot span lines)",
-                              path, line_no, count + 1);
+                    bo_msg(errbuf, errlen,
+                           "%s: line %zu, field %zu: unterminated quote "
+                           "(quoted fields cannot span lines)",
+                           path, line_no, count + 1);
                     *status = BO_EPARSE;
                     return (size_t)-1;
                 }
@@ -213,9 +201,8 @@ static size_t split_line(char *line, size_t line_no, const char *path, cell_list
                 p++;
             }
             if (*p != ',' && *p != '\0') {
-                set_error(errbuf, errlen,
-                          "%s: line %zu, field %zu: text after the closing quote",
-                          path, line_no, count + 1);
+                bo_msg(errbuf, errlen, "%s: line %zu, field %zu: text after the closing quote",
+                       path, line_no, count + 1);
                 *status = BO_EPARSE;
                 return (size_t)-1;
             }
@@ -225,7 +212,7 @@ static size_t split_line(char *line, size_t line_no, const char *path, cell_list
                 char sep = *p;
                 *write = '\0';
                 if (cell_list_push(cells, start) != 0) {
-                    set_error(errbuf, errlen, "%s: out of memory", path);
+                    bo_msg(errbuf, errlen, "%s: out of memory", path);
                     *status = BO_ENOMEM;
                     return (size_t)-1;
                 }
@@ -249,7 +236,7 @@ static size_t split_line(char *line, size_t line_no, const char *path, cell_list
             }
             *end = '\0';
             if (cell_list_push(cells, start) != 0) {
-                set_error(errbuf, errlen, "%s: out of memory", path);
+                bo_msg(errbuf, errlen, "%s: out of memory", path);
                 *status = BO_ENOMEM;
                 return (size_t)-1;
             }
@@ -295,7 +282,7 @@ bo_status bo_csv_read(const char *path, bo_csv **out, char *errbuf, size_t errle
     *out = NULL;
     t = calloc(1, sizeof *t);
     if (t == NULL || (t->path = duplicate_string(path)) == NULL) {
-        set_error(errbuf, errlen, "%s: out of memory", path);
+        bo_msg(errbuf, errlen, "%s: out of memory", path);
         status = BO_ENOMEM;
         goto fail;
     }
@@ -304,7 +291,7 @@ bo_status bo_csv_read(const char *path, bo_csv **out, char *errbuf, size_t errle
         goto fail;
     }
     if (memchr(t->text, '\0', size) != NULL) {
-        set_error(errbuf, errlen, "%s: contains a NUL byte; not a text CSV file", path);
+        bo_msg(errbuf, errlen, "%s: contains a NUL byte; not a text CSV file", path);
         status = BO_EPARSE;
         goto fail;
     }
@@ -346,17 +333,17 @@ bo_status bo_csv_read(const char *path, bo_csv **out, char *errbuf, size_t errle
             t->n_cols = n_fields;
             for (j = 0; j < n_fields; j++) {
                 if (cells.items[j][0] == '\0') {
-                    set_error(errbuf, errlen, "%s: line %zu: header column %zu has no name",
-                              path, line_no, j + 1);
+                    bo_msg(errbuf, errlen, "%s: line %zu: header column %zu has no name", path,
+                           line_no, j + 1);
                     status = BO_EPARSE;
                     goto fail;
                 }
                 for (k = 0; k < j; k++) {
                     if (strcmp(cells.items[j], cells.items[k]) == 0) {
-                        set_error(errbuf, errlen,
-                                  "%s: line %zu: duplicate header name '%s' "
-                                  "(columns %zu and %zu)",
-                                  path, line_no, cells.items[j], k + 1, j + 1);
+                        bo_msg(errbuf, errlen,
+                               "%s: line %zu: duplicate header name '%s' "
+                               "(columns %zu and %zu)",
+                               path, line_no, cells.items[j], k + 1, j + 1);
                         status = BO_EPARSE;
                         goto fail;
                     }
@@ -365,10 +352,8 @@ bo_status bo_csv_read(const char *path, bo_csv **out, char *errbuf, size_t errle
             continue;
         }
         if (n_fields != t->n_cols) {
-            set_error(errbuf, errlen,
-                      "%s: line %zu (data row %zu): %zu field%s, the header has %zu",
-                      path, line_no, t->n_rows + 1, n_fields, n_fields == 1 ? "" : "s",
-                      t->n_cols);
+            bo_msg(errbuf, errlen, "%s: line %zu (data row %zu): %zu field%s, the header has %zu",
+                   path, line_no, t->n_rows + 1, n_fields, n_fields == 1 ? "" : "s", t->n_cols);
             status = BO_EPARSE;
             goto fail;
         }
@@ -376,7 +361,7 @@ bo_status bo_csv_read(const char *path, bo_csv **out, char *errbuf, size_t errle
             size_t cap = lines_cap ? lines_cap * 2 : 64;
             size_t *grown = realloc(t->lines, cap * sizeof *grown);
             if (grown == NULL) {
-                set_error(errbuf, errlen, "%s: out of memory", path);
+                bo_msg(errbuf, errlen, "%s: out of memory", path);
                 status = BO_ENOMEM;
                 goto fail;
             }
@@ -386,14 +371,12 @@ bo_status bo_csv_read(const char *path, bo_csv **out, char *errbuf, size_t errle
         t->lines[t->n_rows++] = line_no;
     }
     if (!have_header) {
-        set_error(errbuf, errlen, "%s: empty file: a header row and data rows are needed",
-                  path);
+        bo_msg(errbuf, errlen, "%s: empty file: a header row and data rows are needed", path);
         status = BO_EPARSE;
         goto fail;
     }
     if (t->n_rows == 0) {
-        set_error(errbuf, errlen, "%s: line %zu: a header but no data rows", path,
-                  header_line);
+        bo_msg(errbuf, errlen, "%s: line %zu: a header but no data rows", path, header_line);
         status = BO_EPARSE;
         goto fail;
     }
@@ -402,7 +385,7 @@ bo_status bo_csv_read(const char *path, bo_csv **out, char *errbuf, size_t errle
     t->names = malloc(t->n_cols * sizeof *t->names);
     t->cells = malloc(t->n_rows * t->n_cols * sizeof *t->cells);
     if (t->names == NULL || t->cells == NULL) {
-        set_error(errbuf, errlen, "%s: out of memory", path);
+        bo_msg(errbuf, errlen, "%s: out of memory", path);
         status = BO_ENOMEM;
         goto fail;
     }
@@ -478,8 +461,8 @@ bo_status bo_csv_require(const bo_csv *table, const char *name, size_t *col,
         }
         used += (size_t)w;
     }
-    set_error(errbuf, errlen, "%s: line 1: no column named '%s' (the header has %s)",
-              table->path, name, present);
+    bo_msg(errbuf, errlen, "%s: line 1: no column named '%s' (the header has %s)", table->path,
+           name, present);
     return BO_EINVAL;
 }
 
@@ -492,9 +475,8 @@ bo_status bo_csv_number(const bo_csv *table, size_t row, size_t col, double *val
     if (err == BO_NUMBER_OK) {
         return BO_OK;
     }
-    set_error(errbuf, errlen, "%s: line %zu (data row %zu), column '%s': '%s' %s",
-              table->path, table->lines[row], row + 1, table->names[col], cell,
-              bo_number_error_text(err));
+    bo_msg(errbuf, errlen, "%s: line %zu (data row %zu), column '%s': '%s' %s", table->path,
+           table->lines[row], row + 1, table->names[col], cell, bo_number_error_text(err));
     return BO_EPARSE;
 }
 

@@ -1,7 +1,6 @@
 #include "bo/design.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,17 +35,6 @@ const char *bo_design_name(bo_design_method method)
             return row->name;
     }
     return "?";
-}
-
-static bo_status design_fail(char *err, size_t err_size, bo_status status, const char *fmt, ...)
-{
-    if (err != NULL && err_size > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_size, fmt, ap);
-        va_end(ap);
-    }
-    return status;
 }
 
 double bo_design_squared_distance(const double *a, const double *b, size_t d)
@@ -252,8 +240,10 @@ done:
     free(spare);
     free(dist2);
     if (status != BO_OK)
-        return design_fail(err, err_size, status, "design lhs: cannot allocate workspace for "
-                           "%zu points in %zu dimensions", n, d);
+        return bo_error_msg(err, err_size, status,
+                            "design lhs: cannot allocate workspace for "
+                            "%zu points in %zu dimensions",
+                            n, d);
     return status;
 }
 
@@ -263,28 +253,32 @@ bo_status bo_design_generate(bo_design_method method, size_t n, size_t d, uint64
                              double *out, char *err, size_t err_size)
 {
     if (d == 0)
-        return design_fail(err, err_size, BO_EINVAL, "design %s: dimension must be at least 1",
-                           bo_design_name(method));
+        return bo_error_msg(err, err_size, BO_EINVAL, "design %s: dimension must be at least 1",
+                            bo_design_name(method));
     if (n == 0)
         return BO_OK;
     if (out == NULL)
-        return design_fail(err, err_size, BO_EINVAL, "design %s: no output array",
-                           bo_design_name(method));
+        return bo_error_msg(err, err_size, BO_EINVAL, "design %s: no output array",
+                            bo_design_name(method));
     if (n > SIZE_MAX / d / sizeof(double))
-        return design_fail(err, err_size, BO_EINVAL, "design %s: %zu points in %zu dimensions "
-                           "is too large", bo_design_name(method), n, d);
+        return bo_error_msg(err, err_size, BO_EINVAL,
+                            "design %s: %zu points in %zu dimensions "
+                            "is too large",
+                            bo_design_name(method), n, d);
     switch (method) {
     case BO_DESIGN_LHS:
         return lhs_generate(n, d, seed, out, err, err_size);
     case BO_DESIGN_SOBOL: {
         if (d > BO_SOBOL_MAX_DIM)
-            return design_fail(err, err_size, BO_EINVAL, "design sobol: %zu dimensions, at most "
-                               "%d supported (use lhs)", d, BO_SOBOL_MAX_DIM);
+            return bo_error_msg(err, err_size, BO_EINVAL,
+                                "design sobol: %zu dimensions, at most "
+                                "%d supported (use lhs)",
+                                d, BO_SOBOL_MAX_DIM);
         /* Scrambled, and starting at the first point: skipping points would
          * break the stratification that the first 2^m points have. */
         bo_sobol *sobol = bo_sobol_create(d, 1, seed);
         if (sobol == NULL)
-            return design_fail(err, err_size, BO_ENOMEM, "design sobol: out of memory");
+            return bo_error_msg(err, err_size, BO_ENOMEM, "design sobol: out of memory");
         for (size_t i = 0; i < n; i++)
             bo_sobol_next(sobol, out + i * d);
         bo_sobol_destroy(sobol);
@@ -298,7 +292,7 @@ bo_status bo_design_generate(bo_design_method method, size_t n, size_t d, uint64
         return BO_OK;
     }
     }
-    return design_fail(err, err_size, BO_EINVAL, "design: unknown method %d", (int)method);
+    return bo_error_msg(err, err_size, BO_EINVAL, "design: unknown method %d", (int)method);
 }
 
 /* ---- unit cube <-> user units --------------------------------------------- */
@@ -307,15 +301,19 @@ static bo_status check_bounds(size_t d, const double *lower, const double *upper
                               const int *log_scale, char *err, size_t err_size)
 {
     if (lower == NULL || upper == NULL)
-        return design_fail(err, err_size, BO_EINVAL, "design map: bounds missing");
+        return bo_error_msg(err, err_size, BO_EINVAL, "design map: bounds missing");
     for (size_t j = 0; j < d; j++) {
         double lo = lower[j], hi = upper[j];
         if (!(isfinite(lo) && isfinite(hi) && lo < hi && isfinite(hi - lo)))
-            return design_fail(err, err_size, BO_EINVAL, "inputs[%zu]: need finite bounds with "
-                               "lower < upper, got lower %.17g, upper %.17g", j, lo, hi);
+            return bo_error_msg(err, err_size, BO_EINVAL,
+                                "inputs[%zu]: need finite bounds with "
+                                "lower < upper, got lower %.17g, upper %.17g",
+                                j, lo, hi);
         if (log_scale != NULL && log_scale[j] && !(lo > 0.0))
-            return design_fail(err, err_size, BO_EINVAL, "inputs[%zu]: log scale needs "
-                               "lower > 0, got lower %.17g", j, lo);
+            return bo_error_msg(err, err_size, BO_EINVAL,
+                                "inputs[%zu]: log scale needs "
+                                "lower > 0, got lower %.17g",
+                                j, lo);
     }
     return BO_OK;
 }
@@ -353,8 +351,10 @@ bo_status bo_design_to_user(const double *unit, size_t n, size_t d, const double
         for (size_t j = 0; j < d; j++) {
             double u = unit[i * d + j], lo = lower[j], hi = upper[j];
             if (!(u >= 0.0 && u <= 1.0))
-                return design_fail(err, err_size, BO_EINVAL, "point %zu, inputs[%zu]: unit "
-                                   "value %.17g outside [0, 1]", i, j, u);
+                return bo_error_msg(err, err_size, BO_EINVAL,
+                                    "point %zu, inputs[%zu]: unit "
+                                    "value %.17g outside [0, 1]",
+                                    i, j, u);
             double x;
             if (u == 0.0)
                 x = lo;
@@ -380,8 +380,10 @@ bo_status bo_design_from_user(const double *user, size_t n, size_t d, const doub
         for (size_t j = 0; j < d; j++) {
             double x = user[i * d + j], lo = lower[j], hi = upper[j];
             if (!(x >= lo && x <= hi))
-                return design_fail(err, err_size, BO_EINVAL, "point %zu, inputs[%zu]: value "
-                                   "%.17g outside [%.17g, %.17g]", i, j, x, lo, hi);
+                return bo_error_msg(err, err_size, BO_EINVAL,
+                                    "point %zu, inputs[%zu]: value "
+                                    "%.17g outside [%.17g, %.17g]",
+                                    i, j, x, lo, hi);
             double u;
             if (x == lo)
                 u = 0.0;

@@ -14,17 +14,6 @@
 #define MODEL_MAGIC "bo-gp-model"
 #define MODEL_VERSION 1
 
-static void set_error(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    if (errbuf == NULL || errlen == 0) {
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(errbuf, errlen, fmt, ap);
-    va_end(ap);
-}
-
 static char *duplicate_string(const char *s)
 {
     size_t len = strlen(s) + 1;
@@ -224,9 +213,8 @@ bo_status bo_model_file_build(const bo_model_file *m, bo_gp **out, char *errbuf,
         return BO_EINVAL;
     }
     if (bo_gp_n_hyper(gp) != m->n_hyper) {
-        set_error(errbuf, errlen,
-                  "the model holds %zu hyperparameters, a GP with its options has %zu",
-                  m->n_hyper, bo_gp_n_hyper(gp));
+        bo_msg(errbuf, errlen, "the model holds %zu hyperparameters, a GP with its options has %zu",
+               m->n_hyper, bo_gp_n_hyper(gp));
         st = BO_EINVAL;
         goto fail;
     }
@@ -234,23 +222,22 @@ bo_status bo_model_file_build(const bo_model_file *m, bo_gp **out, char *errbuf,
         bo_gp_hyper_name(gp, i, name, sizeof name);
         if (m->hyper_names != NULL && m->hyper_names[i] != NULL &&
             strcmp(name, m->hyper_names[i]) != 0) {
-            set_error(errbuf, errlen,
-                      "hyperparameter %zu is '%s' in the model, '%s' for a GP with its "
-                      "options",
-                      i + 1, m->hyper_names[i], name);
+            bo_msg(errbuf, errlen,
+                   "hyperparameter %zu is '%s' in the model, '%s' for a GP with its "
+                   "options",
+                   i + 1, m->hyper_names[i], name);
             st = BO_EINVAL;
             goto fail;
         }
     }
     st = bo_gp_set_data(gp, m->n, m->X, m->source, m->y, m->noise_var);
     if (st != BO_OK) {
-        set_error(errbuf, errlen, "training data: %s", bo_gp_errmsg(gp));
+        bo_msg(errbuf, errlen, "training data: %s", bo_gp_errmsg(gp));
         goto fail;
     }
     st = bo_gp_set_hyper(gp, m->theta);
     if (st != BO_OK) {
-        set_error(errbuf, errlen, "conditioning on the stored hyperparameters: %s",
-                  bo_gp_errmsg(gp));
+        bo_msg(errbuf, errlen, "conditioning on the stored hyperparameters: %s", bo_gp_errmsg(gp));
         goto fail;
     }
     *out = gp;
@@ -430,14 +417,14 @@ bo_status bo_model_file_write(const bo_model_file *m, const bo_gp *gp, const cha
     int failed;
 
     if (tmp == NULL) {
-        set_error(errbuf, errlen, "%s: out of memory", path);
+        bo_msg(errbuf, errlen, "%s: out of memory", path);
         return BO_ENOMEM;
     }
     memcpy(tmp, path, len);
     memcpy(tmp + len, ".tmp", 5);
     f = fopen(tmp, "w");
     if (f == NULL) {
-        set_error(errbuf, errlen, "%s: cannot create: %s", tmp, strerror(errno));
+        bo_msg(errbuf, errlen, "%s: cannot create: %s", tmp, strerror(errno));
         free(tmp);
         return BO_EIO;
     }
@@ -447,14 +434,13 @@ bo_status bo_model_file_write(const bo_model_file *m, const bo_gp *gp, const cha
         failed = 1;
     }
     if (failed) {
-        set_error(errbuf, errlen, "%s: write failed: %s", tmp, strerror(errno));
+        bo_msg(errbuf, errlen, "%s: write failed: %s", tmp, strerror(errno));
         remove(tmp);
         free(tmp);
         return BO_EIO;
     }
     if (rename(tmp, path) != 0) {
-        set_error(errbuf, errlen, "%s: cannot rename into place: %s", path,
-                  strerror(errno));
+        bo_msg(errbuf, errlen, "%s: cannot rename into place: %s", path, strerror(errno));
         remove(tmp);
         free(tmp);
         return BO_EIO;
@@ -518,7 +504,7 @@ static bo_status parse_error(reader *rd, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
-    set_error(rd->errbuf, rd->errlen, "%s: line %zu: %s", rd->path, rd->line_no, detail);
+    bo_msg(rd->errbuf, rd->errlen, "%s: line %zu: %s", rd->path, rd->line_no, detail);
     return BO_EPARSE;
 }
 
@@ -531,8 +517,7 @@ static bo_status expect_key(reader *rd, const char *key, char **rest)
 
     if (line == NULL) {
         if (ferror(rd->f)) {
-            set_error(rd->errbuf, rd->errlen, "%s: read error after line %zu", rd->path,
-                      rd->line_no);
+            bo_msg(rd->errbuf, rd->errlen, "%s: read error after line %zu", rd->path, rd->line_no);
             return BO_EIO;
         }
         return parse_error(rd, "the file ends here (truncated?); expected '%s'", key);
@@ -605,7 +590,7 @@ static bo_status key_name(reader *rd, const char *key, char **value)
     }
     *value = duplicate_string(rest);
     if (*value == NULL) {
-        set_error(rd->errbuf, rd->errlen, "%s: out of memory", rd->path);
+        bo_msg(rd->errbuf, rd->errlen, "%s: out of memory", rd->path);
         return BO_ENOMEM;
     }
     return BO_OK;
@@ -648,7 +633,7 @@ static bo_status token_double(reader *rd, char **cursor, const char *what, doubl
 
 static bo_status out_of_memory(reader *rd)
 {
-    set_error(rd->errbuf, rd->errlen, "%s: out of memory", rd->path);
+    bo_msg(rd->errbuf, rd->errlen, "%s: out of memory", rd->path);
     return BO_ENOMEM;
 }
 
@@ -907,7 +892,7 @@ static bo_status read_body(reader *rd, bo_model_file *m)
     m->opt.dim = 0;
     if ((st = expect_key(rd, MODEL_MAGIC, &rest)) != BO_OK) {
         if (st == BO_EPARSE && rd->line_no == 0) {
-            set_error(rd->errbuf, rd->errlen, "%s: empty file, not a bo-gp model", rd->path);
+            bo_msg(rd->errbuf, rd->errlen, "%s: empty file, not a bo-gp model", rd->path);
             return BO_EPARSE;
         }
         if (st == BO_EPARSE) {
@@ -948,7 +933,7 @@ bo_status bo_model_file_read(bo_model_file *m, const char *path, char *errbuf,
     rd.errlen = errlen;
     rd.f = fopen(path, "r");
     if (rd.f == NULL) {
-        set_error(errbuf, errlen, "%s: cannot open: %s", path, strerror(errno));
+        bo_msg(errbuf, errlen, "%s: cannot open: %s", path, strerror(errno));
         return BO_EIO;
     }
     st = read_body(&rd, m);

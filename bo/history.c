@@ -45,17 +45,6 @@ const char *bo_history_status_name(bo_history_status status)
     return "?";
 }
 
-static bo_status set_err(char *err, size_t err_size, bo_status status, const char *fmt, ...)
-{
-    if (err != NULL && err_size > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_size, fmt, ap);
-        va_end(ap);
-    }
-    return status;
-}
-
 /* ---- growable text ----------------------------------------------------- */
 
 typedef struct text {
@@ -204,30 +193,31 @@ static bo_status appender_open(appender *a, const char *path, unsigned flags, in
     a->flags = flags;
     a->path = strdup(path);
     if (a->path == NULL)
-        return set_err(err, err_size, BO_ENOMEM, "%s: out of memory", path);
+        return bo_error_msg(err, err_size, BO_ENOMEM, "%s: out of memory", path);
     int oflags = O_WRONLY | O_APPEND | O_CLOEXEC;
     if (create)
         oflags |= O_CREAT | ((flags & BO_HISTORY_OVERWRITE) ? O_TRUNC : O_EXCL);
     a->fd = open(path, oflags, 0644);
     if (a->fd < 0) {
         int e = errno;
-        bo_status st = set_err(err, err_size, BO_EIO, "%s: cannot %s: %s%s", path,
-                               create ? "create" : "open for appending", strerror(e),
-                               e == EEXIST ? " (refusing to overwrite an existing file)" : "");
+        bo_status st = bo_error_msg(err, err_size, BO_EIO, "%s: cannot %s: %s%s", path,
+                                    create ? "create" : "open for appending", strerror(e),
+                                    e == EEXIST ? " (refusing to overwrite an existing file)" : "");
         appender_close(a);
         return st;
     }
     if (!create) {
         struct stat sb;
         if (fstat(a->fd, &sb) != 0 || (sb.st_size > keep && ftruncate(a->fd, keep) != 0)) {
-            bo_status st = set_err(err, err_size, BO_EIO, "%s: cannot cut the torn last line: %s",
-                                   path, strerror(errno));
+            bo_status st =
+                bo_error_msg(err, err_size, BO_EIO, "%s: cannot cut the torn last line: %s", path,
+                             strerror(errno));
             appender_close(a);
             return st;
         }
         if (!(flags & BO_HISTORY_NO_SYNC) && sb.st_size > keep && fsync(a->fd) != 0) {
-            bo_status st = set_err(err, err_size, BO_EIO, "%s: cannot sync: %s", path,
-                                   strerror(errno));
+            bo_status st =
+                bo_error_msg(err, err_size, BO_EIO, "%s: cannot sync: %s", path, strerror(errno));
             appender_close(a);
             return st;
         }
@@ -288,7 +278,7 @@ static bo_status read_whole_file(const char *path, char **data, size_t *len, cha
     *len = 0;
     FILE *f = fopen(path, "rb");
     if (f == NULL)
-        return set_err(err, err_size, BO_EIO, "%s: cannot open: %s", path, strerror(errno));
+        return bo_error_msg(err, err_size, BO_EIO, "%s: cannot open: %s", path, strerror(errno));
     size_t cap = 4096, used = 0;
     char *buf = malloc(cap);
     bo_status status = BO_OK;
@@ -309,9 +299,9 @@ static bo_status read_whole_file(const char *path, char **data, size_t *len, cha
             break;
     }
     if (buf == NULL)
-        status = set_err(err, err_size, BO_ENOMEM, "%s: out of memory reading the file", path);
+        status = bo_error_msg(err, err_size, BO_ENOMEM, "%s: out of memory reading the file", path);
     else if (ferror(f))
-        status = set_err(err, err_size, BO_EIO, "%s: read error: %s", path, strerror(errno));
+        status = bo_error_msg(err, err_size, BO_EIO, "%s: read error: %s", path, strerror(errno));
     fclose(f);
     if (status != BO_OK) {
         free(buf);
@@ -465,33 +455,40 @@ static bo_status check_header(const char *path, csv_cursor *c, const char *const
     char **f = c->fields;
     size_t nf = c->n_fields;
     if (nf < N_FIXED)
-        return set_err(err, err_size, BO_EPARSE, "%s: line 1: not a bo-run history header "
-                       "(%zu columns, at least %zu expected)", path, nf, N_FIXED);
+        return bo_error_msg(err, err_size, BO_EPARSE,
+                            "%s: line 1: not a bo-run history header "
+                            "(%zu columns, at least %zu expected)",
+                            path, nf, N_FIXED);
     for (size_t i = 0; i < N_LEADING; i++)
         if (strcmp(f[i], leading_columns[i]) != 0)
-            return set_err(err, err_size, BO_EPARSE, "%s: line 1: not a bo-run history header "
-                           "(column %zu is '%s', expected '%s')", path, i + 1, f[i],
-                           leading_columns[i]);
+            return bo_error_msg(err, err_size, BO_EPARSE,
+                                "%s: line 1: not a bo-run history header "
+                                "(column %zu is '%s', expected '%s')",
+                                path, i + 1, f[i], leading_columns[i]);
     size_t file_inputs = nf - N_FIXED;
     for (size_t i = 0; i < N_TRAILING; i++)
         if (strcmp(f[N_LEADING + file_inputs + i], trailing_columns[i]) != 0)
-            return set_err(err, err_size, BO_EPARSE, "%s: line 1: not a bo-run history header "
-                           "(column %zu is '%s', expected '%s')", path,
-                           N_LEADING + file_inputs + i + 1, f[N_LEADING + file_inputs + i],
-                           trailing_columns[i]);
+            return bo_error_msg(err, err_size, BO_EPARSE,
+                                "%s: line 1: not a bo-run history header "
+                                "(column %zu is '%s', expected '%s')",
+                                path, N_LEADING + file_inputs + i + 1,
+                                f[N_LEADING + file_inputs + i], trailing_columns[i]);
     for (size_t i = 0; i < file_inputs && i < n_inputs; i++)
         if (strcmp(f[N_LEADING + i], names[i]) != 0)
-            return set_err(err, err_size, BO_EPARSE, "%s: line 1: input %zu of the history is "
-                           "'%s' but the config's input %zu is '%s'", path, i + 1,
-                           f[N_LEADING + i], i + 1, names[i]);
+            return bo_error_msg(err, err_size, BO_EPARSE,
+                                "%s: line 1: input %zu of the history is "
+                                "'%s' but the config's input %zu is '%s'",
+                                path, i + 1, f[N_LEADING + i], i + 1, names[i]);
     if (file_inputs > n_inputs)
-        return set_err(err, err_size, BO_EPARSE, "%s: line 1: the history has %zu inputs but "
-                       "the config has %zu (extra input '%s')", path, file_inputs, n_inputs,
-                       f[N_LEADING + n_inputs]);
+        return bo_error_msg(err, err_size, BO_EPARSE,
+                            "%s: line 1: the history has %zu inputs but "
+                            "the config has %zu (extra input '%s')",
+                            path, file_inputs, n_inputs, f[N_LEADING + n_inputs]);
     if (file_inputs < n_inputs)
-        return set_err(err, err_size, BO_EPARSE, "%s: line 1: the history has %zu inputs but "
-                       "the config has %zu (input '%s' missing)", path, file_inputs, n_inputs,
-                       names[file_inputs]);
+        return bo_error_msg(err, err_size, BO_EPARSE,
+                            "%s: line 1: the history has %zu inputs but "
+                            "the config has %zu (input '%s' missing)",
+                            path, file_inputs, n_inputs, names[file_inputs]);
     return BO_OK;
 }
 
@@ -503,33 +500,43 @@ static bo_status parse_row(const char *path, const csv_cursor *c, size_t line, s
 {
     char **f = c->fields;
     if (c->n_fields != N_FIXED + n_inputs)
-        return set_err(err, err_size, BO_EPARSE, "%s: row %zu (line %zu): %zu fields, expected "
-                       "%zu", path, index, line, c->n_fields, N_FIXED + n_inputs);
+        return bo_error_msg(err, err_size, BO_EPARSE,
+                            "%s: row %zu (line %zu): %zu fields, expected "
+                            "%zu",
+                            path, index, line, c->n_fields, N_FIXED + n_inputs);
     size_t eval;
     if (parse_size(f[0], &eval) != 0)
-        return set_err(err, err_size, BO_EPARSE, "%s: row %zu (line %zu): eval '%s' is not a "
-                       "whole number", path, index, line, f[0]);
+        return bo_error_msg(err, err_size, BO_EPARSE,
+                            "%s: row %zu (line %zu): eval '%s' is not a "
+                            "whole number",
+                            path, index, line, f[0]);
     if (eval != index)
-        return set_err(err, err_size, BO_EPARSE, "%s: row %zu (line %zu): eval is %zu, expected "
-                       "%zu (rows must be numbered 1, 2, ...)", path, index, line, eval, index);
+        return bo_error_msg(err, err_size, BO_EPARSE,
+                            "%s: row %zu (line %zu): eval is %zu, expected "
+                            "%zu (rows must be numbered 1, 2, ...)",
+                            path, index, line, eval, index);
     row->eval = eval;
     if (strcmp(f[1], "init") == 0)
         row->phase = BO_HISTORY_INIT;
     else if (strcmp(f[1], "bo") == 0)
         row->phase = BO_HISTORY_BO;
     else
-        return set_err(err, err_size, BO_EPARSE, "%s: row %zu (line %zu): phase '%s', expected "
-                       "init or bo", path, index, line, f[1]);
+        return bo_error_msg(err, err_size, BO_EPARSE,
+                            "%s: row %zu (line %zu): phase '%s', expected "
+                            "init or bo",
+                            path, index, line, f[1]);
     if (f[2][0] == '\0')
-        return set_err(err, err_size, BO_EPARSE, "%s: row %zu (line %zu): empty source", path,
-                       index, line);
+        return bo_error_msg(err, err_size, BO_EPARSE, "%s: row %zu (line %zu): empty source", path,
+                            index, line);
     row->source = f[2];
     int empty;
     for (size_t j = 0; j < n_inputs; j++) {
         const char *s = f[N_LEADING + j];
         if (parse_double(s, &x[j], &empty) != 0 || empty || !isfinite(x[j]))
-            return set_err(err, err_size, BO_EPARSE, "%s: row %zu (line %zu): input %zu value "
-                           "'%s' is not a finite number", path, index, line, j + 1, s);
+            return bo_error_msg(err, err_size, BO_EPARSE,
+                                "%s: row %zu (line %zu): input %zu value "
+                                "'%s' is not a finite number",
+                                path, index, line, j + 1, s);
     }
     row->x = x;
     char **t = f + N_LEADING + n_inputs; /* y,status,message,cost,cum_cost,best,acq,seconds */
@@ -538,17 +545,25 @@ static bo_status parse_row(const char *path, const csv_cursor *c, size_t line, s
     else if (strcmp(t[1], "failed") == 0)
         row->status = BO_HISTORY_FAILED;
     else
-        return set_err(err, err_size, BO_EPARSE, "%s: row %zu (line %zu): status '%s', "
-                       "expected ok or failed", path, index, line, t[1]);
+        return bo_error_msg(err, err_size, BO_EPARSE,
+                            "%s: row %zu (line %zu): status '%s', "
+                            "expected ok or failed",
+                            path, index, line, t[1]);
     if (parse_double(t[0], &row->y, &empty) != 0)
-        return set_err(err, err_size, BO_EPARSE, "%s: row %zu (line %zu): y '%s' is not a "
-                       "number", path, index, line, t[0]);
+        return bo_error_msg(err, err_size, BO_EPARSE,
+                            "%s: row %zu (line %zu): y '%s' is not a "
+                            "number",
+                            path, index, line, t[0]);
     if (row->status == BO_HISTORY_OK && !isfinite(row->y))
-        return set_err(err, err_size, BO_EPARSE, "%s: row %zu (line %zu): status ok needs a "
-                       "finite y, found '%s'", path, index, line, t[0]);
+        return bo_error_msg(err, err_size, BO_EPARSE,
+                            "%s: row %zu (line %zu): status ok needs a "
+                            "finite y, found '%s'",
+                            path, index, line, t[0]);
     if (row->status == BO_HISTORY_FAILED && !isnan(row->y))
-        return set_err(err, err_size, BO_EPARSE, "%s: row %zu (line %zu): a failed row has y "
-                       "'%s', expected an empty field", path, index, line, t[0]);
+        return bo_error_msg(err, err_size, BO_EPARSE,
+                            "%s: row %zu (line %zu): a failed row has y "
+                            "'%s', expected an empty field",
+                            path, index, line, t[0]);
     row->message = t[2];
     static const char *const names[] = {"cost", "cum_cost", "best", "acq", "seconds"};
     double *targets[] = {&row->cost, &row->cum_cost, &row->best, &row->acq, &row->seconds};
@@ -557,9 +572,11 @@ static bo_status parse_row(const char *path, const csv_cursor *c, size_t line, s
         int optional = k == 2 || k == 3; /* best and acq may be empty */
         if (parse_double(s, targets[k], &empty) != 0 ||
             (!optional && !isfinite(*targets[k])))
-            return set_err(err, err_size, BO_EPARSE, "%s: row %zu (line %zu): %s '%s' is not "
-                           "%s", path, index, line, names[k], s,
-                           optional ? "a number" : "a finite number");
+            return bo_error_msg(err, err_size, BO_EPARSE,
+                                "%s: row %zu (line %zu): %s '%s' is not "
+                                "%s",
+                                path, index, line, names[k], s,
+                                optional ? "a number" : "a finite number");
     }
     return BO_OK;
 }
@@ -585,10 +602,10 @@ static bo_status check_input_names(const char *const *names, size_t n_inputs, ch
                                    size_t err_size)
 {
     if (n_inputs == 0 || names == NULL)
-        return set_err(err, err_size, BO_EINVAL, "history: at least one input name is needed");
+        return bo_error_msg(err, err_size, BO_EINVAL, "history: at least one input name is needed");
     for (size_t i = 0; i < n_inputs; i++)
         if (names[i] == NULL || names[i][0] == '\0')
-            return set_err(err, err_size, BO_EINVAL, "history: input %zu has no name", i + 1);
+            return bo_error_msg(err, err_size, BO_EINVAL, "history: input %zu has no name", i + 1);
     return BO_OK;
 }
 
@@ -605,7 +622,7 @@ static bo_status parse_history(const char *path, const char *const *names, size_
     text header = {0};
     text_header(&header, names, n_inputs);
     if (header.failed) {
-        status = set_err(err, err_size, BO_ENOMEM, "%s: out of memory", path);
+        status = bo_error_msg(err, err_size, BO_ENOMEM, "%s: out of memory", path);
         goto done;
     }
     status = read_whole_file(path, &out->buf, &c.len, err, err_size);
@@ -620,13 +637,15 @@ static bo_status parse_history(const char *path, const char *const *names, size_
     }
     int r = csv_next_record(&c);
     if (r == RECORD_BAD) {
-        status = set_err(err, err_size, BO_EPARSE, "%s: line 1: malformed header: %s", path,
-                         c.problem);
+        status = bo_error_msg(err, err_size, BO_EPARSE, "%s: line 1: malformed header: %s", path,
+                              c.problem);
         goto done;
     }
     if (r == RECORD_TORN) {
-        status = set_err(err, err_size, BO_EPARSE, "%s: line 1: incomplete header that does "
-                         "not match the expected one", path);
+        status = bo_error_msg(err, err_size, BO_EPARSE,
+                              "%s: line 1: incomplete header that does "
+                              "not match the expected one",
+                              path);
         goto done;
     }
     status = check_header(path, &c, names, n_inputs, err, err_size);
@@ -646,8 +665,8 @@ static bo_status parse_history(const char *path, const char *const *names, size_
         if (r == RECORD_BAD && memchr(c.buf + c.pos, '\n', c.len - c.pos) == NULL)
             break;
         if (r == RECORD_BAD) {
-            status = set_err(err, err_size, BO_EPARSE, "%s: row %zu (line %zu): %s", path,
-                             index, line, c.problem);
+            status = bo_error_msg(err, err_size, BO_EPARSE, "%s: row %zu (line %zu): %s", path,
+                                  index, line, c.problem);
             goto done;
         }
         if (out->n_rows == cap) {
@@ -659,8 +678,8 @@ static bo_status parse_history(const char *path, const char *const *names, size_
             if (xs != NULL)
                 out->xs = xs;
             if (rows == NULL || xs == NULL) {
-                status = set_err(err, err_size, BO_ENOMEM, "%s: out of memory at row %zu",
-                                 path, index);
+                status = bo_error_msg(err, err_size, BO_ENOMEM, "%s: out of memory at row %zu",
+                                      path, index);
                 goto done;
             }
             cap = new_cap;
@@ -706,7 +725,7 @@ bo_status bo_history_read(const char *path, const char *const *input_names, size
     char *block = malloc(row_bytes + x_bytes + string_bytes);
     if (block == NULL) {
         parsed_history_free(&p);
-        return set_err(err, err_size, BO_ENOMEM, "%s: out of memory", path);
+        return bo_error_msg(err, err_size, BO_ENOMEM, "%s: out of memory", path);
     }
     bo_history_row *out = (bo_history_row *)(void *)block;
     double *xs = (double *)(void *)(block + row_bytes);
@@ -749,7 +768,7 @@ static bo_status history_new(bo_history **out, size_t n_inputs, const char *path
 {
     bo_history *h = calloc(1, sizeof *h);
     if (h == NULL)
-        return set_err(err, err_size, BO_ENOMEM, "%s: out of memory", path);
+        return bo_error_msg(err, err_size, BO_ENOMEM, "%s: out of memory", path);
     appender_init(&h->out);
     h->n_inputs = n_inputs;
     *out = h;
@@ -762,10 +781,10 @@ static bo_status write_header(bo_history *h, const char *const *names, char *err
     h->line.len = 0;
     text_header(&h->line, names, h->n_inputs);
     if (h->line.failed)
-        return set_err(err, err_size, BO_ENOMEM, "%s: out of memory", h->out.path);
+        return bo_error_msg(err, err_size, BO_ENOMEM, "%s: out of memory", h->out.path);
     bo_status status = appender_write(&h->out, h->line.data, h->line.len);
     if (status != BO_OK)
-        return set_err(err, err_size, status, "%s", h->out.errmsg);
+        return bo_error_msg(err, err_size, status, "%s", h->out.errmsg);
     return BO_OK;
 }
 
@@ -1015,8 +1034,9 @@ bo_status bo_history_state_read(const char *path, size_t max_eval, int *found, s
         if (r == RECORD_TORN)
             break;
         if (r == RECORD_BAD) {
-            status = set_err(err, err_size, strcmp(problem, "out of memory") == 0 ? BO_ENOMEM
-                             : BO_EPARSE, "%s: line %zu: %s", path, line, problem);
+            status = bo_error_msg(err, err_size,
+                                  strcmp(problem, "out of memory") == 0 ? BO_ENOMEM : BO_EPARSE,
+                                  "%s: line %zu: %s", path, line, problem);
             goto done;
         }
         if (line_eval > max_eval)
@@ -1025,7 +1045,7 @@ bo_status bo_history_state_read(const char *path, size_t max_eval, int *found, s
         if (n > 0) {
             copy = malloc(n * sizeof *copy);
             if (copy == NULL) {
-                status = set_err(err, err_size, BO_ENOMEM, "%s: out of memory", path);
+                status = bo_error_msg(err, err_size, BO_ENOMEM, "%s: out of memory", path);
                 goto done;
             }
             memcpy(copy, scratch, n * sizeof *copy);
@@ -1055,7 +1075,7 @@ static bo_status state_new(bo_history_state **out, const char *path, char *err,
 {
     bo_history_state *s = calloc(1, sizeof *s);
     if (s == NULL)
-        return set_err(err, err_size, BO_ENOMEM, "%s: out of memory", path);
+        return bo_error_msg(err, err_size, BO_ENOMEM, "%s: out of memory", path);
     appender_init(&s->out);
     *out = s;
     return BO_OK;
@@ -1101,8 +1121,9 @@ bo_status bo_history_state_open_append(const char *path, size_t last_eval, unsig
         if (r == RECORD_TORN)
             break;
         if (r == RECORD_BAD) {
-            status = set_err(err, err_size, strcmp(problem, "out of memory") == 0 ? BO_ENOMEM
-                             : BO_EPARSE, "%s: line %zu: %s", path, line, problem);
+            status = bo_error_msg(err, err_size,
+                                  strcmp(problem, "out of memory") == 0 ? BO_ENOMEM : BO_EPARSE,
+                                  "%s: line %zu: %s", path, line, problem);
             break;
         }
         if (line_eval > last_eval)

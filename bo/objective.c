@@ -81,37 +81,35 @@ static bool plugin_acceptable(const bo_plugin *p, size_t dim, size_t n_sources,
                               char *err, size_t errlen)
 {
     if (p == NULL) {
-        bo_proc_msg(err, errlen, BO_PLUGIN_ENTRY_SYMBOL "() returned NULL");
+        bo_msg(err, errlen, BO_PLUGIN_ENTRY_SYMBOL "() returned NULL");
         return false;
     }
     if (p->abi_version != BO_PLUGIN_ABI_VERSION) {
-        bo_proc_msg(err, errlen,
-                    "built for plugin ABI version %u, but this bo-run uses version %u "
-                    "(rebuild the plugin against this bo-run's bo/bo_plugin.h)",
-                    p->abi_version, BO_PLUGIN_ABI_VERSION);
+        bo_msg(err, errlen,
+               "built for plugin ABI version %u, but this bo-run uses version %u "
+               "(rebuild the plugin against this bo-run's bo/bo_plugin.h)",
+               p->abi_version, BO_PLUGIN_ABI_VERSION);
         return false;
     }
     if (p->struct_size < BO_PLUGIN_ABI1_SIZE) {
-        bo_proc_msg(err, errlen,
-                    "descriptor struct_size %zu is smaller than the %zu bytes of "
-                    "ABI version 1 (set struct_size = sizeof(bo_plugin))",
-                    p->struct_size, (size_t)BO_PLUGIN_ABI1_SIZE);
+        bo_msg(err, errlen,
+               "descriptor struct_size %zu is smaller than the %zu bytes of "
+               "ABI version 1 (set struct_size = sizeof(bo_plugin))",
+               p->struct_size, (size_t)BO_PLUGIN_ABI1_SIZE);
         return false;
     }
     if (p->evaluate == NULL) {
-        bo_proc_msg(err, errlen, "descriptor has no evaluate callback");
+        bo_msg(err, errlen, "descriptor has no evaluate callback");
         return false;
     }
     if (p->dim != 0 && p->dim != dim) {
-        bo_proc_msg(err, errlen, "declares %zu inputs, the config has %zu",
-                    p->dim, dim);
+        bo_msg(err, errlen, "declares %zu inputs, the config has %zu", p->dim, dim);
         return false;
     }
     /* A single-fidelity config may use a multi-source plugin: it evaluates
      * the plugin's source 0 (the single-fidelity baseline of a study). */
     if (p->n_sources != 0 && n_sources > 1 && p->n_sources != n_sources) {
-        bo_proc_msg(err, errlen, "declares %zu sources, the config has %zu",
-                    p->n_sources, n_sources);
+        bo_msg(err, errlen, "declares %zu sources, the config has %zu", p->n_sources, n_sources);
         return false;
     }
     return true;
@@ -128,14 +126,15 @@ bo_status bo_objective_open_plugin(bo_objective **out, const char *path,
     bo_objective *obj = NULL;
 
     if (out == NULL) {
-        bo_proc_msg(err, errlen, "bo_objective_open_plugin: out is NULL");
+        bo_msg(err, errlen, "bo_objective_open_plugin: out is NULL");
         return BO_EINVAL;
     }
     *out = NULL;
     if (path == NULL || path[0] == '\0' || dim == 0 || (n_params > 0 && params == NULL)) {
-        bo_proc_msg(err, errlen, "bo_objective_open_plugin: %s",
-                    path == NULL || path[0] == '\0' ? "empty plugin path"
-                    : dim == 0 ? "dim is 0" : "params is NULL");
+        bo_msg(err, errlen, "bo_objective_open_plugin: %s",
+               path == NULL || path[0] == '\0' ? "empty plugin path"
+               : dim == 0                      ? "dim is 0"
+                                               : "params is NULL");
         return BO_EINVAL;
     }
     obj = objective_new(BO_OBJECTIVE_PLUGIN);
@@ -159,8 +158,8 @@ bo_status bo_objective_open_plugin(bo_objective **out, const char *path,
     obj->library = dlopen(local_path != NULL ? local_path : path, RTLD_NOW | RTLD_LOCAL);
     if (obj->library == NULL) {
         const char *why = dlerror();
-        bo_proc_msg(err, errlen, "plugin %s: cannot load: %s", path,
-                    why != NULL ? why : "unknown dlopen error");
+        bo_msg(err, errlen, "plugin %s: cannot load: %s", path,
+               why != NULL ? why : "unknown dlopen error");
         status = BO_EPLUGIN;
         goto fail;
     }
@@ -168,8 +167,8 @@ bo_status bo_objective_open_plugin(bo_objective **out, const char *path,
     void *sym = dlsym(obj->library, BO_PLUGIN_ENTRY_SYMBOL);
     const char *sym_error = dlerror();
     if (sym == NULL) {
-        bo_proc_msg(err, errlen, "plugin %s: no " BO_PLUGIN_ENTRY_SYMBOL "(): %s", path,
-                    sym_error != NULL ? sym_error : "symbol is NULL");
+        bo_msg(err, errlen, "plugin %s: no " BO_PLUGIN_ENTRY_SYMBOL "(): %s", path,
+               sym_error != NULL ? sym_error : "symbol is NULL");
         status = BO_EPLUGIN;
         goto fail;
     }
@@ -180,7 +179,7 @@ bo_status bo_objective_open_plugin(bo_objective **out, const char *path,
     memcpy(&entry, &sym, sizeof entry);
     obj->plugin = entry();
     if (!plugin_acceptable(obj->plugin, obj->dim, obj->n_sources, reason, sizeof reason)) {
-        bo_proc_msg(err, errlen, "plugin %s: %s", path, reason);
+        bo_msg(err, errlen, "plugin %s: %s", path, reason);
         status = BO_EPLUGIN;
         goto fail;
     }
@@ -195,8 +194,8 @@ bo_status bo_objective_open_plugin(bo_objective **out, const char *path,
                                    reason, sizeof reason);
         reason[sizeof reason - 1] = '\0';
         if (rc != 0) {
-            bo_proc_msg(err, errlen, "plugin %s: init failed (returned %d): %s", path, rc,
-                        reason[0] != '\0' ? reason : "no message given");
+            bo_msg(err, errlen, "plugin %s: init failed (returned %d): %s", path, rc,
+                   reason[0] != '\0' ? reason : "no message given");
             status = BO_EPLUGIN;
             goto fail;
         }
@@ -207,7 +206,7 @@ bo_status bo_objective_open_plugin(bo_objective **out, const char *path,
     return BO_OK;
 
 nomem:
-    bo_proc_msg(err, errlen, "plugin %s: out of memory", path);
+    bo_msg(err, errlen, "plugin %s: out of memory", path);
     status = BO_ENOMEM;
 fail:
     free(local_path);
@@ -222,13 +221,13 @@ bo_status bo_objective_open_command(bo_objective **out, const char *const *argv,
                                     char *err, size_t errlen)
 {
     if (out == NULL) {
-        bo_proc_msg(err, errlen, "bo_objective_open_command: out is NULL");
+        bo_msg(err, errlen, "bo_objective_open_command: out is NULL");
         return BO_EINVAL;
     }
     *out = NULL;
     bo_objective *obj = objective_new(BO_OBJECTIVE_COMMAND);
     if (obj == NULL) {
-        bo_proc_msg(err, errlen, "command: out of memory");
+        bo_msg(err, errlen, "command: out of memory");
         return BO_ENOMEM;
     }
     bo_status status = bo_command_create(&obj->command, argv, argc, input_names, dim,
@@ -249,16 +248,16 @@ bo_status bo_objective_open_command(bo_objective **out, const char *const *argv,
 static bo_status plugin_verdict(const plugin_answer *a, double *y, char *msg, size_t msglen)
 {
     if (a->rc != 0) {
-        bo_proc_msg(msg, msglen, "plugin evaluate failed (returned %d): %s", a->rc,
-                    a->msg[0] != '\0' ? a->msg : "no message given");
+        bo_msg(msg, msglen, "plugin evaluate failed (returned %d): %s", a->rc,
+               a->msg[0] != '\0' ? a->msg : "no message given");
         return BO_EEVAL;
     }
     if (!isfinite(a->y)) {
-        bo_proc_msg(msg, msglen, "plugin returned a non-finite value (%g)", a->y);
+        bo_msg(msg, msglen, "plugin returned a non-finite value (%g)", a->y);
         return BO_EEVAL;
     }
     *y = a->y;
-    bo_proc_msg(msg, msglen, "%s", "");
+    bo_msg(msg, msglen, "%s", "");
     return BO_OK;
 }
 
@@ -308,7 +307,7 @@ static bo_status evaluate_isolated(bo_objective *obj, const double *x, size_t so
 
     fflush(NULL);
     if (bo_proc_pipe(fds) != 0) {
-        bo_proc_msg(msg, msglen, "cannot create a pipe for the plugin: %s", strerror(errno));
+        bo_msg(msg, msglen, "cannot create a pipe for the plugin: %s", strerror(errno));
         return BO_EIO;
     }
     pid_t pid = fork();
@@ -316,7 +315,7 @@ static bo_status evaluate_isolated(bo_objective *obj, const double *x, size_t so
         int saved = errno;
         close(fds[0]);
         close(fds[1]);
-        bo_proc_msg(msg, msglen, "cannot fork for the plugin: %s", strerror(saved));
+        bo_msg(msg, msglen, "cannot fork for the plugin: %s", strerror(saved));
         return BO_EIO;
     }
     if (pid == 0) {
@@ -361,10 +360,10 @@ static bo_status evaluate_isolated(bo_objective *obj, const double *x, size_t so
         kill(pid, SIGKILL);
         bo_proc_reap(pid, INFINITY, false, &wstatus);
         if (cancelled) {
-            bo_proc_msg(msg, msglen, "plugin evaluation interrupted (killed)");
+            bo_msg(msg, msglen, "plugin evaluation interrupted (killed)");
             return BO_EEVAL;
         }
-        bo_proc_msg(msg, msglen, "plugin timed out after %g s (killed)", obj->timeout);
+        bo_msg(msg, msglen, "plugin timed out after %g s (killed)", obj->timeout);
         return BO_ETIMEOUT;
     }
     if (got == sizeof a) {
@@ -377,18 +376,18 @@ static bo_status evaluate_isolated(bo_objective *obj, const double *x, size_t so
     /* The pipe closed early: the child died or exited, or closed the pipe
      * and keeps running (then the deadline still applies). */
     if (!bo_proc_reap(pid, deadline, false, &wstatus)) {
-        bo_proc_msg(msg, msglen, "plugin timed out after %g s (killed)", obj->timeout);
+        bo_msg(msg, msglen, "plugin timed out after %g s (killed)", obj->timeout);
         return BO_ETIMEOUT;
     }
     if (WIFSIGNALED(wstatus)) {
         char sig[96];
         bo_proc_signal_text(WTERMSIG(wstatus), sig, sizeof sig);
-        bo_proc_msg(msg, msglen, "plugin crashed with %s", sig);
+        bo_msg(msg, msglen, "plugin crashed with %s", sig);
     } else if (WIFEXITED(wstatus)) {
-        bo_proc_msg(msg, msglen, "plugin process exited with status %d without answering",
-                    WEXITSTATUS(wstatus));
+        bo_msg(msg, msglen, "plugin process exited with status %d without answering",
+               WEXITSTATUS(wstatus));
     } else {
-        bo_proc_msg(msg, msglen, "plugin process ended without answering");
+        bo_msg(msg, msglen, "plugin process ended without answering");
     }
     return BO_EEVAL;
 }
@@ -399,12 +398,11 @@ bo_status bo_objective_evaluate(bo_objective *obj, const double *x, size_t sourc
     if (y != NULL)
         *y = NAN;
     if (obj == NULL || x == NULL || y == NULL) {
-        bo_proc_msg(msg, msglen, "bo_objective_evaluate: NULL argument");
+        bo_msg(msg, msglen, "bo_objective_evaluate: NULL argument");
         return BO_EINVAL;
     }
     if (source >= obj->n_sources) {
-        bo_proc_msg(msg, msglen, "source index %zu out of range (%zu sources)", source,
-                    obj->n_sources);
+        bo_msg(msg, msglen, "source index %zu out of range (%zu sources)", source, obj->n_sources);
         return BO_EINVAL;
     }
     switch (obj->kind) {
@@ -417,7 +415,7 @@ bo_status bo_objective_evaluate(bo_objective *obj, const double *x, size_t sourc
         call_plugin(obj, x, source, &a);
         return plugin_verdict(&a, y, msg, msglen);
     }
-    bo_proc_msg(msg, msglen, "bo_objective_evaluate: corrupt objective");
+    bo_msg(msg, msglen, "bo_objective_evaluate: corrupt objective");
     return BO_EINVAL;
 }
 

@@ -82,11 +82,11 @@ static bool command_runnable(const char *cmd, char *err, size_t errlen)
     if (strchr(cmd, '/') != NULL) {
         struct stat st;
         if (stat(cmd, &st) != 0) {
-            bo_proc_msg(err, errlen, "command %s: %s", cmd, strerror(errno));
+            bo_msg(err, errlen, "command %s: %s", cmd, strerror(errno));
             return false;
         }
         if (!S_ISREG(st.st_mode) || access(cmd, X_OK) != 0) {
-            bo_proc_msg(err, errlen, "command %s: not an executable file", cmd);
+            bo_msg(err, errlen, "command %s: not an executable file", cmd);
             return false;
         }
         return true;
@@ -97,7 +97,7 @@ static bool command_runnable(const char *cmd, char *err, size_t errlen)
     size_t cmd_len = strlen(cmd);
     char *candidate = malloc(strlen(path) + cmd_len + 2);
     if (candidate == NULL) {
-        bo_proc_msg(err, errlen, "command %s: out of memory", cmd);
+        bo_msg(err, errlen, "command %s: out of memory", cmd);
         return false;
     }
     bool found = false;
@@ -119,7 +119,7 @@ static bool command_runnable(const char *cmd, char *err, size_t errlen)
     }
     free(candidate);
     if (!found)
-        bo_proc_msg(err, errlen, "command %s: not found in PATH", cmd);
+        bo_msg(err, errlen, "command %s: not found in PATH", cmd);
     return found;
 }
 
@@ -135,36 +135,37 @@ bo_status bo_command_create(bo_command **out, const char *const *argv, size_t ar
 {
     *out = NULL;
     if (argv == NULL || argc == 0 || argv[0] == NULL || argv[0][0] == '\0') {
-        bo_proc_msg(err, errlen, "command: empty command line");
+        bo_msg(err, errlen, "command: empty command line");
         return BO_EINVAL;
     }
     for (size_t i = 0; i < argc; i++) {
         if (argv[i] == NULL) {
-            bo_proc_msg(err, errlen, "command: argument %zu is NULL", i);
+            bo_msg(err, errlen, "command: argument %zu is NULL", i);
             return BO_EINVAL;
         }
     }
     if (dim == 0 || input_names == NULL) {
-        bo_proc_msg(err, errlen, "command %s: no inputs", argv[0]);
+        bo_msg(err, errlen, "command %s: no inputs", argv[0]);
         return BO_EINVAL;
     }
     for (size_t i = 0; i < dim; i++) {
         if (!valid_name(input_names[i])) {
-            bo_proc_msg(err, errlen, "command %s: input %zu: name must be non-empty "
-                        "and without '='", argv[0], i);
+            bo_msg(err, errlen,
+                   "command %s: input %zu: name must be non-empty "
+                   "and without '='",
+                   argv[0], i);
             return BO_EINVAL;
         }
     }
     if (source_names == NULL && n_sources > 1) {
-        bo_proc_msg(err, errlen, "command %s: %zu sources but no source names", argv[0],
-                    n_sources);
+        bo_msg(err, errlen, "command %s: %zu sources but no source names", argv[0], n_sources);
         return BO_EINVAL;
     }
     if (source_names == NULL)
         n_sources = 0;
     for (size_t i = 0; i < n_sources; i++) {
         if (source_names[i] == NULL || source_names[i][0] == '\0') {
-            bo_proc_msg(err, errlen, "command %s: source %zu: empty name", argv[0], i);
+            bo_msg(err, errlen, "command %s: source %zu: empty name", argv[0], i);
             return BO_EINVAL;
         }
     }
@@ -194,7 +195,7 @@ bo_status bo_command_create(bo_command **out, const char *const *argv, size_t ar
 
 nomem:
     bo_command_destroy(cmd);
-    bo_proc_msg(err, errlen, "command %s: out of memory", argv[0]);
+    bo_msg(err, errlen, "command %s: out of memory", argv[0]);
     return BO_ENOMEM;
 }
 
@@ -443,7 +444,7 @@ static void add_stderr_line(char *msg, size_t msglen, const bo_proc_tail *err)
     char quoted[BO_COMMAND_QUOTE_CHARS + 4];
     bo_proc_quote(line, n, BO_COMMAND_QUOTE_CHARS, quoted, sizeof quoted);
     size_t used = strlen(msg);
-    bo_proc_msg(msg + used, msglen - used, "; stderr: \"%s\"", quoted);
+    bo_msg(msg + used, msglen - used, "; stderr: \"%s\"", quoted);
 }
 
 /* y from the last non-empty stdout line. */
@@ -452,8 +453,9 @@ static bo_status parse_output(bo_proc_tail *out, double *y, char *msg, size_t ms
     size_t n;
     const char *line = bo_proc_last_line(out->data, out->len, &n);
     if (line == NULL) {
-        bo_proc_msg(msg, msglen, "command printed nothing on stdout (expected y "
-                    "on the last line)");
+        bo_msg(msg, msglen,
+               "command printed nothing on stdout (expected y "
+               "on the last line)");
         return BO_EEVAL;
     }
     char quoted[BO_COMMAND_QUOTE_CHARS + 4];
@@ -465,12 +467,11 @@ static bo_status parse_output(bo_proc_tail *out, double *y, char *msg, size_t ms
     double value = strtod(line, &end);
     bool whole = end == line + n;
     if (!whole) {
-        bo_proc_msg(msg, msglen, "command's last output line is not a number: \"%s\"",
-                    quoted);
+        bo_msg(msg, msglen, "command's last output line is not a number: \"%s\"", quoted);
         return BO_EEVAL;
     }
     if (!isfinite(value)) {
-        bo_proc_msg(msg, msglen, "command printed a non-finite value: \"%s\"", quoted);
+        bo_msg(msg, msglen, "command printed a non-finite value: \"%s\"", quoted);
         return BO_EEVAL;
     }
     *y = value;
@@ -491,11 +492,11 @@ bo_status bo_command_evaluate(bo_command *cmd, const double *x, size_t source,
     double deadline = bo_proc_has_limit(cmd->timeout) ? start + cmd->timeout : INFINITY;
 
     *y = NAN;
-    bo_proc_msg(msg, msglen, "%s", "");
+    bo_msg(msg, msglen, "%s", "");
     if (!launch_build(&l, cmd, x, source)
         || bo_proc_tail_init(&out, BO_COMMAND_STDOUT_KEEP) != 0
         || bo_proc_tail_init(&err, BO_COMMAND_STDERR_KEEP) != 0) {
-        bo_proc_msg(msg, msglen, "command %s: out of memory", cmd->argv[0]);
+        bo_msg(msg, msglen, "command %s: out of memory", cmd->argv[0]);
         status = BO_ENOMEM;
         goto done;
     }
@@ -504,14 +505,12 @@ bo_status bo_command_evaluate(bo_command *cmd, const double *x, size_t source,
         || bo_proc_pipe(status_pipe) != 0 || lift_fd(&null_fd) != 0
         || lift_fd(&out_pipe[1]) != 0 || lift_fd(&err_pipe[1]) != 0
         || lift_fd(&status_pipe[1]) != 0) {
-        bo_proc_msg(msg, msglen, "command %s: cannot set up pipes: %s", cmd->argv[0],
-                    strerror(errno));
+        bo_msg(msg, msglen, "command %s: cannot set up pipes: %s", cmd->argv[0], strerror(errno));
         goto done;
     }
     pid_t pid = fork();
     if (pid < 0) {
-        bo_proc_msg(msg, msglen, "command %s: cannot fork: %s", cmd->argv[0],
-                    strerror(errno));
+        bo_msg(msg, msglen, "command %s: cannot fork: %s", cmd->argv[0], strerror(errno));
         goto done;
     }
     if (pid == 0)
@@ -541,22 +540,20 @@ bo_status bo_command_evaluate(bo_command *cmd, const double *x, size_t source,
 
     status = BO_EEVAL;
     if (res.exec_errno != 0) {
-        bo_proc_msg(msg, msglen, "cannot run command %s: %s", cmd->argv[0],
-                    strerror(res.exec_errno));
+        bo_msg(msg, msglen, "cannot run command %s: %s", cmd->argv[0], strerror(res.exec_errno));
     } else if (res.cancelled) {
-        bo_proc_msg(msg, msglen, "command interrupted (process group killed)");
+        bo_msg(msg, msglen, "command interrupted (process group killed)");
     } else if (res.timed_out) {
-        bo_proc_msg(msg, msglen, "command timed out after %g s (process group killed)",
-                    cmd->timeout);
+        bo_msg(msg, msglen, "command timed out after %g s (process group killed)", cmd->timeout);
         status = BO_ETIMEOUT;
     } else if (WIFSIGNALED(res.wstatus)) {
         char sig[96];
         bo_proc_signal_text(WTERMSIG(res.wstatus), sig, sizeof sig);
-        bo_proc_msg(msg, msglen, "command killed by %s", sig);
+        bo_msg(msg, msglen, "command killed by %s", sig);
     } else if (!WIFEXITED(res.wstatus)) {
-        bo_proc_msg(msg, msglen, "command ended abnormally (wait status %d)", res.wstatus);
+        bo_msg(msg, msglen, "command ended abnormally (wait status %d)", res.wstatus);
     } else if (WEXITSTATUS(res.wstatus) != 0) {
-        bo_proc_msg(msg, msglen, "command exited with status %d", WEXITSTATUS(res.wstatus));
+        bo_msg(msg, msglen, "command exited with status %d", WEXITSTATUS(res.wstatus));
     } else {
         status = parse_output(&out, y, msg, msglen);
     }

@@ -40,23 +40,13 @@ int bo_proc_poll_ms(double deadline, int cap_ms)
     return (int)left_ms;
 }
 
-void bo_proc_msg(char *buf, size_t len, const char *fmt, ...)
-{
-    if (buf == NULL || len == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, len, fmt, ap);
-    va_end(ap);
-}
-
 void bo_proc_signal_text(int sig, char *buf, size_t len)
 {
     const char *name = strsignal(sig);
     if (name != NULL)
-        bo_proc_msg(buf, len, "signal %d (%s)", sig, name);
+        bo_msg(buf, len, "signal %d (%s)", sig, name);
     else
-        bo_proc_msg(buf, len, "signal %d", sig);
+        bo_msg(buf, len, "signal %d", sig);
 }
 
 int bo_proc_cloexec(int fd)

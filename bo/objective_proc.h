@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "gp/bo_status.h" /* bo_msg */
+
 /* Seconds on the monotonic clock: deadlines survive wall-clock changes. */
 double bo_proc_now(void);
 
@@ -18,12 +20,6 @@ bool bo_proc_has_limit(double timeout_seconds);
 /* Milliseconds from now to deadline for poll(), clamped to [0, cap_ms];
  * cap_ms < 0 means no cap. A deadline of +Inf yields cap_ms (-1: forever). */
 int bo_proc_poll_ms(double deadline, int cap_ms);
-
-/* snprintf into an optional buffer (buf may be NULL or len 0). */
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-void bo_proc_msg(char *buf, size_t len, const char *fmt, ...);
 
 /* "signal 11 (Segmentation fault)". */
 void bo_proc_signal_text(int sig, char *buf, size_t len);

@@ -1,5 +1,8 @@
 #include "gp/bo_status.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 const char *bo_strerror(bo_status status)
 {
     /* No default: -Wswitch then flags a status added without a message. */
@@ -17,4 +20,27 @@ const char *bo_strerror(bo_status status)
     case BO_ESTATE: return "call made in the wrong state";
     }
     return "unknown status";
+}
+
+static void vmsg(char *buf, size_t len, const char *fmt, va_list ap)
+{
+    if (buf && len > 0)
+        vsnprintf(buf, len, fmt, ap);
+}
+
+void bo_msg(char *buf, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg(buf, len, fmt, ap);
+    va_end(ap);
+}
+
+bo_status bo_error_msg(char *buf, size_t len, bo_status status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg(buf, len, fmt, ap);
+    va_end(ap);
+    return status;
 }

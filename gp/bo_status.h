@@ -18,7 +18,16 @@ typedef enum bo_status {
     BO_ESTATE       /* a call made in the wrong state (e.g. predict before fit) */
 } bo_status;
 
+#include <stddef.h>
+
 /* A static English description of a status; never NULL. */
 const char *bo_strerror(bo_status status);
+
+/* The libraries' one way of reporting into a caller's message buffer:
+ * formats into buf (len bytes, truncated; nothing when buf is NULL or len
+ * is 0). bo_error_msg returns status, so an error path is one statement. */
+void bo_msg(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+bo_status bo_error_msg(char *buf, size_t len, bo_status status, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 #endif
