@@ -14,16 +14,6 @@
 #define MODEL_MAGIC "bo-gp-model"
 #define MODEL_VERSION 1
 
-static char *duplicate_string(const char *s)
-{
-    size_t len = strlen(s) + 1;
-    char *copy = malloc(len);
-    if (copy != NULL) {
-        memcpy(copy, s, len);
-    }
-    return copy;
-}
-
 /* ---- name tables ---- */
 
 typedef struct mean_row {
@@ -184,7 +174,7 @@ bo_status bo_model_file_capture(bo_model_file *m, const bo_gp *gp)
     }
     bo_gp_get_hyper(gp, theta);
     for (i = 0; i < count; i++) {
-        names[i] = duplicate_string(bo_gp_hyper_name(gp, i, buf, sizeof buf));
+        names[i] = strdup(bo_gp_hyper_name(gp, i, buf, sizeof buf));
         if (names[i] == NULL) {
             free_names(names, i);
             free(theta);
@@ -588,7 +578,7 @@ static bo_status key_name(reader *rd, const char *key, char **value)
     if (*rest == '\0') {
         return parse_error(rd, "'%s' needs a name", key);
     }
-    *value = duplicate_string(rest);
+    *value = strdup(rest);
     if (*value == NULL) {
         bo_msg(rd->errbuf, rd->errlen, "%s: out of memory", rd->path);
         return BO_ENOMEM;
@@ -712,7 +702,7 @@ static bo_status optional_name(reader *rd, const char *key, char **value)
         while (*line == ' ' || *line == '\t') {
             line++;
         }
-        *value = duplicate_string(line);
+        *value = strdup(line);
         return *value == NULL ? out_of_memory(rd) : BO_OK;
     }
     rd->pending = line != NULL;
@@ -754,7 +744,7 @@ static bo_status read_inputs(reader *rd, bo_model_file *m)
             return parse_error(rd, "input '%s': lower %.17g is not below upper %.17g", rest,
                                m->lower[j], m->upper[j]);
         }
-        m->input_names[j] = duplicate_string(rest);
+        m->input_names[j] = strdup(rest);
         if (m->input_names[j] == NULL) {
             return out_of_memory(rd);
         }
@@ -813,7 +803,7 @@ static bo_status read_hyper(reader *rd, bo_model_file *m)
         while (*rest == ' ' || *rest == '\t') {
             rest++;
         }
-        m->hyper_names[i] = duplicate_string(rest);
+        m->hyper_names[i] = strdup(rest);
         if (m->hyper_names[i] == NULL) {
             return out_of_memory(rd);
         }
