@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "bo/engine.h"
+#include "bo/engine/engine.h"
 #include "gp/rng.h"
 
 static double now(void)

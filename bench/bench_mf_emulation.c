@@ -39,9 +39,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "bo/benchmarks.h"
+#include "bo/report/benchmarks.h"
 #include "bo/bo_plugin.h"
-#include "bo/design.h"
+#include "bo/engine/design.h"
 #include "gp/gp.h"
 
 #define N_SOURCES 4

@@ -7,7 +7,7 @@
  *
  * Global minimum -3.86278 at (0.114614, 0.555649, 0.852547) (literature
  * digits; a local refinement gives -3.8627797873 at (0.1145889, 0.5556489,
- * 0.8525470), the point tabulated in bo/benchmarks.c).
+ * 0.8525470), the point tabulated in bo/report/benchmarks.c).
  * Source: L. C. W. Dixon and G. P. Szego (eds.), "Towards Global
  * Optimisation 2", North-Holland, 1978; constants as listed in the Virtual
  * Library of Simulation Experiments (https://www.sfu.ca/~ssurjano/hart3.html). */

@@ -13,7 +13,7 @@
  *
  * Global minimum -3.32237 at (0.20169, 0.150011, 0.476874, 0.275332,
  * 0.311652, 0.6573) (literature digits; the function there is
- * -3.3223680114, which bo/benchmarks.c tabulates).
+ * -3.3223680114, which bo/report/benchmarks.c tabulates).
  * Source: L. C. W. Dixon and G. P. Szego (eds.), "Towards Global
  * Optimisation 2", North-Holland, 1978; constants as listed in the Virtual
  * Library of Simulation Experiments (https://www.sfu.ca/~ssurjano/hart6.html). */

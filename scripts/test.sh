@@ -3,6 +3,10 @@
 # Usage: scripts/test.sh [--sanitize]   (ASan + UBSan build in build-sanitize/)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+bash "$root/scripts/setup-deps.sh"
+# The module rules (README.md, "Which module may include which") first: a
+# layout violation fails before any build time is spent.
+python3 "$root/scripts/check-layout.py"
 if [ "${1:-}" = "--sanitize" ]; then
   build="$root/build-sanitize"
   bash "$root/scripts/build.sh" "$build" -DBO_WERROR=ON -DBO_SANITIZE=ON

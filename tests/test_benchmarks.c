@@ -15,7 +15,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "bo/benchmarks.h"
+#include "bo/report/benchmarks.h"
 #include "bo/bo_plugin.h"
 #include "gp/rng.h"
 #include "tests/check.h"

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bo/config.h"
+#include "bo/config/config.h"
 #include "tests/check.h"
 
 #define DATA BO_SOURCE_DIR "/tests/data/config"

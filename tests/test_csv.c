@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bo/csv.h"
+#include "bo/io/csv.h"
 #include "tests/check.h"
 
 #define DATA BO_SOURCE_DIR "/tests/data/csv/"

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bo/design.h"
+#include "bo/engine/design.h"
 #include "gp/rng.h"
 #include "tests/check.h"
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bo/engine.h"
+#include "bo/engine/engine.h"
 #include "tests/check.h"
 
 /* Branin on the unit square (mapped to [-5,10] x [0,15]); minimum 0.397887. */

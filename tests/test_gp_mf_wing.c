@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bo/benchmarks.h"
+#include "bo/report/benchmarks.h"
 #include "bo/bo_plugin.h"
-#include "bo/design.h"
+#include "bo/engine/design.h"
 #include "gp/gp.h"
 #include "tests/check.h"
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bo/gp_model_file.h"
+#include "bo/io/model_file.h"
 #include "gp/gp.h"
 #include "gp/rng.h"
 #include "tests/check.h"

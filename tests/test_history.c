@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bo/history.h"
+#include "bo/io/history.h"
 #include "gp/rng.h"
 #include "tests/check.h"
 #include "tests/test_files.h"

@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bo/objective.h"
+#include "bo/objective/objective.h"
 #include "tests/check.h"
 #include "tests/test_interrupt.h"
 

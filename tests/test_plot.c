@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bo/plot.h"
+#include "bo/io/plot.h"
 #include "tests/check.h"
 
 static int file_starts_with(const char *path, const char *prefix, size_t len)

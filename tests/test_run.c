@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bo/history.h"
+#include "bo/io/history.h"
 #include "gp/rng.h"
 #include "tests/check.h"
 #include "tests/test_files.h"

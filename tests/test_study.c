@@ -1,4 +1,4 @@
-/* Convergence-study aggregation (bo/study.h and the bo-study program) on
+/* Convergence-study aggregation (bo/report/study.h and the bo-study program) on
  * synthetic run folders whose best values, costs and times are chosen here,
  * so every median, quartile, cost to tolerance and mean below is worked out
  * by hand from the type-7 rule Q(p) = x[h] + frac(h)(x[h+1] - x[h]),
@@ -15,10 +15,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "bo/benchmarks.h"
-#include "bo/history.h"
-#include "bo/plot.h"
-#include "bo/study.h"
+#include "bo/report/benchmarks.h"
+#include "bo/io/history.h"
+#include "bo/io/plot.h"
+#include "bo/report/study.h"
 #include "tests/check.h"
 #include "tests/test_files.h"
 #include "tests/test_process.h"

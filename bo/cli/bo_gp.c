@@ -1,0 +1,936 @@
+/* bo-gp: fit a Gaussian-process emulator to a CSV table, predict with it,
+ * and measure its accuracy on a test table. See docs/bo-gp.md.
+ *
+ * Exit status: 0 success, 1 a runtime failure (the fit failed, the model
+ * could not be written), 2 bad usage or bad input (options, CSV, model). */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bo/io/csv.h"
+#include "bo/io/model_file.h"
+#include "gp/gp.h"
+
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+#define ERRLEN 1024
+
+static const char usage_main[] =
+    "Usage: bo-gp COMMAND [ARGS]\n"
+    "\n"
+    "Gaussian-process emulator for tables of data.\n"
+    "\n"
+    "Commands:\n"
+    "  fit TRAIN.csv -o MODEL [options]   fit a GP and save it to MODEL\n"
+    "  predict MODEL POINTS.csv [--grad]  print mean,sd (and gradient) as CSV\n"
+    "  eval MODEL TEST.csv                print NRMSE and NIS on a test table\n"
+    "\n"
+    "Run 'bo-gp COMMAND --help' for a command's options.\n";
+
+static const char usage_fit[] =
+    "Usage: bo-gp fit TRAIN.csv -o MODEL [options]\n"
+    "\n"
+    "Fits a GP (MAP hyperparameters) to TRAIN.csv and writes MODEL, a text file.\n"
+    "Inputs are all columns except the response, the noise column and the\n"
+    "source column. Prints the hyperparameters in the data's units and the\n"
+    "log marginal likelihood.\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output MODEL     model file to write (required)\n"
+    "  --kernel K             matern52 (default), matern32, sqexp, rough_rbf\n"
+    "  --noise learn|VALUE    learn the noise variance (default), or fix it to\n"
+    "                         VALUE (a variance, in y units squared)\n"
+    "  --noise-col NAME       column of known per-point noise standard deviations;\n"
+    "                         used as given, plus a learned term with --noise learn\n"
+    "  --y NAME               the response column (default: the last column)\n"
+    "  --source-col NAME      column of source labels (multi-fidelity data)\n"
+    "  --target-source LABEL  the target source (default: the first label seen)\n"
+    "  --mean M               zero, constant, per_source (default: constant, or\n"
+    "                         per_source with several sources)\n"
+    "  --restarts N           random starts of the hyperparameter fit\n"
+    "  --seed N               seed of the random starts (default 1)\n"
+    "  -h, --help             show this help\n";
+
+static const char usage_predict[] =
+    "Usage: bo-gp predict MODEL POINTS.csv [--grad]\n"
+    "\n"
+    "Prints CSV on stdout: mean,sd per row of POINTS.csv, where sd is the\n"
+    "standard deviation of the latent function f (without observation noise).\n"
+    "POINTS.csv needs the model's input columns by name; other columns are\n"
+    "ignored, except the model's source column, which selects the source\n"
+    "(the target source when it is absent).\n"
+    "\n"
+    "Options:\n"
+    "  --grad      add dmean_<input> columns: the gradient of the mean\n"
+    "  -h, --help  show this help\n";
+
+static const char usage_eval[] =
+    "Usage: bo-gp eval MODEL TEST.csv\n"
+    "\n"
+    "Predicts the rows of TEST.csv (which needs the input columns and the\n"
+    "response column) and prints NRMSE = RMSE / sd(y) and NIS, the interval\n"
+    "score of the central 95% interval of y (noise included) divided by sd(y).\n"
+    "Lower is better for both.\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help  show this help\n";
+
+/* ---- argument parsing ---- */
+
+typedef struct option_spec {
+    const char *long_name;      /* "--kernel" */
+    const char *short_name;     /* "-o" or NULL */
+    int takes_value;
+    const char **value;         /* where the value goes (takes_value) */
+    int *flag;                  /* set to 1 when present (no value) */
+} option_spec;
+
+/* Parses argv against specs; positional arguments go to pos (at most
+ * max_pos). Returns -1 when --help was asked for, 0 on success, 2 after
+ * printing a usage error. */
+static int parse_args(const char *cmd, int argc, char **argv, const option_spec *specs,
+                      const char **pos, size_t max_pos, size_t *n_pos)
+{
+    int i;
+    *n_pos = 0;
+    for (i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        const option_spec *spec = NULL;
+        const char *inline_value = NULL;
+        size_t k, name_len;
+
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            return -1;
+        }
+        if (arg[0] != '-' || arg[1] == '\0') {
+            if (*n_pos == max_pos) {
+                fprintf(stderr, "bo-gp %s: unexpected argument '%s'\n", cmd, arg);
+                return EXIT_USAGE;
+            }
+            pos[(*n_pos)++] = arg;
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            fprintf(stderr, "bo-gp %s: '--' is not supported\n", cmd);
+            return EXIT_USAGE;
+        }
+        name_len = strlen(arg);
+        if (arg[1] == '-' && strchr(arg, '=') != NULL) {
+            inline_value = strchr(arg, '=') + 1;
+            name_len = (size_t)(inline_value - 1 - arg);
+        }
+        for (k = 0; specs[k].long_name != NULL; k++) {
+            if ((strlen(specs[k].long_name) == name_len &&
+                 strncmp(specs[k].long_name, arg, name_len) == 0) ||
+                (specs[k].short_name != NULL && inline_value == NULL &&
+                 strcmp(specs[k].short_name, arg) == 0)) {
+                spec = &specs[k];
+                break;
+            }
+        }
+        if (spec == NULL) {
+            fprintf(stderr, "bo-gp %s: unknown option '%.*s'\n", cmd, (int)name_len, arg);
+            return EXIT_USAGE;
+        }
+        if (!spec->takes_value) {
+            if (inline_value != NULL) {
+                fprintf(stderr, "bo-gp %s: option %s takes no value\n", cmd,
+                        spec->long_name);
+                return EXIT_USAGE;
+            }
+            *spec->flag = 1;
+            continue;
+        }
+        if (inline_value == NULL) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "bo-gp %s: option %s needs a value\n", cmd, spec->long_name);
+                return EXIT_USAGE;
+            }
+            inline_value = argv[++i];
+        }
+        *spec->value = inline_value;
+    }
+    return 0;
+}
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "bo-gp %s: ", cmd);
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'bo-gp %s --help'.\n", cmd);
+    return EXIT_USAGE;
+}
+
+static int parse_count(const char *text, unsigned long long *value)
+{
+    char *end = NULL;
+    if (text[0] < '0' || text[0] > '9') {
+        return -1;
+    }
+    errno = 0;
+    *value = strtoull(text, &end, 10);
+    return errno != 0 || *end != '\0' ? -1 : 0;
+}
+
+/* Writes a CSV field, quoted when it holds a comma, a quote or blanks at
+ * its ends. */
+static void put_csv_field(const char *text)
+{
+    size_t len = strlen(text);
+    int quote = strpbrk(text, ",\"\r\n") != NULL ||
+                (len > 0 && (text[0] == ' ' || text[len - 1] == ' '));
+    if (!quote) {
+        fputs(text, stdout);
+        return;
+    }
+    putchar('"');
+    for (; *text != '\0'; text++) {
+        if (*text == '"') {
+            putchar('"');
+        }
+        putchar(*text);
+    }
+    putchar('"');
+}
+
+static char *copy_string(const char *s)
+{
+    size_t len = strlen(s) + 1;
+    char *c = malloc(len);
+    if (c != NULL) {
+        memcpy(c, s, len);
+    }
+    return c;
+}
+
+/* ---- fit ---- */
+
+typedef struct fit_args {
+    const char *train, *output, *kernel, *noise, *restarts, *y, *noise_col, *source_col,
+        *target_source, *mean, *seed;
+} fit_args;
+
+/* Fills the options of m from the command line; 0 or EXIT_USAGE. */
+static int fit_options(const fit_args *a, bo_model_file *m, int has_sources)
+{
+    bo_gp_options *o = &m->opt;
+    unsigned long long count;
+
+    if (bo_kernel_from_name(a->kernel, &o->kernel) != 0) {
+        char names[256] = "";
+        size_t k;
+        for (k = 0; bo_kernel_registry[k].name != NULL; k++) {
+            if (k > 0) {
+                strncat(names, ", ", sizeof names - strlen(names) - 1);
+            }
+            strncat(names, bo_kernel_registry[k].name, sizeof names - strlen(names) - 1);
+        }
+        fprintf(stderr, "bo-gp fit: unknown kernel '%s' (one of: %s)\n", a->kernel, names);
+        return EXIT_USAGE;
+    }
+    if (a->mean == NULL) {
+        o->mean = has_sources ? BO_MEAN_PER_SOURCE : BO_MEAN_CONSTANT;
+    } else if (bo_model_mean_from_name(a->mean, &o->mean) != 0) {
+        return usage_error("fit", "unknown mean '%s' (zero, constant, per_source)", a->mean);
+    }
+    if (o->mean == BO_MEAN_PER_SOURCE && !has_sources) {
+        return usage_error("fit", "--mean per_source needs %s", "a source column with "
+                                                               "several sources");
+    }
+    o->learn_extra_noise = 0;
+    if (a->noise_col != NULL) {
+        o->noise = BO_NOISE_KNOWN;
+        if (a->noise != NULL) {
+            if (strcmp(a->noise, "learn") != 0) {
+                return usage_error("fit", "with --noise-col, --noise can only be 'learn' "
+                                          "(an extra learned term), not '%s'",
+                                   a->noise);
+            }
+            o->learn_extra_noise = 1;
+        }
+    } else if (a->noise == NULL || strcmp(a->noise, "learn") == 0) {
+        o->noise = has_sources ? BO_NOISE_PER_SOURCE : BO_NOISE_LEARN;
+    } else {
+        double var;
+        if (bo_parse_double(a->noise, &var) != BO_NUMBER_OK || var < 0) {
+            return usage_error("fit", "--noise needs 'learn' or a variance >= 0, not '%s'",
+                               a->noise);
+        }
+        o->noise = BO_NOISE_FIXED;
+        o->fixed_noise_var = var;
+    }
+    if (a->restarts != NULL) {
+        if (parse_count(a->restarts, &count) != 0 || count > 100000) {
+            return usage_error("fit", "--restarts needs a count (0 to 100000), not '%s'",
+                               a->restarts);
+        }
+        o->restarts = (size_t)count;
+    }
+    if (a->seed != NULL) {
+        if (parse_count(a->seed, &count) != 0) {
+            return usage_error("fit", "--seed needs a non-negative integer, not '%s'",
+                               a->seed);
+        }
+        o->seed = (uint64_t)count;
+    } else {
+        o->seed = 1;
+    }
+    return 0;
+}
+
+/* Reads the table into m: column roles, numbers, source labels, the box.
+ * Returns 0 or EXIT_USAGE (or EXIT_RUNTIME when memory runs out). */
+static int fit_load(const fit_args *a, const bo_csv *t, bo_model_file *m)
+{
+    char err[ERRLEN];
+    size_t n = bo_csv_n_rows(t), cols = bo_csv_n_cols(t);
+    size_t y_col, noise_col = 0, source_col = 0, dim = 0, ns = 0, i, j, k;
+    int has_noise = a->noise_col != NULL, has_source = a->source_col != NULL;
+    size_t *input_cols = NULL, *label_of_row = NULL;
+    const char **labels = NULL;
+    int rc = EXIT_USAGE;
+
+    if (a->y != NULL) {
+        if (bo_csv_require(t, a->y, &y_col, err, sizeof err) != BO_OK) {
+            fprintf(stderr, "bo-gp fit: --y: %s\n", err);
+            return EXIT_USAGE;
+        }
+    } else {
+        y_col = cols - 1;
+    }
+    if (has_noise && bo_csv_require(t, a->noise_col, &noise_col, err, sizeof err) != BO_OK) {
+        fprintf(stderr, "bo-gp fit: --noise-col: %s\n", err);
+        return EXIT_USAGE;
+    }
+    if (has_source &&
+        bo_csv_require(t, a->source_col, &source_col, err, sizeof err) != BO_OK) {
+        fprintf(stderr, "bo-gp fit: --source-col: %s\n", err);
+        return EXIT_USAGE;
+    }
+    if ((has_noise && noise_col == y_col) || (has_source && source_col == y_col) ||
+        (has_noise && has_source && noise_col == source_col)) {
+        fprintf(stderr, "bo-gp fit: the response, noise and source columns must differ\n");
+        return EXIT_USAGE;
+    }
+    input_cols = malloc(cols * sizeof *input_cols);
+    labels = malloc(n * sizeof *labels);
+    label_of_row = malloc(n * sizeof *label_of_row);
+    if (input_cols == NULL || labels == NULL || label_of_row == NULL) {
+        fprintf(stderr, "bo-gp fit: out of memory\n");
+        rc = EXIT_RUNTIME;
+        goto done;
+    }
+    for (j = 0; j < cols; j++) {
+        if (j != y_col && !(has_noise && j == noise_col) && !(has_source && j == source_col)) {
+            input_cols[dim++] = j;
+        }
+    }
+    if (dim == 0) {
+        fprintf(stderr, "%s: no input columns: the table needs at least one column besides "
+                        "the response%s\n",
+                bo_csv_path(t), has_noise || has_source ? ", noise and source columns" : "");
+        goto done;
+    }
+    /* Source labels become indices in order of first appearance. */
+    for (i = 0; i < n; i++) {
+        const char *label = has_source ? bo_csv_cell(t, i, source_col) : "data";
+        if (label[0] == '\0') {
+            fprintf(stderr, "%s: line %zu, column '%s': empty source label\n", bo_csv_path(t),
+                    bo_csv_line(t, i), a->source_col);
+            goto done;
+        }
+        for (k = 0; k < ns && strcmp(labels[k], label) != 0; k++) {
+        }
+        if (k == ns) {
+            labels[ns++] = label;
+        }
+        label_of_row[i] = k;
+    }
+    if (bo_model_file_alloc(m, dim, ns, n, has_noise) != BO_OK) {
+        fprintf(stderr, "bo-gp fit: out of memory\n");
+        rc = EXIT_RUNTIME;
+        goto done;
+    }
+    m->opt.target_source = 0;
+    if (a->target_source != NULL) {
+        for (k = 0; k < ns && strcmp(labels[k], a->target_source) != 0; k++) {
+        }
+        if (k == ns || !has_source) {
+            fprintf(stderr, "bo-gp fit: --target-source '%s' is not a label of the %s\n",
+                    a->target_source,
+                    has_source ? "source column" : "data (no --source-col given)");
+            goto done;
+        }
+        m->opt.target_source = k;
+    }
+    for (j = 0; j < dim; j++) {
+        m->input_names[j] = copy_string(bo_csv_name(t, input_cols[j]));
+        if (m->input_names[j] == NULL) {
+            goto oom;
+        }
+    }
+    for (k = 0; k < ns; k++) {
+        m->source_names[k] = copy_string(labels[k]);
+        if (m->source_names[k] == NULL) {
+            goto oom;
+        }
+    }
+    m->response_name = copy_string(bo_csv_name(t, y_col));
+    if (m->response_name == NULL ||
+        (has_noise && (m->noise_column = copy_string(a->noise_col)) == NULL) ||
+        (has_source && (m->source_column = copy_string(a->source_col)) == NULL)) {
+        goto oom;
+    }
+    for (i = 0; i < n; i++) {
+        for (j = 0; j < dim; j++) {
+            if (bo_csv_number(t, i, input_cols[j], &m->X[i * dim + j], err, sizeof err) !=
+                BO_OK) {
+                fprintf(stderr, "%s\n", err);
+                goto done;
+            }
+        }
+        if (bo_csv_number(t, i, y_col, &m->y[i], err, sizeof err) != BO_OK) {
+            fprintf(stderr, "%s\n", err);
+            goto done;
+        }
+        if (has_noise) {
+            double sd;
+            if (bo_csv_number(t, i, noise_col, &sd, err, sizeof err) != BO_OK) {
+                fprintf(stderr, "%s\n", err);
+                goto done;
+            }
+            if (sd < 0) {
+                fprintf(stderr, "%s: line %zu, column '%s': noise sd %g is negative\n",
+                        bo_csv_path(t), bo_csv_line(t, i), a->noise_col, sd);
+                goto done;
+            }
+            m->noise_var[i] = sd * sd;
+        }
+        m->source[i] = label_of_row[i];
+    }
+    /* The box is the data's range; a constant column gets a unit-scale box
+     * around its value so that scaling stays finite. */
+    for (j = 0; j < dim; j++) {
+        double lo = m->X[j], hi = m->X[j];
+        for (i = 1; i < n; i++) {
+            lo = fmin(lo, m->X[i * dim + j]);
+            hi = fmax(hi, m->X[i * dim + j]);
+        }
+        if (!(hi > lo)) {
+            double half = 0.5 * fmax(1.0, fabs(lo));
+            lo -= half;
+            hi += half;
+        }
+        m->lower[j] = lo;
+        m->upper[j] = hi;
+    }
+    rc = 0;
+    goto done;
+oom:
+    fprintf(stderr, "bo-gp fit: out of memory\n");
+    rc = EXIT_RUNTIME;
+done:
+    free(input_cols);
+    free(labels);
+    free(label_of_row);
+    return rc;
+}
+
+static int cmd_fit(int argc, char **argv)
+{
+    fit_args a;
+    const char *pos[1];
+    size_t n_pos;
+    option_spec specs[] = {
+        {"--output", "-o", 1, &a.output, NULL},
+        {"--kernel", NULL, 1, &a.kernel, NULL},
+        {"--noise", NULL, 1, &a.noise, NULL},
+        {"--restarts", NULL, 1, &a.restarts, NULL},
+        {"--y", NULL, 1, &a.y, NULL},
+        {"--noise-col", NULL, 1, &a.noise_col, NULL},
+        {"--source-col", NULL, 1, &a.source_col, NULL},
+        {"--target-source", NULL, 1, &a.target_source, NULL},
+        {"--mean", NULL, 1, &a.mean, NULL},
+        {"--seed", NULL, 1, &a.seed, NULL},
+        {NULL, NULL, 0, NULL, NULL},
+    };
+    char err[ERRLEN];
+    bo_csv *table = NULL;
+    bo_model_file m;
+    bo_gp *gp = NULL;
+    bo_gp_options defaults;
+    int rc;
+    bo_status st;
+
+    memset(&a, 0, sizeof a);
+    a.kernel = "matern52";
+    rc = parse_args("fit", argc, argv, specs, pos, 1, &n_pos);
+    if (rc == -1) {
+        fputs(usage_fit, stdout);
+        return EXIT_OK;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "Try 'bo-gp fit --help'.\n");
+        return rc;
+    }
+    if (n_pos != 1) {
+        return usage_error("fit", "%s", "expected one training CSV file");
+    }
+    if (a.output == NULL) {
+        return usage_error("fit", "%s", "-o MODEL is required");
+    }
+    a.train = pos[0];
+
+    bo_model_file_init(&m);
+    st = bo_csv_read(a.train, &table, err, sizeof err);
+    if (st != BO_OK) {
+        fprintf(stderr, "bo-gp fit: %s\n", err);
+        return st == BO_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+    }
+    rc = fit_load(&a, table, &m);
+    if (rc != 0) {
+        goto done;
+    }
+    bo_gp_options_default(&defaults, m.opt.dim);
+    defaults.n_sources = m.opt.n_sources;
+    defaults.target_source = m.opt.target_source;
+    defaults.lower = m.lower;
+    defaults.upper = m.upper;
+    m.opt = defaults;
+    rc = fit_options(&a, &m, m.opt.n_sources > 1);
+    if (rc != 0) {
+        goto done;
+    }
+
+    gp = bo_gp_create(&m.opt, err, sizeof err);
+    if (gp == NULL) {
+        fprintf(stderr, "bo-gp fit: %s\n", err);
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    st = bo_gp_set_data(gp, m.n, m.X, m.source, m.y, m.noise_var);
+    if (st != BO_OK) {
+        fprintf(stderr, "bo-gp fit: %s: %s\n", a.train, bo_gp_errmsg(gp));
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    st = bo_gp_fit(gp, NULL);
+    if (st != BO_OK) {
+        fprintf(stderr, "bo-gp fit: the fit failed: %s (%s)\n", bo_gp_errmsg(gp),
+                bo_strerror(st));
+        rc = EXIT_RUNTIME;
+        goto done;
+    }
+    if (bo_model_file_capture(&m, gp) != BO_OK) {
+        fprintf(stderr, "bo-gp fit: out of memory\n");
+        rc = EXIT_RUNTIME;
+        goto done;
+    }
+    st = bo_model_file_write(&m, gp, a.output, err, sizeof err);
+    if (st != BO_OK) {
+        fprintf(stderr, "bo-gp fit: %s\n", err);
+        rc = EXIT_RUNTIME;
+        goto done;
+    }
+    printf("fitted %zu points, %zu input%s, %zu source%s; kernel %s, mean %s, noise %s\n",
+           m.n, m.opt.dim, m.opt.dim == 1 ? "" : "s", m.opt.n_sources,
+           m.opt.n_sources == 1 ? "" : "s", bo_kernel_name(m.opt.kernel),
+           bo_model_mean_name(m.opt.mean), bo_model_noise_name(m.opt.noise));
+    bo_model_file_summary(&m, gp, stdout, "");
+    printf("model written to %s\n", a.output);
+    rc = EXIT_OK;
+done:
+    bo_gp_destroy(gp);
+    bo_model_file_cleanup(&m);
+    bo_csv_destroy(table);
+    return rc;
+}
+
+/* ---- predict and eval ---- */
+
+/* Loads the model and rebuilds its GP. Returns 0, or an exit code after a
+ * message. */
+static int load_model(const char *cmd, const char *path, bo_model_file *m, bo_gp **gp)
+{
+    char err[ERRLEN];
+    bo_status st = bo_model_file_read(m, path, err, sizeof err);
+    if (st != BO_OK) {
+        fprintf(stderr, "bo-gp %s: %s\n", cmd, err);
+        return st == BO_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+    }
+    st = bo_model_file_build(m, gp, err, sizeof err);
+    if (st != BO_OK) {
+        fprintf(stderr, "bo-gp %s: %s: %s\n", cmd, path, err);
+        return st == BO_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+    }
+    return 0;
+}
+
+/* Gathers the inputs (by the model's names) and the source of every row of
+ * t into X (n-by-dim) and source. Returns 0 or EXIT_USAGE after a message. */
+static int load_points(const char *cmd, const bo_model_file *m, const bo_csv *t, double *X,
+                       size_t *source)
+{
+    char err[ERRLEN];
+    size_t n = bo_csv_n_rows(t), dim = m->opt.dim, i, j, s, source_col = 0;
+    int has_source = m->source_column != NULL &&
+                     bo_csv_find(t, m->source_column, &source_col);
+    size_t *cols = malloc(dim * sizeof *cols);
+    int rc = EXIT_USAGE;
+
+    if (cols == NULL) {
+        fprintf(stderr, "bo-gp %s: out of memory\n", cmd);
+        return EXIT_RUNTIME;
+    }
+    for (j = 0; j < dim; j++) {
+        if (bo_csv_require(t, m->input_names[j], &cols[j], err, sizeof err) != BO_OK) {
+            fprintf(stderr, "bo-gp %s: %s\n", cmd, err);
+            goto done;
+        }
+    }
+    if (bo_csv_numbers(t, dim, cols, X, err, sizeof err) != BO_OK) {
+        fprintf(stderr, "bo-gp %s: %s\n", cmd, err);
+        goto done;
+    }
+    for (i = 0; i < n; i++) {
+        source[i] = m->opt.target_source;
+        if (!has_source) {
+            continue;
+        }
+        for (s = 0; s < m->opt.n_sources; s++) {
+            if (strcmp(m->source_names[s], bo_csv_cell(t, i, source_col)) == 0) {
+                break;
+            }
+        }
+        if (s == m->opt.n_sources) {
+            fprintf(stderr, "bo-gp %s: %s: line %zu, column '%s': '%s' is not a source of "
+                            "the model\n",
+                    cmd, bo_csv_path(t), bo_csv_line(t, i), m->source_column,
+                    bo_csv_cell(t, i, source_col));
+            goto done;
+        }
+        source[i] = s;
+    }
+    rc = 0;
+done:
+    free(cols);
+    return rc;
+}
+
+/* Predicts every row, one block per source: mean, var_f and var_y (any but
+ * mean may be NULL). Returns 0 or EXIT_RUNTIME after a message. */
+static int predict_rows(const char *cmd, bo_gp *gp, size_t n, size_t dim, const double *X,
+                        const size_t *source, size_t n_sources, double *mean, double *var_f,
+                        double *var_y)
+{
+    double *Xs = malloc(n * dim * sizeof *Xs);
+    double *ms = malloc(n * sizeof *ms), *fs = malloc(n * sizeof *fs),
+           *ys = malloc(n * sizeof *ys);
+    size_t *rows = malloc(n * sizeof *rows);
+    size_t s, i, count;
+    int rc = EXIT_RUNTIME;
+
+    if (Xs == NULL || ms == NULL || fs == NULL || ys == NULL || rows == NULL) {
+        fprintf(stderr, "bo-gp %s: out of memory\n", cmd);
+        goto done;
+    }
+    for (s = 0; s < n_sources; s++) {
+        bo_status st;
+        count = 0;
+        for (i = 0; i < n; i++) {
+            if (source[i] == s) {
+                memcpy(&Xs[count * dim], &X[i * dim], dim * sizeof *Xs);
+                rows[count++] = i;
+            }
+        }
+        if (count == 0) {
+            continue;
+        }
+        st = bo_gp_predict_block(gp, count, Xs, s, ms, fs, ys);
+        if (st != BO_OK) {
+            fprintf(stderr, "bo-gp %s: prediction failed: %s\n", cmd, bo_gp_errmsg(gp));
+            goto done;
+        }
+        for (i = 0; i < count; i++) {
+            mean[rows[i]] = ms[i];
+            if (var_f != NULL) {
+                var_f[rows[i]] = fs[i];
+            }
+            if (var_y != NULL) {
+                var_y[rows[i]] = ys[i];
+            }
+        }
+    }
+    rc = 0;
+done:
+    free(Xs);
+    free(ms);
+    free(fs);
+    free(ys);
+    free(rows);
+    return rc;
+}
+
+static int cmd_predict(int argc, char **argv)
+{
+    const char *pos[2];
+    size_t n_pos, n = 0, dim, i, j;
+    int grad = 0, rc;
+    option_spec specs[] = {
+        {"--grad", NULL, 0, NULL, &grad},
+        {NULL, NULL, 0, NULL, NULL},
+    };
+    char err[ERRLEN];
+    bo_model_file m;
+    bo_gp *gp = NULL;
+    bo_csv *t = NULL;
+    double *X = NULL, *mean = NULL, *var_f = NULL, *dmean = NULL;
+    size_t *source = NULL;
+    bo_status st;
+
+    rc = parse_args("predict", argc, argv, specs, pos, 2, &n_pos);
+    if (rc == -1) {
+        fputs(usage_predict, stdout);
+        return EXIT_OK;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "Try 'bo-gp predict --help'.\n");
+        return rc;
+    }
+    if (n_pos != 2) {
+        return usage_error("predict", "%s", "expected MODEL and POINTS.csv");
+    }
+    bo_model_file_init(&m);
+    rc = load_model("predict", pos[0], &m, &gp);
+    if (rc != 0) {
+        goto done;
+    }
+    st = bo_csv_read(pos[1], &t, err, sizeof err);
+    if (st != BO_OK) {
+        fprintf(stderr, "bo-gp predict: %s\n", err);
+        rc = st == BO_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+        goto done;
+    }
+    n = bo_csv_n_rows(t);
+    dim = m.opt.dim;
+    X = malloc(n * dim * sizeof *X);
+    source = malloc(n * sizeof *source);
+    mean = malloc(n * sizeof *mean);
+    var_f = malloc(n * sizeof *var_f);
+    dmean = malloc(dim * sizeof *dmean);
+    if (X == NULL || source == NULL || mean == NULL || var_f == NULL || dmean == NULL) {
+        fprintf(stderr, "bo-gp predict: out of memory\n");
+        rc = EXIT_RUNTIME;
+        goto done;
+    }
+    rc = load_points("predict", &m, t, X, source);
+    if (rc != 0) {
+        goto done;
+    }
+    if (!grad) {
+        rc = predict_rows("predict", gp, n, dim, X, source, m.opt.n_sources, mean, var_f,
+                          NULL);
+        if (rc != 0) {
+            goto done;
+        }
+    }
+    fputs("mean,sd", stdout);
+    if (grad) {
+        for (j = 0; j < dim; j++) {
+            fputs(",", stdout);
+            /* The prefix joins the name inside one field. */
+            {
+                size_t len = strlen(m.input_names[j]);
+                char *field = malloc(len + 7);
+                if (field == NULL) {
+                    fprintf(stderr, "bo-gp predict: out of memory\n");
+                    rc = EXIT_RUNTIME;
+                    goto done;
+                }
+                memcpy(field, "dmean_", 6);
+                memcpy(field + 6, m.input_names[j], len + 1);
+                put_csv_field(field);
+                free(field);
+            }
+        }
+    }
+    putchar('\n');
+    for (i = 0; i < n; i++) {
+        if (grad) {
+            st = bo_gp_predict_grad(gp, &X[i * dim], source[i], &mean[i], &var_f[i], dmean,
+                                    NULL);
+            if (st != BO_OK) {
+                fprintf(stderr, "bo-gp predict: %s: line %zu: prediction failed: %s\n",
+                        pos[1], bo_csv_line(t, i), bo_gp_errmsg(gp));
+                rc = EXIT_RUNTIME;
+                goto done;
+            }
+        }
+        printf("%.17g,%.17g", mean[i], sqrt(fmax(var_f[i], 0.0)));
+        if (grad) {
+            for (j = 0; j < dim; j++) {
+                printf(",%.17g", dmean[j]);
+            }
+        }
+        putchar('\n');
+    }
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "bo-gp predict: writing the output failed: %s\n", strerror(errno));
+        rc = EXIT_RUNTIME;
+        goto done;
+    }
+    rc = EXIT_OK;
+done:
+    free(X);
+    free(source);
+    free(mean);
+    free(var_f);
+    free(dmean);
+    bo_csv_destroy(t);
+    bo_gp_destroy(gp);
+    bo_model_file_cleanup(&m);
+    return rc;
+}
+
+static int cmd_eval(int argc, char **argv)
+{
+    const char *pos[2];
+    size_t n_pos, n = 0, i, y_col, noise_col = 0;
+    int rc, has_noise;
+    option_spec specs[] = {
+        {NULL, NULL, 0, NULL, NULL},
+    };
+    char err[ERRLEN];
+    bo_model_file m;
+    bo_gp *gp = NULL;
+    bo_csv *t = NULL;
+    double *X = NULL, *y = NULL, *mean = NULL, *var_y = NULL, *sd = NULL;
+    size_t *source = NULL;
+    bo_status st;
+    double nrmse, nis;
+    size_t covered = 0;
+
+    rc = parse_args("eval", argc, argv, specs, pos, 2, &n_pos);
+    if (rc == -1) {
+        fputs(usage_eval, stdout);
+        return EXIT_OK;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "Try 'bo-gp eval --help'.\n");
+        return rc;
+    }
+    if (n_pos != 2) {
+        return usage_error("eval", "%s", "expected MODEL and TEST.csv");
+    }
+    bo_model_file_init(&m);
+    rc = load_model("eval", pos[0], &m, &gp);
+    if (rc != 0) {
+        goto done;
+    }
+    st = bo_csv_read(pos[1], &t, err, sizeof err);
+    if (st != BO_OK) {
+        fprintf(stderr, "bo-gp eval: %s\n", err);
+        rc = st == BO_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+        goto done;
+    }
+    rc = EXIT_USAGE;
+    if (bo_csv_require(t, m.response_name, &y_col, err, sizeof err) != BO_OK) {
+        fprintf(stderr, "bo-gp eval: %s\n", err);
+        goto done;
+    }
+    has_noise = m.noise_column != NULL && bo_csv_find(t, m.noise_column, &noise_col);
+    n = bo_csv_n_rows(t);
+    X = malloc(n * m.opt.dim * sizeof *X);
+    y = malloc(n * sizeof *y);
+    source = malloc(n * sizeof *source);
+    mean = malloc(n * sizeof *mean);
+    var_y = malloc(n * sizeof *var_y);
+    sd = malloc(n * sizeof *sd);
+    if (X == NULL || y == NULL || source == NULL || mean == NULL || var_y == NULL ||
+        sd == NULL) {
+        fprintf(stderr, "bo-gp eval: out of memory\n");
+        rc = EXIT_RUNTIME;
+        goto done;
+    }
+    rc = load_points("eval", &m, t, X, source);
+    if (rc != 0) {
+        goto done;
+    }
+    rc = EXIT_USAGE;
+    if (bo_csv_numbers(t, 1, &y_col, y, err, sizeof err) != BO_OK) {
+        fprintf(stderr, "bo-gp eval: %s\n", err);
+        goto done;
+    }
+    rc = predict_rows("eval", gp, n, m.opt.dim, X, source, m.opt.n_sources, mean, NULL,
+                      var_y);
+    if (rc != 0) {
+        goto done;
+    }
+    for (i = 0; i < n; i++) {
+        /* Known per-point noise of a test row adds to the model's own noise
+         * term (the learned extra term, or none). */
+        if (has_noise) {
+            double noise_sd;
+            if (bo_csv_number(t, i, noise_col, &noise_sd, err, sizeof err) != BO_OK) {
+                fprintf(stderr, "bo-gp eval: %s\n", err);
+                rc = EXIT_USAGE;
+                goto done;
+            }
+            var_y[i] += noise_sd * noise_sd;
+        }
+        sd[i] = sqrt(fmax(var_y[i], 0.0));
+        /* 1.959963984540054 is the 97.5% point of the standard normal. */
+        if (fabs(y[i] - mean[i]) <= 1.959963984540054 * sd[i]) {
+            covered++;
+        }
+    }
+    nrmse = bo_gp_nrmse(n, y, mean);
+    nis = bo_gp_nis(n, y, mean, sd, 0.05);
+    printf("points: %zu\n", n);
+    printf("NRMSE: %.6g\n", nrmse);
+    printf("NIS (95%%): %.6g\n", nis);
+    printf("95%% interval coverage: %.4g\n", (double)covered / (double)n);
+    rc = EXIT_OK;
+done:
+    free(X);
+    free(y);
+    free(source);
+    free(mean);
+    free(var_y);
+    free(sd);
+    bo_csv_destroy(t);
+    bo_gp_destroy(gp);
+    bo_model_file_cleanup(&m);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    const char *cmd;
+
+    if (argc < 2) {
+        fputs(usage_main, stderr);
+        return EXIT_USAGE;
+    }
+    cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage_main, stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "fit") == 0) {
+        return cmd_fit(argc - 2, argv + 2);
+    }
+    if (strcmp(cmd, "predict") == 0) {
+        return cmd_predict(argc - 2, argv + 2);
+    }
+    if (strcmp(cmd, "eval") == 0) {
+        return cmd_eval(argc - 2, argv + 2);
+    }
+    fprintf(stderr, "bo-gp: unknown command '%s'\n", cmd);
+    fputs(usage_main, stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,1644 @@
+#define _POSIX_C_SOURCE 200809L
+/* glibc declares realpath only for XSI (or default) builds. */
+#define _XOPEN_SOURCE 700
+
+#include "bo/config/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "acquisition/sobol.h"
+#include "bo/config/yaml_tree.h"
+
+/* The schema stores enum values through an int; that is only sound while
+ * every enum the config holds, its own and the registries', has the size of
+ * an int. */
+_Static_assert(sizeof(bo_config_goal) == sizeof(int), "enum size");
+_Static_assert(sizeof(bo_config_scale) == sizeof(int), "enum size");
+_Static_assert(sizeof(bo_acq_kind) == sizeof(int), "enum size");
+_Static_assert(sizeof(bo_design_method) == sizeof(int), "enum size");
+_Static_assert(sizeof(bo_plot_format) == sizeof(int), "enum size");
+_Static_assert(sizeof(bo_kernel_kind) == sizeof(int), "enum size");
+_Static_assert(sizeof(bo_gp_mean) == sizeof(int), "enum size");
+
+/* Largest file accepted: a config is a page of text; anything near this is a
+ * wrong path (a data file or a binary). */
+#define CONFIG_MAX_BYTES (4u << 20)
+#define PATH_TEXT 256
+
+/* Defaults that are not a fixed text in the schema (see docs/config.md). */
+#define DEFAULT_SOURCE_NAME "f"
+#define DEFAULT_POOL 1000u
+#define MIN_INITIAL_SIZE 5u
+
+/* ------------------------------------------------------------------ */
+/* Name tables. Kernels, acquisitions, initial designs and plot formats */
+/* are read straight from their modules' registries, so a row added     */
+/* there is a name the config accepts, lists and suggests. Goal, scale  */
+/* and mean names belong to the config.                                 */
+
+typedef struct name_entry {
+    const char *name;
+    int value;
+} name_entry;
+
+static const name_entry goal_rows[] = {
+    {"minimize", BO_CONFIG_MINIMIZE}, {"maximize", BO_CONFIG_MAXIMIZE}, {NULL, 0}};
+static const name_entry scale_rows[] = {
+    {"linear", BO_CONFIG_SCALE_LINEAR}, {"log", BO_CONFIG_SCALE_LOG}, {NULL, 0}};
+static const name_entry mean_rows[] = {
+    {"constant", BO_MEAN_CONSTANT}, {"zero", BO_MEAN_ZERO},
+    {"per_source", BO_MEAN_PER_SOURCE}, {NULL, 0}};
+
+/* A view of any table whose rows hold a name (const char *) and an
+ * int-sized enum value, ended by a row whose name is NULL: the registries
+ * differ in their row types but all have this shape. */
+typedef struct name_table {
+    const void *rows;
+    size_t row_size;
+    size_t name_offset;
+    size_t value_offset;
+} name_table;
+
+#define NAME_TABLE(rows, row_type, name_member, value_member)                    \
+    {(rows), sizeof(row_type), offsetof(row_type, name_member),                  \
+     offsetof(row_type, value_member)}
+
+static const name_table goal_names = NAME_TABLE(goal_rows, name_entry, name, value);
+static const name_table scale_names = NAME_TABLE(scale_rows, name_entry, name, value);
+static const name_table mean_names = NAME_TABLE(mean_rows, name_entry, name, value);
+static const name_table kernel_names =
+    NAME_TABLE(bo_kernel_registry, bo_kernel_info, name, kind);
+static const name_table acq_names = NAME_TABLE(bo_acq_registry, bo_acq_info, name, kind);
+static const name_table design_names =
+    NAME_TABLE(bo_design_registry, bo_design_info, name, method);
+static const name_table plot_names =
+    NAME_TABLE(bo_plot_format_registry, bo_plot_format_info, name, format);
+
+/* Name of row i; NULL at the sentinel. */
+static const char *row_name(const name_table *table, size_t i)
+{
+    const char *row = (const char *)table->rows + i * table->row_size;
+    const char *name;
+    memcpy(&name, row + table->name_offset, sizeof name);
+    return name;
+}
+
+static int row_value(const name_table *table, size_t i)
+{
+    const char *row = (const char *)table->rows + i * table->row_size;
+    int value;
+    memcpy(&value, row + table->value_offset, sizeof value);
+    return value;
+}
+
+static const char *name_of(const name_table *table, int value)
+{
+    for (size_t i = 0; row_name(table, i); i++)
+        if (row_value(table, i) == value)
+            return row_name(table, i);
+    return "?";
+}
+
+static int value_of(const name_table *table, const char *name, int *value)
+{
+    for (size_t i = 0; row_name(table, i); i++)
+        if (strcmp(row_name(table, i), name) == 0) {
+            *value = row_value(table, i);
+            return 0;
+        }
+    return -1;
+}
+
+/* The names whose values pass keep, as "a, b or c", for messages that
+ * offer the alternatives to a value refused in context. */
+static void list_names(char *buf, size_t len, const name_table *table, int (*keep)(int value))
+{
+    size_t total = 0, used = 0, listed = 0;
+    for (size_t i = 0; row_name(table, i); i++)
+        total += keep(row_value(table, i)) ? 1 : 0;
+    buf[0] = '\0';
+    for (size_t i = 0; row_name(table, i) && used < len; i++) {
+        if (!keep(row_value(table, i)))
+            continue;
+        const char *sep = listed == 0 ? "" : listed + 1 == total ? " or " : ", ";
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", sep, row_name(table, i));
+        listed++;
+    }
+}
+
+const char *bo_config_goal_name(bo_config_goal goal) { return name_of(&goal_names, (int)goal); }
+const char *bo_config_scale_name(bo_config_scale scale)
+{
+    return name_of(&scale_names, (int)scale);
+}
+const char *bo_config_mean_name(bo_gp_mean mean) { return name_of(&mean_names, (int)mean); }
+
+/* ------------------------------------------------------------------ */
+/* "Did you mean": optimal string alignment distance (Levenshtein plus  */
+/* adjacent transpositions, the commonest typo).                        */
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return SIZE_MAX;
+    size_t d[65][65];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            size_t best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (d[i - 1][j - 1] + cost < best)
+                best = d[i - 1][j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    }
+    return d[la][lb];
+}
+
+/* The edit distance when typed is close enough to be a typo of real (one
+ * edit for short words, up to three for long), else SIZE_MAX. */
+static size_t typo_distance(const char *typed, const char *real)
+{
+    size_t len = strlen(real);
+    size_t allowed = len <= 4 ? 1 : len <= 10 ? 2 : 3;
+    size_t dist = edit_distance(typed, real);
+    /* A word replaced entirely is not a typo of another. */
+    return dist <= allowed && dist < strlen(typed) ? dist : SIZE_MAX;
+}
+
+static int is_close(const char *typed, const char *real)
+{
+    return typo_distance(typed, real) != SIZE_MAX;
+}
+
+/* The table's name that typed is most likely a typo of (the first of the
+ * nearest), or NULL. Nearest, not first: the registries' order is theirs,
+ * and 'matern25' must suggest matern52 whether or not matern32 comes first. */
+static const char *nearest_name(const name_table *table, const char *typed)
+{
+    const char *best = NULL;
+    size_t best_dist = SIZE_MAX;
+    for (size_t i = 0; row_name(table, i); i++) {
+        size_t dist = typo_distance(typed, row_name(table, i));
+        if (dist < best_dist) {
+            best = row_name(table, i);
+            best_dist = dist;
+        }
+    }
+    return best;
+}
+
+/* ------------------------------------------------------------------ */
+/* Load context and error reporting.                                    */
+
+typedef struct load_ctx {
+    const char *file;       /* as given, for messages */
+    char *err;
+    size_t errlen;
+    bo_config *cfg;
+    const bo_yaml_node *root;
+} load_ctx;
+
+static bo_status fail_at(load_ctx *ctx, const bo_yaml_node *node, const char *key,
+                         const char *fmt, ...)
+{
+    if (ctx->err && ctx->errlen) {
+        size_t line = node ? node->line : 1, column = node ? node->column : 1;
+        int used = key && key[0]
+                       ? snprintf(ctx->err, ctx->errlen, "%s:%zu:%zu: %s: ", ctx->file, line,
+                                  column, key)
+                       : snprintf(ctx->err, ctx->errlen, "%s:%zu:%zu: ", ctx->file, line, column);
+        if (used >= 0 && (size_t)used < ctx->errlen) {
+            va_list ap;
+            va_start(ap, fmt);
+            vsnprintf(ctx->err + used, ctx->errlen - (size_t)used, fmt, ap);
+            va_end(ap);
+        }
+    }
+    return BO_EINVAL;
+}
+
+static bo_status out_of_memory(load_ctx *ctx)
+{
+    if (ctx->err && ctx->errlen)
+        snprintf(ctx->err, ctx->errlen, "%s: out of memory while loading the config", ctx->file);
+    return BO_ENOMEM;
+}
+
+/* What a node is, for "got ..." in messages: its text (shortened) or kind. */
+static const char *describe(const bo_yaml_node *node, char *buf, size_t len)
+{
+    if (!node)
+        return "nothing";
+    if (node->kind == BO_YAML_MAP)
+        return "a mapping";
+    if (node->kind == BO_YAML_SEQ)
+        return "a list";
+    if (bo_yaml_is_null(node))
+        return "nothing";
+    size_t n = node->text_len > 40 ? 40 : node->text_len;
+    snprintf(buf, len, "'%.*s%s'", (int)n, node->text, node->text_len > 40 ? "..." : "");
+    return buf;
+}
+
+static void child_path(char *out, const char *parent, const char *key)
+{
+    if (parent[0])
+        snprintf(out, PATH_TEXT, "%s.%s", parent, key);
+    else
+        snprintf(out, PATH_TEXT, "%s", key);
+}
+
+static void item_path(char *out, const char *parent, size_t index)
+{
+    snprintf(out, PATH_TEXT, "%s[%zu]", parent, index);
+}
+
+/* ------------------------------------------------------------------ */
+/* Scalar conversions: the whole text must be the number.               */
+
+static int parse_u64(const char *text, uint64_t *out)
+{
+    const char *p = text;
+    if (*p == '+')
+        p++;
+    if (!isdigit((unsigned char)*p))
+        return -1;
+    for (const char *q = p; *q; q++)
+        if (!isdigit((unsigned char)*q))
+            return -1;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(p, &end, 10);
+    if (errno == ERANGE || *end != '\0' || v > UINT64_MAX)
+        return -1;
+    *out = (uint64_t)v;
+    return 0;
+}
+
+static int parse_double(const char *text, double *out)
+{
+    if (!text[0] || isspace((unsigned char)text[0]))
+        return -1;
+    errno = 0;
+    char *end;
+    double v = strtod(text, &end);
+    if (*end != '\0' || end == text)
+        return -1;
+    /* Underflow to a tiny or zero value is a faithful reading; overflow is not. */
+    if (errno == ERANGE && fabs(v) == HUGE_VAL)
+        return -1;
+    if (!isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_bool(const char *text, int *out)
+{
+    static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"};
+    static const char *const no[] = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+        if (strcmp(text, yes[i]) == 0) {
+            *out = 1;
+            return 0;
+        }
+        if (strcmp(text, no[i]) == 0) {
+            *out = 0;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* The schema.                                                          */
+
+typedef enum field_type {
+    F_STRING,   /* char *, owned copy of a scalar */
+    F_U64,      /* uint64_t, non-negative integer */
+    F_SIZE,     /* size_t, non-negative integer within [min, max] */
+    F_DOUBLE,   /* double, finite, within the bounds */
+    F_BOOL,     /* int 0/1 */
+    F_ENUM,     /* int-sized enum through a name table */
+    F_CUSTOM,   /* a handler does it */
+    F_SECTION   /* a nested mapping; sub-fields have offsets into bo_config */
+} field_type;
+
+typedef struct field field;
+typedef bo_status (*field_handler)(load_ctx *ctx, const field *f, const bo_yaml_node *node,
+                                   void *dst, const char *path);
+
+struct field {
+    const char *key;
+    field_type type;
+    size_t offset;              /* into the struct this level fills */
+    double min, max;            /* numbers: allowed range */
+    int min_exclusive;          /* 1: value must be > min */
+    const name_table *names;    /* F_ENUM */
+    field_handler handler;      /* F_CUSTOM */
+    const field *sub;           /* F_SECTION */
+    const char *default_text;   /* converted like a written value when the key is absent */
+    int required;
+    const char *expect;         /* F_CUSTOM, F_SECTION: what a value should be, for messages */
+};
+
+/* Rows use designated initialisers: unnamed members are zero (no bounds,
+ * not required, no default). Bounds of counts are generous sanity limits. */
+#define END_OF_FIELDS {.key = NULL}
+
+static bo_status h_command(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
+static bo_status h_params(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
+static bo_status h_noise(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
+static bo_status h_inputs(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
+static bo_status h_sources(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
+static bo_status h_scalar(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
+
+#define CFG(member) offsetof(bo_config, member)
+#define COUNT_MAX 1e12
+
+static const field objective_fields[] = {
+    {.key = "plugin", .type = F_STRING, .offset = CFG(objective.plugin)},
+    {.key = "command", .type = F_CUSTOM, .offset = CFG(objective), .handler = h_command,
+     .expect = "a list of strings: the program and its arguments"},
+    {.key = "params", .type = F_CUSTOM, .offset = CFG(objective), .handler = h_params,
+     .expect = "a mapping of names to values"},
+    {.key = "timeout", .type = F_DOUBLE, .offset = CFG(objective.timeout), .min = 0.0,
+     .max = 1e9, .default_text = "0"},
+    {.key = "isolate", .type = F_BOOL, .offset = CFG(objective.isolate), .default_text = "true"},
+    END_OF_FIELDS};
+
+static const field input_fields[] = {
+    {.key = "name", .type = F_STRING, .offset = offsetof(bo_config_input, name), .required = 1},
+    {.key = "lower", .type = F_DOUBLE, .offset = offsetof(bo_config_input, lower),
+     .min = -HUGE_VAL, .max = HUGE_VAL, .required = 1},
+    {.key = "upper", .type = F_DOUBLE, .offset = offsetof(bo_config_input, upper),
+     .min = -HUGE_VAL, .max = HUGE_VAL, .required = 1},
+    {.key = "scale", .type = F_ENUM, .offset = offsetof(bo_config_input, scale),
+     .names = &scale_names, .default_text = "linear"},
+    END_OF_FIELDS};
+
+static const field source_fields[] = {
+    {.key = "name", .type = F_STRING, .offset = offsetof(bo_config_source, name), .required = 1},
+    {.key = "cost", .type = F_DOUBLE, .offset = offsetof(bo_config_source, cost), .min = 0.0,
+     .min_exclusive = 1, .max = HUGE_VAL, .required = 1},
+    /* No default text: resolved from initial_design.size once that is known. */
+    {.key = "initial", .type = F_SIZE, .offset = offsetof(bo_config_source, initial), .min = 0.0,
+     .max = 1e6},
+    END_OF_FIELDS};
+
+static const field model_fields[] = {
+    {.key = "kernel", .type = F_ENUM, .offset = CFG(model.kernel), .names = &kernel_names,
+     .default_text = "matern52"},
+    {.key = "noise", .type = F_CUSTOM, .offset = CFG(model), .handler = h_noise,
+     .default_text = "learn", .expect = "learn, per_source or a fixed noise variance >= 0"},
+    {.key = "mean", .type = F_ENUM, .offset = CFG(model.mean), .names = &mean_names,
+     .default_text = "constant"},
+    {.key = "restarts", .type = F_SIZE, .offset = CFG(model.restarts), .min = 1.0, .max = 1000.0,
+     .default_text = "5"},
+    END_OF_FIELDS};
+
+static const field acquisition_fields[] = {
+    /* type and pool: defaults depend on the sources and on starts. */
+    {.key = "type", .type = F_ENUM, .offset = CFG(acquisition.type), .names = &acq_names},
+    {.key = "starts", .type = F_SIZE, .offset = CFG(acquisition.starts), .min = 1.0,
+     .max = 10000.0, .default_text = "10"},
+    {.key = "pool", .type = F_SIZE, .offset = CFG(acquisition.pool), .min = 1.0, .max = 1e7},
+    {.key = "beta", .type = F_DOUBLE, .offset = CFG(acquisition.beta), .min = 0.0,
+     .min_exclusive = 1, .max = 1e6, .default_text = "2"},
+    {.key = "target_ei", .type = F_BOOL, .offset = CFG(acquisition.target_ei),
+     .default_text = "false"},
+    {.key = "explore_budget", .type = F_DOUBLE, .offset = CFG(acquisition.explore_budget),
+     .min = 0.0, .max = HUGE_VAL, .default_text = "0.25"},
+    /* stall_explore: its default (true) applies to ei and logei only. */
+    {.key = "stall_explore", .type = F_BOOL, .offset = CFG(acquisition.stall_explore),
+     .default_text = "true"},
+    END_OF_FIELDS};
+
+static const field design_fields[] = {
+    {.key = "method", .type = F_ENUM, .offset = CFG(initial_design.method), .names = &design_names,
+     .default_text = "lhs"},
+    /* Default depends on the dimension and the budget. */
+    {.key = "size", .type = F_SIZE, .offset = CFG(initial_design.size), .min = 1.0, .max = 1e6},
+    END_OF_FIELDS};
+
+/* Absent limits keep the "no limit" values bo_config_init sets. */
+static const field budget_fields[] = {
+    {.key = "max_evaluations", .type = F_SIZE, .offset = CFG(budget.max_evaluations), .min = 1.0,
+     .max = COUNT_MAX},
+    {.key = "max_cost", .type = F_DOUBLE, .offset = CFG(budget.max_cost), .min = 0.0,
+     .min_exclusive = 1, .max = HUGE_VAL},
+    {.key = "max_no_improvement", .type = F_SIZE, .offset = CFG(budget.max_no_improvement),
+     .min = 1.0, .max = COUNT_MAX},
+    {.key = "target_value", .type = F_DOUBLE, .offset = CFG(budget.target_value),
+     .min = -HUGE_VAL, .max = HUGE_VAL},
+    END_OF_FIELDS};
+
+static const field output_fields[] = {
+    {.key = "plot", .type = F_ENUM, .offset = CFG(output.plot), .names = &plot_names,
+     .default_text = "png"},
+    END_OF_FIELDS};
+
+/* Top level. Sections share bo_config as their base, so their fields'
+ * offsets are into bo_config; list entries use their element struct. */
+static const field root_fields[] = {
+    /* name: default is the file's name, set after the walk. */
+    {.key = "name", .type = F_STRING, .offset = CFG(name)},
+    {.key = "seed", .type = F_U64, .offset = CFG(seed), .default_text = "0"},
+    {.key = "goal", .type = F_ENUM, .offset = CFG(goal), .names = &goal_names,
+     .default_text = "minimize"},
+    {.key = "objective", .type = F_SECTION, .sub = objective_fields, .required = 1,
+     .expect = "a mapping with plugin or command"},
+    {.key = "inputs", .type = F_CUSTOM, .handler = h_inputs, .required = 1,
+     .expect = "a list of inputs, each {name, lower, upper}"},
+    {.key = "sources", .type = F_CUSTOM, .handler = h_sources,
+     .expect = "a list of sources, each {name, cost}"},
+    {.key = "target", .type = F_CUSTOM, .handler = h_scalar, .expect = "the name of a source"},
+    {.key = "model", .type = F_SECTION, .sub = model_fields},
+    {.key = "acquisition", .type = F_SECTION, .sub = acquisition_fields},
+    {.key = "initial_design", .type = F_SECTION, .sub = design_fields},
+    {.key = "budget", .type = F_SECTION, .sub = budget_fields, .required = 1,
+     .expect = "a mapping with max_evaluations and/or max_cost"},
+    {.key = "output", .type = F_SECTION, .sub = output_fields},
+    END_OF_FIELDS};
+
+/* Where each schema level lives, to tell a user who put a key at the wrong
+ * level where it belongs. */
+static const struct {
+    const char *where;
+    const field *fields;
+} schema_levels[] = {
+    {"the top level", root_fields},   {"objective:", objective_fields},
+    {"each inputs: entry", input_fields}, {"each sources: entry", source_fields},
+    {"model:", model_fields},         {"acquisition:", acquisition_fields},
+    {"initial_design:", design_fields}, {"budget:", budget_fields},
+    {"output:", output_fields},       {NULL, NULL}};
+
+/* ------------------------------------------------------------------ */
+/* Walking a mapping with a schema.                                     */
+
+static void describe_expectation(const field *f, char *buf, size_t len)
+{
+    switch (f->type) {
+    case F_STRING:
+        snprintf(buf, len, "text");
+        return;
+    case F_U64:
+        snprintf(buf, len, "a non-negative integer");
+        return;
+    case F_SIZE:
+        if (f->min <= 0.0)
+            snprintf(buf, len, "a non-negative integer");
+        else if (f->max >= COUNT_MAX)
+            snprintf(buf, len, "an integer >= %g", f->min);
+        else
+            snprintf(buf, len, "an integer from %g to %g", f->min, f->max);
+        return;
+    case F_DOUBLE:
+        if (f->min == -HUGE_VAL && f->max == HUGE_VAL)
+            snprintf(buf, len, "a number");
+        else if (f->max == HUGE_VAL)
+            snprintf(buf, len, "a number %s %g", f->min_exclusive ? ">" : ">=", f->min);
+        else
+            snprintf(buf, len, "a number %s %g and <= %g", f->min_exclusive ? ">" : ">=", f->min,
+                     f->max);
+        return;
+    case F_BOOL:
+        snprintf(buf, len, "true or false");
+        return;
+    case F_ENUM: {
+        size_t used = (size_t)snprintf(buf, len, "one of");
+        for (size_t i = 0; row_name(f->names, i) && used < len; i++)
+            used += (size_t)snprintf(buf + used, len - used, "%s %s", i == 0 ? "" : ",",
+                                     row_name(f->names, i));
+        return;
+    }
+    case F_CUSTOM:
+    case F_SECTION:
+        snprintf(buf, len, "%s",
+                 f->expect ? f->expect : f->type == F_SECTION ? "a mapping" : "a value");
+        return;
+    }
+    snprintf(buf, len, "a value");
+}
+
+static bo_status fail_expected(load_ctx *ctx, const field *f, const bo_yaml_node *node,
+                               const char *path)
+{
+    char expect[200], got[64];
+    describe_expectation(f, expect, sizeof expect);
+    return fail_at(ctx, node, path, "expected %s, got %s", expect, describe(node, got, sizeof got));
+}
+
+static bo_status fail_unknown_name(load_ctx *ctx, const field *f, const bo_yaml_node *node,
+                                   const char *path)
+{
+    char expect[200], got[64];
+    describe_expectation(f, expect, sizeof expect);
+    const char *meant = nearest_name(f->names, node->text);
+    if (meant)
+        return fail_at(ctx, node, path, "expected %s, got %s; did you mean '%s'?", expect,
+                       describe(node, got, sizeof got), meant);
+    return fail_expected(ctx, f, node, path);
+}
+
+static int in_bounds(const field *f, double v)
+{
+    if (f->min_exclusive ? !(v > f->min) : !(v >= f->min))
+        return 0;
+    return v <= f->max;
+}
+
+static bo_status walk_map(load_ctx *ctx, const field *fields, const bo_yaml_node *map,
+                          void *base, const char *path);
+static bo_status apply_absent(load_ctx *ctx, const field *fields, const bo_yaml_node *parent,
+                              void *base, const char *path);
+
+static bo_status convert(load_ctx *ctx, const field *f, const bo_yaml_node *node, void *base,
+                         const char *path)
+{
+    char *dst = (char *)base + f->offset;
+
+    if (f->type == F_SECTION)
+        return walk_map(ctx, f->sub, node, base, path);
+    if (f->type == F_CUSTOM)
+        return f->handler(ctx, f, node, dst, path);
+    if (node->kind != BO_YAML_SCALAR || bo_yaml_is_null(node))
+        return fail_expected(ctx, f, node, path);
+
+    switch (f->type) {
+    case F_STRING: {
+        char *copy = strdup(node->text);
+        if (!copy)
+            return out_of_memory(ctx);
+        char *old;
+        memcpy(&old, dst, sizeof old);
+        free(old);
+        memcpy(dst, &copy, sizeof copy);
+        return BO_OK;
+    }
+    case F_U64: {
+        uint64_t v;
+        if (parse_u64(node->text, &v) != 0)
+            return fail_expected(ctx, f, node, path);
+        memcpy(dst, &v, sizeof v);
+        return BO_OK;
+    }
+    case F_SIZE: {
+        uint64_t v;
+        if (parse_u64(node->text, &v) != 0 || v > SIZE_MAX || !in_bounds(f, (double)v))
+            return fail_expected(ctx, f, node, path);
+        size_t s = (size_t)v;
+        memcpy(dst, &s, sizeof s);
+        return BO_OK;
+    }
+    case F_DOUBLE: {
+        double v;
+        if (parse_double(node->text, &v) != 0 || !in_bounds(f, v))
+            return fail_expected(ctx, f, node, path);
+        memcpy(dst, &v, sizeof v);
+        return BO_OK;
+    }
+    case F_BOOL: {
+        int v;
+        if (parse_bool(node->text, &v) != 0)
+            return fail_expected(ctx, f, node, path);
+        memcpy(dst, &v, sizeof v);
+        return BO_OK;
+    }
+    case F_ENUM: {
+        int v;
+        if (value_of(f->names, node->text, &v) != 0)
+            return fail_unknown_name(ctx, f, node, path);
+        memcpy(dst, &v, sizeof v);
+        return BO_OK;
+    }
+    case F_CUSTOM:
+    case F_SECTION:
+        break;
+    }
+    return BO_OK;
+}
+
+static bo_status fail_unknown_key(load_ctx *ctx, const field *fields, const bo_yaml_node *key,
+                                  const char *path)
+{
+    for (const field *f = fields; f->key; f++)
+        if (is_close(key->text, f->key))
+            return fail_at(ctx, key, path, "unknown key; did you mean '%s'?", f->key);
+    for (size_t level = 0; schema_levels[level].where; level++) {
+        if (schema_levels[level].fields == fields)
+            continue;
+        for (const field *f = schema_levels[level].fields; f->key; f++)
+            if (strcmp(f->key, key->text) == 0)
+                return fail_at(ctx, key, path, "unknown key here; '%s' belongs in %s", f->key,
+                               schema_levels[level].where);
+    }
+    char keys[300];
+    size_t used = 0;
+    keys[0] = '\0';
+    for (const field *f = fields; f->key && used < sizeof keys; f++)
+        used += (size_t)snprintf(keys + used, sizeof keys - used, "%s%s",
+                                 f == fields ? "" : ", ", f->key);
+    return fail_at(ctx, key, path, "unknown key; expected one of %s", keys);
+}
+
+static bo_status walk_map(load_ctx *ctx, const field *fields, const bo_yaml_node *map,
+                          void *base, const char *path)
+{
+    if (map->kind != BO_YAML_MAP) {
+        char got[64];
+        return fail_at(ctx, map, path, "expected a mapping (key: value lines or {key: value}), got %s",
+                       describe(map, got, sizeof got));
+    }
+    for (size_t i = 0; i < map->n; i++) {
+        const bo_yaml_node *key = map->items[2 * i], *value = map->items[2 * i + 1];
+        char sub[PATH_TEXT];
+        child_path(sub, path, key->text);
+        const field *f = fields;
+        while (f->key && strcmp(f->key, key->text) != 0)
+            f++;
+        if (!f->key)
+            return fail_unknown_key(ctx, fields, key, sub);
+        bo_status status = convert(ctx, f, value, base, sub);
+        if (status != BO_OK)
+            return status;
+    }
+    return apply_absent(ctx, fields, map, base, path);
+}
+
+/* Required keys that are missing are errors at their parent; absent keys
+ * with a default get it, converted exactly as if it had been written. */
+static bo_status apply_absent(load_ctx *ctx, const field *fields, const bo_yaml_node *parent,
+                              void *base, const char *path)
+{
+    for (const field *f = fields; f->key; f++) {
+        if (parent && bo_yaml_map_get(parent, f->key))
+            continue;
+        char sub[PATH_TEXT];
+        child_path(sub, path, f->key);
+        if (f->required) {
+            char expect[200];
+            describe_expectation(f, expect, sizeof expect);
+            return fail_at(ctx, parent, sub, "missing; expected %s", expect);
+        }
+        bo_status status = BO_OK;
+        if (f->type == F_SECTION) {
+            status = apply_absent(ctx, f->sub, NULL, base, sub);
+        } else if (f->default_text) {
+            bo_yaml_node fake = {0};
+            fake.kind = BO_YAML_SCALAR;
+            fake.text = (char *)f->default_text;
+            fake.text_len = strlen(f->default_text);
+            fake.plain = 1;
+            fake.line = parent ? parent->line : 1;
+            fake.column = parent ? parent->column : 1;
+            status = convert(ctx, f, &fake, base, sub);
+        }
+        if (status != BO_OK)
+            return status;
+    }
+    return BO_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Handlers for keys that are more than one scalar.                     */
+
+static bo_status h_scalar(load_ctx *ctx, const field *f, const bo_yaml_node *node, void *dst,
+                          const char *path)
+{
+    (void)dst;
+    if (node->kind != BO_YAML_SCALAR || bo_yaml_is_null(node))
+        return fail_expected(ctx, f, node, path);
+    return BO_OK;
+}
+
+static bo_status h_command(load_ctx *ctx, const field *f, const bo_yaml_node *node, void *dst,
+                           const char *path)
+{
+    bo_config_objective *obj = dst;
+    if (node->kind != BO_YAML_SEQ || node->n == 0)
+        return fail_expected(ctx, f, node, path);
+    obj->command = calloc(node->n + 1, sizeof *obj->command);
+    if (!obj->command)
+        return out_of_memory(ctx);
+    for (size_t i = 0; i < node->n; i++) {
+        const bo_yaml_node *arg = node->items[i];
+        char sub[PATH_TEXT], got[64];
+        item_path(sub, path, i);
+        if (arg->kind != BO_YAML_SCALAR || (i == 0 && (bo_yaml_is_null(arg) || !arg->text[0])))
+            return fail_at(ctx, arg, sub, "expected %s, got %s",
+                           i == 0 ? "the program to run" : "an argument (text)",
+                           describe(arg, got, sizeof got));
+        obj->command[i] = strdup(arg->text);
+        if (!obj->command[i])
+            return out_of_memory(ctx);
+        obj->n_command = i + 1;
+    }
+    return BO_OK;
+}
+
+static bo_status h_params(load_ctx *ctx, const field *f, const bo_yaml_node *node, void *dst,
+                          const char *path)
+{
+    bo_config_objective *obj = dst;
+    if (node->kind != BO_YAML_MAP)
+        return fail_expected(ctx, f, node, path);
+    if (node->n == 0)
+        return BO_OK;
+    obj->params = calloc(node->n, sizeof *obj->params);
+    if (!obj->params)
+        return out_of_memory(ctx);
+    for (size_t i = 0; i < node->n; i++) {
+        const bo_yaml_node *key = node->items[2 * i], *value = node->items[2 * i + 1];
+        char sub[PATH_TEXT], got[64];
+        child_path(sub, path, key->text);
+        if (value->kind != BO_YAML_SCALAR)
+            return fail_at(ctx, value, sub,
+                           "expected a single value (text or a number), got %s; plugins "
+                           "receive params as flat key/value text",
+                           describe(value, got, sizeof got));
+        obj->params[i].key = strdup(key->text);
+        obj->params[i].value = strdup(value->text);
+        obj->n_params = i + 1;
+        if (!obj->params[i].key || !obj->params[i].value)
+            return out_of_memory(ctx);
+    }
+    return BO_OK;
+}
+
+static bo_status h_noise(load_ctx *ctx, const field *f, const bo_yaml_node *node, void *dst,
+                         const char *path)
+{
+    bo_config_model *model = dst;
+    if (node->kind != BO_YAML_SCALAR || bo_yaml_is_null(node))
+        return fail_expected(ctx, f, node, path);
+    double v;
+    if (strcmp(node->text, "learn") == 0) {
+        model->noise = BO_NOISE_LEARN;
+        model->noise_var = 0.0;
+    } else if (strcmp(node->text, "per_source") == 0) {
+        model->noise = BO_NOISE_PER_SOURCE;
+        model->noise_var = 0.0;
+    } else if (parse_double(node->text, &v) == 0 && v >= 0.0) {
+        model->noise = BO_NOISE_FIXED;
+        model->noise_var = v;
+    } else {
+        char got[64];
+        if (is_close(node->text, "learn") || is_close(node->text, "per_source"))
+            return fail_at(ctx, node, path, "expected %s, got %s; did you mean '%s'?", f->expect,
+                           describe(node, got, sizeof got),
+                           is_close(node->text, "learn") ? "learn" : "per_source");
+        return fail_expected(ctx, f, node, path);
+    }
+    return BO_OK;
+}
+
+static bo_status h_inputs(load_ctx *ctx, const field *f, const bo_yaml_node *node, void *dst,
+                          const char *path)
+{
+    (void)dst;
+    bo_config *cfg = ctx->cfg;
+    if (node->kind != BO_YAML_SEQ || node->n == 0)
+        return fail_expected(ctx, f, node, path);
+    cfg->inputs = calloc(node->n, sizeof *cfg->inputs);
+    if (!cfg->inputs)
+        return out_of_memory(ctx);
+    cfg->n_inputs = node->n;
+    for (size_t i = 0; i < node->n; i++) {
+        char sub[PATH_TEXT];
+        item_path(sub, path, i);
+        bo_status status = walk_map(ctx, input_fields, node->items[i], &cfg->inputs[i], sub);
+        if (status != BO_OK)
+            return status;
+    }
+    return BO_OK;
+}
+
+static bo_status h_sources(load_ctx *ctx, const field *f, const bo_yaml_node *node, void *dst,
+                           const char *path)
+{
+    (void)dst;
+    bo_config *cfg = ctx->cfg;
+    if (node->kind != BO_YAML_SEQ || node->n == 0)
+        return fail_expected(ctx, f, node, path);
+    cfg->sources = calloc(node->n, sizeof *cfg->sources);
+    if (!cfg->sources)
+        return out_of_memory(ctx);
+    cfg->n_sources = node->n;
+    for (size_t i = 0; i < node->n; i++) {
+        char sub[PATH_TEXT];
+        item_path(sub, path, i);
+        /* SIZE_MAX marks "not given": resolved from initial_design.size later. */
+        cfg->sources[i].initial = SIZE_MAX;
+        bo_status status = walk_map(ctx, source_fields, node->items[i], &cfg->sources[i], sub);
+        if (status != BO_OK)
+            return status;
+    }
+    return BO_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Checks across keys and defaults that depend on other keys.           */
+
+static const bo_yaml_node *node_at(const bo_yaml_node *root, const char *section, const char *key)
+{
+    const bo_yaml_node *sec = bo_yaml_map_get(root, section);
+    return key ? bo_yaml_map_get(sec, key) : sec;
+}
+
+static int is_identifier(const char *s)
+{
+    if (!(isalpha((unsigned char)s[0]) || s[0] == '_'))
+        return 0;
+    for (const char *p = s + 1; *p; p++)
+        if (!(isalnum((unsigned char)*p) || *p == '_'))
+            return 0;
+    return 1;
+}
+
+static int is_run_name_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '.' || c == '_' || c == '-' || c == '+';
+}
+
+static int is_run_name(const char *s)
+{
+    if (!s[0] || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+        return 0;
+    for (const char *p = s; *p; p++)
+        if (!is_run_name_char(*p))
+            return 0;
+    return 1;
+}
+
+/* dir + "/" + rel, or a copy of rel when it is already absolute. */
+static char *join_path(const char *dir, const char *rel)
+{
+    size_t ld = strlen(dir), lr = strlen(rel);
+    if (rel[0] == '/')
+        return strdup(rel);
+    while (rel[0] == '.' && rel[1] == '/') {
+        rel += 2;
+        lr -= 2;
+    }
+    char *out = malloc(ld + lr + 2);
+    if (!out)
+        return NULL;
+    memcpy(out, dir, ld);
+    size_t at = ld;
+    if (at == 0 || out[at - 1] != '/')
+        out[at++] = '/';
+    memcpy(out + at, rel, lr + 1);
+    return out;
+}
+
+static bo_status resolve_name(load_ctx *ctx)
+{
+    bo_config *cfg = ctx->cfg;
+    if (cfg->name) {
+        if (!is_run_name(cfg->name))
+            return fail_at(ctx, bo_yaml_map_get(ctx->root, "name"), "name",
+                           "expected a run name made of letters, digits and . _ - + "
+                           "(it names the output folder), got '%s'", cfg->name);
+        return BO_OK;
+    }
+    /* Default: the file's name without folder and .yaml/.yml, with any
+     * character unsafe in a folder name replaced. */
+    const char *slash = strrchr(ctx->file, '/');
+    const char *base = slash ? slash + 1 : ctx->file;
+    size_t len = strlen(base);
+    if (len > 5 && strcmp(base + len - 5, ".yaml") == 0)
+        len -= 5;
+    else if (len > 4 && strcmp(base + len - 4, ".yml") == 0)
+        len -= 4;
+    cfg->name = malloc(len + 4);
+    if (!cfg->name)
+        return out_of_memory(ctx);
+    for (size_t i = 0; i < len; i++)
+        cfg->name[i] = is_run_name_char(base[i]) ? base[i] : '_';
+    cfg->name[len] = '\0';
+    if (!is_run_name(cfg->name))
+        strcpy(cfg->name, "run");
+    return BO_OK;
+}
+
+static bo_status resolve_objective(load_ctx *ctx)
+{
+    bo_config_objective *obj = &ctx->cfg->objective;
+    const bo_yaml_node *sec = node_at(ctx->root, "objective", NULL);
+    const bo_yaml_node *plugin = bo_yaml_map_get(sec, "plugin");
+    const bo_yaml_node *command = bo_yaml_map_get(sec, "command");
+
+    if (plugin && command) {
+        const bo_yaml_node *later =
+            plugin->line > command->line ||
+                    (plugin->line == command->line && plugin->column > command->column)
+                ? plugin
+                : command;
+        return fail_at(ctx, later, later == plugin ? "objective.plugin" : "objective.command",
+                       "expected exactly one of plugin or command, got both");
+    }
+    if (!plugin && !command)
+        return fail_at(ctx, sec, "objective",
+                       "expected exactly one of plugin (a shared object) or command (a program "
+                       "and its arguments), got neither");
+    const bo_yaml_node *where = plugin ? plugin : command;
+    obj->line = where->line;
+    obj->column = where->column;
+    if (obj->plugin) {
+        if (!obj->plugin[0])
+            return fail_at(ctx, plugin, "objective.plugin", "expected the path of a shared object, "
+                           "got an empty string");
+        char *resolved = join_path(ctx->cfg->dir, obj->plugin);
+        if (!resolved)
+            return out_of_memory(ctx);
+        free(obj->plugin);
+        obj->plugin = resolved;
+    }
+    /* A program name without '/' is looked up in PATH, as a shell would. */
+    if (obj->command && strchr(obj->command[0], '/') && obj->command[0][0] != '/') {
+        char *resolved = join_path(ctx->cfg->dir, obj->command[0]);
+        if (!resolved)
+            return out_of_memory(ctx);
+        free(obj->command[0]);
+        obj->command[0] = resolved;
+    }
+    return BO_OK;
+}
+
+static bo_status check_inputs(load_ctx *ctx)
+{
+    const bo_config *cfg = ctx->cfg;
+    const bo_yaml_node *list = bo_yaml_map_get(ctx->root, "inputs");
+    for (size_t i = 0; i < cfg->n_inputs; i++) {
+        const bo_config_input *in = &cfg->inputs[i];
+        const bo_yaml_node *item = list->items[i];
+        char path[PATH_TEXT];
+        if (!is_identifier(in->name)) {
+            snprintf(path, sizeof path, "inputs[%zu].name", i);
+            return fail_at(ctx, bo_yaml_map_get(item, "name"), path,
+                           "expected an identifier (letters, digits, _; not starting with a "
+                           "digit), got '%s'", in->name);
+        }
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(cfg->inputs[j].name, in->name) == 0) {
+                snprintf(path, sizeof path, "inputs[%zu].name", i);
+                return fail_at(ctx, bo_yaml_map_get(item, "name"), path,
+                               "expected a unique name, got '%s' again (inputs[%zu])", in->name, j);
+            }
+        if (!(in->lower < in->upper)) {
+            snprintf(path, sizeof path, "inputs[%zu].upper", i);
+            return fail_at(ctx, bo_yaml_map_get(item, "upper"), path,
+                           "expected a number > lower (%g), got %g", in->lower, in->upper);
+        }
+        if (in->scale == BO_CONFIG_SCALE_LOG && !(in->lower > 0.0)) {
+            snprintf(path, sizeof path, "inputs[%zu].lower", i);
+            return fail_at(ctx, bo_yaml_map_get(item, "lower"), path,
+                           "expected a number > 0 with scale: log, got %g", in->lower);
+        }
+    }
+    return BO_OK;
+}
+
+static bo_status resolve_sources(load_ctx *ctx)
+{
+    bo_config *cfg = ctx->cfg;
+    const bo_yaml_node *target = bo_yaml_map_get(ctx->root, "target");
+    const bo_yaml_node *list = bo_yaml_map_get(ctx->root, "sources");
+
+    if (!list) {
+        cfg->sources = calloc(1, sizeof *cfg->sources);
+        if (!cfg->sources || !(cfg->sources[0].name = strdup(DEFAULT_SOURCE_NAME)))
+            return out_of_memory(ctx);
+        cfg->n_sources = 1;
+        cfg->sources[0].cost = 1.0;
+        cfg->sources[0].initial = SIZE_MAX;
+        if (target && strcmp(target->text, DEFAULT_SOURCE_NAME) != 0)
+            return fail_at(ctx, target, "target",
+                           "expected '%s', the only source when sources: is not given, got '%s'",
+                           DEFAULT_SOURCE_NAME, target->text);
+        cfg->target = 0;
+        return BO_OK;
+    }
+    for (size_t i = 0; i < cfg->n_sources; i++) {
+        const char *name = cfg->sources[i].name;
+        char path[PATH_TEXT];
+        snprintf(path, sizeof path, "sources[%zu].name", i);
+        const bo_yaml_node *where = bo_yaml_map_get(list->items[i], "name");
+        if (!is_identifier(name))
+            return fail_at(ctx, where, path,
+                           "expected an identifier (letters, digits, _; not starting with a "
+                           "digit), got '%s'", name);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(cfg->sources[j].name, name) == 0)
+                return fail_at(ctx, where, path,
+                               "expected a unique name, got '%s' again (sources[%zu])", name, j);
+    }
+    if (!target) {
+        if (cfg->n_sources > 1)
+            return fail_at(ctx, list, "target",
+                           "missing; expected the name of the source to optimise (one of the "
+                           "%zu sources)", cfg->n_sources);
+        cfg->target = 0;
+        return BO_OK;
+    }
+    size_t index = bo_config_source_index(cfg, target->text);
+    if (index == SIZE_MAX) {
+        for (size_t i = 0; i < cfg->n_sources; i++)
+            if (is_close(target->text, cfg->sources[i].name))
+                return fail_at(ctx, target, "target",
+                               "expected the name of a source, got '%s'; did you mean '%s'?",
+                               target->text, cfg->sources[i].name);
+        return fail_at(ctx, target, "target", "expected the name of a source, got '%s'",
+                       target->text);
+    }
+    cfg->target = index;
+    return BO_OK;
+}
+
+static int scores_target_only(int kind) { return !bo_acq_is_multi_source((bo_acq_kind)kind); }
+
+static bo_status resolve_acquisition(load_ctx *ctx)
+{
+    bo_config *cfg = ctx->cfg;
+    const bo_yaml_node *type = node_at(ctx->root, "acquisition", "type");
+    if (!type) {
+        cfg->acquisition.type = cfg->n_sources > 1 ? BO_ACQ_MFCA : BO_ACQ_LOGEI;
+    } else if (bo_acq_is_multi_source(cfg->acquisition.type) && cfg->n_sources < 2) {
+        char single[200];
+        list_names(single, sizeof single, &acq_names, scores_target_only);
+        return fail_at(ctx, type, "acquisition.type",
+                       "expected %s for a single source, got '%s' (it needs two or more "
+                       "sources:)", single, bo_acq_name(cfg->acquisition.type));
+    }
+    const bo_yaml_node *stall = node_at(ctx->root, "acquisition", "stall_explore");
+    int stall_applies =
+        cfg->acquisition.type == BO_ACQ_EI || cfg->acquisition.type == BO_ACQ_LOGEI;
+    if (stall && cfg->acquisition.stall_explore && !stall_applies)
+        return fail_at(ctx, stall, "acquisition.stall_explore",
+                       "works with acquisition type ei or logei, not '%s'",
+                       bo_acq_name(cfg->acquisition.type));
+    if (!stall && !stall_applies)
+        cfg->acquisition.stall_explore = 0; /* the default is for EI only */
+    const bo_yaml_node *pool = node_at(ctx->root, "acquisition", "pool");
+    if (!pool)
+        cfg->acquisition.pool =
+            cfg->acquisition.starts > DEFAULT_POOL ? cfg->acquisition.starts : DEFAULT_POOL;
+    else if (cfg->acquisition.pool < cfg->acquisition.starts)
+        return fail_at(ctx, pool, "acquisition.pool",
+                       "expected at least acquisition.starts (%zu) candidates, got %zu",
+                       cfg->acquisition.starts, cfg->acquisition.pool);
+    return BO_OK;
+}
+
+static int is_not_sobol(int method) { return method != BO_DESIGN_SOBOL; }
+
+static bo_status resolve_budget_and_design(load_ctx *ctx)
+{
+    bo_config *cfg = ctx->cfg;
+    bo_config_budget *budget = &cfg->budget;
+    const bo_yaml_node *sec = bo_yaml_map_get(ctx->root, "budget");
+
+    if (budget->max_evaluations == SIZE_MAX && budget->max_cost == HUGE_VAL)
+        return fail_at(ctx, sec, "budget",
+                       "expected max_evaluations or max_cost (or both), so that the run ends");
+    budget->has_target_value = bo_yaml_map_get(sec, "target_value") != NULL;
+
+    const bo_yaml_node *size = node_at(ctx->root, "initial_design", "size");
+    if (!size) {
+        size_t d = cfg->n_inputs;
+        size_t want = d <= (SIZE_MAX - 1) / 2 ? 2 * d + 1 : SIZE_MAX;
+        if (want < MIN_INITIAL_SIZE)
+            want = MIN_INITIAL_SIZE;
+        /* A default never makes a small budget invalid: the whole budget
+         * then goes to the initial design. */
+        size_t per_source = budget->max_evaluations / cfg->n_sources;
+        if (budget->max_cost != HUGE_VAL) {
+            double round_cost = 0.0;    /* one point on every source */
+            for (size_t i = 0; i < cfg->n_sources; i++)
+                round_cost += cfg->sources[i].cost;
+            double affordable = floor(budget->max_cost / round_cost);
+            if (affordable < (double)per_source)
+                per_source = (size_t)affordable;
+        }
+        if (per_source < 1)
+            per_source = 1;
+        if (want > per_source)
+            want = per_source;
+        cfg->initial_design.size = want;
+    }
+    if (cfg->initial_design.method == BO_DESIGN_SOBOL && cfg->n_inputs > BO_SOBOL_MAX_DIM) {
+        char others[200];
+        list_names(others, sizeof others, &design_names, is_not_sobol);
+        return fail_at(ctx, node_at(ctx->root, "initial_design", "method"), "initial_design.method",
+                       "expected %s for %zu inputs, got sobol (its table covers %d "
+                       "dimensions)", others, cfg->n_inputs, BO_SOBOL_MAX_DIM);
+    }
+
+    const bo_yaml_node *list = bo_yaml_map_get(ctx->root, "sources");
+    size_t total = 0;
+    double cost = 0.0;
+    for (size_t i = 0; i < cfg->n_sources; i++) {
+        if (cfg->sources[i].initial == SIZE_MAX)
+            cfg->sources[i].initial = cfg->initial_design.size;
+        total += cfg->sources[i].initial;
+        cost += (double)cfg->sources[i].initial * cfg->sources[i].cost;
+    }
+    bo_config_source *t = &cfg->sources[cfg->target];
+    if (t->initial == 0) {
+        /* Only an explicit "initial: 0" gets here: initial_design.size >= 1,
+         * so the implicit source always has points and list is not NULL. */
+        char path[PATH_TEXT];
+        snprintf(path, sizeof path, "sources[%zu].initial", cfg->target);
+        return fail_at(ctx, bo_yaml_map_get(list->items[cfg->target], "initial"), path, "expected at least 1 initial point on the target source '%s', got 0",
+                       t->name);
+    }
+    /* The design side is named for evaluations (sizes are what a user trims);
+     * the budget for cost (costs are facts of the simulator). */
+    if (total > budget->max_evaluations)
+        return fail_at(ctx, list ? list : size, list ? "sources" : "initial_design.size",
+                       "the initial design needs %zu evaluations, more than "
+                       "budget.max_evaluations (%zu)", total, budget->max_evaluations);
+    if (cost > budget->max_cost)
+        return fail_at(ctx, bo_yaml_map_get(sec, "max_cost"), "budget.max_cost",
+                       "expected at least the initial design's cost (%g: the sources' cost "
+                       "times their initial points), got %g", cost, budget->max_cost);
+    return BO_OK;
+}
+
+static bo_status resolve(load_ctx *ctx)
+{
+    bo_status status;
+    if ((status = resolve_name(ctx)) != BO_OK)
+        return status;
+    if ((status = resolve_objective(ctx)) != BO_OK)
+        return status;
+    if ((status = check_inputs(ctx)) != BO_OK)
+        return status;
+    if ((status = resolve_sources(ctx)) != BO_OK)
+        return status;
+    if ((status = resolve_acquisition(ctx)) != BO_OK)
+        return status;
+    return resolve_budget_and_design(ctx);
+}
+
+/* ------------------------------------------------------------------ */
+/* Loading.                                                             */
+
+void bo_config_init(bo_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->budget.max_evaluations = SIZE_MAX;
+    cfg->budget.max_cost = HUGE_VAL;
+    cfg->budget.max_no_improvement = SIZE_MAX;
+}
+
+void bo_config_cleanup(bo_config *cfg)
+{
+    if (!cfg)
+        return;
+    free(cfg->path);
+    free(cfg->dir);
+    free(cfg->name);
+    free(cfg->objective.plugin);
+    if (cfg->objective.command)
+        for (size_t i = 0; cfg->objective.command[i]; i++)
+            free(cfg->objective.command[i]);
+    free(cfg->objective.command);
+    for (size_t i = 0; i < cfg->objective.n_params; i++) {
+        free(cfg->objective.params[i].key);
+        free(cfg->objective.params[i].value);
+    }
+    free(cfg->objective.params);
+    for (size_t i = 0; i < cfg->n_inputs; i++)
+        free(cfg->inputs[i].name);
+    free(cfg->inputs);
+    for (size_t i = 0; i < cfg->n_sources; i++)
+        free(cfg->sources[i].name);
+    free(cfg->sources);
+    bo_config_init(cfg);
+}
+
+static bo_status read_file(const char *path, char **text, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        if (err && errlen)
+            snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return BO_EIO;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    bo_status status = BO_OK;
+    if (!buf) {
+        status = BO_ENOMEM;
+        goto done;
+    }
+    for (;;) {
+        if (n == cap) {
+            if (cap >= CONFIG_MAX_BYTES) {
+                if (err && errlen)
+                    snprintf(err, errlen, "%s: larger than %u bytes; is this a config file?",
+                             path, CONFIG_MAX_BYTES);
+                status = BO_EINVAL;
+                goto done;
+            }
+            char *grown = realloc(buf, 2 * cap);
+            if (!grown) {
+                status = BO_ENOMEM;
+                goto done;
+            }
+            buf = grown;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        if (err && errlen)
+            snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+        status = BO_EIO;
+    }
+done:
+    fclose(f);
+    if (status != BO_OK) {
+        if (status == BO_ENOMEM && err && errlen)
+            snprintf(err, errlen, "%s: out of memory while reading", path);
+        free(buf);
+        return status;
+    }
+    *text = buf;
+    *len = n;
+    return BO_OK;
+}
+
+/* The absolute folder of path, so paths stay valid wherever the resolved
+ * config is written and whatever the working directory later is. */
+static char *config_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir;
+    if (!slash)
+        dir = strdup(".");
+    else if (slash == path)
+        dir = strdup("/");
+    else
+        dir = strndup(path, (size_t)(slash - path));
+    if (!dir)
+        return NULL;
+    char *abs = realpath(dir, NULL);
+    free(dir);
+    return abs;
+}
+
+bo_status bo_config_load(const char *path, bo_config *cfg, char *err, size_t errlen)
+{
+    bo_yaml_doc doc = {0};
+    char *text = NULL;
+    size_t len = 0;
+    load_ctx ctx = {path, err, errlen, cfg, NULL};
+    bo_status status;
+
+    bo_config_init(cfg);
+    if (err && errlen)
+        err[0] = '\0';
+    status = read_file(path, &text, &len, err, errlen);
+    if (status != BO_OK)
+        goto fail;
+    cfg->path = strdup(path);
+    cfg->dir = config_dir(path);
+    if (!cfg->path || !cfg->dir) {
+        status = cfg->path ? BO_EIO : BO_ENOMEM;
+        if (err && errlen)
+            snprintf(err, errlen, "%s: cannot resolve the config's folder: %s", path,
+                     strerror(errno));
+        goto fail;
+    }
+    status = bo_yaml_parse(text, len, path, &doc, err, errlen);
+    if (status != BO_OK)
+        goto fail;
+    if (!doc.root || bo_yaml_is_null(doc.root)) {
+        status = fail_at(&ctx, doc.root, NULL,
+                         "the file is empty; expected a mapping with at least objective, "
+                         "inputs and budget");
+        goto fail;
+    }
+    ctx.root = doc.root;
+    status = walk_map(&ctx, root_fields, doc.root, cfg, "");
+    if (status != BO_OK)
+        goto fail;
+    status = resolve(&ctx);
+    if (status != BO_OK)
+        goto fail;
+    bo_yaml_doc_cleanup(&doc);
+    free(text);
+    return BO_OK;
+
+fail:
+    bo_yaml_doc_cleanup(&doc);
+    free(text);
+    bo_config_cleanup(cfg);
+    return status;
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing the resolved config.                                         */
+
+/* Shortest text that strtod reads back as exactly v. */
+static void format_double(char *buf, size_t len, double v)
+{
+    /* Whole numbers as such: "10", not "1e+01" (exact below 2^53). */
+    if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+        snprintf(buf, len, "%.0f", v);
+        return;
+    }
+    for (int precision = 1; precision <= 17; precision++) {
+        snprintf(buf, len, "%.*g", precision, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+/* A double-quoted YAML scalar: always valid, whatever the text holds. */
+static void write_quoted(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\t': fputs("\\t", out); break;
+        case '\r': fputs("\\r", out); break;
+        default:
+            if (*p < 0x20 || *p == 0x7f)
+                fprintf(out, "\\x%02x", *p);
+            else
+                fputc(*p, out);
+        }
+    }
+    fputc('"', out);
+}
+
+bo_status bo_config_write_resolved(const bo_config *cfg, FILE *out)
+{
+    char num[2][40];
+    fputs("# bo-run configuration as resolved: every default written out, paths absolute.\n", out);
+    fputs("name: ", out);
+    write_quoted(out, cfg->name);
+    fprintf(out, "\nseed: %llu\n", (unsigned long long)cfg->seed);
+    fprintf(out, "goal: %s\n", bo_config_goal_name(cfg->goal));
+
+    fputs("objective:\n", out);
+    if (cfg->objective.plugin) {
+        fputs("  plugin: ", out);
+        write_quoted(out, cfg->objective.plugin);
+        fputc('\n', out);
+    }
+    if (cfg->objective.command) {
+        fputs("  command: [", out);
+        for (size_t i = 0; i < cfg->objective.n_command; i++) {
+            if (i)
+                fputs(", ", out);
+            write_quoted(out, cfg->objective.command[i]);
+        }
+        fputs("]\n", out);
+    }
+    if (cfg->objective.n_params == 0)
+        fputs("  params: {}\n", out);
+    else
+        fputs("  params:\n", out);
+    for (size_t i = 0; i < cfg->objective.n_params; i++) {
+        fputs("    ", out);
+        write_quoted(out, cfg->objective.params[i].key);
+        fputs(": ", out);
+        write_quoted(out, cfg->objective.params[i].value);
+        fputc('\n', out);
+    }
+    format_double(num[0], sizeof num[0], cfg->objective.timeout);
+    fprintf(out, "  timeout: %s    # seconds; 0 = no limit\n", num[0]);
+    fprintf(out, "  isolate: %s\n", cfg->objective.isolate ? "true" : "false");
+
+    fputs("inputs:\n", out);
+    for (size_t i = 0; i < cfg->n_inputs; i++) {
+        const bo_config_input *in = &cfg->inputs[i];
+        format_double(num[0], sizeof num[0], in->lower);
+        format_double(num[1], sizeof num[1], in->upper);
+        fputs("  - {name: ", out);
+        write_quoted(out, in->name);
+        fprintf(out, ", lower: %s, upper: %s, scale: %s}\n", num[0], num[1],
+                bo_config_scale_name(in->scale));
+    }
+    fputs("sources:\n", out);
+    for (size_t i = 0; i < cfg->n_sources; i++) {
+        const bo_config_source *s = &cfg->sources[i];
+        format_double(num[0], sizeof num[0], s->cost);
+        fputs("  - {name: ", out);
+        write_quoted(out, s->name);
+        fprintf(out, ", cost: %s, initial: %zu}\n", num[0], s->initial);
+    }
+    fputs("target: ", out);
+    write_quoted(out, cfg->sources[cfg->target].name);
+    fputc('\n', out);
+
+    fputs("model:\n", out);
+    fprintf(out, "  kernel: %s\n", bo_kernel_name(cfg->model.kernel));
+    if (cfg->model.noise == BO_NOISE_FIXED) {
+        format_double(num[0], sizeof num[0], cfg->model.noise_var);
+        fprintf(out, "  noise: %s\n", num[0]);
+    } else {
+        fprintf(out, "  noise: %s\n",
+                cfg->model.noise == BO_NOISE_PER_SOURCE ? "per_source" : "learn");
+    }
+    fprintf(out, "  mean: %s\n", bo_config_mean_name(cfg->model.mean));
+    fprintf(out, "  restarts: %zu\n", cfg->model.restarts);
+
+    format_double(num[0], sizeof num[0], cfg->acquisition.beta);
+    format_double(num[1], sizeof num[1], cfg->acquisition.explore_budget);
+    fprintf(out, "acquisition:\n  type: %s\n  starts: %zu\n  pool: %zu\n  beta: %s\n"
+                 "  target_ei: %s\n  explore_budget: %s\n  stall_explore: %s\n",
+            bo_acq_name(cfg->acquisition.type), cfg->acquisition.starts,
+            cfg->acquisition.pool, num[0], cfg->acquisition.target_ei ? "true" : "false",
+            num[1], cfg->acquisition.stall_explore ? "true" : "false");
+    fprintf(out, "initial_design:\n  method: %s\n  size: %zu\n",
+            bo_design_name(cfg->initial_design.method), cfg->initial_design.size);
+
+    fputs("budget:\n", out);
+    if (cfg->budget.max_evaluations != SIZE_MAX)
+        fprintf(out, "  max_evaluations: %zu\n", cfg->budget.max_evaluations);
+    else
+        fputs("  # max_evaluations: no limit\n", out);
+    if (cfg->budget.max_cost != HUGE_VAL) {
+        format_double(num[0], sizeof num[0], cfg->budget.max_cost);
+        fprintf(out, "  max_cost: %s\n", num[0]);
+    } else {
+        fputs("  # max_cost: no limit\n", out);
+    }
+    if (cfg->budget.max_no_improvement != SIZE_MAX)
+        fprintf(out, "  max_no_improvement: %zu\n", cfg->budget.max_no_improvement);
+    else
+        fputs("  # max_no_improvement: no limit\n", out);
+    if (cfg->budget.has_target_value) {
+        format_double(num[0], sizeof num[0], cfg->budget.target_value);
+        fprintf(out, "  target_value: %s\n", num[0]);
+    } else {
+        fputs("  # target_value: none\n", out);
+    }
+    fprintf(out, "output:\n  plot: %s\n", bo_plot_format_name(cfg->output.plot));
+
+    if (fflush(out) != 0 || ferror(out))
+        return BO_EIO;
+    return BO_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Comparison and accessors.                                            */
+
+static int same_text(const char *a, const char *b)
+{
+    if (!a || !b)
+        return a == b;
+    return strcmp(a, b) == 0;
+}
+
+/* Records which key differs; always returns 0 ("not equal"). */
+static int differs(char *what, size_t whatlen, const char *fmt, ...)
+{
+    if (what && whatlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(what, whatlen, fmt, ap);
+        va_end(ap);
+    }
+    return 0;
+}
+
+int bo_config_equal(const bo_config *a, const bo_config *b, char *what, size_t whatlen)
+{
+    if (what && whatlen)
+        what[0] = '\0';
+    if (!same_text(a->name, b->name))
+        return differs(what, whatlen, "name");
+    if (a->seed != b->seed)
+        return differs(what, whatlen, "seed");
+    if (a->goal != b->goal)
+        return differs(what, whatlen, "goal");
+    if (!same_text(a->objective.plugin, b->objective.plugin))
+        return differs(what, whatlen, "objective.plugin");
+    if (a->objective.n_command != b->objective.n_command ||
+        (a->objective.command == NULL) != (b->objective.command == NULL))
+        return differs(what, whatlen, "objective.command");
+    for (size_t i = 0; i < a->objective.n_command; i++)
+        if (!same_text(a->objective.command[i], b->objective.command[i]))
+            return differs(what, whatlen, "objective.command[%zu]", i);
+    if (a->objective.n_params != b->objective.n_params)
+        return differs(what, whatlen, "objective.params");
+    for (size_t i = 0; i < a->objective.n_params; i++)
+        if (!same_text(a->objective.params[i].key, b->objective.params[i].key) ||
+            !same_text(a->objective.params[i].value, b->objective.params[i].value))
+            return differs(what, whatlen, "objective.params (entry %zu)", i);
+    if (a->objective.timeout != b->objective.timeout)
+        return differs(what, whatlen, "objective.timeout");
+    if (a->objective.isolate != b->objective.isolate)
+        return differs(what, whatlen, "objective.isolate");
+    if (a->n_inputs != b->n_inputs)
+        return differs(what, whatlen, "inputs");
+    for (size_t i = 0; i < a->n_inputs; i++) {
+        const bo_config_input *x = &a->inputs[i], *y = &b->inputs[i];
+        if (!same_text(x->name, y->name) || x->lower != y->lower || x->upper != y->upper ||
+            x->scale != y->scale)
+            return differs(what, whatlen, "inputs[%zu]", i);
+    }
+    if (a->n_sources != b->n_sources)
+        return differs(what, whatlen, "sources");
+    for (size_t i = 0; i < a->n_sources; i++) {
+        const bo_config_source *x = &a->sources[i], *y = &b->sources[i];
+        if (!same_text(x->name, y->name) || x->cost != y->cost || x->initial != y->initial)
+            return differs(what, whatlen, "sources[%zu]", i);
+    }
+    if (a->target != b->target)
+        return differs(what, whatlen, "target");
+    if (a->model.kernel != b->model.kernel)
+        return differs(what, whatlen, "model.kernel");
+    if (a->model.noise != b->model.noise || a->model.noise_var != b->model.noise_var)
+        return differs(what, whatlen, "model.noise");
+    if (a->model.mean != b->model.mean)
+        return differs(what, whatlen, "model.mean");
+    if (a->model.restarts != b->model.restarts)
+        return differs(what, whatlen, "model.restarts");
+    if (a->acquisition.type != b->acquisition.type)
+        return differs(what, whatlen, "acquisition.type");
+    if (a->acquisition.starts != b->acquisition.starts)
+        return differs(what, whatlen, "acquisition.starts");
+    if (a->acquisition.pool != b->acquisition.pool)
+        return differs(what, whatlen, "acquisition.pool");
+    if (a->acquisition.beta != b->acquisition.beta)
+        return differs(what, whatlen, "acquisition.beta");
+    if (a->acquisition.target_ei != b->acquisition.target_ei)
+        return differs(what, whatlen, "acquisition.target_ei");
+    if (a->acquisition.explore_budget != b->acquisition.explore_budget)
+        return differs(what, whatlen, "acquisition.explore_budget");
+    if (a->acquisition.stall_explore != b->acquisition.stall_explore)
+        return differs(what, whatlen, "acquisition.stall_explore");
+    if (a->initial_design.method != b->initial_design.method)
+        return differs(what, whatlen, "initial_design.method");
+    if (a->initial_design.size != b->initial_design.size)
+        return differs(what, whatlen, "initial_design.size");
+    if (a->budget.max_evaluations != b->budget.max_evaluations)
+        return differs(what, whatlen, "budget.max_evaluations");
+    if (a->budget.max_cost != b->budget.max_cost)
+        return differs(what, whatlen, "budget.max_cost");
+    if (a->budget.max_no_improvement != b->budget.max_no_improvement)
+        return differs(what, whatlen, "budget.max_no_improvement");
+    if (a->budget.has_target_value != b->budget.has_target_value ||
+        (a->budget.has_target_value && a->budget.target_value != b->budget.target_value))
+        return differs(what, whatlen, "budget.target_value");
+    if (a->output.plot != b->output.plot)
+        return differs(what, whatlen, "output.plot");
+    return 1;
+}
+
+size_t bo_config_dim(const bo_config *cfg) { return cfg->n_inputs; }
+size_t bo_config_target_index(const bo_config *cfg) { return cfg->target; }
+
+size_t bo_config_source_index(const bo_config *cfg, const char *name)
+{
+    for (size_t i = 0; i < cfg->n_sources; i++)
+        if (strcmp(cfg->sources[i].name, name) == 0)
+            return i;
+    return SIZE_MAX;
+}
+
+size_t bo_config_initial_evaluations(const bo_config *cfg)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < cfg->n_sources; i++)
+        total += cfg->sources[i].initial;
+    return total;
+}
+
+double bo_config_initial_cost(const bo_config *cfg)
+{
+    double cost = 0.0;
+    for (size_t i = 0; i < cfg->n_sources; i++)
+        cost += (double)cfg->sources[i].initial * cfg->sources[i].cost;
+    return cost;
+}

@@ -1,0 +1,186 @@
+#ifndef BO_CONFIG_CONFIG_H
+#define BO_CONFIG_CONFIG_H
+
+/* The run configuration (SPEC §3): a YAML file loaded into a bo_config with
+ * every default filled in and every value checked, so the rest of bo-run can
+ * use the struct without re-validating it. docs/config.md is the user's
+ * reference for each key; the comments here say what the driver may rely on.
+ *
+ * Invariants after a successful bo_config_load:
+ *   - n_inputs >= 1; every input has lower < upper, both finite, and
+ *     lower > 0 when scale is log; input names are unique identifiers
+ *     ([A-Za-z_][A-Za-z0-9_]*, usable as CSV columns and environment names).
+ *   - n_sources >= 1 (one implicit source "f" with cost 1 when the file has
+ *     no sources:); names unique identifiers; cost > 0 and finite;
+ *     target < n_sources and sources[target].initial >= 1.
+ *   - exactly one of objective.plugin / objective.command is non-NULL;
+ *     paths in them are absolute when they were relative in the file
+ *     (resolved against the config file's folder).
+ *   - the initial design (sum of sources[i].initial) fits in
+ *     budget.max_evaluations and its cost in budget.max_cost.
+ *   - at least one of budget.max_evaluations / budget.max_cost is limited.
+ *
+ * Ownership: the struct owns every pointer in it; bo_config_cleanup frees
+ * them all. The driver may change plain fields afterwards (e.g. seed from
+ * --seed) but must not free or replace the owned pointers. */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "acquisition/acquisition.h"
+#include "bo/engine/design.h"
+#include "bo/io/plot.h"
+#include "gp/bo_status.h"
+#include "gp/gp.h"
+#include "gp/gp_kernel.h"
+
+typedef enum bo_config_goal {
+    BO_CONFIG_MINIMIZE = 0,
+    BO_CONFIG_MAXIMIZE
+} bo_config_goal;
+
+typedef enum bo_config_scale {
+    BO_CONFIG_SCALE_LINEAR = 0,
+    BO_CONFIG_SCALE_LOG         /* the engine works on log(x); lower > 0 */
+} bo_config_scale;
+
+/* One entry of objective.params, both sides as text exactly as written. */
+typedef struct bo_config_param {
+    char *key;
+    char *value;
+} bo_config_param;
+
+typedef struct bo_config_input {
+    char *name;
+    double lower;
+    double upper;
+    bo_config_scale scale;
+} bo_config_input;
+
+typedef struct bo_config_source {
+    char *name;
+    double cost;            /* cost of one evaluation, > 0, in the user's unit */
+    size_t initial;         /* points of the initial design evaluated on this source */
+} bo_config_source;
+
+typedef struct bo_config_objective {
+    char *plugin;           /* path of the shared object, or NULL */
+    char **command;         /* argv, NULL-terminated (execvp-ready), or NULL */
+    size_t n_command;       /* entries of command before the NULL */
+    bo_config_param *params;    /* n_params entries in file order; keys unique */
+    size_t n_params;
+    double timeout;         /* seconds per evaluation; 0 = no limit */
+    int isolate;            /* 1: plugin evaluations run in a child process */
+    size_t line, column;    /* where the plugin or command value is written in the
+                               file (1-based), so that a failure to load it can
+                               name the place; not part of the run's identity */
+} bo_config_objective;
+
+typedef struct bo_config_model {
+    bo_kernel_kind kernel;
+    bo_gp_noise noise;      /* BO_NOISE_LEARN, BO_NOISE_FIXED or BO_NOISE_PER_SOURCE */
+    double noise_var;       /* BO_NOISE_FIXED: variance in y units^2, >= 0; else 0 */
+    bo_gp_mean mean;
+    size_t restarts;        /* hyperparameter optimisation starts, >= 1 */
+} bo_config_model;
+
+typedef struct bo_config_acquisition {
+    bo_acq_kind type;       /* a multi-source kind (MFCA) only with >= 2 sources */
+    size_t starts;          /* local optimisations per maximisation, >= 1 */
+    size_t pool;            /* random candidates scored to seed the starts, >= starts */
+    double beta;            /* UCB: mu -/+ beta sigma, > 0; unused by the others */
+    int target_ei;          /* MFCA: score the target source by EI / cost instead
+                               of the predicted improvement / cost (default 0) */
+    double explore_budget;  /* MFCA: what the other sources may spend between
+                               two target evaluations, in target costs; then
+                               the target is evaluated (default 0.25; 0 = no
+                               limit) */
+    int stall_explore;      /* EI, one source: when the best stalls, search
+                               outside the incumbent's basin (default 1 with
+                               ei or logei, else 0) */
+} bo_config_acquisition;
+
+typedef struct bo_config_initial_design {
+    bo_design_method method;    /* BO_DESIGN_SOBOL only within BO_SOBOL_MAX_DIM inputs */
+    size_t size;            /* default points per source (see sources[i].initial) */
+} bo_config_initial_design;
+
+typedef struct bo_config_budget {
+    size_t max_evaluations;     /* SIZE_MAX = no limit; else >= 1; includes the initial design */
+    double max_cost;            /* INFINITY = no limit; else > 0; includes the initial design */
+    size_t max_no_improvement;  /* SIZE_MAX = no limit; else >= 1 evaluations (any source) */
+    int has_target_value;       /* 1: stop once the best target value reaches target_value */
+    double target_value;        /* "reaches": <= when minimising, >= when maximising */
+} bo_config_budget;
+
+typedef struct bo_config_output {
+    bo_plot_format plot;    /* convergence figure format */
+} bo_config_output;
+
+typedef struct bo_config {
+    char *path;             /* the config file as given to bo_config_load */
+    char *dir;              /* absolute folder of the config file */
+    char *name;             /* run name: [A-Za-z0-9._+-]+, not "." or ".." */
+    uint64_t seed;
+    bo_config_goal goal;
+    bo_config_objective objective;
+    bo_config_input *inputs;
+    size_t n_inputs;
+    bo_config_source *sources;
+    size_t n_sources;
+    size_t target;          /* index into sources of the source being optimised */
+    bo_config_model model;
+    bo_config_acquisition acquisition;
+    bo_config_initial_design initial_design;
+    bo_config_budget budget;
+    bo_config_output output;
+} bo_config;
+
+/* Sets *cfg to an empty config that bo_config_cleanup accepts. */
+void bo_config_init(bo_config *cfg);
+
+/* Reads, checks and resolves the YAML file at path into *cfg (which need not
+ * be initialised; any previous content is NOT freed). Returns BO_OK, or:
+ *   BO_EIO      the file cannot be read;
+ *   BO_EPARSE   YAML syntax error (libyaml's problem and its place);
+ *   BO_EINVAL   a key, type, value or combination is wrong;
+ *   BO_ENOMEM   memory ran out.
+ * On failure *cfg is left empty (as after bo_config_init) and err holds one
+ * line "FILE:LINE:COLUMN: KEY: what was expected" (1-based line and column,
+ * KEY a path such as inputs[1].upper with list indices from 0), truncated to
+ * errlen bytes. err may be NULL when errlen is 0. */
+bo_status bo_config_load(const char *path, bo_config *cfg, char *err, size_t errlen);
+
+/* Frees everything *cfg owns and leaves it empty; NULL is a no-op. */
+void bo_config_cleanup(bo_config *cfg);
+
+/* Writes the config as YAML with every default explicit and every path
+ * absolute, such that bo_config_load of the output gives a config equal to
+ * cfg under bo_config_equal. Returns BO_OK or BO_EIO when writing fails. */
+bo_status bo_config_write_resolved(const bo_config *cfg, FILE *out);
+
+/* 1 when a and b describe the same run (every field except path and dir),
+ * else 0 with the first differing key written to what (may be NULL). Used to
+ * check that a resumed run still has its original config. */
+int bo_config_equal(const bo_config *a, const bo_config *b, char *what, size_t whatlen);
+
+/* Small accessors for the driver. */
+size_t bo_config_dim(const bo_config *cfg);                 /* n_inputs */
+size_t bo_config_target_index(const bo_config *cfg);        /* cfg->target */
+/* Index of the source called name, or SIZE_MAX. */
+size_t bo_config_source_index(const bo_config *cfg, const char *name);
+/* Evaluations and cost of the whole initial design (all sources). */
+size_t bo_config_initial_evaluations(const bo_config *cfg);
+double bo_config_initial_cost(const bo_config *cfg);
+
+/* Names of the config's own enum values as written in configs; "?" for a
+ * value outside the table. Kernels, acquisitions, initial designs and plot
+ * formats are named by their modules' registries (bo_kernel_name,
+ * bo_acq_name, bo_design_name, bo_plot_format_name): the config accepts
+ * exactly the names those registries hold. */
+const char *bo_config_goal_name(bo_config_goal goal);
+const char *bo_config_scale_name(bo_config_scale scale);
+const char *bo_config_mean_name(bo_gp_mean mean);
+
+#endif

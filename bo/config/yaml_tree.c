@@ -1,0 +1,341 @@
+#define _POSIX_C_SOURCE 200809L
+
+#include "bo/config/yaml_tree.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+typedef struct tree_builder {
+    bo_yaml_doc *doc;
+    bo_yaml_node **stack;   /* open mappings and lists, innermost last */
+    size_t depth, stack_cap;
+    int documents;
+    const char *filename;
+    char *err;
+    size_t errlen;
+} tree_builder;
+
+static bo_status builder_fail(tree_builder *b, size_t line, size_t column, const char *fmt, ...)
+{
+    if (b->err && b->errlen) {
+        int used = snprintf(b->err, b->errlen, "%s:%zu:%zu: ", b->filename, line, column);
+        if (used >= 0 && (size_t)used < b->errlen) {
+            va_list ap;
+            va_start(ap, fmt);
+            vsnprintf(b->err + used, b->errlen - (size_t)used, fmt, ap);
+            va_end(ap);
+        }
+    }
+    return BO_EPARSE;
+}
+
+static bo_yaml_node *node_new(bo_yaml_doc *doc, bo_yaml_kind kind, const yaml_mark_t *mark)
+{
+    bo_yaml_node *node = calloc(1, sizeof *node);
+    if (!node)
+        return NULL;
+    node->kind = kind;
+    node->line = mark->line + 1;
+    node->column = mark->column + 1;
+    node->next_allocated = doc->all_nodes;
+    doc->all_nodes = node;
+    return node;
+}
+
+static int node_set_anchor(bo_yaml_node *node, const yaml_char_t *anchor)
+{
+    if (!anchor)
+        return 0;
+    node->anchor = strdup((const char *)anchor);
+    return node->anchor ? 0 : -1;
+}
+
+/* Adds child to the innermost open container, or makes it the root. A map's
+ * children arrive alternately as key and value; *half is 1 while a key
+ * waits for its value (half is NULL only at the top, with no container). */
+static bo_status builder_attach(tree_builder *b, bo_yaml_node *child, size_t *half)
+{
+    if (b->depth == 0) {
+        b->doc->root = child;
+        return BO_OK;
+    }
+    bo_yaml_node *parent = b->stack[b->depth - 1];
+    size_t used = parent->kind == BO_YAML_MAP ? 2 * parent->n + (size_t)(half && *half) : parent->n;
+    if (used >= parent->cap) {
+        size_t cap = parent->cap ? 2 * parent->cap : 8;
+        bo_yaml_node **items = realloc(parent->items, cap * sizeof *items);
+        if (!items)
+            return BO_ENOMEM;
+        parent->items = items;
+        parent->cap = cap;
+    }
+    parent->items[used] = child;
+    if (parent->kind == BO_YAML_SEQ) {
+        parent->n++;
+    } else if (half && *half == 0) {
+        if (child->kind != BO_YAML_SCALAR)
+            return builder_fail(b, child->line, child->column,
+                                "YAML syntax error: a mapping key must be plain text, "
+                                "not a %s", child->kind == BO_YAML_MAP ? "mapping" : "list");
+        /* YAML forbids repeated keys but libyaml leaves the check to us; a
+         * silently ignored duplicate would hide a user's edit. */
+        for (size_t i = 0; i < parent->n; i++) {
+            const bo_yaml_node *key = parent->items[2 * i];
+            if (strcmp(key->text, child->text) == 0)
+                return builder_fail(b, child->line, child->column,
+                                    "%s: duplicate key (first given at line %zu, column %zu)",
+                                    child->text, key->line, key->column);
+        }
+        *half = 1;
+    } else if (half) {
+        *half = 0;
+        parent->n++;
+    }
+    return BO_OK;
+}
+
+static bo_status builder_push(tree_builder *b, bo_yaml_node *node)
+{
+    if (b->depth == b->stack_cap) {
+        size_t cap = b->stack_cap ? 2 * b->stack_cap : 16;
+        bo_yaml_node **stack = realloc(b->stack, cap * sizeof *stack);
+        if (!stack)
+            return BO_ENOMEM;
+        b->stack = stack;
+        b->stack_cap = cap;
+    }
+    b->stack[b->depth++] = node;
+    return BO_OK;
+}
+
+/* libyaml reports reader errors (bad encoding) by byte offset only. */
+static void offset_to_mark(const char *text, size_t len, size_t offset, size_t *line, size_t *column)
+{
+    *line = 1;
+    *column = 1;
+    for (size_t i = 0; i < offset && i < len; i++) {
+        if (text[i] == '\n') {
+            (*line)++;
+            *column = 1;
+        } else {
+            (*column)++;
+        }
+    }
+}
+
+static bo_status report_parser_error(tree_builder *b, const yaml_parser_t *parser,
+                                     const char *text, size_t len)
+{
+    if (parser->error == YAML_MEMORY_ERROR) {
+        if (b->err && b->errlen)
+            snprintf(b->err, b->errlen, "%s: out of memory while reading YAML", b->filename);
+        return BO_ENOMEM;
+    }
+    size_t line, column;
+    if (parser->error == YAML_READER_ERROR) {
+        offset_to_mark(text, len, parser->problem_offset, &line, &column);
+        return builder_fail(b, line, column, "YAML syntax error: %s (the file must be UTF-8 text)",
+                            parser->problem ? parser->problem : "unreadable character");
+    }
+    line = parser->problem_mark.line + 1;
+    column = parser->problem_mark.column + 1;
+    size_t index = parser->problem_mark.index;
+    /* A tab where indentation is expected is the commonest YAML mistake and
+     * libyaml's wording for it does not mention tabs. */
+    const char *hint = "";
+    if (index < len && text[index] == '\t')
+        hint = "; tabs cannot indent YAML, use spaces";
+    else if (index > 0 && index - 1 < len && text[index - 1] == '\t')
+        hint = "; tabs cannot indent YAML, use spaces";
+    if (parser->context)
+        return builder_fail(b, line, column, "YAML syntax error: %s %s (line %zu, column %zu)%s",
+                            parser->problem ? parser->problem : "malformed YAML",
+                            parser->context, (size_t)parser->context_mark.line + 1,
+                            (size_t)parser->context_mark.column + 1, hint);
+    return builder_fail(b, line, column, "YAML syntax error: %s%s",
+                        parser->problem ? parser->problem : "malformed YAML", hint);
+}
+
+static const bo_yaml_node *find_anchor(const bo_yaml_doc *doc, const char *name)
+{
+    for (const bo_yaml_node *node = doc->all_nodes; node; node = node->next_allocated)
+        if (node->anchor && strcmp(node->anchor, name) == 0)
+            return node;
+    return NULL;
+}
+
+/* Handles one event; sets *done at the end of the stream. */
+static bo_status builder_event(tree_builder *b, const yaml_event_t *event, size_t *halves, int *done)
+{
+    size_t *half = b->depth ? &halves[b->depth - 1] : NULL;
+    const yaml_mark_t *mark = &event->start_mark;
+    bo_yaml_node *node;
+    bo_status status;
+
+    switch (event->type) {
+    case YAML_NO_EVENT:
+    case YAML_STREAM_START_EVENT:
+    case YAML_DOCUMENT_END_EVENT:
+        return BO_OK;
+    case YAML_STREAM_END_EVENT:
+        *done = 1;
+        return BO_OK;
+    case YAML_DOCUMENT_START_EVENT:
+        if (++b->documents > 1)
+            return builder_fail(b, mark->line + 1, mark->column + 1,
+                                "YAML syntax error: a second document ('---') in the file; "
+                                "a config is one document");
+        return BO_OK;
+    case YAML_ALIAS_EVENT: {
+        const bo_yaml_node *target = find_anchor(b->doc, (const char *)event->data.alias.anchor);
+        if (!target)
+            return builder_fail(b, mark->line + 1, mark->column + 1,
+                                "YAML syntax error: alias '*%s' names no anchor defined before it",
+                                (const char *)event->data.alias.anchor);
+        /* The tree is read-only once built, so sharing the anchored node is safe. */
+        return builder_attach(b, (bo_yaml_node *)target, half);
+    }
+    case YAML_SCALAR_EVENT:
+        node = node_new(b->doc, BO_YAML_SCALAR, mark);
+        if (!node)
+            return BO_ENOMEM;
+        node->text = malloc(event->data.scalar.length + 1);
+        if (!node->text || node_set_anchor(node, event->data.scalar.anchor) != 0)
+            return BO_ENOMEM;
+        memcpy(node->text, event->data.scalar.value, event->data.scalar.length);
+        node->text[event->data.scalar.length] = '\0';
+        node->text_len = event->data.scalar.length;
+        node->plain = event->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        return builder_attach(b, node, half);
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT: {
+        int is_map = event->type == YAML_MAPPING_START_EVENT;
+        node = node_new(b->doc, is_map ? BO_YAML_MAP : BO_YAML_SEQ, mark);
+        if (!node)
+            return BO_ENOMEM;
+        node->text = calloc(1, 1);
+        const yaml_char_t *anchor = is_map ? event->data.mapping_start.anchor
+                                           : event->data.sequence_start.anchor;
+        if (!node->text || node_set_anchor(node, anchor) != 0)
+            return BO_ENOMEM;
+        status = builder_attach(b, node, half);
+        if (status != BO_OK)
+            return status;
+        status = builder_push(b, node);
+        if (status != BO_OK)
+            return status;
+        halves[b->depth - 1] = 0;
+        return BO_OK;
+    }
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+        if (b->depth)
+            b->depth--;
+        return BO_OK;
+    }
+    return BO_OK;
+}
+
+void bo_yaml_doc_cleanup(bo_yaml_doc *doc)
+{
+    if (!doc)
+        return;
+    bo_yaml_node *node = doc->all_nodes;
+    while (node) {
+        bo_yaml_node *next = node->next_allocated;
+        free(node->text);
+        free(node->items);
+        free(node->anchor);
+        free(node);
+        node = next;
+    }
+    doc->root = NULL;
+    doc->all_nodes = NULL;
+}
+
+bo_status bo_yaml_parse(const char *text, size_t len, const char *filename,
+                        bo_yaml_doc *doc, char *err, size_t errlen)
+{
+    tree_builder b = {0};
+    yaml_parser_t parser;
+    size_t *halves = NULL;   /* per open container: 1 while a map key awaits its value */
+    size_t halves_cap = 0;
+    bo_status status = BO_OK;
+
+    doc->root = NULL;
+    doc->all_nodes = NULL;
+    if (err && errlen)
+        err[0] = '\0';
+    b.doc = doc;
+    b.filename = filename ? filename : "<config>";
+    b.err = err;
+    b.errlen = errlen;
+
+    if (!yaml_parser_initialize(&parser)) {
+        if (err && errlen)
+            snprintf(err, errlen, "%s: out of memory while reading YAML", b.filename);
+        return BO_ENOMEM;
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+
+    for (int done = 0; !done;) {
+        yaml_event_t event;
+        if (!yaml_parser_parse(&parser, &event)) {
+            status = report_parser_error(&b, &parser, text, len);
+            goto fail;
+        }
+        if (b.depth + 1 > halves_cap) {
+            size_t cap = halves_cap ? 2 * halves_cap : 16;
+            size_t *grown = realloc(halves, cap * sizeof *grown);
+            if (!grown) {
+                yaml_event_delete(&event);
+                status = BO_ENOMEM;
+                goto fail;
+            }
+            halves = grown;
+            halves_cap = cap;
+        }
+        status = builder_event(&b, &event, halves, &done);
+        yaml_event_delete(&event);
+        if (status != BO_OK)
+            goto fail;
+    }
+    yaml_parser_delete(&parser);
+    free(halves);
+    free(b.stack);
+    return BO_OK;
+
+fail:
+    if (status == BO_ENOMEM && err && errlen && err[0] == '\0')
+        snprintf(err, errlen, "%s: out of memory while reading YAML", b.filename);
+    yaml_parser_delete(&parser);
+    free(halves);
+    free(b.stack);
+    bo_yaml_doc_cleanup(doc);
+    return status;
+}
+
+const bo_yaml_node *bo_yaml_map_get(const bo_yaml_node *map, const char *key)
+{
+    if (!map || map->kind != BO_YAML_MAP)
+        return NULL;
+    for (size_t i = 0; i < map->n; i++) {
+        const bo_yaml_node *k = map->items[2 * i];
+        if (strcmp(k->text, key) == 0)
+            return map->items[2 * i + 1];
+    }
+    return NULL;
+}
+
+int bo_yaml_is_null(const bo_yaml_node *node)
+{
+    if (!node || node->kind != BO_YAML_SCALAR || !node->plain)
+        return 0;
+    return node->text[0] == '\0' || strcmp(node->text, "~") == 0 ||
+           strcmp(node->text, "null") == 0 || strcmp(node->text, "Null") == 0 ||
+           strcmp(node->text, "NULL") == 0;
+}

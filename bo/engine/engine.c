@@ -1,0 +1,526 @@
+#include "bo/engine/engine.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "acquisition/maximize.h"
+#include "bo/engine/engine_internal.h"
+#include "gp/rng.h"
+
+bo_status bo_enginei_fail(bo_engine *e, bo_status st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->errmsg, sizeof e->errmsg, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+uint64_t bo_enginei_derived_seed(const bo_engine *e, uint64_t stream, uint64_t index)
+{
+    bo_rng rng;
+    bo_rng_init_derived(&rng, e->opt.seed, stream, index);
+    return bo_rng_u64(&rng);
+}
+
+void bo_engine_options_default(bo_engine_options *opt, size_t dim)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->dim = dim;
+    opt->n_sources = 1;
+    opt->design = BO_DESIGN_LHS;
+    opt->kernel = BO_KERNEL_MATERN52;
+    opt->mean = BO_MEAN_CONSTANT;
+    opt->noise = BO_NOISE_LEARN;
+    opt->acquisition = BO_ACQ_EI;
+    opt->explore_budget = 0.25;
+}
+
+static int engine_grow(bo_engine *e)
+{
+    size_t cap = e->cap ? 2 * e->cap : 64;
+    size_t d = e->opt.dim;
+    double *x = realloc(e->x, cap * d * sizeof *x);
+    if (x)
+        e->x = x;
+    size_t *src = realloc(e->source, cap * sizeof *src);
+    if (src)
+        e->source = src;
+    double *y = realloc(e->y, cap * sizeof *y);
+    if (y)
+        e->y = y;
+    int *ok = realloc(e->ok, cap * sizeof *ok);
+    if (ok)
+        e->ok = ok;
+    double *gx = realloc(e->gp_x, cap * d * sizeof *gx);
+    if (gx)
+        e->gp_x = gx;
+    double *gy = realloc(e->gp_y, cap * sizeof *gy);
+    if (gy)
+        e->gp_y = gy;
+    size_t *gs = realloc(e->gp_source, cap * sizeof *gs);
+    if (gs)
+        e->gp_source = gs;
+    double *ax = realloc(e->avoid_x, cap * d * sizeof *ax);
+    if (ax)
+        e->avoid_x = ax;
+    size_t *as = realloc(e->avoid_source, cap * sizeof *as);
+    if (as)
+        e->avoid_source = as;
+    double *sy = realloc(e->sorted_y, cap * sizeof *sy);
+    if (sy)
+        e->sorted_y = sy;
+    if (!x || !src || !y || !ok || !gx || !gy || !gs || !ax || !as || !sy)
+        return -1;
+    e->cap = cap;
+    return 0;
+}
+
+bo_engine *bo_engine_create(const bo_engine_options *opt, char *err, size_t errlen)
+{
+    char local[256];
+    if (!err || errlen == 0) {
+        err = local;
+        errlen = sizeof local;
+    }
+    if (!opt || opt->dim == 0 || opt->n_sources == 0 || opt->target_source >= opt->n_sources) {
+        snprintf(err, errlen, "engine: need dim >= 1, n_sources >= 1 and target < n_sources");
+        return NULL;
+    }
+    if (!opt->initial) {
+        snprintf(err, errlen, "engine: initial design sizes missing");
+        return NULL;
+    }
+    bo_engine *e = calloc(1, sizeof *e);
+    if (!e)
+        goto oom;
+    e->opt = *opt;
+    size_t S = opt->n_sources, d = opt->dim;
+    e->cost = malloc(S * sizeof *e->cost);
+    e->initial = malloc(S * sizeof *e->initial);
+    e->model_source = malloc(S * sizeof *e->model_source);
+    e->model_cost = malloc(S * sizeof *e->model_cost);
+    if (!e->cost || !e->initial || !e->model_source || !e->model_cost)
+        goto oom;
+    e->opt.cost = NULL;
+    e->opt.initial = NULL;
+    for (size_t s = 0; s < S; s++) {
+        e->cost[s] = opt->cost ? opt->cost[s] : 1.0;
+        e->initial[s] = opt->initial[s];
+        if (!(e->cost[s] > 0.0) || !isfinite(e->cost[s])) {
+            snprintf(err, errlen, "engine: cost of source %zu must be positive and finite", s);
+            goto fail;
+        }
+    }
+    e->multi_source = S > 1 && bo_acq_is_multi_source(opt->acquisition);
+    for (size_t s = 0; s < S; s++) {
+        if (e->multi_source || s == opt->target_source) {
+            e->model_source[s] = e->n_model_sources;
+            e->model_cost[e->n_model_sources] = e->cost[s];
+            e->n_model_sources++;
+        } else {
+            e->model_source[s] = ENGINE_NO_SOURCE;
+        }
+    }
+
+    for (size_t s = 0; s < S; s++)
+        if (e->model_source[s] != ENGINE_NO_SOURCE)
+            e->n_design += e->initial[s];
+    if (e->n_design) {
+        e->design_x = malloc(e->n_design * d * sizeof *e->design_x);
+        e->design_source = malloc(e->n_design * sizeof *e->design_source);
+        if (!e->design_x || !e->design_source)
+            goto oom;
+    }
+    /* Each source's design derives from (seed, source) alone, so the
+     * single-fidelity baseline gets the same target points as the
+     * multi-fidelity run with the same seed. */
+    size_t at = 0;
+    for (size_t s = 0; s < S; s++) {
+        if (e->model_source[s] == ENGINE_NO_SOURCE || e->initial[s] == 0)
+            continue;
+        bo_status st = bo_design_generate(opt->design, e->initial[s], d,
+                                          bo_enginei_derived_seed(e, ENGINE_STREAM_DESIGN, s),
+                                          e->design_x + at * d, err, errlen);
+        if (st != BO_OK)
+            goto fail;
+        for (size_t i = 0; i < e->initial[s]; i++)
+            e->design_source[at + i] = s;
+        at += e->initial[s];
+    }
+    if (engine_grow(e) != 0)
+        goto oom;
+    e->theta = NULL;
+    return e;
+oom:
+    snprintf(err, errlen, "engine: out of memory");
+fail:
+    bo_engine_destroy(e);
+    return NULL;
+}
+
+void bo_engine_destroy(bo_engine *e)
+{
+    if (!e)
+        return;
+    bo_gp_destroy(e->gp);
+    free(e->cost);
+    free(e->initial);
+    free(e->model_source);
+    free(e->model_cost);
+    free(e->design_x);
+    free(e->design_source);
+    free(e->x);
+    free(e->source);
+    free(e->y);
+    free(e->ok);
+    free(e->theta);
+    free(e->gp_x);
+    free(e->gp_y);
+    free(e->gp_source);
+    free(e->avoid_x);
+    free(e->avoid_source);
+    free(e->sorted_y);
+    free(e);
+}
+
+const char *bo_engine_errmsg(const bo_engine *e)
+{
+    return e ? e->errmsg : "";
+}
+
+size_t bo_engine_n_observations(const bo_engine *e)
+{
+    return e->n;
+}
+
+size_t bo_engine_initial_remaining(const bo_engine *e)
+{
+    return e->n_design > e->n_initial_observed ? e->n_design - e->n_initial_observed : 0;
+}
+
+int bo_engine_best(const bo_engine *e, double *y, double *x)
+{
+    if (!e->have_best)
+        return 0;
+    if (y)
+        *y = e->opt.maximize ? -e->best_y : e->best_y;
+    if (x)
+        memcpy(x, e->x + e->best_index * e->opt.dim, e->opt.dim * sizeof *x);
+    return 1;
+}
+
+double bo_engine_cost(const bo_engine *e, size_t source)
+{
+    return source < e->opt.n_sources ? e->cost[source] : NAN;
+}
+
+int bo_engine_source_active(const bo_engine *e, size_t source)
+{
+    return source < e->opt.n_sources && e->model_source[source] != ENGINE_NO_SOURCE;
+}
+
+int bo_engine_model_source(const bo_engine *e, size_t source, size_t *gp_source)
+{
+    if (!bo_engine_source_active(e, source))
+        return -1;
+    *gp_source = e->model_source[source];
+    return 0;
+}
+
+size_t bo_engine_get_hyper(const bo_engine *e, double *theta, size_t cap)
+{
+    size_t n = e->n_theta < cap ? e->n_theta : cap;
+    if (n)
+        memcpy(theta, e->theta, n * sizeof *theta);
+    return e->n_theta;
+}
+
+bo_status bo_engine_set_hyper(bo_engine *e, const double *theta, size_t n)
+{
+    double *copy = NULL;
+    if (n) {
+        copy = malloc(n * sizeof *copy);
+        if (!copy)
+            return bo_enginei_fail(e, BO_ENOMEM, "engine: out of memory");
+        for (size_t i = 0; i < n; i++) {
+            if (!isfinite(theta[i])) {
+                free(copy);
+                return bo_enginei_fail(e, BO_EINVAL, "engine: hyperparameter %zu is not finite", i);
+            }
+            copy[i] = theta[i];
+        }
+    }
+    free(e->theta);
+    e->theta = copy;
+    e->n_theta = n;
+    return BO_OK;
+}
+
+const bo_gp *bo_engine_model(const bo_engine *e)
+{
+    return e->gp;
+}
+
+bo_status bo_engine_observe(bo_engine *e, const double *x, size_t source, double y, int ok,
+                            int initial)
+{
+    if (source >= e->opt.n_sources)
+        return bo_enginei_fail(e, BO_EINVAL, "observation: source %zu out of range (%zu sources)",
+                           source, e->opt.n_sources);
+    if (ok && !isfinite(y))
+        return bo_enginei_fail(e, BO_EINVAL, "observation: y is not finite");
+    for (size_t j = 0; j < e->opt.dim; j++)
+        if (!(x[j] >= 0.0 && x[j] <= 1.0))
+            return bo_enginei_fail(e, BO_EINVAL, "observation: x[%zu] = %g outside the unit cube",
+                               j, x[j]);
+    if (e->n == e->cap && engine_grow(e) != 0)
+        return bo_enginei_fail(e, BO_ENOMEM, "engine: out of memory");
+    size_t i = e->n++;
+    memcpy(e->x + i * e->opt.dim, x, e->opt.dim * sizeof *x);
+    e->source[i] = source;
+    e->ok[i] = ok != 0;
+    e->y[i] = ok ? (e->opt.maximize ? -y : y) : NAN;
+    if (initial)
+        e->n_initial_observed++;
+    if (ok && source == e->opt.target_source && (!e->have_best || e->y[i] < e->best_y)) {
+        e->have_best = 1;
+        e->best_y = e->y[i];
+        e->best_index = i;
+    }
+    return BO_OK;
+}
+
+/* Copies the successful observations of modelled sources into the GP's
+ * arrays and the failed ones into the avoid list; returns how many of the
+ * former are of the target source. */
+static size_t engine_gather(bo_engine *e, size_t *n_gp, size_t *n_avoid)
+{
+    size_t d = e->opt.dim, ng = 0, na = 0, n_target = 0;
+    for (size_t i = 0; i < e->n; i++) {
+        size_t ms = e->model_source[e->source[i]];
+        if (ms == ENGINE_NO_SOURCE)
+            continue;
+        if (e->ok[i]) {
+            memcpy(e->gp_x + ng * d, e->x + i * d, d * sizeof(double));
+            e->gp_y[ng] = e->y[i];
+            e->gp_source[ng] = ms;
+            ng++;
+            n_target += e->source[i] == e->opt.target_source;
+        } else {
+            memcpy(e->avoid_x + na * d, e->x + i * d, d * sizeof(double));
+            e->avoid_source[na] = ms;
+            na++;
+        }
+    }
+    *n_gp = ng;
+    *n_avoid = na;
+    return n_target;
+}
+
+/* Builds and fits a GP to the current observations, warm-started from the
+ * last hyperparameters. Leaves it in e->gp. */
+static bo_status engine_fit(bo_engine *e, size_t n_gp, uint64_t fit_index)
+{
+    bo_gp_options go;
+    bo_gp_options_default(&go, e->opt.dim);
+    go.n_sources = e->n_model_sources;
+    go.target_source = e->model_source[e->opt.target_source];
+    go.kernel = e->opt.kernel;
+    go.mean = e->opt.mean;
+    go.noise = e->opt.noise;
+    if (go.n_sources == 1) {
+        if (go.mean == BO_MEAN_PER_SOURCE)
+            go.mean = BO_MEAN_CONSTANT;
+        if (go.noise == BO_NOISE_PER_SOURCE)
+            go.noise = BO_NOISE_LEARN;
+    }
+    /* The GP sees minimised values, so a fixed noise variance is unchanged
+     * by the sign flip. */
+    go.fixed_noise_var = e->opt.fixed_noise_var;
+    if (e->opt.restarts)
+        go.restarts = e->opt.restarts;
+    go.seed = bo_enginei_derived_seed(e, ENGINE_STREAM_FIT, fit_index);
+
+    bo_gp_destroy(e->gp);
+    e->gp = bo_gp_create(&go, e->errmsg, sizeof e->errmsg);
+    if (!e->gp)
+        return BO_EINVAL;
+    bo_status st = bo_gp_set_data(e->gp, n_gp, e->gp_x, e->gp_source, e->gp_y, NULL);
+    if (st != BO_OK)
+        return bo_enginei_fail(e, st, "model: %s", bo_gp_errmsg(e->gp));
+    size_t nh = bo_gp_n_hyper(e->gp);
+    st = bo_gp_fit(e->gp, e->n_theta == nh ? e->theta : NULL);
+    if (st != BO_OK)
+        return bo_enginei_fail(e, st, "model fit: %s", bo_gp_errmsg(e->gp));
+    if (e->n_theta != nh) {
+        free(e->theta);
+        e->theta = malloc(nh * sizeof *e->theta);
+        if (!e->theta) {
+            e->n_theta = 0;
+            return bo_enginei_fail(e, BO_ENOMEM, "engine: out of memory");
+        }
+        e->n_theta = nh;
+    }
+    bo_gp_get_hyper(e->gp, e->theta);
+    return BO_OK;
+}
+
+/* A point when no model is available: uniform at random, derived from the
+ * evaluation index, on the target source, kept away from earlier points of
+ * that source by drawing a few candidates and keeping the farthest. */
+static bo_status engine_fallback(bo_engine *e, double *x, bo_suggestion *s, const char *why)
+{
+    size_t d = e->opt.dim;
+    double *cand = malloc(d * sizeof *cand);
+    if (!cand)
+        return bo_enginei_fail(e, BO_ENOMEM, "engine: out of memory");
+    bo_rng rng;
+    bo_rng_init_derived(&rng, e->opt.seed, ENGINE_STREAM_FALLBACK, e->n);
+    double best_dist = -1.0;
+    for (int k = 0; k < 32; k++) {
+        for (size_t j = 0; j < d; j++)
+            cand[j] = bo_rng_uniform(&rng);
+        double nearest = INFINITY;
+        for (size_t i = 0; i < e->n; i++) {
+            if (e->source[i] != e->opt.target_source)
+                continue;
+            nearest = fmin(nearest, bo_design_squared_distance(cand, e->x + i * d, d));
+        }
+        if (nearest > best_dist) {
+            best_dist = nearest;
+            memcpy(x, cand, d * sizeof *x);
+        }
+    }
+    free(cand);
+    *s = (bo_suggestion){.source = e->opt.target_source, .acq_value = NAN, .note = why};
+    return BO_OK;
+}
+
+/* Multi-source acquisitions: 1 when the other sources have spent
+ * explore_budget target costs since the last target evaluation (or since
+ * the initial design). The cost-aware acquisition scores a cheap source by
+ * its exploration value per unit cost, which shrinks only slowly as the
+ * source is sampled: without a limit it can keep choosing a cheap, biased
+ * source for hundreds of evaluations while the target's expected
+ * improvement waits (Borehole: 240 to 450 low-fidelity evaluations before
+ * the first target one). Counted from the history, so a resumed run makes
+ * the same choices. */
+static int engine_exploration_spent(const bo_engine *e)
+{
+    if (!(e->opt.explore_budget > 0.0) || !bo_acq_is_multi_source(e->opt.acquisition))
+        return 0;
+    size_t t = e->opt.target_source;
+    double spent = 0.0;
+    for (size_t i = e->n; i > e->n_design; i--) {
+        size_t src = e->source[i - 1];
+        if (src == t)
+            break;
+        spent += e->cost[src];
+    }
+    return spent >= e->opt.explore_budget * e->cost[t];
+}
+
+bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
+{
+    size_t d = e->opt.dim;
+    e->errmsg[0] = '\0';
+    if (e->n_initial_observed < e->n_design) {
+        size_t k = e->n_initial_observed;
+        memcpy(x, e->design_x + k * d, d * sizeof *x);
+        *s = (bo_suggestion){.source = e->design_source[k], .initial = 1, .acq_value = NAN};
+        return BO_OK;
+    }
+
+    size_t n_gp, n_avoid;
+    size_t n_target = engine_gather(e, &n_gp, &n_avoid);
+    if (n_target == 0 || !e->have_best) {
+        return engine_fallback(e, x, s, "no successful target evaluation yet");
+    }
+    if (n_gp < 2) {
+        return engine_fallback(e, x, s, "fewer than two successful evaluations");
+    }
+    bo_status st = engine_fit(e, n_gp, e->n);
+    if (st == BO_ENOMEM)
+        return st;
+    if (st != BO_OK) {
+        return engine_fallback(e, x, s, "the model could not be fitted");
+    }
+    int done = 0;
+    st = bo_enginei_stall(e, n_gp, n_avoid, x, s, &done);
+    if (st == BO_ENOMEM)
+        return st;
+    if (st != BO_OK)
+        return engine_fallback(e, x, s, "the model could not be fitted");
+    if (done)
+        return BO_OK;
+
+    bo_acq_options ao;
+    bo_acq_options_default(&ao);
+    ao.kind = e->opt.acquisition;
+    int forced = engine_exploration_spent(e);
+    if (forced)
+        ao.kind = BO_ACQ_EI; /* on the target source, from the joint model */
+    ao.goal = BO_ACQ_MINIMIZE;
+    if (e->opt.ucb_beta > 0.0)
+        ao.beta = e->opt.ucb_beta;
+    ao.target_source = e->model_source[e->opt.target_source];
+    ao.n_sources = e->n_model_sources;
+    ao.cost = e->model_cost;
+    ao.mfca_target_ei = e->opt.mfca_target_ei;
+
+    bo_acq_maximizer_options mo;
+    bo_acq_maximizer_options_default(&mo);
+    if (e->opt.acq_pool)
+        mo.pool_size = e->opt.acq_pool;
+    if (e->opt.acq_starts)
+        mo.starts = e->opt.acq_starts;
+    mo.seed = bo_enginei_derived_seed(e, ENGINE_STREAM_ACQ, e->n);
+    /* The acquisition's peak often sits right next to the incumbent, finer
+     * than the candidate pool resolves: start a local run there too. */
+    mo.extra_starts = e->x + e->best_index * d;
+    mo.n_extra_starts = 1;
+
+    bo_acq_points observed = {n_gp, e->gp_x, e->gp_source};
+    bo_acq_points avoid = {n_avoid, e->avoid_x, e->avoid_source};
+    bo_acq_result res;
+    st = bo_acq_maximize(&ao, e->gp, e->best_y, &mo, &observed, &avoid, x, &res, NULL,
+                         e->errmsg, sizeof e->errmsg);
+    if (st == BO_ENOMEM)
+        return st;
+    if (st != BO_OK) {
+        return engine_fallback(e, x, s, "the acquisition could not be maximised");
+    }
+    size_t chosen = ENGINE_NO_SOURCE;
+    for (size_t src = 0; src < e->opt.n_sources; src++)
+        if (e->model_source[src] == res.source)
+            chosen = src;
+    if (chosen == ENGINE_NO_SOURCE)
+        return bo_enginei_fail(e, BO_EOPTIM, "acquisition chose an unknown source %zu", res.source);
+    for (size_t j = 0; j < d; j++)
+        x[j] = fmin(1.0, fmax(0.0, x[j]));
+    *s = (bo_suggestion){.source = chosen,
+                         .acq_value = res.value,
+                         .reason = forced ? "explore_budget spent: the target's EI" : NULL,
+                         .target_forced = forced};
+    return BO_OK;
+}
+
+bo_gp *bo_engine_fit_final(bo_engine *e)
+{
+    size_t n_gp, n_avoid;
+    engine_gather(e, &n_gp, &n_avoid);
+    if (n_gp == 0)
+        return NULL;
+    if (engine_fit(e, n_gp, e->n) != BO_OK)
+        return NULL;
+    /* The loop's warm refits trade a short polish for the next iteration's
+     * continuation; the saved model has no next iteration, so it gets a full
+     * fit, with the warm result as one of its starts. */
+    if (bo_gp_fit(e->gp, NULL) != BO_OK && engine_fit(e, n_gp, e->n) != BO_OK)
+        return NULL;
+    return e->gp;
+}

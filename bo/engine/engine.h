@@ -1,0 +1,139 @@
+#ifndef BO_ENGINE_ENGINE_H
+#define BO_ENGINE_ENGINE_H
+
+/* The optimisation engine, ask/tell: bo_engine_suggest says where (and with
+ * which source) to evaluate next, bo_engine_observe is told what came back.
+ * It owns no I/O, so resuming a run is replaying its history through
+ * bo_engine_observe, and evaluations may come from anywhere.
+ *
+ * Points live in the unit cube [0,1]^dim (the driver maps them to the
+ * user's units with bo_design_to_user). Sources are indices in the config's
+ * order. Internally everything is minimised: with maximize set, y is negated
+ * on the way in and best values are negated on the way out, so callers
+ * always see their own sign.
+ *
+ * Reproducibility: every random choice of the suggestion for evaluation k
+ * (0-based, counting every observation including failed ones) derives from
+ * (seed, k); the only other state carried from one suggestion to the next is
+ * the GP hyperparameter vector used as a warm start, which
+ * bo_engine_get_hyper / bo_engine_set_hyper let the driver persist and
+ * restore. Same options, observations and warm start: same suggestion. */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "acquisition/acquisition.h"
+#include "bo/engine/design.h"
+#include "gp/bo_status.h"
+#include "gp/gp.h"
+
+typedef struct bo_engine_options {
+    size_t dim;                 /* >= 1 */
+    size_t n_sources;           /* >= 1 */
+    size_t target_source;       /* the source whose value is optimised */
+    const double *cost;         /* n_sources costs > 0 (copied); NULL = all 1 */
+    const size_t *initial;      /* n_sources initial-design sizes (copied) */
+    bo_design_method design;    /* initial design method */
+    int maximize;               /* 0 minimise, 1 maximise */
+
+    bo_kernel_kind kernel;
+    bo_gp_mean mean;            /* for a single modelled source, PER_SOURCE
+                                   means CONSTANT */
+    bo_gp_noise noise;          /* LEARN, FIXED or PER_SOURCE */
+    double fixed_noise_var;     /* with BO_NOISE_FIXED, in y units^2 */
+    size_t restarts;            /* GP fit random starts; 0 = the GP's default */
+
+    bo_acq_kind acquisition;    /* a single-source kind on a multi-source
+                                   problem models and evaluates the target
+                                   source alone (the SF baseline) */
+    double ucb_beta;            /* UCB width; 0 = default */
+    int mfca_target_ei;         /* MFCA scores the target by EI / cost */
+    double explore_budget;      /* multi-source acquisitions: once the other
+                                   sources have spent this many target costs
+                                   since the last target evaluation (or the
+                                   initial design), the target is evaluated
+                                   next, at its EI maximum; 0 = no limit
+                                   (default 0.25, as in the config) */
+    int stall_explore;          /* single-source EI: when the best stalls,
+                                   search outside the incumbent's basin
+                                   (see stall.c; default 0 here, the
+                                   config's default is true) */
+    size_t acq_pool;            /* Sobol candidates; 0 = default */
+    size_t acq_starts;          /* local optimisations; 0 = default */
+    uint64_t seed;
+} bo_engine_options;
+
+/* Fills defaults for a dim-input single-source minimisation with EI. */
+void bo_engine_options_default(bo_engine_options *opt, size_t dim);
+
+typedef struct bo_engine bo_engine;
+
+/* NULL with a message in err on invalid options or no memory. Generates the
+ * initial design of every source that will be evaluated. */
+bo_engine *bo_engine_create(const bo_engine_options *opt, char *err, size_t errlen);
+void bo_engine_destroy(bo_engine *engine);
+/* The last error's message, "" if none. */
+const char *bo_engine_errmsg(const bo_engine *engine);
+
+typedef struct bo_suggestion {
+    size_t source;          /* source index to evaluate */
+    int initial;            /* 1: a point of the initial design */
+    double acq_value;       /* acquisition value of the point; NAN for
+                               initial points and fallbacks */
+    const char *note;       /* NULL, or why a fallback (space-filling) point
+                               was chosen */
+    const char *reason;     /* NULL, or why a model-based point was chosen
+                               other than by the configured acquisition
+                               (explore_budget, stall_explore); for the
+                               history's message column */
+    int target_forced;      /* 1: explore_budget was spent, so this is the
+                               target's EI maximum (acq_value is that EI),
+                               not the multi-source acquisition's choice */
+} bo_suggestion;
+
+/* Writes the next point to evaluate into x (dim values, unit cube) and its
+ * source and phase into *s. Initial-design points come first, in source
+ * order; then each call fits the GP to every successful observation of the
+ * modelled sources (warm-started) and maximises the acquisition. Points
+ * already observed or failed for that source are never suggested again.
+ * When no model can be fitted (too few successful points, or a numerical
+ * failure) a space-filling fallback point is returned with s->note saying
+ * why. Errors: BO_ENOMEM, or BO_EINVAL/BO_EOPTIM with a message. */
+bo_status bo_engine_suggest(bo_engine *engine, double *x, bo_suggestion *s);
+
+/* Records an evaluation: x (unit cube), source, y in the user's sign, ok = 0
+ * for a failed evaluation (y ignored; the point is avoided from then on),
+ * initial = 1 when it was an initial-design point. Returns BO_EINVAL for a
+ * source out of range or an ok observation with a non-finite y. */
+bo_status bo_engine_observe(bo_engine *engine, const double *x, size_t source, double y,
+                            int ok, int initial);
+
+/* Number of observations (failed ones included). */
+size_t bo_engine_n_observations(const bo_engine *engine);
+/* Initial-design points that remain to be suggested. */
+size_t bo_engine_initial_remaining(const bo_engine *engine);
+/* Best successful target-source value so far in the user's sign, with its
+ * point (unit cube, may be NULL); returns 0 when there is none yet. */
+int bo_engine_best(const bo_engine *engine, double *y, double *x);
+/* Cost of one evaluation of a source. */
+double bo_engine_cost(const bo_engine *engine, size_t source);
+/* 1 when the source is evaluated at all by this run's method. */
+int bo_engine_source_active(const bo_engine *engine, size_t source);
+
+/* The warm-start hyperparameters (empty before the first fit): returns
+ * their number and copies up to cap of them into theta. */
+size_t bo_engine_get_hyper(const bo_engine *engine, double *theta, size_t cap);
+/* Restores a warm start (for --resume); n must match the model's layout. */
+bo_status bo_engine_set_hyper(bo_engine *engine, const double *theta, size_t n);
+
+/* The GP of the last suggestion (NULL before the first fit); borrowed. */
+const bo_gp *bo_engine_model(const bo_engine *engine);
+/* Fits the model to every observation now (for the final model dump) and
+ * returns it, or NULL when no model can be fitted. */
+bo_gp *bo_engine_fit_final(bo_engine *engine);
+/* Maps an engine source index to the GP's source index (modelled sources
+ * only); returns 0 and sets *gp_source, or -1 when the source is not
+ * modelled. */
+int bo_engine_model_source(const bo_engine *engine, size_t source, size_t *gp_source);
+
+#endif

@@ -1,0 +1,73 @@
+/* The engine's state, shared by engine.c and stall.c (the
+ * stall_explore rules); not part of the engine's contract (bo/engine/engine.h). */
+#ifndef BO_ENGINE_ENGINE_INTERNAL_H
+#define BO_ENGINE_ENGINE_INTERNAL_H
+
+#include <stdint.h>
+
+#include "bo/engine/engine.h"
+#include "gp/gp.h"
+
+/* Streams of derived random numbers: each kind of random choice has its own,
+ * indexed by source or evaluation, so no choice depends on how many draws
+ * another made. */
+enum {
+    ENGINE_STREAM_DESIGN = 1,
+    ENGINE_STREAM_FIT = 2,
+    ENGINE_STREAM_ACQ = 3,
+    ENGINE_STREAM_FALLBACK = 4,
+    ENGINE_STREAM_EXPLORE = 5
+};
+
+#define ENGINE_NO_SOURCE ((size_t)-1)
+
+struct bo_engine {
+    bo_engine_options opt;
+    double *cost;
+    size_t *initial;
+    int multi_source;        /* the acquisition compares sources */
+    size_t *model_source;    /* engine source -> GP source, or ENGINE_NO_SOURCE */
+    size_t n_model_sources;
+
+    double *design_x;        /* the initial design, in suggestion order */
+    size_t *design_source;
+    size_t n_design;
+    size_t n_initial_observed;
+
+    double *x;               /* observations: n-by-dim, unit cube */
+    size_t *source;
+    double *y;               /* internal sign: always minimised */
+    int *ok;
+    size_t n, cap;
+
+    int have_best;
+    double best_y;           /* internal sign */
+    size_t best_index;
+
+    double *theta;           /* warm start for the next fit */
+    size_t n_theta;
+
+    /* Scratch for assembling the GP's data, grown with the observations. */
+    double *gp_x, *gp_y, *avoid_x;
+    size_t *gp_source, *avoid_source;
+    double *sorted_y;        /* stall_explore's medians sort here */
+    double *model_cost;
+
+    bo_gp *gp;
+    char errmsg[512];
+};
+
+/* Writes the message into e->errmsg and returns st. */
+bo_status bo_enginei_fail(bo_engine *e, bo_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A seed derived from the run's seed, a stream and an index. */
+uint64_t bo_enginei_derived_seed(const bo_engine *e, uint64_t stream, uint64_t index);
+
+/* acquisition.stall_explore: with the model fitted to the n_gp successful
+ * points (n_avoid failed ones), decides whether this suggestion is a stall
+ * step. *done = 1: it is, and x and s are filled; *done = 0: the ordinary
+ * acquisition runs, on the fitted model. BO_ENOMEM is the only error. */
+bo_status bo_enginei_stall(bo_engine *e, size_t n_gp, size_t n_avoid, double *x,
+                           bo_suggestion *s, int *done);
+
+#endif

@@ -1,0 +1,497 @@
+#include "bo/io/csv.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct bo_csv {
+    char *path;
+    char *text;         /* the whole file; cells point into it */
+    size_t n_cols;
+    size_t n_rows;
+    char **names;       /* n_cols */
+    char **cells;       /* n_rows * n_cols, row-major */
+    size_t *lines;      /* physical line of each data row */
+};
+
+bo_number_error bo_parse_double(const char *text, double *value)
+{
+    const char *p = text;
+    char *end = NULL;
+    double v;
+
+    while (*p == ' ' || *p == '\t') {
+        p++;
+    }
+    if (*p == '\0') {
+        return BO_NUMBER_EMPTY;
+    }
+    errno = 0;
+    v = strtod(p, &end);
+    if (end == p) {
+        return BO_NUMBER_SYNTAX;
+    }
+    while (*end == ' ' || *end == '\t') {
+        end++;
+    }
+    if (*end != '\0') {
+        return BO_NUMBER_SYNTAX;
+    }
+    /* strtod spells NaN and infinity as words, which we never want as data;
+     * an overflow is reported through ERANGE with +-HUGE_VAL, an underflow
+     * through ERANGE with a tiny or zero value that we accept. */
+    if (isnan(v)) {
+        return BO_NUMBER_NONFINITE;
+    }
+    if (errno == ERANGE && isinf(v)) {
+        return BO_NUMBER_RANGE;
+    }
+    if (isinf(v)) {
+        return BO_NUMBER_NONFINITE;
+    }
+    *value = v;
+    return BO_NUMBER_OK;
+}
+
+const char *bo_number_error_text(bo_number_error err)
+{
+    switch (err) {
+    case BO_NUMBER_OK:
+        return "is a number";
+    case BO_NUMBER_EMPTY:
+        return "is empty, a number is needed";
+    case BO_NUMBER_SYNTAX:
+        return "is not a number";
+    case BO_NUMBER_RANGE:
+        return "is out of the range of double";
+    case BO_NUMBER_NONFINITE:
+        return "is not finite (NaN and Inf are not allowed)";
+    }
+    return "is not a number";
+}
+
+static char *duplicate_string(const char *s)
+{
+    size_t len = strlen(s) + 1;
+    char *copy = malloc(len);
+    if (copy != NULL) {
+        memcpy(copy, s, len);
+    }
+    return copy;
+}
+
+/* Reads the file into a NUL-terminated buffer. */
+static bo_status slurp(const char *path, char **text, size_t *size, char *errbuf,
+                       size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    size_t cap = 4096, len = 0;
+    char *buf;
+
+    if (f == NULL) {
+        bo_msg(errbuf, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return BO_EIO;
+    }
+    buf = malloc(cap);
+    if (buf == NULL) {
+        fclose(f);
+        bo_msg(errbuf, errlen, "%s: out of memory", path);
+        return BO_ENOMEM;
+    }
+    for (;;) {
+        size_t got;
+        if (len + 1 >= cap) {
+            char *grown = realloc(buf, cap * 2);
+            if (grown == NULL) {
+                free(buf);
+                fclose(f);
+                bo_msg(errbuf, errlen, "%s: out of memory", path);
+                return BO_ENOMEM;
+            }
+            buf = grown;
+            cap *= 2;
+        }
+        got = fread(buf + len, 1, cap - 1 - len, f);
+        len += got;
+        if (got == 0) {
+            break;
+        }
+    }
+    if (ferror(f)) {
+        int saved = errno;
+        free(buf);
+        fclose(f);
+        bo_msg(errbuf, errlen, "%s: read error: %s", path, strerror(saved));
+        return BO_EIO;
+    }
+    fclose(f);
+    buf[len] = '\0';
+    *text = buf;
+    *size = len;
+    return BO_OK;
+}
+
+/* A growable array of cell pointers. */
+typedef struct cell_list {
+    char **items;
+    size_t len, cap;
+} cell_list;
+
+static int cell_list_push(cell_list *list, char *cell)
+{
+    if (list->len == list->cap) {
+        size_t cap = list->cap ? list->cap * 2 : 64;
+        char **grown = realloc(list->items, cap * sizeof *grown);
+        if (grown == NULL) {
+            return -1;
+        }
+        list->items = grown;
+        list->cap = cap;
+    }
+    list->items[list->len++] = cell;
+    return 0;
+}
+
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Splits one line (NUL-terminated, no line ending) in place into fields,
+ * unquoting and trimming; each field is pushed onto cells. Returns the number
+ * of fields, or (size_t)-1 with a message on a quoting error or no memory. */
+static size_t split_line(char *line, size_t line_no, const char *path, cell_list *cells,
+                         bo_status *status, char *errbuf, size_t errlen)
+{
+    char *p = line;
+    size_t count = 0;
+
+    for (;;) {
+        char *start;
+        while (is_blank(*p)) {
+            p++;
+        }
+        if (*p == '"') {
+            char *write;
+            p++;
+            start = write = p;
+            for (;;) {
+                if (*p == '\0') {
+                    bo_msg(errbuf, errlen,
+                           "%s: line %zu, field %zu: unterminated quote "
+                           "(quoted fields cannot span lines)",
+                           path, line_no, count + 1);
+                    *status = BO_EPARSE;
+                    return (size_t)-1;
+                }
+                if (*p == '"') {
+                    if (p[1] == '"') {
+                        *write++ = '"';
+                        p += 2;
+                        continue;
+                    }
+                    p++;
+                    break;
+                }
+                *write++ = *p++;
+            }
+            while (is_blank(*p)) {
+                p++;
+            }
+            if (*p != ',' && *p != '\0') {
+                bo_msg(errbuf, errlen, "%s: line %zu, field %zu: text after the closing quote",
+                       path, line_no, count + 1);
+                *status = BO_EPARSE;
+                return (size_t)-1;
+            }
+            /* The field may end where the closing quote was or earlier:
+             * write never passes p. */
+            {
+                char sep = *p;
+                *write = '\0';
+                if (cell_list_push(cells, start) != 0) {
+                    bo_msg(errbuf, errlen, "%s: out of memory", path);
+                    *status = BO_ENOMEM;
+                    return (size_t)-1;
+                }
+                count++;
+                if (sep == '\0') {
+                    return count;
+                }
+                p++;
+            }
+        } else {
+            char *end;
+            char sep;
+            start = p;
+            while (*p != ',' && *p != '\0') {
+                p++;
+            }
+            sep = *p;
+            end = p;
+            while (end > start && is_blank(end[-1])) {
+                end--;
+            }
+            *end = '\0';
+            if (cell_list_push(cells, start) != 0) {
+                bo_msg(errbuf, errlen, "%s: out of memory", path);
+                *status = BO_ENOMEM;
+                return (size_t)-1;
+            }
+            count++;
+            if (sep == '\0') {
+                return count;
+            }
+            p++;
+        }
+    }
+}
+
+static int line_is_blank(const char *line)
+{
+    while (is_blank(*line)) {
+        line++;
+    }
+    return *line == '\0';
+}
+
+void bo_csv_destroy(bo_csv *table)
+{
+    if (table == NULL) {
+        return;
+    }
+    free(table->path);
+    free(table->text);
+    free(table->names);
+    free(table->cells);
+    free(table->lines);
+    free(table);
+}
+
+bo_status bo_csv_read(const char *path, bo_csv **out, char *errbuf, size_t errlen)
+{
+    bo_csv *t = NULL;
+    cell_list cells = {NULL, 0, 0};
+    size_t size = 0, line_no = 0, header_line = 0, lines_cap = 0;
+    char *p;
+    int have_header = 0;
+    bo_status status = BO_OK;
+
+    *out = NULL;
+    t = calloc(1, sizeof *t);
+    if (t == NULL || (t->path = duplicate_string(path)) == NULL) {
+        bo_msg(errbuf, errlen, "%s: out of memory", path);
+        status = BO_ENOMEM;
+        goto fail;
+    }
+    status = slurp(path, &t->text, &size, errbuf, errlen);
+    if (status != BO_OK) {
+        goto fail;
+    }
+    if (memchr(t->text, '\0', size) != NULL) {
+        bo_msg(errbuf, errlen, "%s: contains a NUL byte; not a text CSV file", path);
+        status = BO_EPARSE;
+        goto fail;
+    }
+    p = t->text;
+    /* Spreadsheets often start UTF-8 CSV files with a byte-order mark. */
+    if (size >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
+        (unsigned char)p[2] == 0xBF) {
+        p += 3;
+    }
+    while (*p != '\0') {
+        char *line = p;
+        char *nl = strchr(p, '\n');
+        size_t n_fields;
+
+        line_no++;
+        if (nl != NULL) {
+            *nl = '\0';
+            p = nl + 1;
+        } else {
+            p += strlen(p);
+        }
+        {
+            size_t len = strlen(line);
+            if (len > 0 && line[len - 1] == '\r') {
+                line[len - 1] = '\0';
+            }
+        }
+        if (line_is_blank(line)) {
+            continue;
+        }
+        n_fields = split_line(line, line_no, path, &cells, &status, errbuf, errlen);
+        if (n_fields == (size_t)-1) {
+            goto fail;
+        }
+        if (!have_header) {
+            size_t j, k;
+            have_header = 1;
+            header_line = line_no;
+            t->n_cols = n_fields;
+            for (j = 0; j < n_fields; j++) {
+                if (cells.items[j][0] == '\0') {
+                    bo_msg(errbuf, errlen, "%s: line %zu: header column %zu has no name", path,
+                           line_no, j + 1);
+                    status = BO_EPARSE;
+                    goto fail;
+                }
+                for (k = 0; k < j; k++) {
+                    if (strcmp(cells.items[j], cells.items[k]) == 0) {
+                        bo_msg(errbuf, errlen,
+                               "%s: line %zu: duplicate header name '%s' "
+                               "(columns %zu and %zu)",
+                               path, line_no, cells.items[j], k + 1, j + 1);
+                        status = BO_EPARSE;
+                        goto fail;
+                    }
+                }
+            }
+            continue;
+        }
+        if (n_fields != t->n_cols) {
+            bo_msg(errbuf, errlen, "%s: line %zu (data row %zu): %zu field%s, the header has %zu",
+                   path, line_no, t->n_rows + 1, n_fields, n_fields == 1 ? "" : "s", t->n_cols);
+            status = BO_EPARSE;
+            goto fail;
+        }
+        if (t->n_rows == lines_cap) {
+            size_t cap = lines_cap ? lines_cap * 2 : 64;
+            size_t *grown = realloc(t->lines, cap * sizeof *grown);
+            if (grown == NULL) {
+                bo_msg(errbuf, errlen, "%s: out of memory", path);
+                status = BO_ENOMEM;
+                goto fail;
+            }
+            t->lines = grown;
+            lines_cap = cap;
+        }
+        t->lines[t->n_rows++] = line_no;
+    }
+    if (!have_header) {
+        bo_msg(errbuf, errlen, "%s: empty file: a header row and data rows are needed", path);
+        status = BO_EPARSE;
+        goto fail;
+    }
+    if (t->n_rows == 0) {
+        bo_msg(errbuf, errlen, "%s: line %zu: a header but no data rows", path, header_line);
+        status = BO_EPARSE;
+        goto fail;
+    }
+    /* The header's cells were pushed first; split the one list in two so
+     * that data cells are indexed from row 0. */
+    t->names = malloc(t->n_cols * sizeof *t->names);
+    t->cells = malloc(t->n_rows * t->n_cols * sizeof *t->cells);
+    if (t->names == NULL || t->cells == NULL) {
+        bo_msg(errbuf, errlen, "%s: out of memory", path);
+        status = BO_ENOMEM;
+        goto fail;
+    }
+    memcpy(t->names, cells.items, t->n_cols * sizeof *t->names);
+    memcpy(t->cells, cells.items + t->n_cols, t->n_rows * t->n_cols * sizeof *t->cells);
+    free(cells.items);
+    *out = t;
+    return BO_OK;
+
+fail:
+    free(cells.items);
+    bo_csv_destroy(t);
+    return status;
+}
+
+size_t bo_csv_n_rows(const bo_csv *table)
+{
+    return table->n_rows;
+}
+
+size_t bo_csv_n_cols(const bo_csv *table)
+{
+    return table->n_cols;
+}
+
+const char *bo_csv_path(const bo_csv *table)
+{
+    return table->path;
+}
+
+const char *bo_csv_name(const bo_csv *table, size_t col)
+{
+    return table->names[col];
+}
+
+const char *bo_csv_cell(const bo_csv *table, size_t row, size_t col)
+{
+    return table->cells[row * table->n_cols + col];
+}
+
+size_t bo_csv_line(const bo_csv *table, size_t row)
+{
+    return table->lines[row];
+}
+
+int bo_csv_find(const bo_csv *table, const char *name, size_t *col)
+{
+    size_t j;
+    for (j = 0; j < table->n_cols; j++) {
+        if (strcmp(table->names[j], name) == 0) {
+            *col = j;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+bo_status bo_csv_require(const bo_csv *table, const char *name, size_t *col,
+                         char *errbuf, size_t errlen)
+{
+    char present[256];
+    size_t j, used = 0;
+
+    if (bo_csv_find(table, name, col)) {
+        return BO_OK;
+    }
+    present[0] = '\0';
+    for (j = 0; j < table->n_cols && used + 1 < sizeof present; j++) {
+        int w = snprintf(present + used, sizeof present - used, "%s'%s'",
+                         j ? ", " : "", table->names[j]);
+        if (w < 0) {
+            break;
+        }
+        used += (size_t)w;
+    }
+    bo_msg(errbuf, errlen, "%s: line 1: no column named '%s' (the header has %s)", table->path,
+           name, present);
+    return BO_EINVAL;
+}
+
+bo_status bo_csv_number(const bo_csv *table, size_t row, size_t col, double *value,
+                        char *errbuf, size_t errlen)
+{
+    const char *cell = bo_csv_cell(table, row, col);
+    bo_number_error err = bo_parse_double(cell, value);
+
+    if (err == BO_NUMBER_OK) {
+        return BO_OK;
+    }
+    bo_msg(errbuf, errlen, "%s: line %zu (data row %zu), column '%s': '%s' %s", table->path,
+           table->lines[row], row + 1, table->names[col], cell, bo_number_error_text(err));
+    return BO_EPARSE;
+}
+
+bo_status bo_csv_numbers(const bo_csv *table, size_t n_sel, const size_t *cols,
+                         double *out, char *errbuf, size_t errlen)
+{
+    size_t i, j;
+    for (i = 0; i < table->n_rows; i++) {
+        for (j = 0; j < n_sel; j++) {
+            bo_status st = bo_csv_number(table, i, cols[j], &out[i * n_sel + j], errbuf,
+                                         errlen);
+            if (st != BO_OK) {
+                return st;
+            }
+        }
+    }
+    return BO_OK;
+}

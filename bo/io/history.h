@@ -1,0 +1,163 @@
+#ifndef BO_IO_HISTORY_H
+#define BO_IO_HISTORY_H
+
+/* history.csv: one row per completed evaluation, written durably (write,
+ * then fsync) before the run moves on, and read back bit for bit by
+ * --resume. docs/history.md describes the format for users; in short:
+ *
+ *   eval,phase,source,<input names...>,y,status,message,cost,cum_cost,best,acq,seconds
+ *
+ * - numbers are written with %.17g, so reading gives back the same doubles;
+ *   a NaN is written as an empty field and an empty field reads as NaN:
+ *   y of a failed row, best before any successful target evaluation, acq of
+ *   an initial-design row;
+ * - text fields (source, message, input names) are quoted as RFC 4180 says
+ *   when they contain a comma, a double quote, CR or LF; quotes are doubled;
+ * - eval counts from 1 and the k-th data row has eval k;
+ * - lines end with LF (CR LF is accepted on reading).
+ *
+ * A run killed in the middle of writing a row leaves a last line without its
+ * newline: reading drops it and bo_history_open_append cuts it off the file
+ * before appending, so the history always holds exactly the evaluations that
+ * completed.
+ *
+ * A second file, the state sidecar (bo_history_state_*), keeps whatever the
+ * engine needs to resume exactly (e.g. the GP hyperparameters after each
+ * evaluation): one text line per evaluation, "eval v1 v2 ... vn".
+ *
+ * Strings in a row: phase and status are enums (the file holds their names,
+ * "init"/"bo" and "ok"/"failed"); source and message are C strings. A row
+ * passed to bo_history_append is only borrowed for the call. Rows returned by
+ * bo_history_read live in one allocation together with their x values and
+ * strings, freed at once by bo_history_rows_free. */
+
+#include <stddef.h>
+
+#include "gp/bo_status.h"
+
+typedef enum bo_history_phase {
+    BO_HISTORY_INIT = 0,   /* "init": a point of the initial design */
+    BO_HISTORY_BO          /* "bo": a point chosen by the acquisition */
+} bo_history_phase;
+
+typedef enum bo_history_status {
+    BO_HISTORY_OK = 0,     /* "ok": y is a finite number */
+    BO_HISTORY_FAILED      /* "failed": y is NaN, message says why */
+} bo_history_status;
+
+/* "init"/"bo" and "ok"/"failed"; "?" for a value outside the enum. */
+const char *bo_history_phase_name(bo_history_phase phase);
+const char *bo_history_status_name(bo_history_status status);
+
+typedef struct bo_history_row {
+    size_t eval;                /* 1, 2, ...: the row's position in the file */
+    bo_history_phase phase;
+    const char *source;         /* source name, non-empty */
+    const double *x;            /* n_inputs finite values in user units */
+    double y;                   /* finite when ok; NaN (empty) when failed */
+    bo_history_status status;
+    const char *message;        /* free text, may be empty; NULL means "" */
+    double cost;                /* cost of this evaluation */
+    double cum_cost;            /* cost of all evaluations so far, this one included */
+    double best;                /* best target value so far; NaN = none yet */
+    double acq;                 /* acquisition value of the point; NaN for init rows */
+    double seconds;             /* wall time of the evaluation */
+} bo_history_row;
+
+/* Flags for the create/open functions (bitwise or). */
+#define BO_HISTORY_OVERWRITE 1u /* create: replace an existing file */
+#define BO_HISTORY_NO_SYNC   2u /* skip fsync (tests, cheap benchmark runs); the
+                                   rows are still written when appended */
+
+typedef struct bo_history bo_history;
+
+/* Creates the history file at path and writes (and syncs) the header, with
+ * one column per input name (n_inputs >= 1, names non-empty). Refuses with
+ * BO_EIO if the file exists, unless flags has BO_HISTORY_OVERWRITE. The new
+ * directory entry is synced too, so the file survives a crash.
+ * On success *out is an open handle (close with bo_history_destroy).
+ * Errors: BO_EINVAL (bad names), BO_EIO (exists, cannot open/write/sync),
+ * BO_ENOMEM; the message, naming the path, goes to err (may be NULL). */
+bo_status bo_history_create(const char *path, const char *const *input_names, size_t n_inputs,
+                            unsigned flags, bo_history **out, char *err, size_t err_size);
+
+/* Opens an existing history for appending (--resume): checks it as
+ * bo_history_read does, cuts a torn last line (or a torn header: the header
+ * is then written again) off the file, and positions after the last complete
+ * row; *n_rows (may be NULL) receives the number of complete rows, and the
+ * next bo_history_append must carry eval = *n_rows + 1. Errors as for
+ * bo_history_read and bo_history_create. */
+bo_status bo_history_open_append(const char *path, const char *const *input_names,
+                                 size_t n_inputs, unsigned flags, bo_history **out,
+                                 size_t *n_rows, char *err, size_t err_size);
+
+/* Appends one row and makes it durable (one write of the whole row, then
+ * fsync unless BO_HISTORY_NO_SYNC) before returning. The row must be
+ * consistent: eval is the next number, phase/status in range, source
+ * non-empty, x finite, y finite if ok. BO_EINVAL for an inconsistent row
+ * (nothing written); BO_EIO if writing or syncing fails: the file is then
+ * cut back to its last complete row when possible, and the handle refuses
+ * further rows with BO_ESTATE if not. Details via bo_history_errmsg. */
+bo_status bo_history_append(bo_history *history, const bo_history_row *row);
+
+/* The message of the last failed call on this handle; "" if none. */
+const char *bo_history_errmsg(const bo_history *history);
+/* Number of rows in the file (complete rows found on open plus appended). */
+size_t bo_history_count(const bo_history *history);
+/* Closes the file; NULL is a no-op. */
+void bo_history_destroy(bo_history *history);
+
+/* Reads a history file for --resume. The header must list exactly the
+ * expected inputs, in order (the error names the first mismatch). Every
+ * complete row is parsed and checked (field count, eval numbering, names of
+ * phase and status, numbers, y present iff ok); the first bad row gives
+ * BO_EPARSE with "path: row R (line L): what". A last line without its
+ * newline (torn by a kill) is dropped silently. A file that holds only a
+ * torn header reads as zero rows.
+ * On success *rows is one allocation holding the rows, their x arrays and
+ * their strings (NULL when there are no rows); free it with
+ * bo_history_rows_free. Errors: BO_EIO (cannot read), BO_EPARSE (header or
+ * row), BO_ENOMEM; message to err. */
+bo_status bo_history_read(const char *path, const char *const *input_names, size_t n_inputs,
+                          bo_history_row **rows, size_t *n_rows, char *err, size_t err_size);
+void bo_history_rows_free(bo_history_row *rows);
+
+/* ---- state sidecar -------------------------------------------------------
+ * Lines "eval v1 ... vn\n" (eval an unsigned integer, values %.17g, n may
+ * differ between lines and may be 0), each written and synced like a history
+ * row. The engine writes one line per evaluation; on resume it reads the last
+ * line at or before the last complete history row, and opens the file for
+ * appending with lines after that row removed, so the two files agree again
+ * whichever of them a kill interrupted. */
+
+typedef struct bo_history_state bo_history_state;
+
+/* Creates an empty state file; refuses an existing one unless
+ * BO_HISTORY_OVERWRITE. Errors as for bo_history_create. */
+bo_status bo_history_state_create(const char *path, unsigned flags, bo_history_state **out,
+                                  char *err, size_t err_size);
+/* Opens an existing state file for appending: drops a torn last line and
+ * every line from the first one whose eval exceeds last_eval. A missing file
+ * is created empty. Errors: BO_EPARSE for a malformed complete line (named by
+ * line number), BO_EIO, BO_ENOMEM. */
+bo_status bo_history_state_open_append(const char *path, size_t last_eval, unsigned flags,
+                                       bo_history_state **out, char *err, size_t err_size);
+/* Appends "eval values..." and syncs. values may be NULL when n_values is 0;
+ * values must be finite or NaN/Inf as the caller likes (written as nan/inf).
+ * Errors: BO_EIO (file cut back as for bo_history_append), BO_ESTATE after an
+ * earlier unrecoverable failure; details via bo_history_state_errmsg. */
+bo_status bo_history_state_write(bo_history_state *state, size_t eval, const double *values,
+                                 size_t n_values);
+const char *bo_history_state_errmsg(const bo_history_state *state);
+void bo_history_state_destroy(bo_history_state *state);
+
+/* Reads the last complete line whose eval is <= max_eval (a torn last line is
+ * ignored). *found is 1 and *eval, *values (malloc'd, caller frees; NULL when
+ * *n_values is 0), *n_values are set when such a line exists; otherwise
+ * *found is 0 and the rest are zero/NULL. A missing or unreadable file is
+ * BO_EIO; a malformed complete line is BO_EPARSE naming its line number. */
+bo_status bo_history_state_read(const char *path, size_t max_eval, int *found, size_t *eval,
+                                double **values, size_t *n_values, char *err,
+                                size_t err_size);
+
+#endif

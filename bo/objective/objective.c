@@ -1,0 +1,457 @@
+#define _POSIX_C_SOURCE 200809L
+
+#include "bo/objective/objective.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bo/objective/command.h"
+#include "bo/objective/proc.h"
+
+/* Size of a version-1 descriptor: later ABI versions may append members, so
+ * this is pinned to the last version-1 member rather than sizeof. */
+#define BO_PLUGIN_ABI1_SIZE \
+    (offsetof(bo_plugin, fini) + sizeof(((bo_plugin *)0)->fini))
+
+/* Message buffer handed to the plugin's callbacks. */
+enum { BO_PLUGIN_MSG_LEN = 1024 };
+
+struct bo_objective {
+    bo_objective_kind kind;
+    char *name;
+    size_t dim;
+    size_t n_sources;   /* >= 1 */
+
+    /* plugin */
+    void *library;
+    const bo_plugin *plugin;
+    void *state;
+    bool initialised;   /* init succeeded (or is NULL): fini is due */
+    bool isolate;
+    double timeout;
+    const volatile sig_atomic_t *cancel;    /* see bo_objective_set_cancel */
+
+    /* command */
+    bo_command *command;
+};
+
+/* What an isolated child sends back: one fixed-size record. */
+typedef struct plugin_answer {
+    int rc;
+    double y;
+    char msg[BO_PLUGIN_MSG_LEN];
+} plugin_answer;
+
+typedef const bo_plugin *(*plugin_entry_fn)(void);
+
+static char *copy_string(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *c = malloc(n);
+    if (c != NULL)
+        memcpy(c, s, n);
+    return c;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash != NULL ? slash + 1 : path;
+}
+
+static bo_objective *objective_new(bo_objective_kind kind)
+{
+    bo_objective *obj = calloc(1, sizeof *obj);
+    if (obj != NULL)
+        obj->kind = kind;
+    return obj;
+}
+
+/* Checks the descriptor against this host and the config; on refusal writes
+ * the reason (without the path) to err and returns false. */
+static bool plugin_acceptable(const bo_plugin *p, size_t dim, size_t n_sources,
+                              char *err, size_t errlen)
+{
+    if (p == NULL) {
+        bo_msg(err, errlen, BO_PLUGIN_ENTRY_SYMBOL "() returned NULL");
+        return false;
+    }
+    if (p->abi_version != BO_PLUGIN_ABI_VERSION) {
+        bo_msg(err, errlen,
+               "built for plugin ABI version %u, but this bo-run uses version %u "
+               "(rebuild the plugin against this bo-run's bo/bo_plugin.h)",
+               p->abi_version, BO_PLUGIN_ABI_VERSION);
+        return false;
+    }
+    if (p->struct_size < BO_PLUGIN_ABI1_SIZE) {
+        bo_msg(err, errlen,
+               "descriptor struct_size %zu is smaller than the %zu bytes of "
+               "ABI version 1 (set struct_size = sizeof(bo_plugin))",
+               p->struct_size, (size_t)BO_PLUGIN_ABI1_SIZE);
+        return false;
+    }
+    if (p->evaluate == NULL) {
+        bo_msg(err, errlen, "descriptor has no evaluate callback");
+        return false;
+    }
+    if (p->dim != 0 && p->dim != dim) {
+        bo_msg(err, errlen, "declares %zu inputs, the config has %zu", p->dim, dim);
+        return false;
+    }
+    /* A single-fidelity config may use a multi-source plugin: it evaluates
+     * the plugin's source 0 (the single-fidelity baseline of a study). */
+    if (p->n_sources != 0 && n_sources > 1 && p->n_sources != n_sources) {
+        bo_msg(err, errlen, "declares %zu sources, the config has %zu", p->n_sources, n_sources);
+        return false;
+    }
+    return true;
+}
+
+bo_status bo_objective_open_plugin(bo_objective **out, const char *path,
+                                   const bo_plugin_param *params, size_t n_params,
+                                   size_t dim, size_t n_sources, bool isolate,
+                                   double timeout_seconds, char *err, size_t errlen)
+{
+    bo_status status = BO_OK;
+    char *local_path = NULL;
+    char reason[BO_PLUGIN_MSG_LEN];
+    bo_objective *obj = NULL;
+
+    if (out == NULL) {
+        bo_msg(err, errlen, "bo_objective_open_plugin: out is NULL");
+        return BO_EINVAL;
+    }
+    *out = NULL;
+    if (path == NULL || path[0] == '\0' || dim == 0 || (n_params > 0 && params == NULL)) {
+        bo_msg(err, errlen, "bo_objective_open_plugin: %s",
+               path == NULL || path[0] == '\0' ? "empty plugin path"
+               : dim == 0                      ? "dim is 0"
+                                               : "params is NULL");
+        return BO_EINVAL;
+    }
+    obj = objective_new(BO_OBJECTIVE_PLUGIN);
+    if (obj == NULL)
+        goto nomem;
+    obj->dim = dim;
+    obj->n_sources = n_sources > 0 ? n_sources : 1;
+    obj->isolate = isolate;
+    obj->timeout = timeout_seconds;
+
+    /* dlopen searches the library path for a name without '/'; a config
+     * names a file, so make it one. */
+    if (strchr(path, '/') == NULL) {
+        size_t n = strlen(path) + 3;
+        local_path = malloc(n);
+        if (local_path == NULL)
+            goto nomem;
+        snprintf(local_path, n, "./%s", path);
+    }
+    dlerror();
+    obj->library = dlopen(local_path != NULL ? local_path : path, RTLD_NOW | RTLD_LOCAL);
+    if (obj->library == NULL) {
+        const char *why = dlerror();
+        bo_msg(err, errlen, "plugin %s: cannot load: %s", path,
+               why != NULL ? why : "unknown dlopen error");
+        status = BO_EPLUGIN;
+        goto fail;
+    }
+    dlerror();
+    void *sym = dlsym(obj->library, BO_PLUGIN_ENTRY_SYMBOL);
+    const char *sym_error = dlerror();
+    if (sym == NULL) {
+        bo_msg(err, errlen, "plugin %s: no " BO_PLUGIN_ENTRY_SYMBOL "(): %s", path,
+               sym_error != NULL ? sym_error : "symbol is NULL");
+        status = BO_EPLUGIN;
+        goto fail;
+    }
+    /* ISO C has no object-to-function pointer conversion; POSIX guarantees
+     * the representations agree, and memcpy says so without a cast. */
+    plugin_entry_fn entry;
+    _Static_assert(sizeof entry == sizeof sym, "function and data pointers differ in size");
+    memcpy(&entry, &sym, sizeof entry);
+    obj->plugin = entry();
+    if (!plugin_acceptable(obj->plugin, obj->dim, obj->n_sources, reason, sizeof reason)) {
+        bo_msg(err, errlen, "plugin %s: %s", path, reason);
+        status = BO_EPLUGIN;
+        goto fail;
+    }
+    obj->name = copy_string(obj->plugin->name != NULL && obj->plugin->name[0] != '\0'
+                                ? obj->plugin->name : base_name(path));
+    if (obj->name == NULL)
+        goto nomem;
+
+    if (obj->plugin->init != NULL) {
+        reason[0] = '\0';
+        int rc = obj->plugin->init(&obj->state, params, n_params, dim, obj->n_sources,
+                                   reason, sizeof reason);
+        reason[sizeof reason - 1] = '\0';
+        if (rc != 0) {
+            bo_msg(err, errlen, "plugin %s: init failed (returned %d): %s", path, rc,
+                   reason[0] != '\0' ? reason : "no message given");
+            status = BO_EPLUGIN;
+            goto fail;
+        }
+    }
+    obj->initialised = true;
+    free(local_path);
+    *out = obj;
+    return BO_OK;
+
+nomem:
+    bo_msg(err, errlen, "plugin %s: out of memory", path);
+    status = BO_ENOMEM;
+fail:
+    free(local_path);
+    bo_objective_close(obj);
+    return status;
+}
+
+bo_status bo_objective_open_command(bo_objective **out, const char *const *argv,
+                                    size_t argc, const char *const *input_names,
+                                    size_t dim, const char *const *source_names,
+                                    size_t n_sources, double timeout_seconds,
+                                    char *err, size_t errlen)
+{
+    if (out == NULL) {
+        bo_msg(err, errlen, "bo_objective_open_command: out is NULL");
+        return BO_EINVAL;
+    }
+    *out = NULL;
+    bo_objective *obj = objective_new(BO_OBJECTIVE_COMMAND);
+    if (obj == NULL) {
+        bo_msg(err, errlen, "command: out of memory");
+        return BO_ENOMEM;
+    }
+    bo_status status = bo_command_create(&obj->command, argv, argc, input_names, dim,
+                                         source_names, n_sources, timeout_seconds,
+                                         err, errlen);
+    if (status != BO_OK) {
+        free(obj);
+        return status;
+    }
+    obj->dim = dim;
+    obj->n_sources = n_sources > 0 ? n_sources : 1;
+    obj->timeout = timeout_seconds;
+    *out = obj;
+    return BO_OK;
+}
+
+/* Turns the plugin's answer into the evaluation's outcome. */
+static bo_status plugin_verdict(const plugin_answer *a, double *y, char *msg, size_t msglen)
+{
+    if (a->rc != 0) {
+        bo_msg(msg, msglen, "plugin evaluate failed (returned %d): %s", a->rc,
+               a->msg[0] != '\0' ? a->msg : "no message given");
+        return BO_EEVAL;
+    }
+    if (!isfinite(a->y)) {
+        bo_msg(msg, msglen, "plugin returned a non-finite value (%g)", a->y);
+        return BO_EEVAL;
+    }
+    *y = a->y;
+    bo_msg(msg, msglen, "%s", "");
+    return BO_OK;
+}
+
+static void call_plugin(const bo_objective *obj, const double *x, size_t source,
+                        plugin_answer *a)
+{
+    memset(a, 0, sizeof *a);
+    a->y = NAN;
+    a->rc = obj->plugin->evaluate(obj->state, x, obj->dim, source, &a->y, a->msg,
+                                  sizeof a->msg);
+    a->msg[sizeof a->msg - 1] = '\0';
+}
+
+static bool write_all(int fd, const void *data, size_t n)
+{
+    const char *p = data;
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        p += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+/* The child: evaluate, report, leave without running the parent's atexit
+ * handlers or flushing its copies of the parent's stdio buffers (they were
+ * flushed before fork, so fflush(NULL) only writes the plugin's output). */
+static void isolated_child(const bo_objective *obj, const double *x, size_t source,
+                           int answer_fd)
+{
+    plugin_answer a;
+    call_plugin(obj, x, source, &a);
+    fflush(NULL);
+    _exit(write_all(answer_fd, &a, sizeof a) ? 0 : 125);
+}
+
+static bo_status evaluate_isolated(bo_objective *obj, const double *x, size_t source,
+                                   double *y, char *msg, size_t msglen)
+{
+    int fds[2];
+    double start = bo_proc_now();
+    double deadline = bo_proc_has_limit(obj->timeout) ? start + obj->timeout : INFINITY;
+
+    fflush(NULL);
+    if (bo_proc_pipe(fds) != 0) {
+        bo_msg(msg, msglen, "cannot create a pipe for the plugin: %s", strerror(errno));
+        return BO_EIO;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        int saved = errno;
+        close(fds[0]);
+        close(fds[1]);
+        bo_msg(msg, msglen, "cannot fork for the plugin: %s", strerror(saved));
+        return BO_EIO;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        isolated_child(obj, x, source, fds[1]);
+    }
+    close(fds[1]);
+
+    plugin_answer a;
+    size_t got = 0;
+    bool timed_out = false, cancelled = false;
+    /* With a cancel flag, wake up now and then: a signal that lands just
+     * before poll would otherwise go unnoticed until the deadline. */
+    int cap_ms = obj->cancel != NULL ? 100 : -1;
+    while (got < sizeof a) {
+        if (obj->cancel != NULL && *obj->cancel) {
+            cancelled = true;
+            break;
+        }
+        struct pollfd pfd = { fds[0], POLLIN, 0 };
+        int ready = poll(&pfd, 1, bo_proc_poll_ms(deadline, cap_ms));
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (ready == 0) {
+            if (bo_proc_now() >= deadline) {
+                timed_out = true;
+                break;
+            }
+            continue;
+        }
+        ssize_t r = read(fds[0], (char *)&a + got, sizeof a - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;          /* EOF: the child ended without a full answer */
+        got += (size_t)r;
+    }
+    close(fds[0]);
+
+    int wstatus = 0;
+    if (timed_out || cancelled) {
+        kill(pid, SIGKILL);
+        bo_proc_reap(pid, INFINITY, false, &wstatus);
+        if (cancelled) {
+            bo_msg(msg, msglen, "plugin evaluation interrupted (killed)");
+            return BO_EEVAL;
+        }
+        bo_msg(msg, msglen, "plugin timed out after %g s (killed)", obj->timeout);
+        return BO_ETIMEOUT;
+    }
+    if (got == sizeof a) {
+        /* After writing its answer the child only calls _exit, so a
+         * blocking wait is short (and cheaper than polling for it). */
+        bo_proc_reap(pid, INFINITY, false, &wstatus);
+        a.msg[sizeof a.msg - 1] = '\0';
+        return plugin_verdict(&a, y, msg, msglen);
+    }
+    /* The pipe closed early: the child died or exited, or closed the pipe
+     * and keeps running (then the deadline still applies). */
+    if (!bo_proc_reap(pid, deadline, false, &wstatus)) {
+        bo_msg(msg, msglen, "plugin timed out after %g s (killed)", obj->timeout);
+        return BO_ETIMEOUT;
+    }
+    if (WIFSIGNALED(wstatus)) {
+        char sig[96];
+        bo_proc_signal_text(WTERMSIG(wstatus), sig, sizeof sig);
+        bo_msg(msg, msglen, "plugin crashed with %s", sig);
+    } else if (WIFEXITED(wstatus)) {
+        bo_msg(msg, msglen, "plugin process exited with status %d without answering",
+               WEXITSTATUS(wstatus));
+    } else {
+        bo_msg(msg, msglen, "plugin process ended without answering");
+    }
+    return BO_EEVAL;
+}
+
+bo_status bo_objective_evaluate(bo_objective *obj, const double *x, size_t source,
+                                double *y, char *msg, size_t msglen)
+{
+    if (y != NULL)
+        *y = NAN;
+    if (obj == NULL || x == NULL || y == NULL) {
+        bo_msg(msg, msglen, "bo_objective_evaluate: NULL argument");
+        return BO_EINVAL;
+    }
+    if (source >= obj->n_sources) {
+        bo_msg(msg, msglen, "source index %zu out of range (%zu sources)", source, obj->n_sources);
+        return BO_EINVAL;
+    }
+    switch (obj->kind) {
+    case BO_OBJECTIVE_COMMAND:
+        return bo_command_evaluate(obj->command, x, source, obj->cancel, y, msg, msglen);
+    case BO_OBJECTIVE_PLUGIN:
+        if (obj->isolate)
+            return evaluate_isolated(obj, x, source, y, msg, msglen);
+        plugin_answer a;
+        call_plugin(obj, x, source, &a);
+        return plugin_verdict(&a, y, msg, msglen);
+    }
+    bo_msg(msg, msglen, "bo_objective_evaluate: corrupt objective");
+    return BO_EINVAL;
+}
+
+void bo_objective_set_cancel(bo_objective *obj, const volatile sig_atomic_t *flag)
+{
+    obj->cancel = flag;
+}
+
+void bo_objective_close(bo_objective *obj)
+{
+    if (obj == NULL)
+        return;
+    if (obj->initialised && obj->plugin != NULL && obj->plugin->fini != NULL)
+        obj->plugin->fini(obj->state);
+    if (obj->library != NULL)
+        dlclose(obj->library);
+    bo_command_destroy(obj->command);
+    free(obj->name);
+    free(obj);
+}
+
+const char *bo_objective_name(const bo_objective *obj)
+{
+    if (obj == NULL)
+        return "";
+    if (obj->kind == BO_OBJECTIVE_COMMAND)
+        return bo_command_name(obj->command);
+    return obj->name;
+}
+
+bo_objective_kind bo_objective_get_kind(const bo_objective *obj)
+{
+    return obj->kind;
+}
+
+size_t bo_objective_dim(const bo_objective *obj)
+{
+    return obj->dim;
+}

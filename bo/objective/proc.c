@@ -1,0 +1,211 @@
+#define _POSIX_C_SOURCE 200809L
+
+#include "bo/objective/proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+double bo_proc_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+bool bo_proc_has_limit(double timeout_seconds)
+{
+    return timeout_seconds > 0.0 && isfinite(timeout_seconds);
+}
+
+int bo_proc_poll_ms(double deadline, int cap_ms)
+{
+    if (isinf(deadline))
+        return cap_ms;
+    double left_ms = ceil((deadline - bo_proc_now()) * 1000.0);
+    if (!(left_ms > 0.0))
+        return 0;
+    if (cap_ms >= 0 && left_ms > (double)cap_ms)
+        return cap_ms;
+    if (left_ms > (double)INT_MAX)
+        return INT_MAX;
+    return (int)left_ms;
+}
+
+void bo_proc_signal_text(int sig, char *buf, size_t len)
+{
+    const char *name = strsignal(sig);
+    if (name != NULL)
+        bo_msg(buf, len, "signal %d (%s)", sig, name);
+    else
+        bo_msg(buf, len, "signal %d", sig);
+}
+
+int bo_proc_cloexec(int fd)
+{
+    int flags = fcntl(fd, F_GETFD);
+    if (flags < 0)
+        return -1;
+    return fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+}
+
+int bo_proc_pipe(int fds[2])
+{
+    /* pipe2(O_CLOEXEC) is not in POSIX.1-2008; this program forks from one
+     * thread, so setting the flag right after is enough. */
+    if (pipe(fds) != 0)
+        return -1;
+    if (bo_proc_cloexec(fds[0]) != 0 || bo_proc_cloexec(fds[1]) != 0) {
+        int saved = errno;
+        close(fds[0]);
+        close(fds[1]);
+        fds[0] = fds[1] = -1;
+        errno = saved;
+        return -1;
+    }
+    return 0;
+}
+
+void bo_proc_close(int *fd)
+{
+    if (*fd >= 0) {
+        close(*fd);
+        *fd = -1;
+    }
+}
+
+static pid_t wait_retrying(pid_t pid, int *wstatus, int options)
+{
+    pid_t r;
+    do {
+        r = waitpid(pid, wstatus, options);
+    } while (r < 0 && errno == EINTR);
+    return r;
+}
+
+bool bo_proc_reap(pid_t pid, double deadline, bool kill_group, int *wstatus)
+{
+    int status = 0;
+    if (isinf(deadline)) {
+        wait_retrying(pid, &status, 0);
+        *wstatus = status;
+        return true;
+    }
+    /* No SIGCHLD handler (it would be global state): poll with a short,
+     * growing sleep. Children normally end within the first few naps. */
+    long nap_ns = 200000;
+    for (;;) {
+        pid_t r = wait_retrying(pid, &status, WNOHANG);
+        if (r == pid || r < 0) {
+            *wstatus = status;
+            return true;
+        }
+        double left = deadline - bo_proc_now();
+        if (left <= 0.0)
+            break;
+        double nap = fmin(left, (double)nap_ns * 1e-9);
+        struct timespec ts = { (time_t)nap, (long)((nap - floor(nap)) * 1e9) };
+        nanosleep(&ts, NULL);
+        if (nap_ns < 20000000)
+            nap_ns *= 2;
+    }
+    kill(kill_group ? -pid : pid, SIGKILL);
+    wait_retrying(pid, &status, 0);
+    *wstatus = status;
+    return false;
+}
+
+int bo_proc_tail_init(bo_proc_tail *tail, size_t cap)
+{
+    tail->data = malloc(2 * cap + 1);
+    tail->len = 0;
+    tail->cap = cap;
+    tail->truncated = false;
+    if (tail->data == NULL)
+        return -1;
+    tail->data[0] = '\0';
+    return 0;
+}
+
+void bo_proc_tail_cleanup(bo_proc_tail *tail)
+{
+    free(tail->data);
+    tail->data = NULL;
+    tail->len = 0;
+}
+
+void bo_proc_tail_append(bo_proc_tail *tail, const char *bytes, size_t n)
+{
+    if (n >= tail->cap) {
+        /* Only the end of this chunk can survive. */
+        tail->truncated = tail->truncated || n > tail->cap || tail->len > 0;
+        memcpy(tail->data, bytes + (n - tail->cap), tail->cap);
+        tail->len = tail->cap;
+        tail->data[tail->len] = '\0';
+        return;
+    }
+    if (tail->len + n > 2 * tail->cap) {
+        /* Keep the last cap - n bytes so the data fits; the buffer's
+         * double size makes this memmove rare (amortised O(1) per byte). */
+        size_t keep = tail->cap - n;
+        memmove(tail->data, tail->data + (tail->len - keep), keep);
+        tail->len = keep;
+        tail->truncated = true;
+    }
+    memcpy(tail->data + tail->len, bytes, n);
+    tail->len += n;
+    tail->data[tail->len] = '\0';
+}
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+const char *bo_proc_last_line(const char *text, size_t len, size_t *n)
+{
+    size_t end = len;
+    while (end > 0) {
+        /* Skip blanks (including newlines) back to the end of the line. */
+        while (end > 0 && is_blank(text[end - 1]))
+            end--;
+        if (end == 0)
+            break;
+        size_t start = end;
+        while (start > 0 && text[start - 1] != '\n')
+            start--;
+        while (start < end && is_blank(text[start]))
+            start++;
+        if (start < end) {
+            *n = end - start;
+            return text + start;
+        }
+        end = start;
+    }
+    *n = 0;
+    return NULL;
+}
+
+void bo_proc_quote(const char *line, size_t n, size_t max_chars, char *buf, size_t len)
+{
+    if (buf == NULL || len == 0)
+        return;
+    size_t take = n < max_chars ? n : max_chars;
+    if (take > len - 1)
+        take = len - 1;
+    for (size_t i = 0; i < take; i++) {
+        unsigned char c = (unsigned char)line[i];
+        buf[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+    }
+    buf[take] = '\0';
+    if (take < n && take + 4 <= len - 1)
+        memcpy(buf + take, "...", 4);
+}

@@ -1,0 +1,65 @@
+#ifndef BO_OBJECTIVE_PROC_H
+#define BO_OBJECTIVE_PROC_H
+
+/* Small process helpers shared by the plugin host and the command objective
+ * (internal to bo/; the driver uses bo/objective.h). */
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "gp/bo_status.h" /* bo_msg */
+
+/* Seconds on the monotonic clock: deadlines survive wall-clock changes. */
+double bo_proc_now(void);
+
+/* True when timeout_seconds sets a limit (> 0 and finite). */
+bool bo_proc_has_limit(double timeout_seconds);
+
+/* Milliseconds from now to deadline for poll(), clamped to [0, cap_ms];
+ * cap_ms < 0 means no cap. A deadline of +Inf yields cap_ms (-1: forever). */
+int bo_proc_poll_ms(double deadline, int cap_ms);
+
+/* "signal 11 (Segmentation fault)". */
+void bo_proc_signal_text(int sig, char *buf, size_t len);
+
+/* Sets FD_CLOEXEC; returns 0 or -1 with errno. */
+int bo_proc_cloexec(int fd);
+
+/* pipe() with both ends close-on-exec; returns 0 or -1 with errno set and
+ * nothing left open. */
+int bo_proc_pipe(int fds[2]);
+
+/* Closes *fd if it is open and marks it closed (-1). */
+void bo_proc_close(int *fd);
+
+/* Waits for pid to end until `deadline` (monotonic seconds, +Inf = no
+ * limit); past it, sends SIGKILL to the process (or its whole group when
+ * kill_group) and waits. Always reaps pid. Returns true when pid ended by
+ * itself, false when it had to be killed; *wstatus gets the wait status. */
+bool bo_proc_reap(pid_t pid, double deadline, bool kill_group, int *wstatus);
+
+/* A buffer that keeps only the last `cap` bytes appended to it. */
+typedef struct bo_proc_tail {
+    char *data;     /* NUL-terminated, len bytes (allocated 2 * cap + 1) */
+    size_t len;
+    size_t cap;
+    bool truncated; /* some earlier bytes were dropped */
+} bo_proc_tail;
+
+/* Returns 0, or -1 when out of memory. */
+int bo_proc_tail_init(bo_proc_tail *tail, size_t cap);
+void bo_proc_tail_cleanup(bo_proc_tail *tail);
+void bo_proc_tail_append(bo_proc_tail *tail, const char *bytes, size_t n);
+
+/* Finds the last line of text that is not blank; trims surrounding spaces,
+ * tabs, CR. Returns a pointer into text and its length in *n (NULL when all
+ * lines are blank). */
+const char *bo_proc_last_line(const char *text, size_t len, size_t *n);
+
+/* Copies at most max_chars of line into buf for quoting in a message,
+ * replacing control characters with '?' and marking a cut with "...". */
+void bo_proc_quote(const char *line, size_t n, size_t max_chars, char *buf, size_t len);
+
+#endif
