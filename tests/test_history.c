@@ -65,7 +65,9 @@ static double random_finite_double(bo_rng *rng)
 }
 
 static const char *const names3[] = {"Tu", "r,w", "q"};
-#define HEADER3 "eval,phase,source,Tu,\"r,w\",q,y,status,message,cost,cum_cost,best,acq,seconds\n"
+#define HEADER3                                                                          \
+    "eval,phase,source,Tu,\"r,w\",q,y,status,message,cost,cum_cost,best,acq,suggest_seconds," \
+    "eval_seconds,worker,started,finished\n"
 
 enum { N_ROWS = 40 };
 
@@ -102,7 +104,13 @@ static void make_rows(expected_rows *e)
         r->best = i == 0 ? NAN : random_finite_double(&rng);
         r->acq = r->phase == BO_HISTORY_INIT ? NAN : i % 7 == 0 ? -INFINITY
                                                                 : random_finite_double(&rng);
-        r->seconds = random_finite_double(&rng);
+        r->suggest_seconds = random_finite_double(&rng);
+        r->eval_seconds = random_finite_double(&rng);
+        r->worker = 1 + i % 4;
+        /* Wall-clock times are written to the millisecond: quarters of a
+         * second read back exactly. */
+        r->started = 1.7e9 + 0.25 * (double)i;
+        r->finished = r->started + 0.5;
     }
     /* A few hand-picked values. */
     e->x[0][0] = 0.1;
@@ -111,7 +119,10 @@ static void make_rows(expected_rows *e)
     e->rows[0].y = 1.0 / 3.0;
     e->rows[0].cost = 1000.0;
     e->rows[0].cum_cost = 1000.0;
-    e->rows[0].seconds = 0.25;
+    e->rows[0].suggest_seconds = 0.25;
+    e->rows[0].eval_seconds = 0.5;
+    e->rows[0].started = 1700000000.0;
+    e->rows[0].finished = 1700000000.5;
     e->rows[0].message = NULL; /* written as empty */
     e->rows[1].y = INFINITY;   /* a failed row: y is never written */
 }
@@ -128,7 +139,9 @@ static int rows_equal(const bo_history_row *a, const bo_history_row *b, size_t n
     else
         ok &= isnan(a->y);
     ok &= same_bits(a->cost, b->cost) && same_bits(a->cum_cost, b->cum_cost) &&
-          same_bits(a->seconds, b->seconds);
+          same_bits(a->suggest_seconds, b->suggest_seconds) &&
+          same_bits(a->eval_seconds, b->eval_seconds) && a->worker == b->worker &&
+          same_bits(a->started, b->started) && same_bits(a->finished, b->finished);
     ok &= isnan(b->best) ? isnan(a->best) : same_bits(a->best, b->best);
     ok &= isnan(b->acq) ? isnan(a->acq) : same_bits(a->acq, b->acq);
     return ok;
@@ -155,7 +168,7 @@ static void test_round_trip(const expected_rows *e)
     char *text = test_read_text(path);
     const char *first = HEADER3
         "1,init,HF,0.10000000000000001,-0,4.9406564584124654e-324,0.33333333333333331,ok,,"
-        "1000,1000,,,0.25\n"
+        "1000,1000,,,0.25,0.5,1,1700000000.000,1700000000.500\n"
         "2,init,\"LF, cheap\",";
     CHECK_MSG(text != NULL && strncmp(text, first, strlen(first)) == 0, "file starts:\n%.300s",
               text ? text : "(null)");
@@ -177,9 +190,9 @@ static void test_crlf(void)
 {
     const char *path = path_in_dir("crlf.csv");
     write_file(path, "eval,phase,source,Tu,\"r,w\",q,y,status,message,cost,cum_cost,best,acq,"
-                     "seconds\r\n"
-                     "1,init,HF,1,2,3,4.5,ok,\"a\r\nb\",10,10,4.5,,0.5\r\n"
-                     "2,bo,HF,1,2,3,,failed,crashed,10,20,4.5,0.125,0.5\r\n");
+                     "suggest_seconds,eval_seconds,worker,started,finished\r\n"
+                     "1,init,HF,1,2,3,4.5,ok,\"a\r\nb\",10,10,4.5,,0,0.5,1,10,10.5\r\n"
+                     "2,bo,HF,1,2,3,,failed,crashed,10,20,4.5,0.125,0.25,0.5,2,10.5,11\r\n");
     bo_history_row *rows = NULL;
     size_t n = 0;
     char err[512] = "";
@@ -191,6 +204,8 @@ static void test_crlf(void)
         CHECK(rows[1].status == BO_HISTORY_FAILED && isnan(rows[1].y));
         CHECK(strcmp(rows[1].message, "crashed") == 0 && rows[1].acq == 0.125);
         CHECK(rows[1].phase == BO_HISTORY_BO && rows[1].cum_cost == 20.0);
+        CHECK(rows[1].suggest_seconds == 0.25 && rows[1].eval_seconds == 0.5);
+        CHECK(rows[1].worker == 2 && rows[1].started == 10.5 && rows[1].finished == 11.0);
     }
     bo_history_rows_free(rows);
 }
@@ -244,7 +259,7 @@ static void test_header_mismatch(void)
     CHECK(bo_history_read(foreign, names3, 3, &rows, &n, err, sizeof err) == BO_EPARSE);
     CHECK_MSG(strstr(err, "not a bo-run history header") != NULL, "%s", err);
     write_file(foreign, "eval,phase,source,Tu,\"r,w\",q,y,status,message,cost,cum_cost,best,"
-                        "acquisition,seconds\n");
+                        "acquisition,suggest_seconds,eval_seconds,worker,started,finished\n");
     CHECK(bo_history_read(foreign, names3, 3, &rows, &n, err, sizeof err) == BO_EPARSE);
     CHECK_MSG(strstr(err, "'acquisition'") != NULL, "%s", err);
     write_file(foreign, "eval,\"pha\"se\n");
@@ -296,7 +311,7 @@ static void test_torn_last_line(const expected_rows *e)
             continue;
         CHECK(bo_history_count(h) == 3);
         CHECK(bo_history_append(h, &e->rows[2]) == BO_EINVAL); /* eval 3 again */
-        CHECK(strstr(bo_history_errmsg(h), "expected 4") != NULL);
+        CHECK(strstr(bo_history_errmsg(h), "eval 3, which the file already holds") != NULL);
         CHECK(bo_history_append(h, &e->rows[3]) == BO_OK);
         bo_history_destroy(h);
         CHECK(bo_history_read(path, names3, 3, &rows, &n, err, sizeof err) == BO_OK);
@@ -334,35 +349,39 @@ static void test_malformed_rows(void)
 {
     const char *path = path_in_dir("bad.csv");
     /* Row 1 spans two lines (quoted newline), so the bad row 2 is on line 4. */
-    const char *good1 = "1,init,HF,1,2,3,4.5,ok,\"two\nlines\",10,10,4.5,,0.5\n";
-    const char *good3 = "3,bo,HF,1,2,3,4.5,ok,,10,30,4.5,1,0.5\n";
+    const char *good1 = "1,init,HF,1,2,3,4.5,ok,\"two\nlines\",10,10,4.5,,0.5,0.5,1,10,11\n";
+    const char *good3 = "3,bo,HF,1,2,3,4.5,ok,,10,30,4.5,1,0.5,0.5,1,10,11\n";
     static const struct {
         const char *row;
         const char *says;
     } cases[] = {
-        {"2,bo,HF,1,2,3,4.5,ok,,10,20,4.5,1\n", "13 fields, expected 14"},
-        {"2,bo,HF,1,2,3,4.5,ok,,10,20,4.5,1,0.5,9\n", "15 fields"},
-        {"5,bo,HF,1,2,3,4.5,ok,,10,20,4.5,1,0.5\n", "eval is 5, expected 2"},
-        {"two,bo,HF,1,2,3,4.5,ok,,10,20,4.5,1,0.5\n", "eval 'two'"},
-        {"2,opt,HF,1,2,3,4.5,ok,,10,20,4.5,1,0.5\n", "phase 'opt'"},
-        {"2,bo,,1,2,3,4.5,ok,,10,20,4.5,1,0.5\n", "empty source"},
-        {"2,bo,HF,1,abc,3,4.5,ok,,10,20,4.5,1,0.5\n", "input 2 value 'abc'"},
-        {"2,bo,HF,1,,3,4.5,ok,,10,20,4.5,1,0.5\n", "input 2 value ''"},
-        {"2,bo,HF,1,nan,3,4.5,ok,,10,20,4.5,1,0.5\n", "input 2 value 'nan'"},
-        {"2,bo,HF,1,2, 3,4.5,ok,,10,20,4.5,1,0.5\n", "input 3 value ' 3'"},
-        {"2,bo,HF,1,2,3,4.5,maybe,,10,20,4.5,1,0.5\n", "status 'maybe'"},
-        {"2,bo,HF,1,2,3,,ok,,10,20,4.5,1,0.5\n", "status ok needs a finite y"},
-        {"2,bo,HF,1,2,3,inf,ok,,10,20,4.5,1,0.5\n", "status ok needs a finite y"},
-        {"2,bo,HF,1,2,3,4.5x,ok,,10,20,4.5,1,0.5\n", "y '4.5x'"},
-        {"2,bo,HF,1,2,3,4.5,failed,,10,20,4.5,1,0.5\n", "a failed row has y '4.5'"},
-        {"2,bo,HF,1,2,3,4.5,ok,,,20,4.5,1,0.5\n", "cost ''"},
-        {"2,bo,HF,1,2,3,4.5,ok,,10,1e999,4.5,1,0.5\n", "cum_cost '1e999'"},
-        {"2,bo,HF,1,2,3,4.5,ok,,10,20,best,1,0.5\n", "best 'best'"},
-        {"2,bo,HF,1,2,3,4.5,ok,,10,20,4.5,-,0.5\n", "acq '-'"},
-        {"2,bo,HF,1,2,3,4.5,ok,,10,20,4.5,1,\n", "seconds ''"},
-        {"2,bo,HF,1,2,3,4.5,ok,say \"hi\",10,20,4.5,1,0.5\n", "double quote inside"},
-        {"2,bo,HF,1,2,3,4.5,ok,\"hi\"there,10,20,4.5,1,0.5\n", "after a closing quote"},
-        {"2,bo,HF,1,2,3,4.5,ok,a\rb,10,20,4.5,1,0.5\n", "carriage return"},
+        {"2,bo,HF,1,2,3,4.5,ok,,10,20,4.5,1\n", "13 fields, expected 18"},
+        {"2,bo,HF,1,2,3,4.5,ok,,10,20,4.5,1,0.5,0.5,1,10,11,9\n", "19 fields"},
+        {"1,bo,HF,1,2,3,4.5,ok,,10,20,4.5,1,0.5,0.5,1,10,11\n", "eval 1 appears twice"},
+        {"0,bo,HF,1,2,3,4.5,ok,,10,20,4.5,1,0.5,0.5,1,10,11\n", "eval 0"},
+        {"2,bo,HF,1,2,3,4.5,ok,,10,20,4.5,1,0.5,0.5,0,10,11\n", "worker '0'"},
+        {"2,bo,HF,1,2,3,4.5,ok,,10,20,4.5,1,0.5,0.5,1.5,10,11\n", "worker '1.5'"},
+        {"2,bo,HF,1,2,3,4.5,ok,,10,20,4.5,1,0.5,0.5,1,,11\n", "started ''"},
+        {"two,bo,HF,1,2,3,4.5,ok,,10,20,4.5,1,0.5,0.5,1,10,11\n", "eval 'two'"},
+        {"2,opt,HF,1,2,3,4.5,ok,,10,20,4.5,1,0.5,0.5,1,10,11\n", "phase 'opt'"},
+        {"2,bo,,1,2,3,4.5,ok,,10,20,4.5,1,0.5,0.5,1,10,11\n", "empty source"},
+        {"2,bo,HF,1,abc,3,4.5,ok,,10,20,4.5,1,0.5,0.5,1,10,11\n", "input 2 value 'abc'"},
+        {"2,bo,HF,1,,3,4.5,ok,,10,20,4.5,1,0.5,0.5,1,10,11\n", "input 2 value ''"},
+        {"2,bo,HF,1,nan,3,4.5,ok,,10,20,4.5,1,0.5,0.5,1,10,11\n", "input 2 value 'nan'"},
+        {"2,bo,HF,1,2, 3,4.5,ok,,10,20,4.5,1,0.5,0.5,1,10,11\n", "input 3 value ' 3'"},
+        {"2,bo,HF,1,2,3,4.5,maybe,,10,20,4.5,1,0.5,0.5,1,10,11\n", "status 'maybe'"},
+        {"2,bo,HF,1,2,3,,ok,,10,20,4.5,1,0.5,0.5,1,10,11\n", "status ok needs a finite y"},
+        {"2,bo,HF,1,2,3,inf,ok,,10,20,4.5,1,0.5,0.5,1,10,11\n", "status ok needs a finite y"},
+        {"2,bo,HF,1,2,3,4.5x,ok,,10,20,4.5,1,0.5,0.5,1,10,11\n", "y '4.5x'"},
+        {"2,bo,HF,1,2,3,4.5,failed,,10,20,4.5,1,0.5,0.5,1,10,11\n", "a failed row has y '4.5'"},
+        {"2,bo,HF,1,2,3,4.5,ok,,,20,4.5,1,0.5,0.5,1,10,11\n", "cost ''"},
+        {"2,bo,HF,1,2,3,4.5,ok,,10,1e999,4.5,1,0.5,0.5,1,10,11\n", "cum_cost '1e999'"},
+        {"2,bo,HF,1,2,3,4.5,ok,,10,20,best,1,0.5,0.5,1,10,11\n", "best 'best'"},
+        {"2,bo,HF,1,2,3,4.5,ok,,10,20,4.5,-,0.5,0.5,1,10,11\n", "acq '-'"},
+        {"2,bo,HF,1,2,3,4.5,ok,,10,20,4.5,1,,0.5,1,10,11\n", "suggest_seconds ''"},
+        {"2,bo,HF,1,2,3,4.5,ok,say \"hi\",10,20,4.5,1,0.5,0.5,1,10,11\n", "double quote inside"},
+        {"2,bo,HF,1,2,3,4.5,ok,\"hi\"there,10,20,4.5,1,0.5,0.5,1,10,11\n", "after a closing quote"},
+        {"2,bo,HF,1,2,3,4.5,ok,a\rb,10,20,4.5,1,0.5,0.5,1,10,11\n", "carriage return"},
         {"\n", "1 fields"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
@@ -388,7 +407,7 @@ static void test_malformed_rows(void)
      * their own reason only. */
     write_file(path, HEADER3);
     append_file(path, good1);
-    append_file(path, "2,bo,HF,1,2,3,,failed,\"say \"\"hi\"\"\",10,20,4.5,-inf,0.5\n");
+    append_file(path, "2,bo,HF,1,2,3,,failed,\"say \"\"hi\"\"\",10,20,4.5,-inf,0.5,0.5,1,10,11\n");
     append_file(path, good3);
     bo_history_row *rows = NULL;
     size_t n = 0;
@@ -403,6 +422,42 @@ static void test_malformed_rows(void)
     bo_history_rows_free(rows);
 }
 
+/* With several workers rows complete out of suggestion order: any order of
+ * distinct evals is written and read back as it was appended, and an eval
+ * already in the file (appended now, or found on opening) is refused. */
+static void test_completion_order(const expected_rows *e)
+{
+    const char *path = path_in_dir("order.csv");
+    char err[512] = "";
+    bo_history *h = NULL;
+    CHECK(bo_history_create(path, names3, 3, BO_HISTORY_NO_SYNC, &h, err, sizeof err) == BO_OK);
+    if (h == NULL)
+        return;
+    static const size_t order[] = {2, 0, 4};
+    for (size_t k = 0; k < 3; k++)
+        CHECK_MSG(bo_history_append(h, &e->rows[order[k]]) == BO_OK, "%s", bo_history_errmsg(h));
+    CHECK(bo_history_append(h, &e->rows[0]) == BO_EINVAL);
+    CHECK_MSG(strstr(bo_history_errmsg(h), "eval 1, which the file already holds") != NULL, "%s",
+              bo_history_errmsg(h));
+    bo_history_destroy(h);
+    size_t n = 0;
+    CHECK(bo_history_open_append(path, names3, 3, BO_HISTORY_NO_SYNC, &h, &n, err, sizeof err) ==
+          BO_OK);
+    CHECK(n == 3);
+    if (h != NULL) {
+        CHECK(bo_history_append(h, &e->rows[4]) == BO_EINVAL); /* eval 5, found on opening */
+        CHECK(bo_history_append(h, &e->rows[1]) == BO_OK);
+        bo_history_destroy(h);
+    }
+    bo_history_row *rows = NULL;
+    CHECK(bo_history_read(path, names3, 3, &rows, &n, err, sizeof err) == BO_OK);
+    static const size_t read_order[] = {2, 0, 4, 1};
+    CHECK(n == 4);
+    for (size_t i = 0; i < n && i < 4; i++)
+        CHECK_MSG(rows_equal(&rows[i], &e->rows[read_order[i]], 3), "row %zu differs", i + 1);
+    bo_history_rows_free(rows);
+}
+
 static void test_append_rejects(const expected_rows *e)
 {
     const char *path = path_in_dir("rejects.csv");
@@ -413,14 +468,14 @@ static void test_append_rejects(const expected_rows *e)
         return;
     char *before = test_read_text(path);
     double bad_x[3] = {1.0, NAN, 2.0};
-    static const char *const says[] = {"expected 1", "invalid phase", "invalid status",
+    static const char *const says[] = {"not a suggestion number", "invalid phase", "invalid status",
                                        "empty source", "empty source", "no input values",
                                        "input 2", "status ok with y", "must be finite",
                                        "must be finite"};
     for (int k = 0; k < 10; k++) {
         bo_history_row r = e->rows[0];
         switch (k) {
-        case 0: r.eval = 2; break;
+        case 0: r.eval = 0; break;
         case 1: r.phase = (bo_history_phase)7; break;
         case 2: r.status = (bo_history_status)7; break;
         case 3: r.source = ""; break;
@@ -429,7 +484,7 @@ static void test_append_rejects(const expected_rows *e)
         case 6: r.x = bad_x; break;
         case 7: r.y = NAN; break;
         case 8: r.cost = NAN; break;
-        default: r.seconds = INFINITY; break;
+        default: r.eval_seconds = INFINITY; break;
         }
         CHECK_MSG(bo_history_append(h, &r) == BO_EINVAL, "case %d", k);
         CHECK_MSG(strstr(bo_history_errmsg(h), says[k]) != NULL, "case %d: %s", k,
@@ -580,7 +635,7 @@ static void test_state(void)
 static void remove_dir(void)
 {
     static const char *const files[] = {"history.csv", "crlf.csv", "overwritten.csv",
-                                        "foreign.csv", "torn.csv", "bad.csv", "rejects.csv",
+                                        "foreign.csv", "torn.csv", "bad.csv", "rejects.csv", "order.csv",
                                         "state.txt", "fresh-state.txt"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         remove(path_in_dir(files[i]));
@@ -602,6 +657,7 @@ int main(void)
     test_header_mismatch();
     test_torn_last_line(&e);
     test_malformed_rows();
+    test_completion_order(&e);
     test_append_rejects(&e);
     test_write_failures();
     test_state();

@@ -113,7 +113,11 @@ static void write_history(const char *run_rel, size_t n, size_t n_init, const do
             .cum_cost = cum[i],
             .best = best[i],
             .acq = i < n_init ? NAN : 0.5,
-            .seconds = i < n_init ? 100.0 : seconds[i],
+            .suggest_seconds = i < n_init ? 100.0 : seconds[i],
+            .eval_seconds = 2.0,
+            .worker = 1,
+            .started = 1.7e9 + (double)i,
+            .finished = 1.7e9 + (double)i + 1,
         };
         if (bo_history_append(h, &row) != BO_OK)
             fprintf(stderr, "%s\n", bo_history_errmsg(h));
@@ -826,9 +830,10 @@ static void test_errors(void)
     make_dir("E_hist/r");
     write_config("E_hist/r", "branin", -5, "{max_evaluations: 6}");
     path_in(path, sizeof path, "E_hist/r/history.csv");
-    test_write_text(path, "eval,phase,source,x1,x2,y,status,message,cost,cum_cost,best,acq,seconds\n"
-                     "1,init,f,0,0,1,ok,,1,1,1,,0.1\n"
-                     "2,init,f,0,0,1,ok,,1,two,1,,0.1\n");
+    test_write_text(path, "eval,phase,source,x1,x2,y,status,message,cost,cum_cost,best,acq,"
+                          "suggest_seconds,eval_seconds,worker,started,finished\n"
+                          "1,init,f,0,0,1,ok,,1,1,1,,0,0.1,1,10,10.1\n"
+                          "2,init,f,0,0,1,ok,,1,two,1,,0,0.1,1,10.1,10.2\n");
     EXPECT_ADD_ERROR("h", "E_hist", BO_EPARSE, path);
     EXPECT_ADD_ERROR("h", "E_hist", BO_EPARSE, "row 2");
 
@@ -837,7 +842,8 @@ static void test_errors(void)
     make_dir("E_cols/r");
     write_config("E_cols/r", "branin", -5, "{max_evaluations: 6}");
     path_in(path, sizeof path, "E_cols/r/history.csv");
-    test_write_text(path, "eval,phase,source,a,b,y,status,message,cost,cum_cost,best,acq,seconds\n");
+    test_write_text(path, "eval,phase,source,a,b,y,status,message,cost,cum_cost,best,acq,"
+                          "suggest_seconds,eval_seconds,worker,started,finished\n");
     EXPECT_ADD_ERROR("h", "E_cols", BO_EPARSE, path);
 
     /* history.csv without config.yaml. */

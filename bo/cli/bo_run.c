@@ -141,6 +141,14 @@ static double now_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* The wall clock for the history's started/finished columns. */
+static double wall_clock_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 /* mkdir -p. */
 static int make_dirs(const char *path, char *err, size_t errlen)
 {
@@ -616,7 +624,10 @@ static int optimisation_loop(run *r, const char **stop_why)
 
         double y = NAN;
         char msg[1024] = "";
+        double suggest_seconds = now_seconds() - t0, t_eval = now_seconds();
+        double started = wall_clock_seconds();
         bo_status st = bo_objective_evaluate(r->objective, x, s.source, &y, msg, sizeof msg);
+        double eval_seconds = now_seconds() - t_eval, finished = wall_clock_seconds();
         int ok = st == BO_OK;
         if (interrupted && !ok) {
             /* The evaluation was cancelled (its process killed): not a
@@ -651,7 +662,11 @@ static int optimisation_loop(run *r, const char **stop_why)
             .cum_cost = r->rs.total_cost,
             .best = r->rs.best[r->rs.n - 1],
             .acq = s.acq_value,
-            .seconds = now_seconds() - t0,
+            .suggest_seconds = suggest_seconds,
+            .eval_seconds = eval_seconds,
+            .worker = 1,
+            .started = started,
+            .finished = finished,
         };
         if (bo_history_append(r->history, &row) != BO_OK) {
             code = fail(r, EXIT_RUNTIME, "%s", bo_history_errmsg(r->history));

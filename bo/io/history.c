@@ -17,11 +17,23 @@
 
 /* Columns around the inputs; the header is LEADING, inputs..., TRAILING. */
 static const char *const leading_columns[] = {"eval", "phase", "source"};
-static const char *const trailing_columns[] = {"y",        "status", "message", "cost",
-                                               "cum_cost", "best",   "acq",     "seconds"};
+static const char *const trailing_columns[] = {
+    "y",    "status", "message",         "cost",         "cum_cost", "best",
+    "acq",  "suggest_seconds", "eval_seconds", "worker", "started",  "finished"};
 #define N_LEADING (sizeof leading_columns / sizeof leading_columns[0])
 #define N_TRAILING (sizeof trailing_columns / sizeof trailing_columns[0])
 #define N_FIXED (N_LEADING + N_TRAILING)
+
+int bo_history_fixed_column(const char *name)
+{
+    for (size_t i = 0; i < N_LEADING; i++)
+        if (strcmp(name, leading_columns[i]) == 0)
+            return 1;
+    for (size_t i = 0; i < N_TRAILING; i++)
+        if (strcmp(name, trailing_columns[i]) == 0)
+            return 1;
+    return 0;
+}
 
 const char *bo_history_phase_name(bo_history_phase phase)
 {
@@ -43,6 +55,34 @@ const char *bo_history_status_name(bo_history_status status)
         return "failed";
     }
     return "?";
+}
+
+/* ---- the evals a file holds -------------------------------------------- */
+
+/* One byte per eval number seen; evals are suggestion numbers, so dense. */
+typedef struct eval_set {
+    unsigned char *seen;
+    size_t cap;
+} eval_set;
+
+/* 1: eval was new and is now in the set; 0: already there; -1: no memory. */
+static int eval_set_add(eval_set *set, size_t eval)
+{
+    if (eval >= set->cap) {
+        size_t cap = set->cap ? set->cap : 64;
+        while (cap <= eval)
+            cap *= 2;
+        unsigned char *grown = realloc(set->seen, cap);
+        if (grown == NULL)
+            return -1;
+        memset(grown + set->cap, 0, cap - set->cap);
+        set->seen = grown;
+        set->cap = cap;
+    }
+    if (set->seen[eval])
+        return 0;
+    set->seen[eval] = 1;
+    return 1;
 }
 
 /* ---- growable text ----------------------------------------------------- */
@@ -510,11 +550,10 @@ static bo_status parse_row(const char *path, const csv_cursor *c, size_t line, s
                             "%s: row %zu (line %zu): eval '%s' is not a "
                             "whole number",
                             path, index, line, f[0]);
-    if (eval != index)
+    if (eval == 0)
         return bo_error_msg(err, err_size, BO_EPARSE,
-                            "%s: row %zu (line %zu): eval is %zu, expected "
-                            "%zu (rows must be numbered 1, 2, ...)",
-                            path, index, line, eval, index);
+                            "%s: row %zu (line %zu): eval 0 (evaluations are numbered from 1)",
+                            path, index, line);
     row->eval = eval;
     if (strcmp(f[1], "init") == 0)
         row->phase = BO_HISTORY_INIT;
@@ -539,7 +578,7 @@ static bo_status parse_row(const char *path, const csv_cursor *c, size_t line, s
                                 path, index, line, j + 1, s);
     }
     row->x = x;
-    char **t = f + N_LEADING + n_inputs; /* y,status,message,cost,cum_cost,best,acq,seconds */
+    char **t = f + N_LEADING + n_inputs; /* y,status,message,cost,...: trailing_columns */
     if (strcmp(t[1], "ok") == 0)
         row->status = BO_HISTORY_OK;
     else if (strcmp(t[1], "failed") == 0)
@@ -565,19 +604,28 @@ static bo_status parse_row(const char *path, const csv_cursor *c, size_t line, s
                             "'%s', expected an empty field",
                             path, index, line, t[0]);
     row->message = t[2];
-    static const char *const names[] = {"cost", "cum_cost", "best", "acq", "seconds"};
-    double *targets[] = {&row->cost, &row->cum_cost, &row->best, &row->acq, &row->seconds};
-    for (size_t k = 0; k < 5; k++) {
+    /* The numbers after the message, in trailing_columns' order; best and
+     * acq may be empty. */
+    double worker = 0;
+    double *targets[] = {&row->cost,         &row->cum_cost,     &row->best,
+                         &row->acq,          &row->suggest_seconds, &row->eval_seconds,
+                         &worker,            &row->started,      &row->finished};
+    for (size_t k = 0; k < sizeof targets / sizeof targets[0]; k++) {
         const char *s = t[3 + k];
-        int optional = k == 2 || k == 3; /* best and acq may be empty */
+        int optional = k == 2 || k == 3;
         if (parse_double(s, targets[k], &empty) != 0 ||
             (!optional && !isfinite(*targets[k])))
             return bo_error_msg(err, err_size, BO_EPARSE,
                                 "%s: row %zu (line %zu): %s '%s' is not "
                                 "%s",
-                                path, index, line, names[k], s,
+                                path, index, line, trailing_columns[3 + k], s,
                                 optional ? "a number" : "a finite number");
     }
+    if (worker < 1 || worker != floor(worker) || worker > 1e9)
+        return bo_error_msg(err, err_size, BO_EPARSE,
+                            "%s: row %zu (line %zu): worker '%s' is not a worker number (1, 2, ...)",
+                            path, index, line, t[9]);
+    row->worker = (size_t)worker;
     return BO_OK;
 }
 
@@ -588,6 +636,7 @@ typedef struct parsed_history {
     double *xs;                /* n_rows * n_inputs */
     size_t n_rows;
     size_t valid_length;       /* bytes up to the end of the last complete record */
+    eval_set evals;            /* the rows' evals */
     int header_torn;           /* the file holds at most a prefix of the header */
 } parsed_history;
 
@@ -596,6 +645,7 @@ static void parsed_history_free(parsed_history *p)
     free(p->buf);
     free(p->rows);
     free(p->xs);
+    free(p->evals.seen);
 }
 
 static bo_status check_input_names(const char *const *names, size_t n_inputs, char *err,
@@ -688,6 +738,14 @@ static bo_status parse_history(const char *path, const char *const *names, size_
                            out->xs + out->n_rows * n_inputs, err, err_size);
         if (status != BO_OK)
             goto done;
+        int added = eval_set_add(&out->evals, out->rows[out->n_rows].eval);
+        if (added != 1) {
+            status = added < 0 ? bo_error_msg(err, err_size, BO_ENOMEM, "%s: out of memory", path)
+                               : bo_error_msg(err, err_size, BO_EPARSE,
+                                              "%s: row %zu (line %zu): eval %zu appears twice",
+                                              path, index, line, out->rows[out->n_rows].eval);
+            goto done;
+        }
         out->n_rows++;
         out->valid_length = c.pos;
     }
@@ -760,6 +818,7 @@ struct bo_history {
     appender out;
     size_t n_inputs;
     size_t n_rows;
+    eval_set evals;     /* the evals in the file, so none is written twice */
     text line;          /* reused for every row */
 };
 
@@ -825,12 +884,17 @@ bo_status bo_history_open_append(const char *path, const char *const *input_name
         return status;
     size_t rows = p.n_rows, keep = p.valid_length;
     int header_torn = p.header_torn;
+    eval_set evals = p.evals;
+    p.evals.seen = NULL;
     parsed_history_free(&p);
 
     bo_history *h = NULL;
     status = history_new(&h, n_inputs, path, err, err_size);
-    if (status != BO_OK)
+    if (status != BO_OK) {
+        free(evals.seen);
         return status;
+    }
+    h->evals = evals;
     status = appender_open(&h->out, path, flags, 0, (off_t)keep, err, err_size);
     if (status != BO_OK)
         goto fail;
@@ -861,9 +925,10 @@ static bo_status history_reject(bo_history *h, const char *fmt, ...)
 bo_status bo_history_append(bo_history *h, const bo_history_row *row)
 {
     const char *path = h->out.path;
-    if (row->eval != h->n_rows + 1)
-        return history_reject(h, "%s: row with eval %zu, expected %zu", path, row->eval,
-                              h->n_rows + 1);
+    if (row->eval == 0 || (row->eval < h->evals.cap && h->evals.seen[row->eval]))
+        return history_reject(h, "%s: row with eval %zu, which %s", path, row->eval,
+                              row->eval == 0 ? "is not a suggestion number (1, 2, ...)"
+                                             : "the file already holds");
     if (row->phase != BO_HISTORY_INIT && row->phase != BO_HISTORY_BO)
         return history_reject(h, "%s: eval %zu: invalid phase %d", path, row->eval,
                               (int)row->phase);
@@ -881,10 +946,12 @@ bo_status bo_history_append(bo_history *h, const bo_history_row *row)
     if (row->status == BO_HISTORY_OK && !isfinite(row->y))
         return history_reject(h, "%s: eval %zu: status ok with y = %g", path, row->eval,
                               row->y);
-    if (!isfinite(row->cost) || !isfinite(row->cum_cost) || !isfinite(row->seconds))
-        return history_reject(h, "%s: eval %zu: cost %g, cum_cost %g and seconds %g must be "
-                              "finite", path, row->eval, row->cost, row->cum_cost,
-                              row->seconds);
+    if (!isfinite(row->cost) || !isfinite(row->cum_cost) || !isfinite(row->suggest_seconds) ||
+        !isfinite(row->eval_seconds) || !isfinite(row->started) || !isfinite(row->finished))
+        return history_reject(h, "%s: eval %zu: cost, cum_cost, the seconds and the start and "
+                              "end times must be finite", path, row->eval);
+    if (row->worker == 0)
+        return history_reject(h, "%s: eval %zu: workers are numbered from 1", path, row->eval);
 
     text *t = &h->line;
     t->len = 0;
@@ -905,19 +972,29 @@ bo_status bo_history_append(bo_history *h, const bo_history_row *row)
     text_puts(t, bo_history_status_name(row->status));
     text_append(t, ",", 1);
     text_csv_field(t, row->message);
-    const double tail[] = {row->cost, row->cum_cost, row->best, row->acq, row->seconds};
+    const double tail[] = {row->cost, row->cum_cost, row->best, row->acq,
+                           row->suggest_seconds, row->eval_seconds};
     for (size_t k = 0; k < sizeof tail / sizeof tail[0]; k++) {
         text_append(t, ",", 1);
         text_number(t, tail[k]);
     }
-    text_append(t, "\n", 1);
+    /* Times to the millisecond: %.17g of an epoch time says nothing more. */
+    char times[96];
+    snprintf(times, sizeof times, ",%zu,%.3f,%.3f\n", row->worker, row->started, row->finished);
+    text_puts(t, times);
     if (t->failed) {
+        snprintf(h->out.errmsg, sizeof h->out.errmsg, "%s: out of memory", path);
+        return BO_ENOMEM;
+    }
+    if (eval_set_add(&h->evals, row->eval) < 0) {
         snprintf(h->out.errmsg, sizeof h->out.errmsg, "%s: out of memory", path);
         return BO_ENOMEM;
     }
     bo_status status = appender_write(&h->out, t->data, t->len);
     if (status == BO_OK)
         h->n_rows++;
+    else
+        h->evals.seen[row->eval] = 0;
     return status;
 }
 
@@ -937,6 +1014,7 @@ void bo_history_destroy(bo_history *h)
         return;
     appender_close(&h->out);
     free(h->line.data);
+    free(h->evals.seen);
     free(h);
 }
 

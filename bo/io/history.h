@@ -5,7 +5,8 @@
  * then fsync) before the run moves on, and read back bit for bit by
  * --resume. docs/history.md describes the format for users; in short:
  *
- *   eval,phase,source,<input names...>,y,status,message,cost,cum_cost,best,acq,seconds
+ *   eval,phase,source,<input names...>,y,status,message,cost,cum_cost,best,acq,
+ *   suggest_seconds,eval_seconds,worker,started,finished
  *
  * - numbers are written with %.17g, so reading gives back the same doubles;
  *   a NaN is written as an empty field and an empty field reads as NaN:
@@ -13,7 +14,9 @@
  *   an initial-design row;
  * - text fields (source, message, input names) are quoted as RFC 4180 says
  *   when they contain a comma, a double quote, CR or LF; quotes are doubled;
- * - eval counts from 1 and the k-th data row has eval k;
+ * - eval numbers the suggestions from 1; rows are appended in the order the
+ *   evaluations completed, so with several workers the evals of successive
+ *   rows need not be consecutive, but each appears at most once;
  * - lines end with LF (CR LF is accepted on reading).
  *
  * A run killed in the middle of writing a row leaves a last line without its
@@ -45,12 +48,17 @@ typedef enum bo_history_status {
     BO_HISTORY_FAILED      /* "failed": y is NaN, message says why */
 } bo_history_status;
 
+/* 1 when name is one of the history's own columns (eval, phase, source, y,
+ * status, message, cost, cum_cost, best, acq, suggest_seconds, eval_seconds,
+ * worker, started, finished), which an input may not be called. */
+int bo_history_fixed_column(const char *name);
+
 /* "init"/"bo" and "ok"/"failed"; "?" for a value outside the enum. */
 const char *bo_history_phase_name(bo_history_phase phase);
 const char *bo_history_status_name(bo_history_status status);
 
 typedef struct bo_history_row {
-    size_t eval;                /* 1, 2, ...: the row's position in the file */
+    size_t eval;                /* 1, 2, ...: the suggestion's number */
     bo_history_phase phase;
     const char *source;         /* source name, non-empty */
     const double *x;            /* n_inputs finite values in user units */
@@ -61,7 +69,11 @@ typedef struct bo_history_row {
     double cum_cost;            /* cost of all evaluations so far, this one included */
     double best;                /* best target value so far; NaN = none yet */
     double acq;                 /* acquisition value of the point; NaN for init rows */
-    double seconds;             /* wall time of the evaluation */
+    double suggest_seconds;     /* wall time the engine took to choose the point */
+    double eval_seconds;        /* wall time of the evaluation itself */
+    size_t worker;              /* 1..K: the worker (local slot or MPI rank) that ran it */
+    double started, finished;   /* wall-clock times (seconds since the Unix epoch)
+                                   when the evaluation was started and ended */
 } bo_history_row;
 
 /* Flags for the create/open functions (bitwise or). */
@@ -84,8 +96,8 @@ bo_status bo_history_create(const char *path, const char *const *input_names, si
 /* Opens an existing history for appending (--resume): checks it as
  * bo_history_read does, cuts a torn last line (or a torn header: the header
  * is then written again) off the file, and positions after the last complete
- * row; *n_rows (may be NULL) receives the number of complete rows, and the
- * next bo_history_append must carry eval = *n_rows + 1. Errors as for
+ * row; *n_rows (may be NULL) receives the number of complete rows, and later
+ * rows must carry evals that the file does not hold yet. Errors as for
  * bo_history_read and bo_history_create. */
 bo_status bo_history_open_append(const char *path, const char *const *input_names,
                                  size_t n_inputs, unsigned flags, bo_history **out,
@@ -93,7 +105,7 @@ bo_status bo_history_open_append(const char *path, const char *const *input_name
 
 /* Appends one row and makes it durable (one write of the whole row, then
  * fsync unless BO_HISTORY_NO_SYNC) before returning. The row must be
- * consistent: eval is the next number, phase/status in range, source
+ * consistent: eval >= 1 and not in the file yet, phase/status in range, source
  * non-empty, x finite, y finite if ok. BO_EINVAL for an inconsistent row
  * (nothing written); BO_EIO if writing or syncing fails: the file is then
  * cut back to its last complete row when possible, and the handle refuses
@@ -109,7 +121,7 @@ void bo_history_destroy(bo_history *history);
 
 /* Reads a history file for --resume. The header must list exactly the
  * expected inputs, in order (the error names the first mismatch). Every
- * complete row is parsed and checked (field count, eval numbering, names of
+ * complete row is parsed and checked (field count, evals unique, names of
  * phase and status, numbers, y present iff ok); the first bad row gives
  * BO_EPARSE with "path: row R (line L): what". A last line without its
  * newline (torn by a kill) is dropped silently. A file that holds only a

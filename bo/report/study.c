@@ -404,7 +404,7 @@ static bo_status study_read_run(bo_study *s, const char *run_dir, bo_config *cfg
         double v = isnan(best) ? NAN : regret ? fabs(bo_benchmark_regret(*bench, best)) : best;
         run->cum_cost[i] = rows[i].cum_cost;
         run->value[i] = v;
-        run->seconds[i] = rows[i].phase == BO_HISTORY_BO ? rows[i].seconds : NAN;
+        run->seconds[i] = rows[i].phase == BO_HISTORY_BO ? rows[i].suggest_seconds : NAN;
         if (!isnan(v) && isinf(run->first_cost))
             run->first_cost = rows[i].cum_cost;
         if (regret && isinf(run->info.cost_to_tol) && v <= thr) {
