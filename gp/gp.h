@@ -100,6 +100,14 @@ bo_status bo_gp_set_data(bo_gp *gp, size_t n, const double *X, const size_t *sou
 bo_status bo_gp_add_point(bo_gp *gp, const double *x, size_t source, double y,
                           double noise_var);
 
+/* Drops every observation after the first n (n <= bo_gp_n), such as points
+ * appended by bo_gp_add_point. A conditioned model stays conditioned: the
+ * leading n-by-n block of the Cholesky factor is the factor of the first n
+ * points, so predictions are then bit for bit those the model gave before
+ * the points were appended (unless it was fitted or conditioned since).
+ * BO_EINVAL when n exceeds the number of observations. */
+bo_status bo_gp_truncate(bo_gp *gp, size_t n);
+
 /* MAP fit of the hyperparameters: L-BFGS with analytic gradients from
  * several starts (draws from the prior, the current hyperparameters, and
  * theta_warm when not NULL), the best kept. Leaves the model conditioned.

@@ -339,6 +339,17 @@ bo_status bo_gp_add_point(bo_gp *gp, const double *x, size_t source, double y, d
     return BO_OK;
 }
 
+bo_status bo_gp_truncate(bo_gp *gp, size_t n)
+{
+    gp->errmsg[0] = '\0';
+    if (n > gp->n)
+        return bo_gpi_fail(gp, BO_EINVAL, "gp truncate: %zu observations, not %zu", gp->n, n);
+    gp->n = n;
+    if (gp->conditioned)
+        bo_gpi_solve_alpha(gp);
+    return BO_OK;
+}
+
 static double std_pop(size_t n, const double *v)
 {
     double m = 0.0, ss = 0.0;

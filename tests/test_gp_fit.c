@@ -217,6 +217,60 @@ static void add_point_matches_condition(int known_noise)
     bo_gp_destroy(b);
 }
 
+/* Fantasies appended with add_point and dropped with truncate leave the
+ * model exactly as it was: mean, variances and gradients bit for bit (the
+ * engine relies on it to condition on pending points and undo them). */
+static void truncate_undoes_add_point(void)
+{
+    enum { n0 = 12, d = 3 };
+    bo_gp_options opt;
+    bo_gp_options_default(&opt, d);
+    bo_rng rng;
+    bo_rng_init(&rng, 21);
+    double X[n0 * d], y[n0];
+    for (size_t i = 0; i < n0; i++) {
+        for (size_t j = 0; j < d; j++)
+            X[i * d + j] = bo_rng_uniform(&rng);
+        y[i] = cos(3.0 * X[i * d]) + X[i * d + 1] * X[i * d + 2];
+    }
+    bo_gp *gp = bo_gp_create(&opt, NULL, 0);
+    CHECK(bo_gp_set_data(gp, n0, X, NULL, y, NULL) == BO_OK);
+    CHECK(bo_gp_fit(gp, NULL) == BO_OK);
+    enum { nq = 6 };
+    double Q[nq * d], mean0[nq], var0[nq], grad0[nq * d];
+    for (size_t k = 0; k < nq * d; k++)
+        Q[k] = bo_rng_uniform(&rng);
+    for (size_t k = 0; k < nq; k++)
+        CHECK(bo_gp_predict_grad(gp, Q + k * d, 0, &mean0[k], &var0[k], grad0 + k * d, NULL) ==
+              BO_OK);
+    double lml0 = bo_gp_log_marginal_likelihood(gp);
+    /* Three fantasies at their own posterior means, one on a data point. */
+    for (size_t f = 0; f < 3; f++) {
+        const double *xf = f == 2 ? X : Q + f * d;
+        double m;
+        CHECK(bo_gp_predict(gp, xf, 0, &m, NULL, NULL) == BO_OK);
+        CHECK(bo_gp_add_point(gp, xf, 0, m, 0.0) == BO_OK);
+    }
+    CHECK(bo_gp_n(gp) == n0 + 3);
+    double vf;
+    CHECK(bo_gp_predict(gp, Q, 0, NULL, &vf, NULL) == BO_OK);
+    /* Down to about the learned noise: a twentieth is a clear effect. */
+    CHECK_MSG(vf < 0.05 * var0[0], "a fantasy at Q[0] leaves variance %g of %g", vf, var0[0]);
+    CHECK(bo_gp_truncate(gp, n0 + 4) == BO_EINVAL);
+    CHECK(strstr(bo_gp_errmsg(gp), "15 observations, not 16") != NULL);
+    CHECK(bo_gp_truncate(gp, n0) == BO_OK);
+    CHECK(bo_gp_n(gp) == n0);
+    CHECK(bo_gp_log_marginal_likelihood(gp) == lml0);
+    for (size_t k = 0; k < nq; k++) {
+        double m, v, g[d];
+        CHECK(bo_gp_predict_grad(gp, Q + k * d, 0, &m, &v, g, NULL) == BO_OK);
+        CHECK_MSG(m == mean0[k] && v == var0[k] && memcmp(g, grad0 + k * d, sizeof g) == 0,
+                  "query %zu: mean %.17g vs %.17g, var %.17g vs %.17g", k, m, mean0[k], v,
+                  var0[k]);
+    }
+    bo_gp_destroy(gp);
+}
+
 static int all_finite(size_t n, const double *v)
 {
     for (size_t i = 0; i < n; i++)
@@ -374,6 +428,7 @@ int main(void)
     sin_band(1);
     add_point_matches_condition(0);
     add_point_matches_condition(1);
+    truncate_undoes_add_point();
     robustness();
     return CHECK_DONE();
 }

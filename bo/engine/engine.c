@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,11 @@ bo_status bo_enginei_fail(bo_engine *e, bo_status st, const char *fmt, ...)
     vsnprintf(e->errmsg, sizeof e->errmsg, fmt, ap);
     va_end(ap);
     return st;
+}
+
+size_t bo_enginei_suggestion_index(const bo_engine *e)
+{
+    return e->n + e->n_pending;
 }
 
 uint64_t bo_enginei_derived_seed(const bo_engine *e, uint64_t stream, uint64_t index)
@@ -76,6 +82,16 @@ static int engine_grow(bo_engine *e)
     if (!x || !src || !y || !ok || !gx || !gy || !gs || !ax || !as || !sy)
         return -1;
     e->cap = cap;
+    return 0;
+}
+
+/* Room for `rows` observations in every per-observation array; the GP's
+ * scratch arrays also hold the pending points after the observations. */
+static int engine_reserve(bo_engine *e, size_t rows)
+{
+    while (e->cap < rows)
+        if (engine_grow(e) != 0)
+            return -1;
     return 0;
 }
 
@@ -154,6 +170,7 @@ bo_engine *bo_engine_create(const bo_engine_options *opt, char *err, size_t errl
     if (engine_grow(e) != 0)
         goto oom;
     e->theta = NULL;
+    e->fit_n = ENGINE_NO_FIT;
     return e;
 oom:
     snprintf(err, errlen, "engine: out of memory");
@@ -184,6 +201,9 @@ void bo_engine_destroy(bo_engine *e)
     free(e->avoid_x);
     free(e->avoid_source);
     free(e->sorted_y);
+    free(e->pending_x);
+    free(e->pending_source);
+    free(e->pending_initial);
     free(e);
 }
 
@@ -200,6 +220,101 @@ size_t bo_engine_n_observations(const bo_engine *e)
 size_t bo_engine_initial_remaining(const bo_engine *e)
 {
     return e->n_design > e->n_initial_observed ? e->n_design - e->n_initial_observed : 0;
+}
+
+size_t bo_engine_n_pending(const bo_engine *e)
+{
+    return e->n_pending;
+}
+
+size_t bo_engine_n_suggested(const bo_engine *e)
+{
+    return bo_enginei_suggestion_index(e);
+}
+
+/* Initial-design points pending: the design is handed out in order, so the
+ * next design point is the one after every observed or pending one. */
+static size_t engine_pending_initial(const bo_engine *e)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < e->n_pending; i++)
+        k += e->pending_initial[i] != 0;
+    return k;
+}
+
+static bo_status engine_check_point(bo_engine *e, const char *what, const double *x,
+                                    size_t source)
+{
+    if (source >= e->opt.n_sources)
+        return bo_enginei_fail(e, BO_EINVAL, "%s: source %zu out of range (%zu sources)", what,
+                               source, e->opt.n_sources);
+    for (size_t j = 0; j < e->opt.dim; j++)
+        if (!(x[j] >= 0.0 && x[j] <= 1.0))
+            return bo_enginei_fail(e, BO_EINVAL, "%s: x[%zu] = %g outside the unit cube", what, j,
+                                   x[j]);
+    return BO_OK;
+}
+
+bo_status bo_engine_add_pending(bo_engine *e, const double *x, size_t source, int initial)
+{
+    bo_status st = engine_check_point(e, "pending point", x, source);
+    if (st != BO_OK)
+        return st;
+    size_t d = e->opt.dim;
+    if (e->n_pending == e->pending_cap) {
+        size_t cap = e->pending_cap ? 2 * e->pending_cap : 16;
+        double *px = realloc(e->pending_x, cap * d * sizeof *px);
+        if (px)
+            e->pending_x = px;
+        size_t *ps = realloc(e->pending_source, cap * sizeof *ps);
+        if (ps)
+            e->pending_source = ps;
+        int *pi = realloc(e->pending_initial, cap * sizeof *pi);
+        if (pi)
+            e->pending_initial = pi;
+        if (!px || !ps || !pi)
+            return bo_enginei_fail(e, BO_ENOMEM, "engine: out of memory");
+        e->pending_cap = cap;
+    }
+    if (engine_reserve(e, e->n + e->n_pending + 1) != 0)
+        return bo_enginei_fail(e, BO_ENOMEM, "engine: out of memory");
+    memcpy(e->pending_x + e->n_pending * d, x, d * sizeof *x);
+    e->pending_source[e->n_pending] = source;
+    e->pending_initial[e->n_pending] = initial != 0;
+    e->n_pending++;
+    return BO_OK;
+}
+
+/* Index of the pending point with exactly this x and source, or -1. */
+static ptrdiff_t engine_find_pending(const bo_engine *e, const double *x, size_t source)
+{
+    size_t d = e->opt.dim;
+    for (size_t i = 0; i < e->n_pending; i++)
+        if (e->pending_source[i] == source &&
+            memcmp(e->pending_x + i * d, x, d * sizeof *x) == 0)
+            return (ptrdiff_t)i;
+    return -1;
+}
+
+/* Keeps the others in dispatch order (the order fantasies are added in). */
+static void engine_drop_pending(bo_engine *e, size_t i)
+{
+    size_t d = e->opt.dim, after = e->n_pending - i - 1;
+    memmove(e->pending_x + i * d, e->pending_x + (i + 1) * d, after * d * sizeof *e->pending_x);
+    memmove(e->pending_source + i, e->pending_source + i + 1, after * sizeof *e->pending_source);
+    memmove(e->pending_initial + i, e->pending_initial + i + 1,
+            after * sizeof *e->pending_initial);
+    e->n_pending--;
+}
+
+bo_status bo_engine_remove_pending(bo_engine *e, const double *x, size_t source)
+{
+    ptrdiff_t i = engine_find_pending(e, x, source);
+    if (i < 0)
+        return bo_enginei_fail(e, BO_EINVAL, "pending point: no such point of source %zu is "
+                               "pending", source);
+    engine_drop_pending(e, (size_t)i);
+    return BO_OK;
 }
 
 int bo_engine_best(const bo_engine *e, double *y, double *x)
@@ -257,6 +372,7 @@ bo_status bo_engine_set_hyper(bo_engine *e, const double *theta, size_t n)
     free(e->theta);
     e->theta = copy;
     e->n_theta = n;
+    e->fit_n = ENGINE_NO_FIT; /* the next suggestion fits from this warm start */
     return BO_OK;
 }
 
@@ -268,17 +384,16 @@ const bo_gp *bo_engine_model(const bo_engine *e)
 bo_status bo_engine_observe(bo_engine *e, const double *x, size_t source, double y, int ok,
                             int initial)
 {
-    if (source >= e->opt.n_sources)
-        return bo_enginei_fail(e, BO_EINVAL, "observation: source %zu out of range (%zu sources)",
-                           source, e->opt.n_sources);
+    bo_status st = engine_check_point(e, "observation", x, source);
+    if (st != BO_OK)
+        return st;
     if (ok && !isfinite(y))
         return bo_enginei_fail(e, BO_EINVAL, "observation: y is not finite");
-    for (size_t j = 0; j < e->opt.dim; j++)
-        if (!(x[j] >= 0.0 && x[j] <= 1.0))
-            return bo_enginei_fail(e, BO_EINVAL, "observation: x[%zu] = %g outside the unit cube",
-                               j, x[j]);
-    if (e->n == e->cap && engine_grow(e) != 0)
+    if (engine_reserve(e, e->n + e->n_pending + 1) != 0)
         return bo_enginei_fail(e, BO_ENOMEM, "engine: out of memory");
+    ptrdiff_t p = engine_find_pending(e, x, source);
+    if (p >= 0)
+        engine_drop_pending(e, (size_t)p);
     size_t i = e->n++;
     memcpy(e->x + i * e->opt.dim, x, e->opt.dim * sizeof *x);
     e->source[i] = source;
@@ -346,6 +461,8 @@ static bo_status engine_fit(bo_engine *e, size_t n_gp, uint64_t fit_index)
     go.seed = bo_enginei_derived_seed(e, ENGINE_STREAM_FIT, fit_index);
 
     bo_gp_destroy(e->gp);
+    e->fit_n = ENGINE_NO_FIT;
+    e->n_fantasy = 0;
     e->gp = bo_gp_create(&go, e->errmsg, sizeof e->errmsg);
     if (!e->gp)
         return BO_EINVAL;
@@ -366,6 +483,59 @@ static bo_status engine_fit(bo_engine *e, size_t n_gp, uint64_t fit_index)
         e->n_theta = nh;
     }
     bo_gp_get_hyper(e->gp, e->theta);
+    e->fit_n = e->n;
+    e->fit_exact = 1;
+    return BO_OK;
+}
+
+/* The model for a suggestion: the fit to every observation, reused when no
+ * observation came since it was made (several workers asking at once: the
+ * fit is the costly part, and a refit on the same data would only polish
+ * it), then one believer point per pending point of a modelled source. */
+static bo_status engine_model(bo_engine *e, size_t n_gp)
+{
+    if (e->gp && e->fit_n == e->n && e->fit_exact) {
+        bo_status st = bo_gp_truncate(e->gp, n_gp);
+        e->n_fantasy = 0;
+        if (st != BO_OK)
+            return bo_enginei_fail(e, st, "model: %s", bo_gp_errmsg(e->gp));
+        return BO_OK;
+    }
+    return engine_fit(e, n_gp, e->n);
+}
+
+/* Kriging believer (Ginsbourger, Le Riche and Carraro, 2010): each pending
+ * point is added to the model as if it had returned the model's mean there,
+ * in dispatch order, with the hyperparameters held. Its variance then drops
+ * to the noise, so the acquisition looks elsewhere for the next point, and
+ * this works unchanged for EI, log-EI, PI, UCB and MFCA. The fantasies also
+ * follow the real points in gp_x, so they are excluded like observations,
+ * and the incumbent is the best of the real and believed target values.
+ * O(n^2) per pending point. Returns the incumbent. */
+static bo_status engine_add_fantasies(bo_engine *e, size_t n_gp, double *incumbent)
+{
+    size_t d = e->opt.dim;
+    *incumbent = e->best_y;
+    e->n_fantasy = 0;
+    for (size_t i = 0; i < e->n_pending; i++) {
+        size_t ms = e->model_source[e->pending_source[i]];
+        if (ms == ENGINE_NO_SOURCE)
+            continue;
+        const double *xp = e->pending_x + i * d;
+        double mean;
+        bo_status st = bo_gp_predict(e->gp, xp, ms, &mean, NULL, NULL);
+        if (st == BO_OK)
+            st = bo_gp_add_point(e->gp, xp, ms, mean, 0.0);
+        if (st != BO_OK)
+            return bo_enginei_fail(e, st, "model: pending point %zu: %s", i + 1,
+                                   bo_gp_errmsg(e->gp));
+        size_t row = n_gp + e->n_fantasy++;
+        memcpy(e->gp_x + row * d, xp, d * sizeof *xp);
+        e->gp_y[row] = mean;
+        e->gp_source[row] = ms;
+        if (e->pending_source[i] == e->opt.target_source)
+            *incumbent = fmin(*incumbent, mean);
+    }
     return BO_OK;
 }
 
@@ -379,7 +549,8 @@ static bo_status engine_fallback(bo_engine *e, double *x, bo_suggestion *s, cons
     if (!cand)
         return bo_enginei_fail(e, BO_ENOMEM, "engine: out of memory");
     bo_rng rng;
-    bo_rng_init_derived(&rng, e->opt.seed, ENGINE_STREAM_FALLBACK, e->n);
+    bo_rng_init_derived(&rng, e->opt.seed, ENGINE_STREAM_FALLBACK,
+                        bo_enginei_suggestion_index(e));
     double best_dist = -1.0;
     for (int k = 0; k < 32; k++) {
         for (size_t j = 0; j < d; j++)
@@ -390,6 +561,10 @@ static bo_status engine_fallback(bo_engine *e, double *x, bo_suggestion *s, cons
                 continue;
             nearest = fmin(nearest, bo_design_squared_distance(cand, e->x + i * d, d));
         }
+        for (size_t i = 0; i < e->n_pending; i++)
+            if (e->pending_source[i] == e->opt.target_source)
+                nearest = fmin(nearest,
+                               bo_design_squared_distance(cand, e->pending_x + i * d, d));
         if (nearest > best_dist) {
             best_dist = nearest;
             memcpy(x, cand, d * sizeof *x);
@@ -408,13 +583,20 @@ static bo_status engine_fallback(bo_engine *e, double *x, bo_suggestion *s, cons
  * source for hundreds of evaluations while the target's expected
  * improvement waits (Borehole: 240 to 450 low-fidelity evaluations before
  * the first target one). Counted from the history, so a resumed run makes
- * the same choices. */
+ * the same choices. Pending evaluations count as spent, after the observed
+ * ones: a target point in flight resets the count. */
 static int engine_exploration_spent(const bo_engine *e)
 {
     if (!(e->opt.explore_budget > 0.0) || !bo_acq_is_multi_source(e->opt.acquisition))
         return 0;
     size_t t = e->opt.target_source;
     double spent = 0.0;
+    for (size_t i = e->n_pending; i > 0; i--) {
+        size_t src = e->pending_source[i - 1];
+        if (src == t)
+            return 0;
+        spent += e->cost[src];
+    }
     for (size_t i = e->n; i > e->n_design; i--) {
         size_t src = e->source[i - 1];
         if (src == t)
@@ -428,8 +610,8 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
 {
     size_t d = e->opt.dim;
     e->errmsg[0] = '\0';
-    if (e->n_initial_observed < e->n_design) {
-        size_t k = e->n_initial_observed;
+    size_t k = e->n_initial_observed + engine_pending_initial(e);
+    if (k < e->n_design) {
         memcpy(x, e->design_x + k * d, d * sizeof *x);
         *s = (bo_suggestion){.source = e->design_source[k], .initial = 1, .acq_value = NAN};
         return BO_OK;
@@ -443,12 +625,18 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
     if (n_gp < 2) {
         return engine_fallback(e, x, s, "fewer than two successful evaluations");
     }
-    bo_status st = engine_fit(e, n_gp, e->n);
+    bo_status st = engine_model(e, n_gp);
     if (st == BO_ENOMEM)
         return st;
     if (st != BO_OK) {
         return engine_fallback(e, x, s, "the model could not be fitted");
     }
+    double incumbent;
+    st = engine_add_fantasies(e, n_gp, &incumbent);
+    if (st == BO_ENOMEM)
+        return st;
+    if (st != BO_OK)
+        return engine_fallback(e, x, s, "the pending points could not be added to the model");
     int done = 0;
     st = bo_enginei_stall(e, n_gp, n_avoid, x, s, &done);
     if (st == BO_ENOMEM)
@@ -478,16 +666,16 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
         mo.pool_size = e->opt.acq_pool;
     if (e->opt.acq_starts)
         mo.starts = e->opt.acq_starts;
-    mo.seed = bo_enginei_derived_seed(e, ENGINE_STREAM_ACQ, e->n);
+    mo.seed = bo_enginei_derived_seed(e, ENGINE_STREAM_ACQ, bo_enginei_suggestion_index(e));
     /* The acquisition's peak often sits right next to the incumbent, finer
      * than the candidate pool resolves: start a local run there too. */
     mo.extra_starts = e->x + e->best_index * d;
     mo.n_extra_starts = 1;
 
-    bo_acq_points observed = {n_gp, e->gp_x, e->gp_source};
+    bo_acq_points observed = {n_gp + e->n_fantasy, e->gp_x, e->gp_source};
     bo_acq_points avoid = {n_avoid, e->avoid_x, e->avoid_source};
     bo_acq_result res;
-    st = bo_acq_maximize(&ao, e->gp, e->best_y, &mo, &observed, &avoid, x, &res, NULL,
+    st = bo_acq_maximize(&ao, e->gp, incumbent, &mo, &observed, &avoid, x, &res, NULL,
                          e->errmsg, sizeof e->errmsg);
     if (st == BO_ENOMEM)
         return st;
@@ -522,5 +710,6 @@ bo_gp *bo_engine_fit_final(bo_engine *e)
      * fit, with the warm result as one of its starts. */
     if (bo_gp_fit(e->gp, NULL) != BO_OK && engine_fit(e, n_gp, e->n) != BO_OK)
         return NULL;
+    e->fit_n = ENGINE_NO_FIT; /* not the loop's warm fit: never reused */
     return e->gp;
 }

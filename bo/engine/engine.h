@@ -12,12 +12,25 @@
  * on the way in and best values are negated on the way out, so callers
  * always see their own sign.
  *
- * Reproducibility: every random choice of the suggestion for evaluation k
- * (0-based, counting every observation including failed ones) derives from
- * (seed, k); the only other state carried from one suggestion to the next is
- * the GP hyperparameter vector used as a warm start, which
- * bo_engine_get_hyper / bo_engine_set_hyper let the driver persist and
- * restore. Same options, observations and warm start: same suggestion. */
+ * Pending points: with several evaluations in flight, the caller registers
+ * each dispatched point with bo_engine_add_pending; bo_engine_observe of the
+ * same point and source retires it. Suggestions condition on the pending
+ * points (kriging believer: each is added to the model at the model's own
+ * mean there, so its uncertainty collapses and the acquisition looks
+ * elsewhere; see docs/acquisition.md), and never return a pending point.
+ * suggest itself registers nothing: called twice with nothing added in
+ * between, it returns the same point.
+ *
+ * Reproducibility: every random choice of the suggestion with index k
+ * (0-based: the number of observations, failed ones included, plus the
+ * number of pending points) derives from (seed, k); the only other state
+ * carried from one suggestion to the next is the GP hyperparameter vector
+ * used as a warm start, which bo_engine_get_hyper / bo_engine_set_hyper let
+ * the driver persist and restore, and the fit itself when no observation
+ * came in between (several points asked for at once share one fit). Same
+ * options, observations, pending points and warm start, asked in the same
+ * sequence: same suggestion. With one evaluation at a time (suggest,
+ * observe, suggest, ...) k is the evaluation's index. */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -93,9 +106,11 @@ typedef struct bo_suggestion {
 
 /* Writes the next point to evaluate into x (dim values, unit cube) and its
  * source and phase into *s. Initial-design points come first, in source
- * order; then each call fits the GP to every successful observation of the
- * modelled sources (warm-started) and maximises the acquisition. Points
- * already observed or failed for that source are never suggested again.
+ * order (those pending count as handed out); then each call fits the GP to
+ * every successful observation of the modelled sources (warm-started; the
+ * fit is reused while no observation comes), adds the pending points as
+ * believed observations, and maximises the acquisition. Points already
+ * observed, failed or pending for that source are never suggested again.
  * When no model can be fitted (too few successful points, or a numerical
  * failure) a space-filling fallback point is returned with s->note saying
  * why. Errors: BO_ENOMEM, or BO_EINVAL/BO_EOPTIM with a message. */
@@ -103,10 +118,27 @@ bo_status bo_engine_suggest(bo_engine *engine, double *x, bo_suggestion *s);
 
 /* Records an evaluation: x (unit cube), source, y in the user's sign, ok = 0
  * for a failed evaluation (y ignored; the point is avoided from then on),
- * initial = 1 when it was an initial-design point. Returns BO_EINVAL for a
- * source out of range or an ok observation with a non-finite y. */
+ * initial = 1 when it was an initial-design point. A pending point with
+ * exactly this x and source is retired. Returns BO_EINVAL for a source or x
+ * out of range or an ok observation with a non-finite y. */
 bo_status bo_engine_observe(bo_engine *engine, const double *x, size_t source, double y,
                             int ok, int initial);
+
+/* Registers a point being evaluated (x in the unit cube, source, initial = 1
+ * for a point of the initial design) so that suggestions condition on it.
+ * Used for every dispatched point, and by a resumed run for the
+ * evaluations that were in flight when it stopped. Returns BO_EINVAL for a
+ * source or x out of range, BO_ENOMEM. */
+bo_status bo_engine_add_pending(bo_engine *engine, const double *x, size_t source,
+                                int initial);
+/* Withdraws a pending point that will not be observed (a cancelled
+ * evaluation). x must equal the registered point exactly; BO_EINVAL when no
+ * such point of that source is pending. */
+bo_status bo_engine_remove_pending(bo_engine *engine, const double *x, size_t source);
+/* Number of pending points. */
+size_t bo_engine_n_pending(const bo_engine *engine);
+/* Index of the next suggestion: observations plus pending points. */
+size_t bo_engine_n_suggested(const bo_engine *engine);
 
 /* Number of observations (failed ones included). */
 size_t bo_engine_n_observations(const bo_engine *engine);

@@ -20,6 +20,7 @@ enum {
 };
 
 #define ENGINE_NO_SOURCE ((size_t)-1)
+#define ENGINE_NO_FIT ((size_t)-1)
 
 struct bo_engine {
     bo_engine_options opt;
@@ -47,6 +48,21 @@ struct bo_engine {
     double *theta;           /* warm start for the next fit */
     size_t n_theta;
 
+    /* Points being evaluated (bo_engine_add_pending), in dispatch order. */
+    double *pending_x;
+    size_t *pending_source;
+    int *pending_initial;
+    size_t n_pending, pending_cap;
+
+    /* The model in e->gp: fitted to the first fit_n observations
+     * (ENGINE_NO_FIT when none is); fit_exact says its factor is still the
+     * fit's own (a stall step re-conditions it), so a later suggestion with
+     * no new observation may reuse it after dropping its fantasies. */
+    size_t fit_n;
+    int fit_exact;
+    size_t n_fantasy;        /* believer points appended to e->gp, and to
+                                gp_x/gp_source after the n_gp real ones */
+
     /* Scratch for assembling the GP's data, grown with the observations. */
     double *gp_x, *gp_y, *avoid_x;
     size_t *gp_source, *avoid_source;
@@ -60,6 +76,10 @@ struct bo_engine {
 /* Writes the message into e->errmsg and returns st. */
 bo_status bo_enginei_fail(bo_engine *e, bo_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The number of the next suggestion: observations plus pending points. Every
+ * random choice of a suggestion derives from it, so a point depends on how
+ * many suggestions came before it, not on the order evaluations completed. */
+size_t bo_enginei_suggestion_index(const bo_engine *e);
 /* A seed derived from the run's seed, a stream and an index. */
 uint64_t bo_enginei_derived_seed(const bo_engine *e, uint64_t stream, uint64_t index);
 

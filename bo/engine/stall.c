@@ -250,10 +250,11 @@ static bo_status engine_masked_max(bo_engine *e, const bo_acq_options *ao, doubl
     mo.admissible = stall_admissible;
     mo.admissible_ctx = &region;
     mo.pool_size = STALL_POOL;
-    mo.seed = bo_enginei_derived_seed(e, ENGINE_STREAM_EXPLORE, e->n);
+    mo.seed = bo_enginei_derived_seed(e, ENGINE_STREAM_EXPLORE, bo_enginei_suggestion_index(e));
     mo.extra_starts = start;
     mo.n_extra_starts = 1;
-    bo_acq_points observed = {n, e->gp_x, NULL};
+    /* The pending points follow the n observed ones in gp_x: kept out too. */
+    bo_acq_points observed = {n + e->n_fantasy, e->gp_x, NULL};
     bo_acq_points avoid = {n_avoid, e->avoid_x, NULL};
     bo_acq_result res = {0};
     bo_status st = bo_acq_maximize(ao, e->gp, ref, &mo, &observed, &avoid, x, &res, NULL,
@@ -339,6 +340,7 @@ bo_status bo_enginei_stall(bo_engine *e, size_t n_gp, size_t n_avoid, double *x,
     /* Back to the MAP model: for plain EI when nothing was admissible, and
      * so that whoever reads the engine's model afterwards sees the fit. */
     bo_status restored = bo_gp_set_hyper(e->gp, e->theta);
+    e->fit_exact = 0; /* re-conditioned: not the fit's own factor any more */
     if (st != BO_OK || restored != BO_OK)
         return restored;
     for (size_t j = 0; j < e->opt.dim; j++)
