@@ -594,7 +594,7 @@ static int engine_exploration_spent(const bo_engine *e)
     for (size_t i = e->n_pending; i > 0; i--) {
         size_t src = e->pending_source[i - 1];
         if (src == t)
-            return 0;
+            return spent >= e->opt.explore_budget * e->cost[t];
         spent += e->cost[src];
     }
     for (size_t i = e->n; i > e->n_design; i--) {
