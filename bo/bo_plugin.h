@@ -26,6 +26,20 @@
 
 #define BO_PLUGIN_ABI_VERSION 1u
 
+/* What the host says about one evaluation, for evaluate_call. Its first
+ * member is its size, and members are only ever appended, as for the
+ * descriptor. */
+typedef struct bo_plugin_call {
+    size_t struct_size;         /* sizeof(bo_plugin_call) in the host */
+    unsigned long long seed;    /* the run's seed (the config's seed: or --seed) */
+    size_t eval;                /* the evaluation's number, as in history.csv's eval
+                                   column (1, 2, ...); the same when --resume runs an
+                                   interrupted evaluation again */
+    size_t worker;              /* 1..K: the worker running it (evaluation.workers, or
+                                   the MPI rank); differs between runs, so never use
+                                   it for results, only for scratch space */
+} bo_plugin_call;
+
 /* One entry of the config's objective.params map, both sides as text exactly
  * as written in the YAML file. */
 typedef struct bo_plugin_param {
@@ -57,6 +71,14 @@ typedef struct bo_plugin {
 
     /* Frees the state. May be NULL. */
     void (*fini)(void *state);
+
+    /* Appended member (hosts from bo-run 0.2 on): evaluate with what the host
+     * knows of the evaluation, e.g. so that a noisy simulator draws its
+     * noise from (call->seed, call->eval) and a run is reproducible per
+     * seed. When set (and struct_size covers it) it is called instead of
+     * evaluate, which may then be NULL. Same contract as evaluate. */
+    int (*evaluate_call)(void *state, const double *x, size_t dim, size_t source,
+                         const bo_plugin_call *call, double *y, char *err, size_t errlen);
 } bo_plugin;
 
 #define BO_PLUGIN_ENTRY_SYMBOL "bo_plugin_entry"

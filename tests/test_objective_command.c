@@ -201,6 +201,22 @@ int main(void)
 
     /* Output parsing. */
     check_eval(COMMAND("trailing.sh"), 5.0, BO_OK, -0.425, NULL, NULL);
+    /* The evaluation's seed, number and worker reach the command through
+     * BO_SEED, BO_EVAL and BO_WORKER; values inherited from bo-run's own
+     * environment never do. */
+    {
+        setenv("BO_SEED", "99", 1);
+        bo_objective *obj = open_cmd(COMMAND("call_env.sh"), 5.0);
+        double x[2] = { 1.0, 2.0 }, y = 0.0;
+        char msg[512] = "";
+        bo_plugin_call call = { sizeof call, 7, 3, 2 };
+        CHECK(obj && bo_objective_evaluate_call(obj, x, 0, &call, &y, msg, sizeof msg) == BO_OK);
+        CHECK_MSG(y == 7032.0, "y %g (%s)", y, msg);
+        CHECK(obj && bo_objective_evaluate(obj, x, 0, &y, msg, sizeof msg) == BO_OK);
+        CHECK_MSG(y == 0.0, "without a call: y %g, not 0", y);
+        bo_objective_close(obj);
+        unsetenv("BO_SEED");
+    }
     check_eval(COMMAND("big_output.sh"), 5.0, BO_OK, 3.25, NULL, NULL);
     check_eval(COMMAND("garbage.sh"), 5.0, BO_EEVAL, 0.0,
                "command's last output line is not a number: \"y = 2.5 (converged)\"", NULL);

@@ -123,6 +123,20 @@ int main(void)
     char err[512], msg[512];
     double y;
 
+    /* evaluate_call, the appended member, gets the evaluation's seed, number
+     * and worker, isolated or not; without a call the host passes zeros. */
+    for (int isolate = 0; isolate < 2; isolate++) {
+        bo_objective *info = open_ok(PLUGIN("call_info"), NULL, 0, 1, 1, isolate, 5.0);
+        double x[1] = { 0.5 };
+        bo_plugin_call call = { sizeof call, 7, 3, 2 };
+        CHECK(info && bo_objective_evaluate_call(info, x, 0, &call, &y, msg, sizeof msg) ==
+                          BO_OK);
+        CHECK_MSG(y == 7032.0, "isolate %d: y %g (%s)", isolate, y, msg);
+        CHECK(info && bo_objective_evaluate(info, x, 0, &y, msg, sizeof msg) == BO_OK);
+        CHECK(y == 0.0);
+        bo_objective_close(info);
+    }
+
     /* The good plugin, isolated, with params: the reference for the rest. */
     const bo_plugin_param good_params[] = { { "scale", "2" }, { "offset", "0.5" } };
     bo_objective *good = open_ok(PLUGIN("good"), good_params, 2, 2, 2, true, 5.0);

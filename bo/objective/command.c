@@ -261,10 +261,16 @@ static void launch_cleanup(launch *l)
 
 static bool inherited_bo_variable(const char *entry)
 {
-    return strncmp(entry, "BO_INPUT_", 9) == 0 || strncmp(entry, "BO_SOURCE=", 10) == 0;
+    return strncmp(entry, "BO_INPUT_", 9) == 0 || strncmp(entry, "BO_SOURCE=", 10) == 0 ||
+           strncmp(entry, "BO_SEED=", 8) == 0 || strncmp(entry, "BO_EVAL=", 8) == 0 ||
+           strncmp(entry, "BO_WORKER=", 10) == 0;
 }
 
-static bool launch_build(launch *l, const bo_command *cmd, const double *x, size_t source)
+/* BO_SEED, BO_EVAL and BO_WORKER: what evaluate_call tells a plugin. */
+enum { CALL_VARIABLES = 3 };
+
+static bool launch_build(launch *l, const bo_command *cmd, const double *x, size_t source,
+                         const bo_plugin_call *call)
 {
     size_t extra = cmd->dim + (cmd->n_sources > 0 ? 1 : 0);
     memset(l, 0, sizeof *l);
@@ -291,7 +297,7 @@ static bool launch_build(launch *l, const bo_command *cmd, const double *x, size
     size_t n_inherited = 0;
     for (char **e = environ; e != NULL && *e != NULL; e++)
         n_inherited++;
-    l->envp = calloc(n_inherited + extra + 1, sizeof *l->envp);
+    l->envp = calloc(n_inherited + extra + CALL_VARIABLES + 1, sizeof *l->envp);
     if (l->envp == NULL)
         return false;
     for (size_t i = 0; i < n_inherited; i++) {
@@ -311,7 +317,17 @@ static bool launch_build(launch *l, const bo_command *cmd, const double *x, size
             return false;
         l->n_env++;
     }
-    return true;
+    char *calls[CALL_VARIABLES] = {format_string("BO_SEED=%llu", call->seed),
+                                   format_string("BO_EVAL=%zu", call->eval),
+                                   format_string("BO_WORKER=%zu", call->worker)};
+    bool ok = true;
+    for (size_t i = 0; i < CALL_VARIABLES; i++) {
+        if (calls[i] == NULL)
+            ok = false;
+        else
+            l->envp[l->n_env++] = calls[i];
+    }
+    return ok;
 }
 
 /* Moves *fd to a number >= 3 (keeping close-on-exec), so that the child's
@@ -479,6 +495,7 @@ static bo_status parse_output(bo_proc_tail *out, double *y, char *msg, size_t ms
 }
 
 bo_status bo_command_evaluate(bo_command *cmd, const double *x, size_t source,
+                              const bo_plugin_call *call,
                               const volatile sig_atomic_t *cancel, double *y, char *msg,
                               size_t msglen)
 {
@@ -493,7 +510,7 @@ bo_status bo_command_evaluate(bo_command *cmd, const double *x, size_t source,
 
     *y = NAN;
     bo_msg(msg, msglen, "%s", "");
-    if (!launch_build(&l, cmd, x, source)
+    if (!launch_build(&l, cmd, x, source, call)
         || bo_proc_tail_init(&out, BO_COMMAND_STDOUT_KEEP) != 0
         || bo_proc_tail_init(&err, BO_COMMAND_STDERR_KEEP) != 0) {
         bo_msg(msg, msglen, "command %s: out of memory", cmd->argv[0]);

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stddef.h>
 
+#include "bo/bo_plugin.h"
 #include "gp/bo_status.h"
 
 typedef struct bo_command bo_command;
@@ -19,9 +20,10 @@ bo_status bo_command_create(bo_command **out, const char *const *argv, size_t ar
                             const char *const *source_names, size_t n_sources,
                             double timeout_seconds, char *err, size_t errlen);
 
-/* Runs the command once; see bo_objective_evaluate and, for cancel (may be
- * NULL), bo_objective_set_cancel. */
+/* Runs the command once; see bo_objective_evaluate_call and, for cancel
+ * (may be NULL), bo_objective_set_cancel. call is not NULL. */
 bo_status bo_command_evaluate(bo_command *cmd, const double *x, size_t source,
+                              const bo_plugin_call *call,
                               const volatile sig_atomic_t *cancel, double *y, char *msg,
                               size_t msglen);
 

@@ -75,6 +75,16 @@ static bo_objective *objective_new(bo_objective_kind kind)
     return obj;
 }
 
+/* The appended evaluate_call member, or NULL when the plugin's descriptor
+ * predates it or leaves it unset. */
+typedef int (*plugin_evaluate_call_fn)(void *, const double *, size_t, size_t,
+                                       const bo_plugin_call *, double *, char *, size_t);
+static plugin_evaluate_call_fn plugin_evaluate_call(const bo_plugin *p)
+{
+    size_t end = offsetof(bo_plugin, evaluate_call) + sizeof p->evaluate_call;
+    return p->struct_size >= end ? p->evaluate_call : NULL;
+}
+
 /* Checks the descriptor against this host and the config; on refusal writes
  * the reason (without the path) to err and returns false. */
 static bool plugin_acceptable(const bo_plugin *p, size_t dim, size_t n_sources,
@@ -98,8 +108,8 @@ static bool plugin_acceptable(const bo_plugin *p, size_t dim, size_t n_sources,
                p->struct_size, (size_t)BO_PLUGIN_ABI1_SIZE);
         return false;
     }
-    if (p->evaluate == NULL) {
-        bo_msg(err, errlen, "descriptor has no evaluate callback");
+    if (p->evaluate == NULL && plugin_evaluate_call(p) == NULL) {
+        bo_msg(err, errlen, "descriptor has no evaluate callback (nor evaluate_call)");
         return false;
     }
     if (p->dim != 0 && p->dim != dim) {
@@ -262,12 +272,16 @@ static bo_status plugin_verdict(const plugin_answer *a, double *y, char *msg, si
 }
 
 static void call_plugin(const bo_objective *obj, const double *x, size_t source,
-                        plugin_answer *a)
+                        const bo_plugin_call *call, plugin_answer *a)
 {
     memset(a, 0, sizeof *a);
     a->y = NAN;
-    a->rc = obj->plugin->evaluate(obj->state, x, obj->dim, source, &a->y, a->msg,
-                                  sizeof a->msg);
+    plugin_evaluate_call_fn with_call = plugin_evaluate_call(obj->plugin);
+    if (with_call != NULL)
+        a->rc = with_call(obj->state, x, obj->dim, source, call, &a->y, a->msg, sizeof a->msg);
+    else
+        a->rc = obj->plugin->evaluate(obj->state, x, obj->dim, source, &a->y, a->msg,
+                                      sizeof a->msg);
     a->msg[sizeof a->msg - 1] = '\0';
 }
 
@@ -290,16 +304,17 @@ static bool write_all(int fd, const void *data, size_t n)
  * handlers or flushing its copies of the parent's stdio buffers (they were
  * flushed before fork, so fflush(NULL) only writes the plugin's output). */
 static void isolated_child(const bo_objective *obj, const double *x, size_t source,
-                           int answer_fd)
+                           const bo_plugin_call *call, int answer_fd)
 {
     plugin_answer a;
-    call_plugin(obj, x, source, &a);
+    call_plugin(obj, x, source, call, &a);
     fflush(NULL);
     _exit(write_all(answer_fd, &a, sizeof a) ? 0 : 125);
 }
 
 static bo_status evaluate_isolated(bo_objective *obj, const double *x, size_t source,
-                                   double *y, char *msg, size_t msglen)
+                                   const bo_plugin_call *call, double *y, char *msg,
+                                   size_t msglen)
 {
     int fds[2];
     double start = bo_proc_now();
@@ -320,7 +335,7 @@ static bo_status evaluate_isolated(bo_objective *obj, const double *x, size_t so
     }
     if (pid == 0) {
         close(fds[0]);
-        isolated_child(obj, x, source, fds[1]);
+        isolated_child(obj, x, source, call, fds[1]);
     }
     close(fds[1]);
 
@@ -395,6 +410,16 @@ static bo_status evaluate_isolated(bo_objective *obj, const double *x, size_t so
 bo_status bo_objective_evaluate(bo_objective *obj, const double *x, size_t source,
                                 double *y, char *msg, size_t msglen)
 {
+    return bo_objective_evaluate_call(obj, x, source, NULL, y, msg, msglen);
+}
+
+bo_status bo_objective_evaluate_call(bo_objective *obj, const double *x, size_t source,
+                                     const bo_plugin_call *call, double *y, char *msg,
+                                     size_t msglen)
+{
+    bo_plugin_call none = {sizeof none, 0, 0, 0};
+    if (call == NULL)
+        call = &none;
     if (y != NULL)
         *y = NAN;
     if (obj == NULL || x == NULL || y == NULL) {
@@ -407,12 +432,12 @@ bo_status bo_objective_evaluate(bo_objective *obj, const double *x, size_t sourc
     }
     switch (obj->kind) {
     case BO_OBJECTIVE_COMMAND:
-        return bo_command_evaluate(obj->command, x, source, obj->cancel, y, msg, msglen);
+        return bo_command_evaluate(obj->command, x, source, call, obj->cancel, y, msg, msglen);
     case BO_OBJECTIVE_PLUGIN:
         if (obj->isolate)
-            return evaluate_isolated(obj, x, source, y, msg, msglen);
+            return evaluate_isolated(obj, x, source, call, y, msg, msglen);
         plugin_answer a;
-        call_plugin(obj, x, source, &a);
+        call_plugin(obj, x, source, call, &a);
         return plugin_verdict(&a, y, msg, msglen);
     }
     bo_msg(msg, msglen, "bo_objective_evaluate: corrupt objective");

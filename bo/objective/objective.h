@@ -107,6 +107,15 @@ bo_status bo_objective_open_command(bo_objective **out, const char *const *argv,
 bo_status bo_objective_evaluate(bo_objective *obj, const double *x, size_t source,
                                 double *y, char *msg, size_t msglen);
 
+/* The same, telling the objective which evaluation this is: a plugin with
+ * evaluate_call receives *call (its seed, eval and worker; see
+ * bo/bo_plugin.h), a command finds them in the environment as BO_SEED,
+ * BO_EVAL and BO_WORKER (inherited ones are removed first). call NULL gives
+ * zeros (bo_objective_evaluate). */
+bo_status bo_objective_evaluate_call(bo_objective *obj, const double *x, size_t source,
+                                     const bo_plugin_call *call, double *y, char *msg,
+                                     size_t msglen);
+
 /* Makes evaluations of obj cancellable: while an isolated plugin child or a
  * command runs, `*flag` is checked at least every 100 ms (and whenever a
  * signal interrupts the wait); once non-zero, the child (the command's whole
