@@ -476,6 +476,11 @@ bo_objective_kind bo_objective_get_kind(const bo_objective *obj)
     return obj->kind;
 }
 
+bool bo_objective_in_process(const bo_objective *obj)
+{
+    return obj->kind == BO_OBJECTIVE_PLUGIN && !obj->isolate;
+}
+
 size_t bo_objective_dim(const bo_objective *obj)
 {
     return obj->dim;

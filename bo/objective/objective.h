@@ -137,6 +137,9 @@ void bo_objective_close(bo_objective *obj);
 const char *bo_objective_name(const bo_objective *obj);
 
 bo_objective_kind bo_objective_get_kind(const bo_objective *obj);
+/* true for a plugin opened with isolate false: its evaluations run in this
+ * process, one at a time, and cannot be cancelled. */
+bool bo_objective_in_process(const bo_objective *obj);
 size_t bo_objective_dim(const bo_objective *obj);
 
 #endif
