@@ -32,7 +32,16 @@ typedef struct bad_case {
 } bad_case;
 
 static const bad_case bad_cases[] = {
-    {"syntax_unclosed.yaml", BO_EPARSE, 3, 1, NULL, "YAML syntax error: did not find expected ','"},
+    /* Unclosed flow collections: the bracket's place, not where libyaml
+     * happened to stop; other syntax errors: where it stopped. */
+    {"syntax_unclosed.yaml", BO_EPARSE, 2, 9, NULL, "YAML syntax error: the '[' opened here is never closed (expected ',' or ']'"},
+    {"unclosed_brace_at_end.yaml", BO_EPARSE, 3, 9, NULL, "the '{' opened here is never closed (expected ',' or '}'"},
+    {"unclosed_brace_next_key.yaml", BO_EPARSE, 1, 12, NULL, "the '{' opened here is never closed"},
+    {"unclosed_brace_in_list.yaml", BO_EPARSE, 3, 5, NULL, "the '{' opened here is never closed"},
+    {"unclosed_brace_wrong_bracket.yaml", BO_EPARSE, 2, 38, NULL, "did not find expected ',' or '}' while parsing a flow mapping; the parser stopped at ']'"},
+    {"missing_comma_in_line.yaml", BO_EPARSE, 1, 42, NULL, "the parser stopped at 'b'"},
+    {"missing_comma_across_lines.yaml", BO_EPARSE, 4, 3, NULL, "expected ',' or ']' while parsing a flow sequence; the parser stopped at '{'"},
+    {"bad_indent.yaml", BO_EPARSE, 3, 2, NULL, "did not find expected key while parsing a block mapping; the parser stopped at 'i'"},
     {"tab_indent.yaml", BO_EPARSE, 2, 1, NULL, "tabs cannot indent YAML"},
     {"unknown_key.yaml", BO_EINVAL, 5, 1, "sead", "unknown key; did you mean 'seed'?"},
     {"nested_typo.yaml", BO_EINVAL, 5, 3, "model.kernal", "did you mean 'kernel'?"},
@@ -107,6 +116,9 @@ static void test_bad_corpus(void)
                   c->file, err, prefix);
         CHECK_MSG(strstr(err, c->says) != NULL, "%s: message '%s' lacks '%s'", c->file, err, c->says);
         CHECK_MSG(strchr(err, '\n') == NULL, "%s: message spans lines", c->file);
+        /* A syntax error names one place, the one in front. */
+        CHECK_MSG(!strstr(err, "YAML syntax error") || !strstr(err + strlen(prefix), "line "),
+                  "%s: message names a second place: %s", c->file, err);
         CHECK_MSG(config_is_empty(&cfg), "%s: config not left empty after failure", c->file);
         bo_config_cleanup(&cfg);
     }
