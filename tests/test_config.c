@@ -807,6 +807,48 @@ static void test_registries(void)
     CHECK(n_multi >= 1);
 }
 
+/* goal: the British spellings read as the American ones, and the resolved
+ * config writes the American one (so resume compares like with like). */
+static void test_goal_spellings(void)
+{
+    static const struct {
+        const char *written, *resolved;
+        bo_config_goal goal;
+    } spellings[] = {{"maximise", "maximize", BO_CONFIG_MAXIMIZE},
+                     {"minimise", "minimize", BO_CONFIG_MINIMIZE},
+                     {"maximize", "maximize", BO_CONFIG_MAXIMIZE},
+                     {"minimize", "minimize", BO_CONFIG_MINIMIZE}};
+    for (size_t i = 0; i < sizeof spellings / sizeof spellings[0]; i++) {
+        bo_config cfg;
+        char text[512], err[512], line[64];
+        snprintf(text, sizeof text,
+                 "goal: %s\n"
+                 "objective: {plugin: p.so}\n"
+                 "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                 "budget: {max_evaluations: 9}\n", spellings[i].written);
+        bo_status status = load_text("goal.yaml", text, &cfg, err, sizeof err);
+        CHECK_MSG(status == BO_OK, "goal %s: %s", spellings[i].written, err);
+        if (status != BO_OK)
+            continue;
+        CHECK(cfg.goal == spellings[i].goal);
+        char *resolved = resolved_text(&cfg);
+        snprintf(line, sizeof line, "\ngoal: %s\n", spellings[i].resolved);
+        CHECK_MSG(resolved && strstr(resolved, line), "goal %s not written as %s",
+                  spellings[i].written, spellings[i].resolved);
+        free(resolved);
+        bo_config_cleanup(&cfg);
+    }
+    /* A typo of either spelling still gets its suggestion. */
+    bo_config cfg;
+    char err[512];
+    CHECK(load_text("goal.yaml",
+                    "goal: maximse\n"
+                    "objective: {plugin: p.so}\n"
+                    "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                    "budget: {max_evaluations: 9}\n", &cfg, err, sizeof err) == BO_EINVAL);
+    CHECK_MSG(strstr(err, ":1:7: goal: ") && strstr(err, "did you mean 'maximise'?"), "%s", err);
+}
+
 /* The config's own names: every name maps back to its value. */
 static void test_names(void)
 {
@@ -836,6 +878,7 @@ int main(void)
     test_write_failure();
     test_damaged_files();
     test_registries();
+    test_goal_spellings();
     test_names();
     return CHECK_DONE();
 }

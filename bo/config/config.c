@@ -47,8 +47,11 @@ typedef struct name_entry {
     int value;
 } name_entry;
 
+/* Both spellings are read; the first row of a value is the one written back
+ * (name_of), so a resolved config always says minimize or maximize. */
 static const name_entry goal_rows[] = {
-    {"minimize", BO_CONFIG_MINIMIZE}, {"maximize", BO_CONFIG_MAXIMIZE}, {NULL, 0}};
+    {"minimize", BO_CONFIG_MINIMIZE}, {"maximize", BO_CONFIG_MAXIMIZE},
+    {"minimise", BO_CONFIG_MINIMIZE}, {"maximise", BO_CONFIG_MAXIMIZE}, {NULL, 0}};
 static const name_entry scale_rows[] = {
     {"linear", BO_CONFIG_SCALE_LINEAR}, {"log", BO_CONFIG_SCALE_LOG}, {NULL, 0}};
 static const name_entry mean_rows[] = {
