@@ -87,6 +87,7 @@ static const bad_case bad_cases[] = {
     {"nan_bound.yaml", BO_EINVAL, 3, 22, "inputs[0].lower", "expected a number, got 'nan'"},
     {"undefined_alias.yaml", BO_EPARSE, 3, 5, NULL, "alias '*first' names no anchor"},
     {"two_documents.yaml", BO_EPARSE, 5, 1, NULL, "a second document"},
+    {"input_type.yaml", BO_EINVAL, 4, 15, "inputs[1].type", "input types are not supported yet: every input is continuous, given by lower, upper and scale (linear or log)"},
     {"sobol_too_many_dims.yaml", BO_EINVAL, 4, 11, "initial_design.method", "expected lhs or random for 33 inputs"},
 };
 
@@ -807,6 +808,36 @@ static void test_registries(void)
     CHECK(n_multi >= 1);
 }
 
+/* inputs[i].type is refused as not supported, not sent elsewhere; the
+ * row that refuses it sends no one to inputs: either. */
+static void test_unsupported_input_type(void)
+{
+    bo_config cfg;
+    char err[512];
+    CHECK(load_text("input_type.yaml",
+                    "objective: {plugin: p.so}\n"
+                    "inputs: [{name: x, lower: 0, upper: 1, type: continuous}]\n"
+                    "budget: {max_evaluations: 9}\n", &cfg, err, sizeof err) == BO_EINVAL);
+    CHECK_MSG(strstr(err, ":2:40: inputs[0].type: input types are not supported yet") &&
+              !strstr(err, "belongs"), "%s", err);
+    /* At the top level, type still belongs in acquisition: only. */
+    CHECK(load_text("input_type.yaml",
+                    "objective: {plugin: p.so}\n"
+                    "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                    "type: ei\n"
+                    "budget: {max_evaluations: 9}\n", &cfg, err, sizeof err) == BO_EINVAL);
+    CHECK_MSG(strstr(err, ":3:1: type: unknown key here; 'type' belongs in acquisition:"), "%s",
+              err);
+    /* A typo near 'type' in an input is not pointed at the unsupported key,
+     * and the keys an input takes are listed without it. */
+    CHECK(load_text("input_typo.yaml",
+                    "objective: {plugin: p.so}\n"
+                    "inputs: [{name: x, lower: 0, upper: 1, tpye: continuous}]\n"
+                    "budget: {max_evaluations: 9}\n", &cfg, err, sizeof err) == BO_EINVAL);
+    CHECK_MSG(strstr(err, "inputs[0].tpye: unknown key; expected one of name, lower, upper, "
+                          "scale") && !strstr(err, "'type'"), "%s", err);
+}
+
 /* goal: the British spellings read as the American ones, and the resolved
  * config writes the American one (so resume compares like with like). */
 static void test_goal_spellings(void)
@@ -879,6 +910,7 @@ int main(void)
     test_damaged_files();
     test_registries();
     test_goal_spellings();
+    test_unsupported_input_type();
     test_names();
     return CHECK_DONE();
 }

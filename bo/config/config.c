@@ -359,6 +359,9 @@ struct field {
     const char *default_text;   /* converted like a written value when the key is absent */
     int required;
     const char *expect;         /* F_CUSTOM, F_SECTION: what a value should be, for messages */
+    const char *unsupported;    /* non-NULL: a key users will reach for that is not
+                                   implemented yet; refused with this text instead of
+                                   as unknown, never suggested, never "belongs in" */
 };
 
 /* Rows use designated initialisers: unnamed members are zero (no bounds,
@@ -394,6 +397,11 @@ static const field input_fields[] = {
      .min = -HUGE_VAL, .max = HUGE_VAL, .required = 1},
     {.key = "scale", .type = F_ENUM, .offset = offsetof(bo_config_input, scale),
      .names = &scale_names, .default_text = "linear"},
+    /* Integer and categorical inputs are planned; until then "type" must not
+     * be sent to acquisition: as an unknown key would be. */
+    {.key = "type", .type = F_CUSTOM,
+     .unsupported = "input types are not supported yet: every input is continuous, "
+                    "given by lower, upper and scale (linear or log)"},
     END_OF_FIELDS};
 
 static const field source_fields[] = {
@@ -642,13 +650,13 @@ static bo_status fail_unknown_key(load_ctx *ctx, const field *fields, const bo_y
                                   const char *path)
 {
     for (const field *f = fields; f->key; f++)
-        if (is_close(key->text, f->key))
+        if (!f->unsupported && is_close(key->text, f->key))
             return fail_at(ctx, key, path, "unknown key; did you mean '%s'?", f->key);
     for (size_t level = 0; schema_levels[level].where; level++) {
         if (schema_levels[level].fields == fields)
             continue;
         for (const field *f = schema_levels[level].fields; f->key; f++)
-            if (strcmp(f->key, key->text) == 0)
+            if (!f->unsupported && strcmp(f->key, key->text) == 0)
                 return fail_at(ctx, key, path, "unknown key here; '%s' belongs in %s", f->key,
                                schema_levels[level].where);
     }
@@ -656,8 +664,9 @@ static bo_status fail_unknown_key(load_ctx *ctx, const field *fields, const bo_y
     size_t used = 0;
     keys[0] = '\0';
     for (const field *f = fields; f->key && used < sizeof keys; f++)
-        used += (size_t)snprintf(keys + used, sizeof keys - used, "%s%s",
-                                 f == fields ? "" : ", ", f->key);
+        if (!f->unsupported)
+            used += (size_t)snprintf(keys + used, sizeof keys - used, "%s%s",
+                                     used == 0 ? "" : ", ", f->key);
     return fail_at(ctx, key, path, "unknown key; expected one of %s", keys);
 }
 
@@ -678,6 +687,8 @@ static bo_status walk_map(load_ctx *ctx, const field *fields, const bo_yaml_node
             f++;
         if (!f->key)
             return fail_unknown_key(ctx, fields, key, sub);
+        if (f->unsupported)
+            return fail_at(ctx, key, sub, "%s", f->unsupported);
         bo_status status = convert(ctx, f, value, base, sub);
         if (status != BO_OK)
             return status;
