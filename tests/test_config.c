@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "bo/config/config.h"
+#include "bo/io/history.h"
 #include "tests/check.h"
 
 #define DATA BO_SOURCE_DIR "/tests/data/config"
@@ -87,6 +88,7 @@ static const bad_case bad_cases[] = {
     {"nan_bound.yaml", BO_EINVAL, 3, 22, "inputs[0].lower", "expected a number, got 'nan'"},
     {"undefined_alias.yaml", BO_EPARSE, 3, 5, NULL, "alias '*first' names no anchor"},
     {"two_documents.yaml", BO_EPARSE, 5, 1, NULL, "a second document"},
+    {"input_name_reserved.yaml", BO_EINVAL, 4, 12, "inputs[1].name", "'cost' names a column of history.csv; choose another name (reserved: eval, phase, source, y, status, message, cost, cum_cost, best, acq, suggest_seconds, eval_seconds, worker, started, finished)"},
     {"input_type.yaml", BO_EINVAL, 4, 15, "inputs[1].type", "input types are not supported yet: every input is continuous, given by lower, upper and scale (linear or log)"},
     {"sobol_too_many_dims.yaml", BO_EINVAL, 4, 11, "initial_design.method", "expected lhs or random for 33 inputs"},
 };
@@ -443,7 +445,7 @@ static void test_computed_defaults(void)
                     "objective: {plugin: /opt/plug.so, isolate: no}\n"
                     "inputs:\n"
                     "  - {name: x, lower: &lo -2, upper: 2}\n"
-                    "  - {name: y, lower: *lo, upper: 3}\n"
+                    "  - {name: x2, lower: *lo, upper: 3}\n"
                     "target: f\n"
                     "acquisition: {stall_explore: no}\n"
                     "budget: {max_evaluations: 9, max_no_improvement: 4}\n", &cfg, err,
@@ -689,7 +691,7 @@ static bo_status load_with(const registry_key *rk, const char *name, bo_config *
     char text[1024];
     snprintf(text, sizeof text,
              "objective: {plugin: p.so}\n"
-             "inputs: [{name: x, lower: 0, upper: 1}, {name: y, lower: 0, upper: 1}]\n"
+             "inputs: [{name: x, lower: 0, upper: 1}, {name: x2, lower: 0, upper: 1}]\n"
              "sources: [{name: HF, cost: 10}, {name: LF, cost: 1}]\n"
              "target: HF\n"
              "budget: {max_evaluations: 40}\n"
@@ -808,6 +810,62 @@ static void test_registries(void)
     CHECK(n_multi >= 1);
 }
 
+/* Every column history.csv writes besides the inputs is refused as an
+ * input name, and the message lists every one of them: the list follows the
+ * header bo_history_create writes, whatever columns history.c adds. */
+static void test_reserved_input_names(void)
+{
+    const char *const inputs[] = {"x"};
+    bo_history *history = NULL;
+    char err[512];
+    const char *path = TMP "/reserved_history.csv";
+    CHECK(bo_history_create(path, inputs, 1, BO_HISTORY_OVERWRITE | BO_HISTORY_NO_SYNC,
+                            &history, err, sizeof err) == BO_OK);
+    bo_history_destroy(history);
+    char header[1024] = "";
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL && fgets(header, sizeof header, f) != NULL);
+    if (f)
+        fclose(f);
+    header[strcspn(header, "\r\n")] = '\0';
+    size_t n_reserved = 0;
+    for (char *name = strtok(header, ","); name; name = strtok(NULL, ",")) {
+        if (strcmp(name, "x") == 0)
+            continue;
+        n_reserved++;
+        bo_config cfg;
+        char text[512], want[128];
+        snprintf(text, sizeof text,
+                 "objective: {plugin: p.so}\n"
+                 "inputs: [{name: x, lower: 0, upper: 1}, {name: %s, lower: 0, upper: 1}]\n"
+                 "budget: {max_evaluations: 9}\n", name);
+        CHECK_MSG(load_text("reserved.yaml", text, &cfg, err, sizeof err) == BO_EINVAL,
+                  "input name %s accepted", name);
+        snprintf(want, sizeof want, "inputs[1].name: '%s' names a column of history.csv", name);
+        CHECK_MSG(strstr(err, want), "%s: %s", name, err);
+        /* Every reserved name is in the list, delimited as a whole word. */
+        const char *list = strstr(err, "(reserved: ");
+        char word[64];
+        int found = 0;
+        for (const char *p = list ? list + 11 : ""; *p && *p != ')';) {
+            size_t n = strcspn(p, ",)");
+            snprintf(word, sizeof word, "%.*s", (int)n, p);
+            found |= strcmp(word, name) == 0;
+            p += n;
+            p += strspn(p, ", ");
+        }
+        CHECK_MSG(found, "'%s' missing from the reserved list: %s", name, err);
+    }
+    CHECK(n_reserved >= 15);
+    /* Case matters, as it does for CSV headers: Y is a name like any other. */
+    bo_config cfg;
+    CHECK(load_text("reserved.yaml",
+                    "objective: {plugin: p.so}\n"
+                    "inputs: [{name: Y, lower: 0, upper: 1}, {name: costs, lower: 0, upper: 1}]\n"
+                    "budget: {max_evaluations: 9}\n", &cfg, err, sizeof err) == BO_OK);
+    bo_config_cleanup(&cfg);
+}
+
 /* inputs[i].type is refused as not supported, not sent elsewhere; the
  * row that refuses it sends no one to inputs: either. */
 static void test_unsupported_input_type(void)
@@ -911,6 +969,7 @@ int main(void)
     test_registries();
     test_goal_spellings();
     test_unsupported_input_type();
+    test_reserved_input_names();
     test_names();
     return CHECK_DONE();
 }

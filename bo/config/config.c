@@ -14,6 +14,7 @@
 
 #include "acquisition/sobol.h"
 #include "bo/config/yaml_tree.h"
+#include "bo/io/history.h"
 
 /* The schema stores enum values through an int; that is only sound while
  * every enum the config holds, its own and the registries', has the size of
@@ -996,6 +997,25 @@ static bo_status resolve_objective(load_ctx *ctx)
     return BO_OK;
 }
 
+/* The names history.csv uses for its own columns, in its order, for the
+ * message that refuses them as input names. history.h owns the rule
+ * (bo_history_fixed_column) but exports no list, so this one is filtered
+ * through the rule when used, and test_config checks it against the header
+ * a history is written with. */
+static const char *const history_column_names[] = {
+    "eval", "phase", "source", "y", "status", "message", "cost", "cum_cost", "best", "acq",
+    "suggest_seconds", "eval_seconds", "worker", "started", "finished", NULL};
+
+static void list_history_columns(char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; history_column_names[i] && used < len; i++)
+        if (bo_history_fixed_column(history_column_names[i]))
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+                                     history_column_names[i]);
+}
+
 static bo_status check_inputs(load_ctx *ctx)
 {
     const bo_config *cfg = ctx->cfg;
@@ -1009,6 +1029,16 @@ static bo_status check_inputs(load_ctx *ctx)
             return fail_at(ctx, bo_yaml_map_get(item, "name"), path,
                            "expected an identifier (letters, digits, _; not starting with a "
                            "digit), got '%s'", in->name);
+        }
+        /* Input names are history.csv's column headers as they are (users
+         * open it in spreadsheets), so they cannot take the history's own. */
+        if (bo_history_fixed_column(in->name)) {
+            char reserved[300];
+            list_history_columns(reserved, sizeof reserved);
+            snprintf(path, sizeof path, "inputs[%zu].name", i);
+            return fail_at(ctx, bo_yaml_map_get(item, "name"), path,
+                           "'%s' names a column of history.csv; choose another name (reserved: "
+                           "%s)", in->name, reserved);
         }
         for (size_t j = 0; j < i; j++)
             if (strcmp(cfg->inputs[j].name, in->name) == 0) {
