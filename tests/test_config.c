@@ -89,6 +89,14 @@ static const bad_case bad_cases[] = {
     {"undefined_alias.yaml", BO_EPARSE, 3, 5, NULL, "alias '*first' names no anchor"},
     {"two_documents.yaml", BO_EPARSE, 5, 1, NULL, "a second document"},
     {"input_name_reserved.yaml", BO_EINVAL, 4, 12, "inputs[1].name", "'cost' names a column of history.csv; choose another name (reserved: eval, phase, source, y, status, message, cost, cum_cost, best, acq, suggest_seconds, eval_seconds, worker, started, finished)"},
+    {"workers_in_process.yaml", BO_EINVAL, 3, 23, "evaluation.workers", "expected 1 with objective.isolate: false, got 4: a plugin called in-process evaluates one point at a time"},
+    {"workers_zero.yaml", BO_EINVAL, 4, 12, "evaluation.workers", "expected an integer from 1 to 100000, got '0'"},
+    {"workers_typo.yaml", BO_EINVAL, 3, 14, "evaluation.worker", "unknown key; did you mean 'workers'?"},
+    {"launcher_with_plugin.yaml", BO_EINVAL, 3, 13, "objective.launcher", "works with a command objective only"},
+    {"launcher_not_list.yaml", BO_EINVAL, 3, 13, "objective.launcher", "expected a list of strings: a program and its arguments put before the command, got 'srun -N1'"},
+    {"launcher_empty_program.yaml", BO_EINVAL, 3, 14, "objective.launcher[0]", "expected the program to run, got ''"},
+    {"initial_data_empty.yaml", BO_EINVAL, 3, 15, "initial_data", "expected the path of a CSV file, got an empty string"},
+    {"initial_data_list.yaml", BO_EINVAL, 3, 15, "initial_data", "expected text, got a list"},
     {"input_type.yaml", BO_EINVAL, 4, 15, "inputs[1].type", "input types are not supported yet: every input is continuous, given by lower, upper and scale (linear or log)"},
     {"sobol_too_many_dims.yaml", BO_EINVAL, 4, 11, "initial_design.method", "expected lhs or random for 33 inputs"},
 };
@@ -284,6 +292,9 @@ static void test_minimal_defaults(void)
     CHECK(cfg.budget.max_no_improvement == SIZE_MAX);
     CHECK(cfg.budget.has_target_value == 0);
     CHECK(cfg.output.plot == BO_PLOT_PNG);
+    CHECK(cfg.evaluation.workers == 1);
+    CHECK(cfg.objective.launcher == NULL && cfg.objective.n_launcher == 0);
+    CHECK(cfg.initial_data == NULL);
     free(dir);
     bo_config_cleanup(&cfg);
 }
@@ -311,6 +322,14 @@ static void test_command_config(void)
     CHECK(has_text(cfg.objective.command[2], "fine"));
     CHECK(has_text(cfg.objective.command[3], ""));
     CHECK(cfg.objective.command[4] == NULL);
+    /* A launcher whose program has no '/' is left for PATH, like a command. */
+    CHECK(cfg.objective.n_launcher == 3);
+    CHECK(has_text(cfg.objective.launcher[0], "srun"));
+    CHECK(has_text(cfg.objective.launcher[2], "-n1"));
+    CHECK(cfg.objective.launcher[3] == NULL);
+    CHECK(cfg.evaluation.workers == 3);
+    snprintf(want, sizeof want, "%s/data/previous.csv", dir);
+    CHECK(has_text(cfg.initial_data, want));
     CHECK(cfg.objective.n_params == 3);
     CHECK(has_text(cfg.objective.params[0].key, "solver"));
     CHECK(has_text(cfg.objective.params[0].value, "gmres"));
@@ -458,6 +477,34 @@ static void test_computed_defaults(void)
     CHECK(cfg.acquisition.stall_explore == 0); /* and round_trip below keeps it */
     bo_config_cleanup(&cfg);
 
+    /* A launcher's program with '/' is relative to the config's folder;
+     * an isolated plugin may run several evaluations at once; an empty
+     * launcher is none, even beside a plugin; an absolute initial_data is
+     * kept. */
+    CHECK(load_text("launch.yaml",
+                    "objective: {command: [./sim, a], launcher: [tools/launch.sh, --one]}\n"
+                    "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                    "initial_data: /data/old runs.csv\n"
+                    "budget: {max_evaluations: 9}\n", &cfg, err, sizeof err) == BO_OK);
+    {
+        char *tmp_dir = abs_dir(TMP);
+        char want[PATH_MAX + 64];
+        snprintf(want, sizeof want, "%s/tools/launch.sh", tmp_dir);
+        CHECK(has_text(cfg.objective.launcher[0], want));
+        CHECK(has_text(cfg.objective.launcher[1], "--one"));
+        CHECK(has_text(cfg.initial_data, "/data/old runs.csv"));
+        free(tmp_dir);
+    }
+    bo_config_cleanup(&cfg);
+    CHECK(load_text("workers.yaml",
+                    "objective: {plugin: p.so, launcher: []}\n"
+                    "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                    "evaluation: {workers: 8}\n"
+                    "budget: {max_evaluations: 9}\n", &cfg, err, sizeof err) == BO_OK);
+    CHECK(cfg.evaluation.workers == 8 && cfg.objective.isolate == 1);
+    CHECK(cfg.objective.launcher == NULL && cfg.objective.n_launcher == 0);
+    bo_config_cleanup(&cfg);
+
     /* The implicit source has no other name. */
     CHECK(load_text("badtarget.yaml",
                     "objective: {plugin: p.so}\n"
@@ -552,6 +599,8 @@ static void test_round_trips(void)
     round_trip(DATA "/good/command.yaml");
     round_trip(TMP "/mf.yaml");
     round_trip(TMP "/my config.v2.yml");
+    round_trip(TMP "/launch.yaml");
+    round_trip(TMP "/workers.yaml");
 }
 
 /* bo_config_equal must notice a change in any field, or the round trip
@@ -559,45 +608,74 @@ static void test_round_trips(void)
 static void test_equal_detects_changes(void)
 {
     bo_config a, b;
-    char err[512], what[128];
+    char err[512], what[256];
     CHECK(bo_config_load(DATA "/good/command.yaml", &a, err, sizeof err) == BO_OK);
     CHECK(bo_config_load(DATA "/good/command.yaml", &b, err, sizeof err) == BO_OK);
     CHECK(bo_config_equal(&a, &b, what, sizeof what) == 1 && what[0] == '\0');
 
-#define MUTATE(field, value, key)                                                   \
+    /* Each change is seen by bo_config_equal, and by
+     * bo_config_equal_ignoring unless the change is in a group it ignores:
+     * group is the flag that hides it, 0 for the keys that always count. */
+    const unsigned all = BO_CONFIG_IGNORE_BUDGET | BO_CONFIG_IGNORE_EVALUATION;
+#define MUTATE(field, value, key, group)                                            \
     do {                                                                            \
         b.field = value;                                                            \
         CHECK_MSG(bo_config_equal(&a, &b, what, sizeof what) == 0, "%s unnoticed", key); \
         CHECK_MSG(strcmp(what, key) == 0, "changed %s, reported %s", key, what);    \
+        CHECK_MSG(bo_config_equal_ignoring(&a, &b, all & ~(unsigned)(group), what,   \
+                                           sizeof what) == 0 && strcmp(what, key) == 0, \
+                  "%s unnoticed when ignoring the other groups (%s)", key, what);   \
+        CHECK_MSG(bo_config_equal_ignoring(&a, &b, all, what, sizeof what) == ((group) != 0), \
+                  "%s: ignoring budget and evaluation gave '%s'", key, what);       \
         b.field = a.field; /* a and b were equal */                                 \
     } while (0)
-    MUTATE(seed, 3, "seed");
-    MUTATE(goal, BO_CONFIG_MINIMIZE, "goal");
-    MUTATE(objective.timeout, 1.0, "objective.timeout");
-    MUTATE(objective.isolate, 1, "objective.isolate");
-    MUTATE(inputs[1].upper, 3.0, "inputs[1]");
-    MUTATE(inputs[0].scale, BO_CONFIG_SCALE_LINEAR, "inputs[0]");
-    MUTATE(sources[1].initial, 11, "sources[1]");
-    MUTATE(target, 1, "target");
-    MUTATE(model.kernel, BO_KERNEL_SQEXP, "model.kernel");
-    MUTATE(model.noise_var, 0.02, "model.noise");
-    MUTATE(model.mean, BO_MEAN_ZERO, "model.mean");
-    MUTATE(model.restarts, 2, "model.restarts");
-    MUTATE(acquisition.type, BO_ACQ_EI, "acquisition.type");
-    MUTATE(acquisition.starts, 4, "acquisition.starts");
-    MUTATE(acquisition.pool, 65, "acquisition.pool");
-    MUTATE(acquisition.beta, 0.25, "acquisition.beta");
-    MUTATE(acquisition.target_ei, 1, "acquisition.target_ei");
-    MUTATE(acquisition.explore_budget, 1.0, "acquisition.explore_budget");
-    MUTATE(acquisition.stall_explore, 1, "acquisition.stall_explore");
-    MUTATE(initial_design.method, BO_DESIGN_LHS, "initial_design.method");
-    MUTATE(initial_design.size, 6, "initial_design.size");
-    MUTATE(budget.max_evaluations, 10, "budget.max_evaluations");
-    MUTATE(budget.max_cost, 2e6, "budget.max_cost");
-    MUTATE(budget.max_no_improvement, 3, "budget.max_no_improvement");
-    MUTATE(budget.target_value, -2.0, "budget.target_value");
-    MUTATE(budget.has_target_value, 0, "budget.target_value");
-    MUTATE(output.plot, BO_PLOT_SVG, "output.plot");
+    MUTATE(seed, 3, "seed", 0);
+    MUTATE(goal, BO_CONFIG_MINIMIZE, "goal", 0);
+    MUTATE(objective.timeout, 1.0, "objective.timeout", 0);
+    MUTATE(objective.isolate, 1, "objective.isolate", 0);
+    MUTATE(objective.n_launcher, 2, "objective.launcher", BO_CONFIG_IGNORE_EVALUATION);
+    MUTATE(inputs[1].upper, 3.0, "inputs[1]", 0);
+    MUTATE(inputs[0].scale, BO_CONFIG_SCALE_LINEAR, "inputs[0]", 0);
+    MUTATE(sources[1].cost, 0.5, "sources[1]", 0);
+    MUTATE(target, 1, "target", 0);
+    MUTATE(model.kernel, BO_KERNEL_SQEXP, "model.kernel", 0);
+    MUTATE(model.noise_var, 0.02, "model.noise", 0);
+    MUTATE(model.mean, BO_MEAN_ZERO, "model.mean", 0);
+    MUTATE(model.restarts, 2, "model.restarts", 0);
+    MUTATE(acquisition.type, BO_ACQ_EI, "acquisition.type", 0);
+    MUTATE(acquisition.starts, 4, "acquisition.starts", 0);
+    MUTATE(acquisition.pool, 65, "acquisition.pool", 0);
+    MUTATE(acquisition.beta, 0.25, "acquisition.beta", 0);
+    MUTATE(acquisition.target_ei, 1, "acquisition.target_ei", 0);
+    MUTATE(acquisition.explore_budget, 1.0, "acquisition.explore_budget", 0);
+    MUTATE(acquisition.stall_explore, 1, "acquisition.stall_explore", 0);
+    MUTATE(initial_design.method, BO_DESIGN_LHS, "initial_design.method", 0);
+    MUTATE(budget.max_evaluations, 10, "budget.max_evaluations", BO_CONFIG_IGNORE_BUDGET);
+    MUTATE(budget.max_cost, 2e6, "budget.max_cost", BO_CONFIG_IGNORE_BUDGET);
+    MUTATE(budget.max_no_improvement, 3, "budget.max_no_improvement", BO_CONFIG_IGNORE_BUDGET);
+    MUTATE(budget.target_value, -2.0, "budget.target_value", BO_CONFIG_IGNORE_BUDGET);
+    MUTATE(budget.has_target_value, 0, "budget.target_value", BO_CONFIG_IGNORE_BUDGET);
+    MUTATE(output.plot, BO_PLOT_SVG, "output.plot", 0);
+    MUTATE(evaluation.workers, 1, "evaluation.workers", BO_CONFIG_IGNORE_EVALUATION);
+    /* The initial design counts always; ignoring the budget, the message
+     * says how to keep the run's design. */
+    b.initial_design.size = 6;
+    CHECK(bo_config_equal(&a, &b, what, sizeof what) == 0);
+    CHECK(strcmp(what, "initial_design.size") == 0);
+    CHECK(bo_config_equal_ignoring(&a, &b, BO_CONFIG_IGNORE_EVALUATION, what, sizeof what) == 0);
+    CHECK(strcmp(what, "initial_design.size") == 0);
+    CHECK(bo_config_equal_ignoring(&a, &b, BO_CONFIG_IGNORE_BUDGET, what, sizeof what) == 0);
+    CHECK_MSG(strstr(what, "initial_design.size (the run has 5, this config 6; when not written "
+                           "it follows the budget: write initial_design.size: 5 to keep the "
+                           "run's)"), "%s", what);
+    b.initial_design.size = a.initial_design.size;
+    b.sources[1].initial = 13;
+    CHECK(bo_config_equal(&a, &b, what, sizeof what) == 0);
+    CHECK(strcmp(what, "sources[1]") == 0);
+    CHECK(bo_config_equal_ignoring(&a, &b, all, what, sizeof what) == 0);
+    CHECK_MSG(strstr(what, "sources[1] (the run has 12, this config 13; when not written it "
+                           "follows the budget: write initial: 12"), "%s", what);
+    b.sources[1].initial = a.sources[1].initial;
 #undef MUTATE
     b.objective.params[1].value[0] = 'X';
     CHECK(bo_config_equal(&a, &b, what, sizeof what) == 0);
@@ -607,12 +685,48 @@ static void test_equal_detects_changes(void)
     CHECK(bo_config_equal(&a, &b, what, sizeof what) == 0);
     CHECK(strcmp(what, "objective.command[2]") == 0);
     b.objective.command[2][0] = 'f';
+    b.objective.launcher[1][1] = 'M';
+    CHECK(bo_config_equal(&a, &b, what, sizeof what) == 0);
+    CHECK(strcmp(what, "objective.launcher[1]") == 0);
+    CHECK(bo_config_equal_ignoring(&a, &b, BO_CONFIG_IGNORE_EVALUATION, what, sizeof what) == 1);
+    b.objective.launcher[1][1] = 'N';
+    b.initial_data[0] = 'X';
+    CHECK(bo_config_equal_ignoring(&a, &b, all, what, sizeof what) == 0);
+    CHECK(strcmp(what, "initial_data") == 0);
+    b.initial_data[0] = '/';
     b.name[0] = 'S';
     CHECK(bo_config_equal(&a, &b, NULL, 0) == 0);
     b.name[0] = 's';
     CHECK(bo_config_equal(&a, &b, NULL, 0) == 1);
     bo_config_cleanup(&a);
     bo_config_cleanup(&b);
+}
+
+/* Where keys are written, for messages after loading: values' places,
+ * list entries by index, nothing for a default. */
+static void test_places(void)
+{
+    bo_config cfg;
+    char err[512];
+    size_t line = 0, column = 0;
+    CHECK(bo_config_load(DATA "/good/command.yaml", &cfg, err, sizeof err) == BO_OK);
+    CHECK(bo_config_place(&cfg, "budget.max_cost", &line, &column) == 1);
+    CHECK_MSG(line == 37 && column == 13, "budget.max_cost at %zu:%zu", line, column);
+    CHECK(bo_config_place(&cfg, "inputs[1].upper", &line, &column) == 1);
+    CHECK_MSG(line == 19 && column == 40, "inputs[1].upper at %zu:%zu", line, column);
+    CHECK(bo_config_place(&cfg, "initial_data", &line, &column) == 1);
+    CHECK_MSG(line == 42 && column == 15, "initial_data at %zu:%zu", line, column);
+    CHECK(bo_config_place(&cfg, "evaluation.workers", &line, &column) == 1);
+    CHECK_MSG(line == 41 && column == 23, "evaluation.workers at %zu:%zu", line, column);
+    /* A whole section is a key too. */
+    CHECK(bo_config_place(&cfg, "model", &line, &column) == 1);
+    CHECK_MSG(line == 25 && column == 3, "model at %zu:%zu", line, column);
+    line = column = 0;
+    CHECK(bo_config_place(&cfg, "budget.max_evaluations", &line, &column) == 0);
+    CHECK(bo_config_place(&cfg, "no.such.key", &line, &column) == 0);
+    CHECK(line == 0 && column == 0);
+    bo_config_cleanup(&cfg);
+    CHECK(cfg.places == NULL && cfg.n_places == 0);
 }
 
 /* Writing to a full device fails and says so. */
@@ -965,6 +1079,7 @@ int main(void)
     test_round_trips();
     test_equal_detects_changes();
     test_write_failure();
+    test_places();
     test_damaged_files();
     test_registries();
     test_goal_spellings();

@@ -370,6 +370,7 @@ struct field {
 #define END_OF_FIELDS {.key = NULL}
 
 static bo_status h_command(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
+static bo_status h_launcher(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
 static bo_status h_params(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
 static bo_status h_noise(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
 static bo_status h_inputs(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
@@ -383,6 +384,8 @@ static const field objective_fields[] = {
     {.key = "plugin", .type = F_STRING, .offset = CFG(objective.plugin)},
     {.key = "command", .type = F_CUSTOM, .offset = CFG(objective), .handler = h_command,
      .expect = "a list of strings: the program and its arguments"},
+    {.key = "launcher", .type = F_CUSTOM, .offset = CFG(objective), .handler = h_launcher,
+     .expect = "a list of strings: a program and its arguments put before the command"},
     {.key = "params", .type = F_CUSTOM, .offset = CFG(objective), .handler = h_params,
      .expect = "a mapping of names to values"},
     {.key = "timeout", .type = F_DOUBLE, .offset = CFG(objective.timeout), .min = 0.0,
@@ -466,6 +469,11 @@ static const field output_fields[] = {
      .default_text = "png"},
     END_OF_FIELDS};
 
+static const field evaluation_fields[] = {
+    {.key = "workers", .type = F_SIZE, .offset = CFG(evaluation.workers), .min = 1.0,
+     .max = 100000.0, .default_text = "1"},
+    END_OF_FIELDS};
+
 /* Top level. Sections share bo_config as their base, so their fields'
  * offsets are into bo_config; list entries use their element struct. */
 static const field root_fields[] = {
@@ -487,6 +495,9 @@ static const field root_fields[] = {
     {.key = "budget", .type = F_SECTION, .sub = budget_fields, .required = 1,
      .expect = "a mapping with max_evaluations and/or max_cost"},
     {.key = "output", .type = F_SECTION, .sub = output_fields},
+    {.key = "evaluation", .type = F_SECTION, .sub = evaluation_fields},
+    /* Resolved against the config's folder, like objective.plugin. */
+    {.key = "initial_data", .type = F_STRING, .offset = CFG(initial_data)},
     END_OF_FIELDS};
 
 /* Where each schema level lives, to tell a user who put a key at the wrong
@@ -499,7 +510,8 @@ static const struct {
     {"each inputs: entry", input_fields}, {"each sources: entry", source_fields},
     {"model:", model_fields},         {"acquisition:", acquisition_fields},
     {"initial_design:", design_fields}, {"budget:", budget_fields},
-    {"output:", output_fields},       {NULL, NULL}};
+    {"output:", output_fields},       {"evaluation:", evaluation_fields},
+    {NULL, NULL}};
 
 /* ------------------------------------------------------------------ */
 /* Walking a mapping with a schema.                                     */
@@ -671,6 +683,21 @@ static bo_status fail_unknown_key(load_ctx *ctx, const field *fields, const bo_y
     return fail_at(ctx, key, path, "unknown key; expected one of %s", keys);
 }
 
+/* Remembers where key's value is written, for bo_config_place. */
+static bo_status record_place(load_ctx *ctx, const char *key, const bo_yaml_node *value)
+{
+    bo_config *cfg = ctx->cfg;
+    bo_config_place_entry *grown = realloc(cfg->places, (cfg->n_places + 1) * sizeof *grown);
+    if (!grown)
+        return out_of_memory(ctx);
+    cfg->places = grown;
+    char *copy = strdup(key);
+    if (!copy)
+        return out_of_memory(ctx);
+    cfg->places[cfg->n_places++] = (bo_config_place_entry){copy, value->line, value->column};
+    return BO_OK;
+}
+
 static bo_status walk_map(load_ctx *ctx, const field *fields, const bo_yaml_node *map,
                           void *base, const char *path)
 {
@@ -690,7 +717,10 @@ static bo_status walk_map(load_ctx *ctx, const field *fields, const bo_yaml_node
             return fail_unknown_key(ctx, fields, key, sub);
         if (f->unsupported)
             return fail_at(ctx, key, sub, "%s", f->unsupported);
-        bo_status status = convert(ctx, f, value, base, sub);
+        bo_status status = record_place(ctx, sub, value);
+        if (status != BO_OK)
+            return status;
+        status = convert(ctx, f, value, base, sub);
         if (status != BO_OK)
             return status;
     }
@@ -743,14 +773,19 @@ static bo_status h_scalar(load_ctx *ctx, const field *f, const bo_yaml_node *nod
     return BO_OK;
 }
 
-static bo_status h_command(load_ctx *ctx, const field *f, const bo_yaml_node *node, void *dst,
-                           const char *path)
+/* A list of strings that starts with a program: objective.command and
+ * objective.launcher. *argv becomes NULL-terminated (execvp-ready) and *argc
+ * counts its entries; an empty list is accepted only when allow_empty, and
+ * then leaves *argv NULL. */
+static bo_status read_argv(load_ctx *ctx, const field *f, const bo_yaml_node *node,
+                           const char *path, int allow_empty, char ***argv, size_t *argc)
 {
-    bo_config_objective *obj = dst;
-    if (node->kind != BO_YAML_SEQ || node->n == 0)
+    if (node->kind != BO_YAML_SEQ || (node->n == 0 && !allow_empty))
         return fail_expected(ctx, f, node, path);
-    obj->command = calloc(node->n + 1, sizeof *obj->command);
-    if (!obj->command)
+    if (node->n == 0)
+        return BO_OK;
+    *argv = calloc(node->n + 1, sizeof **argv);
+    if (!*argv)
         return out_of_memory(ctx);
     for (size_t i = 0; i < node->n; i++) {
         const bo_yaml_node *arg = node->items[i];
@@ -760,12 +795,26 @@ static bo_status h_command(load_ctx *ctx, const field *f, const bo_yaml_node *no
             return fail_at(ctx, arg, sub, "expected %s, got %s",
                            i == 0 ? "the program to run" : "an argument (text)",
                            describe(arg, got, sizeof got));
-        obj->command[i] = strdup(arg->text);
-        if (!obj->command[i])
+        (*argv)[i] = strdup(arg->text);
+        if (!(*argv)[i])
             return out_of_memory(ctx);
-        obj->n_command = i + 1;
+        *argc = i + 1;
     }
     return BO_OK;
+}
+
+static bo_status h_command(load_ctx *ctx, const field *f, const bo_yaml_node *node, void *dst,
+                           const char *path)
+{
+    bo_config_objective *obj = dst;
+    return read_argv(ctx, f, node, path, 0, &obj->command, &obj->n_command);
+}
+
+static bo_status h_launcher(load_ctx *ctx, const field *f, const bo_yaml_node *node, void *dst,
+                            const char *path)
+{
+    bo_config_objective *obj = dst;
+    return read_argv(ctx, f, node, path, 1, &obj->launcher, &obj->n_launcher);
 }
 
 static bo_status h_params(load_ctx *ctx, const field *f, const bo_yaml_node *node, void *dst,
@@ -986,14 +1035,46 @@ static bo_status resolve_objective(load_ctx *ctx)
         free(obj->plugin);
         obj->plugin = resolved;
     }
+    const bo_yaml_node *launcher = bo_yaml_map_get(sec, "launcher");
+    if (obj->plugin && obj->launcher)
+        return fail_at(ctx, launcher, "objective.launcher",
+                       "works with a command objective only: a plugin is called by bo-run "
+                       "itself (or its child), there is no program to launch");
     /* A program name without '/' is looked up in PATH, as a shell would. */
-    if (obj->command && strchr(obj->command[0], '/') && obj->command[0][0] != '/') {
-        char *resolved = join_path(ctx->cfg->dir, obj->command[0]);
-        if (!resolved)
-            return out_of_memory(ctx);
-        free(obj->command[0]);
-        obj->command[0] = resolved;
+    char **programs[] = {obj->command, obj->launcher};
+    for (size_t i = 0; i < sizeof programs / sizeof programs[0]; i++) {
+        char **argv = programs[i];
+        if (argv && strchr(argv[0], '/') && argv[0][0] != '/') {
+            char *resolved = join_path(ctx->cfg->dir, argv[0]);
+            if (!resolved)
+                return out_of_memory(ctx);
+            free(argv[0]);
+            argv[0] = resolved;
+        }
     }
+    const bo_yaml_node *workers = node_at(ctx->root, "evaluation", "workers");
+    if (obj->plugin && !obj->isolate && ctx->cfg->evaluation.workers > 1)
+        return fail_at(ctx, workers, "evaluation.workers",
+                       "expected 1 with objective.isolate: false, got %zu: a plugin called "
+                       "in-process evaluates one point at a time (set isolate: true to run "
+                       "%zu evaluations at once in child processes)",
+                       ctx->cfg->evaluation.workers, ctx->cfg->evaluation.workers);
+    return BO_OK;
+}
+
+static bo_status resolve_initial_data(load_ctx *ctx)
+{
+    bo_config *cfg = ctx->cfg;
+    if (!cfg->initial_data)
+        return BO_OK;
+    if (!cfg->initial_data[0])
+        return fail_at(ctx, bo_yaml_map_get(ctx->root, "initial_data"), "initial_data",
+                       "expected the path of a CSV file, got an empty string");
+    char *resolved = join_path(cfg->dir, cfg->initial_data);
+    if (!resolved)
+        return out_of_memory(ctx);
+    free(cfg->initial_data);
+    cfg->initial_data = resolved;
     return BO_OK;
 }
 
@@ -1153,6 +1234,13 @@ static bo_status resolve_acquisition(load_ctx *ctx)
 
 static int is_not_sobol(int method) { return method != BO_DESIGN_SOBOL; }
 
+/* initial_design.size when neither it nor the budget says otherwise. */
+static size_t default_design_size(size_t n_inputs)
+{
+    size_t want = n_inputs <= (SIZE_MAX - 1) / 2 ? 2 * n_inputs + 1 : SIZE_MAX;
+    return want < MIN_INITIAL_SIZE ? MIN_INITIAL_SIZE : want;
+}
+
 static bo_status resolve_budget_and_design(load_ctx *ctx)
 {
     bo_config *cfg = ctx->cfg;
@@ -1166,10 +1254,7 @@ static bo_status resolve_budget_and_design(load_ctx *ctx)
 
     const bo_yaml_node *size = node_at(ctx->root, "initial_design", "size");
     if (!size) {
-        size_t d = cfg->n_inputs;
-        size_t want = d <= (SIZE_MAX - 1) / 2 ? 2 * d + 1 : SIZE_MAX;
-        if (want < MIN_INITIAL_SIZE)
-            want = MIN_INITIAL_SIZE;
+        size_t want = default_design_size(cfg->n_inputs);
         /* A default never makes a small budget invalid: the whole budget
          * then goes to the initial design. */
         size_t per_source = budget->max_evaluations / cfg->n_sources;
@@ -1233,6 +1318,8 @@ static bo_status resolve(load_ctx *ctx)
         return status;
     if ((status = resolve_objective(ctx)) != BO_OK)
         return status;
+    if ((status = resolve_initial_data(ctx)) != BO_OK)
+        return status;
     if ((status = check_inputs(ctx)) != BO_OK)
         return status;
     if ((status = resolve_sources(ctx)) != BO_OK)
@@ -1265,6 +1352,9 @@ void bo_config_cleanup(bo_config *cfg)
         for (size_t i = 0; cfg->objective.command[i]; i++)
             free(cfg->objective.command[i]);
     free(cfg->objective.command);
+    for (size_t i = 0; i < cfg->objective.n_launcher; i++)
+        free(cfg->objective.launcher[i]);
+    free(cfg->objective.launcher);
     for (size_t i = 0; i < cfg->objective.n_params; i++) {
         free(cfg->objective.params[i].key);
         free(cfg->objective.params[i].value);
@@ -1276,6 +1366,10 @@ void bo_config_cleanup(bo_config *cfg)
     for (size_t i = 0; i < cfg->n_sources; i++)
         free(cfg->sources[i].name);
     free(cfg->sources);
+    free(cfg->initial_data);
+    for (size_t i = 0; i < cfg->n_places; i++)
+        free(cfg->places[i].key);
+    free(cfg->places);
     bo_config_init(cfg);
 }
 
@@ -1442,6 +1536,19 @@ static void write_quoted(FILE *out, const char *s)
     fputc('"', out);
 }
 
+/* prefix, then the strings as a YAML flow list ("[]" when there are none). */
+static void write_list(FILE *out, const char *prefix, char *const *items, size_t n)
+{
+    fputs(prefix, out);
+    fputc('[', out);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            fputs(", ", out);
+        write_quoted(out, items[i]);
+    }
+    fputs("]\n", out);
+}
+
 bo_status bo_config_write_resolved(const bo_config *cfg, FILE *out)
 {
     char num[2][40];
@@ -1457,15 +1564,9 @@ bo_status bo_config_write_resolved(const bo_config *cfg, FILE *out)
         write_quoted(out, cfg->objective.plugin);
         fputc('\n', out);
     }
-    if (cfg->objective.command) {
-        fputs("  command: [", out);
-        for (size_t i = 0; i < cfg->objective.n_command; i++) {
-            if (i)
-                fputs(", ", out);
-            write_quoted(out, cfg->objective.command[i]);
-        }
-        fputs("]\n", out);
-    }
+    if (cfg->objective.command)
+        write_list(out, "  command: ", cfg->objective.command, cfg->objective.n_command);
+    write_list(out, "  launcher: ", cfg->objective.launcher, cfg->objective.n_launcher);
     if (cfg->objective.n_params == 0)
         fputs("  params: {}\n", out);
     else
@@ -1547,6 +1648,14 @@ bo_status bo_config_write_resolved(const bo_config *cfg, FILE *out)
         fputs("  # target_value: none\n", out);
     }
     fprintf(out, "output:\n  plot: %s\n", bo_plot_format_name(cfg->output.plot));
+    fprintf(out, "evaluation:\n  workers: %zu\n", cfg->evaluation.workers);
+    if (cfg->initial_data) {
+        fputs("initial_data: ", out);
+        write_quoted(out, cfg->initial_data);
+        fputc('\n', out);
+    } else {
+        fputs("# initial_data: none\n", out);
+    }
 
     if (fflush(out) != 0 || ferror(out))
         return BO_EIO;
@@ -1575,8 +1684,37 @@ static int differs(char *what, size_t whatlen, const char *fmt, ...)
     return 0;
 }
 
-int bo_config_equal(const bo_config *a, const bo_config *b, char *what, size_t whatlen)
+static int same_list(char *const *a, size_t na, char *const *b, size_t nb, size_t *first)
 {
+    if (na != nb || (a == NULL) != (b == NULL)) {
+        *first = SIZE_MAX;
+        return 0;
+    }
+    for (size_t i = 0; i < na; i++)
+        if (!same_text(a[i], b[i])) {
+            *first = i;
+            return 0;
+        }
+    return 1;
+}
+
+/* A differing initial design when the budget may differ: the default size
+ * follows the budget (resolve_budget_and_design), so a larger budget can
+ * change a design nobody wrote; say how to keep the run's. */
+static int design_differs(char *what, size_t whatlen, unsigned ignore, const char *key,
+                          const char *written_as, size_t run, size_t now)
+{
+    if (!(ignore & BO_CONFIG_IGNORE_BUDGET))
+        return differs(what, whatlen, "%s", key);
+    return differs(what, whatlen,
+                   "%s (the run has %zu, this config %zu; when not written it follows the "
+                   "budget: write %s: %zu to keep the run's)", key, run, now, written_as, run);
+}
+
+int bo_config_equal_ignoring(const bo_config *a, const bo_config *b, unsigned ignore,
+                             char *what, size_t whatlen)
+{
+    size_t first;
     if (what && whatlen)
         what[0] = '\0';
     if (!same_text(a->name, b->name))
@@ -1587,12 +1725,15 @@ int bo_config_equal(const bo_config *a, const bo_config *b, char *what, size_t w
         return differs(what, whatlen, "goal");
     if (!same_text(a->objective.plugin, b->objective.plugin))
         return differs(what, whatlen, "objective.plugin");
-    if (a->objective.n_command != b->objective.n_command ||
-        (a->objective.command == NULL) != (b->objective.command == NULL))
-        return differs(what, whatlen, "objective.command");
-    for (size_t i = 0; i < a->objective.n_command; i++)
-        if (!same_text(a->objective.command[i], b->objective.command[i]))
-            return differs(what, whatlen, "objective.command[%zu]", i);
+    if (!same_list(a->objective.command, a->objective.n_command, b->objective.command,
+                   b->objective.n_command, &first))
+        return first == SIZE_MAX ? differs(what, whatlen, "objective.command")
+                                 : differs(what, whatlen, "objective.command[%zu]", first);
+    if (!(ignore & BO_CONFIG_IGNORE_EVALUATION) &&
+        !same_list(a->objective.launcher, a->objective.n_launcher, b->objective.launcher,
+                   b->objective.n_launcher, &first))
+        return first == SIZE_MAX ? differs(what, whatlen, "objective.launcher")
+                                 : differs(what, whatlen, "objective.launcher[%zu]", first);
     if (a->objective.n_params != b->objective.n_params)
         return differs(what, whatlen, "objective.params");
     for (size_t i = 0; i < a->objective.n_params; i++)
@@ -1615,8 +1756,12 @@ int bo_config_equal(const bo_config *a, const bo_config *b, char *what, size_t w
         return differs(what, whatlen, "sources");
     for (size_t i = 0; i < a->n_sources; i++) {
         const bo_config_source *x = &a->sources[i], *y = &b->sources[i];
-        if (!same_text(x->name, y->name) || x->cost != y->cost || x->initial != y->initial)
-            return differs(what, whatlen, "sources[%zu]", i);
+        char key[40];
+        snprintf(key, sizeof key, "sources[%zu]", i);
+        if (!same_text(x->name, y->name) || x->cost != y->cost)
+            return differs(what, whatlen, "%s", key);
+        if (x->initial != y->initial)
+            return design_differs(what, whatlen, ignore, key, "initial", x->initial, y->initial);
     }
     if (a->target != b->target)
         return differs(what, whatlen, "target");
@@ -1645,19 +1790,42 @@ int bo_config_equal(const bo_config *a, const bo_config *b, char *what, size_t w
     if (a->initial_design.method != b->initial_design.method)
         return differs(what, whatlen, "initial_design.method");
     if (a->initial_design.size != b->initial_design.size)
-        return differs(what, whatlen, "initial_design.size");
-    if (a->budget.max_evaluations != b->budget.max_evaluations)
-        return differs(what, whatlen, "budget.max_evaluations");
-    if (a->budget.max_cost != b->budget.max_cost)
-        return differs(what, whatlen, "budget.max_cost");
-    if (a->budget.max_no_improvement != b->budget.max_no_improvement)
-        return differs(what, whatlen, "budget.max_no_improvement");
-    if (a->budget.has_target_value != b->budget.has_target_value ||
-        (a->budget.has_target_value && a->budget.target_value != b->budget.target_value))
-        return differs(what, whatlen, "budget.target_value");
+        return design_differs(what, whatlen, ignore, "initial_design.size", "initial_design.size",
+                              a->initial_design.size, b->initial_design.size);
+    if (!(ignore & BO_CONFIG_IGNORE_BUDGET)) {
+        if (a->budget.max_evaluations != b->budget.max_evaluations)
+            return differs(what, whatlen, "budget.max_evaluations");
+        if (a->budget.max_cost != b->budget.max_cost)
+            return differs(what, whatlen, "budget.max_cost");
+        if (a->budget.max_no_improvement != b->budget.max_no_improvement)
+            return differs(what, whatlen, "budget.max_no_improvement");
+        if (a->budget.has_target_value != b->budget.has_target_value ||
+            (a->budget.has_target_value && a->budget.target_value != b->budget.target_value))
+            return differs(what, whatlen, "budget.target_value");
+    }
     if (a->output.plot != b->output.plot)
         return differs(what, whatlen, "output.plot");
+    if (!(ignore & BO_CONFIG_IGNORE_EVALUATION) && a->evaluation.workers != b->evaluation.workers)
+        return differs(what, whatlen, "evaluation.workers");
+    if (!same_text(a->initial_data, b->initial_data))
+        return differs(what, whatlen, "initial_data");
     return 1;
+}
+
+int bo_config_equal(const bo_config *a, const bo_config *b, char *what, size_t whatlen)
+{
+    return bo_config_equal_ignoring(a, b, 0, what, whatlen);
+}
+
+int bo_config_place(const bo_config *cfg, const char *key, size_t *line, size_t *column)
+{
+    for (size_t i = 0; i < cfg->n_places; i++)
+        if (strcmp(cfg->places[i].key, key) == 0) {
+            *line = cfg->places[i].line;
+            *column = cfg->places[i].column;
+            return 1;
+        }
+    return 0;
 }
 
 size_t bo_config_dim(const bo_config *cfg) { return cfg->n_inputs; }
