@@ -729,6 +729,86 @@ static void test_places(void)
     CHECK(cfg.places == NULL && cfg.n_places == 0);
 }
 
+/* The warnings bo-run prints at --check and at the start of a run. */
+static size_t warnings_of(const char *file, const char *text, char *buf, size_t len)
+{
+    bo_config cfg;
+    char err[512];
+    bo_status status = load_text(file, text, &cfg, err, sizeof err);
+    CHECK_MSG(status == BO_OK, "%s: %s", file, err);
+    if (status != BO_OK)
+        return SIZE_MAX;
+    size_t n = bo_config_warnings(&cfg, buf, len);
+    bo_config_cleanup(&cfg);
+    return n;
+}
+
+static void test_warnings(void)
+{
+    char buf[2048], want[PATH_MAX + 128];
+    const char *three =
+        "objective: {plugin: p.so}\n"
+        "inputs: [{name: a, lower: 0, upper: 1}, {name: b, lower: 0, upper: 1},\n"
+        "         {name: c, lower: 0, upper: 1}]\n";
+    char text[1024];
+
+    /* Three inputs want 7 initial points; a budget of 5 takes them all. */
+    snprintf(text, sizeof text, "%sbudget:\n  max_evaluations: 5\n", three);
+    CHECK(warnings_of("warn_evals.yaml", text, buf, sizeof buf) == 1);
+    snprintf(want, sizeof want, "%s/warn_evals.yaml:5:20: budget.max_evaluations: warning: the "
+             "budget leaves no model-based step: the initial design takes all 5 evaluations "
+             "(initial_design.size not written: its default for 3 inputs, 7, cut to 5 to fit "
+             "the budget)", TMP);
+    CHECK_MSG(strncmp(buf, want, strlen(want)) == 0, "got '%s', want '%s'", buf, want);
+    CHECK(buf[strlen(buf) - 1] == '\n' && strchr(buf, '\n') == buf + strlen(buf) - 1);
+
+    /* One step left: no warning. */
+    snprintf(text, sizeof text, "%sbudget:\n  max_evaluations: 8\n", three);
+    CHECK(warnings_of("warn_none.yaml", text, buf, sizeof buf) == 0 && buf[0] == '\0');
+
+    /* A written size is named with its place. */
+    snprintf(text, sizeof text, "%sinitial_design: {size: 10}\nbudget: {max_evaluations: 10}\n",
+             three);
+    CHECK(warnings_of("warn_size.yaml", text, buf, sizeof buf) == 1);
+    CHECK_MSG(strstr(buf, "warn_size.yaml:5:27: budget.max_evaluations: warning: ") &&
+              strstr(buf, "(initial_design.size 10 at line 4, column 24)"), "%s", buf);
+
+    /* Cost: seven points of cost 1 spend max_cost 7 exactly. */
+    snprintf(text, sizeof text, "%sinitial_design: {size: 7}\nbudget: {max_cost: 7}\n", three);
+    CHECK(warnings_of("warn_cost.yaml", text, buf, sizeof buf) == 1);
+    CHECK_MSG(strstr(buf, "warn_cost.yaml:5:20: budget.max_cost: warning: the budget leaves no "
+                          "model-based step: the initial design costs 7 of max_cost 7") &&
+              strstr(buf, "on source 'f', costs 1; raise max_cost to at least 8"), "%s", buf);
+    snprintf(text, sizeof text, "%sinitial_design: {size: 7}\nbudget: {max_cost: 8}\n", three);
+    CHECK(warnings_of("warn_cost_ok.yaml", text, buf, sizeof buf) == 0);
+
+    /* Two sources, 4 points each (cost 44 of 50): MFCA can still afford a
+     * cheap point; the single-fidelity baseline, evaluating the target
+     * (cost 10) only, cannot. */
+    const char *mf =
+        "objective: {plugin: p.so}\n"
+        "inputs: [{name: x, lower: 0, upper: 1}]\n"
+        "sources: [{name: hi, cost: 10}, {name: lo, cost: 1}]\n"
+        "target: hi\n"
+        "budget: {max_cost: 50}\n";
+    CHECK(warnings_of("warn_mf.yaml", mf, buf, sizeof buf) == 0);
+    snprintf(text, sizeof text, "%sacquisition: {type: ei}\n", mf);
+    CHECK(warnings_of("warn_sf.yaml", text, buf, sizeof buf) == 1);
+    CHECK_MSG(strstr(buf, "on source 'hi', costs 10; raise max_cost to at least 54") &&
+              strstr(buf, ", per source unless sources[i].initial says otherwise"), "%s", buf);
+
+    /* Both limits spent: two warnings, two lines; a short buffer keeps the
+     * count, stays terminated and within its size; no buffer at all. */
+    snprintf(text, sizeof text, "%sbudget: {max_evaluations: 5, max_cost: 5}\n", three);
+    CHECK(warnings_of("warn_both.yaml", text, buf, sizeof buf) == 2);
+    CHECK(strstr(buf, "budget.max_evaluations: warning") && strstr(buf, "budget.max_cost: warning"));
+    char small[40];
+    memset(small, 'X', sizeof small);
+    CHECK(warnings_of("warn_both.yaml", text, small, 30) == 2);
+    CHECK(strlen(small) == 29 && small[30] == 'X');
+    CHECK(warnings_of("warn_both.yaml", text, NULL, 0) == 2);
+}
+
 /* Writing to a full device fails and says so. */
 static void test_write_failure(void)
 {
@@ -1080,6 +1160,7 @@ int main(void)
     test_equal_detects_changes();
     test_write_failure();
     test_places();
+    test_warnings();
     test_damaged_files();
     test_registries();
     test_goal_spellings();

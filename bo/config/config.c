@@ -1828,6 +1828,114 @@ int bo_config_place(const bo_config *cfg, const char *key, size_t *line, size_t 
     return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* Warnings.                                                            */
+
+typedef struct warning_list {
+    const bo_config *cfg;
+    char *buf;
+    size_t len, used, count;
+} warning_list;
+
+/* Appends "FILE:LINE:COLUMN: KEY: warning: ...\n" (without the place when
+ * the file does not write key); counts the warning even when it does not
+ * fit. */
+static void add_warning(warning_list *w, const char *key, const char *fmt, ...)
+{
+    w->count++;
+    if (!w->buf || w->used + 1 >= w->len)
+        return;
+    size_t line, column;
+    char *at = w->buf + w->used;
+    size_t room = w->len - w->used;
+    int n = bo_config_place(w->cfg, key, &line, &column)
+                ? snprintf(at, room, "%s:%zu:%zu: %s: warning: ", w->cfg->path, line, column, key)
+                : snprintf(at, room, "%s: %s: warning: ", w->cfg->path, key);
+    if (n < 0 || (size_t)n >= room) {
+        w->used = w->len - 1;
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    int m = vsnprintf(at + n, room - (size_t)n, fmt, ap);
+    va_end(ap);
+    size_t end = m < 0 ? (size_t)n : (size_t)n + (size_t)m;
+    if (end + 1 >= room) {
+        w->used = w->len - 1;
+        w->buf[w->used] = '\0';
+        return;
+    }
+    at[end] = '\n';
+    at[end + 1] = '\0';
+    w->used += end + 1;
+}
+
+/* How the initial design got its size, naming the keys that set it. */
+static void describe_design(const bo_config *cfg, char *buf, size_t len)
+{
+    size_t line, column, used;
+    if (bo_config_place(cfg, "initial_design.size", &line, &column))
+        used = (size_t)snprintf(buf, len, "initial_design.size %zu at line %zu, column %zu",
+                                cfg->initial_design.size, line, column);
+    else if (cfg->initial_design.size < default_design_size(cfg->n_inputs))
+        used = (size_t)snprintf(buf, len,
+                                "initial_design.size not written: its default for %zu input%s, "
+                                "%zu, cut to %zu to fit the budget", cfg->n_inputs,
+                                cfg->n_inputs == 1 ? "" : "s",
+                                default_design_size(cfg->n_inputs), cfg->initial_design.size);
+    else
+        used = (size_t)snprintf(buf, len, "initial_design.size not written: its default %zu",
+                                cfg->initial_design.size);
+    if (cfg->n_sources > 1 && used < len)
+        snprintf(buf + used, len - used, ", per source unless sources[i].initial says otherwise");
+}
+
+/* Warns when the initial design spends the whole budget: the run would then
+ * stop before the model chooses a single point. The cost test mirrors
+ * bo-run's stopping rules: stop once the cumulative cost reaches max_cost,
+ * and before an evaluation that would exceed it (both with a relative slack
+ * of 1e-12 for rounding in the sum of costs). */
+static void warn_no_model_step(warning_list *w)
+{
+    const bo_config *cfg = w->cfg;
+    const bo_config_budget *b = &cfg->budget;
+    char design[300];
+    describe_design(cfg, design, sizeof design);
+
+    size_t evaluations = bo_config_initial_evaluations(cfg);
+    if (b->max_evaluations != SIZE_MAX && evaluations >= b->max_evaluations)
+        add_warning(w, "budget.max_evaluations",
+                    "the budget leaves no model-based step: the initial design takes all %zu "
+                    "evaluations (%s); raise max_evaluations or write a smaller "
+                    "initial_design.size", b->max_evaluations, design);
+
+    if (b->max_cost == HUGE_VAL)
+        return;
+    /* The cheapest evaluation the model may choose: any source for a
+     * multi-source acquisition, else the target. */
+    size_t cheapest = cfg->target;
+    if (bo_acq_is_multi_source(cfg->acquisition.type))
+        for (size_t s = 0; s < cfg->n_sources; s++)
+            if (cfg->sources[s].cost < cfg->sources[cheapest].cost)
+                cheapest = s;
+    double spent = bo_config_initial_cost(cfg), next = cfg->sources[cheapest].cost;
+    if (spent >= b->max_cost * (1 - 1e-12) || spent + next > b->max_cost * (1 + 1e-12))
+        add_warning(w, "budget.max_cost",
+                    "the budget leaves no model-based step: the initial design costs %g of "
+                    "max_cost %g (%s), and the cheapest evaluation the model could choose, on "
+                    "source '%s', costs %g; raise max_cost to at least %g", spent, b->max_cost,
+                    design, cfg->sources[cheapest].name, next, spent + next);
+}
+
+size_t bo_config_warnings(const bo_config *cfg, char *buf, size_t len)
+{
+    warning_list w = {cfg, len ? buf : NULL, len, 0, 0};
+    if (w.buf)
+        w.buf[0] = '\0';
+    warn_no_model_step(&w);
+    return w.count;
+}
+
 size_t bo_config_dim(const bo_config *cfg) { return cfg->n_inputs; }
 size_t bo_config_target_index(const bo_config *cfg) { return cfg->target; }
 

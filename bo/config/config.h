@@ -214,6 +214,16 @@ int bo_config_equal_ignoring(const bo_config *a, const bo_config *b, unsigned ig
  * initial_data file that cannot be read). */
 int bo_config_place(const bo_config *cfg, const char *key, size_t *line, size_t *column);
 
+/* Writes to buf (len bytes, always NUL-terminated when len > 0; may be NULL
+ * when len is 0) one line per warning about a loaded config, each ending in
+ * '\n' and formed like an error, "FILE:LINE:COLUMN: KEY: warning: ...":
+ * settings that load but are most likely not what the user meant. Today:
+ * a budget that the initial design spends entirely, so that no point is
+ * ever chosen by the model (max_evaluations, or max_cost, checked as bo-run
+ * stops). Returns the number of warnings, even when buf was too short to
+ * hold them all. */
+size_t bo_config_warnings(const bo_config *cfg, char *buf, size_t len);
+
 /* Small accessors for the driver. */
 size_t bo_config_dim(const bo_config *cfg);                 /* n_inputs */
 size_t bo_config_target_index(const bo_config *cfg);        /* cfg->target */
