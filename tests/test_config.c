@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "bo/config/config.h"
+#include "bo/io/history.h"
 #include "tests/check.h"
 
 #define DATA BO_SOURCE_DIR "/tests/data/config"
@@ -32,7 +33,16 @@ typedef struct bad_case {
 } bad_case;
 
 static const bad_case bad_cases[] = {
-    {"syntax_unclosed.yaml", BO_EPARSE, 3, 1, NULL, "YAML syntax error: did not find expected ','"},
+    /* Unclosed flow collections: the bracket's place, not where libyaml
+     * happened to stop; other syntax errors: where it stopped. */
+    {"syntax_unclosed.yaml", BO_EPARSE, 2, 9, NULL, "YAML syntax error: the '[' opened here is never closed (expected ',' or ']'"},
+    {"unclosed_brace_at_end.yaml", BO_EPARSE, 3, 9, NULL, "the '{' opened here is never closed (expected ',' or '}'"},
+    {"unclosed_brace_next_key.yaml", BO_EPARSE, 1, 12, NULL, "the '{' opened here is never closed"},
+    {"unclosed_brace_in_list.yaml", BO_EPARSE, 3, 5, NULL, "the '{' opened here is never closed"},
+    {"unclosed_brace_wrong_bracket.yaml", BO_EPARSE, 2, 38, NULL, "did not find expected ',' or '}' while parsing a flow mapping; the parser stopped at ']'"},
+    {"missing_comma_in_line.yaml", BO_EPARSE, 1, 42, NULL, "the parser stopped at 'b'"},
+    {"missing_comma_across_lines.yaml", BO_EPARSE, 4, 3, NULL, "expected ',' or ']' while parsing a flow sequence; the parser stopped at '{'"},
+    {"bad_indent.yaml", BO_EPARSE, 3, 2, NULL, "did not find expected key while parsing a block mapping; the parser stopped at 'i'"},
     {"tab_indent.yaml", BO_EPARSE, 2, 1, NULL, "tabs cannot indent YAML"},
     {"unknown_key.yaml", BO_EINVAL, 5, 1, "sead", "unknown key; did you mean 'seed'?"},
     {"nested_typo.yaml", BO_EINVAL, 5, 3, "model.kernal", "did you mean 'kernel'?"},
@@ -78,6 +88,16 @@ static const bad_case bad_cases[] = {
     {"nan_bound.yaml", BO_EINVAL, 3, 22, "inputs[0].lower", "expected a number, got 'nan'"},
     {"undefined_alias.yaml", BO_EPARSE, 3, 5, NULL, "alias '*first' names no anchor"},
     {"two_documents.yaml", BO_EPARSE, 5, 1, NULL, "a second document"},
+    {"input_name_reserved.yaml", BO_EINVAL, 4, 12, "inputs[1].name", "'cost' names a column of history.csv; choose another name (reserved: eval, phase, source, y, status, message, cost, cum_cost, best, acq, suggest_seconds, eval_seconds, worker, started, finished)"},
+    {"workers_in_process.yaml", BO_EINVAL, 3, 23, "evaluation.workers", "expected 1 with objective.isolate: false, got 4: a plugin called in-process evaluates one point at a time"},
+    {"workers_zero.yaml", BO_EINVAL, 4, 12, "evaluation.workers", "expected an integer from 1 to 100000, got '0'"},
+    {"workers_typo.yaml", BO_EINVAL, 3, 14, "evaluation.worker", "unknown key; did you mean 'workers'?"},
+    {"launcher_with_plugin.yaml", BO_EINVAL, 3, 13, "objective.launcher", "works with a command objective only"},
+    {"launcher_not_list.yaml", BO_EINVAL, 3, 13, "objective.launcher", "expected a list of strings: a program and its arguments put before the command, got 'srun -N1'"},
+    {"launcher_empty_program.yaml", BO_EINVAL, 3, 14, "objective.launcher[0]", "expected the program to run, got ''"},
+    {"initial_data_empty.yaml", BO_EINVAL, 3, 15, "initial_data", "expected the path of a CSV file, got an empty string"},
+    {"initial_data_list.yaml", BO_EINVAL, 3, 15, "initial_data", "expected text, got a list"},
+    {"input_type.yaml", BO_EINVAL, 4, 15, "inputs[1].type", "input types are not supported yet: every input is continuous, given by lower, upper and scale (linear or log)"},
     {"sobol_too_many_dims.yaml", BO_EINVAL, 4, 11, "initial_design.method", "expected lhs or random for 33 inputs"},
 };
 
@@ -107,6 +127,9 @@ static void test_bad_corpus(void)
                   c->file, err, prefix);
         CHECK_MSG(strstr(err, c->says) != NULL, "%s: message '%s' lacks '%s'", c->file, err, c->says);
         CHECK_MSG(strchr(err, '\n') == NULL, "%s: message spans lines", c->file);
+        /* A syntax error names one place, the one in front. */
+        CHECK_MSG(!strstr(err, "YAML syntax error") || !strstr(err + strlen(prefix), "line "),
+                  "%s: message names a second place: %s", c->file, err);
         CHECK_MSG(config_is_empty(&cfg), "%s: config not left empty after failure", c->file);
         bo_config_cleanup(&cfg);
     }
@@ -269,6 +292,9 @@ static void test_minimal_defaults(void)
     CHECK(cfg.budget.max_no_improvement == SIZE_MAX);
     CHECK(cfg.budget.has_target_value == 0);
     CHECK(cfg.output.plot == BO_PLOT_PNG);
+    CHECK(cfg.evaluation.workers == 1);
+    CHECK(cfg.objective.launcher == NULL && cfg.objective.n_launcher == 0);
+    CHECK(cfg.initial_data == NULL);
     free(dir);
     bo_config_cleanup(&cfg);
 }
@@ -296,6 +322,14 @@ static void test_command_config(void)
     CHECK(has_text(cfg.objective.command[2], "fine"));
     CHECK(has_text(cfg.objective.command[3], ""));
     CHECK(cfg.objective.command[4] == NULL);
+    /* A launcher whose program has no '/' is left for PATH, like a command. */
+    CHECK(cfg.objective.n_launcher == 3);
+    CHECK(has_text(cfg.objective.launcher[0], "srun"));
+    CHECK(has_text(cfg.objective.launcher[2], "-n1"));
+    CHECK(cfg.objective.launcher[3] == NULL);
+    CHECK(cfg.evaluation.workers == 3);
+    snprintf(want, sizeof want, "%s/data/previous.csv", dir);
+    CHECK(has_text(cfg.initial_data, want));
     CHECK(cfg.objective.n_params == 3);
     CHECK(has_text(cfg.objective.params[0].key, "solver"));
     CHECK(has_text(cfg.objective.params[0].value, "gmres"));
@@ -430,7 +464,7 @@ static void test_computed_defaults(void)
                     "objective: {plugin: /opt/plug.so, isolate: no}\n"
                     "inputs:\n"
                     "  - {name: x, lower: &lo -2, upper: 2}\n"
-                    "  - {name: y, lower: *lo, upper: 3}\n"
+                    "  - {name: x2, lower: *lo, upper: 3}\n"
                     "target: f\n"
                     "acquisition: {stall_explore: no}\n"
                     "budget: {max_evaluations: 9, max_no_improvement: 4}\n", &cfg, err,
@@ -441,6 +475,34 @@ static void test_computed_defaults(void)
     CHECK(cfg.inputs[1].lower == -2.0);
     CHECK(cfg.budget.max_no_improvement == 4);
     CHECK(cfg.acquisition.stall_explore == 0); /* and round_trip below keeps it */
+    bo_config_cleanup(&cfg);
+
+    /* A launcher's program with '/' is relative to the config's folder;
+     * an isolated plugin may run several evaluations at once; an empty
+     * launcher is none, even beside a plugin; an absolute initial_data is
+     * kept. */
+    CHECK(load_text("launch.yaml",
+                    "objective: {command: [./sim, a], launcher: [tools/launch.sh, --one]}\n"
+                    "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                    "initial_data: /data/old runs.csv\n"
+                    "budget: {max_evaluations: 9}\n", &cfg, err, sizeof err) == BO_OK);
+    {
+        char *tmp_dir = abs_dir(TMP);
+        char want[PATH_MAX + 64];
+        snprintf(want, sizeof want, "%s/tools/launch.sh", tmp_dir);
+        CHECK(has_text(cfg.objective.launcher[0], want));
+        CHECK(has_text(cfg.objective.launcher[1], "--one"));
+        CHECK(has_text(cfg.initial_data, "/data/old runs.csv"));
+        free(tmp_dir);
+    }
+    bo_config_cleanup(&cfg);
+    CHECK(load_text("workers.yaml",
+                    "objective: {plugin: p.so, launcher: []}\n"
+                    "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                    "evaluation: {workers: 8}\n"
+                    "budget: {max_evaluations: 9}\n", &cfg, err, sizeof err) == BO_OK);
+    CHECK(cfg.evaluation.workers == 8 && cfg.objective.isolate == 1);
+    CHECK(cfg.objective.launcher == NULL && cfg.objective.n_launcher == 0);
     bo_config_cleanup(&cfg);
 
     /* The implicit source has no other name. */
@@ -537,6 +599,8 @@ static void test_round_trips(void)
     round_trip(DATA "/good/command.yaml");
     round_trip(TMP "/mf.yaml");
     round_trip(TMP "/my config.v2.yml");
+    round_trip(TMP "/launch.yaml");
+    round_trip(TMP "/workers.yaml");
 }
 
 /* bo_config_equal must notice a change in any field, or the round trip
@@ -544,45 +608,74 @@ static void test_round_trips(void)
 static void test_equal_detects_changes(void)
 {
     bo_config a, b;
-    char err[512], what[128];
+    char err[512], what[256];
     CHECK(bo_config_load(DATA "/good/command.yaml", &a, err, sizeof err) == BO_OK);
     CHECK(bo_config_load(DATA "/good/command.yaml", &b, err, sizeof err) == BO_OK);
     CHECK(bo_config_equal(&a, &b, what, sizeof what) == 1 && what[0] == '\0');
 
-#define MUTATE(field, value, key)                                                   \
+    /* Each change is seen by bo_config_equal, and by
+     * bo_config_equal_ignoring unless the change is in a group it ignores:
+     * group is the flag that hides it, 0 for the keys that always count. */
+    const unsigned all = BO_CONFIG_IGNORE_BUDGET | BO_CONFIG_IGNORE_EVALUATION;
+#define MUTATE(field, value, key, group)                                            \
     do {                                                                            \
         b.field = value;                                                            \
         CHECK_MSG(bo_config_equal(&a, &b, what, sizeof what) == 0, "%s unnoticed", key); \
         CHECK_MSG(strcmp(what, key) == 0, "changed %s, reported %s", key, what);    \
+        CHECK_MSG(bo_config_equal_ignoring(&a, &b, all & ~(unsigned)(group), what,   \
+                                           sizeof what) == 0 && strcmp(what, key) == 0, \
+                  "%s unnoticed when ignoring the other groups (%s)", key, what);   \
+        CHECK_MSG(bo_config_equal_ignoring(&a, &b, all, what, sizeof what) == ((group) != 0), \
+                  "%s: ignoring budget and evaluation gave '%s'", key, what);       \
         b.field = a.field; /* a and b were equal */                                 \
     } while (0)
-    MUTATE(seed, 3, "seed");
-    MUTATE(goal, BO_CONFIG_MINIMIZE, "goal");
-    MUTATE(objective.timeout, 1.0, "objective.timeout");
-    MUTATE(objective.isolate, 1, "objective.isolate");
-    MUTATE(inputs[1].upper, 3.0, "inputs[1]");
-    MUTATE(inputs[0].scale, BO_CONFIG_SCALE_LINEAR, "inputs[0]");
-    MUTATE(sources[1].initial, 11, "sources[1]");
-    MUTATE(target, 1, "target");
-    MUTATE(model.kernel, BO_KERNEL_SQEXP, "model.kernel");
-    MUTATE(model.noise_var, 0.02, "model.noise");
-    MUTATE(model.mean, BO_MEAN_ZERO, "model.mean");
-    MUTATE(model.restarts, 2, "model.restarts");
-    MUTATE(acquisition.type, BO_ACQ_EI, "acquisition.type");
-    MUTATE(acquisition.starts, 4, "acquisition.starts");
-    MUTATE(acquisition.pool, 65, "acquisition.pool");
-    MUTATE(acquisition.beta, 0.25, "acquisition.beta");
-    MUTATE(acquisition.target_ei, 1, "acquisition.target_ei");
-    MUTATE(acquisition.explore_budget, 1.0, "acquisition.explore_budget");
-    MUTATE(acquisition.stall_explore, 1, "acquisition.stall_explore");
-    MUTATE(initial_design.method, BO_DESIGN_LHS, "initial_design.method");
-    MUTATE(initial_design.size, 6, "initial_design.size");
-    MUTATE(budget.max_evaluations, 10, "budget.max_evaluations");
-    MUTATE(budget.max_cost, 2e6, "budget.max_cost");
-    MUTATE(budget.max_no_improvement, 3, "budget.max_no_improvement");
-    MUTATE(budget.target_value, -2.0, "budget.target_value");
-    MUTATE(budget.has_target_value, 0, "budget.target_value");
-    MUTATE(output.plot, BO_PLOT_SVG, "output.plot");
+    MUTATE(seed, 3, "seed", 0);
+    MUTATE(goal, BO_CONFIG_MINIMIZE, "goal", 0);
+    MUTATE(objective.timeout, 1.0, "objective.timeout", 0);
+    MUTATE(objective.isolate, 1, "objective.isolate", 0);
+    MUTATE(objective.n_launcher, 2, "objective.launcher", BO_CONFIG_IGNORE_EVALUATION);
+    MUTATE(inputs[1].upper, 3.0, "inputs[1]", 0);
+    MUTATE(inputs[0].scale, BO_CONFIG_SCALE_LINEAR, "inputs[0]", 0);
+    MUTATE(sources[1].cost, 0.5, "sources[1]", 0);
+    MUTATE(target, 1, "target", 0);
+    MUTATE(model.kernel, BO_KERNEL_SQEXP, "model.kernel", 0);
+    MUTATE(model.noise_var, 0.02, "model.noise", 0);
+    MUTATE(model.mean, BO_MEAN_ZERO, "model.mean", 0);
+    MUTATE(model.restarts, 2, "model.restarts", 0);
+    MUTATE(acquisition.type, BO_ACQ_EI, "acquisition.type", 0);
+    MUTATE(acquisition.starts, 4, "acquisition.starts", 0);
+    MUTATE(acquisition.pool, 65, "acquisition.pool", 0);
+    MUTATE(acquisition.beta, 0.25, "acquisition.beta", 0);
+    MUTATE(acquisition.target_ei, 1, "acquisition.target_ei", 0);
+    MUTATE(acquisition.explore_budget, 1.0, "acquisition.explore_budget", 0);
+    MUTATE(acquisition.stall_explore, 1, "acquisition.stall_explore", 0);
+    MUTATE(initial_design.method, BO_DESIGN_LHS, "initial_design.method", 0);
+    MUTATE(budget.max_evaluations, 10, "budget.max_evaluations", BO_CONFIG_IGNORE_BUDGET);
+    MUTATE(budget.max_cost, 2e6, "budget.max_cost", BO_CONFIG_IGNORE_BUDGET);
+    MUTATE(budget.max_no_improvement, 3, "budget.max_no_improvement", BO_CONFIG_IGNORE_BUDGET);
+    MUTATE(budget.target_value, -2.0, "budget.target_value", BO_CONFIG_IGNORE_BUDGET);
+    MUTATE(budget.has_target_value, 0, "budget.target_value", BO_CONFIG_IGNORE_BUDGET);
+    MUTATE(output.plot, BO_PLOT_SVG, "output.plot", 0);
+    MUTATE(evaluation.workers, 1, "evaluation.workers", BO_CONFIG_IGNORE_EVALUATION);
+    /* The initial design counts always; ignoring the budget, the message
+     * says how to keep the run's design. */
+    b.initial_design.size = 6;
+    CHECK(bo_config_equal(&a, &b, what, sizeof what) == 0);
+    CHECK(strcmp(what, "initial_design.size") == 0);
+    CHECK(bo_config_equal_ignoring(&a, &b, BO_CONFIG_IGNORE_EVALUATION, what, sizeof what) == 0);
+    CHECK(strcmp(what, "initial_design.size") == 0);
+    CHECK(bo_config_equal_ignoring(&a, &b, BO_CONFIG_IGNORE_BUDGET, what, sizeof what) == 0);
+    CHECK_MSG(strstr(what, "initial_design.size (the run has 5, this config 6; when not written "
+                           "it follows the budget: write initial_design.size: 5 to keep the "
+                           "run's)"), "%s", what);
+    b.initial_design.size = a.initial_design.size;
+    b.sources[1].initial = 13;
+    CHECK(bo_config_equal(&a, &b, what, sizeof what) == 0);
+    CHECK(strcmp(what, "sources[1]") == 0);
+    CHECK(bo_config_equal_ignoring(&a, &b, all, what, sizeof what) == 0);
+    CHECK_MSG(strstr(what, "sources[1] (the run has 12, this config 13; when not written it "
+                           "follows the budget: write initial: 12"), "%s", what);
+    b.sources[1].initial = a.sources[1].initial;
 #undef MUTATE
     b.objective.params[1].value[0] = 'X';
     CHECK(bo_config_equal(&a, &b, what, sizeof what) == 0);
@@ -592,12 +685,128 @@ static void test_equal_detects_changes(void)
     CHECK(bo_config_equal(&a, &b, what, sizeof what) == 0);
     CHECK(strcmp(what, "objective.command[2]") == 0);
     b.objective.command[2][0] = 'f';
+    b.objective.launcher[1][1] = 'M';
+    CHECK(bo_config_equal(&a, &b, what, sizeof what) == 0);
+    CHECK(strcmp(what, "objective.launcher[1]") == 0);
+    CHECK(bo_config_equal_ignoring(&a, &b, BO_CONFIG_IGNORE_EVALUATION, what, sizeof what) == 1);
+    b.objective.launcher[1][1] = 'N';
+    b.initial_data[0] = 'X';
+    CHECK(bo_config_equal_ignoring(&a, &b, all, what, sizeof what) == 0);
+    CHECK(strcmp(what, "initial_data") == 0);
+    b.initial_data[0] = '/';
     b.name[0] = 'S';
     CHECK(bo_config_equal(&a, &b, NULL, 0) == 0);
     b.name[0] = 's';
     CHECK(bo_config_equal(&a, &b, NULL, 0) == 1);
     bo_config_cleanup(&a);
     bo_config_cleanup(&b);
+}
+
+/* Where keys are written, for messages after loading: values' places,
+ * list entries by index, nothing for a default. */
+static void test_places(void)
+{
+    bo_config cfg;
+    char err[512];
+    size_t line = 0, column = 0;
+    CHECK(bo_config_load(DATA "/good/command.yaml", &cfg, err, sizeof err) == BO_OK);
+    CHECK(bo_config_place(&cfg, "budget.max_cost", &line, &column) == 1);
+    CHECK_MSG(line == 37 && column == 13, "budget.max_cost at %zu:%zu", line, column);
+    CHECK(bo_config_place(&cfg, "inputs[1].upper", &line, &column) == 1);
+    CHECK_MSG(line == 19 && column == 40, "inputs[1].upper at %zu:%zu", line, column);
+    CHECK(bo_config_place(&cfg, "initial_data", &line, &column) == 1);
+    CHECK_MSG(line == 42 && column == 15, "initial_data at %zu:%zu", line, column);
+    CHECK(bo_config_place(&cfg, "evaluation.workers", &line, &column) == 1);
+    CHECK_MSG(line == 41 && column == 23, "evaluation.workers at %zu:%zu", line, column);
+    /* A whole section is a key too. */
+    CHECK(bo_config_place(&cfg, "model", &line, &column) == 1);
+    CHECK_MSG(line == 25 && column == 3, "model at %zu:%zu", line, column);
+    line = column = 0;
+    CHECK(bo_config_place(&cfg, "budget.max_evaluations", &line, &column) == 0);
+    CHECK(bo_config_place(&cfg, "no.such.key", &line, &column) == 0);
+    CHECK(line == 0 && column == 0);
+    bo_config_cleanup(&cfg);
+    CHECK(cfg.places == NULL && cfg.n_places == 0);
+}
+
+/* The warnings bo-run prints at --check and at the start of a run. */
+static size_t warnings_of(const char *file, const char *text, char *buf, size_t len)
+{
+    bo_config cfg;
+    char err[512];
+    bo_status status = load_text(file, text, &cfg, err, sizeof err);
+    CHECK_MSG(status == BO_OK, "%s: %s", file, err);
+    if (status != BO_OK)
+        return SIZE_MAX;
+    size_t n = bo_config_warnings(&cfg, buf, len);
+    bo_config_cleanup(&cfg);
+    return n;
+}
+
+static void test_warnings(void)
+{
+    char buf[2048], want[PATH_MAX + 128];
+    const char *three =
+        "objective: {plugin: p.so}\n"
+        "inputs: [{name: a, lower: 0, upper: 1}, {name: b, lower: 0, upper: 1},\n"
+        "         {name: c, lower: 0, upper: 1}]\n";
+    char text[1024];
+
+    /* Three inputs want 7 initial points; a budget of 5 takes them all. */
+    snprintf(text, sizeof text, "%sbudget:\n  max_evaluations: 5\n", three);
+    CHECK(warnings_of("warn_evals.yaml", text, buf, sizeof buf) == 1);
+    snprintf(want, sizeof want, "%s/warn_evals.yaml:5:20: budget.max_evaluations: warning: the "
+             "budget leaves no model-based step: the initial design takes all 5 evaluations "
+             "(initial_design.size not written: its default for 3 inputs, 7, cut to 5 to fit "
+             "the budget)", TMP);
+    CHECK_MSG(strncmp(buf, want, strlen(want)) == 0, "got '%s', want '%s'", buf, want);
+    CHECK(buf[strlen(buf) - 1] == '\n' && strchr(buf, '\n') == buf + strlen(buf) - 1);
+
+    /* One step left: no warning. */
+    snprintf(text, sizeof text, "%sbudget:\n  max_evaluations: 8\n", three);
+    CHECK(warnings_of("warn_none.yaml", text, buf, sizeof buf) == 0 && buf[0] == '\0');
+
+    /* A written size is named with its place. */
+    snprintf(text, sizeof text, "%sinitial_design: {size: 10}\nbudget: {max_evaluations: 10}\n",
+             three);
+    CHECK(warnings_of("warn_size.yaml", text, buf, sizeof buf) == 1);
+    CHECK_MSG(strstr(buf, "warn_size.yaml:5:27: budget.max_evaluations: warning: ") &&
+              strstr(buf, "(initial_design.size 10 at line 4, column 24)"), "%s", buf);
+
+    /* Cost: seven points of cost 1 spend max_cost 7 exactly. */
+    snprintf(text, sizeof text, "%sinitial_design: {size: 7}\nbudget: {max_cost: 7}\n", three);
+    CHECK(warnings_of("warn_cost.yaml", text, buf, sizeof buf) == 1);
+    CHECK_MSG(strstr(buf, "warn_cost.yaml:5:20: budget.max_cost: warning: the budget leaves no "
+                          "model-based step: the initial design costs 7 of max_cost 7") &&
+              strstr(buf, "on source 'f', costs 1; raise max_cost to at least 8"), "%s", buf);
+    snprintf(text, sizeof text, "%sinitial_design: {size: 7}\nbudget: {max_cost: 8}\n", three);
+    CHECK(warnings_of("warn_cost_ok.yaml", text, buf, sizeof buf) == 0);
+
+    /* Two sources, 4 points each (cost 44 of 50): MFCA can still afford a
+     * cheap point; the single-fidelity baseline, evaluating the target
+     * (cost 10) only, cannot. */
+    const char *mf =
+        "objective: {plugin: p.so}\n"
+        "inputs: [{name: x, lower: 0, upper: 1}]\n"
+        "sources: [{name: hi, cost: 10}, {name: lo, cost: 1}]\n"
+        "target: hi\n"
+        "budget: {max_cost: 50}\n";
+    CHECK(warnings_of("warn_mf.yaml", mf, buf, sizeof buf) == 0);
+    snprintf(text, sizeof text, "%sacquisition: {type: ei}\n", mf);
+    CHECK(warnings_of("warn_sf.yaml", text, buf, sizeof buf) == 1);
+    CHECK_MSG(strstr(buf, "on source 'hi', costs 10; raise max_cost to at least 54") &&
+              strstr(buf, ", per source unless sources[i].initial says otherwise"), "%s", buf);
+
+    /* Both limits spent: two warnings, two lines; a short buffer keeps the
+     * count, stays terminated and within its size; no buffer at all. */
+    snprintf(text, sizeof text, "%sbudget: {max_evaluations: 5, max_cost: 5}\n", three);
+    CHECK(warnings_of("warn_both.yaml", text, buf, sizeof buf) == 2);
+    CHECK(strstr(buf, "budget.max_evaluations: warning") && strstr(buf, "budget.max_cost: warning"));
+    char small[40];
+    memset(small, 'X', sizeof small);
+    CHECK(warnings_of("warn_both.yaml", text, small, 30) == 2);
+    CHECK(strlen(small) == 29 && small[30] == 'X');
+    CHECK(warnings_of("warn_both.yaml", text, NULL, 0) == 2);
 }
 
 /* Writing to a full device fails and says so. */
@@ -676,7 +885,7 @@ static bo_status load_with(const registry_key *rk, const char *name, bo_config *
     char text[1024];
     snprintf(text, sizeof text,
              "objective: {plugin: p.so}\n"
-             "inputs: [{name: x, lower: 0, upper: 1}, {name: y, lower: 0, upper: 1}]\n"
+             "inputs: [{name: x, lower: 0, upper: 1}, {name: x2, lower: 0, upper: 1}]\n"
              "sources: [{name: HF, cost: 10}, {name: LF, cost: 1}]\n"
              "target: HF\n"
              "budget: {max_evaluations: 40}\n"
@@ -795,6 +1004,134 @@ static void test_registries(void)
     CHECK(n_multi >= 1);
 }
 
+/* Every column history.csv writes besides the inputs is refused as an
+ * input name, and the message lists every one of them: the list follows the
+ * header bo_history_create writes, whatever columns history.c adds. */
+static void test_reserved_input_names(void)
+{
+    const char *const inputs[] = {"x"};
+    bo_history *history = NULL;
+    char err[512];
+    const char *path = TMP "/reserved_history.csv";
+    CHECK(bo_history_create(path, inputs, 1, BO_HISTORY_OVERWRITE | BO_HISTORY_NO_SYNC,
+                            &history, err, sizeof err) == BO_OK);
+    bo_history_destroy(history);
+    char header[1024] = "";
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL && fgets(header, sizeof header, f) != NULL);
+    if (f)
+        fclose(f);
+    header[strcspn(header, "\r\n")] = '\0';
+    size_t n_reserved = 0;
+    for (char *name = strtok(header, ","); name; name = strtok(NULL, ",")) {
+        if (strcmp(name, "x") == 0)
+            continue;
+        n_reserved++;
+        bo_config cfg;
+        char text[512], want[128];
+        snprintf(text, sizeof text,
+                 "objective: {plugin: p.so}\n"
+                 "inputs: [{name: x, lower: 0, upper: 1}, {name: %s, lower: 0, upper: 1}]\n"
+                 "budget: {max_evaluations: 9}\n", name);
+        CHECK_MSG(load_text("reserved.yaml", text, &cfg, err, sizeof err) == BO_EINVAL,
+                  "input name %s accepted", name);
+        snprintf(want, sizeof want, "inputs[1].name: '%s' names a column of history.csv", name);
+        CHECK_MSG(strstr(err, want), "%s: %s", name, err);
+        /* Every reserved name is in the list, delimited as a whole word. */
+        const char *list = strstr(err, "(reserved: ");
+        char word[64];
+        int found = 0;
+        for (const char *p = list ? list + 11 : ""; *p && *p != ')';) {
+            size_t n = strcspn(p, ",)");
+            snprintf(word, sizeof word, "%.*s", (int)n, p);
+            found |= strcmp(word, name) == 0;
+            p += n;
+            p += strspn(p, ", ");
+        }
+        CHECK_MSG(found, "'%s' missing from the reserved list: %s", name, err);
+    }
+    CHECK(n_reserved >= 15);
+    /* Case matters, as it does for CSV headers: Y is a name like any other. */
+    bo_config cfg;
+    CHECK(load_text("reserved.yaml",
+                    "objective: {plugin: p.so}\n"
+                    "inputs: [{name: Y, lower: 0, upper: 1}, {name: costs, lower: 0, upper: 1}]\n"
+                    "budget: {max_evaluations: 9}\n", &cfg, err, sizeof err) == BO_OK);
+    bo_config_cleanup(&cfg);
+}
+
+/* inputs[i].type is refused as not supported, not sent elsewhere; the
+ * row that refuses it sends no one to inputs: either. */
+static void test_unsupported_input_type(void)
+{
+    bo_config cfg;
+    char err[512];
+    CHECK(load_text("input_type.yaml",
+                    "objective: {plugin: p.so}\n"
+                    "inputs: [{name: x, lower: 0, upper: 1, type: continuous}]\n"
+                    "budget: {max_evaluations: 9}\n", &cfg, err, sizeof err) == BO_EINVAL);
+    CHECK_MSG(strstr(err, ":2:40: inputs[0].type: input types are not supported yet") &&
+              !strstr(err, "belongs"), "%s", err);
+    /* At the top level, type still belongs in acquisition: only. */
+    CHECK(load_text("input_type.yaml",
+                    "objective: {plugin: p.so}\n"
+                    "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                    "type: ei\n"
+                    "budget: {max_evaluations: 9}\n", &cfg, err, sizeof err) == BO_EINVAL);
+    CHECK_MSG(strstr(err, ":3:1: type: unknown key here; 'type' belongs in acquisition:"), "%s",
+              err);
+    /* A typo near 'type' in an input is not pointed at the unsupported key,
+     * and the keys an input takes are listed without it. */
+    CHECK(load_text("input_typo.yaml",
+                    "objective: {plugin: p.so}\n"
+                    "inputs: [{name: x, lower: 0, upper: 1, tpye: continuous}]\n"
+                    "budget: {max_evaluations: 9}\n", &cfg, err, sizeof err) == BO_EINVAL);
+    CHECK_MSG(strstr(err, "inputs[0].tpye: unknown key; expected one of name, lower, upper, "
+                          "scale") && !strstr(err, "'type'"), "%s", err);
+}
+
+/* goal: the British spellings read as the American ones, and the resolved
+ * config writes the American one (so resume compares like with like). */
+static void test_goal_spellings(void)
+{
+    static const struct {
+        const char *written, *resolved;
+        bo_config_goal goal;
+    } spellings[] = {{"maximise", "maximize", BO_CONFIG_MAXIMIZE},
+                     {"minimise", "minimize", BO_CONFIG_MINIMIZE},
+                     {"maximize", "maximize", BO_CONFIG_MAXIMIZE},
+                     {"minimize", "minimize", BO_CONFIG_MINIMIZE}};
+    for (size_t i = 0; i < sizeof spellings / sizeof spellings[0]; i++) {
+        bo_config cfg;
+        char text[512], err[512], line[64];
+        snprintf(text, sizeof text,
+                 "goal: %s\n"
+                 "objective: {plugin: p.so}\n"
+                 "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                 "budget: {max_evaluations: 9}\n", spellings[i].written);
+        bo_status status = load_text("goal.yaml", text, &cfg, err, sizeof err);
+        CHECK_MSG(status == BO_OK, "goal %s: %s", spellings[i].written, err);
+        if (status != BO_OK)
+            continue;
+        CHECK(cfg.goal == spellings[i].goal);
+        char *resolved = resolved_text(&cfg);
+        snprintf(line, sizeof line, "\ngoal: %s\n", spellings[i].resolved);
+        CHECK_MSG(resolved && strstr(resolved, line), "goal %s not written as %s",
+                  spellings[i].written, spellings[i].resolved);
+        free(resolved);
+        bo_config_cleanup(&cfg);
+    }
+    /* A typo of either spelling still gets its suggestion. */
+    bo_config cfg;
+    char err[512];
+    CHECK(load_text("goal.yaml",
+                    "goal: maximse\n"
+                    "objective: {plugin: p.so}\n"
+                    "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                    "budget: {max_evaluations: 9}\n", &cfg, err, sizeof err) == BO_EINVAL);
+    CHECK_MSG(strstr(err, ":1:7: goal: ") && strstr(err, "did you mean 'maximise'?"), "%s", err);
+}
+
 /* The config's own names: every name maps back to its value. */
 static void test_names(void)
 {
@@ -822,8 +1159,13 @@ int main(void)
     test_round_trips();
     test_equal_detects_changes();
     test_write_failure();
+    test_places();
+    test_warnings();
     test_damaged_files();
     test_registries();
+    test_goal_spellings();
+    test_unsupported_input_type();
+    test_reserved_input_names();
     test_names();
     return CHECK_DONE();
 }

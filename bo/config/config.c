@@ -14,6 +14,7 @@
 
 #include "acquisition/sobol.h"
 #include "bo/config/yaml_tree.h"
+#include "bo/io/history.h"
 
 /* The schema stores enum values through an int; that is only sound while
  * every enum the config holds, its own and the registries', has the size of
@@ -47,8 +48,11 @@ typedef struct name_entry {
     int value;
 } name_entry;
 
+/* Both spellings are read; the first row of a value is the one written back
+ * (name_of), so a resolved config always says minimize or maximize. */
 static const name_entry goal_rows[] = {
-    {"minimize", BO_CONFIG_MINIMIZE}, {"maximize", BO_CONFIG_MAXIMIZE}, {NULL, 0}};
+    {"minimize", BO_CONFIG_MINIMIZE}, {"maximize", BO_CONFIG_MAXIMIZE},
+    {"minimise", BO_CONFIG_MINIMIZE}, {"maximise", BO_CONFIG_MAXIMIZE}, {NULL, 0}};
 static const name_entry scale_rows[] = {
     {"linear", BO_CONFIG_SCALE_LINEAR}, {"log", BO_CONFIG_SCALE_LOG}, {NULL, 0}};
 static const name_entry mean_rows[] = {
@@ -356,6 +360,9 @@ struct field {
     const char *default_text;   /* converted like a written value when the key is absent */
     int required;
     const char *expect;         /* F_CUSTOM, F_SECTION: what a value should be, for messages */
+    const char *unsupported;    /* non-NULL: a key users will reach for that is not
+                                   implemented yet; refused with this text instead of
+                                   as unknown, never suggested, never "belongs in" */
 };
 
 /* Rows use designated initialisers: unnamed members are zero (no bounds,
@@ -363,6 +370,7 @@ struct field {
 #define END_OF_FIELDS {.key = NULL}
 
 static bo_status h_command(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
+static bo_status h_launcher(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
 static bo_status h_params(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
 static bo_status h_noise(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
 static bo_status h_inputs(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
@@ -376,6 +384,8 @@ static const field objective_fields[] = {
     {.key = "plugin", .type = F_STRING, .offset = CFG(objective.plugin)},
     {.key = "command", .type = F_CUSTOM, .offset = CFG(objective), .handler = h_command,
      .expect = "a list of strings: the program and its arguments"},
+    {.key = "launcher", .type = F_CUSTOM, .offset = CFG(objective), .handler = h_launcher,
+     .expect = "a list of strings: a program and its arguments put before the command"},
     {.key = "params", .type = F_CUSTOM, .offset = CFG(objective), .handler = h_params,
      .expect = "a mapping of names to values"},
     {.key = "timeout", .type = F_DOUBLE, .offset = CFG(objective.timeout), .min = 0.0,
@@ -391,6 +401,11 @@ static const field input_fields[] = {
      .min = -HUGE_VAL, .max = HUGE_VAL, .required = 1},
     {.key = "scale", .type = F_ENUM, .offset = offsetof(bo_config_input, scale),
      .names = &scale_names, .default_text = "linear"},
+    /* Integer and categorical inputs are planned; until then "type" must not
+     * be sent to acquisition: as an unknown key would be. */
+    {.key = "type", .type = F_CUSTOM,
+     .unsupported = "input types are not supported yet: every input is continuous, "
+                    "given by lower, upper and scale (linear or log)"},
     END_OF_FIELDS};
 
 static const field source_fields[] = {
@@ -454,6 +469,11 @@ static const field output_fields[] = {
      .default_text = "png"},
     END_OF_FIELDS};
 
+static const field evaluation_fields[] = {
+    {.key = "workers", .type = F_SIZE, .offset = CFG(evaluation.workers), .min = 1.0,
+     .max = 100000.0, .default_text = "1"},
+    END_OF_FIELDS};
+
 /* Top level. Sections share bo_config as their base, so their fields'
  * offsets are into bo_config; list entries use their element struct. */
 static const field root_fields[] = {
@@ -475,6 +495,9 @@ static const field root_fields[] = {
     {.key = "budget", .type = F_SECTION, .sub = budget_fields, .required = 1,
      .expect = "a mapping with max_evaluations and/or max_cost"},
     {.key = "output", .type = F_SECTION, .sub = output_fields},
+    {.key = "evaluation", .type = F_SECTION, .sub = evaluation_fields},
+    /* Resolved against the config's folder, like objective.plugin. */
+    {.key = "initial_data", .type = F_STRING, .offset = CFG(initial_data)},
     END_OF_FIELDS};
 
 /* Where each schema level lives, to tell a user who put a key at the wrong
@@ -487,7 +510,8 @@ static const struct {
     {"each inputs: entry", input_fields}, {"each sources: entry", source_fields},
     {"model:", model_fields},         {"acquisition:", acquisition_fields},
     {"initial_design:", design_fields}, {"budget:", budget_fields},
-    {"output:", output_fields},       {NULL, NULL}};
+    {"output:", output_fields},       {"evaluation:", evaluation_fields},
+    {NULL, NULL}};
 
 /* ------------------------------------------------------------------ */
 /* Walking a mapping with a schema.                                     */
@@ -639,13 +663,13 @@ static bo_status fail_unknown_key(load_ctx *ctx, const field *fields, const bo_y
                                   const char *path)
 {
     for (const field *f = fields; f->key; f++)
-        if (is_close(key->text, f->key))
+        if (!f->unsupported && is_close(key->text, f->key))
             return fail_at(ctx, key, path, "unknown key; did you mean '%s'?", f->key);
     for (size_t level = 0; schema_levels[level].where; level++) {
         if (schema_levels[level].fields == fields)
             continue;
         for (const field *f = schema_levels[level].fields; f->key; f++)
-            if (strcmp(f->key, key->text) == 0)
+            if (!f->unsupported && strcmp(f->key, key->text) == 0)
                 return fail_at(ctx, key, path, "unknown key here; '%s' belongs in %s", f->key,
                                schema_levels[level].where);
     }
@@ -653,9 +677,25 @@ static bo_status fail_unknown_key(load_ctx *ctx, const field *fields, const bo_y
     size_t used = 0;
     keys[0] = '\0';
     for (const field *f = fields; f->key && used < sizeof keys; f++)
-        used += (size_t)snprintf(keys + used, sizeof keys - used, "%s%s",
-                                 f == fields ? "" : ", ", f->key);
+        if (!f->unsupported)
+            used += (size_t)snprintf(keys + used, sizeof keys - used, "%s%s",
+                                     used == 0 ? "" : ", ", f->key);
     return fail_at(ctx, key, path, "unknown key; expected one of %s", keys);
+}
+
+/* Remembers where key's value is written, for bo_config_place. */
+static bo_status record_place(load_ctx *ctx, const char *key, const bo_yaml_node *value)
+{
+    bo_config *cfg = ctx->cfg;
+    bo_config_place_entry *grown = realloc(cfg->places, (cfg->n_places + 1) * sizeof *grown);
+    if (!grown)
+        return out_of_memory(ctx);
+    cfg->places = grown;
+    char *copy = strdup(key);
+    if (!copy)
+        return out_of_memory(ctx);
+    cfg->places[cfg->n_places++] = (bo_config_place_entry){copy, value->line, value->column};
+    return BO_OK;
 }
 
 static bo_status walk_map(load_ctx *ctx, const field *fields, const bo_yaml_node *map,
@@ -675,7 +715,12 @@ static bo_status walk_map(load_ctx *ctx, const field *fields, const bo_yaml_node
             f++;
         if (!f->key)
             return fail_unknown_key(ctx, fields, key, sub);
-        bo_status status = convert(ctx, f, value, base, sub);
+        if (f->unsupported)
+            return fail_at(ctx, key, sub, "%s", f->unsupported);
+        bo_status status = record_place(ctx, sub, value);
+        if (status != BO_OK)
+            return status;
+        status = convert(ctx, f, value, base, sub);
         if (status != BO_OK)
             return status;
     }
@@ -728,14 +773,19 @@ static bo_status h_scalar(load_ctx *ctx, const field *f, const bo_yaml_node *nod
     return BO_OK;
 }
 
-static bo_status h_command(load_ctx *ctx, const field *f, const bo_yaml_node *node, void *dst,
-                           const char *path)
+/* A list of strings that starts with a program: objective.command and
+ * objective.launcher. *argv becomes NULL-terminated (execvp-ready) and *argc
+ * counts its entries; an empty list is accepted only when allow_empty, and
+ * then leaves *argv NULL. */
+static bo_status read_argv(load_ctx *ctx, const field *f, const bo_yaml_node *node,
+                           const char *path, int allow_empty, char ***argv, size_t *argc)
 {
-    bo_config_objective *obj = dst;
-    if (node->kind != BO_YAML_SEQ || node->n == 0)
+    if (node->kind != BO_YAML_SEQ || (node->n == 0 && !allow_empty))
         return fail_expected(ctx, f, node, path);
-    obj->command = calloc(node->n + 1, sizeof *obj->command);
-    if (!obj->command)
+    if (node->n == 0)
+        return BO_OK;
+    *argv = calloc(node->n + 1, sizeof **argv);
+    if (!*argv)
         return out_of_memory(ctx);
     for (size_t i = 0; i < node->n; i++) {
         const bo_yaml_node *arg = node->items[i];
@@ -745,12 +795,26 @@ static bo_status h_command(load_ctx *ctx, const field *f, const bo_yaml_node *no
             return fail_at(ctx, arg, sub, "expected %s, got %s",
                            i == 0 ? "the program to run" : "an argument (text)",
                            describe(arg, got, sizeof got));
-        obj->command[i] = strdup(arg->text);
-        if (!obj->command[i])
+        (*argv)[i] = strdup(arg->text);
+        if (!(*argv)[i])
             return out_of_memory(ctx);
-        obj->n_command = i + 1;
+        *argc = i + 1;
     }
     return BO_OK;
+}
+
+static bo_status h_command(load_ctx *ctx, const field *f, const bo_yaml_node *node, void *dst,
+                           const char *path)
+{
+    bo_config_objective *obj = dst;
+    return read_argv(ctx, f, node, path, 0, &obj->command, &obj->n_command);
+}
+
+static bo_status h_launcher(load_ctx *ctx, const field *f, const bo_yaml_node *node, void *dst,
+                            const char *path)
+{
+    bo_config_objective *obj = dst;
+    return read_argv(ctx, f, node, path, 1, &obj->launcher, &obj->n_launcher);
 }
 
 static bo_status h_params(load_ctx *ctx, const field *f, const bo_yaml_node *node, void *dst,
@@ -971,15 +1035,66 @@ static bo_status resolve_objective(load_ctx *ctx)
         free(obj->plugin);
         obj->plugin = resolved;
     }
+    const bo_yaml_node *launcher = bo_yaml_map_get(sec, "launcher");
+    if (obj->plugin && obj->launcher)
+        return fail_at(ctx, launcher, "objective.launcher",
+                       "works with a command objective only: a plugin is called by bo-run "
+                       "itself (or its child), there is no program to launch");
     /* A program name without '/' is looked up in PATH, as a shell would. */
-    if (obj->command && strchr(obj->command[0], '/') && obj->command[0][0] != '/') {
-        char *resolved = join_path(ctx->cfg->dir, obj->command[0]);
-        if (!resolved)
-            return out_of_memory(ctx);
-        free(obj->command[0]);
-        obj->command[0] = resolved;
+    char **programs[] = {obj->command, obj->launcher};
+    for (size_t i = 0; i < sizeof programs / sizeof programs[0]; i++) {
+        char **argv = programs[i];
+        if (argv && strchr(argv[0], '/') && argv[0][0] != '/') {
+            char *resolved = join_path(ctx->cfg->dir, argv[0]);
+            if (!resolved)
+                return out_of_memory(ctx);
+            free(argv[0]);
+            argv[0] = resolved;
+        }
     }
+    const bo_yaml_node *workers = node_at(ctx->root, "evaluation", "workers");
+    if (obj->plugin && !obj->isolate && ctx->cfg->evaluation.workers > 1)
+        return fail_at(ctx, workers, "evaluation.workers",
+                       "expected 1 with objective.isolate: false, got %zu: a plugin called "
+                       "in-process evaluates one point at a time (set isolate: true to run "
+                       "%zu evaluations at once in child processes)",
+                       ctx->cfg->evaluation.workers, ctx->cfg->evaluation.workers);
     return BO_OK;
+}
+
+static bo_status resolve_initial_data(load_ctx *ctx)
+{
+    bo_config *cfg = ctx->cfg;
+    if (!cfg->initial_data)
+        return BO_OK;
+    if (!cfg->initial_data[0])
+        return fail_at(ctx, bo_yaml_map_get(ctx->root, "initial_data"), "initial_data",
+                       "expected the path of a CSV file, got an empty string");
+    char *resolved = join_path(cfg->dir, cfg->initial_data);
+    if (!resolved)
+        return out_of_memory(ctx);
+    free(cfg->initial_data);
+    cfg->initial_data = resolved;
+    return BO_OK;
+}
+
+/* The names history.csv uses for its own columns, in its order, for the
+ * message that refuses them as input names. history.h owns the rule
+ * (bo_history_fixed_column) but exports no list, so this one is filtered
+ * through the rule when used, and test_config checks it against the header
+ * a history is written with. */
+static const char *const history_column_names[] = {
+    "eval", "phase", "source", "y", "status", "message", "cost", "cum_cost", "best", "acq",
+    "suggest_seconds", "eval_seconds", "worker", "started", "finished", NULL};
+
+static void list_history_columns(char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; history_column_names[i] && used < len; i++)
+        if (bo_history_fixed_column(history_column_names[i]))
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+                                     history_column_names[i]);
 }
 
 static bo_status check_inputs(load_ctx *ctx)
@@ -995,6 +1110,16 @@ static bo_status check_inputs(load_ctx *ctx)
             return fail_at(ctx, bo_yaml_map_get(item, "name"), path,
                            "expected an identifier (letters, digits, _; not starting with a "
                            "digit), got '%s'", in->name);
+        }
+        /* Input names are history.csv's column headers as they are (users
+         * open it in spreadsheets), so they cannot take the history's own. */
+        if (bo_history_fixed_column(in->name)) {
+            char reserved[300];
+            list_history_columns(reserved, sizeof reserved);
+            snprintf(path, sizeof path, "inputs[%zu].name", i);
+            return fail_at(ctx, bo_yaml_map_get(item, "name"), path,
+                           "'%s' names a column of history.csv; choose another name (reserved: "
+                           "%s)", in->name, reserved);
         }
         for (size_t j = 0; j < i; j++)
             if (strcmp(cfg->inputs[j].name, in->name) == 0) {
@@ -1109,6 +1234,13 @@ static bo_status resolve_acquisition(load_ctx *ctx)
 
 static int is_not_sobol(int method) { return method != BO_DESIGN_SOBOL; }
 
+/* initial_design.size when neither it nor the budget says otherwise. */
+static size_t default_design_size(size_t n_inputs)
+{
+    size_t want = n_inputs <= (SIZE_MAX - 1) / 2 ? 2 * n_inputs + 1 : SIZE_MAX;
+    return want < MIN_INITIAL_SIZE ? MIN_INITIAL_SIZE : want;
+}
+
 static bo_status resolve_budget_and_design(load_ctx *ctx)
 {
     bo_config *cfg = ctx->cfg;
@@ -1122,10 +1254,7 @@ static bo_status resolve_budget_and_design(load_ctx *ctx)
 
     const bo_yaml_node *size = node_at(ctx->root, "initial_design", "size");
     if (!size) {
-        size_t d = cfg->n_inputs;
-        size_t want = d <= (SIZE_MAX - 1) / 2 ? 2 * d + 1 : SIZE_MAX;
-        if (want < MIN_INITIAL_SIZE)
-            want = MIN_INITIAL_SIZE;
+        size_t want = default_design_size(cfg->n_inputs);
         /* A default never makes a small budget invalid: the whole budget
          * then goes to the initial design. */
         size_t per_source = budget->max_evaluations / cfg->n_sources;
@@ -1189,6 +1318,8 @@ static bo_status resolve(load_ctx *ctx)
         return status;
     if ((status = resolve_objective(ctx)) != BO_OK)
         return status;
+    if ((status = resolve_initial_data(ctx)) != BO_OK)
+        return status;
     if ((status = check_inputs(ctx)) != BO_OK)
         return status;
     if ((status = resolve_sources(ctx)) != BO_OK)
@@ -1221,6 +1352,9 @@ void bo_config_cleanup(bo_config *cfg)
         for (size_t i = 0; cfg->objective.command[i]; i++)
             free(cfg->objective.command[i]);
     free(cfg->objective.command);
+    for (size_t i = 0; i < cfg->objective.n_launcher; i++)
+        free(cfg->objective.launcher[i]);
+    free(cfg->objective.launcher);
     for (size_t i = 0; i < cfg->objective.n_params; i++) {
         free(cfg->objective.params[i].key);
         free(cfg->objective.params[i].value);
@@ -1232,6 +1366,10 @@ void bo_config_cleanup(bo_config *cfg)
     for (size_t i = 0; i < cfg->n_sources; i++)
         free(cfg->sources[i].name);
     free(cfg->sources);
+    free(cfg->initial_data);
+    for (size_t i = 0; i < cfg->n_places; i++)
+        free(cfg->places[i].key);
+    free(cfg->places);
     bo_config_init(cfg);
 }
 
@@ -1398,6 +1536,19 @@ static void write_quoted(FILE *out, const char *s)
     fputc('"', out);
 }
 
+/* prefix, then the strings as a YAML flow list ("[]" when there are none). */
+static void write_list(FILE *out, const char *prefix, char *const *items, size_t n)
+{
+    fputs(prefix, out);
+    fputc('[', out);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            fputs(", ", out);
+        write_quoted(out, items[i]);
+    }
+    fputs("]\n", out);
+}
+
 bo_status bo_config_write_resolved(const bo_config *cfg, FILE *out)
 {
     char num[2][40];
@@ -1413,15 +1564,9 @@ bo_status bo_config_write_resolved(const bo_config *cfg, FILE *out)
         write_quoted(out, cfg->objective.plugin);
         fputc('\n', out);
     }
-    if (cfg->objective.command) {
-        fputs("  command: [", out);
-        for (size_t i = 0; i < cfg->objective.n_command; i++) {
-            if (i)
-                fputs(", ", out);
-            write_quoted(out, cfg->objective.command[i]);
-        }
-        fputs("]\n", out);
-    }
+    if (cfg->objective.command)
+        write_list(out, "  command: ", cfg->objective.command, cfg->objective.n_command);
+    write_list(out, "  launcher: ", cfg->objective.launcher, cfg->objective.n_launcher);
     if (cfg->objective.n_params == 0)
         fputs("  params: {}\n", out);
     else
@@ -1503,6 +1648,14 @@ bo_status bo_config_write_resolved(const bo_config *cfg, FILE *out)
         fputs("  # target_value: none\n", out);
     }
     fprintf(out, "output:\n  plot: %s\n", bo_plot_format_name(cfg->output.plot));
+    fprintf(out, "evaluation:\n  workers: %zu\n", cfg->evaluation.workers);
+    if (cfg->initial_data) {
+        fputs("initial_data: ", out);
+        write_quoted(out, cfg->initial_data);
+        fputc('\n', out);
+    } else {
+        fputs("# initial_data: none\n", out);
+    }
 
     if (fflush(out) != 0 || ferror(out))
         return BO_EIO;
@@ -1531,8 +1684,37 @@ static int differs(char *what, size_t whatlen, const char *fmt, ...)
     return 0;
 }
 
-int bo_config_equal(const bo_config *a, const bo_config *b, char *what, size_t whatlen)
+static int same_list(char *const *a, size_t na, char *const *b, size_t nb, size_t *first)
 {
+    if (na != nb || (a == NULL) != (b == NULL)) {
+        *first = SIZE_MAX;
+        return 0;
+    }
+    for (size_t i = 0; i < na; i++)
+        if (!same_text(a[i], b[i])) {
+            *first = i;
+            return 0;
+        }
+    return 1;
+}
+
+/* A differing initial design when the budget may differ: the default size
+ * follows the budget (resolve_budget_and_design), so a larger budget can
+ * change a design nobody wrote; say how to keep the run's. */
+static int design_differs(char *what, size_t whatlen, unsigned ignore, const char *key,
+                          const char *written_as, size_t run, size_t now)
+{
+    if (!(ignore & BO_CONFIG_IGNORE_BUDGET))
+        return differs(what, whatlen, "%s", key);
+    return differs(what, whatlen,
+                   "%s (the run has %zu, this config %zu; when not written it follows the "
+                   "budget: write %s: %zu to keep the run's)", key, run, now, written_as, run);
+}
+
+int bo_config_equal_ignoring(const bo_config *a, const bo_config *b, unsigned ignore,
+                             char *what, size_t whatlen)
+{
+    size_t first;
     if (what && whatlen)
         what[0] = '\0';
     if (!same_text(a->name, b->name))
@@ -1543,12 +1725,15 @@ int bo_config_equal(const bo_config *a, const bo_config *b, char *what, size_t w
         return differs(what, whatlen, "goal");
     if (!same_text(a->objective.plugin, b->objective.plugin))
         return differs(what, whatlen, "objective.plugin");
-    if (a->objective.n_command != b->objective.n_command ||
-        (a->objective.command == NULL) != (b->objective.command == NULL))
-        return differs(what, whatlen, "objective.command");
-    for (size_t i = 0; i < a->objective.n_command; i++)
-        if (!same_text(a->objective.command[i], b->objective.command[i]))
-            return differs(what, whatlen, "objective.command[%zu]", i);
+    if (!same_list(a->objective.command, a->objective.n_command, b->objective.command,
+                   b->objective.n_command, &first))
+        return first == SIZE_MAX ? differs(what, whatlen, "objective.command")
+                                 : differs(what, whatlen, "objective.command[%zu]", first);
+    if (!(ignore & BO_CONFIG_IGNORE_EVALUATION) &&
+        !same_list(a->objective.launcher, a->objective.n_launcher, b->objective.launcher,
+                   b->objective.n_launcher, &first))
+        return first == SIZE_MAX ? differs(what, whatlen, "objective.launcher")
+                                 : differs(what, whatlen, "objective.launcher[%zu]", first);
     if (a->objective.n_params != b->objective.n_params)
         return differs(what, whatlen, "objective.params");
     for (size_t i = 0; i < a->objective.n_params; i++)
@@ -1571,8 +1756,12 @@ int bo_config_equal(const bo_config *a, const bo_config *b, char *what, size_t w
         return differs(what, whatlen, "sources");
     for (size_t i = 0; i < a->n_sources; i++) {
         const bo_config_source *x = &a->sources[i], *y = &b->sources[i];
-        if (!same_text(x->name, y->name) || x->cost != y->cost || x->initial != y->initial)
-            return differs(what, whatlen, "sources[%zu]", i);
+        char key[40];
+        snprintf(key, sizeof key, "sources[%zu]", i);
+        if (!same_text(x->name, y->name) || x->cost != y->cost)
+            return differs(what, whatlen, "%s", key);
+        if (x->initial != y->initial)
+            return design_differs(what, whatlen, ignore, key, "initial", x->initial, y->initial);
     }
     if (a->target != b->target)
         return differs(what, whatlen, "target");
@@ -1601,19 +1790,150 @@ int bo_config_equal(const bo_config *a, const bo_config *b, char *what, size_t w
     if (a->initial_design.method != b->initial_design.method)
         return differs(what, whatlen, "initial_design.method");
     if (a->initial_design.size != b->initial_design.size)
-        return differs(what, whatlen, "initial_design.size");
-    if (a->budget.max_evaluations != b->budget.max_evaluations)
-        return differs(what, whatlen, "budget.max_evaluations");
-    if (a->budget.max_cost != b->budget.max_cost)
-        return differs(what, whatlen, "budget.max_cost");
-    if (a->budget.max_no_improvement != b->budget.max_no_improvement)
-        return differs(what, whatlen, "budget.max_no_improvement");
-    if (a->budget.has_target_value != b->budget.has_target_value ||
-        (a->budget.has_target_value && a->budget.target_value != b->budget.target_value))
-        return differs(what, whatlen, "budget.target_value");
+        return design_differs(what, whatlen, ignore, "initial_design.size", "initial_design.size",
+                              a->initial_design.size, b->initial_design.size);
+    if (!(ignore & BO_CONFIG_IGNORE_BUDGET)) {
+        if (a->budget.max_evaluations != b->budget.max_evaluations)
+            return differs(what, whatlen, "budget.max_evaluations");
+        if (a->budget.max_cost != b->budget.max_cost)
+            return differs(what, whatlen, "budget.max_cost");
+        if (a->budget.max_no_improvement != b->budget.max_no_improvement)
+            return differs(what, whatlen, "budget.max_no_improvement");
+        if (a->budget.has_target_value != b->budget.has_target_value ||
+            (a->budget.has_target_value && a->budget.target_value != b->budget.target_value))
+            return differs(what, whatlen, "budget.target_value");
+    }
     if (a->output.plot != b->output.plot)
         return differs(what, whatlen, "output.plot");
+    if (!(ignore & BO_CONFIG_IGNORE_EVALUATION) && a->evaluation.workers != b->evaluation.workers)
+        return differs(what, whatlen, "evaluation.workers");
+    if (!same_text(a->initial_data, b->initial_data))
+        return differs(what, whatlen, "initial_data");
     return 1;
+}
+
+int bo_config_equal(const bo_config *a, const bo_config *b, char *what, size_t whatlen)
+{
+    return bo_config_equal_ignoring(a, b, 0, what, whatlen);
+}
+
+int bo_config_place(const bo_config *cfg, const char *key, size_t *line, size_t *column)
+{
+    for (size_t i = 0; i < cfg->n_places; i++)
+        if (strcmp(cfg->places[i].key, key) == 0) {
+            *line = cfg->places[i].line;
+            *column = cfg->places[i].column;
+            return 1;
+        }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Warnings.                                                            */
+
+typedef struct warning_list {
+    const bo_config *cfg;
+    char *buf;
+    size_t len, used, count;
+} warning_list;
+
+/* Appends "FILE:LINE:COLUMN: KEY: warning: ...\n" (without the place when
+ * the file does not write key); counts the warning even when it does not
+ * fit. */
+static void add_warning(warning_list *w, const char *key, const char *fmt, ...)
+{
+    w->count++;
+    if (!w->buf || w->used + 1 >= w->len)
+        return;
+    size_t line, column;
+    char *at = w->buf + w->used;
+    size_t room = w->len - w->used;
+    int n = bo_config_place(w->cfg, key, &line, &column)
+                ? snprintf(at, room, "%s:%zu:%zu: %s: warning: ", w->cfg->path, line, column, key)
+                : snprintf(at, room, "%s: %s: warning: ", w->cfg->path, key);
+    if (n < 0 || (size_t)n >= room) {
+        w->used = w->len - 1;
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    int m = vsnprintf(at + n, room - (size_t)n, fmt, ap);
+    va_end(ap);
+    size_t end = m < 0 ? (size_t)n : (size_t)n + (size_t)m;
+    if (end + 1 >= room) {
+        w->used = w->len - 1;
+        w->buf[w->used] = '\0';
+        return;
+    }
+    at[end] = '\n';
+    at[end + 1] = '\0';
+    w->used += end + 1;
+}
+
+/* How the initial design got its size, naming the keys that set it. */
+static void describe_design(const bo_config *cfg, char *buf, size_t len)
+{
+    size_t line, column, used;
+    if (bo_config_place(cfg, "initial_design.size", &line, &column))
+        used = (size_t)snprintf(buf, len, "initial_design.size %zu at line %zu, column %zu",
+                                cfg->initial_design.size, line, column);
+    else if (cfg->initial_design.size < default_design_size(cfg->n_inputs))
+        used = (size_t)snprintf(buf, len,
+                                "initial_design.size not written: its default for %zu input%s, "
+                                "%zu, cut to %zu to fit the budget", cfg->n_inputs,
+                                cfg->n_inputs == 1 ? "" : "s",
+                                default_design_size(cfg->n_inputs), cfg->initial_design.size);
+    else
+        used = (size_t)snprintf(buf, len, "initial_design.size not written: its default %zu",
+                                cfg->initial_design.size);
+    if (cfg->n_sources > 1 && used < len)
+        snprintf(buf + used, len - used, ", per source unless sources[i].initial says otherwise");
+}
+
+/* Warns when the initial design spends the whole budget: the run would then
+ * stop before the model chooses a single point. The cost test mirrors
+ * bo-run's stopping rules: stop once the cumulative cost reaches max_cost,
+ * and before an evaluation that would exceed it (both with a relative slack
+ * of 1e-12 for rounding in the sum of costs). */
+static void warn_no_model_step(warning_list *w)
+{
+    const bo_config *cfg = w->cfg;
+    const bo_config_budget *b = &cfg->budget;
+    char design[300];
+    describe_design(cfg, design, sizeof design);
+
+    size_t evaluations = bo_config_initial_evaluations(cfg);
+    if (b->max_evaluations != SIZE_MAX && evaluations >= b->max_evaluations)
+        add_warning(w, "budget.max_evaluations",
+                    "the budget leaves no model-based step: the initial design takes all %zu "
+                    "evaluations (%s); raise max_evaluations or write a smaller "
+                    "initial_design.size", b->max_evaluations, design);
+
+    if (b->max_cost == HUGE_VAL)
+        return;
+    /* The cheapest evaluation the model may choose: any source for a
+     * multi-source acquisition, else the target. */
+    size_t cheapest = cfg->target;
+    if (bo_acq_is_multi_source(cfg->acquisition.type))
+        for (size_t s = 0; s < cfg->n_sources; s++)
+            if (cfg->sources[s].cost < cfg->sources[cheapest].cost)
+                cheapest = s;
+    double spent = bo_config_initial_cost(cfg), next = cfg->sources[cheapest].cost;
+    if (spent >= b->max_cost * (1 - 1e-12) || spent + next > b->max_cost * (1 + 1e-12))
+        add_warning(w, "budget.max_cost",
+                    "the budget leaves no model-based step: the initial design costs %g of "
+                    "max_cost %g (%s), and the cheapest evaluation the model could choose, on "
+                    "source '%s', costs %g; raise max_cost to at least %g", spent, b->max_cost,
+                    design, cfg->sources[cheapest].name, next, spent + next);
+}
+
+size_t bo_config_warnings(const bo_config *cfg, char *buf, size_t len)
+{
+    warning_list w = {cfg, len ? buf : NULL, len, 0, 0};
+    if (w.buf)
+        w.buf[0] = '\0';
+    warn_no_model_step(&w);
+    return w.count;
 }
 
 size_t bo_config_dim(const bo_config *cfg) { return cfg->n_inputs; }

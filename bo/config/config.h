@@ -9,7 +9,8 @@
  * Invariants after a successful bo_config_load:
  *   - n_inputs >= 1; every input has lower < upper, both finite, and
  *     lower > 0 when scale is log; input names are unique identifiers
- *     ([A-Za-z_][A-Za-z0-9_]*, usable as CSV columns and environment names).
+ *     ([A-Za-z_][A-Za-z0-9_]*, usable as CSV columns and environment names)
+ *     and none is a column of history.csv (bo_history_fixed_column).
  *   - n_sources >= 1 (one implicit source "f" with cost 1 when the file has
  *     no sources:); names unique identifiers; cost > 0 and finite;
  *     target < n_sources and sources[target].initial >= 1.
@@ -19,6 +20,8 @@
  *   - the initial design (sum of sources[i].initial) fits in
  *     budget.max_evaluations and its cost in budget.max_cost.
  *   - at least one of budget.max_evaluations / budget.max_cost is limited.
+ *   - objective.launcher is NULL unless the objective is a command;
+ *     evaluation.workers is 1 when a plugin runs in-process (isolate false).
  *
  * Ownership: the struct owns every pointer in it; bo_config_cleanup frees
  * them all. The driver may change plain fields afterwards (e.g. seed from
@@ -68,6 +71,11 @@ typedef struct bo_config_objective {
     char *plugin;           /* path of the shared object, or NULL */
     char **command;         /* argv, NULL-terminated (execvp-ready), or NULL */
     size_t n_command;       /* entries of command before the NULL */
+    char **launcher;        /* command objectives only: argv put in front of
+                               command for every evaluation (e.g. srun -N1 -n1),
+                               NULL-terminated; NULL (n_launcher 0) = none.
+                               launcher[0] is resolved like command[0] */
+    size_t n_launcher;      /* entries of launcher before the NULL */
     bo_config_param *params;    /* n_params entries in file order; keys unique */
     size_t n_params;
     double timeout;         /* seconds per evaluation; 0 = no limit */
@@ -118,6 +126,17 @@ typedef struct bo_config_output {
     bo_plot_format plot;    /* convergence figure format */
 } bo_config_output;
 
+typedef struct bo_config_evaluation {
+    size_t workers;         /* evaluations running at once, >= 1 (default 1); 1 when
+                               the objective is a plugin with isolate false */
+} bo_config_evaluation;
+
+/* Where a key is written in the file; see bo_config_place. */
+typedef struct bo_config_place_entry {
+    char *key;              /* as in error messages: "budget.max_cost", "inputs[1].upper" */
+    size_t line, column;    /* of the key's value, 1-based */
+} bo_config_place_entry;
+
 typedef struct bo_config {
     char *path;             /* the config file as given to bo_config_load */
     char *dir;              /* absolute folder of the config file */
@@ -135,6 +154,12 @@ typedef struct bo_config {
     bo_config_initial_design initial_design;
     bo_config_budget budget;
     bo_config_output output;
+    bo_config_evaluation evaluation;
+    char *initial_data;     /* absolute path of a CSV of evaluations made before
+                               the run (bo/io/initial_data.h), or NULL */
+    bo_config_place_entry *places;  /* every key the file writes, in file order;
+                                       not part of the run's identity */
+    size_t n_places;
 } bo_config;
 
 /* Sets *cfg to an empty config that bo_config_cleanup accepts. */
@@ -160,10 +185,44 @@ void bo_config_cleanup(bo_config *cfg);
  * cfg under bo_config_equal. Returns BO_OK or BO_EIO when writing fails. */
 bo_status bo_config_write_resolved(const bo_config *cfg, FILE *out);
 
-/* 1 when a and b describe the same run (every field except path and dir),
- * else 0 with the first differing key written to what (may be NULL). Used to
- * check that a resumed run still has its original config. */
+/* 1 when a and b describe the same run (every field except path, dir and
+ * the places), else 0 with the first differing key written to what (may be
+ * NULL). Used to check that a resumed run still has its original config. */
 int bo_config_equal(const bo_config *a, const bo_config *b, char *what, size_t whatlen);
+
+/* Groups of keys bo_config_equal_ignoring may leave out (bitwise or). */
+#define BO_CONFIG_IGNORE_BUDGET     1u  /* budget: max_evaluations, max_cost,
+                                           max_no_improvement, target_value */
+#define BO_CONFIG_IGNORE_EVALUATION 2u  /* how evaluations are run, not what they
+                                           compute: evaluation.workers and
+                                           objective.launcher */
+
+/* bo_config_equal without the key groups named in ignore: for --resume,
+ * where a finished run may be extended (a larger budget) and continued on
+ * another machine (other workers, another launcher). With
+ * BO_CONFIG_IGNORE_BUDGET, a difference in the initial design says in what
+ * that its default follows the budget, and which value to write to keep the
+ * run's. ignore 0 is bo_config_equal. */
+int bo_config_equal_ignoring(const bo_config *a, const bo_config *b, unsigned ignore,
+                             char *what, size_t whatlen);
+
+/* Where key is written in the file cfg was loaded from: 1 with the line and
+ * column (1-based) of its value, or 0 when the file does not write it (its
+ * value is a default) and *line, *column untouched. key is a path as error
+ * messages print it: "seed", "budget.max_cost", "inputs[1].upper". For
+ * messages about a value that is found wrong after loading (e.g. an
+ * initial_data file that cannot be read). */
+int bo_config_place(const bo_config *cfg, const char *key, size_t *line, size_t *column);
+
+/* Writes to buf (len bytes, always NUL-terminated when len > 0; may be NULL
+ * when len is 0) one line per warning about a loaded config, each ending in
+ * '\n' and formed like an error, "FILE:LINE:COLUMN: KEY: warning: ...":
+ * settings that load but are most likely not what the user meant. Today:
+ * a budget that the initial design spends entirely, so that no point is
+ * ever chosen by the model (max_evaluations, or max_cost, checked as bo-run
+ * stops). Returns the number of warnings, even when buf was too short to
+ * hold them all. */
+size_t bo_config_warnings(const bo_config *cfg, char *buf, size_t len);
 
 /* Small accessors for the driver. */
 size_t bo_config_dim(const bo_config *cfg);                 /* n_inputs */

@@ -126,6 +126,42 @@ static void offset_to_mark(const char *text, size_t len, size_t offset, size_t *
     }
 }
 
+/* The 1-based column of the first character of the line holding index that
+ * is not a space, or 0 when that line is empty or index is past the end. */
+static size_t first_text_column(const char *text, size_t len, size_t index)
+{
+    if (index >= len)
+        return 0;
+    size_t start = index;
+    while (start > 0 && text[start - 1] != '\n')
+        start--;
+    size_t at = start;
+    while (at < len && text[at] == ' ')
+        at++;
+    if (at >= len || text[at] == '\n' || text[at] == '\r')
+        return 0;
+    return at - start + 1;
+}
+
+/* An unclosed '{' or '[' makes libyaml stop wherever the next token happens
+ * to be (the next key, the end of the file) and name two places: that one
+ * and the bracket's. Only one of them is worth reading. The bracket is never
+ * closed when the parser stopped at the end of the file, or on a later line
+ * whose text starts no further right than the bracket's own line: that text
+ * belongs to the block structure around the flow collection, not inside it.
+ * Otherwise (a missing comma, a wrong closing bracket) the place where the
+ * parser stopped is the mistake. */
+static int flow_left_open(const yaml_parser_t *parser, const char *text, size_t len)
+{
+    size_t open = parser->context_mark.index, stop = parser->problem_mark.index;
+    if (stop >= len)
+        return 1;
+    if (parser->problem_mark.line <= parser->context_mark.line)
+        return 0;
+    size_t stop_column = first_text_column(text, len, stop);
+    return stop_column == 0 || stop_column <= first_text_column(text, len, open);
+}
+
 static bo_status report_parser_error(tree_builder *b, const yaml_parser_t *parser,
                                      const char *text, size_t len)
 {
@@ -143,6 +179,7 @@ static bo_status report_parser_error(tree_builder *b, const yaml_parser_t *parse
     line = parser->problem_mark.line + 1;
     column = parser->problem_mark.column + 1;
     size_t index = parser->problem_mark.index;
+    const char *problem = parser->problem ? parser->problem : "malformed YAML";
     /* A tab where indentation is expected is the commonest YAML mistake and
      * libyaml's wording for it does not mention tabs. */
     const char *hint = "";
@@ -150,13 +187,26 @@ static bo_status report_parser_error(tree_builder *b, const yaml_parser_t *parse
         hint = "; tabs cannot indent YAML, use spaces";
     else if (index > 0 && index - 1 < len && text[index - 1] == '\t')
         hint = "; tabs cannot indent YAML, use spaces";
-    if (parser->context)
-        return builder_fail(b, line, column, "YAML syntax error: %s %s (line %zu, column %zu)%s",
-                            parser->problem ? parser->problem : "malformed YAML",
-                            parser->context, (size_t)parser->context_mark.line + 1,
-                            (size_t)parser->context_mark.column + 1, hint);
-    return builder_fail(b, line, column, "YAML syntax error: %s%s",
-                        parser->problem ? parser->problem : "malformed YAML", hint);
+    if (!parser->context)
+        return builder_fail(b, line, column, "YAML syntax error: %s%s", problem, hint);
+
+    /* One place per message, and the message says which place it is. */
+    size_t open = parser->context_mark.index;
+    char bracket = open < len ? text[open] : '\0';
+    if ((bracket == '{' || bracket == '[') && flow_left_open(parser, text, len))
+        return builder_fail(b, parser->context_mark.line + 1, parser->context_mark.column + 1,
+                            "YAML syntax error: the '%c' opened here is never closed "
+                            "(expected ',' or '%c' after its last entry)",
+                            bracket, bracket == '{' ? '}' : ']');
+    char found[32];
+    if (index >= len)
+        snprintf(found, sizeof found, "at the end of the file");
+    else if ((unsigned char)text[index] > ' ' && (unsigned char)text[index] < 0x7f)
+        snprintf(found, sizeof found, "at '%c'", text[index]);
+    else
+        snprintf(found, sizeof found, "here");
+    return builder_fail(b, line, column, "YAML syntax error: %s %s; the parser stopped %s%s",
+                        problem, parser->context, found, hint);
 }
 
 static const bo_yaml_node *find_anchor(const bo_yaml_doc *doc, const char *name)
