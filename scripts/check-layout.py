@@ -86,9 +86,15 @@ def find_cycle(rules):
 def cmake_depends():
     text = read("CMakeLists.txt")
     out = {}
-    for m in re.finditer(r"^bo_module\((\w+)\s+(\S+)(?:\s+DEPENDS([^)]*))?\)", text, re.M):
+    for m in re.finditer(r"^\s*bo_module\((\w+)\s+(\S+)(?:\s+DEPENDS([^)]*))?\)", text, re.M):
         deps = m.group(3).split() if m.group(3) else []
-        out[m.group(2)] = [d for d in deps if d.startswith("bo_")]
+        deps = deps[:deps.index("EXCLUDE")] if "EXCLUDE" in deps else deps
+        deps = sorted(d for d in deps if d.startswith("bo_"))
+        # A module declared twice (with and without an optional part) must
+        # name the same modules both times.
+        if m.group(2) in out and out[m.group(2)] != deps:
+            sys.exit(f"CMakeLists.txt: {m.group(2)} is declared twice with different DEPENDS")
+        out[m.group(2)] = deps
     return out
 
 

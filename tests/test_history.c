@@ -96,7 +96,8 @@ static void make_rows(expected_rows *e)
         for (size_t j = 0; j < 3; j++)
             e->x[i][j] = random_finite_double(&rng);
         r->x = e->x[i];
-        r->status = i % 3 == 1 ? BO_HISTORY_FAILED : BO_HISTORY_OK;
+        r->status = i % 3 == 1 ? BO_HISTORY_FAILED : i % 11 == 5 ? BO_HISTORY_RUNNING
+                                                                  : BO_HISTORY_OK;
         r->y = r->status == BO_HISTORY_OK ? random_finite_double(&rng) : NAN;
         r->message = messages[i % 10];
         r->cost = random_finite_double(&rng);
@@ -374,6 +375,7 @@ static void test_malformed_rows(void)
         {"2,bo,HF,1,2,3,inf,ok,,10,20,4.5,1,0.5,0.5,1,10,11\n", "status ok needs a finite y"},
         {"2,bo,HF,1,2,3,4.5x,ok,,10,20,4.5,1,0.5,0.5,1,10,11\n", "y '4.5x'"},
         {"2,bo,HF,1,2,3,4.5,failed,,10,20,4.5,1,0.5,0.5,1,10,11\n", "a failed row has y '4.5'"},
+        {"2,bo,HF,1,2,3,4.5,running,,10,20,4.5,1,0.5,0.5,1,10,11\n", "a running row has y '4.5'"},
         {"2,bo,HF,1,2,3,4.5,ok,,,20,4.5,1,0.5,0.5,1,10,11\n", "cost ''"},
         {"2,bo,HF,1,2,3,4.5,ok,,10,1e999,4.5,1,0.5,0.5,1,10,11\n", "cum_cost '1e999'"},
         {"2,bo,HF,1,2,3,4.5,ok,,10,20,best,1,0.5,0.5,1,10,11\n", "best 'best'"},

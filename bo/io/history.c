@@ -53,6 +53,8 @@ const char *bo_history_status_name(bo_history_status status)
         return "ok";
     case BO_HISTORY_FAILED:
         return "failed";
+    case BO_HISTORY_RUNNING:
+        return "running";
     }
     return "?";
 }
@@ -583,10 +585,12 @@ static bo_status parse_row(const char *path, const csv_cursor *c, size_t line, s
         row->status = BO_HISTORY_OK;
     else if (strcmp(t[1], "failed") == 0)
         row->status = BO_HISTORY_FAILED;
+    else if (strcmp(t[1], "running") == 0)
+        row->status = BO_HISTORY_RUNNING;
     else
         return bo_error_msg(err, err_size, BO_EPARSE,
                             "%s: row %zu (line %zu): status '%s', "
-                            "expected ok or failed",
+                            "expected ok, failed or running",
                             path, index, line, t[1]);
     if (parse_double(t[0], &row->y, &empty) != 0)
         return bo_error_msg(err, err_size, BO_EPARSE,
@@ -598,11 +602,11 @@ static bo_status parse_row(const char *path, const csv_cursor *c, size_t line, s
                             "%s: row %zu (line %zu): status ok needs a "
                             "finite y, found '%s'",
                             path, index, line, t[0]);
-    if (row->status == BO_HISTORY_FAILED && !isnan(row->y))
+    if (row->status != BO_HISTORY_OK && !isnan(row->y))
         return bo_error_msg(err, err_size, BO_EPARSE,
-                            "%s: row %zu (line %zu): a failed row has y "
+                            "%s: row %zu (line %zu): a %s row has y "
                             "'%s', expected an empty field",
-                            path, index, line, t[0]);
+                            path, index, line, t[1], t[0]);
     row->message = t[2];
     /* The numbers after the message, in trailing_columns' order; best and
      * acq may be empty. */
@@ -932,7 +936,8 @@ bo_status bo_history_append(bo_history *h, const bo_history_row *row)
     if (row->phase != BO_HISTORY_INIT && row->phase != BO_HISTORY_BO)
         return history_reject(h, "%s: eval %zu: invalid phase %d", path, row->eval,
                               (int)row->phase);
-    if (row->status != BO_HISTORY_OK && row->status != BO_HISTORY_FAILED)
+    if (row->status != BO_HISTORY_OK && row->status != BO_HISTORY_FAILED &&
+        row->status != BO_HISTORY_RUNNING)
         return history_reject(h, "%s: eval %zu: invalid status %d", path, row->eval,
                               (int)row->status);
     if (row->source == NULL || row->source[0] == '\0')

@@ -45,7 +45,9 @@ typedef enum bo_history_phase {
 
 typedef enum bo_history_status {
     BO_HISTORY_OK = 0,     /* "ok": y is a finite number */
-    BO_HISTORY_FAILED      /* "failed": y is NaN, message says why */
+    BO_HISTORY_FAILED,     /* "failed": y is NaN, message says why */
+    BO_HISTORY_RUNNING     /* "running": dispatched, no result yet (y NaN); only
+                              in the dispatch journal, never in history.csv */
 } bo_history_status;
 
 /* 1 when name is one of the history's own columns (eval, phase, source, y,
@@ -53,7 +55,7 @@ typedef enum bo_history_status {
  * worker, started, finished), which an input may not be called. */
 int bo_history_fixed_column(const char *name);
 
-/* "init"/"bo" and "ok"/"failed"; "?" for a value outside the enum. */
+/* "init"/"bo" and "ok"/"failed"/"running"; "?" for a value outside the enum. */
 const char *bo_history_phase_name(bo_history_phase phase);
 const char *bo_history_status_name(bo_history_status status);
 

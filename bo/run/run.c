@@ -1,0 +1,771 @@
+/* A run's set-up, resume and outputs; the loop itself is in loop.c. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "bo/run/run.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bo/engine/design.h"
+#include "bo/io/plot.h"
+#include "bo/report/benchmarks.h"
+#include "bo/report/run_report.h"
+#include "bo/run/run_internal.h"
+#ifdef BO_HAVE_MPI
+#include "bo/evaluator/mpi.h"
+#endif
+
+int bo_runi_fail(run *r, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "bo-run: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
+    (void)r;
+    return code;
+}
+
+double bo_runi_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+double bo_runi_wall(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* mkdir -p. */
+static int make_dirs(const char *path, char *err, size_t errlen)
+{
+    char buf[4096];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
+        snprintf(err, errlen, "%s: path too long", path);
+        return -1;
+    }
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
+            snprintf(err, errlen, "%s: cannot create folder: %s", buf, strerror(errno));
+            return -1;
+        }
+        *p = '/';
+    }
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "%s: cannot create folder: %s", buf, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static int run_state_grow(run_state *s)
+{
+    size_t cap = s->cap ? 2 * s->cap : 128;
+    double *c = realloc(s->cum_cost, cap * sizeof *c);
+    if (c)
+        s->cum_cost = c;
+    double *b = realloc(s->best, cap * sizeof *b);
+    if (b)
+        s->best = b;
+    size_t *src = realloc(s->source, cap * sizeof *src);
+    if (src)
+        s->source = src;
+    double *y = realloc(s->y, cap * sizeof *y);
+    if (y)
+        s->y = y;
+    int *in = realloc(s->initial, cap * sizeof *in);
+    if (in)
+        s->initial = in;
+    if (!c || !b || !src || !y || !in)
+        return -1;
+    s->cap = cap;
+    return 0;
+}
+
+static void run_state_cleanup(run_state *s)
+{
+    free(s->cum_cost);
+    free(s->best);
+    free(s->source);
+    free(s->y);
+    free(s->initial);
+}
+
+int bo_runi_record(run *r, size_t source, int ok, int initial, double y, double seconds)
+{
+    run_state *s = &r->rs;
+    if (s->n == s->cap && run_state_grow(s) != 0)
+        return -1;
+    double best = NAN;
+    int have = bo_engine_best(r->engine, &best, NULL);
+    if (!ok)
+        s->n_failed++;
+    if (have && (!s->have_best || best != s->best_value)) {
+        s->have_best = 1;
+        s->best_value = best;
+        s->last_improvement = s->n + 1;
+    }
+    if (initial && bo_engine_initial_remaining(r->engine) == 0) {
+        s->last_improvement = s->n + 1;
+        if (s->n_at_design_end == 0) {
+            s->n_at_design_end = s->n + 1;
+            s->t_design_end = bo_runi_now();
+        }
+    }
+    s->total_cost += bo_engine_cost(r->engine, source);
+    s->cum_cost[s->n] = s->total_cost;
+    s->best[s->n] = have ? best : NAN;
+    s->source[s->n] = source;
+    s->y[s->n] = ok ? y : NAN;
+    s->initial[s->n] = initial != 0;
+    s->busy_seconds += seconds;
+    s->n++;
+    return 0;
+}
+
+int bo_runi_flight_alloc(flight *f, size_t dim)
+{
+    f->u = calloc(dim, sizeof *f->u);
+    f->x = calloc(dim, sizeof *f->x);
+    return f->u && f->x ? 0 : -1;
+}
+
+void bo_runi_flight_free(flight *f)
+{
+    free(f->u);
+    free(f->x);
+    f->u = f->x = NULL;
+}
+
+static void engine_options_from_config(const bo_config *cfg, bo_engine_options *eo,
+                                       double *costs, size_t *initial)
+{
+    bo_engine_options_default(eo, cfg->n_inputs);
+    eo->n_sources = cfg->n_sources;
+    eo->target_source = cfg->target;
+    for (size_t s = 0; s < cfg->n_sources; s++) {
+        costs[s] = cfg->sources[s].cost;
+        initial[s] = cfg->sources[s].initial;
+    }
+    eo->cost = costs;
+    eo->initial = initial;
+    eo->design = cfg->initial_design.method;
+    eo->acquisition = cfg->acquisition.type;
+    eo->maximize = cfg->goal == BO_CONFIG_MAXIMIZE;
+    eo->kernel = cfg->model.kernel;
+    eo->mean = cfg->model.mean;
+    eo->noise = cfg->model.noise;
+    eo->fixed_noise_var = cfg->model.noise_var;
+    eo->restarts = cfg->model.restarts;
+    eo->ucb_beta = cfg->acquisition.beta;
+    eo->mfca_target_ei = cfg->acquisition.target_ei;
+    eo->explore_budget = cfg->acquisition.explore_budget;
+    eo->stall_explore = cfg->acquisition.stall_explore;
+    eo->acq_pool = cfg->acquisition.pool;
+    eo->acq_starts = cfg->acquisition.starts;
+    eo->seed = cfg->seed;
+}
+
+static int open_objective(run *r)
+{
+    const bo_config *c = &r->cfg;
+    bo_status st;
+    if (c->objective.plugin) {
+        bo_plugin_param *params = calloc(c->objective.n_params + 1, sizeof *params);
+        if (!params)
+            return bo_runi_fail(r, BO_RUN_FAILED, "out of memory");
+        for (size_t i = 0; i < c->objective.n_params; i++) {
+            params[i].key = c->objective.params[i].key;
+            params[i].value = c->objective.params[i].value;
+        }
+        st = bo_objective_open_plugin(&r->objective, c->objective.plugin, params,
+                                      c->objective.n_params, c->n_inputs, c->n_sources,
+                                      c->objective.isolate != 0, c->objective.timeout, r->err,
+                                      sizeof r->err);
+        free(params);
+    } else {
+        st = bo_objective_open_command(&r->objective, (const char *const *)c->objective.command,
+                                       c->objective.n_command, r->input_names, c->n_inputs,
+                                       r->source_names, c->n_sources, c->objective.timeout,
+                                       r->err, sizeof r->err);
+    }
+    if (st != BO_OK)
+        return bo_runi_fail(r, BO_RUN_USAGE, "%s:%zu:%zu: objective.%s: %s", c->path,
+                            c->objective.line, c->objective.column,
+                            c->objective.plugin ? "plugin" : "command", r->err);
+    return BO_RUN_FINISHED;
+}
+
+static int prepare_names(run *r)
+{
+    const bo_config *c = &r->cfg;
+    size_t d = c->n_inputs;
+    r->input_names = calloc(d, sizeof *r->input_names);
+    r->source_names = calloc(c->n_sources, sizeof *r->source_names);
+    r->lower = calloc(d, sizeof *r->lower);
+    r->upper = calloc(d, sizeof *r->upper);
+    r->log_scale = calloc(d, sizeof *r->log_scale);
+    if (!r->input_names || !r->source_names || !r->lower || !r->upper || !r->log_scale)
+        return -1;
+    for (size_t j = 0; j < d; j++) {
+        r->input_names[j] = c->inputs[j].name;
+        r->lower[j] = c->inputs[j].lower;
+        r->upper[j] = c->inputs[j].upper;
+        r->log_scale[j] = c->inputs[j].scale == BO_CONFIG_SCALE_LOG;
+    }
+    for (size_t s = 0; s < c->n_sources; s++)
+        r->source_names[s] = c->sources[s].name;
+    return 0;
+}
+
+/* Writes the resolved config into the run folder through a temporary file,
+ * so a crash never leaves a half-written config. */
+static int write_resolved_config(run *r)
+{
+    char path[4200], tmp[4300];
+    snprintf(path, sizeof path, "%s/config.yaml", r->dir);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return bo_runi_fail(r, BO_RUN_FAILED, "%s: cannot write: %s", tmp, strerror(errno));
+    bo_status st = bo_config_write_resolved(&r->cfg, f);
+    if (fclose(f) != 0 || st != BO_OK || rename(tmp, path) != 0)
+        return bo_runi_fail(r, BO_RUN_FAILED, "%s: cannot write the resolved config", path);
+    return BO_RUN_FINISHED;
+}
+
+int bo_runi_save_engine_state(run *r, size_t eval)
+{
+    size_t n = bo_engine_get_hyper(r->engine, r->theta, r->theta_cap);
+    if (n > r->theta_cap) {
+        double *t = realloc(r->theta, n * sizeof *t);
+        if (!t)
+            return bo_runi_fail(r, BO_RUN_FAILED, "out of memory");
+        r->theta = t;
+        r->theta_cap = n;
+        bo_engine_get_hyper(r->engine, r->theta, r->theta_cap);
+    }
+    if (bo_history_state_write(r->state, eval, r->theta, n) != BO_OK)
+        return bo_runi_fail(r, BO_RUN_FAILED, "%s", bo_history_state_errmsg(r->state));
+    return BO_RUN_FINISHED;
+}
+
+/* Replays the history's rows through the engine. *max_eval gets the largest
+ * eval number found. */
+static int replay_history(run *r, const char *history_path, size_t *n_rows_out,
+                          size_t *max_eval)
+{
+    bo_history_row *rows = NULL;
+    size_t n_rows = 0, d = r->cfg.n_inputs;
+    bo_status st = bo_history_read(history_path, r->input_names, d, &rows, &n_rows, r->err,
+                                   sizeof r->err);
+    if (st != BO_OK)
+        return bo_runi_fail(r, BO_RUN_USAGE, "--resume: %s", r->err);
+    double *u = malloc(d * sizeof *u);
+    if (!u) {
+        bo_history_rows_free(rows);
+        return bo_runi_fail(r, BO_RUN_FAILED, "out of memory");
+    }
+    int code = BO_RUN_FINISHED;
+    *max_eval = 0;
+    for (size_t i = 0; i < n_rows && code == BO_RUN_FINISHED; i++) {
+        const bo_history_row *row = &rows[i];
+        size_t src = bo_config_source_index(&r->cfg, row->source);
+        if (src == SIZE_MAX) {
+            code = bo_runi_fail(r, BO_RUN_USAGE, "--resume: %s: row %zu: unknown source '%s'",
+                                history_path, i + 1, row->source);
+            break;
+        }
+        if (row->status == BO_HISTORY_RUNNING) {
+            code = bo_runi_fail(r, BO_RUN_USAGE, "--resume: %s: row %zu: status running "
+                                "belongs in dispatched.csv, not in the history", history_path,
+                                i + 1);
+            break;
+        }
+        if (bo_design_from_user(row->x, 1, d, r->lower, r->upper, r->log_scale, u, r->err,
+                                sizeof r->err) != BO_OK) {
+            code = bo_runi_fail(r, BO_RUN_USAGE, "--resume: %s: row %zu: %s", history_path,
+                                i + 1, r->err);
+            break;
+        }
+        int ok = row->status == BO_HISTORY_OK;
+        int initial = row->phase == BO_HISTORY_INIT;
+        if (bo_engine_observe(r->engine, u, src, row->y, ok, initial) != BO_OK) {
+            code = bo_runi_fail(r, BO_RUN_USAGE, "--resume: %s: row %zu: %s", history_path,
+                                i + 1, bo_engine_errmsg(r->engine));
+            break;
+        }
+        if (bo_runi_record(r, src, ok, initial, row->y, row->eval_seconds) != 0)
+            code = bo_runi_fail(r, BO_RUN_FAILED, "out of memory");
+        if (row->eval > *max_eval)
+            *max_eval = row->eval;
+    }
+    free(u);
+    bo_history_rows_free(rows);
+    *n_rows_out = n_rows;
+    return code;
+}
+
+/* The journal's evaluations that have no history row were in flight when
+ * the run stopped: they are registered as pending with the engine and run
+ * again first, at exactly the same points. *max_eval grows to the journal's
+ * largest eval. */
+static int collect_redo(run *r, const char *journal_path, const char *history_path,
+                        size_t *max_eval)
+{
+    bo_history_row *rows = NULL, *done = NULL;
+    size_t n_rows = 0, n_done = 0, d = r->cfg.n_inputs;
+    bo_status st = bo_history_read(journal_path, r->input_names, d, &rows, &n_rows, r->err,
+                                   sizeof r->err);
+    if (st == BO_OK)
+        st = bo_history_read(history_path, r->input_names, d, &done, &n_done, r->err,
+                             sizeof r->err);
+    if (st != BO_OK) {
+        bo_history_rows_free(rows);
+        return bo_runi_fail(r, BO_RUN_USAGE, "--resume: %s", r->err);
+    }
+    int code = BO_RUN_FINISHED;
+    size_t max_done = 0;
+    for (size_t i = 0; i < n_done; i++)
+        max_done = done[i].eval > max_done ? done[i].eval : max_done;
+    unsigned char *completed = calloc(max_done + 1, 1);
+    r->redo = calloc(n_rows ? n_rows : 1, sizeof *r->redo);
+    if (!completed || !r->redo)
+        code = bo_runi_fail(r, BO_RUN_FAILED, "out of memory");
+    for (size_t i = 0; code == BO_RUN_FINISHED && i < n_done; i++)
+        completed[done[i].eval] = 1;
+    for (size_t i = 0; code == BO_RUN_FINISHED && i < n_rows; i++) {
+        const bo_history_row *row = &rows[i];
+        if (row->eval > *max_eval)
+            *max_eval = row->eval;
+        if (row->eval <= max_done && completed[row->eval])
+            continue;
+        size_t src = bo_config_source_index(&r->cfg, row->source);
+        if (src == SIZE_MAX) {
+            code = bo_runi_fail(r, BO_RUN_USAGE, "--resume: %s: row %zu: unknown source '%s'",
+                                journal_path, i + 1, row->source);
+            break;
+        }
+        flight *f = &r->redo[r->n_redo];
+        if (bo_runi_flight_alloc(f, d) != 0) {
+            code = bo_runi_fail(r, BO_RUN_FAILED, "out of memory");
+            break;
+        }
+        r->n_redo++;
+        memcpy(f->x, row->x, d * sizeof *f->x);
+        if (bo_design_from_user(f->x, 1, d, r->lower, r->upper, r->log_scale, f->u, r->err,
+                                sizeof r->err) != BO_OK) {
+            code = bo_runi_fail(r, BO_RUN_USAGE, "--resume: %s: row %zu: %s", journal_path,
+                                i + 1, r->err);
+            break;
+        }
+        f->eval = row->eval;
+        f->source = src;
+        f->initial = row->phase == BO_HISTORY_INIT;
+        f->acq = row->acq;
+        f->suggest_seconds = row->suggest_seconds;
+        f->cost = bo_engine_cost(r->engine, src);
+        snprintf(f->message, sizeof f->message, "%s", row->message);
+        if (bo_engine_add_pending(r->engine, f->u, src, f->initial) != BO_OK) {
+            code = bo_runi_fail(r, BO_RUN_USAGE, "--resume: %s: row %zu: %s", journal_path,
+                                i + 1, bo_engine_errmsg(r->engine));
+            break;
+        }
+    }
+    free(completed);
+    bo_history_rows_free(rows);
+    bo_history_rows_free(done);
+    return code;
+}
+
+/* --resume: the run folder's config must describe the same run (a larger
+ * budget and other workers are fine: the run is extended, or continued on
+ * another machine). */
+static int resume_check_config(run *r)
+{
+    char saved_path[4200];
+    snprintf(saved_path, sizeof saved_path, "%s/config.yaml", r->dir);
+    bo_config saved;
+    if (bo_config_load(saved_path, &saved, r->err, sizeof r->err) != BO_OK)
+        return bo_runi_fail(r, BO_RUN_USAGE, "--resume: %s", r->err);
+    /* The run's seed is the folder's unless --seed says otherwise: the
+     * resume command then needs only the config and the folder. */
+    if (!r->args.have_seed)
+        r->cfg.seed = saved.seed;
+    char what[256] = "";
+    int same = bo_config_equal(&saved, &r->cfg, what, sizeof what);
+    bo_config_cleanup(&saved);
+    if (!same)
+        return bo_runi_fail(r, BO_RUN_USAGE,
+                            "--resume: %s differs from the run in %s (key %s); resume with the "
+                            "same config and --seed, or start a new run with --out",
+                            r->cfg.path, saved_path, what);
+    return BO_RUN_FINISHED;
+}
+
+/* After the config check, with the engine made: the history replayed, the
+ * evaluations that were in flight queued to run again, the warm start
+ * restored and the files reopened for appending. */
+static int resume_files(run *r, const char *history_path, const char *journal_path,
+                        const char *state_path)
+{
+    size_t n_rows = 0, max_eval = 0;
+    int code = replay_history(r, history_path, &n_rows, &max_eval);
+    if (code != BO_RUN_FINISHED)
+        return code;
+    int have_journal = file_exists(journal_path);
+    if (have_journal) {
+        code = collect_redo(r, journal_path, history_path, &max_eval);
+        if (code != BO_RUN_FINISHED)
+            return code;
+    }
+    r->n_suggested = max_eval;
+
+    /* The warm start in force after the last suggestion made. A line is
+     * written before every evaluation is dispatched, so one for max_eval
+     * exists unless the state file was lost or edited: say so, since the
+     * resumed run then refits from scratch and may differ from an
+     * uninterrupted one. */
+    int found = 0;
+    size_t eval = 0, n_values = 0;
+    double *values = NULL;
+    bo_status st;
+    if (file_exists(state_path)) {
+        st = bo_history_state_read(state_path, max_eval, &found, &eval, &values, &n_values,
+                                   r->err, sizeof r->err);
+        if (st != BO_OK)
+            return bo_runi_fail(r, BO_RUN_USAGE, "--resume: %s", r->err);
+        if (max_eval > 0 && (!found || eval != max_eval))
+            fprintf(stderr, "bo-run: warning: %s has no model state for evaluation %zu; the "
+                            "resumed run refits from scratch and may differ from an "
+                            "uninterrupted one\n", state_path, max_eval);
+        if (found && n_values > 0 &&
+            bo_engine_set_hyper(r->engine, values, n_values) != BO_OK) {
+            free(values);
+            return bo_runi_fail(r, BO_RUN_USAGE, "--resume: %s: %s", state_path,
+                                bo_engine_errmsg(r->engine));
+        }
+        free(values);
+    } else if (max_eval > 0) {
+        fprintf(stderr, "bo-run: warning: %s is missing; the resumed run refits from scratch "
+                        "and may differ from an uninterrupted one\n", state_path);
+    }
+    size_t d = r->cfg.n_inputs, n_check = 0;
+    st = bo_history_open_append(history_path, r->input_names, d, 0, &r->history, &n_check,
+                                r->err, sizeof r->err);
+    if (st == BO_OK)
+        st = have_journal ? bo_history_open_append(journal_path, r->input_names, d, 0,
+                                                   &r->journal, NULL, r->err, sizeof r->err)
+                          : bo_history_create(journal_path, r->input_names, d, 0, &r->journal,
+                                              r->err, sizeof r->err);
+    if (st == BO_OK)
+        st = bo_history_state_open_append(state_path, max_eval, 0, &r->state, r->err,
+                                          sizeof r->err);
+    if (st != BO_OK)
+        return bo_runi_fail(r, BO_RUN_FAILED, "--resume: %s", r->err);
+    if (!r->args.quiet) {
+        printf("resuming %s: %zu evaluations replayed from %s", r->cfg.name, n_rows,
+               history_path);
+        if (r->n_redo)
+            printf(", %zu that were running start again", r->n_redo);
+        printf("\n");
+    }
+    return BO_RUN_FINISHED;
+}
+
+static int start_run(run *r, const char *history_path, const char *journal_path,
+                     const char *state_path)
+{
+    if (file_exists(history_path))
+        return bo_runi_fail(r, BO_RUN_USAGE,
+                            "%s already holds a run (%s exists); use --resume to continue it or "
+                            "--out to start another",
+                            r->dir, history_path);
+    /* Nothing has been evaluated yet: an output folder that cannot be made
+     * or written is a usage error (exit 2), like a bad config. */
+    if (make_dirs(r->dir, r->err, sizeof r->err) != 0)
+        return bo_runi_fail(r, BO_RUN_USAGE, "--out: %s", r->err);
+    if (write_resolved_config(r) != BO_RUN_FINISHED)
+        return BO_RUN_USAGE;
+    size_t d = r->cfg.n_inputs;
+    bo_status st = bo_history_create(history_path, r->input_names, d, 0u, &r->history, r->err,
+                                     sizeof r->err);
+    if (st == BO_OK)
+        st = bo_history_create(journal_path, r->input_names, d, BO_HISTORY_OVERWRITE,
+                               &r->journal, r->err, sizeof r->err);
+    if (st == BO_OK)
+        st = bo_history_state_create(state_path, BO_HISTORY_OVERWRITE, &r->state, r->err,
+                                     sizeof r->err);
+    if (st != BO_OK)
+        return bo_runi_fail(r, BO_RUN_USAGE, "%s", r->err);
+    return BO_RUN_FINISHED;
+}
+
+static void write_outputs(run *r)
+{
+    const bo_config *c = &r->cfg;
+    bo_gp *gp = bo_engine_fit_final(r->engine);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/model.txt", r->dir);
+    if (bo_run_write_model(path, c, r->engine, gp, r->err, sizeof r->err) != BO_OK)
+        fprintf(stderr, "bo-run: warning: %s\n", r->err);
+
+    bo_plot_options po;
+    memset(&po, 0, sizeof po);
+    po.dir = r->dir;
+    po.basename = "convergence";
+    po.format = c->output.plot;
+    po.title = c->name;
+    po.source_names = r->source_names;
+    po.n_sources = c->n_sources;
+    po.target_source = c->target;
+    const bo_benchmark *bench = bo_run_known_benchmark(c);
+    if (bench && bench->optimum_known) {
+        po.has_optimum = 1;
+        po.optimum = bench->optimum;
+    }
+    bo_plot_series series = {r->rs.n, r->rs.cum_cost, r->rs.best, r->rs.source};
+    int drawn = 0;
+    if (!r->rs.have_best)
+        po.format = BO_PLOT_NONE; /* nothing to draw: data and script only */
+    if (bo_plot_convergence(&po, &series, &drawn, r->err, sizeof r->err) != BO_OK)
+        fprintf(stderr, "bo-run: warning: plot: %s\n", r->err);
+    else if (po.format != BO_PLOT_NONE && !drawn)
+        fprintf(stderr, "bo-run: warning: gnuplot not found; the plot's data and script are "
+                        "in %s (run gnuplot convergence.gp there)\n", r->dir);
+    r->plot_drawn = drawn;
+}
+
+static void summary(const run *r, const char *stop_why, double seconds)
+{
+    const bo_config *c = &r->cfg;
+    size_t d = c->n_inputs;
+    printf("\n%s: %s after %zu evaluations (%zu failed), cost %g, %.1f s\n", c->name,
+           stop_why ? stop_why : "stopped", r->rs.n, r->rs.n_failed, r->rs.total_cost, seconds);
+    if (r->workers > 1 && r->loop_seconds > 0)
+        printf("workers: %zu, busy %.0f%% of the time (evaluations %.1f s of %zu x %.1f s)\n",
+               r->workers, 100.0 * r->rs.busy_seconds / ((double)r->workers * r->loop_seconds),
+               r->rs.busy_seconds, r->workers, r->loop_seconds);
+    double best;
+    double *u = malloc(d * sizeof *u), *x = malloc(d * sizeof *x);
+    if (u && x && bo_engine_best(r->engine, &best, u) &&
+        bo_design_to_user(u, 1, d, r->lower, r->upper, r->log_scale, x, NULL, 0) == BO_OK) {
+        printf("best %s value: %.10g\n", c->sources[c->target].name, best);
+        for (size_t j = 0; j < d; j++)
+            printf("  %s = %.10g\n", c->inputs[j].name, x[j]);
+    } else {
+        printf("no successful evaluation of the target source %s\n", c->sources[c->target].name);
+    }
+    free(u);
+    free(x);
+    printf("outputs in %s/: history.csv, model.txt, config.yaml, convergence.gp and .dat%s\n",
+           r->dir, !r->plot_drawn                   ? ""
+                   : c->output.plot == BO_PLOT_SVG ? ", convergence.svg"
+                                                   : ", convergence.png");
+}
+
+static void run_cleanup(run *r)
+{
+    bo_evaluator_destroy(r->evaluator);
+    bo_history_destroy(r->history);
+    bo_history_destroy(r->journal);
+    bo_history_state_destroy(r->state);
+    bo_engine_destroy(r->engine);
+    bo_objective_close(r->objective);
+    run_state_cleanup(&r->rs);
+    if (r->flights)
+        for (size_t i = 0; i < r->workers; i++)
+            bo_runi_flight_free(&r->flights[i]);
+    free(r->flights);
+    for (size_t i = 0; i < r->n_redo; i++)
+        bo_runi_flight_free(&r->redo[i]);
+    free(r->redo);
+    free(r->input_names);
+    free(r->source_names);
+    free(r->lower);
+    free(r->upper);
+    free(r->log_scale);
+    free(r->theta);
+    bo_config_cleanup(&r->cfg);
+}
+
+/* The config, the names and the run folder's path. */
+static int load_config(run *r)
+{
+    bo_config *c = &r->cfg;
+    if (bo_config_load(r->args.config_path, c, r->err, sizeof r->err) != BO_OK)
+        return bo_runi_fail(r, BO_RUN_USAGE, "%s", r->err);
+    if (r->args.have_seed)
+        c->seed = r->args.seed;
+    if (prepare_names(r) != 0)
+        return bo_runi_fail(r, BO_RUN_FAILED, "out of memory");
+    if (r->args.out_dir)
+        snprintf(r->dir, sizeof r->dir, "%s", r->args.out_dir);
+    else
+        snprintf(r->dir, sizeof r->dir, "runs/%s", c->name);
+    return BO_RUN_FINISHED;
+}
+
+static int make_evaluator(run *r)
+{
+    r->workers = r->cfg.evaluation.workers;
+#ifdef BO_HAVE_MPI
+    if (r->args.mpi) {
+        r->evaluator = bo_evaluator_mpi(r->cfg.n_inputs, r->err, sizeof r->err);
+        if (!r->evaluator)
+            return bo_runi_fail(r, BO_RUN_USAGE, "MPI: %s", r->err);
+        r->workers = bo_evaluator_workers(r->evaluator);
+    }
+#endif
+    if (!r->evaluator) {
+        r->evaluator = bo_evaluator_local(r->objective, r->workers, r->err, sizeof r->err);
+        if (!r->evaluator) {
+            size_t line = 0, column = 0;
+            bo_config_place(&r->cfg, "evaluation.workers", &line, &column);
+            return bo_runi_fail(r, BO_RUN_USAGE, "%s:%zu:%zu: evaluation.workers: %s",
+                                r->cfg.path, line, column, r->err);
+        }
+    }
+    r->flights = calloc(r->workers, sizeof *r->flights);
+    if (!r->flights)
+        return bo_runi_fail(r, BO_RUN_FAILED, "out of memory");
+    for (size_t i = 0; i < r->workers; i++)
+        if (bo_runi_flight_alloc(&r->flights[i], r->cfg.n_inputs) != 0)
+            return bo_runi_fail(r, BO_RUN_FAILED, "out of memory");
+    return BO_RUN_FINISHED;
+}
+
+static int run_body(run *r)
+{
+    bo_config *c = &r->cfg;
+    int code = load_config(r);
+    if (code != BO_RUN_FINISHED)
+        return code;
+    code = open_objective(r);
+    if (code != BO_RUN_FINISHED)
+        return code;
+    if (r->args.check) {
+        printf("%s: config OK: %zu inputs, %zu source%s, objective '%s' loaded; outputs would "
+               "go to %s/\n",
+               c->path, c->n_inputs, c->n_sources, c->n_sources == 1 ? "" : "s",
+               bo_objective_name(r->objective), r->dir);
+        return BO_RUN_FINISHED;
+    }
+
+    char history_path[4200], journal_path[4200], state_path[4200];
+    snprintf(history_path, sizeof history_path, "%s/history.csv", r->dir);
+    snprintf(journal_path, sizeof journal_path, "%s/dispatched.csv", r->dir);
+    snprintf(state_path, sizeof state_path, "%s/engine_state.txt", r->dir);
+    if (r->args.resume) {
+        if (!file_exists(history_path))
+            return bo_runi_fail(r, BO_RUN_USAGE, "--resume: no run to resume in %s (%s not "
+                                "found)", r->dir, history_path);
+        code = resume_check_config(r);
+        if (code != BO_RUN_FINISHED)
+            return code;
+    }
+
+    bo_engine_options eo;
+    double *costs = calloc(c->n_sources, sizeof *costs);
+    size_t *initial = calloc(c->n_sources, sizeof *initial);
+    if (!costs || !initial) {
+        free(costs);
+        free(initial);
+        return bo_runi_fail(r, BO_RUN_FAILED, "out of memory");
+    }
+    engine_options_from_config(c, &eo, costs, initial);
+    r->engine = bo_engine_create(&eo, r->err, sizeof r->err);
+    free(costs);
+    free(initial);
+    if (!r->engine)
+        return bo_runi_fail(r, BO_RUN_USAGE, "%s: %s", c->path, r->err);
+    code = make_evaluator(r);
+    if (code != BO_RUN_FINISHED)
+        return code;
+
+    code = r->args.resume ? resume_files(r, history_path, journal_path, state_path)
+                          : start_run(r, history_path, journal_path, state_path);
+    if (code != BO_RUN_FINISHED)
+        return code;
+
+    double t0 = bo_runi_now();
+    const char *stop_why = NULL;
+    r->tty = !r->args.quiet && isatty(STDOUT_FILENO);
+    code = bo_runi_loop(r, &stop_why);
+    write_outputs(r);
+    if (!r->args.quiet || code == BO_RUN_FINISHED)
+        summary(r, stop_why ? stop_why : "failed", bo_runi_now() - t0);
+    if (r->interrupted && *r->interrupted)
+        fprintf(stderr, "bo-run: interrupted; continue with: bo-run %s --resume --out %s%s\n",
+                r->args.config_path, r->dir, r->workers > 1 || r->n_redo
+                                                 ? " (evaluations that were running start again)"
+                                                 : "");
+    return code;
+}
+
+int bo_run_execute(const bo_run_args *args, const volatile sig_atomic_t *interrupted)
+{
+    run *r = calloc(1, sizeof *r);
+    if (!r) {
+        fprintf(stderr, "bo-run: out of memory\n");
+        return BO_RUN_FAILED;
+    }
+    r->args = *args;
+    r->interrupted = interrupted;
+    bo_config_init(&r->cfg);
+    int code = run_body(r);
+    run_cleanup(r);
+    free(r);
+    return code;
+}
+
+int bo_run_mpi_worker(const bo_run_args *args, const volatile sig_atomic_t *interrupted)
+{
+#ifdef BO_HAVE_MPI
+    run *r = calloc(1, sizeof *r);
+    if (!r)
+        return BO_RUN_FAILED;
+    r->args = *args;
+    bo_config_init(&r->cfg);
+    int code = load_config(r);
+    if (code == BO_RUN_FINISHED)
+        code = open_objective(r);
+    /* A worker that cannot open the objective still answers rank 0, which
+     * then reports the failure of every evaluation sent to it. */
+    bo_status st = bo_evaluator_mpi_serve(code == BO_RUN_FINISHED ? r->objective : NULL,
+                                          code == BO_RUN_FINISHED ? NULL : r->err,
+                                          interrupted);
+    if (code == BO_RUN_FINISHED && st != BO_OK)
+        code = BO_RUN_FAILED;
+    run_cleanup(r);
+    free(r);
+    return code;
+#else
+    (void)args;
+    (void)interrupted;
+    fprintf(stderr, "bo-run: built without MPI\n");
+    return BO_RUN_USAGE;
+#endif
+}

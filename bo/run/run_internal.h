@@ -1,0 +1,95 @@
+/* The state of one run, shared by run.c (set-up, resume, outputs) and
+ * loop.c (evaluations in flight, progress); not part of bo/run/run.h. */
+#ifndef BO_RUN_RUN_INTERNAL_H
+#define BO_RUN_RUN_INTERNAL_H
+
+#include <stddef.h>
+
+#include "bo/config/config.h"
+#include "bo/engine/engine.h"
+#include "bo/evaluator/evaluator.h"
+#include "bo/io/history.h"
+#include "bo/objective/objective.h"
+#include "bo/run/run.h"
+
+/* Per completed evaluation, in completion order: what the stopping rules,
+ * the plots and the summary need; rebuilt identically by --resume. */
+typedef struct run_state {
+    size_t n, cap;
+    double *cum_cost;           /* cumulative cost after the evaluation */
+    double *best;               /* best target value so far; NaN before the first */
+    size_t *source;
+    double *y;                  /* the evaluation's own value; NaN when failed */
+    int *initial;               /* 1: an initial-design point */
+    double total_cost;
+    size_t last_improvement;    /* completions when the best last improved (or the
+                                   initial design ended) */
+    int have_best;
+    double best_value;
+    size_t n_failed;
+    double busy_seconds;        /* summed evaluation time, for utilisation */
+    size_t n_at_design_end;     /* completions when the design was complete; 0 before */
+    double t_design_end;        /* monotonic time then */
+} run_state;
+
+/* An evaluation started and not yet recorded. */
+typedef struct flight {
+    size_t eval;
+    size_t source;
+    int initial;
+    double acq;
+    double suggest_seconds;
+    double cost;
+    double *u, *x;              /* unit cube and user units, dim values each */
+    char message[256];          /* the suggestion's note or reason */
+} flight;
+
+typedef struct run {
+    bo_run_args args;
+    const volatile sig_atomic_t *interrupted;
+    bo_config cfg;
+    char dir[4096];
+    bo_objective *objective;
+    bo_engine *engine;
+    bo_evaluator *evaluator;
+    size_t workers;
+    bo_history *history;
+    bo_history *journal;        /* dispatched.csv */
+    bo_history_state *state;
+    run_state rs;
+    const char **input_names;
+    const char **source_names;
+    double *lower, *upper;
+    int *log_scale;
+    double *theta;
+    size_t theta_cap;
+    size_t n_suggested;         /* evaluations numbered so far */
+    flight *flights;            /* workers slots, eval 0 when free */
+    flight *redo;               /* journal rows to run again (--resume) */
+    size_t n_redo, redo_next;
+    int tty;                    /* stdout is a terminal: live line */
+    int live_shown;
+    double t_loop_start;
+    double loop_seconds;
+    int plot_drawn;
+    char err[8192];
+} run;
+
+/* Prints "bo-run: message" on stderr and returns code. */
+int bo_runi_fail(run *r, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+double bo_runi_now(void);
+double bo_runi_wall(void);
+/* Appends one completed evaluation to the run state; -1 on no memory. */
+int bo_runi_record(run *r, size_t source, int ok, int initial, double y, double seconds);
+/* Allocates dim values for a flight's points. */
+int bo_runi_flight_alloc(flight *f, size_t dim);
+void bo_runi_flight_free(flight *f);
+/* Saves the engine's warm start under eval (before it is dispatched). */
+int bo_runi_save_engine_state(run *r, size_t eval);
+
+/* The loop: keeps the workers busy until a stopping rule holds and nothing
+ * is in flight (or an interrupt, or a failure of the host). *stop_why says
+ * why it stopped. Returns an exit status. */
+int bo_runi_loop(run *r, const char **stop_why);
+
+#endif
