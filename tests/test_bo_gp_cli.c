@@ -1,6 +1,7 @@
 /* The bo-gp program end to end: fit on noisy sin(x), predict means and
- * gradients, eval, a heteroscedastic and a two-source fit, and the exit
- * codes and messages of bad usage and bad input. */
+ * gradients, eval, a heteroscedastic and a two-source fit, a bo-run
+ * history.csv read as it is, --version and --help, and the exit codes and
+ * messages of bad usage and bad input. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bo/io/history.h"
 #include "gp/rng.h"
 #include "tests/check.h"
 #include "tests/test_process.h"
@@ -510,13 +512,224 @@ static void test_bad_usage(void)
     }
 }
 
+/* A history as bo-run writes it (bo/io/history.c): two inputs, rows on HF
+ * and LF in completion order, failed rows among them, and a source MF whose
+ * only evaluation failed. Also writes the same successful rows, in the same
+ * order, as a plain table (x1,x2,source,y) to plain. */
+static void write_history(const char *path, const char *plain)
+{
+    static const char *const inputs[] = {"x1", "x2"};
+    bo_history *h = NULL;
+    char err[512];
+    FILE *f = fopen(plain, "w");
+    size_t i;
+    double cum = 0.0;
+
+    CHECK(f != NULL);
+    CHECK(bo_history_create(path, inputs, 2, BO_HISTORY_OVERWRITE | BO_HISTORY_NO_SYNC, &h, err,
+                            sizeof err) == BO_OK);
+    if (h == NULL || f == NULL) {
+        if (f != NULL) {
+            fclose(f);
+        }
+        bo_history_destroy(h);
+        return;
+    }
+    fprintf(f, "x1,x2,source,y\n");
+    for (i = 0; i < 24; i++) {
+        double x[2] = {(double)(i % 6) / 5.0, (double)(i / 6) / 3.0};
+        int lf = i % 3 != 0, failed = i % 7 == 5, mf = i == 11;
+        const char *source = mf ? "MF" : lf ? "LF" : "HF";
+        double y = sin(3.0 * x[0]) + x[1] * x[1] + (lf ? 0.2 * x[0] - 0.1 : 0.0);
+        bo_history_row row = {0};
+        cum += lf ? 1.0 : 10.0;
+        /* Completion order, two workers: evals 2, 1, 4, 3, ... */
+        row.eval = i % 2 == 0 ? i + 2 : i;
+        row.phase = i < 8 ? BO_HISTORY_INIT : BO_HISTORY_BO;
+        row.source = source;
+        row.x = x;
+        row.y = failed || mf ? NAN : y;
+        row.status = failed || mf ? BO_HISTORY_FAILED : BO_HISTORY_OK;
+        row.message = failed || mf ? "command exited with status 3; stderr: \"diverged\"" : "";
+        row.cost = lf ? 1.0 : 10.0;
+        row.cum_cost = cum;
+        row.best = NAN;
+        row.acq = i < 8 ? NAN : 0.1 * (double)i;
+        row.suggest_seconds = 0.25;
+        row.eval_seconds = 3.5;
+        row.worker = i % 3 + 1;
+        row.started = 1.7e9 + (double)i;
+        row.finished = 1.7e9 + (double)i + 3.5;
+        CHECK_MSG(bo_history_append(h, &row) == BO_OK, "%s", bo_history_errmsg(h));
+        if (!failed && !mf) {
+            fprintf(f, "%.17g,%.17g,%s,%.17g\n", x[0], x[1], source, y);
+        }
+    }
+    bo_history_destroy(h);
+    fclose(f);
+}
+
+static void test_history(void)
+{
+    const char *history = in_dir("history.csv"), *plain = in_dir("plain.csv");
+    const char *from_history = in_dir("history.model"), *from_plain = in_dir("plain.model");
+    char model_text[65536];
+    int rc;
+
+    write_history(history, plain);
+    {
+        const char *args[] = {"fit", history, "-o", from_history, "--seed", "5", NULL};
+        const char *text;
+        rc = run(args);
+        text = slurp(out_path);
+        CHECK_MSG(rc == 0, "history fit: exit %d: %s", rc, slurp(err_path));
+        CHECK_MSG(contains(text, "a bo-run history: 24 evaluations, 4 failed skipped") &&
+                      contains(text, "fitted 20 points, 2 inputs, 2 sources"),
+                  "history fit output: %s", text);
+    }
+    /* The history's successful rows are fitted exactly as the same table
+     * written by hand: the same model file, byte for byte (the fit is
+     * deterministic given the data, their order and the seed). */
+    snprintf(model_text, sizeof model_text, "%s", slurp(from_history));
+    {
+        const char *args[] = {"fit", plain, "-o", from_plain, "--source-col", "source",
+                              "--y", "y", "--seed", "5", NULL};
+        rc = run(args);
+        CHECK_MSG(rc == 0, "plain fit: exit %d: %s", rc, slurp(err_path));
+    }
+    CHECK_MSG(strcmp(model_text, slurp(from_plain)) == 0 && model_text[0] != '\0',
+              "the history's model differs from the plain table's");
+    CHECK(contains(model_text, "\nsource_column source\n") &&
+          contains(model_text, "\ndata 20\n") && contains(model_text, " x1\n") &&
+          !contains(model_text, "source MF"));
+    /* The model's source column is the history's: predicting at the
+     * history's own rows reaches the MF row, a source dropped for want of
+     * data. */
+    {
+        const char *args[] = {"predict", from_history, history, NULL};
+        expect_usage(args, "line 13, column 'source': 'MF' is not a source of the model", NULL);
+    }
+    /* --target-source picks among the sources that have data. */
+    {
+        const char *args[] = {"fit", history, "-o", from_history, "--target-source", "LF",
+                              NULL};
+        rc = run(args);
+        CHECK_MSG(rc == 0 && contains(slurp(out_path), "target 'LF'"), "exit %d: %s %s", rc,
+                  slurp(out_path), slurp(err_path));
+    }
+    {
+        const char *args[] = {"fit", history, "-o", from_history, "--target-source", "MF",
+                              NULL};
+        expect_usage(args, "--target-source 'MF' is not a source with a successful evaluation",
+                     NULL);
+    }
+    /* The history's columns have fixed roles. */
+    {
+        const char *args[] = {"fit", history, "-o", from_history, "--y", "cost", NULL};
+        expect_usage(args, "is a bo-run history.csv: its response is y", NULL);
+    }
+    {
+        const char *args[] = {"fit", history, "-o", from_history, "--noise-col", "acq", NULL};
+        expect_usage(args, "drop --y, --source-col and --noise-col", NULL);
+    }
+    /* A bad cell is named by file, line and column (characters). */
+    {
+        const char *bad = in_dir("bad_history.csv");
+        char line[400];
+        FILE *in = fopen(history, "r"), *out = fopen(bad, "w");
+        size_t n = 0;
+        CHECK(in != NULL && out != NULL);
+        while (in != NULL && out != NULL && fgets(line, sizeof line, in) != NULL) {
+            if (++n == 3) {
+                /* Row 2: eval,phase,source,x1,... -> x1 replaced by "abc". */
+                char *p = line;
+                for (int commas = 0; commas < 3; p++) {
+                    commas += *p == ',';
+                }
+                fprintf(out, "%.*sabc%s", (int)(p - line), line, strchr(p, ','));
+                continue;
+            }
+            fputs(line, out);
+        }
+        if (in != NULL) {
+            fclose(in);
+        }
+        if (out != NULL) {
+            fclose(out);
+        }
+        {
+            const char *args[] = {"fit", bad, "-o", from_history, NULL};
+            char want[700];
+            /* Line 3 starts "1,init,LF," (eval 1 finished second): x1 at 11. */
+            snprintf(want, sizeof want, "%s:3:11: x1: 'abc' is not a number", bad);
+            expect_usage(args, want, NULL);
+        }
+    }
+    /* Nothing succeeded: nothing to fit. */
+    {
+        const char *failed = in_dir("failed_history.csv");
+        write_file(failed, "eval,phase,source,x,y,status,message\n"
+                           "1,init,f,0.5,,failed,boom\n");
+        {
+            const char *args[] = {"fit", failed, "-o", from_history, NULL};
+            expect_usage(args, "no successful evaluation to fit (1 failed)", NULL);
+        }
+    }
+}
+
+/* --version prints the project's version (CMakeLists.txt's project()) and
+ * --help, -h and help the overview, all on stdout with status 0. */
+static void test_version_and_help(void)
+{
+    char version[64] = "", want[80];
+    FILE *f = fopen(BO_SOURCE_DIR "/CMakeLists.txt", "r");
+    char line[256];
+    int rc;
+    CHECK(f != NULL);
+    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+        if (sscanf(line, "project(bo_run VERSION %63[0-9.]", version) == 1) {
+            break;
+        }
+    }
+    if (f != NULL) {
+        fclose(f);
+    }
+    CHECK_MSG(version[0] != '\0', "no project VERSION in CMakeLists.txt");
+    snprintf(want, sizeof want, "bo-gp %s\n", version);
+    {
+        const char *args[] = {"--version", NULL};
+        rc = run(args);
+        CHECK_MSG(rc == 0 && strcmp(slurp(out_path), want) == 0, "--version: exit %d, '%s'",
+                  rc, slurp(out_path));
+    }
+    {
+        const char *const helps[] = {"--help", "-h", "help"};
+        for (size_t k = 0; k < 3; k++) {
+            const char *args[] = {helps[k], NULL};
+            const char *text;
+            rc = run(args);
+            text = slurp(out_path);
+            CHECK_MSG(rc == 0 && contains(text, "Usage: bo-gp COMMAND") &&
+                          contains(text, "--version") && contains(text, "history.csv"),
+                      "%s: exit %d: %s", helps[k], rc, text);
+        }
+    }
+    {
+        const char *args[] = {"fit", "--help", NULL};
+        rc = run(args);
+        CHECK(rc == 0 && contains(slurp(out_path), "bo-run history.csv"));
+    }
+}
+
 /* Removes the temporary folder's files (flat, no subfolders). */
 static void remove_dir(void)
 {
     const char *names[] = {"train.csv", "train2.csv", "sin.model", "points.csv",
                            "shifted.csv", "test.csv", "noy.csv", "mf.csv", "mf.model",
                            "mfpoints.csv", "negsd.csv", "yonly.csv", "wrongcol.csv",
-                           "cut.model", "out.txt", "err.txt", NULL};
+                           "cut.model", "history.csv", "plain.csv", "history.model",
+                           "plain.model", "bad_history.csv", "failed_history.csv",
+                           "out.txt", "err.txt", NULL};
     size_t i;
     for (i = 0; names[i] != NULL; i++) {
         remove(in_dir(names[i]));
@@ -539,6 +752,8 @@ int main(void)
     test_fit_predict_eval();
     test_two_sources();
     test_bad_usage();
+    test_history();
+    test_version_and_help();
     remove_dir();
     free_paths();
     return CHECK_DONE();

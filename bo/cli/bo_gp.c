@@ -7,15 +7,21 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bo/io/csv.h"
+#include "bo/io/initial_data.h"
 #include "bo/io/model_file.h"
 #include "gp/gp.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+/* The project's version (CMakeLists.txt's project(); test_bo_gp_cli checks
+ * that the two agree). */
+#define BO_GP_VERSION "0.1.0"
 
 #define ERRLEN 1024
 
@@ -29,7 +35,9 @@ static const char usage_main[] =
     "  predict MODEL POINTS.csv [--grad]  print mean,sd (and gradient) as CSV\n"
     "  eval MODEL TEST.csv                print NRMSE and NIS on a test table\n"
     "\n"
-    "Run 'bo-gp COMMAND --help' for a command's options.\n";
+    "TRAIN.csv may be a bo-run history.csv as it is.\n"
+    "Run 'bo-gp COMMAND --help' for a command's options, 'bo-gp --version' for\n"
+    "the version.\n";
 
 static const char usage_fit[] =
     "Usage: bo-gp fit TRAIN.csv -o MODEL [options]\n"
@@ -38,6 +46,10 @@ static const char usage_fit[] =
     "Inputs are all columns except the response, the noise column and the\n"
     "source column. Prints the hyperparameters in the data's units and the\n"
     "log marginal likelihood.\n"
+    "\n"
+    "A bo-run history.csv (header eval,phase,source,...) is read as it is: the\n"
+    "inputs are its input columns, the response y, the sources the source\n"
+    "column; failed evaluations are skipped.\n"
     "\n"
     "Options:\n"
     "  -o, --output MODEL     model file to write (required)\n"
@@ -282,6 +294,134 @@ static int fit_options(const fit_args *a, bo_model_file *m, int has_sources)
     return 0;
 }
 
+/* The box is the data's range; a constant column gets a unit-scale box
+ * around its value so that scaling stays finite. */
+static void set_box_from_data(bo_model_file *m)
+{
+    size_t dim = m->opt.dim, n = m->n, i, j;
+    for (j = 0; j < dim; j++) {
+        double lo = m->X[j], hi = m->X[j];
+        for (i = 1; i < n; i++) {
+            lo = fmin(lo, m->X[i * dim + j]);
+            hi = fmax(hi, m->X[i * dim + j]);
+        }
+        if (!(hi > lo)) {
+            double half = 0.5 * fmax(1.0, fabs(lo));
+            lo -= half;
+            hi += half;
+        }
+        m->lower[j] = lo;
+        m->upper[j] = hi;
+    }
+}
+
+/* A bo-run history.csv starts with these columns (bo/io/history.h). */
+static int is_history(const bo_csv *t)
+{
+    return bo_csv_n_cols(t) >= 3 && strcmp(bo_csv_name(t, 0), "eval") == 0 &&
+           strcmp(bo_csv_name(t, 1), "phase") == 0 && strcmp(bo_csv_name(t, 2), "source") == 0;
+}
+
+/* Reads a bo-run history into m: inputs and sources found from the header
+ * and the rows (bo/io/initial_data.h), failed rows skipped, and sources
+ * that only failed dropped (a source without data has nothing to fit).
+ * Returns 0 or EXIT_USAGE (EXIT_RUNTIME when memory runs out). */
+static int fit_load_history(const fit_args *a, bo_model_file *m)
+{
+    char err[ERRLEN];
+    bo_initial_data_spec found = {0};  /* no names: inputs and sources from the file */
+    bo_initial_data data;
+    size_t *source_of = NULL, *kept = NULL;   /* data's source -> m's, m's -> data's */
+    size_t n_ok, ns = 0, i, j, k, s;
+    int rc = EXIT_USAGE;
+    bo_status st;
+
+    /* The history fixes the roles of its columns. */
+    if ((a->y != NULL && strcmp(a->y, "y") != 0) ||
+        (a->source_col != NULL && strcmp(a->source_col, "source") != 0) || a->noise_col != NULL) {
+        fprintf(stderr, "bo-gp fit: %s is a bo-run history.csv: its response is y and its "
+                        "sources the source column, and it has no noise column; drop --y, "
+                        "--source-col and --noise-col\n", a->train);
+        return EXIT_USAGE;
+    }
+    st = bo_initial_data_read(a->train, &found, &data, err, sizeof err);
+    if (st != BO_OK) {
+        fprintf(stderr, "bo-gp fit: %s\n", err);
+        return st == BO_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+    }
+    n_ok = data.n_rows - data.n_failed;
+    if (n_ok == 0) {
+        fprintf(stderr, "bo-gp fit: %s: no successful evaluation to fit (%zu failed)\n",
+                a->train, data.n_failed);
+        goto done;
+    }
+    source_of = malloc(data.n_sources * sizeof *source_of);
+    kept = malloc(data.n_sources * sizeof *kept);
+    if (source_of == NULL || kept == NULL) {
+        goto oom;
+    }
+    for (s = 0; s < data.n_sources; s++) {
+        source_of[s] = SIZE_MAX;
+    }
+    for (i = 0; i < data.n_rows; i++) {
+        if (!data.failed[i] && source_of[data.source[i]] == SIZE_MAX) {
+            kept[ns] = data.source[i];
+            source_of[data.source[i]] = ns++;
+        }
+    }
+    if (bo_model_file_alloc(m, data.n_inputs, ns, n_ok, 0) != BO_OK) {
+        goto oom;
+    }
+    m->opt.target_source = 0;
+    if (a->target_source != NULL) {
+        for (k = 0; k < ns && strcmp(data.source_names[kept[k]], a->target_source) != 0; k++) {
+        }
+        if (k == ns) {
+            fprintf(stderr, "bo-gp fit: --target-source '%s' is not a source with a successful "
+                            "evaluation in %s\n", a->target_source, a->train);
+            goto done;
+        }
+        m->opt.target_source = k;
+    }
+    for (j = 0; j < data.n_inputs; j++) {
+        if ((m->input_names[j] = copy_string(data.input_names[j])) == NULL) {
+            goto oom;
+        }
+    }
+    for (k = 0; k < ns; k++) {
+        if ((m->source_names[k] = copy_string(data.source_names[kept[k]])) == NULL) {
+            goto oom;
+        }
+    }
+    if ((m->response_name = copy_string("y")) == NULL ||
+        (m->source_column = copy_string("source")) == NULL) {
+        goto oom;
+    }
+    for (i = 0, k = 0; i < data.n_rows; i++) {
+        if (data.failed[i]) {
+            continue;
+        }
+        memcpy(&m->X[k * data.n_inputs], &data.x[i * data.n_inputs],
+               data.n_inputs * sizeof *m->X);
+        m->y[k] = data.y[i];
+        m->source[k] = source_of[data.source[i]];
+        k++;
+    }
+    set_box_from_data(m);
+    printf("%s: a bo-run history: %zu evaluations, %zu failed skipped\n", a->train,
+           data.n_rows, data.n_failed);
+    rc = 0;
+    goto done;
+oom:
+    fprintf(stderr, "bo-gp fit: out of memory\n");
+    rc = EXIT_RUNTIME;
+done:
+    free(source_of);
+    free(kept);
+    bo_initial_data_cleanup(&data);
+    return rc;
+}
+
 /* Reads the table into m: column roles, numbers, source labels, the box.
  * Returns 0 or EXIT_USAGE (or EXIT_RUNTIME when memory runs out). */
 static int fit_load(const fit_args *a, const bo_csv *t, bo_model_file *m)
@@ -412,22 +552,7 @@ static int fit_load(const fit_args *a, const bo_csv *t, bo_model_file *m)
         }
         m->source[i] = label_of_row[i];
     }
-    /* The box is the data's range; a constant column gets a unit-scale box
-     * around its value so that scaling stays finite. */
-    for (j = 0; j < dim; j++) {
-        double lo = m->X[j], hi = m->X[j];
-        for (i = 1; i < n; i++) {
-            lo = fmin(lo, m->X[i * dim + j]);
-            hi = fmax(hi, m->X[i * dim + j]);
-        }
-        if (!(hi > lo)) {
-            double half = 0.5 * fmax(1.0, fabs(lo));
-            lo -= half;
-            hi += half;
-        }
-        m->lower[j] = lo;
-        m->upper[j] = hi;
-    }
+    set_box_from_data(m);
     rc = 0;
     goto done;
 oom:
@@ -491,7 +616,7 @@ static int cmd_fit(int argc, char **argv)
         fprintf(stderr, "bo-gp fit: %s\n", err);
         return st == BO_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
     }
-    rc = fit_load(&a, table, &m);
+    rc = is_history(table) ? fit_load_history(&a, &m) : fit_load(&a, table, &m);
     if (rc != 0) {
         goto done;
     }
@@ -919,6 +1044,10 @@ int main(int argc, char **argv)
     cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage_main, stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("bo-gp %s\n", BO_GP_VERSION);
         return EXIT_OK;
     }
     if (strcmp(cmd, "fit") == 0) {

@@ -199,10 +199,11 @@ int bo_config_equal(const bo_config *a, const bo_config *b, char *what, size_t w
 
 /* bo_config_equal without the key groups named in ignore: for --resume,
  * where a finished run may be extended (a larger budget) and continued on
- * another machine (other workers, another launcher). With
+ * another machine (other workers, another launcher). a is the run's config
+ * (the resolved one in its folder), b the one given now. With
  * BO_CONFIG_IGNORE_BUDGET, a difference in the initial design says in what
- * that its default follows the budget, and which value to write to keep the
- * run's. ignore 0 is bo_config_equal. */
+ * that its default follows the budget, and which value (a's) to write to
+ * keep the run's. ignore 0 is bo_config_equal. */
 int bo_config_equal_ignoring(const bo_config *a, const bo_config *b, unsigned ignore,
                              char *what, size_t whatlen);
 

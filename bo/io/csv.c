@@ -14,6 +14,9 @@ struct bo_csv {
     char **names;       /* n_cols */
     char **cells;       /* n_rows * n_cols, row-major */
     size_t *lines;      /* physical line of each data row */
+    size_t header_line; /* physical line of the header */
+    size_t *columns;    /* (1 + n_rows) * n_cols: where each field starts on its
+                           line, header first (see bo_csv_cell_column) */
 };
 
 bo_number_error bo_parse_double(const char *text, double *value)
@@ -133,13 +136,27 @@ static bo_status slurp(const char *path, char **text, size_t *size, char *errbuf
     return BO_OK;
 }
 
-/* A growable array of cell pointers. */
+/* A growable array of cell pointers and the columns where they start. */
 typedef struct cell_list {
     char **items;
+    size_t *columns;
     size_t len, cap;
 } cell_list;
 
-static int cell_list_push(cell_list *list, char *cell)
+/* The 1-based column of at on its line, counted in characters (UTF-8
+ * continuation bytes do not count), as editors and the YAML config count. */
+static size_t column_of(const char *line, const char *at)
+{
+    size_t column = 1;
+    for (; line < at; line++) {
+        if (((unsigned char)*line & 0xC0) != 0x80) {
+            column++;
+        }
+    }
+    return column;
+}
+
+static int cell_list_push(cell_list *list, char *cell, size_t column)
 {
     if (list->len == list->cap) {
         size_t cap = list->cap ? list->cap * 2 : 64;
@@ -148,8 +165,14 @@ static int cell_list_push(cell_list *list, char *cell)
             return -1;
         }
         list->items = grown;
+        size_t *grown_columns = realloc(list->columns, cap * sizeof *grown_columns);
+        if (grown_columns == NULL) {
+            return -1;
+        }
+        list->columns = grown_columns;
         list->cap = cap;
     }
+    list->columns[list->len] = column;
     list->items[list->len++] = cell;
     return 0;
 }
@@ -175,6 +198,7 @@ static size_t split_line(char *line, size_t line_no, const char *path, cell_list
         }
         if (*p == '"') {
             char *write;
+            size_t column = column_of(line, p);
             p++;
             start = write = p;
             for (;;) {
@@ -211,7 +235,7 @@ static size_t split_line(char *line, size_t line_no, const char *path, cell_list
             {
                 char sep = *p;
                 *write = '\0';
-                if (cell_list_push(cells, start) != 0) {
+                if (cell_list_push(cells, start, column) != 0) {
                     bo_msg(errbuf, errlen, "%s: out of memory", path);
                     *status = BO_ENOMEM;
                     return (size_t)-1;
@@ -235,7 +259,7 @@ static size_t split_line(char *line, size_t line_no, const char *path, cell_list
                 end--;
             }
             *end = '\0';
-            if (cell_list_push(cells, start) != 0) {
+            if (cell_list_push(cells, start, column_of(line, start)) != 0) {
                 bo_msg(errbuf, errlen, "%s: out of memory", path);
                 *status = BO_ENOMEM;
                 return (size_t)-1;
@@ -267,13 +291,14 @@ void bo_csv_destroy(bo_csv *table)
     free(table->names);
     free(table->cells);
     free(table->lines);
+    free(table->columns);
     free(table);
 }
 
 bo_status bo_csv_read(const char *path, bo_csv **out, char *errbuf, size_t errlen)
 {
     bo_csv *t = NULL;
-    cell_list cells = {NULL, 0, 0};
+    cell_list cells = {NULL, NULL, 0, 0};
     size_t size = 0, line_no = 0, header_line = 0, lines_cap = 0;
     char *p;
     int have_header = 0;
@@ -330,6 +355,7 @@ bo_status bo_csv_read(const char *path, bo_csv **out, char *errbuf, size_t errle
             size_t j, k;
             have_header = 1;
             header_line = line_no;
+            t->header_line = line_no;
             t->n_cols = n_fields;
             for (j = 0; j < n_fields; j++) {
                 if (cells.items[j][0] == '\0') {
@@ -392,11 +418,13 @@ bo_status bo_csv_read(const char *path, bo_csv **out, char *errbuf, size_t errle
     memcpy(t->names, cells.items, t->n_cols * sizeof *t->names);
     memcpy(t->cells, cells.items + t->n_cols, t->n_rows * t->n_cols * sizeof *t->cells);
     free(cells.items);
+    t->columns = cells.columns;
     *out = t;
     return BO_OK;
 
 fail:
     free(cells.items);
+    free(cells.columns);
     bo_csv_destroy(t);
     return status;
 }
@@ -429,6 +457,21 @@ const char *bo_csv_cell(const bo_csv *table, size_t row, size_t col)
 size_t bo_csv_line(const bo_csv *table, size_t row)
 {
     return table->lines[row];
+}
+
+size_t bo_csv_header_line(const bo_csv *table)
+{
+    return table->header_line;
+}
+
+size_t bo_csv_name_column(const bo_csv *table, size_t col)
+{
+    return table->columns[col];
+}
+
+size_t bo_csv_cell_column(const bo_csv *table, size_t row, size_t col)
+{
+    return table->columns[(row + 1) * table->n_cols + col];
 }
 
 int bo_csv_find(const bo_csv *table, const char *name, size_t *col)

@@ -44,6 +44,13 @@ const char *bo_csv_name(const bo_csv *table, size_t col);
 const char *bo_csv_cell(const bo_csv *table, size_t row, size_t col);
 /* The physical line number of data row row (for messages). */
 size_t bo_csv_line(const bo_csv *table, size_t row);
+/* The physical line number of the header (1 unless blank lines precede it). */
+size_t bo_csv_header_line(const bo_csv *table);
+/* Where a field starts on its line: the 1-based column, in characters, of
+ * its first non-blank character (the opening quote of a quoted field), for
+ * FILE:LINE:COLUMN messages. Of header name col, and of cell (row, col). */
+size_t bo_csv_name_column(const bo_csv *table, size_t col);
+size_t bo_csv_cell_column(const bo_csv *table, size_t row, size_t col);
 
 /* Finds the column called name. Returns 1 and sets *col when it exists,
  * 0 when it does not. */
