@@ -152,7 +152,7 @@ static void live_line(run *r)
     if (n > 4 && at < (int)sizeof line)
         at += snprintf(line + at, sizeof line - (size_t)at, " and %zu more", n - 4);
     double left = seconds_left(r);
-    if (left > 0 && at < (int)sizeof line) {
+    if (left >= 1.0 && at < (int)sizeof line) {
         char d[32];
         format_duration(left, d, sizeof d);
         snprintf(line + at, sizeof line - (size_t)at, "  ~%s left", d);
@@ -184,7 +184,7 @@ static void progress_line(run *r, const bo_history_row *row, double elapsed)
     if (r->workers > 1)
         at += snprintf(extra, sizeof extra, "  [%zu running]", in_flight(r));
     double left = seconds_left(r);
-    if (left > 0) {
+    if (left >= 1.0) {
         char d[32];
         format_duration(left, d, sizeof d);
         snprintf(extra + at, sizeof extra - (size_t)at, "  ~%s left", d);

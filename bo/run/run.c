@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "bo/engine/design.h"
+#include "bo/io/initial_data.h"
 #include "bo/io/plot.h"
 #include "bo/report/benchmarks.h"
 #include "bo/report/run_report.h"
@@ -206,10 +207,20 @@ static int open_objective(run *r)
                                       sizeof r->err);
         free(params);
     } else {
-        st = bo_objective_open_command(&r->objective, (const char *const *)c->objective.command,
-                                       c->objective.n_command, r->input_names, c->n_inputs,
-                                       r->source_names, c->n_sources, c->objective.timeout,
-                                       r->err, sizeof r->err);
+        /* A launcher (srun -N1 -n1 ...) goes in front of the command, so a
+         * scheduler places each evaluation. */
+        size_t nl = c->objective.n_launcher, nc = c->objective.n_command;
+        const char **argv = calloc(nl + nc + 1, sizeof *argv);
+        if (!argv)
+            return bo_runi_fail(r, BO_RUN_FAILED, "out of memory");
+        for (size_t i = 0; i < nl; i++)
+            argv[i] = c->objective.launcher[i];
+        for (size_t i = 0; i < nc; i++)
+            argv[nl + i] = c->objective.command[i];
+        st = bo_objective_open_command(&r->objective, argv, nl + nc, r->input_names,
+                                       c->n_inputs, r->source_names, c->n_sources,
+                                       c->objective.timeout, r->err, sizeof r->err);
+        free(argv);
     }
     if (st != BO_OK)
         return bo_runi_fail(r, BO_RUN_USAGE, "%s:%zu:%zu: objective.%s: %s", c->path,
@@ -415,12 +426,14 @@ static int resume_check_config(run *r)
     if (!r->args.have_seed)
         r->cfg.seed = saved.seed;
     char what[256] = "";
-    int same = bo_config_equal(&saved, &r->cfg, what, sizeof what);
+    int same = bo_config_equal_ignoring(&saved, &r->cfg,
+                                        BO_CONFIG_IGNORE_BUDGET | BO_CONFIG_IGNORE_EVALUATION,
+                                        what, sizeof what);
     bo_config_cleanup(&saved);
     if (!same)
         return bo_runi_fail(r, BO_RUN_USAGE,
-                            "--resume: %s differs from the run in %s (key %s); resume with the "
-                            "same config and --seed, or start a new run with --out",
+                            "--resume: %s differs from the run in %s (key %s); only the budget "
+                            "and evaluation: may change on resume; start a new run with --out",
                             r->cfg.path, saved_path, what);
     return BO_RUN_FINISHED;
 }
@@ -657,6 +670,43 @@ static int make_evaluator(run *r)
     return BO_RUN_FINISHED;
 }
 
+/* initial_data: evaluations paid for before the run seed the model. They
+ * are not this run's evaluations: not in its history, not counted by any
+ * budget, and read again by --resume (before the history is replayed). */
+static int load_initial_data(run *r)
+{
+    const bo_config *c = &r->cfg;
+    if (!c->initial_data)
+        return BO_RUN_FINISHED;
+    bo_initial_data_spec spec = {r->input_names, c->n_inputs, r->lower, r->upper,
+                                 r->source_names, c->n_sources, c->target};
+    bo_initial_data data;
+    bo_initial_data_init(&data);
+    if (bo_initial_data_read(c->initial_data, &spec, &data, r->err, sizeof r->err) != BO_OK) {
+        size_t line = 0, column = 0;
+        bo_config_place(c, "initial_data", &line, &column);
+        return bo_runi_fail(r, BO_RUN_USAGE, "%s:%zu:%zu: initial_data: %s", c->path, line,
+                            column, r->err);
+    }
+    size_t d = c->n_inputs;
+    double *u = malloc(d * sizeof *u);
+    int code = u ? BO_RUN_FINISHED : bo_runi_fail(r, BO_RUN_FAILED, "out of memory");
+    for (size_t i = 0; code == BO_RUN_FINISHED && i < data.n_rows; i++) {
+        if (bo_design_from_user(data.x + i * d, 1, d, r->lower, r->upper, r->log_scale, u,
+                                r->err, sizeof r->err) != BO_OK ||
+            bo_engine_observe(r->engine, u, data.source[i], data.y[i], !data.failed[i], 0) !=
+                BO_OK)
+            code = bo_runi_fail(r, BO_RUN_USAGE, "%s:%zu: %s", c->initial_data, data.line[i],
+                                r->err[0] ? r->err : bo_engine_errmsg(r->engine));
+    }
+    if (code == BO_RUN_FINISHED && !r->args.quiet && !r->args.check)
+        printf("initial_data: %zu evaluations (%zu failed) from %s seed the model\n",
+               data.n_rows, data.n_failed, c->initial_data);
+    free(u);
+    bo_initial_data_cleanup(&data);
+    return code;
+}
+
 static int run_body(run *r)
 {
     bo_config *c = &r->cfg;
@@ -666,13 +716,9 @@ static int run_body(run *r)
     code = open_objective(r);
     if (code != BO_RUN_FINISHED)
         return code;
-    if (r->args.check) {
-        printf("%s: config OK: %zu inputs, %zu source%s, objective '%s' loaded; outputs would "
-               "go to %s/\n",
-               c->path, c->n_inputs, c->n_sources, c->n_sources == 1 ? "" : "s",
-               bo_objective_name(r->objective), r->dir);
-        return BO_RUN_FINISHED;
-    }
+    char warnings[4096];
+    if (bo_config_warnings(c, warnings, sizeof warnings) > 0)
+        fputs(warnings, stderr);
 
     char history_path[4200], journal_path[4200], state_path[4200];
     snprintf(history_path, sizeof history_path, "%s/history.csv", r->dir);
@@ -702,8 +748,17 @@ static int run_body(run *r)
     if (!r->engine)
         return bo_runi_fail(r, BO_RUN_USAGE, "%s: %s", c->path, r->err);
     code = make_evaluator(r);
+    if (code == BO_RUN_FINISHED)
+        code = load_initial_data(r);
     if (code != BO_RUN_FINISHED)
         return code;
+    if (r->args.check) {
+        printf("%s: config OK: %zu inputs, %zu source%s, objective '%s' loaded; outputs would "
+               "go to %s/\n",
+               c->path, c->n_inputs, c->n_sources, c->n_sources == 1 ? "" : "s",
+               bo_objective_name(r->objective), r->dir);
+        return BO_RUN_FINISHED;
+    }
 
     code = r->args.resume ? resume_files(r, history_path, journal_path, state_path)
                           : start_run(r, history_path, journal_path, state_path);
@@ -715,8 +770,7 @@ static int run_body(run *r)
     r->tty = !r->args.quiet && isatty(STDOUT_FILENO);
     code = bo_runi_loop(r, &stop_why);
     write_outputs(r);
-    if (!r->args.quiet || code == BO_RUN_FINISHED)
-        summary(r, stop_why ? stop_why : "failed", bo_runi_now() - t0);
+    summary(r, stop_why ? stop_why : "failed", bo_runi_now() - t0);
     if (r->interrupted && *r->interrupted)
         fprintf(stderr, "bo-run: interrupted; continue with: bo-run %s --resume --out %s%s\n",
                 r->args.config_path, r->dir, r->workers > 1 || r->n_redo
