@@ -524,6 +524,9 @@ static bo_status engine_add_fantasies(bo_engine *e, size_t n_gp, double *incumbe
         const double *xp = e->pending_x + i * d;
         double mean;
         bo_status st = bo_gp_predict(e->gp, xp, ms, &mean, NULL, NULL);
+        if (st == BO_OK && e->opt.pending == BO_PENDING_BELIEVER_CAPPED && e->have_best &&
+            e->pending_source[i] == e->opt.target_source)
+            mean = fmax(mean, e->best_y);
         if (st == BO_OK)
             st = bo_gp_add_point(e->gp, xp, ms, mean, 0.0);
         if (st != BO_OK)

@@ -40,6 +40,15 @@
 #include "gp/bo_status.h"
 #include "gp/gp.h"
 
+/* The value a pending point is believed to return (see docs/acquisition.md,
+ * "Evaluations in flight"). */
+typedef enum bo_engine_pending {
+    BO_PENDING_BELIEVER = 0,    /* the model's mean there (kriging believer) */
+    BO_PENDING_BELIEVER_CAPPED  /* the mean, but never better than the best
+                                   observed: no pending point is believed to
+                                   improve, so the next one must by itself */
+} bo_engine_pending;
+
 typedef struct bo_engine_options {
     size_t dim;                 /* >= 1 */
     size_t n_sources;           /* >= 1 */
@@ -71,6 +80,7 @@ typedef struct bo_engine_options {
                                    search outside the incumbent's basin
                                    (see stall.c; default 0 here, the
                                    config's default is true) */
+    bo_engine_pending pending;  /* how pending points enter the model */
     size_t acq_pool;            /* Sobol candidates; 0 = default */
     size_t acq_starts;          /* local optimisations; 0 = default */
     uint64_t seed;
