@@ -1,0 +1,462 @@
+/* Whole runs of bo-run with several evaluations in flight: K = 4 local
+ * workers end to end (evaluations overlap, every eval once, workers 1..4,
+ * utilisation reported); kill -9 at random moments with four in flight,
+ * then --resume: no evaluation lost or repeated, and those that were
+ * running run again at the very points first chosen for them; SIGINT with
+ * four in flight kills every process; a launcher prefix; extending a
+ * finished run; the seed taken from the run folder on --resume; points
+ * from initial_data seeding the model; and, when mpirun is installed,
+ * `mpirun -n 4 bo-run` with ranks 1..3 evaluating. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bo/io/history.h"
+#include "gp/rng.h"
+#include "tests/check.h"
+#include "tests/test_files.h"
+#include "tests/test_process.h"
+
+static char tmpdir[] = "/tmp/bo_test_run_parallel_XXXXXX";
+static const char *const input_names[] = {"x0", "x1"};
+
+static void path_in(char *buf, size_t len, const char *name)
+{
+    snprintf(buf, len, "%s/%s", tmpdir, name);
+}
+
+static void write_file(const char *path, const char *fmt, ...)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(f, fmt, ap);
+    va_end(ap);
+    fclose(f);
+}
+
+static pid_t start_bo_run(const char *const *args)
+{
+    char out[512], err[512];
+    path_in(out, sizeof out, "out.txt");
+    path_in(err, sizeof err, "err.txt");
+    return test_spawn(BO_BINARY_DIR "/bo-run", args, out, err);
+}
+
+static int bo_run(const char *const *args)
+{
+    return test_wait_exit(start_bo_run(args));
+}
+
+static char *last_output(const char *which)
+{
+    char p[512];
+    path_in(p, sizeof p, which);
+    return test_read_text(p);
+}
+
+/* The flaky bowl plugin with sleep_ms per evaluation, K workers. */
+static void write_config(const char *file, const char *name, int sleep_ms, int workers,
+                         int evaluations, const char *extra)
+{
+    char path[512];
+    path_in(path, sizeof path, file);
+    write_file(path,
+               "name: %s\nseed: 4\n"
+               "objective:\n  plugin: %s/test-plugins/flaky.so\n  params: {sleep_ms: %d}\n"
+               "inputs:\n  - {name: x0, lower: 0, upper: 1}\n  - {name: x1, lower: 0, upper: 1}\n"
+               "initial_design: {size: 6}\n"
+               "budget: {max_evaluations: %d}\n"
+               "evaluation: {workers: %d}\n"
+               "output: {plot: none}\n%s",
+               name, BO_BINARY_DIR, sleep_ms, evaluations, workers, extra);
+}
+
+static int read_rows(const char *dir, const char *file, bo_history_row **rows, size_t *n)
+{
+    char path[1200], err[512];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    bo_status st = bo_history_read(path, input_names, 2, rows, n, err, sizeof err);
+    if (st != BO_OK)
+        fprintf(stderr, "%s\n", err);
+    return st == BO_OK ? 0 : -1;
+}
+
+/* Every eval 1..n appears exactly once among the rows. */
+static int evals_are_permutation(const bo_history_row *rows, size_t n)
+{
+    unsigned char *seen = calloc(n + 1, 1);
+    int ok = seen != NULL;
+    for (size_t i = 0; ok && i < n; i++) {
+        size_t e = rows[i].eval;
+        ok = e >= 1 && e <= n && !seen[e];
+        if (ok)
+            seen[e] = 1;
+    }
+    free(seen);
+    return ok;
+}
+
+/* K = 4: 24 evaluations of 150 ms each overlap, use every worker, come in
+ * completion order with each eval once, and the summary reports the
+ * workers' utilisation. */
+static void test_four_workers(void)
+{
+    write_config("k4.yaml", "k4", 150, 4, 24, "");
+    char cfg[512], out[512];
+    path_in(cfg, sizeof cfg, "k4.yaml");
+    path_in(out, sizeof out, "run-k4");
+    CHECK(bo_run((const char *[]){cfg, "--out", out, NULL}) == 0);
+    bo_history_row *rows = NULL;
+    size_t n = 0;
+    CHECK(read_rows(out, "history.csv", &rows, &n) == 0 && n == 24);
+    CHECK(evals_are_permutation(rows, n));
+    int used[5] = {0};
+    size_t overlaps = 0;
+    for (size_t i = 0; i < n; i++) {
+        CHECK(rows[i].worker >= 1 && rows[i].worker <= 4);
+        if (rows[i].worker >= 1 && rows[i].worker <= 4)
+            used[rows[i].worker]++;
+        CHECK(rows[i].eval_seconds >= 0.14 && rows[i].finished >= rows[i].started);
+        CHECK(rows[i].status == BO_HISTORY_OK);
+        /* Its start lies inside another evaluation's run. */
+        for (size_t j = 0; j < n; j++)
+            if (j != i && rows[j].started <= rows[i].started &&
+                rows[i].started < rows[j].finished - 0.01) {
+                overlaps++;
+                break;
+            }
+    }
+    for (int w = 1; w <= 4; w++)
+        CHECK_MSG(used[w] >= 2, "worker %d ran %d evaluations", w, used[w]);
+    CHECK_MSG(overlaps >= n / 2, "only %zu of %zu evaluations started while another ran",
+              overlaps, n);
+    /* The initial design (6 points) all started before any model-based one. */
+    double last_init_start = 0, first_bo_start = INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].phase == BO_HISTORY_INIT)
+            last_init_start = fmax(last_init_start, rows[i].started);
+        else
+            first_bo_start = fmin(first_bo_start, rows[i].started);
+    }
+    CHECK(last_init_start <= first_bo_start);
+    char *text = last_output("out.txt");
+    CHECK_MSG(text && strstr(text, "workers: 4, busy") != NULL, "%s", text ? text : "");
+    CHECK(text && strstr(text, "running]") != NULL);
+    free(text);
+    /* dispatched.csv holds every evaluation, as it was started. */
+    bo_history_row *sent = NULL;
+    size_t n_sent = 0;
+    CHECK(read_rows(out, "dispatched.csv", &sent, &n_sent) == 0 && n_sent == 24);
+    for (size_t i = 0; i < n_sent; i++) {
+        CHECK(sent[i].eval == i + 1 && sent[i].status == BO_HISTORY_RUNNING);
+        for (size_t j = 0; j < n; j++)
+            if (rows[j].eval == sent[i].eval)
+                CHECK(memcmp(rows[j].x, sent[i].x, 2 * sizeof(double)) == 0);
+    }
+    bo_history_rows_free(sent);
+    bo_history_rows_free(rows);
+}
+
+/* kill -9 at random moments with four in flight, --resume each time: in
+ * the end every eval 1..N is there once, and each evaluation ran at the
+ * point first chosen for it (dispatched.csv keeps the first choice, and
+ * the history's x equals it). */
+static void test_kill_and_resume(void)
+{
+    write_config("kill.yaml", "kill", 120, 4, 30, "");
+    char cfg[512], out[512];
+    path_in(cfg, sizeof cfg, "kill.yaml");
+    path_in(out, sizeof out, "run-killed");
+    bo_rng rng;
+    bo_rng_init(&rng, 77);
+    int kills = 0;
+    size_t redone = 0;
+    for (int attempt = 0; attempt < 10; attempt++) {
+        const char *args_new[] = {cfg, "--out", out, "--quiet", NULL};
+        const char *args_resume[] = {cfg, "--out", out, "--quiet", "--resume", NULL};
+        pid_t pid = start_bo_run(attempt == 0 ? args_new : args_resume);
+        double wait_s = 0.1 + 0.5 * bo_rng_uniform(&rng);
+        struct timespec ts = {0, (long)(wait_s * 1e9)};
+        nanosleep(&ts, NULL);
+        if (waitpid(pid, NULL, WNOHANG) == pid)
+            break;
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        kills++;
+        /* What was running when it died: dispatched, not in the history. */
+        bo_history_row *sent = NULL, *done = NULL;
+        size_t n_sent = 0, n_done = 0;
+        if (read_rows(out, "dispatched.csv", &sent, &n_sent) == 0 &&
+            read_rows(out, "history.csv", &done, &n_done) == 0)
+            redone += n_sent - n_done;
+        bo_history_rows_free(sent);
+        bo_history_rows_free(done);
+        /* The runners of the killed run finish their evaluations as
+         * orphans, never recorded: give them a moment so they do not
+         * compete for the two cores. */
+        struct timespec pause = {0, 150000000L};
+        nanosleep(&pause, NULL);
+    }
+    CHECK(bo_run((const char *[]){cfg, "--out", out, "--quiet", "--resume", NULL}) == 0);
+    bo_history_row *rows = NULL, *sent = NULL;
+    size_t n = 0, n_sent = 0;
+    CHECK(read_rows(out, "history.csv", &rows, &n) == 0);
+    CHECK(read_rows(out, "dispatched.csv", &sent, &n_sent) == 0);
+    CHECK_MSG(n == 30 && n_sent == 30, "%zu rows, %zu dispatched", n, n_sent);
+    CHECK(evals_are_permutation(rows, n));
+    for (size_t i = 0; i < n_sent && i < n; i++) {
+        CHECK(sent[i].eval == i + 1);
+        for (size_t j = 0; j < n; j++)
+            if (rows[j].eval == sent[i].eval)
+                CHECK_MSG(memcmp(rows[j].x, sent[i].x, 2 * sizeof(double)) == 0,
+                          "eval %zu ran elsewhere than first chosen", sent[i].eval);
+    }
+    CHECK_MSG(kills >= 3, "only %d kills", kills);
+    CHECK_MSG(redone >= 2, "only %zu evaluations were in flight at the kills", redone);
+    bo_history_rows_free(rows);
+    bo_history_rows_free(sent);
+}
+
+/* The process no longer runs: it does not exist or is a zombie. */
+static int process_gone(pid_t pid)
+{
+    if (kill(pid, 0) != 0 && errno == ESRCH)
+        return 1;
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 1;
+    size_t got = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[got] = '\0';
+    const char *close_paren = strrchr(buf, ')');
+    return close_paren && close_paren[1] == ' ' && close_paren[2] == 'Z';
+}
+
+/* SIGINT with four commands running: exit 1, nothing half-recorded, every
+ * command's process (and what it started) killed, a resume command printed
+ * naming the run folder. */
+static void test_interrupt(void)
+{
+    char cfg[512], out[512], pids[512];
+    path_in(cfg, sizeof cfg, "int.yaml");
+    path_in(out, sizeof out, "run-int");
+    path_in(pids, sizeof pids, "pids");
+    write_file(cfg,
+               "name: int\nseed: 4\n"
+               "objective:\n  command: [\"%s/tests/data/commands/record_pid.sh\", \"%s\"]\n"
+               "inputs:\n  - {name: x0, lower: 0, upper: 1}\n  - {name: x1, lower: 0, upper: 1}\n"
+               "initial_design: {size: 6}\nbudget: {max_evaluations: 12}\n"
+               "evaluation: {workers: 4}\noutput: {plot: none}\n",
+               BO_SOURCE_DIR, pids);
+    write_file(pids, "%s", "");
+    pid_t pid = start_bo_run((const char *[]){cfg, "--out", out, NULL});
+    struct timespec ts = {0, 800000000L};
+    nanosleep(&ts, NULL);
+    kill(pid, SIGINT);
+    int code = test_wait_exit(pid);
+    CHECK_MSG(code == 1, "interrupted run: exit %d", code);
+    char *err = last_output("err.txt");
+    char want[1200];
+    snprintf(want, sizeof want, "continue with: bo-run %s --resume --out %s", cfg, out);
+    CHECK_MSG(err && strstr(err, want) != NULL, "stderr: %s", err ? err : "");
+    free(err);
+    bo_history_row *rows = NULL;
+    size_t n = 5;
+    CHECK(read_rows(out, "history.csv", &rows, &n) == 0 && n == 0);
+    bo_history_rows_free(rows);
+    /* Each command wrote its own pid and its sleeping child's. */
+    FILE *f = fopen(pids, "r");
+    long p;
+    int counted = 0, alive = 0;
+    while (f && fscanf(f, "%ld", &p) == 1) {
+        counted++;
+        int gone = 0;
+        for (int k = 0; k < 50 && !gone; k++) {
+            gone = process_gone((pid_t)p);
+            if (!gone) {
+                struct timespec nap = {0, 20000000L};
+                nanosleep(&nap, NULL);
+            }
+        }
+        alive += !gone;
+    }
+    if (f)
+        fclose(f);
+    CHECK_MSG(counted == 8, "%d pids recorded, 8 expected (4 commands, 4 children)", counted);
+    CHECK_MSG(alive == 0, "%d processes still run", alive);
+    /* The four are queued to run again by --resume, from dispatched.csv. */
+    bo_history_row *sent = NULL;
+    CHECK(read_rows(out, "dispatched.csv", &sent, &n) == 0 && n == 4);
+    bo_history_rows_free(sent);
+}
+
+/* A launcher in front of the command: every evaluation goes through it,
+ * with the command and its arguments after the launcher's own. */
+static void test_launcher(void)
+{
+    char cfg[512], out[512], log[512];
+    path_in(cfg, sizeof cfg, "launch.yaml");
+    path_in(out, sizeof out, "run-launch");
+    path_in(log, sizeof log, "launcher.log");
+    write_file(cfg,
+               "name: launch\nseed: 4\n"
+               "objective:\n  command: [\"%s/tests/data/commands/bowl.sh\", \"ok\"]\n"
+               "  launcher: [\"%s/tests/data/commands/fake_launcher.sh\", \"%s\", -N1]\n"
+               "inputs:\n  - {name: x0, lower: 0, upper: 1}\n  - {name: x1, lower: 0, upper: 1}\n"
+               "initial_design: {size: 4}\nbudget: {max_evaluations: 7}\n"
+               "evaluation: {workers: 2}\noutput: {plot: none}\n",
+               BO_SOURCE_DIR, BO_SOURCE_DIR, log);
+    CHECK(bo_run((const char *[]){cfg, "--out", out, "--quiet", NULL}) == 0);
+    char *text = test_read_text(log);
+    int lines = 0;
+    for (const char *s = text; s && (s = strstr(s, "launched: -N1 ")) != NULL; s++)
+        lines++;
+    CHECK_MSG(lines == 7, "launcher log:\n%s", text ? text : "(none)");
+    CHECK(text && strstr(text, "/tests/data/commands/bowl.sh ok x0=") != NULL);
+    free(text);
+    bo_history_row *rows = NULL;
+    size_t n = 0;
+    CHECK(read_rows(out, "history.csv", &rows, &n) == 0 && n == 7);
+    for (size_t i = 0; i < n; i++)
+        CHECK(rows[i].status == BO_HISTORY_OK);
+    bo_history_rows_free(rows);
+}
+
+/* A finished run continues with a larger budget (and other workers); its
+ * first rows stay as they were; another change is refused at resume. A run
+ * started with --seed resumes without it. */
+static void test_extend_and_seed(void)
+{
+    write_config("ext.yaml", "ext", 0, 1, 10, "");
+    char cfg[512], out[512];
+    path_in(cfg, sizeof cfg, "ext.yaml");
+    path_in(out, sizeof out, "run-ext");
+    CHECK(bo_run((const char *[]){cfg, "--out", out, "--seed", "5", "--quiet", NULL}) == 0);
+    bo_history_row *before = NULL, *after = NULL;
+    size_t n0 = 0, n1 = 0;
+    CHECK(read_rows(out, "history.csv", &before, &n0) == 0 && n0 == 10);
+    write_config("ext.yaml", "ext", 0, 2, 14, "");
+    CHECK(bo_run((const char *[]){cfg, "--out", out, "--resume", "--quiet", NULL}) == 0);
+    CHECK(read_rows(out, "history.csv", &after, &n1) == 0 && n1 == 14);
+    for (size_t i = 0; i < n0 && i < n1; i++)
+        CHECK(after[i].eval == before[i].eval &&
+              memcmp(after[i].x, before[i].x, 2 * sizeof(double)) == 0);
+    write_config("ext.yaml", "ext", 0, 1, 20, "model: {kernel: matern32}\n");
+    CHECK(bo_run((const char *[]){cfg, "--out", out, "--resume", NULL}) == 2);
+    char *err = last_output("err.txt");
+    CHECK_MSG(err && strstr(err, "kernel") != NULL, "%s", err ? err : "");
+    free(err);
+    bo_history_rows_free(before);
+    bo_history_rows_free(after);
+}
+
+/* Evaluations from initial_data seed the model: none is repeated, they are
+ * not rows of this run, and the run's first model-based points already
+ * use them (a run seeded near the optimum finds it sooner). */
+static void test_initial_data(void)
+{
+    char data[512];
+    path_in(data, sizeof data, "previous.csv");
+    write_file(data, "x0,x1,y\n0.31,0.59,0.0002\n0.9,0.1,0.61\n0.2,0.9,0.1\n0.5,0.5,0.05\n");
+    write_config("seeded.yaml", "seeded", 0, 1, 8, "initial_data: previous.csv\n");
+    char cfg[512], out[512];
+    path_in(cfg, sizeof cfg, "seeded.yaml");
+    path_in(out, sizeof out, "run-seeded");
+    CHECK(bo_run((const char *[]){cfg, "--out", out, NULL}) == 0);
+    char *text = last_output("out.txt");
+    CHECK_MSG(text && strstr(text, "initial_data: 4 evaluations (0 failed)") != NULL, "%s",
+              text ? text : "");
+    free(text);
+    bo_history_row *rows = NULL;
+    size_t n = 0;
+    CHECK(read_rows(out, "history.csv", &rows, &n) == 0 && n == 8);
+    /* The best so far starts from the data's best, 0.0002. */
+    CHECK(n > 0 && rows[0].best <= 0.0002);
+    bo_history_rows_free(rows);
+    /* A broken file is refused at its place before anything runs. */
+    write_file(data, "x0,x1,y\n0.3,abc,1\n");
+    path_in(out, sizeof out, "run-seeded-bad");
+    CHECK(bo_run((const char *[]){cfg, "--out", out, NULL}) == 2);
+    char *err = last_output("err.txt");
+    CHECK_MSG(err && strstr(err, "previous.csv:2:") != NULL && strstr(err, "initial_data"),
+              "%s", err ? err : "");
+    free(err);
+}
+
+/* mpirun -n 4: rank 0 runs the engine, ranks 1..3 evaluate. */
+static void test_mpi(void)
+{
+    if (system("command -v mpirun >/dev/null 2>&1") != 0) {
+        printf("mpirun not installed: MPI run not tested\n");
+        return;
+    }
+    write_config("mpi.yaml", "mpi", 100, 1, 16, "");
+    char cfg[512], out[512], outtxt[512], errtxt[512];
+    path_in(cfg, sizeof cfg, "mpi.yaml");
+    path_in(out, sizeof out, "run-mpi");
+    path_in(outtxt, sizeof outtxt, "out.txt");
+    path_in(errtxt, sizeof errtxt, "err.txt");
+    /* MPI's own libraries keep memory to the end: leak reports from them
+     * are not ours. */
+    const char *args[] = {"--allow-run-as-root", "--oversubscribe", "-n", "4",
+                          "-x", "ASAN_OPTIONS=detect_leaks=0",
+                          BO_BINARY_DIR "/bo-run", cfg, "--out", out, NULL};
+    char mpirun[256] = "/usr/bin/mpirun";
+    int code = test_wait_exit(test_spawn(mpirun, args, outtxt, errtxt));
+    char *err = last_output("err.txt");
+    CHECK_MSG(code == 0, "mpirun exit %d: %s", code, err ? err : "");
+    free(err);
+    bo_history_row *rows = NULL;
+    size_t n = 0;
+    CHECK(read_rows(out, "history.csv", &rows, &n) == 0 && n == 16);
+    CHECK(evals_are_permutation(rows, n));
+    int used[4] = {0};
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].worker >= 1 && rows[i].worker <= 3)
+            used[rows[i].worker]++;
+    for (int w = 1; w <= 3; w++)
+        CHECK_MSG(used[w] >= 2, "rank %d evaluated %d points", w, used[w]);
+    char *text = last_output("out.txt");
+    CHECK_MSG(text && strstr(text, "workers: 3, busy") != NULL, "%s", text ? text : "");
+    free(text);
+    bo_history_rows_free(rows);
+}
+
+int main(void)
+{
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_four_workers();
+    test_kill_and_resume();
+    test_interrupt();
+    test_launcher();
+    test_extend_and_seed();
+    test_initial_data();
+    test_mpi();
+    int result = CHECK_DONE();
+    if (result == 0) {
+        char cmd[600];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "could not remove %s\n", tmpdir);
+    } else {
+        fprintf(stderr, "outputs kept in %s\n", tmpdir);
+    }
+    return result;
+}
