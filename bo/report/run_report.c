@@ -2,41 +2,428 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-bo_status bo_run_write_model(const char *path, const bo_config *cfg, const bo_engine *engine,
-                             const bo_gp *gp, char *err, size_t errlen)
+#include "gp/bo_status.h"
+
+static double input_width(const bo_config_input *in)
 {
+    return in->scale == BO_CONFIG_SCALE_LOG ? log(in->upper / in->lower) : in->upper - in->lower;
+}
+
+void bo_run_lengthscales(const bo_config *cfg, const bo_gp *gp, double *ell)
+{
+    bo_gp_lengthscales(gp, ell);
+    for (size_t j = 0; j < cfg->n_inputs; j++)
+        ell[j] *= input_width(&cfg->inputs[j]);
+}
+
+size_t bo_run_config_source(const bo_config *cfg, const bo_engine *engine, size_t gp_source)
+{
+    for (size_t s = 0; s < cfg->n_sources; s++) {
+        size_t g;
+        if (bo_engine_model_source(engine, s, &g) == 0 && g == gp_source)
+            return s;
+    }
+    return SIZE_MAX;
+}
+
+/* ---- the recommendation ---- */
+
+void bo_run_recommendation_init(bo_run_recommendation *rec)
+{
+    memset(rec, 0, sizeof *rec);
+    rec->observed_y = rec->observed_mean = rec->observed_sd = NAN;
+    rec->recommended_mean = rec->recommended_sd = rec->recommended_y = NAN;
+}
+
+void bo_run_recommendation_cleanup(bo_run_recommendation *rec)
+{
+    if (!rec)
+        return;
+    free(rec->observed_x);
+    free(rec->recommended_x);
+    bo_run_recommendation_init(rec);
+}
+
+/* The unit-cube point u in the user's units, through the same mapping bo-run
+ * uses to evaluate it, so the digits agree with history.csv's. */
+static bo_status point_to_user(const bo_config *cfg, const double *u, double *x, char *err,
+                               size_t errlen)
+{
+    size_t d = cfg->n_inputs;
+    double *lo = malloc(d * sizeof *lo), *hi = malloc(d * sizeof *hi);
+    int *log_scale = malloc(d * sizeof *log_scale);
+    bo_status st = BO_ENOMEM;
+    if (lo && hi && log_scale) {
+        for (size_t j = 0; j < d; j++) {
+            lo[j] = cfg->inputs[j].lower;
+            hi[j] = cfg->inputs[j].upper;
+            log_scale[j] = cfg->inputs[j].scale == BO_CONFIG_SCALE_LOG;
+        }
+        char why[256] = "";
+        st = bo_design_to_user(u, 1, d, lo, hi, log_scale, x, why, sizeof why);
+        if (st != BO_OK)
+            bo_msg(err, errlen, "recommendation: %s", why);
+    } else {
+        bo_msg(err, errlen, "recommendation: out of memory");
+    }
+    free(lo);
+    free(hi);
+    free(log_scale);
+    return st;
+}
+
+bo_status bo_run_recommend(const bo_config *cfg, const bo_engine *engine, bo_gp *gp,
+                           bo_run_recommendation *rec, char *err, size_t errlen)
+{
+    bo_run_recommendation_cleanup(rec);
+    size_t d = cfg->n_inputs, target = cfg->target, gp_target = 0;
+    rec->dim = d;
+    rec->observed_x = malloc(d * sizeof *rec->observed_x);
+    rec->recommended_x = malloc(d * sizeof *rec->recommended_x);
+    double *u = malloc(3 * d * sizeof *u);
+    if (!rec->observed_x || !rec->recommended_x || !u) {
+        free(u);
+        bo_run_recommendation_cleanup(rec);
+        return bo_error_msg(err, errlen, BO_ENOMEM, "recommendation: out of memory");
+    }
+    double *u_observed = u + d, *u_recommended = u + 2 * d;
+    int use_model = gp && bo_engine_model_source(engine, target, &gp_target) == 0;
+    /* The GP models the minimised y (-y when maximising): flip its means
+     * back into the user's sign, and compare in the minimised sense. */
+    double sign = cfg->goal == BO_CONFIG_MAXIMIZE ? -1.0 : 1.0;
+    double best_mean_min = INFINITY;
+    bo_status st = BO_OK;
+    size_t n = bo_engine_n_observations(engine);
+    for (size_t i = 0; i < n && st == BO_OK; i++) {
+        size_t source;
+        double y;
+        int ok;
+        bo_engine_observation(engine, i, u, &source, &y, &ok);
+        if (!ok || source != target)
+            continue;
+        if (!rec->have_observed || sign * y < sign * rec->observed_y) {
+            rec->have_observed = 1;
+            rec->observed_row = i + 1;
+            rec->observed_y = y;
+            memcpy(u_observed, u, d * sizeof *u);
+        }
+        if (!use_model)
+            continue;
+        double mean, var_f;
+        st = bo_gp_predict(gp, u, gp_target, &mean, &var_f, NULL);
+        if (st != BO_OK) {
+            bo_msg(err, errlen, "recommendation: row %zu: %s", i + 1, bo_gp_errmsg(gp));
+            break;
+        }
+        if (!rec->have_model || mean < best_mean_min) {
+            rec->have_model = 1;
+            best_mean_min = mean;
+            rec->recommended_row = i + 1;
+            rec->recommended_mean = sign * mean;
+            rec->recommended_sd = sqrt(fmax(var_f, 0.0));
+            rec->recommended_y = y;
+            memcpy(u_recommended, u, d * sizeof *u);
+        }
+    }
+    if (st == BO_OK && rec->have_observed)
+        st = point_to_user(cfg, u_observed, rec->observed_x, err, errlen);
+    if (st == BO_OK && rec->have_model) {
+        double mean, var_f;
+        st = bo_gp_predict(gp, u_observed, gp_target, &mean, &var_f, NULL);
+        if (st != BO_OK)
+            bo_msg(err, errlen, "recommendation: row %zu: %s", rec->observed_row,
+                   bo_gp_errmsg(gp));
+        rec->observed_mean = sign * mean;
+        rec->observed_sd = sqrt(fmax(var_f, 0.0));
+    }
+    if (st == BO_OK && rec->have_model)
+        st = point_to_user(cfg, u_recommended, rec->recommended_x, err, errlen);
+    free(u);
+    if (st != BO_OK)
+        bo_run_recommendation_cleanup(rec);
+    return st;
+}
+
+void bo_run_print_recommendation(FILE *out, const bo_config *cfg,
+                                 const bo_run_recommendation *rec)
+{
+    const char *target = cfg->sources[cfg->target].name;
+    if (!rec->have_observed) {
+        fprintf(out, "no successful evaluation of the target source %s\n", target);
+        return;
+    }
+    fprintf(out, "best %s value: %.10g   (the best observed, history.csv row %zu)\n", target,
+            rec->observed_y, rec->observed_row);
+    for (size_t j = 0; j < rec->dim; j++)
+        fprintf(out, "  %s = %.10g\n", cfg->inputs[j].name, rec->observed_x[j]);
+    if (!rec->have_model) {
+        fprintf(out, "recommended: no model could be fitted, so only the best observed point\n");
+        return;
+    }
+    fprintf(out, "recommended (best posterior mean of %s among the evaluated points): ", target);
+    if (rec->recommended_row == rec->observed_row) {
+        fprintf(out, "the best observed point, posterior mean %.10g (sd %.3g)\n",
+                rec->recommended_mean, rec->recommended_sd);
+        return;
+    }
+    fprintf(out, "history.csv row %zu, posterior mean %.10g (sd %.3g), observed %.10g\n",
+            rec->recommended_row, rec->recommended_mean, rec->recommended_sd,
+            rec->recommended_y);
+    for (size_t j = 0; j < rec->dim; j++)
+        fprintf(out, "  %s = %.10g\n", cfg->inputs[j].name, rec->recommended_x[j]);
+}
+
+/* ---- hyperparameters on a bound ---- */
+
+bo_status bo_run_bound_hits(const bo_gp *gp, bo_run_bound_hit **hits, size_t *n_hits,
+                            char *err, size_t errlen)
+{
+    *hits = NULL;
+    *n_hits = 0;
+    size_t nh = bo_gp_n_hyper(gp);
+    double *theta = malloc(3 * nh * sizeof *theta);
+    bo_run_bound_hit *out = malloc(nh * sizeof *out);
+    if (!theta || !out) {
+        free(theta);
+        free(out);
+        return bo_error_msg(err, errlen, BO_ENOMEM, "model bounds: out of memory");
+    }
+    double *lo = theta + nh, *hi = theta + 2 * nh;
+    bo_gp_get_hyper(gp, theta);
+    bo_gp_hyper_bounds(gp, lo, hi);
+    size_t n = 0;
+    for (size_t i = 0; i < nh; i++) {
+        double tol = BO_RUN_BOUND_TOLERANCE * (hi[i] - lo[i]);
+        int at_lo = theta[i] <= lo[i] + tol, at_hi = theta[i] >= hi[i] - tol;
+        if (!at_lo && !at_hi)
+            continue;
+        char name[64];
+        bo_gp_hyper_name(gp, i, name, sizeof name);
+        if (!at_hi && strncmp(name, "log_noise_var", 13) == 0)
+            continue; /* the noise floor: where noise-free data belong */
+        out[n].hyper = i;
+        out[n].value = theta[i];
+        out[n].upper = at_hi;
+        out[n].bound = at_hi ? hi[i] : lo[i];
+        n++;
+    }
+    free(theta);
+    if (n == 0) {
+        free(out);
+        return BO_OK;
+    }
+    *hits = out;
+    *n_hits = n;
+    return BO_OK;
+}
+
+/* The name of the GP's source g in the config's words. */
+static const char *gp_source_name(const bo_config *cfg, const bo_engine *engine, size_t g)
+{
+    size_t s = bo_run_config_source(cfg, engine, g);
+    return s == SIZE_MAX ? "?" : cfg->sources[s].name;
+}
+
+void bo_run_bound_hit_describe(const bo_config *cfg, const bo_engine *engine, const bo_gp *gp,
+                               const bo_run_bound_hit *hit, char *buf, size_t len)
+{
+    char name[64];
+    bo_gp_hyper_name(gp, hit->hyper, name, sizeof name);
+    int at = snprintf(buf, len, "%s = %.6g is at its %s bound %.6g: ", name, hit->value,
+                      hit->upper ? "upper" : "lower", hit->bound);
+    if (at < 0 || (size_t)at >= len)
+        return;
+    char *rest = buf + at;
+    size_t room = len - (size_t)at;
+    size_t j, s, k;
+    /* The names are the vector's documented layout (bo_gp_hyper_name), so
+     * they say which kind of parameter sits on the bound. */
+    if (sscanf(name, "log_lengthscale[%zu]", &j) == 1 || sscanf(name, "omega[%zu]", &j) == 1) {
+        /* omega = log10(1 / (2 l^2)) grows as the length-scale shrinks. */
+        int longest = (name[0] == 'o') ? !hit->upper : hit->upper;
+        const char *input = j < cfg->n_inputs ? cfg->inputs[j].name : "?";
+        double ell = NAN;
+        if (j < cfg->n_inputs && j < bo_gp_dim(gp)) {
+            double *all = malloc(bo_gp_dim(gp) * sizeof *all);
+            if (all) {
+                bo_run_lengthscales(cfg, gp, all);
+                ell = all[j];
+                free(all);
+            }
+        }
+        if (longest)
+            snprintf(rest, room,
+                     "the length-scale of %s (%.6g in its units) is the longest allowed, 20 "
+                     "times its range: the model finds the target flat along %s (the input "
+                     "does not matter, or the points cannot tell yet)",
+                     input, ell, input);
+        else
+            snprintf(rest, room,
+                     "the length-scale of %s (%.6g in its units) is the shortest allowed, "
+                     "1/1000 of its range: the model sees no correlation between neighbouring "
+                     "points along %s (too few points, a jump, or noise it cannot learn)",
+                     input, ell, input);
+    } else if (strcmp(name, "log_signal_var") == 0) {
+        snprintf(rest, room,
+                 "the signal sd (%.6g) is the %s allowed, %s the sd of the observations",
+                 sqrt(bo_gp_signal_var(gp)), hit->upper ? "largest" : "smallest",
+                 hit->upper ? "100 times" : "1/100 of");
+    } else if (strncmp(name, "log_noise_var", 13) == 0 ||
+               strcmp(name, "log_extra_noise_var") == 0) {
+        size_t g = 0;
+        int per_source = sscanf(name, "log_noise_var[%zu]", &g) == 1;
+        snprintf(rest, room,
+                 "the noise sd%s%s (%.6g) is the largest allowed, sqrt(10) times the sd of the "
+                 "observations: the model explains the data as noise",
+                 per_source ? " of " : "", per_source ? gp_source_name(cfg, engine, g) : "",
+                 sqrt(bo_gp_noise_var(gp, g)));
+    } else if (sscanf(name, "mean[%zu]", &s) == 1 || strcmp(name, "mean") == 0) {
+        int per_source = name[4] == '[';
+        double sign = cfg->goal == BO_CONFIG_MAXIMIZE ? -1.0 : 1.0;
+        snprintf(rest, room,
+                 "the %smean%s%s (%.6g) is at the edge of its range, 10 sds of the "
+                 "observations from their mean: the data do not pin it down",
+                 per_source ? "" : "constant ", per_source ? " of " : "",
+                 per_source ? gp_source_name(cfg, engine, s) : "",
+                 sign * bo_gp_mean_value(gp, per_source ? s : 0));
+    } else if (sscanf(name, "latent[%zu][%zu]", &s, &k) == 2) {
+        snprintf(rest, room,
+                 "the latent point of source %s is at the edge of the fidelity map: the model "
+                 "finds it barely related to the others",
+                 gp_source_name(cfg, engine, s));
+    } else {
+        snprintf(rest, room, "the fit ran into the edge of its box");
+    }
+}
+
+size_t bo_run_print_bound_warnings(FILE *out, const char *prefix, const bo_config *cfg,
+                                   const bo_engine *engine, const bo_gp *gp)
+{
+    if (!gp)
+        return 0;
+    if (!prefix)
+        prefix = "";
+    bo_run_bound_hit *hits;
+    size_t n;
+    char err[128];
+    if (bo_run_bound_hits(gp, &hits, &n, err, sizeof err) != BO_OK) {
+        fprintf(out, "%swarning: %s: hyperparameters not checked against their bounds\n",
+                prefix, err);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char line[1024];
+        bo_run_bound_hit_describe(cfg, engine, gp, &hits[i], line, sizeof line);
+        fprintf(out, "%swarning: model: %s\n", prefix, line);
+    }
+    free(hits);
+    return n;
+}
+
+/* ---- model.txt ---- */
+
+static void write_point(FILE *f, const bo_config *cfg, const double *x)
+{
+    fprintf(f, "  x: {");
+    for (size_t j = 0; j < cfg->n_inputs; j++)
+        fprintf(f, "%s%s: %.10g", j ? ", " : "", cfg->inputs[j].name, x[j]);
+    fprintf(f, "}\n");
+}
+
+static void write_recommendation(FILE *f, const bo_config *cfg,
+                                 const bo_run_recommendation *rec)
+{
+    fprintf(f, "# The best observed target value and, under this model, the evaluated target\n"
+               "# point with the best posterior mean (recommended). With a noisy objective\n"
+               "# the best observation is often a lucky draw; the posterior mean averages the\n"
+               "# noise out, so the recommended point is the better estimate of the optimum.\n"
+               "# Values in y's own sign; rows are history.csv's data rows (1-based).\n");
+    if (!rec->have_observed) {
+        fprintf(f, "best_observed: none   # no successful evaluation of the target source %s\n",
+                cfg->sources[cfg->target].name);
+        return;
+    }
+    fprintf(f, "best_observed:   # the %s observed %s value\n",
+            cfg->goal == BO_CONFIG_MAXIMIZE ? "highest" : "lowest",
+            cfg->sources[cfg->target].name);
+    fprintf(f, "  row: %zu\n  y: %.10g\n", rec->observed_row, rec->observed_y);
+    if (rec->have_model)
+        fprintf(f, "  posterior_mean: %.10g\n  posterior_sd: %.6g\n", rec->observed_mean,
+                rec->observed_sd);
+    write_point(f, cfg, rec->observed_x);
+    if (!rec->have_model) {
+        fprintf(f, "recommended: none   # no model\n");
+        return;
+    }
+    fprintf(f, "recommended:   # the evaluated %s point with the %s posterior mean\n",
+            cfg->sources[cfg->target].name,
+            cfg->goal == BO_CONFIG_MAXIMIZE ? "highest" : "lowest");
+    fprintf(f, "  row: %zu\n  posterior_mean: %.10g\n  posterior_sd: %.6g\n  y: %.10g\n",
+            rec->recommended_row, rec->recommended_mean, rec->recommended_sd,
+            rec->recommended_y);
+    write_point(f, cfg, rec->recommended_x);
+    fprintf(f, "  same_as_best_observed: %s\n",
+            rec->recommended_row == rec->observed_row ? "true" : "false");
+}
+
+bo_status bo_run_write_model(const char *path, const bo_config *cfg, const bo_engine *engine,
+                             bo_gp *gp, char *err, size_t errlen)
+{
+    bo_run_recommendation rec;
+    bo_run_recommendation_init(&rec);
+    bo_status st = bo_run_recommend(cfg, engine, gp, &rec, err, errlen);
+    if (st != BO_OK)
+        return st;
+    bo_run_bound_hit *hits = NULL;
+    size_t n_hits = 0;
+    if (gp && (st = bo_run_bound_hits(gp, &hits, &n_hits, err, errlen)) != BO_OK) {
+        bo_run_recommendation_cleanup(&rec);
+        return st;
+    }
     FILE *f = fopen(path, "w");
     if (!f) {
-        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        bo_msg(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        free(hits);
+        bo_run_recommendation_cleanup(&rec);
         return BO_EIO;
     }
     fprintf(f, "# Gaussian-process model of run '%s' fitted to all successful evaluations.\n",
             cfg->name);
     if (!gp) {
         fprintf(f, "no model: fewer than one successful evaluation, or the fit failed\n");
+        write_recommendation(f, cfg, &rec);
     } else {
         size_t d = cfg->n_inputs;
         int flip = cfg->goal == BO_CONFIG_MAXIMIZE;
         fprintf(f, "kernel: %s\n", bo_kernel_name(cfg->model.kernel));
         fprintf(f, "observations: %zu\n", bo_gp_n(gp));
         fprintf(f, "log_marginal_likelihood: %.10g\n", bo_gp_log_marginal_likelihood(gp));
+        /* First, so a reader who stops early still sees them. */
+        if (n_hits == 0) {
+            fprintf(f, "warnings: none   # no fitted hyperparameter on a bound of its box\n");
+        } else {
+            fprintf(f, "warnings:   # fitted hyperparameters on a bound of the fit's box "
+                       "(docs/gp.md)\n");
+            for (size_t i = 0; i < n_hits; i++) {
+                char line[1024];
+                bo_run_bound_hit_describe(cfg, engine, gp, &hits[i], line, sizeof line);
+                fprintf(f, "  - %s\n", line);
+            }
+        }
+        write_recommendation(f, cfg, &rec);
         if (flip)
             fprintf(f, "# goal is maximize: the model is of -y, so means are of -y\n");
         double *ell = malloc(d * sizeof *ell);
         if (ell) {
-            /* The GP works on the unit cube: scale back by each input's width. */
-            bo_gp_lengthscales(gp, ell);
+            bo_run_lengthscales(cfg, gp, ell);
             fprintf(f, "lengthscales:   # in the input's units (log-scaled: natural-log units)\n");
-            for (size_t j = 0; j < d; j++) {
-                const bo_config_input *in = &cfg->inputs[j];
-                double width = in->scale == BO_CONFIG_SCALE_LOG ? log(in->upper / in->lower)
-                                                                 : in->upper - in->lower;
-                fprintf(f, "  %s: %.6g\n", in->name, ell[j] * width);
-            }
+            for (size_t j = 0; j < d; j++)
+                fprintf(f, "  %s: %.6g\n", cfg->inputs[j].name, ell[j]);
             free(ell);
         }
         fprintf(f, "signal_sd: %.6g\n", sqrt(bo_gp_signal_var(gp)));
@@ -63,15 +450,23 @@ bo_status bo_run_write_model(const char *path, const bo_config *cfg, const bo_en
         if (theta) {
             bo_gp_get_hyper(gp, theta);
             fprintf(f, "hyperparameters:   # the optimiser's space (standardised y, unit-cube x)\n");
+            size_t next_hit = 0;
             for (size_t i = 0; i < nh; i++) {
                 char name[64];
-                fprintf(f, "  %s: %.17g\n", bo_gp_hyper_name(gp, i, name, sizeof name), theta[i]);
+                fprintf(f, "  %s: %.17g", bo_gp_hyper_name(gp, i, name, sizeof name), theta[i]);
+                if (next_hit < n_hits && hits[next_hit].hyper == i) {
+                    fprintf(f, "   # at its %s bound", hits[next_hit].upper ? "upper" : "lower");
+                    next_hit++;
+                }
+                fprintf(f, "\n");
             }
             free(theta);
         }
     }
+    free(hits);
+    bo_run_recommendation_cleanup(&rec);
     if (fclose(f) != 0) {
-        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+        bo_msg(err, errlen, "%s: cannot write: %s", path, strerror(errno));
         return BO_EIO;
     }
     return BO_OK;
