@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages bo-run builds and runs with, when missing.
 set -euo pipefail
 packages=(build-essential cmake pkg-config libnlopt-dev liblapacke-dev libopenblas-dev
-          libyaml-dev gnuplot-nox python3)
+          libyaml-dev gnuplot-nox python3
+          chromium)   # tests/test_report.c renders report.html in headless Chromium
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

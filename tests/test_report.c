@@ -4,23 +4,33 @@
  * observation and a noise-free one where they agree; warnings for fitted
  * hyperparameters on a bound (real fits that push an irrelevant input's
  * length-scale or a constant mean onto a bound, and values forced there);
- * model.txt. */
+ * model.txt; and report.html of a real bo-run run folder rendered by
+ * headless Chromium, whose inline script must find the convergence figure
+ * decoded (and must not when the figure is broken or missing). */
 #define _POSIX_C_SOURCE 200809L
 
 #include <math.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "bo/config/config.h"
 #include "bo/engine/design.h"
 #include "bo/engine/engine.h"
+#include "bo/io/history.h"
+#include "bo/report/html_report.h"
 #include "bo/report/run_report.h"
 #include "gp/gp.h"
 #include "gp/rng.h"
 #include "tests/check.h"
 #include "tests/test_files.h"
+#include "tests/test_process.h"
 
 static char tmpdir[] = "/tmp/bo_test_report_XXXXXX";
 
@@ -377,6 +387,9 @@ static void test_noiseless_recommendation(void)
         CHECK(bo_run_write_model("/nonexistent/dir/model.txt", &cfg, e, gp, err, sizeof err) ==
               BO_EIO);
         CHECK(contains(err, "/nonexistent/dir/model.txt"));
+        CHECK(bo_report_write_html("/nonexistent/dir", &cfg, e, gp, NULL, err, sizeof err) ==
+              BO_EIO);
+        CHECK(contains(err, "/nonexistent/dir/report.html"));
     }
     free(record);
     bo_engine_destroy(e);
@@ -614,6 +627,268 @@ static void test_bound_warnings_sources(void)
     bo_config_cleanup(&cfg);
 }
 
+/* ---- report.html in headless Chromium ---- */
+
+static const char *chromium_path(void)
+{
+    const char *env = getenv("BO_TEST_CHROMIUM");
+    return env && *env ? env : "/usr/bin/chromium";
+}
+
+/* Waits for pid up to seconds; kills it (and says so) after that. */
+static int wait_with_deadline(pid_t pid, double seconds)
+{
+    struct timespec step = {0, 50 * 1000 * 1000};
+    for (double waited = 0; waited < seconds; waited += 0.05) {
+        int status;
+        pid_t got = waitpid(pid, &status, WNOHANG);
+        if (got == pid)
+            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        if (got < 0)
+            return -1;
+        nanosleep(&step, NULL);
+    }
+    kill(pid, SIGKILL);
+    test_wait_exit(pid);
+    fprintf(stderr, "chromium did not finish within %g s\n", seconds);
+    return -1;
+}
+
+/* Loads page in headless Chromium, lets its scripts run, and returns the
+ * DOM it dumps (caller frees; "" on failure). */
+static char *chromium_dom(const char *page)
+{
+    static int profile = 0;
+    char url[1200], user_data[600], user_data_arg[700], out[600], err[600];
+    snprintf(url, sizeof url, "file://%s", page);
+    snprintf(user_data, sizeof user_data, "%s/chromium-profile-%d", tmpdir, profile++);
+    snprintf(user_data_arg, sizeof user_data_arg, "--user-data-dir=%s", user_data);
+    path_in(out, sizeof out, "chromium-out.txt");
+    path_in(err, sizeof err, "chromium-err.txt");
+    mkdir(user_data, 0700);
+    const char *args[16];
+    size_t n = 0;
+    /* Chromium's sandbox refuses to run as root (CI containers). */
+    if (geteuid() == 0)
+        args[n++] = "--no-sandbox";
+    const char *common[] = {"--headless", "--disable-gpu", "--no-first-run",
+                            "--disable-background-networking", "--disable-component-update",
+                            "--disable-sync", user_data_arg, "--virtual-time-budget=10000",
+                            "--dump-dom", url};
+    for (size_t i = 0; i < sizeof common / sizeof *common; i++)
+        args[n++] = common[i];
+    args[n] = NULL;
+    int code = wait_with_deadline(test_spawn(chromium_path(), args, out, err), 120.0);
+    CHECK_MSG(code == 0, "chromium exited with %d (stderr in %s)", code, err);
+    return test_read_text(out);
+}
+
+/* The attribute's value in the dumped <body ...> tag, or -1. */
+static long body_attr(const char *dom, const char *attr)
+{
+    const char *body = strstr(dom, "<body");
+    if (!body)
+        return -1;
+    const char *end = strchr(body, '>');
+    char key[80];
+    snprintf(key, sizeof key, "%s=\"", attr);
+    const char *at = strstr(body, key);
+    if (!at || (end && at > end))
+        return -1;
+    return strtol(at + strlen(key), NULL, 10);
+}
+
+/* Replays the run folder's history into a fresh engine, as --resume does. */
+static bo_engine *replay(const char *run_dir, bo_config *cfg)
+{
+    char path[1200], err[512];
+    snprintf(path, sizeof path, "%s/config.yaml", run_dir);
+    bo_config_init(cfg);
+    bo_status st = bo_config_load(path, cfg, err, sizeof err);
+    CHECK_MSG(st == BO_OK, "%s", err);
+    if (st != BO_OK)
+        return NULL;
+    bo_engine *e = engine_for(cfg);
+    if (!e)
+        return NULL;
+    const char *names[4];
+    size_t d = cfg->n_inputs;
+    for (size_t j = 0; j < d && j < 4; j++)
+        names[j] = cfg->inputs[j].name;
+    bo_history_row *rows = NULL;
+    size_t n = 0;
+    snprintf(path, sizeof path, "%s/history.csv", run_dir);
+    st = bo_history_read(path, names, d, &rows, &n, err, sizeof err);
+    CHECK_MSG(st == BO_OK, "%s", err);
+    double lo[4], hi[4], u[4];
+    int ls[4];
+    box_of(cfg, lo, hi, ls);
+    for (size_t i = 0; st == BO_OK && i < n; i++) {
+        size_t s = bo_config_source_index(cfg, rows[i].source);
+        CHECK(s != SIZE_MAX);
+        CHECK(bo_design_from_user(rows[i].x, 1, d, lo, hi, ls, u, NULL, 0) == BO_OK);
+        CHECK(bo_engine_observe(e, u, s, rows[i].y, rows[i].status == BO_HISTORY_OK,
+                                rows[i].phase == BO_HISTORY_INIT) == BO_OK);
+    }
+    bo_history_rows_free(rows);
+    return e;
+}
+
+static int run_bo_run(const char *config, const char *out_dir)
+{
+    char out[600], err[600];
+    path_in(out, sizeof out, "bo-run-out.txt");
+    path_in(err, sizeof err, "bo-run-err.txt");
+    const char *args[] = {config, "--out", out_dir, "--quiet", NULL};
+    int code = test_wait_exit(test_spawn(BO_BINARY_DIR "/bo-run", args, out, err));
+    CHECK_MSG(code == 0, "bo-run %s exited with %d", config, code);
+    return code;
+}
+
+static void test_html_report(void)
+{
+    if (access(chromium_path(), X_OK) != 0) {
+        CHECK_MSG(0, "%s not found: report.html is tested in headless Chromium; install it "
+                     "with scripts/setup-deps.sh (Debian package chromium) or point "
+                     "BO_TEST_CHROMIUM at a Chromium binary", chromium_path());
+        return;
+    }
+    if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
+        CHECK_MSG(0, "gnuplot not found: the report's figure needs it (scripts/setup-deps.sh)");
+        return;
+    }
+    /* A real multi-fidelity run of bo-run, small: PNG figure. */
+    char config[512], run_dir[512], page[600], png[600];
+    path_in(config, sizeof config, "forrester.yaml");
+    test_write_text(config,
+                    "name: forrester-report\n"
+                    "seed: 2\n"
+                    "objective: {plugin: " BO_BINARY_DIR "/plugins/forrester_mf.so}\n"
+                    "inputs:\n"
+                    "  - {name: x, lower: 0, upper: 1}\n"
+                    "sources:\n"
+                    "  - {name: HF, cost: 5, initial: 3}\n"
+                    "  - {name: LF, cost: 1, initial: 6}\n"
+                    "target: HF\n"
+                    "model: {noise: per_source, mean: per_source}\n"
+                    "acquisition: {type: mfca, target_ei: true}\n"
+                    "budget: {max_evaluations: 14}\n"
+                    "output: {plot: png}\n");
+    path_in(run_dir, sizeof run_dir, "run-forrester");
+    if (run_bo_run(config, run_dir) != 0)
+        return;
+    bo_config cfg;
+    bo_engine *e = replay(run_dir, &cfg);
+    bo_gp *gp = e ? bo_engine_fit_final(e) : NULL;
+    CHECK(gp != NULL);
+    if (gp) {
+        char err[512];
+        bo_status st = bo_report_write_html(run_dir, &cfg, e, gp, "max_evaluations reached",
+                                            err, sizeof err);
+        CHECK_MSG(st == BO_OK, "%s", err);
+        snprintf(page, sizeof page, "%s/report.html", run_dir);
+        snprintf(png, sizeof png, "%s/convergence.png", run_dir);
+        char *html = test_read_text(page);
+        /* Self-contained: no address outside the folder. */
+        CHECK(!contains(html, "http:") || contains(html, "xmlns=\"http://www.w3.org/2000/svg\""));
+        CHECK(!contains(html, "https:"));
+        CHECK(contains(html, "<img src=\"convergence.png\""));
+        CHECK(contains(html, "<h2>Fidelity map</h2>"));
+        CHECK(contains(html, "max_evaluations reached"));
+        CHECK(contains(html, "<pre># bo-run configuration as resolved"));
+        CHECK(contains(html, "name: &quot;forrester-report&quot;") ||
+              contains(html, "name: forrester-report"));
+        /* The numbers are the model's: length-scale in the input's units,
+         * the recommendation, the LF's latent distance. */
+        bo_run_recommendation rec;
+        bo_run_recommendation_init(&rec);
+        CHECK(bo_run_recommend(&cfg, e, gp, &rec, err, sizeof err) == BO_OK);
+        char want[256];
+        snprintf(want, sizeof want, "<td class=\"num\">%.10g (%.3g)</td></tr>",
+                 rec.recommended_mean, rec.recommended_sd);
+        CHECK_MSG(contains(html, want), "%s", want);
+        double ell;
+        bo_run_lengthscales(&cfg, gp, &ell);
+        snprintf(want, sizeof want, "<td class=\"num\">%.6g</td>", ell);
+        CHECK_MSG(contains(html, want), "%s", want);
+        double z0[2], z1[2];
+        bo_gp_latent(gp, 0, z0);
+        bo_gp_latent(gp, 1, z1);
+        double dist = hypot(z1[0] - z0[0], z1[1] - z0[1]);
+        snprintf(want, sizeof want, "<tr><td>LF</td><td class=\"num\">%.4g</td>"
+                 "<td class=\"num\">%.4g</td><td class=\"num\">%.4g</td>", z1[0], z1[1], dist);
+        CHECK_MSG(contains(html, want), "%s", want);
+        bo_run_recommendation_cleanup(&rec);
+        free(html);
+
+        /* Rendered: the inline script saw the one figure decoded. */
+        char *dom = chromium_dom(page);
+        CHECK_MSG(body_attr(dom, BO_REPORT_IMAGES_TOTAL_ATTR) == 1, "%.300s", dom);
+        CHECK_MSG(body_attr(dom, BO_REPORT_IMAGES_DECODED_ATTR) == 1, "%.300s", dom);
+        CHECK(!contains(dom, "<p class=\"missing\">"));
+        free(dom);
+
+        /* Broken figure (not a PNG any more) and then none at all: the
+         * page must notice, or the check above proves nothing. */
+        test_write_text(png, "not a png\n");
+        dom = chromium_dom(page);
+        CHECK_MSG(body_attr(dom, BO_REPORT_IMAGES_DECODED_ATTR) == 0, "%.300s", dom);
+        CHECK(contains(dom, "<p class=\"missing\">figure missing or unreadable: "
+                            "convergence.png</p>"));
+        free(dom);
+        remove(png);
+        dom = chromium_dom(page);
+        CHECK_MSG(body_attr(dom, BO_REPORT_IMAGES_DECODED_ATTR) == 0, "%.300s", dom);
+        CHECK_MSG(body_attr(dom, BO_REPORT_IMAGES_TOTAL_ATTR) == 1, "%.300s", dom);
+        free(dom);
+
+        /* Written again without the figure: the page says why instead. */
+        CHECK(bo_report_write_html(run_dir, &cfg, e, gp, NULL, err, sizeof err) == BO_OK);
+        html = test_read_text(page);
+        CHECK(!contains(html, "<img"));
+        CHECK(contains(html, "No figure: gnuplot was not found or drew nothing."));
+        free(html);
+        char tmp[700];
+        snprintf(tmp, sizeof tmp, "%s.tmp", page);
+        CHECK(!test_path_exists(tmp));
+    }
+    bo_engine_destroy(e);
+    bo_config_cleanup(&cfg);
+
+    /* A single-source run with an SVG figure: decoded too, and no map. */
+    path_in(config, sizeof config, "branin.yaml");
+    test_write_text(config,
+                    "name: branin-report\n"
+                    "seed: 1\n"
+                    "objective: {plugin: " BO_BINARY_DIR "/plugins/branin.so}\n"
+                    "inputs:\n"
+                    "  - {name: x1, lower: -5, upper: 10}\n"
+                    "  - {name: x2, lower: 0, upper: 15}\n"
+                    "initial_design: {method: lhs, size: 6}\n"
+                    "budget: {max_evaluations: 10}\n"
+                    "output: {plot: svg}\n");
+    path_in(run_dir, sizeof run_dir, "run-branin");
+    if (run_bo_run(config, run_dir) != 0)
+        return;
+    e = replay(run_dir, &cfg);
+    gp = e ? bo_engine_fit_final(e) : NULL;
+    CHECK(gp != NULL);
+    if (gp) {
+        char err[512];
+        CHECK(bo_report_write_html(run_dir, &cfg, e, gp, NULL, err, sizeof err) == BO_OK);
+        snprintf(page, sizeof page, "%s/report.html", run_dir);
+        char *html = test_read_text(page);
+        CHECK(contains(html, "<img src=\"convergence.svg\""));
+        CHECK(!contains(html, "Fidelity map"));
+        free(html);
+        char *dom = chromium_dom(page);
+        CHECK_MSG(body_attr(dom, BO_REPORT_IMAGES_DECODED_ATTR) == 1, "%.300s", dom);
+        free(dom);
+    }
+    bo_engine_destroy(e);
+    bo_config_cleanup(&cfg);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) {
@@ -625,6 +900,7 @@ int main(void)
     test_noiseless_recommendation();
     test_bound_warnings();
     test_bound_warnings_sources();
+    test_html_report();
     int failed = CHECK_DONE();
     /* BO_TEST_KEEP=1 keeps the run folders and reports to look at. */
     if (!failed && !getenv("BO_TEST_KEEP")) {
