@@ -383,6 +383,33 @@ static void test_noiseless_recommendation(void)
         free(model);
         bo_run_recommendation_cleanup(&rec);
 
+        /* A model that cannot predict (never conditioned): the
+         * recommendation says so, and model.txt and report.html are still
+         * written, with that section saying why. */
+        bo_gp_options go;
+        bo_gp_options_default(&go, 2);
+        bo_gp *unfitted = bo_gp_create(&go, NULL, 0);
+        CHECK(bo_run_recommend(&cfg, e, unfitted, &rec, err, sizeof err) == BO_ESTATE);
+        CHECK_MSG(contains(err, "recommendation: row 1: gp predict"), "%s", err);
+        CHECK(!rec.have_observed && !rec.have_model);
+        path_in(path, sizeof path, "bowl-unfitted.txt");
+        CHECK(bo_run_write_model(path, &cfg, e, unfitted, err, sizeof err) == BO_ESTATE);
+        CHECK_MSG(contains(err, path) && contains(err, "not fitted or conditioned"), "%s", err);
+        model = test_read_text(path);
+        CHECK_MSG(contains(model, "best_observed: unavailable   # recommendation: row 1: "),
+                  "%s", model);
+        CHECK(contains(model, "hyperparameters:"));
+        free(model);
+        CHECK(bo_report_write_html(tmpdir, &cfg, e, unfitted, NULL, err, sizeof err) ==
+              BO_ESTATE);
+        CHECK_MSG(contains(err, "report.html: recommendation: row 1: "), "%s", err);
+        path_in(path, sizeof path, "report.html");
+        model = test_read_text(path);
+        CHECK(contains(model, "<p class=\"missing\">Not available: recommendation: row 1: "));
+        CHECK(contains(model, "</html>"));
+        free(model);
+        bo_gp_destroy(unfitted);
+
         /* Errors name the place. */
         CHECK(bo_run_write_model("/nonexistent/dir/model.txt", &cfg, e, gp, err, sizeof err) ==
               BO_EIO);

@@ -349,11 +349,13 @@ bo_status bo_report_write_html(const char *dir, const bo_config *cfg, const bo_e
         return bo_error_msg(err, errlen, BO_EIO, "%s/report.html: path too long", dir);
     snprintf(tmp_path, sizeof tmp_path, "%s.tmp", path);
 
+    /* As in model.txt, a recommendation that cannot be computed costs its
+     * section, not the page; its status is returned once the page is out. */
     bo_run_recommendation rec;
     bo_run_recommendation_init(&rec);
-    bo_status st = bo_run_recommend(cfg, engine, gp, &rec, err, errlen);
-    if (st != BO_OK)
-        return st;
+    char rec_why[512] = "";
+    bo_status rec_st = bo_run_recommend(cfg, engine, gp, &rec, rec_why, sizeof rec_why);
+    bo_status st = BO_OK;
     FILE *f = fopen(tmp_path, "w");
     if (!f) {
         bo_run_recommendation_cleanup(&rec);
@@ -366,7 +368,13 @@ bo_status bo_report_write_html(const char *dir, const bo_config *cfg, const bo_e
             page_style);
     fprintf(f, "<body>\n<h1>bo-run: %s</h1>\n", cfg->name);
     put_outcome(f, cfg, engine, stop_reason);
-    put_best(f, cfg, &rec);
+    if (rec_st == BO_OK) {
+        put_best(f, cfg, &rec);
+    } else {
+        fputs("<h2>Best point</h2>\n<p class=\"missing\">Not available: ", f);
+        put_escaped(f, rec_why);
+        fputs("</p>\n", f);
+    }
     if (gp)
         st = put_warnings(f, cfg, engine, gp, err, errlen);
     if (st == BO_OK) {
@@ -391,7 +399,11 @@ bo_status bo_report_write_html(const char *dir, const bo_config *cfg, const bo_e
     if (st == BO_OK && rename(tmp_path, path) != 0)
         st = bo_error_msg(err, errlen, BO_EIO, "%s: cannot rename to %s: %s", tmp_path,
                           path, strerror(errno));
-    if (st != BO_OK)
+    if (st != BO_OK) {
         remove(tmp_path);
-    return st;
+        return st;
+    }
+    if (rec_st != BO_OK)
+        return bo_error_msg(err, errlen, rec_st, "%s: %s", path, rec_why);
+    return BO_OK;
 }

@@ -284,13 +284,14 @@ void bo_run_bound_hit_describe(const bo_config *cfg, const bo_engine *engine, co
                  sqrt(bo_gp_noise_var(gp, g)));
     } else if (sscanf(name, "mean[%zu]", &s) == 1 || strcmp(name, "mean") == 0) {
         int per_source = name[4] == '[';
-        double sign = cfg->goal == BO_CONFIG_MAXIMIZE ? -1.0 : 1.0;
+        /* In the model's sign, as model.txt's sources: list gives means. */
         snprintf(rest, room,
-                 "the %smean%s%s (%.6g) is at the edge of its range, 10 sds of the "
+                 "the %smean%s%s (%.6g%s) is at the edge of its range, 10 sds of the "
                  "observations from their mean: the data do not pin it down",
                  per_source ? "" : "constant ", per_source ? " of " : "",
                  per_source ? gp_source_name(cfg, engine, s) : "",
-                 sign * bo_gp_mean_value(gp, per_source ? s : 0));
+                 bo_gp_mean_value(gp, per_source ? s : 0),
+                 cfg->goal == BO_CONFIG_MAXIMIZE ? ", a mean of -y" : "");
     } else if (sscanf(name, "latent[%zu][%zu]", &s, &k) == 2) {
         snprintf(rest, room,
                  "the latent point of source %s is at the edge of the fidelity map: the model "
@@ -335,14 +336,19 @@ static void write_point(FILE *f, const bo_config *cfg, const double *x)
     fprintf(f, "}\n");
 }
 
+/* why: NULL, or the reason the recommendation could not be computed. */
 static void write_recommendation(FILE *f, const bo_config *cfg,
-                                 const bo_run_recommendation *rec)
+                                 const bo_run_recommendation *rec, const char *why)
 {
     fprintf(f, "# The best observed target value and, under this model, the evaluated target\n"
                "# point with the best posterior mean (recommended). With a noisy objective\n"
                "# the best observation is often a lucky draw; the posterior mean averages the\n"
                "# noise out, so the recommended point is the better estimate of the optimum.\n"
                "# Values in y's own sign; rows are history.csv's data rows (1-based).\n");
+    if (why) {
+        fprintf(f, "best_observed: unavailable   # %s\n", why);
+        return;
+    }
     if (!rec->have_observed) {
         fprintf(f, "best_observed: none   # no successful evaluation of the target source %s\n",
                 cfg->sources[cfg->target].name);
@@ -374,17 +380,17 @@ static void write_recommendation(FILE *f, const bo_config *cfg,
 bo_status bo_run_write_model(const char *path, const bo_config *cfg, const bo_engine *engine,
                              bo_gp *gp, char *err, size_t errlen)
 {
+    /* A recommendation or a bound check that fails (a prediction, memory)
+     * costs its own lines, not the rest of the file: the model is still
+     * worth reading. Its status is returned once the file is written. */
     bo_run_recommendation rec;
     bo_run_recommendation_init(&rec);
-    bo_status st = bo_run_recommend(cfg, engine, gp, &rec, err, errlen);
-    if (st != BO_OK)
-        return st;
+    char rec_why[512] = "", hits_why[256] = "";
+    bo_status rec_st = bo_run_recommend(cfg, engine, gp, &rec, rec_why, sizeof rec_why);
     bo_run_bound_hit *hits = NULL;
     size_t n_hits = 0;
-    if (gp && (st = bo_run_bound_hits(gp, &hits, &n_hits, err, errlen)) != BO_OK) {
-        bo_run_recommendation_cleanup(&rec);
-        return st;
-    }
+    bo_status hits_st =
+        gp ? bo_run_bound_hits(gp, &hits, &n_hits, hits_why, sizeof hits_why) : BO_OK;
     FILE *f = fopen(path, "w");
     if (!f) {
         bo_msg(err, errlen, "%s: cannot write: %s", path, strerror(errno));
@@ -396,7 +402,7 @@ bo_status bo_run_write_model(const char *path, const bo_config *cfg, const bo_en
             cfg->name);
     if (!gp) {
         fprintf(f, "no model: fewer than one successful evaluation, or the fit failed\n");
-        write_recommendation(f, cfg, &rec);
+        write_recommendation(f, cfg, &rec, rec_st == BO_OK ? NULL : rec_why);
     } else {
         size_t d = cfg->n_inputs;
         int flip = cfg->goal == BO_CONFIG_MAXIMIZE;
@@ -404,7 +410,9 @@ bo_status bo_run_write_model(const char *path, const bo_config *cfg, const bo_en
         fprintf(f, "observations: %zu\n", bo_gp_n(gp));
         fprintf(f, "log_marginal_likelihood: %.10g\n", bo_gp_log_marginal_likelihood(gp));
         /* First, so a reader who stops early still sees them. */
-        if (n_hits == 0) {
+        if (hits_st != BO_OK) {
+            fprintf(f, "warnings: not checked   # %s\n", hits_why);
+        } else if (n_hits == 0) {
             fprintf(f, "warnings: none   # no fitted hyperparameter on a bound of its box\n");
         } else {
             fprintf(f, "warnings:   # fitted hyperparameters on a bound of the fit's box "
@@ -415,7 +423,7 @@ bo_status bo_run_write_model(const char *path, const bo_config *cfg, const bo_en
                 fprintf(f, "  - %s\n", line);
             }
         }
-        write_recommendation(f, cfg, &rec);
+        write_recommendation(f, cfg, &rec, rec_st == BO_OK ? NULL : rec_why);
         if (flip)
             fprintf(f, "# goal is maximize: the model is of -y, so means are of -y\n");
         double *ell = malloc(d * sizeof *ell);
@@ -465,10 +473,12 @@ bo_status bo_run_write_model(const char *path, const bo_config *cfg, const bo_en
     }
     free(hits);
     bo_run_recommendation_cleanup(&rec);
-    if (fclose(f) != 0) {
-        bo_msg(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-        return BO_EIO;
-    }
+    if (fclose(f) != 0)
+        return bo_error_msg(err, errlen, BO_EIO, "%s: cannot write: %s", path, strerror(errno));
+    if (rec_st != BO_OK)
+        return bo_error_msg(err, errlen, rec_st, "%s: %s", path, rec_why);
+    if (hits_st != BO_OK)
+        return bo_error_msg(err, errlen, hits_st, "%s: %s", path, hits_why);
     return BO_OK;
 }
 

@@ -115,7 +115,9 @@ size_t bo_run_config_source(const bo_config *cfg, const bo_engine *engine, size_
  * (bo_run_recommend), the log marginal likelihood and the raw
  * hyperparameter vector. gp may be NULL (no model could be fitted): the
  * file then says so and gives the best observed point alone. Returns BO_OK,
- * BO_EIO with a message naming the path, or bo_run_recommend's error. */
+ * BO_EIO with a message naming the path, or, with the file written all the
+ * same (the failed part saying why), bo_run_recommend's or
+ * bo_run_bound_hits's error, its message naming the path too. */
 bo_status bo_run_write_model(const char *path, const bo_config *cfg, const bo_engine *engine,
                              bo_gp *gp, char *err, size_t errlen);
 
