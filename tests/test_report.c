@@ -373,6 +373,8 @@ static void test_noiseless_recommendation(void)
         /* Without a model: the best observation alone, said plainly. */
         CHECK(bo_run_recommend(&cfg, e, NULL, &rec, err, sizeof err) == BO_OK);
         CHECK(rec.have_observed && !rec.have_model);
+        size_t best_row = rec.observed_row;
+        double best_y = rec.observed_y;
         char path[512];
         path_in(path, sizeof path, "bowl-nomodel.txt");
         CHECK(bo_run_write_model(path, &cfg, e, NULL, err, sizeof err) == BO_OK);
@@ -386,18 +388,24 @@ static void test_noiseless_recommendation(void)
         /* A model that cannot predict (never conditioned): the
          * recommendation says so, and model.txt and report.html are still
          * written, with that section saying why. */
+        char want[256];
         bo_gp_options go;
         bo_gp_options_default(&go, 2);
         bo_gp *unfitted = bo_gp_create(&go, NULL, 0);
         CHECK(bo_run_recommend(&cfg, e, unfitted, &rec, err, sizeof err) == BO_ESTATE);
         CHECK_MSG(contains(err, "recommendation: row 1: gp predict"), "%s", err);
-        CHECK(!rec.have_observed && !rec.have_model);
+        /* The history's answer stands; the model's is dropped. */
+        CHECK(rec.have_observed && !rec.have_model && isnan(rec.observed_mean));
+        CHECK(rec.observed_row == best_row && rec.observed_y == best_y);
         path_in(path, sizeof path, "bowl-unfitted.txt");
         CHECK(bo_run_write_model(path, &cfg, e, unfitted, err, sizeof err) == BO_ESTATE);
         CHECK_MSG(contains(err, path) && contains(err, "not fitted or conditioned"), "%s", err);
         model = test_read_text(path);
-        CHECK_MSG(contains(model, "best_observed: unavailable   # recommendation: row 1: "),
+        CHECK_MSG(contains(model, "recommended: unavailable   # recommendation: row 1: "),
                   "%s", model);
+        snprintf(want, sizeof want, "best_observed:   # the lowest observed f value\n"
+                 "  row: %zu\n  y: %.10g\n  x: {", best_row, best_y);
+        CHECK_MSG(contains(model, want), "%s", model);
         CHECK(contains(model, "hyperparameters:"));
         free(model);
         CHECK(bo_report_write_html(tmpdir, &cfg, e, unfitted, NULL, err, sizeof err) ==
@@ -405,7 +413,8 @@ static void test_noiseless_recommendation(void)
         CHECK_MSG(contains(err, "report.html: recommendation: row 1: "), "%s", err);
         path_in(path, sizeof path, "report.html");
         model = test_read_text(path);
-        CHECK(contains(model, "<p class=\"missing\">Not available: recommendation: row 1: "));
+        CHECK(contains(model, "<p class=\"missing\">No recommendation: recommendation: row 1: "));
+        CHECK(contains(model, "<th>best observed</th></tr>"));
         CHECK(contains(model, "</html>"));
         free(model);
         bo_gp_destroy(unfitted);
@@ -839,8 +848,14 @@ static void test_html_report(void)
         snprintf(want, sizeof want, "<td class=\"num\">%.6g</td>", ell);
         CHECK_MSG(contains(html, want), "%s", want);
         double z0[2], z1[2];
-        bo_gp_latent(gp, 0, z0);
-        bo_gp_latent(gp, 1, z1);
+        bo_run_latent(gp, 0, z0);
+        bo_run_latent(gp, 1, z1);
+        /* The map as bo_gp_latent gives it, roundoff written as 0. */
+        double raw[2];
+        bo_gp_latent(gp, 1, raw);
+        for (int k = 0; k < 2; k++)
+            CHECK(z1[k] == (fabs(raw[k]) < 1e-12 ? 0.0 : raw[k]));
+        CHECK(z0[0] == 0.0 && z0[1] == 0.0 && !signbit(z0[0]) && !signbit(z0[1]));
         double dist = hypot(z1[0] - z0[0], z1[1] - z0[1]);
         snprintf(want, sizeof want, "<tr><td>LF</td><td class=\"num\">%.4g</td>"
                  "<td class=\"num\">%.4g</td><td class=\"num\">%.4g</td>", z1[0], z1[1], dist);

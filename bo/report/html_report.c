@@ -232,7 +232,7 @@ static void put_latent_svg(FILE *f, const bo_config *cfg, const bo_engine *engin
     double reach = 0.5;
     for (size_t g = 0; g < bo_gp_n_sources(gp); g++) {
         double z[2];
-        bo_gp_latent(gp, g, z);
+        bo_run_latent(gp, g, z);
         reach = fmax(reach, fmax(fabs(z[0]), fabs(z[1])));
     }
     double scale = (size / 2.0 - margin) / reach, c = size / 2.0;
@@ -246,7 +246,7 @@ static void put_latent_svg(FILE *f, const bo_config *cfg, const bo_engine *engin
             c, size, c, c, c, size);
     for (size_t g = 0; g < bo_gp_n_sources(gp); g++) {
         double z[2];
-        bo_gp_latent(gp, g, z);
+        bo_run_latent(gp, g, z);
         size_t s = bo_run_config_source(cfg, engine, g);
         int is_target = s == cfg->target;
         double px = c + scale * z[0], py = c - scale * z[1];
@@ -326,10 +326,10 @@ static void put_model(FILE *f, const bo_config *cfg, const bo_engine *engine, co
     fputs("<table>\n<tr><th>source</th><th>z<sub>1</sub></th><th>z<sub>2</sub></th>"
           "<th>distance to target</th><th>correlation exp(&minus;d&sup2;)</th></tr>\n", f);
     double zt[2];
-    bo_gp_latent(gp, gt, zt);
+    bo_run_latent(gp, gt, zt);
     for (size_t g = 0; g < bo_gp_n_sources(gp); g++) {
         double z[2];
-        bo_gp_latent(gp, g, z);
+        bo_run_latent(gp, g, z);
         size_t s = bo_run_config_source(cfg, engine, g);
         double dist = hypot(z[0] - zt[0], z[1] - zt[1]);
         fprintf(f, "<tr><td>%s</td><td class=\"num\">%.4g</td><td class=\"num\">%.4g</td>"
@@ -368,10 +368,9 @@ bo_status bo_report_write_html(const char *dir, const bo_config *cfg, const bo_e
             page_style);
     fprintf(f, "<body>\n<h1>bo-run: %s</h1>\n", cfg->name);
     put_outcome(f, cfg, engine, stop_reason);
-    if (rec_st == BO_OK) {
-        put_best(f, cfg, &rec);
-    } else {
-        fputs("<h2>Best point</h2>\n<p class=\"missing\">Not available: ", f);
+    put_best(f, cfg, &rec);
+    if (rec_st != BO_OK) {
+        fputs("<p class=\"missing\">No recommendation: ", f);
         put_escaped(f, rec_why);
         fputs("</p>\n", f);
     }

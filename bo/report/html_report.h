@@ -32,7 +32,7 @@
  * when none could be fitted; stop_reason (may be NULL) is the line bo-run
  * prints on stopping, e.g. "max_evaluations reached". Returns BO_OK, BO_EIO
  * or BO_ENOMEM with a message naming the file, or, with the page written all
- * the same (its best-point section saying why), the error of
+ * the same (the best observed point alone, and why), the error of
  * bo_run_recommend, its message naming the file too. */
 bo_status bo_report_write_html(const char *dir, const bo_config *cfg, const bo_engine *engine,
                                bo_gp *gp, const char *stop_reason, char *err, size_t errlen);

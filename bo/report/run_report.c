@@ -21,6 +21,14 @@ void bo_run_lengthscales(const bo_config *cfg, const bo_gp *gp, double *ell)
         ell[j] *= input_width(&cfg->inputs[j]);
 }
 
+void bo_run_latent(const bo_gp *gp, size_t gp_source, double *z)
+{
+    bo_gp_latent(gp, gp_source, z);
+    for (int k = 0; k < 2; k++)
+        if (fabs(z[k]) < 1e-12)
+            z[k] = 0.0;
+}
+
 size_t bo_run_config_source(const bo_config *cfg, const bo_engine *engine, size_t gp_source)
 {
     for (size_t s = 0; s < cfg->n_sources; s++) {
@@ -77,6 +85,22 @@ static bo_status point_to_user(const bo_config *cfg, const double *u, double *x,
     return st;
 }
 
+/* The posterior of the target at the unit-cube point u in the user's sign
+ * (the GP models the minimised y: -y when maximising). */
+static bo_status target_posterior(bo_gp *gp, size_t gp_target, double sign, const double *u,
+                                  size_t row, double *mean, double *sd, char *err,
+                                  size_t errlen)
+{
+    double m, var_f;
+    bo_status st = bo_gp_predict(gp, u, gp_target, &m, &var_f, NULL);
+    if (st != BO_OK)
+        return bo_error_msg(err, errlen, st, "recommendation: row %zu: %s", row,
+                            bo_gp_errmsg(gp));
+    *mean = sign * m;
+    *sd = sqrt(fmax(var_f, 0.0));
+    return BO_OK;
+}
+
 bo_status bo_run_recommend(const bo_config *cfg, const bo_engine *engine, bo_gp *gp,
                            bo_run_recommendation *rec, char *err, size_t errlen)
 {
@@ -92,60 +116,62 @@ bo_status bo_run_recommend(const bo_config *cfg, const bo_engine *engine, bo_gp 
         return bo_error_msg(err, errlen, BO_ENOMEM, "recommendation: out of memory");
     }
     double *u_observed = u + d, *u_recommended = u + 2 * d;
-    int use_model = gp && bo_engine_model_source(engine, target, &gp_target) == 0;
-    /* The GP models the minimised y (-y when maximising): flip its means
-     * back into the user's sign, and compare in the minimised sense. */
+    /* Compared in the minimised sense, reported in the user's sign. */
     double sign = cfg->goal == BO_CONFIG_MAXIMIZE ? -1.0 : 1.0;
-    double best_mean_min = INFINITY;
-    bo_status st = BO_OK;
     size_t n = bo_engine_n_observations(engine);
-    for (size_t i = 0; i < n && st == BO_OK; i++) {
+
+    /* The best observation first and on its own, so it stands even when
+     * the model cannot predict. Strict improvement: the earlier row wins a
+     * tie, as in bo_engine_best. */
+    for (size_t i = 0; i < n; i++) {
         size_t source;
         double y;
         int ok;
         bo_engine_observation(engine, i, u, &source, &y, &ok);
-        if (!ok || source != target)
-            continue;
-        if (!rec->have_observed || sign * y < sign * rec->observed_y) {
+        if (ok && source == target && (!rec->have_observed || sign * y < sign * rec->observed_y)) {
             rec->have_observed = 1;
             rec->observed_row = i + 1;
             rec->observed_y = y;
             memcpy(u_observed, u, d * sizeof *u);
         }
-        if (!use_model)
+    }
+    bo_status st = BO_OK;
+    if (rec->have_observed)
+        st = point_to_user(cfg, u_observed, rec->observed_x, err, errlen);
+
+    int use_model = st == BO_OK && rec->have_observed && gp &&
+                    bo_engine_model_source(engine, target, &gp_target) == 0;
+    double best_min = INFINITY;
+    for (size_t i = 0; use_model && i < n && st == BO_OK; i++) {
+        size_t source;
+        double y, mean, sd;
+        int ok;
+        bo_engine_observation(engine, i, u, &source, &y, &ok);
+        if (!ok || source != target)
             continue;
-        double mean, var_f;
-        st = bo_gp_predict(gp, u, gp_target, &mean, &var_f, NULL);
-        if (st != BO_OK) {
-            bo_msg(err, errlen, "recommendation: row %zu: %s", i + 1, bo_gp_errmsg(gp));
-            break;
-        }
-        if (!rec->have_model || mean < best_mean_min) {
+        st = target_posterior(gp, gp_target, sign, u, i + 1, &mean, &sd, err, errlen);
+        if (st == BO_OK && (!rec->have_model || sign * mean < best_min)) {
             rec->have_model = 1;
-            best_mean_min = mean;
+            best_min = sign * mean;
             rec->recommended_row = i + 1;
-            rec->recommended_mean = sign * mean;
-            rec->recommended_sd = sqrt(fmax(var_f, 0.0));
+            rec->recommended_mean = mean;
+            rec->recommended_sd = sd;
             rec->recommended_y = y;
             memcpy(u_recommended, u, d * sizeof *u);
         }
     }
-    if (st == BO_OK && rec->have_observed)
-        st = point_to_user(cfg, u_observed, rec->observed_x, err, errlen);
-    if (st == BO_OK && rec->have_model) {
-        double mean, var_f;
-        st = bo_gp_predict(gp, u_observed, gp_target, &mean, &var_f, NULL);
-        if (st != BO_OK)
-            bo_msg(err, errlen, "recommendation: row %zu: %s", rec->observed_row,
-                   bo_gp_errmsg(gp));
-        rec->observed_mean = sign * mean;
-        rec->observed_sd = sqrt(fmax(var_f, 0.0));
-    }
+    if (st == BO_OK && rec->have_model)
+        st = target_posterior(gp, gp_target, sign, u_observed, rec->observed_row,
+                              &rec->observed_mean, &rec->observed_sd, err, errlen);
     if (st == BO_OK && rec->have_model)
         st = point_to_user(cfg, u_recommended, rec->recommended_x, err, errlen);
     free(u);
-    if (st != BO_OK)
-        bo_run_recommendation_cleanup(rec);
+    if (st != BO_OK && rec->have_observed) {
+        /* Keep what the history says; drop what the model could not. */
+        rec->have_model = 0;
+        rec->observed_mean = rec->observed_sd = NAN;
+        rec->recommended_mean = rec->recommended_sd = rec->recommended_y = NAN;
+    }
     return st;
 }
 
@@ -162,7 +188,8 @@ void bo_run_print_recommendation(FILE *out, const bo_config *cfg,
     for (size_t j = 0; j < rec->dim; j++)
         fprintf(out, "  %s = %.10g\n", cfg->inputs[j].name, rec->observed_x[j]);
     if (!rec->have_model) {
-        fprintf(out, "recommended: no model could be fitted, so only the best observed point\n");
+        fprintf(out, "recommended: none (no model to predict with): the best observed point "
+                     "stands\n");
         return;
     }
     fprintf(out, "recommended (best posterior mean of %s among the evaluated points): ", target);
@@ -345,10 +372,6 @@ static void write_recommendation(FILE *f, const bo_config *cfg,
                "# the best observation is often a lucky draw; the posterior mean averages the\n"
                "# noise out, so the recommended point is the better estimate of the optimum.\n"
                "# Values in y's own sign; rows are history.csv's data rows (1-based).\n");
-    if (why) {
-        fprintf(f, "best_observed: unavailable   # %s\n", why);
-        return;
-    }
     if (!rec->have_observed) {
         fprintf(f, "best_observed: none   # no successful evaluation of the target source %s\n",
                 cfg->sources[cfg->target].name);
@@ -362,6 +385,10 @@ static void write_recommendation(FILE *f, const bo_config *cfg,
         fprintf(f, "  posterior_mean: %.10g\n  posterior_sd: %.6g\n", rec->observed_mean,
                 rec->observed_sd);
     write_point(f, cfg, rec->observed_x);
+    if (why) {
+        fprintf(f, "recommended: unavailable   # %s\n", why);
+        return;
+    }
     if (!rec->have_model) {
         fprintf(f, "recommended: none   # no model\n");
         return;
@@ -439,13 +466,13 @@ bo_status bo_run_write_model(const char *path, const bo_config *cfg, const bo_en
         double zt[2] = {0, 0};
         size_t gt;
         if (bo_engine_model_source(engine, cfg->target, &gt) == 0)
-            bo_gp_latent(gp, gt, zt);
+            bo_run_latent(gp, gt, zt);
         for (size_t s = 0; s < cfg->n_sources; s++) {
             size_t gs;
             if (bo_engine_model_source(engine, s, &gs) != 0)
                 continue;
             double z[2];
-            bo_gp_latent(gp, gs, z);
+            bo_run_latent(gp, gs, z);
             fprintf(f, "  %s: {noise_sd: %.6g, mean: %.6g", cfg->sources[s].name,
                     sqrt(bo_gp_noise_var(gp, gs)), bo_gp_mean_value(gp, gs));
             if (bo_gp_n_sources(gp) > 1)

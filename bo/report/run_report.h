@@ -54,7 +54,8 @@ void bo_run_recommendation_cleanup(bo_run_recommendation *rec);
  * (bo_engine_fit_final's result: its inputs are the unit cube and its y is
  * minimised). Ties go to the earlier row, as bo_engine_best's do. Returns
  * BO_OK, BO_ENOMEM, or the GP's status when a prediction fails, with a
- * message starting "recommendation:" in err. */
+ * message starting "recommendation:" in err; after a failed prediction rec
+ * still holds the best observation (have_model is 0). */
 bo_status bo_run_recommend(const bo_config *cfg, const bo_engine *engine, bo_gp *gp,
                            bo_run_recommendation *rec, char *err, size_t errlen);
 
@@ -103,6 +104,11 @@ size_t bo_run_print_bound_warnings(FILE *out, const char *prefix, const bo_confi
  * on the unit cube, so each is scaled back by its input's width, the width
  * of log(x) for log-scaled inputs (natural-log units). */
 void bo_run_lengthscales(const bo_config *cfg, const bo_gp *gp, double *ell);
+
+/* bo_gp_latent for reports: the canonicalisation's roundoff (coordinates
+ * below 1e-12 in size, and -0) written as 0, so a source on an axis reads
+ * as on it. */
+void bo_run_latent(const bo_gp *gp, size_t gp_source, double *z);
 
 /* The config's source index of the GP's source gp_source, or SIZE_MAX when
  * no modelled source maps to it. */
