@@ -270,55 +270,59 @@ void bo_run_bound_hit_describe(const bo_config *cfg, const bo_engine *engine, co
     size_t j, s, k;
     /* The names are the vector's documented layout (bo_gp_hyper_name), so
      * they say which kind of parameter sits on the bound. */
+    /* The ratios quoted come from the bound itself (the box is on the unit
+     * cube and the standardised y), so they follow gp.h's box if it moves. */
     if (sscanf(name, "log_lengthscale[%zu]", &j) == 1 || sscanf(name, "omega[%zu]", &j) == 1) {
         /* omega = log10(1 / (2 l^2)) grows as the length-scale shrinks. */
         int longest = (name[0] == 'o') ? !hit->upper : hit->upper;
         const char *input = j < cfg->n_inputs ? cfg->inputs[j].name : "?";
-        double ell = NAN;
-        if (j < cfg->n_inputs && j < bo_gp_dim(gp)) {
-            double *all = malloc(bo_gp_dim(gp) * sizeof *all);
-            if (all) {
-                bo_run_lengthscales(cfg, gp, all);
-                ell = all[j];
-                free(all);
-            }
+        double ell = NAN, ratio = NAN;
+        size_t d = bo_gp_dim(gp);
+        double *all = j < cfg->n_inputs && j < d ? malloc(2 * d * sizeof *all) : NULL;
+        if (all) {
+            bo_gp_lengthscales(gp, all + d); /* unit cube: a fraction of the range */
+            bo_run_lengthscales(cfg, gp, all);
+            ell = all[j];
+            ratio = all[d + j];
+            free(all);
         }
         if (longest)
             snprintf(rest, room,
-                     "the length-scale of %s (%.6g in its units) is the longest allowed, 20 "
+                     "the length-scale of %s (%.6g in its units) is the longest allowed, %.3g "
                      "times its range: the model finds the target flat along %s (the input "
                      "does not matter, or the points cannot tell yet)",
-                     input, ell, input);
+                     input, ell, ratio, input);
         else
             snprintf(rest, room,
-                     "the length-scale of %s (%.6g in its units) is the shortest allowed, "
-                     "1/1000 of its range: the model sees no correlation between neighbouring "
-                     "points along %s (too few points, a jump, or noise it cannot learn)",
-                     input, ell, input);
+                     "the length-scale of %s (%.6g in its units) is the shortest allowed, %.3g "
+                     "of its range: the model sees no correlation between neighbouring points "
+                     "along %s (too few points, a jump, or noise it cannot learn)",
+                     input, ell, ratio, input);
     } else if (strcmp(name, "log_signal_var") == 0) {
         snprintf(rest, room,
-                 "the signal sd (%.6g) is the %s allowed, %s the sd of the observations",
+                 "the signal sd (%.6g) is the %s allowed, %.3g times the sd of the "
+                 "observations",
                  sqrt(bo_gp_signal_var(gp)), hit->upper ? "largest" : "smallest",
-                 hit->upper ? "100 times" : "1/100 of");
+                 exp(0.5 * hit->bound));
     } else if (strncmp(name, "log_noise_var", 13) == 0 ||
                strcmp(name, "log_extra_noise_var") == 0) {
         size_t g = 0;
         int per_source = sscanf(name, "log_noise_var[%zu]", &g) == 1;
         snprintf(rest, room,
-                 "the noise sd%s%s (%.6g) is the largest allowed, sqrt(10) times the sd of the "
+                 "the noise sd%s%s (%.6g) is the largest allowed, %.3g times the sd of the "
                  "observations: the model explains the data as noise",
                  per_source ? " of " : "", per_source ? gp_source_name(cfg, engine, g) : "",
-                 sqrt(bo_gp_noise_var(gp, g)));
+                 sqrt(bo_gp_noise_var(gp, g)), exp(0.5 * hit->bound));
     } else if (sscanf(name, "mean[%zu]", &s) == 1 || strcmp(name, "mean") == 0) {
         int per_source = name[4] == '[';
         /* In the model's sign, as model.txt's sources: list gives means. */
         snprintf(rest, room,
-                 "the %smean%s%s (%.6g%s) is at the edge of its range, 10 sds of the "
+                 "the %smean%s%s (%.6g%s) is at the edge of its range, %.3g sds of the "
                  "observations from their mean: the data do not pin it down",
                  per_source ? "" : "constant ", per_source ? " of " : "",
                  per_source ? gp_source_name(cfg, engine, s) : "",
                  bo_gp_mean_value(gp, per_source ? s : 0),
-                 cfg->goal == BO_CONFIG_MAXIMIZE ? ", a mean of -y" : "");
+                 cfg->goal == BO_CONFIG_MAXIMIZE ? ", a mean of -y" : "", fabs(hit->bound));
     } else if (sscanf(name, "latent[%zu][%zu]", &s, &k) == 2) {
         snprintf(rest, room,
                  "the latent point of source %s is at the edge of the fidelity map: the model "
