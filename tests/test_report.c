@@ -912,7 +912,7 @@ static void test_html_report(void)
         CHECK(bo_report_write_html(run_dir, &cfg, e, gp, NULL, err, sizeof err) == BO_OK);
         html = test_read_text(page);
         CHECK(!contains(html, "<img"));
-        CHECK(contains(html, "No figure: gnuplot was not found or drew nothing."));
+        CHECK(contains(html, "No figure: there is no convergence.png in this folder"));
         free(html);
         char tmp[700];
         snprintf(tmp, sizeof tmp, "%s.tmp", page);

@@ -208,10 +208,15 @@ static void put_figure(FILE *f, const char *dir, const bo_config *cfg)
     if (name)
         snprintf(path, sizeof path, "%s/%s", dir, name);
     if (!name || !file_readable(path)) {
-        fprintf(f, "<p>No figure: %s. <a href=\"convergence.gp\">convergence.gp</a> and "
-                   "<a href=\"convergence.dat\">convergence.dat</a> draw it "
-                   "(<code>gnuplot convergence.gp</code> in this folder).</p>\n",
-                name ? "gnuplot was not found or drew nothing" : "output.plot is none");
+        fputs("<p>No figure: ", f);
+        if (name)
+            fprintf(f, "there is no %s in this folder (gnuplot was not found, or there was "
+                       "nothing to draw yet)", name);
+        else
+            fputs("output.plot is none", f);
+        fputs(". <a href=\"convergence.gp\">convergence.gp</a> and "
+              "<a href=\"convergence.dat\">convergence.dat</a> draw it "
+              "(<code>gnuplot convergence.gp</code> in this folder).</p>\n", f);
         return;
     }
     fprintf(f, "<figure><img src=\"%s\" alt=\"best %s value against evaluations and "
