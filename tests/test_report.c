@@ -397,6 +397,7 @@ static void test_noiseless_recommendation(void)
         /* The history's answer stands; the model's is dropped. */
         CHECK(rec.have_observed && !rec.have_model && isnan(rec.observed_mean));
         CHECK(rec.observed_row == best_row && rec.observed_y == best_y);
+        bo_run_recommendation_cleanup(&rec);
         path_in(path, sizeof path, "bowl-unfitted.txt");
         CHECK(bo_run_write_model(path, &cfg, e, unfitted, err, sizeof err) == BO_ESTATE);
         CHECK_MSG(contains(err, path) && contains(err, "not fitted or conditioned"), "%s", err);
