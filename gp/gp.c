@@ -601,6 +601,12 @@ void bo_gp_get_hyper(const bo_gp *gp, double *theta)
     memcpy(theta, gp->theta, gp->n_hyper * sizeof *theta);
 }
 
+void bo_gp_hyper_bounds(const bo_gp *gp, double *lower, double *upper)
+{
+    memcpy(lower, gp->theta_lo, gp->n_hyper * sizeof *lower);
+    memcpy(upper, gp->theta_hi, gp->n_hyper * sizeof *upper);
+}
+
 /* Clamps gp->theta into its bounds and conditions on the data (if any). */
 static bo_status clamp_and_condition(bo_gp *gp)
 {

@@ -123,6 +123,10 @@ bo_status bo_gp_condition(bo_gp *gp);
  * stored and handed back as a warm start. */
 size_t bo_gp_n_hyper(const bo_gp *gp);
 void bo_gp_get_hyper(const bo_gp *gp, double *theta);
+/* The box the fit keeps the hyperparameters in (n_hyper values each, the
+ * same space and layout as bo_gp_get_hyper; the bounds listed at the top of
+ * this file), so a caller can tell when a fitted value sits on an edge. */
+void bo_gp_hyper_bounds(const bo_gp *gp, double *lower, double *upper);
 /* Sets the hyperparameters (clamped into their bounds) and conditions. */
 bo_status bo_gp_set_hyper(bo_gp *gp, const double *theta);
 /* Shortens every length-scale longer than max_ell (in the inputs' units, as

@@ -2,7 +2,9 @@
 # Installs the Debian 12 packages bo-run builds and runs with, when missing.
 set -euo pipefail
 packages=(build-essential cmake pkg-config libnlopt-dev liblapacke-dev libopenblas-dev
-          libyaml-dev gnuplot-nox python3)
+          libyaml-dev gnuplot-nox python3
+          chromium    # tests/test_report.c renders report.html in headless Chromium
+          groff-base man-db)  # tests/test_man_completion.sh renders the man pages
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -328,6 +328,22 @@ int bo_engine_best(const bo_engine *e, double *y, double *x)
     return 1;
 }
 
+int bo_engine_observation(const bo_engine *e, size_t i, double *x, size_t *source, double *y,
+                          int *ok)
+{
+    if (i >= e->n)
+        return -1;
+    if (x)
+        memcpy(x, e->x + i * e->opt.dim, e->opt.dim * sizeof *x);
+    if (source)
+        *source = e->source[i];
+    if (y)
+        *y = e->ok[i] && e->opt.maximize ? -e->y[i] : e->y[i];
+    if (ok)
+        *ok = e->ok[i];
+    return 0;
+}
+
 double bo_engine_cost(const bo_engine *e, size_t source)
 {
     return source < e->opt.n_sources ? e->cost[source] : NAN;

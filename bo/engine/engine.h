@@ -157,6 +157,12 @@ size_t bo_engine_initial_remaining(const bo_engine *engine);
 /* Best successful target-source value so far in the user's sign, with its
  * point (unit cube, may be NULL); returns 0 when there is none yet. */
 int bo_engine_best(const bo_engine *engine, double *y, double *x);
+/* Observation i (0-based, in the order observed, failed ones included: on a
+ * resumed run the history's row order): its point (unit cube, may be NULL),
+ * source, y in the user's sign (NAN when failed) and ok; any output may be
+ * NULL. Returns 0, or -1 when i >= bo_engine_n_observations. */
+int bo_engine_observation(const bo_engine *engine, size_t i, double *x, size_t *source,
+                          double *y, int *ok);
 /* Cost of one evaluation of a source. */
 double bo_engine_cost(const bo_engine *engine, size_t source);
 /* 1 when the source is evaluated at all by this run's method. */

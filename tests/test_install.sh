@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# `cmake --install` into a temporary prefix, used as a plugin author would:
+# the programs, the plugin header, bo-plugin.pc, the man pages and the bash
+# completion land under the prefix; pkg-config (through PKG_CONFIG_PATH
+# alone) gives the installed header and -lm; plugins/example_quadratic.c,
+# copied out of the source tree, compiles against it with one cc line; and
+# the installed bo-run runs a config using that plugin to completion. Done
+# for this build's CMAKE_INSTALL_LIBDIR, for a second build configured with
+# the Debian multiarch libdir lib/x86_64-linux-gnu (one more level below the
+# prefix), and after moving an install to another folder.
+# Usage: test_install.sh SOURCE_DIR BINARY_DIR   (ctest passes both)
+set -uo pipefail
+src=${1:?source dir}
+bin=${2:?binary dir}
+failures=0
+checks=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+check() { checks=$((checks + 1)); }
+for tool in cmake pkg-config cc; do
+  command -v "$tool" >/dev/null || { echo "FAIL: $tool not found (scripts/setup-deps.sh)" >&2; exit 1; }
+done
+work=$(mktemp -d /tmp/bo_test_install_XXXXXX)
+trap 'if [ "$failures" -eq 0 ]; then rm -rf "$work"; else echo "files kept in $work" >&2; fi' EXIT
+
+# The plugin source outside the source tree, so that only an installed
+# header can satisfy its #include "bo/bo_plugin.h".
+mkdir -p "$work/plugin"
+cp "$src/plugins/example_quadratic.c" "$work/plugin/plugin.c"
+
+libdir_of() { sed -n 's/^CMAKE_INSTALL_LIBDIR:[A-Z]*=//p' "$1/CMakeCache.txt"; }
+
+# Checks an installed prefix: files in place, pkg-config, a plugin built and
+# run with the installed bo-run. $1 prefix, $2 libdir (relative), $3 a label.
+check_prefix() {
+  local prefix=$1 libdir=$2 label=$3 f
+  for f in bin/bo-run bin/bo-gp bin/bo-study include/bo/bo_plugin.h \
+           "$libdir/pkgconfig/bo-plugin.pc" \
+           share/man/man1/bo-run.1 share/man/man1/bo-gp.1 share/man/man1/bo-study.1 \
+           share/bash-completion/completions/bo-run share/bash-completion/completions/bo-gp \
+           share/bash-completion/completions/bo-study; do
+    check; [ -e "$prefix/$f" ] || fail "$label: $prefix/$f not installed"
+  done
+  for f in bo-run bo-gp bo-study; do
+    check; cmp -s "$src/man/$f.1" "$prefix/share/man/man1/$f.1" || fail "$label: $f.1 differs"
+  done
+  # The installed completion file is the one bash loads for the command:
+  # sourcing it defines the function and registers it.
+  check
+  bash --norc --noprofile -c "source '$prefix/share/bash-completion/completions/bo-gp' &&
+    complete -p bo-gp | grep -q _bo_gp" || fail "$label: completion for bo-gp not registered"
+
+  local pc_env="PKG_CONFIG_PATH=$prefix/$libdir/pkgconfig PKG_CONFIG_LIBDIR="
+  local cflags libs
+  cflags=$(env $pc_env pkg-config --cflags bo-plugin 2>&1)
+  check; [ $? -eq 0 ] || fail "$label: pkg-config --cflags failed: $cflags"
+  libs=$(env $pc_env pkg-config --libs bo-plugin 2>&1)
+  check; [ $? -eq 0 ] || fail "$label: pkg-config --libs failed: $libs"
+  check; [[ " $libs " == *" -lm "* ]] || fail "$label: pkg-config --libs lacks -lm: '$libs'"
+  # -I must lead to this prefix's include folder, whatever the spelling.
+  local inc=${cflags#-I}
+  inc=${inc%% *}
+  check
+  [ "$(cd "$inc" 2>/dev/null && pwd -P)" = "$(cd "$prefix/include" && pwd -P)" ] ||
+    fail "$label: pkg-config --cflags '$cflags' does not point at $prefix/include"
+
+  # The exact build line of docs/plugins.md.
+  local so="$work/plugin/$label.so"
+  check
+  if ! (cd "$work/plugin" && cc $cflags -shared -fPIC plugin.c -o "$so" $libs) 2>"$work/cc.err"; then
+    fail "$label: the plugin does not build against the install: $(cat "$work/cc.err")"
+    return
+  fi
+  # And the header it used was the installed one.
+  check
+  (cd "$work/plugin" && cc $cflags -M plugin.c) | tr ' \\' '\n\n' | grep -q "^$inc/bo/bo_plugin.h$" ||
+    fail "$label: the plugin was not compiled with $inc/bo/bo_plugin.h"
+
+  cat >"$work/$label.yaml" <<YAML
+name: installed-$label
+seed: 3
+objective:
+  plugin: $so
+  params: {center: 0.25, scale: 2}
+inputs:
+  - {name: x1, lower: -1, upper: 1}
+  - {name: x2, lower: -1, upper: 1}
+initial_design: {method: lhs, size: 5}
+budget: {max_evaluations: 9}
+output: {plot: none}
+YAML
+  local out="$work/run-$label" code
+  "$prefix/bin/bo-run" "$work/$label.yaml" --out "$out" >"$work/$label.out" 2>"$work/$label.err"
+  code=$?
+  check; [ $code -eq 0 ] || fail "$label: installed bo-run exited with $code: $(cat "$work/$label.err")"
+  check
+  [ "$(($(wc -l <"$out/history.csv") - 1))" -eq 9 ] ||
+    fail "$label: $out/history.csv does not hold 9 evaluations"
+  check; grep -q "max_evaluations reached after 9 evaluations (0 failed)" "$work/$label.out" ||
+    fail "$label: bo-run's summary: $(cat "$work/$label.out")"
+  check; grep -q "^best f value: " "$work/$label.out" || fail "$label: no best value printed"
+}
+
+# 1. This build, as configured.
+libdir=$(libdir_of "$bin")
+check; [ -n "$libdir" ] || fail "no CMAKE_INSTALL_LIBDIR in $bin/CMakeCache.txt"
+if cmake --install "$bin" --prefix "$work/prefix" >"$work/install.log" 2>&1; then
+  check_prefix "$work/prefix" "$libdir" main
+  # 2. Moved elsewhere: the .pc file follows.
+  mv "$work/prefix" "$work/moved"
+  check_prefix "$work/moved" "$libdir" moved
+else
+  fail "cmake --install $bin failed: $(cat "$work/install.log")"
+fi
+
+# 3. A build configured with the multiarch libdir: the .pc sits one level
+# deeper and must climb one more. Only the installed programs are built.
+multi=lib/x86_64-linux-gnu
+if cmake -S "$src" -B "$work/build-multiarch" -DCMAKE_INSTALL_LIBDIR=$multi \
+     -DCMAKE_BUILD_TYPE=Release >"$work/configure.log" 2>&1 &&
+   cmake --build "$work/build-multiarch" -j2 --target bo-run bo-gp bo-study \
+     >"$work/build.log" 2>&1 &&
+   cmake --install "$work/build-multiarch" --prefix "$work/prefix-multiarch" \
+     >"$work/install-multiarch.log" 2>&1; then
+  check; [ "$(libdir_of "$work/build-multiarch")" = "$multi" ] || fail "libdir not $multi"
+  check; grep -q '^prefix=${pcfiledir}/../../..$' "$work/prefix-multiarch/$multi/pkgconfig/bo-plugin.pc" ||
+    fail "multiarch: prefix line of bo-plugin.pc: $(grep ^prefix= "$work/prefix-multiarch/$multi/pkgconfig/bo-plugin.pc")"
+  check_prefix "$work/prefix-multiarch" "$multi" multiarch
+else
+  fail "the multiarch build failed: $(tail -n 20 "$work"/configure.log "$work"/build.log "$work"/install-multiarch.log 2>/dev/null)"
+fi
+check; grep -q '^prefix=${pcfiledir}/../..$' "$bin/bo-plugin.pc" || [ "$libdir" != lib ] ||
+  fail "bo-plugin.pc's prefix line is not \${pcfiledir}/../.."
+
+echo "$checks checks, $failures failed"
+[ "$failures" -eq 0 ]
