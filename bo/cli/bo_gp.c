@@ -21,7 +21,7 @@ enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
 /* The project's version (CMakeLists.txt's project(); test_bo_gp_cli checks
  * that the two agree). */
-#define BO_GP_VERSION "0.1.0"
+
 
 #define ERRLEN 1024
 
@@ -1047,7 +1047,7 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(cmd, "--version") == 0) {
-        printf("bo-gp %s\n", BO_GP_VERSION);
+        printf("bo-gp %s\n", BO_VERSION);
         return EXIT_OK;
     }
     if (strcmp(cmd, "fit") == 0) {

@@ -17,16 +17,15 @@
 #include "bo/evaluator/mpi.h"
 #endif
 
-#define BO_RUN_VERSION "0.2.0"
+
 
 static void usage(FILE *f)
 {
     fprintf(f,
             "usage: bo-run CONFIG.yaml [--out DIR] [--seed N] [--resume] [--check] [--quiet]\n"
-            "       mpirun -n K bo-run CONFIG.yaml [...]   (rank 0 optimises, the others "
-            "evaluate)\n"
             "\n"
-            "Bayesian optimisation of the objective described in CONFIG.yaml.\n"
+            "Bayesian optimisation of the objective described in CONFIG.yaml. Under an MPI\n"
+            "launcher (mpirun), rank 0 optimises and the other ranks evaluate.\n"
             "  --out DIR   write the run to DIR (default: runs/<name>/)\n"
             "  --seed N    override the config's seed (--resume: the run folder's)\n"
             "  --resume    continue the run found in the output folder\n"
@@ -46,7 +45,7 @@ static int parse_args(int argc, char **argv, bo_run_args *a)
             usage(stdout);
             return 1;
         } else if (strcmp(s, "--version") == 0) {
-            printf("bo-run %s\n", BO_RUN_VERSION);
+            printf("bo-run %s\n", BO_VERSION);
             return 1;
         } else if (strcmp(s, "--out") == 0 || strcmp(s, "--seed") == 0) {
             if (i + 1 >= argc) {

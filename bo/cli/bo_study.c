@@ -233,7 +233,7 @@ int main(int argc, char **argv)
         return EXIT_DONE;
     }
     if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
-        printf("bo-study 0.1.0\n");
+        printf("bo-study %s\n", BO_VERSION);
         return EXIT_DONE;
     }
     if (argc < 2 || strcmp(argv[1], "aggregate") != 0) {

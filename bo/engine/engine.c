@@ -307,6 +307,23 @@ static void engine_drop_pending(bo_engine *e, size_t i)
     e->n_pending--;
 }
 
+bo_status bo_engine_observe_prior(bo_engine *e, const double *x, size_t source, double y,
+                                  int ok)
+{
+    if (e->n != e->n_prior || e->n_pending)
+        return bo_enginei_fail(e, BO_ESTATE, "prior observation: the run's own observations "
+                               "have begun; prior data comes first");
+    bo_status st = bo_engine_observe(e, x, source, y, ok, 0);
+    if (st == BO_OK)
+        e->n_prior++;
+    return st;
+}
+
+size_t bo_engine_n_prior(const bo_engine *e)
+{
+    return e->n_prior;
+}
+
 bo_status bo_engine_remove_pending(bo_engine *e, const double *x, size_t source)
 {
     ptrdiff_t i = engine_find_pending(e, x, source);
@@ -616,7 +633,7 @@ static int engine_exploration_spent(const bo_engine *e)
             return spent >= e->opt.explore_budget * e->cost[t];
         spent += e->cost[src];
     }
-    for (size_t i = e->n; i > e->n_design; i--) {
+    for (size_t i = e->n; i > e->n_prior + e->n_design; i--) {
         size_t src = e->source[i - 1];
         if (src == t)
             break;

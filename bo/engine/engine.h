@@ -141,6 +141,16 @@ bo_status bo_engine_observe(bo_engine *engine, const double *x, size_t source, d
  * source or x out of range, BO_ENOMEM. */
 bo_status bo_engine_add_pending(bo_engine *engine, const double *x, size_t source,
                                 int initial);
+/* Records an evaluation made before the run (initial_data): like
+ * bo_engine_observe with initial 0, but allowed only before every other
+ * observation and pending point (BO_ESTATE otherwise), and counted apart so
+ * that the rules on the run's own evaluations (explore_budget's spend since
+ * the design, stall windows) and the reports' row numbers leave them out. */
+bo_status bo_engine_observe_prior(bo_engine *engine, const double *x, size_t source, double y,
+                                  int ok);
+/* Number of prior observations; they are observations 0..n_prior-1. */
+size_t bo_engine_n_prior(const bo_engine *engine);
+
 /* Withdraws a pending point that will not be observed (a cancelled
  * evaluation). x must equal the registered point exactly; BO_EINVAL when no
  * such point of that source is pending. */

@@ -34,6 +34,7 @@ struct bo_engine {
     size_t *design_source;
     size_t n_design;
     size_t n_initial_observed;
+    size_t n_prior;          /* observations before the run's own: initial_data */
 
     double *x;               /* observations: n-by-dim, unit cube */
     size_t *source;

@@ -101,7 +101,7 @@ static double engine_best_upto(const bo_engine *e, size_t n, size_t *idx)
  * incumbent. */
 static int engine_stalled_at(const bo_engine *e, size_t n)
 {
-    if (n < e->n_design + STALL_WINDOW)
+    if (n < e->n_prior + e->n_design + STALL_WINDOW)
         return 0;
     size_t i;
     double before = engine_best_upto(e, n - STALL_WINDOW, &i);
@@ -179,7 +179,7 @@ static void stall_replay(const bo_engine *e, size_t n, stall_state *s)
 {
     size_t last_end = 0;
     memset(s, 0, sizeof *s);
-    for (size_t m = e->n_design + 1; m <= n; m++) {
+    for (size_t m = e->n_prior + e->n_design + 1; m <= n; m++) {
         if (s->phase == PHASE_SEARCH && stall_step(e, m, s))
             last_end = m;
         if (s->phase != PHASE_SEARCH && m >= last_end + STALL_WINDOW && engine_stalled_at(e, m)) {

@@ -146,15 +146,17 @@ static void put_best(FILE *f, const bo_config *cfg, const bo_run_recommendation 
                    "often a lucky draw and the recommended point is the better estimate of "
                    "the optimum; here they are %s.",
                 target, cfg->goal == BO_CONFIG_MAXIMIZE ? "highest" : "lowest",
-                rec->recommended_row == rec->observed_row ? "the same point"
-                                                          : "different points");
+                bo_run_recommendation_same(rec) ? "the same point" : "different points");
     fputs("</p>\n<table>\n<tr><th></th><th>best observed</th>", f);
     if (model)
         fputs("<th>recommended</th>", f);
-    fputs("</tr>\n<tr><th>history.csv row</th>", f);
-    fprintf(f, "<td class=\"num\">%zu</td>", rec->observed_row);
+    char label[64];
+    fputs("</tr>\n<tr><th>row</th>", f);
+    fprintf(f, "<td>%s</td>",
+            bo_run_row_label(rec->observed_row, rec->observed_prior, label, sizeof label));
     if (model)
-        fprintf(f, "<td class=\"num\">%zu</td>", rec->recommended_row);
+        fprintf(f, "<td>%s</td>", bo_run_row_label(rec->recommended_row,
+                                                   rec->recommended_prior, label, sizeof label));
     fprintf(f, "</tr>\n<tr><th>observed %s</th><td class=\"num\">%.10g</td>", target,
             rec->observed_y);
     if (model)

@@ -101,6 +101,18 @@ static bo_status target_posterior(bo_gp *gp, size_t gp_target, double sign, cons
     return BO_OK;
 }
 
+const char *bo_run_row_label(size_t row, int prior, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s row %zu", prior ? "initial_data" : "history.csv", row);
+    return buf;
+}
+
+int bo_run_recommendation_same(const bo_run_recommendation *rec)
+{
+    return rec->recommended_row == rec->observed_row &&
+           rec->recommended_prior == rec->observed_prior;
+}
+
 bo_status bo_run_recommend(const bo_config *cfg, const bo_engine *engine, bo_gp *gp,
                            bo_run_recommendation *rec, char *err, size_t errlen)
 {
@@ -118,7 +130,7 @@ bo_status bo_run_recommend(const bo_config *cfg, const bo_engine *engine, bo_gp 
     double *u_observed = u + d, *u_recommended = u + 2 * d;
     /* Compared in the minimised sense, reported in the user's sign. */
     double sign = cfg->goal == BO_CONFIG_MAXIMIZE ? -1.0 : 1.0;
-    size_t n = bo_engine_n_observations(engine);
+    size_t n = bo_engine_n_observations(engine), n_prior = bo_engine_n_prior(engine);
 
     /* The best observation first and on its own, so it stands even when
      * the model cannot predict. Strict improvement: the earlier row wins a
@@ -130,7 +142,8 @@ bo_status bo_run_recommend(const bo_config *cfg, const bo_engine *engine, bo_gp 
         bo_engine_observation(engine, i, u, &source, &y, &ok);
         if (ok && source == target && (!rec->have_observed || sign * y < sign * rec->observed_y)) {
             rec->have_observed = 1;
-            rec->observed_row = i + 1;
+            rec->observed_prior = i < n_prior;
+            rec->observed_row = i < n_prior ? i + 1 : i + 1 - n_prior;
             rec->observed_y = y;
             memcpy(u_observed, u, d * sizeof *u);
         }
@@ -153,7 +166,8 @@ bo_status bo_run_recommend(const bo_config *cfg, const bo_engine *engine, bo_gp 
         if (st == BO_OK && (!rec->have_model || sign * mean < best_min)) {
             rec->have_model = 1;
             best_min = sign * mean;
-            rec->recommended_row = i + 1;
+            rec->recommended_prior = i < n_prior;
+            rec->recommended_row = i < n_prior ? i + 1 : i + 1 - n_prior;
             rec->recommended_mean = mean;
             rec->recommended_sd = sd;
             rec->recommended_y = y;
@@ -183,8 +197,9 @@ void bo_run_print_recommendation(FILE *out, const bo_config *cfg,
         fprintf(out, "no successful evaluation of the target source %s\n", target);
         return;
     }
-    fprintf(out, "best %s value: %.10g   (the best observed, history.csv row %zu)\n", target,
-            rec->observed_y, rec->observed_row);
+    char label[64];
+    fprintf(out, "best %s value: %.10g   (the best observed, %s)\n", target, rec->observed_y,
+            bo_run_row_label(rec->observed_row, rec->observed_prior, label, sizeof label));
     for (size_t j = 0; j < rec->dim; j++)
         fprintf(out, "  %s = %.10g\n", cfg->inputs[j].name, rec->observed_x[j]);
     if (!rec->have_model) {
@@ -193,14 +208,14 @@ void bo_run_print_recommendation(FILE *out, const bo_config *cfg,
         return;
     }
     fprintf(out, "recommended (best posterior mean of %s among the evaluated points): ", target);
-    if (rec->recommended_row == rec->observed_row) {
+    if (bo_run_recommendation_same(rec)) {
         fprintf(out, "the best observed point, posterior mean %.10g (sd %.3g)\n",
                 rec->recommended_mean, rec->recommended_sd);
         return;
     }
-    fprintf(out, "history.csv row %zu, posterior mean %.10g (sd %.3g), observed %.10g\n",
-            rec->recommended_row, rec->recommended_mean, rec->recommended_sd,
-            rec->recommended_y);
+    fprintf(out, "%s, posterior mean %.10g (sd %.3g), observed %.10g\n",
+            bo_run_row_label(rec->recommended_row, rec->recommended_prior, label, sizeof label),
+            rec->recommended_mean, rec->recommended_sd, rec->recommended_y);
     for (size_t j = 0; j < rec->dim; j++)
         fprintf(out, "  %s = %.10g\n", cfg->inputs[j].name, rec->recommended_x[j]);
 }
@@ -384,7 +399,8 @@ static void write_recommendation(FILE *f, const bo_config *cfg,
     fprintf(f, "best_observed:   # the %s observed %s value\n",
             cfg->goal == BO_CONFIG_MAXIMIZE ? "highest" : "lowest",
             cfg->sources[cfg->target].name);
-    fprintf(f, "  row: %zu\n  y: %.10g\n", rec->observed_row, rec->observed_y);
+    fprintf(f, "  row: %zu%s\n  y: %.10g\n", rec->observed_row,
+            rec->observed_prior ? "   # of initial_data" : "", rec->observed_y);
     if (rec->have_model)
         fprintf(f, "  posterior_mean: %.10g\n  posterior_sd: %.6g\n", rec->observed_mean,
                 rec->observed_sd);
@@ -400,12 +416,12 @@ static void write_recommendation(FILE *f, const bo_config *cfg,
     fprintf(f, "recommended:   # the evaluated %s point with the %s posterior mean\n",
             cfg->sources[cfg->target].name,
             cfg->goal == BO_CONFIG_MAXIMIZE ? "highest" : "lowest");
-    fprintf(f, "  row: %zu\n  posterior_mean: %.10g\n  posterior_sd: %.6g\n  y: %.10g\n",
-            rec->recommended_row, rec->recommended_mean, rec->recommended_sd,
-            rec->recommended_y);
+    fprintf(f, "  row: %zu%s\n  posterior_mean: %.10g\n  posterior_sd: %.6g\n  y: %.10g\n",
+            rec->recommended_row, rec->recommended_prior ? "   # of initial_data" : "",
+            rec->recommended_mean, rec->recommended_sd, rec->recommended_y);
     write_point(f, cfg, rec->recommended_x);
     fprintf(f, "  same_as_best_observed: %s\n",
-            rec->recommended_row == rec->observed_row ? "true" : "false");
+            bo_run_recommendation_same(rec) ? "true" : "false");
 }
 
 bo_status bo_run_write_model(const char *path, const bo_config *cfg, const bo_engine *engine,

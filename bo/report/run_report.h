@@ -29,19 +29,27 @@ typedef struct bo_run_recommendation {
     size_t dim;                 /* values in each x below */
 
     int have_observed;          /* 0: no successful target evaluation */
-    size_t observed_row;        /* 1-based history row of the best observation */
+    size_t observed_row;        /* 1-based row of the best observation in history.csv,
+                                   or in initial_data when observed_prior */
+    int observed_prior;
     double observed_y;
     double observed_mean;       /* posterior mean of f there (NAN without a model) */
     double observed_sd;         /* posterior sd of f there (NAN without a model) */
     double *observed_x;         /* dim values, user units (owned) */
 
     int have_model;             /* 0: no GP was given; recommended_* unset */
-    size_t recommended_row;
+    size_t recommended_row;     /* likewise, with recommended_prior */
+    int recommended_prior;
     double recommended_mean;    /* the best posterior mean of f */
     double recommended_sd;
     double recommended_y;       /* what was observed there */
     double *recommended_x;      /* dim values, user units (owned) */
 } bo_run_recommendation;
+
+/* "history.csv row K" or "initial_data row K" for a row of rec. */
+const char *bo_run_row_label(size_t row, int prior, char *buf, size_t len);
+/* 1 when the recommended point is the best observed one. */
+int bo_run_recommendation_same(const bo_run_recommendation *rec);
 
 /* An empty recommendation that bo_run_recommendation_cleanup accepts. */
 void bo_run_recommendation_init(bo_run_recommendation *rec);

@@ -18,6 +18,7 @@
 #include "bo/io/initial_data.h"
 #include "bo/io/plot.h"
 #include "bo/report/benchmarks.h"
+#include "bo/report/html_report.h"
 #include "bo/report/run_report.h"
 #include "bo/run/run_internal.h"
 #ifdef BO_HAVE_MPI
@@ -536,10 +537,11 @@ static int start_run(run *r, const char *history_path, const char *journal_path,
     return BO_RUN_FINISHED;
 }
 
-static void write_outputs(run *r)
+static void write_outputs(run *r, const char *stop_why)
 {
     const bo_config *c = &r->cfg;
     bo_gp *gp = bo_engine_fit_final(r->engine);
+    r->final_gp = gp;
     char path[4200];
     snprintf(path, sizeof path, "%s/model.txt", r->dir);
     if (bo_run_write_model(path, c, r->engine, gp, r->err, sizeof r->err) != BO_OK)
@@ -569,31 +571,30 @@ static void write_outputs(run *r)
         fprintf(stderr, "bo-run: warning: gnuplot not found; the plot's data and script are "
                         "in %s (run gnuplot convergence.gp there)\n", r->dir);
     r->plot_drawn = drawn;
+    if (bo_report_write_html(r->dir, c, r->engine, gp, stop_why, r->err, sizeof r->err) !=
+        BO_OK)
+        fprintf(stderr, "bo-run: warning: %s\n", r->err);
 }
 
 static void summary(const run *r, const char *stop_why, double seconds)
 {
     const bo_config *c = &r->cfg;
-    size_t d = c->n_inputs;
     printf("\n%s: %s after %zu evaluations (%zu failed), cost %g, %.1f s\n", c->name,
            stop_why ? stop_why : "stopped", r->rs.n, r->rs.n_failed, r->rs.total_cost, seconds);
     if (r->workers > 1 && r->loop_seconds > 0)
         printf("workers: %zu, busy %.0f%% of the time (evaluations %.1f s of %zu x %.1f s)\n",
                r->workers, 100.0 * r->rs.busy_seconds / ((double)r->workers * r->loop_seconds),
                r->rs.busy_seconds, r->workers, r->loop_seconds);
-    double best;
-    double *u = malloc(d * sizeof *u), *x = malloc(d * sizeof *x);
-    if (u && x && bo_engine_best(r->engine, &best, u) &&
-        bo_design_to_user(u, 1, d, r->lower, r->upper, r->log_scale, x, NULL, 0) == BO_OK) {
-        printf("best %s value: %.10g\n", c->sources[c->target].name, best);
-        for (size_t j = 0; j < d; j++)
-            printf("  %s = %.10g\n", c->inputs[j].name, x[j]);
-    } else {
-        printf("no successful evaluation of the target source %s\n", c->sources[c->target].name);
-    }
-    free(u);
-    free(x);
-    printf("outputs in %s/: history.csv, model.txt, config.yaml, convergence.gp and .dat%s\n",
+    bo_run_recommendation rec;
+    bo_run_recommendation_init(&rec);
+    char why[512];
+    if (bo_run_recommend(c, r->engine, r->final_gp, &rec, why, sizeof why) != BO_OK)
+        fprintf(stderr, "bo-run: warning: %s\n", why);
+    bo_run_print_recommendation(stdout, c, &rec);
+    bo_run_recommendation_cleanup(&rec);
+    bo_run_print_bound_warnings(stdout, "", c, r->engine, r->final_gp);
+    printf("outputs in %s/: history.csv, model.txt, report.html, config.yaml, convergence.gp "
+           "and .dat%s\n",
            r->dir, !r->plot_drawn                   ? ""
                    : c->output.plot == BO_PLOT_SVG ? ", convergence.svg"
                                                    : ", convergence.png");
@@ -694,7 +695,7 @@ static int load_initial_data(run *r)
     for (size_t i = 0; code == BO_RUN_FINISHED && i < data.n_rows; i++) {
         if (bo_design_from_user(data.x + i * d, 1, d, r->lower, r->upper, r->log_scale, u,
                                 r->err, sizeof r->err) != BO_OK ||
-            bo_engine_observe(r->engine, u, data.source[i], data.y[i], !data.failed[i], 0) !=
+            bo_engine_observe_prior(r->engine, u, data.source[i], data.y[i], !data.failed[i]) !=
                 BO_OK)
             code = bo_runi_fail(r, BO_RUN_USAGE, "%s:%zu: %s", c->initial_data, data.line[i],
                                 r->err[0] ? r->err : bo_engine_errmsg(r->engine));
@@ -769,7 +770,7 @@ static int run_body(run *r)
     const char *stop_why = NULL;
     r->tty = !r->args.quiet && isatty(STDOUT_FILENO);
     code = bo_runi_loop(r, &stop_why);
-    write_outputs(r);
+    write_outputs(r, stop_why ? stop_why : "failed");
     summary(r, stop_why ? stop_why : "failed", bo_runi_now() - t0);
     if (r->interrupted && *r->interrupted)
         fprintf(stderr, "bo-run: interrupted; continue with: bo-run %s --resume --out %s%s\n",

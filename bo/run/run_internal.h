@@ -71,6 +71,7 @@ typedef struct run {
     int live_shown;
     double t_loop_start;
     double loop_seconds;
+    bo_gp *final_gp;            /* the final model (the engine's), or NULL */
     int plot_drawn;
     char err[8192];
 } run;
