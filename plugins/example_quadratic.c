@@ -13,7 +13,7 @@
  * the install's lib/pkgconfig):
  *
  *     cc -shared -fPIC $(pkg-config --cflags bo-plugin) -o example_quadratic.so \
- *        example_quadratic.c
+ *        example_quadratic.c $(pkg-config --libs bo-plugin)
  *
  * and use it from a config:
  *
@@ -25,8 +25,9 @@
  *       - {name: x2, lower: -1, upper: 1}
  *
  * Replace the body of quadratic_evaluate with a call into your simulator.
- * Only the C library is used here, so the one-line build needs no -l flags;
- * add them (-lm, your solver's libraries) if your code needs them. */
+ * pkg-config's --libs gives -lm; add your solver's libraries after it.
+ * A stochastic simulator: see example_noisy.c (the seed and the
+ * evaluation's number, for reproducible noise). */
 
 #include <errno.h>
 #include <math.h>       /* isfinite: a macro, nothing to link */
