@@ -438,6 +438,26 @@ static void test_noise_per_seed(void)
     bo_history_rows_free(rc);
 }
 
+/* --check warns when the budget leaves no model-based step (3 inputs, a
+ * default design of 10 points, max_evaluations 5), and still exits 0. */
+static void test_check_warns(void)
+{
+    char cfg[512];
+    path_in(cfg, sizeof cfg, "short.yaml");
+    write_file(cfg,
+               "name: short\nobjective: {plugin: %s/plugins/hartmann3.so}\n"
+               "inputs:\n  - {name: a, lower: 0, upper: 1}\n  - {name: b, lower: 0, upper: 1}\n"
+               "  - {name: c, lower: 0, upper: 1}\n"
+               "budget: {max_evaluations: 5}\n",
+               BO_BINARY_DIR);
+    CHECK(bo_run((const char *[]){cfg, "--check", NULL}) == 0);
+    char *err = last_output("err.txt");
+    CHECK_MSG(err && strstr(err, "short.yaml:7:27: budget.max_evaluations") != NULL && strstr(err, "warning") != NULL &&
+                  strstr(err, "max_evaluations") != NULL,
+              "stderr: %s", err ? err : "");
+    free(err);
+}
+
 /* mpirun -n 4: rank 0 runs the engine, ranks 1..3 evaluate. */
 static void test_mpi(void)
 {
@@ -490,6 +510,7 @@ int main(void)
     test_extend_and_seed();
     test_initial_data();
     test_noise_per_seed();
+    test_check_warns();
     test_mpi();
     int result = CHECK_DONE();
     if (result == 0) {
