@@ -495,6 +495,62 @@ static void test_mpi(void)
     CHECK_MSG(text && strstr(text, "workers: 3, busy") != NULL, "%s", text ? text : "");
     free(text);
     bo_history_rows_free(rows);
+
+    /* Ctrl-C to mpirun with three commands running on the worker ranks:
+     * every rank stops, every command's processes are killed, nothing is
+     * recorded, and the three are in dispatched.csv to run again. */
+    char icfg[512], iout[512], pids[512];
+    path_in(icfg, sizeof icfg, "mpi-int.yaml");
+    path_in(iout, sizeof iout, "run-mpi-int");
+    path_in(pids, sizeof pids, "mpi-pids");
+    write_file(pids, "%s", "");
+    write_file(icfg,
+               "name: mpiint\nseed: 4\n"
+               "objective:\n  command: [\"%s/tests/data/commands/record_pid.sh\", \"%s\"]\n"
+               "inputs:\n  - {name: x0, lower: 0, upper: 1}\n  - {name: x1, lower: 0, upper: 1}\n"
+               "initial_design: {size: 6}\nbudget: {max_evaluations: 12}\noutput: {plot: none}\n",
+               BO_SOURCE_DIR, pids);
+    const char *iargs[] = {"--allow-run-as-root", "--oversubscribe", "-n", "4",
+                           "-x", "ASAN_OPTIONS=detect_leaks=0",
+                           BO_BINARY_DIR "/bo-run", icfg, "--out", iout, NULL};
+    pid_t pid = test_spawn(mpirun, iargs, outtxt, errtxt);
+    /* Wait until the three commands have started (two pids each). */
+    for (int k = 0; k < 200; k++) {
+        char *t = test_read_text(pids);
+        int lines = 0;
+        for (const char *q = t; q && *q; q++)
+            lines += *q == '\n';
+        free(t);
+        if (lines >= 6)
+            break;
+        struct timespec nap = {0, 50000000L};
+        nanosleep(&nap, NULL);
+    }
+    kill(pid, SIGINT);
+    code = test_wait_exit(pid);
+    CHECK_MSG(code != 0, "interrupted mpirun: exit %d", code);
+    CHECK(read_rows(iout, "history.csv", &rows, &n) == 0 && n == 0);
+    bo_history_rows_free(rows);
+    CHECK(read_rows(iout, "dispatched.csv", &rows, &n) == 0 && n == 3);
+    bo_history_rows_free(rows);
+    FILE *f = fopen(pids, "r");
+    long p;
+    int counted = 0, alive = 0;
+    while (f && fscanf(f, "%ld", &p) == 1) {
+        counted++;
+        int gone = 0;
+        for (int k = 0; k < 100 && !gone; k++) {
+            gone = process_gone((pid_t)p);
+            if (!gone) {
+                struct timespec nap = {0, 20000000L};
+                nanosleep(&nap, NULL);
+            }
+        }
+        alive += !gone;
+    }
+    if (f)
+        fclose(f);
+    CHECK_MSG(counted == 6 && alive == 0, "%d pids, %d still running", counted, alive);
 }
 
 int main(void)

@@ -768,7 +768,9 @@ static int run_body(run *r)
 
     double t0 = bo_runi_now();
     const char *stop_why = NULL;
-    r->tty = !r->args.quiet && isatty(STDOUT_FILENO);
+    /* mpirun hands rank 0 a pseudo-terminal even when its output goes to a
+     * batch log: no live line there. */
+    r->tty = !r->args.quiet && !r->args.mpi && isatty(STDOUT_FILENO);
     code = bo_runi_loop(r, &stop_why);
     write_outputs(r, stop_why ? stop_why : "failed");
     summary(r, stop_why ? stop_why : "failed", bo_runi_now() - t0);
