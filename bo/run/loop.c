@@ -384,6 +384,8 @@ int bo_runi_loop(run *r, const char **stop_why)
         code = fill_workers(r, &scratch, stop_why);
         if (code != BO_RUN_FINISHED)
             break;
+        if (r->interrupted && *r->interrupted)
+            continue; /* a signal while choosing: stop at the top */
         if (in_flight(r) == 0)
             break;
         bo_evaluation ev;
