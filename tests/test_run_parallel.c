@@ -186,7 +186,9 @@ static void test_kill_and_resume(void)
     for (int attempt = 0; attempt < 10; attempt++) {
         const char *args_new[] = {cfg, "--out", out, "--quiet", NULL};
         const char *args_resume[] = {cfg, "--out", out, "--quiet", "--resume", NULL};
-        pid_t pid = start_bo_run(attempt == 0 ? args_new : args_resume);
+        char history[600];
+        snprintf(history, sizeof history, "%s/history.csv", out);
+        pid_t pid = start_bo_run(test_path_exists(history) ? args_resume : args_new);
         double wait_s = 0.1 + 0.5 * bo_rng_uniform(&rng);
         struct timespec ts = {0, (long)(wait_s * 1e9)};
         nanosleep(&ts, NULL);
