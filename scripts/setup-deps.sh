@@ -5,7 +5,7 @@ packages=(build-essential cmake pkg-config libnlopt-dev liblapacke-dev libopenbl
           libyaml-dev gnuplot-nox python3
           chromium    # tests/test_report.c renders report.html in headless Chromium
           groff-base man-db   # tests/test_man_completion.sh renders the man pages
-          libopenmpi-dev openmpi-bin)  # mpirun -n K bo-run: ranks evaluate (optional to build)
+          libopenmpi-dev openmpi-bin openssh-client)  # mpirun -n K bo-run (Open MPI looks for ssh even on one node)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
