@@ -974,8 +974,9 @@ static void check_gnuplot_quiet(const char *out_rel, const char *script, const c
         return;
     char folder[1200], cmd[4000], path[1400];
     path_in(folder, sizeof folder, "%s", out_rel);
-    snprintf(cmd, sizeof cmd, "cd '%s' && gnuplot '%s' >/dev/null 2>gnuplot.stderr", folder,
-             script);
+    /* timeout: a gnuplot that never finishes fails here, not in ctest's. */
+    snprintf(cmd, sizeof cmd, "cd '%s' && timeout 60 gnuplot '%s' >/dev/null 2>gnuplot.stderr",
+             folder, script);
     int status = system(cmd);
     snprintf(path, sizeof path, "%s/gnuplot.stderr", folder);
     char *err = test_read_text(path);
