@@ -85,9 +85,11 @@ static void write_currin_config(const char *run_rel, const char *budget)
 /* The history of a run folder: row i has cumulative cost cum[i] and best
  * value best[i] (NaN: no target value yet, written as a failed row); the
  * first n_init rows are initial-design rows, the others bo rows taking
- * seconds[i]. */
-static void write_history(const char *run_rel, size_t n, size_t n_init, const double *cum,
-                          const double *best, const double *seconds)
+ * seconds[i]. Rows are of source[i] when source is given ("f" otherwise);
+ * a row of another source than the target carries best[i] as its own y. */
+static void write_history_of(const char *run_rel, size_t n, size_t n_init, const double *cum,
+                             const double *best, const double *seconds,
+                             const char *const *source)
 {
     char path[1200], err[512];
     path_in(path, sizeof path, "%s/history.csv", run_rel);
@@ -104,7 +106,7 @@ static void write_history(const char *run_rel, size_t n, size_t n_init, const do
         bo_history_row row = {
             .eval = i + 1,
             .phase = i < n_init ? BO_HISTORY_INIT : BO_HISTORY_BO,
-            .source = "f",
+            .source = source ? source[i] : "f",
             .x = x,
             .y = ok ? best[i] : NAN,
             .status = ok ? BO_HISTORY_OK : BO_HISTORY_FAILED,
@@ -123,6 +125,12 @@ static void write_history(const char *run_rel, size_t n, size_t n_init, const do
             fprintf(stderr, "%s\n", bo_history_errmsg(h));
     }
     bo_history_destroy(h);
+}
+
+static void write_history(const char *run_rel, size_t n, size_t n_init, const double *cum,
+                          const double *best, const double *seconds)
+{
+    write_history_of(run_rel, n, n_init, cum, best, seconds, NULL);
 }
 
 /* A run folder of a branin-shaped problem: config plus history (above). */
@@ -146,6 +154,34 @@ static void write_currin_run(const char *run_rel, const double *cum, const doubl
     make_dir(run_rel);
     write_currin_config(run_rel, "{max_evaluations: 6}");
     write_history(run_rel, 6, 2, cum, best, sec);
+}
+
+/* A two-source currin_mf run (HF cost 10, LF cost 1, target HF) of six
+ * rows whose sources are given; regret[i] is the best value's distance
+ * below the optimum after row i (NaN: no HF value yet). */
+static void write_currin_mf_run(const char *run_rel, const char *const *source,
+                                const double *regret)
+{
+    static const double sec[] = {0, 0, 1, 1, 1, 1};
+    char path[1200], text[2048];
+    double cum[6], best[6];
+    for (size_t i = 0; i < 6; i++) {
+        double cost = strcmp(source[i], "HF") == 0 ? 10.0 : 1.0;
+        cum[i] = (i ? cum[i - 1] : 0.0) + cost;
+        best[i] = currin_opt - regret[i];
+    }
+    make_dir(run_rel);
+    path_in(path, sizeof path, "%s/config.yaml", run_rel);
+    snprintf(text, sizeof text,
+             "name: t\nseed: 1\ngoal: maximize\n"
+             "objective:\n  plugin: %s/plugins/currin_mf.so\n"
+             "inputs:\n  - {name: x1, lower: 0, upper: 1}\n  - {name: x2, lower: 0, upper: 1}\n"
+             "sources:\n  - {name: HF, cost: 10, initial: 1}\n  - {name: LF, cost: 1, initial: 1}\n"
+             "target: HF\n"
+             "budget: {max_evaluations: 6}\n",
+             BO_BINARY_DIR);
+    test_write_text(path, text);
+    write_history_of(run_rel, 6, 2, cum, best, sec, source);
 }
 
 /* Branin best values optimum + regret. */
@@ -225,6 +261,17 @@ static void write_fixture(void)
     static const double q2[] = {9, 2, 2, 2, 0, 0};
     write_currin_run("Q/q1", doubling, q1);
     write_currin_run("Q/q2", doubling, q2);
+
+    /* Label M: multi-fidelity currin_mf, half the rows on LF. Best values
+     * change on HF rows only. m1's HF rows are 1, 4, 6 (regrets 5, 2, 0.1),
+     * m2's are 2, 5, 6 (4, 1, 1); m2 starts with an LF row (no value). */
+    make_dir("M");
+    static const char *const m1_src[] = {"HF", "LF", "LF", "HF", "LF", "HF"};
+    static const double m1[] = {5, 5, 5, 2, 2, 0.1};
+    static const char *const m2_src[] = {"LF", "HF", "LF", "LF", "HF", "HF"};
+    static const double m2[] = {NAN, 4, 4, 4, 1, 1};
+    write_currin_mf_run("M/m1", m1_src, m1);
+    write_currin_mf_run("M/m2", m2_src, m2);
 }
 
 static bo_study *new_study(const size_t *evals, size_t n_evals, size_t cost_points,
@@ -439,7 +486,7 @@ static void test_aggregate(void)
     CHECK(strstr(text, "cost to tolerance: median 8 (q1 7, q3 never); reached by 2 of 3 runs") !=
           NULL);
     CHECK(strstr(text, "mean 0.6 s over 12 iterations") != NULL);
-    CHECK(strstr(text, "evaluations 1-4: 0.4667 s (6)") != NULL);
+    CHECK(strstr(text, "history rows 1-4: 0.4667 s (6)") != NULL);
     CHECK(strstr(text, "optimum unknown") != NULL);
     /* Ratio of median costs to tolerance: A 8 over B never. */
     CHECK(strstr(text, "A / B: 0 (the median B run never reaches the tolerance)") != NULL);
@@ -453,7 +500,7 @@ static void test_aggregate(void)
     CHECK(bo_study_write_outputs(s, out) == BO_OK);
     path_in(path, sizeof path, "out_lib/eval_curve.csv");
     text = test_read_text(path);
-    CHECK(strncmp(text, "label,eval,median,q1,q3,runs\n", 29) == 0);
+    CHECK(strncmp(text, "label,target_evals,median,q1,q3,runs\n", 37) == 0);
     /* A: 6 evaluation counts, B: 5, C: 5, plus the header. */
     size_t lines = 0;
     for (const char *p = text; *p; p++)
@@ -631,8 +678,8 @@ static void check_value_script(bo_study *s, const char *out_rel, double optimum)
     CHECK_MSG(strstr(script, want) != NULL, "no dashed line at the optimum: %s", want);
     snprintf(want, sizeof want, "title 'optimum %.10g'", optimum);
     CHECK_MSG(strstr(script, want) != NULL, "optimum not named: %s", want);
-    CHECK(strstr(script, "set ylabel 'best target value'") != NULL);
-    CHECK(strstr(script, "best target value against cumulative cost") != NULL);
+    CHECK(strstr(script, "set ylabel 'best target value (") != NULL);
+    CHECK(strstr(script, ": best target value, median and interquartile range'") != NULL);
     CHECK(strstr(script, "set logscale y") == NULL);
     CHECK(strstr(script, "'study_value.dat' index 0 using 1:3:4 with filledcurves") != NULL);
     CHECK(strstr(script, "set output 'study_value.png'") != NULL);
@@ -917,6 +964,139 @@ static void test_errors(void)
     bo_study_destroy(NULL);
 }
 
+/* Runs gnuplot on OUT_REL/SCRIPT in that folder, as a user re-drawing a
+ * figure would; gnuplot's warnings go to stderr with exit status 0, so the
+ * captured stderr must be empty too. The picture must be a real PNG. */
+static void check_gnuplot_quiet(const char *out_rel, const char *script, const char *picture,
+                                int line)
+{
+    if (!bo_plot_have_program("gnuplot"))
+        return;
+    char folder[1200], cmd[4000], path[1400];
+    path_in(folder, sizeof folder, "%s", out_rel);
+    /* timeout: a gnuplot that never finishes fails here, not in ctest's. */
+    snprintf(cmd, sizeof cmd, "cd '%s' && timeout 60 gnuplot '%s' >/dev/null 2>gnuplot.stderr",
+             folder, script);
+    int status = system(cmd);
+    snprintf(path, sizeof path, "%s/gnuplot.stderr", folder);
+    char *err = test_read_text(path);
+    CHECK_MSG(status == 0 && err[0] == '\0', "line %d: gnuplot %s: status %d, stderr: %s", line,
+              script, status, err);
+    free(err);
+    snprintf(path, sizeof path, "%s/%s", folder, picture);
+    FILE *f = fopen(path, "rb");
+    char head[8] = {0};
+    long bytes = 0;
+    if (f) {
+        CHECK(fread(head, 1, sizeof head, f) == sizeof head);
+        fseek(f, 0, SEEK_END);
+        bytes = ftell(f);
+        fclose(f);
+    }
+    CHECK_MSG(memcmp(head, "\x89PNG", 4) == 0 && bytes > 10000, "line %d: %s: %ld bytes", line,
+              path, bytes);
+}
+#define CHECK_GNUPLOT_QUIET(out_rel, script, picture) \
+    check_gnuplot_quiet(out_rel, script, picture, __LINE__)
+
+/* A multi-fidelity label counts evaluations of its target only: its curve
+ * against evaluations, the --evals table and the evaluations to tolerance
+ * are in HF evaluations, while the cost counts every source. The figures
+ * name the problem and the seeds, and the axis says what it counts. */
+static void test_target_evaluations(void)
+{
+    static const size_t evals[] = {2, 3};
+    bo_study *s = new_study(evals, 2, 20, 100);
+    if (!s)
+        return;
+    add_label(s, "M", "M");
+    add_label(s, "P", "P");
+    CHECK(bo_study_compute(s) == BO_OK);
+    const bo_study_label *m = bo_study_label_at(s, 0);
+    const bo_study_label *p = bo_study_label_at(s, 1);
+    if (!m || !p)
+        return;
+    CHECK(m->multi_fidelity && !p->multi_fidelity);
+    CHECK(strcmp(m->target_source, "HF") == 0 && strcmp(m->problem, "currin_mf") == 0);
+    CHECK(m->runs[0].n_evals == 6 && m->runs[0].n_target_evals == 3);
+    CHECK(p->runs[0].n_evals == 6 && p->runs[0].n_target_evals == 6);
+    /* Three HF evaluations, not six rows. */
+    CHECK(m->n_eval_points == 3);
+    /* After 1, 2, 3 HF evaluations: {5, 4}, {2, 1}, {0.1, 1}. */
+    CHECK_STATS(&m->eval_curve[0], 4.5, 4.25, 4.75, 2);
+    CHECK_STATS(&m->eval_curve[1], 1.5, 1.25, 1.75, 2);
+    CHECK_STATS(&m->eval_curve[2], 0.55, 0.325, 0.775, 2);
+    CHECK_STATS(&m->at_evals[0], 1.5, 1.25, 1.75, 2);
+    /* Tolerance 0.01 * 13.8 = 0.138: m1 at its third HF evaluation (row
+     * 6, cost 33), m2 never. */
+    CHECK(m->runs[0].evals_to_tol == 3.0 && m->runs[0].cost_to_tol == 33.0);
+    CHECK(isinf(m->runs[1].evals_to_tol));
+    /* The cost still counts LF: m1's first value is at cost 10, m2's at 11. */
+    size_t n_grid = 0;
+    const double *grid = bo_study_cost_grid(s, &n_grid, NULL);
+    CHECK(grid && grid[0] == 10.0);
+
+    char path[1200];
+    write_outputs_to(s, "out_mf");
+    path_in(path, sizeof path, "out_mf/eval_curve.csv");
+    char *text = test_read_text(path);
+    CHECK_CSV_ROW(text, "M,3,", 0.55, 0.325, 0.775, 2);
+    CHECK(strstr(text, "\nM,4,") == NULL);
+    free(text);
+    path_in(path, sizeof path, "out_mf/summary.txt");
+    text = test_read_text(path);
+    CHECK(strstr(text, "evaluations below: of the target source HF only") != NULL);
+    CHECK(strstr(text, "target evaluations to tolerance: median never (q1 never") != NULL);
+    free(text);
+    path_in(path, sizeof path, "out_mf/study.gp");
+    text = test_read_text(path);
+    /* The problem, once, and the seeds per label in the title; the axis and
+     * the legend say what is counted and how many seeds each label has. */
+    CHECK(strstr(text, "title 'currin_mf (seeds: M 2, P 3): median and interquartile range'") !=
+          NULL);
+    CHECK(strstr(text, "set xlabel 'evaluations of the target source HF (others count in the "
+                       "cost only)'") != NULL);
+    CHECK(strstr(text, "set xlabel 'cumulative cost (all sources)'") != NULL);
+    CHECK(strstr(text, "title 'M (2 seeds, multi-fidelity)'") != NULL);
+    CHECK(strstr(text, "title 'P (3 seeds)'") != NULL);
+    free(text);
+    path_in(path, sizeof path, "out_mf/study_value.gp");
+    text = test_read_text(path);
+    CHECK(strstr(text, "title 'currin_mf (seeds: M 2, P 3): best target value") != NULL);
+    free(text);
+    CHECK_GNUPLOT_QUIET("out_mf", "study.gp", "study.png");
+    CHECK_GNUPLOT_QUIET("out_mf", "study_value.gp", "study_value.png");
+    bo_study_destroy(s);
+
+    /* One label: "N seeds"; labels with the same count: "N seeds per label";
+     * a plugin that is no benchmark is named by its file name. */
+    s = new_study(NULL, 0, 10, 100);
+    if (!s)
+        return;
+    add_label(s, "C", "C");
+    CHECK(bo_study_compute(s) == BO_OK);
+    write_outputs_to(s, "out_one");
+    path_in(path, sizeof path, "out_one/study.gp");
+    text = test_read_text(path);
+    CHECK(strstr(text, "title 'example_quadratic, 2 seeds: median") != NULL);
+    CHECK(strstr(text, "set xlabel 'evaluations'\n") != NULL);
+    free(text);
+    CHECK_GNUPLOT_QUIET("out_one", "study.gp", "study.png");
+    bo_study_destroy(s);
+    s = new_study(NULL, 0, 10, 100);
+    if (!s)
+        return;
+    add_label(s, "Q", "Q");
+    add_label(s, "M", "M");
+    CHECK(bo_study_compute(s) == BO_OK);
+    write_outputs_to(s, "out_pair");
+    path_in(path, sizeof path, "out_pair/study.gp");
+    text = test_read_text(path);
+    CHECK(strstr(text, "title 'currin_mf, 2 seeds per label: median") != NULL);
+    free(text);
+    bo_study_destroy(s);
+}
+
 /* Runs bo-study with args (NULL-terminated); stdout and stderr to files in
  * tmpdir; returns the exit status (-1 if it did not exit). */
 static int run_program(const char *const *args, char **out, char **err)
@@ -942,6 +1122,9 @@ static void test_program(void)
                              "--cost-points", "12", "--time-bucket", "4", a, b_arg, NULL};
     int code = run_program(ok_args, &out, &err);
     CHECK_MSG(code == 0, "exit %d: %s", code, err);
+    /* gnuplot drew both figures without a warning (they would be here). */
+    if (bo_plot_have_program("gnuplot"))
+        CHECK_MSG(err[0] == '\0', "bo-study wrote to stderr: %s", err);
     CHECK(strstr(out, "[A] 3 runs") != NULL && strstr(out, "[B] 4 runs") != NULL);
     CHECK(strstr(out, "A / B: 0") != NULL);
     /* The summary file holds what was printed. */
@@ -1055,11 +1238,13 @@ int main(void)
     test_value_figure_minimise();
     test_value_figure_maximise();
     test_value_figure_different_problems();
+    test_target_evaluations();
     test_errors();
     test_program();
     char cmd[1300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (check_failures_ == 0 && system(cmd) != 0)
+    /* BO_TEST_KEEP=1 keeps the figures for a look. */
+    if (check_failures_ == 0 && !getenv("BO_TEST_KEEP") && system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", tmpdir);
     return CHECK_DONE();
 }

@@ -30,10 +30,11 @@ static void usage(FILE *out)
             "  study.gp, study_eval.dat, study_cost.dat and study.png (with gnuplot);\n"
             "  when every label is the same benchmark with a known optimum also the best\n"
             "  target value against cost: study_value.gp, study_value.dat, study_value.png.\n"
-            "  --evals        evaluation counts for the regret table\n"
+            "  --evals        target-source evaluation counts for the regret table\n"
+            "                 (evaluations count the target only; cost counts every source)\n"
             "  --tol          relative tolerance to the optimum for cost-to-tolerance\n"
             "  --cost-points  points of the cumulative-cost grid\n"
-            "  --time-bucket  evaluations per bucket of the time-per-iteration table\n"
+            "  --time-bucket  history rows per bucket of the time-per-iteration table\n"
             "  --no-plot      write the plot's data and script but do not run gnuplot\n"
             "See docs/study.md for the definitions.\n");
 }

@@ -35,6 +35,8 @@ typedef struct study_run {
     double *cum_cost;   /* per row */
     double *value;      /* per row: regret or best; NaN before the first target value */
     double *seconds;    /* per row: NaN for rows that are not of phase bo */
+    double *target_value; /* [k - 1]: the value after the k-th target evaluation
+                             (info.n_target_evals of them) */
     double first_cost;  /* cum_cost of the first row with a value; INFINITY if none */
 } study_run;
 
@@ -43,6 +45,7 @@ typedef struct study_label {
     char *name;
     char *runs_dir;
     char *problem;
+    char *target_source;
     study_run *runs;
     size_t n_runs;
     bo_study_run_info *infos;
@@ -198,6 +201,7 @@ static void study_run_cleanup(study_run *r)
     free(r->cum_cost);
     free(r->value);
     free(r->seconds);
+    free(r->target_value);
 }
 
 static void study_label_cleanup(study_label *l)
@@ -212,6 +216,7 @@ static void study_label_cleanup(study_label *l)
     free(l->name);
     free(l->runs_dir);
     free(l->problem);
+    free(l->target_source);
     free(l->eval_curve);
     free(l->cost_curve);
     free(l->at_evals);
@@ -388,7 +393,8 @@ static bo_status study_read_run(bo_study *s, const char *run_dir, bo_config *cfg
     run->cum_cost = malloc(cap * sizeof *run->cum_cost);
     run->value = malloc(cap * sizeof *run->value);
     run->seconds = malloc(cap * sizeof *run->seconds);
-    if (!run->dir || !run->cum_cost || !run->value || !run->seconds) {
+    run->target_value = malloc(cap * sizeof *run->target_value);
+    if (!run->dir || !run->cum_cost || !run->value || !run->seconds || !run->target_value) {
         bo_history_rows_free(rows);
         study_run_cleanup(run);
         return study_fail(s, BO_ENOMEM, "out of memory");
@@ -399,19 +405,28 @@ static bo_status study_read_run(bo_study *s, const char *run_dir, bo_config *cfg
     run->first_cost = INFINITY;
     run->info.cost_to_tol = regret ? INFINITY : NAN;
     run->info.evals_to_tol = regret ? INFINITY : NAN;
+    /* Evaluations are counted on the target source only: a multi-fidelity
+     * run's cheap evaluations would otherwise make it look slow (or, with a
+     * cheap source that is free, fast) next to a single-fidelity run on an
+     * evaluation axis. The other sources count in the cost. */
+    const char *target = cfg->sources[cfg->target].name;
+    size_t n_target = 0;
     for (size_t i = 0; i < n; i++) {
         double best = rows[i].best;
         double v = isnan(best) ? NAN : regret ? fabs(bo_benchmark_regret(*bench, best)) : best;
         run->cum_cost[i] = rows[i].cum_cost;
         run->value[i] = v;
         run->seconds[i] = rows[i].phase == BO_HISTORY_BO ? rows[i].suggest_seconds : NAN;
+        if (strcmp(rows[i].source, target) == 0)
+            run->target_value[n_target++] = v;
         if (!isnan(v) && isinf(run->first_cost))
             run->first_cost = rows[i].cum_cost;
         if (regret && isinf(run->info.cost_to_tol) && v <= thr) {
             run->info.cost_to_tol = rows[i].cum_cost;
-            run->info.evals_to_tol = (double)(i + 1);
+            run->info.evals_to_tol = (double)n_target;
         }
     }
+    run->info.n_target_evals = n_target;
     run->info.n_evals = n;
     run->info.final_cost = n ? rows[n - 1].cum_cost : 0.0;
     run->info.final_value = n ? run->value[n - 1] : NAN;
@@ -576,7 +591,8 @@ static bo_status study_read_label(bo_study *s, study_label *l)
         l->problem = study_strdup(first.objective.plugin);
     else
         l->problem = study_strdup(first.objective.command[0]);
-    if (!l->problem)
+    l->target_source = study_strdup(first.sources[first.target].name);
+    if (!l->problem || !l->target_source)
         st = study_fail(s, BO_ENOMEM, "out of memory");
 done:
     bo_config_cleanup(&first);
@@ -627,10 +643,11 @@ bo_status bo_study_add(bo_study *study, const char *label, const char *runs_dir)
 /* ------------------------------------------------------------------ */
 /* Statistics                                                          */
 
-/* Value of a run after k evaluations, or 0 when it has none there. */
+/* Value of a run after k evaluations of the target source, or 0 when it
+ * has none there. */
 static int study_value_at_eval(const study_run *r, size_t k, double *v)
 {
-    size_t n = r->info.n_evals;
+    size_t n = r->info.n_target_evals;
     if (k == 0 || n == 0)
         return 0;
     if (k > n) {
@@ -638,7 +655,7 @@ static int study_value_at_eval(const study_run *r, size_t k, double *v)
             return 0;
         k = n;
     }
-    *v = r->value[k - 1];
+    *v = r->target_value[k - 1];
     return !isnan(*v);
 }
 
@@ -701,11 +718,17 @@ static void study_build_grid(bo_study *s)
 
 static bo_status study_compute_label(bo_study *s, study_label *l, double *buf)
 {
-    size_t k_max = 0;
-    for (size_t r = 0; r < l->n_runs; r++)
-        if (l->runs[r].info.n_evals > k_max)
-            k_max = l->runs[r].info.n_evals;
-    size_t n_buckets = (k_max + s->opt.time_bucket - 1) / s->opt.time_bucket;
+    size_t k_max = 0, rows_max = 0;
+    l->pub.multi_fidelity = 0;
+    for (size_t r = 0; r < l->n_runs; r++) {
+        const bo_study_run_info *info = &l->runs[r].info;
+        k_max = info->n_target_evals > k_max ? info->n_target_evals : k_max;
+        rows_max = info->n_evals > rows_max ? info->n_evals : rows_max;
+        l->pub.multi_fidelity |= info->n_target_evals < info->n_evals;
+    }
+    /* Time buckets follow the history's rows (every source's evaluation is
+     * an observation the model is fitted to). */
+    size_t n_buckets = (rows_max + s->opt.time_bucket - 1) / s->opt.time_bucket;
     l->eval_curve = calloc(k_max ? k_max : 1, sizeof *l->eval_curve);
     l->cost_curve = calloc(s->n_grid ? s->n_grid : 1, sizeof *l->cost_curve);
     l->at_evals = calloc(s->opt.n_evals ? s->opt.n_evals : 1, sizeof *l->at_evals);
@@ -778,6 +801,7 @@ static bo_status study_compute_label(bo_study *s, study_label *l, double *buf)
     l->pub.name = l->name;
     l->pub.runs_dir = l->runs_dir;
     l->pub.problem = l->problem;
+    l->pub.target_source = l->target_source;
     l->pub.n_runs = l->n_runs;
     l->pub.runs = l->infos;
     l->pub.n_eval_points = k_max;
@@ -919,6 +943,10 @@ static void study_summary_label(const bo_study *s, const study_label *l, FILE *o
         fprintf(out, "  %zu of %zu runs did not finish; they count only up to their last "
                      "evaluation\n",
                 p->n_runs - finished, p->n_runs);
+    if (p->multi_fidelity)
+        fprintf(out, "  evaluations below: of the target source %s only; the others count in "
+                     "the cost\n",
+                p->target_source);
     fprintf(out, "  %8s %5s %12s %12s %12s\n", "evals", "runs", "median", "q1", "q3");
     for (size_t j = 0; j < s->opt.n_evals; j++) {
         const bo_study_stats *st = &p->at_evals[j];
@@ -934,7 +962,8 @@ static void study_summary_label(const bo_study *s, const study_label *l, FILE *o
                 study_num(a, sizeof a, p->cost_to_tol.median),
                 study_num(b, sizeof b, p->cost_to_tol.q1), study_num(c, sizeof c, p->cost_to_tol.q3),
                 p->n_reached, p->n_runs);
-        fprintf(out, "  evaluations to tolerance: median %s (q1 %s, q3 %s)\n",
+        fprintf(out, "  %s to tolerance: median %s (q1 %s, q3 %s)\n",
+                p->multi_fidelity ? "target evaluations" : "evaluations",
                 study_num(a, sizeof a, p->evals_to_tol.median),
                 study_num(b, sizeof b, p->evals_to_tol.q1),
                 study_num(c, sizeof c, p->evals_to_tol.q3));
@@ -947,7 +976,7 @@ static void study_summary_label(const bo_study *s, const study_label *l, FILE *o
         for (size_t k = 0; k < p->n_buckets; k++) {
             if (p->bucket_rows[k] == 0)
                 continue;
-            fprintf(out, "    evaluations %zu-%zu: %.4g s (%zu)\n", k * s->opt.time_bucket + 1,
+            fprintf(out, "    history rows %zu-%zu: %.4g s (%zu)\n", k * s->opt.time_bucket + 1,
                     (k + 1) * s->opt.time_bucket, p->bucket_seconds[k], p->bucket_rows[k]);
         }
     }
@@ -1043,7 +1072,7 @@ static bo_status study_write_csv(bo_study *s, const char *dir, int by_cost)
     FILE *f = study_open(s, dir, by_cost ? "cost_curve.csv" : "eval_curve.csv", path, sizeof path);
     if (!f)
         return BO_EIO;
-    fprintf(f, "label,%s,median,q1,q3,runs\n", by_cost ? "cost" : "eval");
+    fprintf(f, "label,%s,median,q1,q3,runs\n", by_cost ? "cost" : "target_evals");
     for (size_t i = 0; i < s->n_labels; i++) {
         const study_label *l = &s->labels[i];
         size_t n = by_cost ? s->n_grid : l->pub.n_eval_points;
@@ -1108,7 +1137,7 @@ static bo_status study_write_dat(bo_study *s, const char *dir, int by_cost)
     if (!f)
         return BO_EIO;
     fprintf(f, "# %s median q1 q3 runs; one block per label (gnuplot index = label order)\n",
-            by_cost ? "cost" : "eval");
+            by_cost ? "cost" : "target_evals");
     fprintf(f, "# regret below %g is drawn at %g (log axis); the CSV files hold the values\n",
             STUDY_PLOT_FLOOR, STUDY_PLOT_FLOOR);
     study_write_blocks(s, f, by_cost, study_plotted_stats);
@@ -1156,8 +1185,108 @@ static bo_status study_write_value_dat(bo_study *s, const char *dir)
 static const char *const study_colours[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
                                             "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
 
+/* Figures share the convergence plot's layout: axes above, the legend in a
+ * strip of its own underneath, so it covers no curve (pixels at font 12). */
+#define STUDY_FIGURE_HEIGHT 560
+#define STUDY_LINE 22
+#define STUDY_AXIS_TEXT 62
+#define STUDY_TITLE_SPACE 48
+
+/* gnuplot strings are single-quoted: a quote or backslash in a file name
+ * would end them. */
+static void study_quote_safe(char *dst, size_t len, const char *src)
+{
+    size_t i = 0;
+    for (; src[i] && i + 1 < len; i++)
+        dst[i] = (src[i] == '\'' || src[i] == '\\' || src[i] == '\n') ? '_' : src[i];
+    dst[i] = '\0';
+}
+
+/* A problem as a title names it: a benchmark's name, or the plugin's or
+ * command's file name without its folders and ".so". */
+static void study_problem_name(char *dst, size_t len, const char *problem)
+{
+    const char *slash = strrchr(problem, '/');
+    const char *base = slash ? slash + 1 : problem;
+    size_t n = strlen(base);
+    if (n > 3 && strcmp(base + n - 3, ".so") == 0)
+        n -= 3;
+    char name[256];
+    snprintf(name, sizeof name, "%.*s", (int)n, base);
+    study_quote_safe(dst, len, name);
+}
+
+/* What every figure's title starts with: the problems (each once, in label
+ * order) and the seeds behind the quantiles, e.g. "branin, 10 seeds per
+ * label" or "branin (seeds: mf 20, sf 18)". */
+static void study_figure_subject(const bo_study *s, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < s->n_labels; i++) {
+        int seen = 0;
+        for (size_t j = 0; j < i; j++)
+            seen |= strcmp(s->labels[j].pub.problem, s->labels[i].pub.problem) == 0;
+        if (seen)
+            continue;
+        char name[256];
+        study_problem_name(name, sizeof name, s->labels[i].pub.problem);
+        int n = snprintf(buf + used, len - used, "%s%s", used ? " and " : "", name);
+        if (n < 0 || (size_t)n >= len - used)
+            return;
+        used += (size_t)n;
+    }
+    int same = 1;
+    for (size_t i = 1; i < s->n_labels; i++)
+        same &= s->labels[i].pub.n_runs == s->labels[0].pub.n_runs;
+    if (same) {
+        size_t runs = s->labels[0].pub.n_runs;
+        snprintf(buf + used, len - used, ", %zu seed%s%s", runs, runs == 1 ? "" : "s",
+                 s->n_labels > 1 ? " per label" : "");
+        return;
+    }
+    for (size_t i = 0; i < s->n_labels && used < len; i++) {
+        int n = snprintf(buf + used, len - used, "%s%s %zu", i ? ", " : " (seeds: ",
+                         s->labels[i].name, s->labels[i].pub.n_runs);
+        if (n < 0 || (size_t)n >= len - used)
+            return;
+        used += (size_t)n;
+    }
+    snprintf(buf + used, len - used, ")");
+}
+
+/* The evaluation axis counts target evaluations (see study.h); its label
+ * says so whenever a label has other sources, naming the target when the
+ * multi-fidelity labels share it (a single-fidelity run's one source is its
+ * target whatever it is called). */
+static void study_eval_axis(const bo_study *s, FILE *f)
+{
+    const char *target_name = NULL;
+    int multi_fidelity = 0, same_target = 1;
+    for (size_t i = 0; i < s->n_labels; i++) {
+        const bo_study_label *l = &s->labels[i].pub;
+        if (!l->multi_fidelity)
+            continue;
+        multi_fidelity = 1;
+        same_target &= !target_name || strcmp(l->target_source, target_name) == 0;
+        target_name = target_name ? target_name : l->target_source;
+    }
+    char target[128];
+    study_quote_safe(target, sizeof target, target_name ? target_name : "");
+    if (!multi_fidelity)
+        fprintf(f, "set xlabel 'evaluations'\n");
+    else if (same_target)
+        fprintf(f, "set xlabel 'evaluations of the target source %s (others count in the cost "
+                   "only)' noenhanced\n",
+                target);
+    else
+        fprintf(f, "set xlabel 'evaluations of the target source (others count in the cost "
+                   "only)'\n");
+    fprintf(f, "set xrange [1:*]\n");
+}
+
 /* The plot command of one panel: per label its interquartile band and median
- * line, then last_item (another plot item) unless it is NULL. */
+ * line, then last_item (another plot item, untitled) unless it is NULL. */
 static void study_plot_panel(const bo_study *s, FILE *f, const char *dat, const char *last_item)
 {
     size_t n_colours = sizeof study_colours / sizeof study_colours[0];
@@ -1168,22 +1297,100 @@ static void study_plot_panel(const bo_study *s, FILE *f, const char *dat, const 
         fprintf(f, "%s'%s' index %zu using 1:3:4 with filledcurves fs transparent solid 0.2 "
                    "noborder lc rgb '%s' notitle, \\\n",
                 i ? "     " : "", dat, i, colour);
-        fprintf(f, "     '%s' index %zu using 1:2 with lines lw 2 lc rgb '%s' title '%s'%s\n",
-                dat, i, colour, s->labels[i].name, more ? ", \\" : "");
+        fprintf(f, "     '%s' index %zu using 1:2 with lines lw 2 lc rgb '%s' notitle%s\n", dat,
+                i, colour, more ? ", \\" : "");
     }
     if (last_item)
-        fprintf(f, "     %s\n", last_item);
+        fprintf(f, "     %s notitle\n", last_item);
+}
+
+/* A label's legend entry: its name, its seeds, and whether it used other
+ * sources than the target. */
+static void study_legend_title(const bo_study_label *l, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s (%zu seed%s%s)", l->name, l->n_runs, l->n_runs == 1 ? "" : "s",
+             l->multi_fidelity ? ", multi-fidelity" : "");
+}
+
+/* How the legend strip is laid out in a figure width pixels wide: columns
+ * as wide as the longest entry, as many per row as fit. gnuplot sizes the
+ * columns from its estimate of a character's width (about 10.5 pixels at
+ * sans 12) and drops entries that do not fit, so the estimate here errs
+ * wide: 11 pixels a character, seven characters for the sample and gaps. */
+static size_t study_legend_columns(const bo_study *s, int width, const char *last_title,
+                                   size_t *rows)
+{
+    size_t longest = last_title ? strlen(last_title) : 0, entries = s->n_labels + !!last_title;
+    for (size_t i = 0; i < s->n_labels; i++) {
+        char title[512];
+        study_legend_title(&s->labels[i].pub, title, sizeof title);
+        longest = strlen(title) > longest ? strlen(title) : longest;
+    }
+    size_t column = 11 * (longest + 7), usable = (size_t)width * 96 / 100;
+    size_t columns = usable / column > 0 ? usable / column : 1;
+    columns = columns < entries ? columns : entries;
+    *rows = (entries + columns - 1) / columns;
+    return columns;
+}
+
+/* The legend strip under the axes: per label its line and band, each named
+ * with its seeds; last_item and its title after them when given. */
+static void study_legend(const bo_study *s, FILE *f, double top, size_t columns,
+                         const char *last_item, const char *last_title)
+{
+    size_t n_colours = sizeof study_colours / sizeof study_colours[0];
+    fprintf(f, "# The legend, under the axes so that it covers no curve.\n");
+    fprintf(f, "set lmargin at screen 0.02\nset rmargin at screen 0.98\n");
+    fprintf(f, "set tmargin at screen %.4f\nset bmargin at screen 0.01\n", top);
+    fprintf(f, "unset border\nunset xtics\nunset ytics\nunset mxtics\nunset mytics\nunset grid\n");
+    fprintf(f, "unset xlabel\nunset ylabel\nunset title\nunset logscale\n");
+    fprintf(f, "set xrange [0:1]\nset yrange [0:1]\n");
+    fprintf(f, "set key inside center top horizontal maxcols %zu noenhanced reverse Left "
+               "samplen 3 width 2\n",
+            columns);
+    fprintf(f, "plot ");
+    for (size_t i = 0; i < s->n_labels; i++) {
+        char title[512];
+        study_legend_title(&s->labels[i].pub, title, sizeof title);
+        fprintf(f, "%sNaN with lines lw 2 lc rgb '%s' title '%s'", i ? ", \\\n     " : "",
+                study_colours[i % n_colours], title);
+    }
+    if (last_item)
+        fprintf(f, ", \\\n     NaN %s title '%s'", last_item, last_title);
+    fprintf(f, "\n");
 }
 
 /* The x axis of every panel against cumulative cost: the grid's range, log
  * when the grid is log-spaced. */
 static void study_cost_axis(const bo_study *s, FILE *f)
 {
-    fprintf(f, "set xlabel 'cumulative cost'\n");
+    int multi_fidelity = 0;
+    for (size_t i = 0; i < s->n_labels; i++)
+        multi_fidelity |= s->labels[i].pub.multi_fidelity;
+    fprintf(f, "set xlabel 'cumulative cost%s'\n", multi_fidelity ? " (all sources)" : "");
     if (s->log_grid)
         fprintf(f, "set logscale x\n");
     if (s->n_grid > 1)
         fprintf(f, "set xrange [%.17g:%.17g]\n", s->grid[0], s->grid[s->n_grid - 1]);
+}
+
+/* Terminal, output, grid and the fixed margins of a figure width pixels
+ * wide whose legend has legend_rows rows; returns the legend strip's top
+ * (screen units). */
+static double study_figure_start(FILE *f, int width, size_t legend_rows, const char *picture)
+{
+    int rows = (int)(legend_rows < 20 ? legend_rows : 20);
+    int height = STUDY_FIGURE_HEIGHT + STUDY_LINE * (rows - 1);
+    double legend_top = (double)(STUDY_LINE * rows + 12) / height;
+    fprintf(f, "set terminal pngcairo size %d,%d enhanced font 'sans,12'\n", width, height);
+    fprintf(f, "set output '%s'\n", picture);
+    fprintf(f, "set datafile missing '?'\n");
+    fprintf(f, "set style line 100 lc rgb '#e3e3e3' lw 1 dt 1\nset grid back ls 100\n");
+    fprintf(f, "set mxtics\nset mytics\nunset key\n");
+    fprintf(f, "set bmargin at screen %.4f\nset tmargin at screen %.4f\n",
+            legend_top + (double)STUDY_AXIS_TEXT / height,
+            1.0 - (double)STUDY_TITLE_SPACE / height);
+    return legend_top;
 }
 
 static bo_status study_write_script(bo_study *s, const char *dir)
@@ -1196,13 +1403,15 @@ static bo_status study_write_script(bo_study *s, const char *dir)
     for (size_t i = 0; i < s->n_labels; i++)
         n_regret += s->labels[i].pub.regret != 0;
     int log_y = n_regret == s->n_labels;
+    char subject[1024];
+    study_figure_subject(s, subject, sizeof subject);
     fprintf(f, "# Convergence study written by bo-study: median line and interquartile band\n"
                "# per label. Re-draw in this folder with: gnuplot study.gp\n");
-    fprintf(f, "set terminal pngcairo size 1200,480 enhanced font 'sans,10'\n");
-    fprintf(f, "set output 'study.png'\n");
-    fprintf(f, "set datafile missing '?'\n");
-    fprintf(f, "set grid\nset key top right noenhanced\n");
-    fprintf(f, "set multiplot layout 1,2 title 'median and interquartile range over runs'\n");
+    size_t rows = 0, columns = study_legend_columns(s, 1400, NULL, &rows);
+    double legend_top = study_figure_start(f, 1400, rows, "study.png");
+    fprintf(f, "set multiplot title '%s: median and interquartile range' noenhanced "
+               "font ',14'\n",
+            subject);
     if (log_y)
         fprintf(f, "set logscale y\nset format y '10^{%%L}'\n"
                    "set ylabel 'simple regret |best - optimum|'\n");
@@ -1210,10 +1419,13 @@ static bo_status study_write_script(bo_study *s, const char *dir)
         fprintf(f, "set ylabel 'best target value'\n");
     else
         fprintf(f, "set ylabel 'regret (optimum known) or best value (see summary.txt)'\n");
-    fprintf(f, "set xlabel 'evaluations'\nset xrange [1:*]\n");
+    fprintf(f, "set lmargin at screen 0.07\nset rmargin at screen 0.485\n");
+    study_eval_axis(s, f);
     study_plot_panel(s, f, "study_eval.dat", NULL);
+    fprintf(f, "set lmargin at screen 0.555\nset rmargin at screen 0.97\n");
     study_cost_axis(s, f);
     study_plot_panel(s, f, "study_cost.dat", NULL);
+    study_legend(s, f, legend_top, columns, NULL, NULL);
     fprintf(f, "unset multiplot\n");
     return study_close(s, f, path);
 }
@@ -1227,24 +1439,28 @@ static bo_status study_write_value_script(bo_study *s, const char *dir)
     if (!f)
         return BO_EIO;
     const bo_study_label *first = &s->labels[0].pub;
+    char subject[1024];
+    study_figure_subject(s, subject, sizeof subject);
     fprintf(f, "# Best target value against cumulative cost written by bo-study: median line\n"
                "# and interquartile band per label, the optimum dashed. Re-draw in this\n"
                "# folder with: gnuplot study_value.gp\n");
-    fprintf(f, "set terminal pngcairo size 800,520 enhanced font 'sans,10'\n");
-    fprintf(f, "set output 'study_value.png'\n");
-    fprintf(f, "set datafile missing '?'\n");
-    /* The curves approach the optimum from above when minimising and from
-     * below when maximising: the key goes to the other side. */
-    fprintf(f, "set grid\nset key %s right noenhanced\n", first->maximize ? "bottom" : "top");
-    fprintf(f, "set title 'best target value against cumulative cost "
-               "(median and interquartile range)'\n");
-    fprintf(f, "set ylabel 'best target value'\n");
+    char optimum_line[160], optimum_title[64];
+    snprintf(optimum_title, sizeof optimum_title, "optimum %.10g", first->optimum);
+    size_t rows = 0, columns = study_legend_columns(s, 900, optimum_title, &rows);
+    double legend_top = study_figure_start(f, 900, rows, "study_value.png");
+    fprintf(f, "set multiplot title '%s: best target value, median and interquartile range' "
+               "noenhanced font ',14'\n",
+            subject);
+    fprintf(f, "set ylabel 'best target value (%s)'\n",
+            first->maximize ? "maximised" : "minimised");
+    fprintf(f, "set lmargin at screen 0.1\nset rmargin at screen 0.96\n");
     study_cost_axis(s, f);
-    char optimum_line[160];
-    snprintf(optimum_line, sizeof optimum_line,
-             "%.17g with lines dt 2 lw 1.5 lc rgb '#000000' title 'optimum %.10g'",
-             first->optimum, first->optimum);
+    snprintf(optimum_line, sizeof optimum_line, "%.17g with lines dt 2 lw 1.5 lc rgb '#000000'",
+             first->optimum);
     study_plot_panel(s, f, "study_value.dat", optimum_line);
+    study_legend(s, f, legend_top, columns, "with lines dt 2 lw 1.5 lc rgb '#000000'",
+                 optimum_title);
+    fprintf(f, "unset multiplot\n");
     return study_close(s, f, path);
 }
 

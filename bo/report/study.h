@@ -8,11 +8,17 @@
  * time per iteration. docs/study.md is the user's description; the
  * definitions that the numbers rely on are:
  *
- * - Value of a run after evaluation k: the history's `best` column; its
+ * - Value of a run after a history row: the row's `best` column; its
  *   simple regret |best - optimum| when the run's config is a benchmark with
  *   a known optimum (every run of a label is then in regret, or none is).
  *   Before the first successful target evaluation a run has no value and
  *   contributes to no curve point.
+ * - Evaluation counts (the evaluation curve, the --evals table, evaluations
+ *   to tolerance) count the target source's evaluations only, failed ones
+ *   included: after k of them a run's value is its value after the row of
+ *   its k-th target evaluation. Other sources' evaluations count in the
+ *   cost, so multi-fidelity and single-fidelity runs compare fairly on both
+ *   axes.
  * - Quantiles: linear interpolation between order statistics (Hyndman and
  *   Fan type 7, R's default): for n sorted values x[0..n-1] and probability
  *   p, h = (n-1)p, Q = x[floor h] + (h - floor h)(x[floor h + 1] - x[floor h]).
@@ -21,7 +27,7 @@
  *   reached, the next evaluation's cost could exceed max_cost, target_value
  *   reached, max_no_improvement reached), judged from its config and
  *   history. A finished run's final value stands for every later
- *   evaluation count and cost; a run that did not finish (killed, still
+ *   target-evaluation count and cost; a run that did not finish (killed, still
  *   running) contributes only up to its last evaluation and its final cost.
  * - Cost grid: cost_points points shared by all labels, from the smallest
  *   cumulative cost at which any run has a value to the largest final cost;
@@ -30,10 +36,10 @@
  *   cum_cost <= c.
  * - Tolerance: a run reaches it at the first evaluation where
  *   |best - optimum| <= tol |optimum| (tol absolute when the optimum is 0);
- *   never reached = infinite cost and evaluations (sorted last).
- * - Time per iteration: the `seconds` column (choosing the point plus
- *   evaluating it) of the rows of phase `bo`, averaged over all runs of the
- *   label, and per bucket of evaluation numbers (1..W, W+1..2W, ...).
+ *   never reached = infinite cost and target evaluations (sorted last).
+ * - Time per iteration: the `suggest_seconds` column (the time to choose the
+ *   point) of the rows of phase `bo`, averaged over all runs of the label,
+ *   and per bucket of history rows, every source's (1..W, W+1..2W, ...).
  */
 
 #include <stddef.h>
@@ -42,7 +48,7 @@
 #include "gp/bo_status.h"
 
 typedef struct bo_study_options {
-    const size_t *evals;    /* evaluation counts for the regret table (borrowed) */
+    const size_t *evals;    /* target-evaluation counts for the table (borrowed) */
     size_t n_evals;
     double tol;             /* relative tolerance to the optimum, > 0 */
     size_t cost_points;     /* points of the cost grid, >= 2 */
@@ -63,12 +69,13 @@ typedef struct bo_study_stats {
 /* What one run folder says, after reading. */
 typedef struct bo_study_run_info {
     const char *dir;        /* RUNS_DIR/SUBFOLDER */
-    size_t n_evals;         /* rows of its history */
+    size_t n_evals;         /* rows of its history: evaluations of every source */
     double final_cost;      /* cum_cost of the last row; 0 without rows */
     double final_value;     /* value after the last row; NaN when none */
     int finished;           /* its stopping rule ended it (see above) */
     double cost_to_tol;     /* INFINITY when never reached, NaN when no optimum */
-    double evals_to_tol;    /* likewise, as a count */
+    double evals_to_tol;    /* likewise, as a count of target evaluations */
+    size_t n_target_evals;  /* rows of the target source */
 } bo_study_run_info;
 
 /* The aggregate of one label. Arrays live as long as the study. */
@@ -76,21 +83,23 @@ typedef struct bo_study_label {
     const char *name;
     const char *runs_dir;
     const char *problem;            /* benchmark name, or the plugin/command path */
+    const char *target_source;      /* the target source's name (first run's config) */
+    int multi_fidelity;             /* some run evaluated another source */
     size_t n_runs;
     const bo_study_run_info *runs;  /* n_runs entries, in folder-name order */
     int regret;                     /* 1: values are simple regret, 0: best values */
     double optimum;                 /* when regret */
     int maximize;                   /* when regret: the benchmark is maximised */
-    size_t n_eval_points;           /* largest evaluation count of any run */
-    const bo_study_stats *eval_curve; /* [k - 1]: after k evaluations */
+    size_t n_eval_points;           /* largest target-evaluation count of any run */
+    const bo_study_stats *eval_curve; /* [k - 1]: after k target evaluations */
     const bo_study_stats *cost_curve; /* [i]: at bo_study_cost_grid()[i] */
-    const bo_study_stats *at_evals;   /* [j]: after options.evals[j] evaluations */
+    const bo_study_stats *at_evals;   /* [j]: after options.evals[j] target evaluations */
     bo_study_stats cost_to_tol;     /* over all runs (n = n_runs); NaN when no optimum */
     bo_study_stats evals_to_tol;
     size_t n_reached;               /* runs that reached the tolerance */
     double seconds_mean;            /* per bo iteration; NaN without bo rows */
     size_t n_bo_rows;
-    size_t n_buckets;               /* buckets of time_bucket evaluations */
+    size_t n_buckets;               /* buckets of time_bucket history rows */
     const double *bucket_seconds;   /* mean per bucket; NaN when it has no bo row */
     const size_t *bucket_rows;
 } bo_study_label;
