@@ -561,10 +561,12 @@ static void write_outputs(run *r, const char *stop_why)
         po.has_optimum = 1;
         po.optimum = bench->optimum;
     }
+    po.evaluation_y = r->rs.y;
+    po.evaluation_initial = r->rs.initial;
+    po.objective = bo_objective_name(r->objective);
+    po.maximize = c->goal == BO_CONFIG_MAXIMIZE;
     bo_plot_series series = {r->rs.n, r->rs.cum_cost, r->rs.best, r->rs.source};
     int drawn = 0;
-    if (!r->rs.have_best)
-        po.format = BO_PLOT_NONE; /* nothing to draw: data and script only */
     if (bo_plot_convergence(&po, &series, &drawn, r->err, sizeof r->err) != BO_OK)
         fprintf(stderr, "bo-run: warning: plot: %s\n", r->err);
     else if (po.format != BO_PLOT_NONE && !drawn)
