@@ -20,40 +20,11 @@
 
 #include "bo/evaluator/evaluator.h"
 #include "tests/check.h"
+#include "tests/test_process.h"
 #include "tests/test_interrupt.h"
 
 #define COMMAND(name) BO_SOURCE_DIR "/tests/data/commands/" name
 #define PLUGIN(name) BO_BINARY_DIR "/test-plugins/" name ".so"
-
-static int count_open_fds(void)
-{
-    int n = 0;
-    for (int fd = 0; fd < 1024; fd++)
-        n += fcntl(fd, F_GETFD) != -1;
-    return n;
-}
-
-static int no_children(void)
-{
-    return waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD;
-}
-
-/* The process no longer runs: it does not exist or is a zombie. */
-static int process_gone(pid_t pid)
-{
-    if (kill(pid, 0) != 0 && errno == ESRCH)
-        return 1;
-    char path[64], buf[512];
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 1;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    const char *close_paren = strrchr(buf, ')'); /* the state follows "(comm) " */
-    return close_paren && close_paren[1] == ' ' && close_paren[2] == 'Z';
-}
 
 static bo_objective *open_command(const char *script)
 {
@@ -121,7 +92,7 @@ static void test_overlap_and_order(void)
     CHECK(bo_evaluator_wait(ev, 1.0, NULL, &r[0]) == 0); /* nothing in flight */
     bo_evaluator_destroy(ev);
     bo_objective_close(obj);
-    CHECK(no_children());
+    CHECK(test_no_children());
 }
 
 /* The evaluation's seed, number and the worker reach a command. */
@@ -182,7 +153,7 @@ static void test_plugin_faults(void)
     bo_objective_close(killer);
     /* The kill_runner plugin's own child was orphaned by its parent's death
      * and is no child of ours; ours are all reaped. */
-    CHECK(no_children());
+    CHECK(test_no_children());
 }
 
 /* Three hanging commands, each leaving a grandchild in its process group:
@@ -229,18 +200,9 @@ static void test_cancel(void)
     CHECK(grandchild > 0 && kill(grandchild, 0) == 0);
     bo_evaluator_cancel(ev);
     CHECK(bo_evaluator_busy(ev) == 0);
-    CHECK(no_children());
-    /* The command's process group was killed, its grandchild with it (a
-     * zombie counts as gone: reaping orphans is init's business, and some
-     * containers' init never does it). */
-    int gone = 0;
-    for (int k = 0; k < 50 && !gone; k++) {
-        gone = grandchild > 0 && process_gone(grandchild);
-        if (!gone) {
-            struct timespec nap = {0, 20000000};
-            nanosleep(&nap, NULL);
-        }
-    }
+    CHECK(test_no_children());
+    /* The command's process group was killed, its grandchild with it. */
+    int gone = grandchild > 0 && test_process_gone(grandchild);
     CHECK_MSG(gone, "grandchild %ld still runs", (long)grandchild);
     bo_evaluator_destroy(ev);
     bo_objective_close(obj);
@@ -277,13 +239,13 @@ static void test_in_process(void)
 
 int main(void)
 {
-    int fds = count_open_fds();
+    int fds = test_count_open_fds();
     test_overlap_and_order();
     test_call_reaches_objective();
     test_plugin_faults();
     test_cancel();
     test_in_process();
-    CHECK_MSG(count_open_fds() == fds, "%d descriptors open, %d at the start", count_open_fds(),
+    CHECK_MSG(test_count_open_fds() == fds, "%d descriptors open, %d at the start", test_count_open_fds(),
               fds);
     return CHECK_DONE();
 }

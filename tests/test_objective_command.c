@@ -22,6 +22,7 @@
 
 #include "bo/objective/objective.h"
 #include "tests/check.h"
+#include "tests/test_process.h"
 #include "tests/test_interrupt.h"
 
 #define COMMAND(name) BO_SOURCE_DIR "/tests/data/commands/" name
@@ -31,43 +32,6 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int count_open_fds(void)
-{
-    int n = 0;
-    for (int fd = 0; fd < 1024; fd++)
-        n += fcntl(fd, F_GETFD) != -1;
-    return n;
-}
-
-static int no_children(void)
-{
-    return waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD;
-}
-
-/* A killed process whose parent (init here) has not reaped it yet is a
- * zombie: it counts as gone. Waits up to 2 s for the kill to land. */
-static int process_gone(long pid)
-{
-    for (int i = 0; i < 200; i++) {
-        if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
-            return 1;
-        char path[64], buf[256];
-        snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-        FILE *f = fopen(path, "r");
-        if (f != NULL) {
-            size_t n = fread(buf, 1, sizeof buf - 1, f);
-            fclose(f);
-            buf[n] = '\0';
-            const char *paren = strrchr(buf, ')');
-            if (paren != NULL && (paren[2] == 'Z' || paren[2] == 'X'))
-                return 1;
-        }
-        struct timespec ts = { 0, 10000000 };
-        nanosleep(&ts, NULL);
-    }
-    return 0;
 }
 
 static long read_pid(const char *path)
@@ -117,7 +81,7 @@ static void check_eval(const char *script, double timeout, bo_status want, doubl
     if (frag2 != NULL)
         CHECK_MSG(strstr(msg, frag2) != NULL, "%s: message '%s' lacks '%s'", script, msg,
                   frag2);
-    CHECK(no_children());
+    CHECK(test_no_children());
     bo_objective_close(obj);
 }
 
@@ -148,7 +112,7 @@ static void read_log(char *buf, size_t len)
 
 int main(void)
 {
-    int fds_at_start = count_open_fds();
+    int fds_at_start = test_count_open_fds();
     int fd = mkstemp(log_path);
     CHECK(fd >= 0);
     if (fd < 0)
@@ -183,7 +147,7 @@ int main(void)
                  x[0], x[1], x[0], x[1]);
         CHECK_MSG(strcmp(log, want) == 0, "log:\n%s\nwant:\n%s", log, want);
         CHECK(bo_objective_evaluate(obj, x, 2, &y, msg, sizeof msg) == BO_EINVAL);
-        CHECK(no_children());
+        CHECK(test_no_children());
         bo_objective_close(obj);
 
         /* Single fidelity: no source argument, BO_SOURCE unset. */
@@ -242,7 +206,7 @@ int main(void)
         long grandchild = read_pid(log_path);
         CHECK(grandchild > 1);
         if (grandchild > 1)
-            CHECK_MSG(process_gone(grandchild), "grandchild %ld still running", grandchild);
+            CHECK_MSG(test_process_gone(grandchild), "grandchild %ld still running", grandchild);
     }
     /* Cancelled through the flag: the group is killed as on a timeout. */
     {
@@ -258,11 +222,11 @@ int main(void)
             CHECK_MSG(strstr(msg, "command interrupted (process group killed)") != NULL,
                       "message '%s'", msg);
             CHECK_MSG(elapsed >= 0.3 && elapsed < 3.0, "cancel took %g s", elapsed);
-            CHECK(no_children());
+            CHECK(test_no_children());
             long grandchild = read_pid(log_path);
             CHECK(grandchild > 1);
             if (grandchild > 1)
-                CHECK_MSG(process_gone(grandchild), "grandchild %ld still running",
+                CHECK_MSG(test_process_gone(grandchild), "grandchild %ld still running",
                           grandchild);
         }
         bo_objective_close(obj);
@@ -277,7 +241,7 @@ int main(void)
         long stray = read_pid(log_path);
         CHECK(stray > 1);
         if (stray > 1)
-            CHECK_MSG(process_gone(stray), "stray %ld still running", stray);
+            CHECK_MSG(test_process_gone(stray), "stray %ld still running", stray);
     }
 
     /* A command that was runnable at open but is not any more. */
@@ -301,7 +265,7 @@ int main(void)
              * bit is set, so this holds for every user. */
             CHECK_MSG(strstr(msg, "cannot run command") != NULL
                       && strstr(msg, "Permission denied") != NULL, "message '%s'", msg);
-            CHECK(no_children());
+            CHECK(test_no_children());
         }
         bo_objective_close(obj);
         check_open_refused((const char *const[]){ script }, 1,
@@ -342,8 +306,8 @@ int main(void)
     }
 
     unlink(log_path);
-    CHECK(no_children());
-    CHECK_MSG(count_open_fds() == fds_at_start, "fds %d at start, %d at end", fds_at_start,
-              count_open_fds());
+    CHECK(test_no_children());
+    CHECK_MSG(test_count_open_fds() == fds_at_start, "fds %d at start, %d at end", fds_at_start,
+              test_count_open_fds());
     return CHECK_DONE();
 }

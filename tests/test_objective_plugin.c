@@ -20,6 +20,7 @@
 
 #include "bo/objective/objective.h"
 #include "tests/check.h"
+#include "tests/test_process.h"
 #include "tests/test_interrupt.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -40,20 +41,6 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int count_open_fds(void)
-{
-    int n = 0;
-    for (int fd = 0; fd < 1024; fd++)
-        n += fcntl(fd, F_GETFD) != -1;
-    return n;
-}
-
-/* True when this process has no child left, running or zombie. */
-static int no_children(void)
-{
-    return waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD;
 }
 
 /* y of the good plugin with scale s and offset o: s * sum (x_i - 0.1 i)^2
@@ -113,13 +100,13 @@ static void check_fault(bo_objective *obj, const double *x, size_t source, bo_st
     CHECK_MSG(st == want, "status %d, want %d (%s)", (int)st, (int)want, msg);
     CHECK(isnan(y));
     CHECK_MSG(strstr(msg, frag) != NULL, "message '%s' lacks '%s'", msg, frag);
-    CHECK(no_children());
+    CHECK(test_no_children());
     check_host_still_works(good);
 }
 
 int main(void)
 {
-    int fds_at_start = count_open_fds();
+    int fds_at_start = test_count_open_fds();
     char err[512], msg[512];
     double y;
 
@@ -154,7 +141,7 @@ int main(void)
         CHECK(bo_objective_evaluate(good, x, 2, &y, msg, sizeof msg) == BO_EINVAL);
         CHECK(strstr(msg, "source index 2 out of range") != NULL);
         CHECK(isnan(y));
-        CHECK(no_children());
+        CHECK(test_no_children());
     }
 
     /* Default params, in-process: state persists between calls. Isolated:
@@ -368,8 +355,8 @@ int main(void)
 
     bo_objective_close(good);
     bo_objective_close(NULL);
-    CHECK(no_children());
-    CHECK_MSG(count_open_fds() == fds_at_start, "fds %d at start, %d at end", fds_at_start,
-              count_open_fds());
+    CHECK(test_no_children());
+    CHECK_MSG(test_count_open_fds() == fds_at_start, "fds %d at start, %d at end", fds_at_start,
+              test_count_open_fds());
     return CHECK_DONE();
 }

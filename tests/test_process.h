@@ -3,9 +3,13 @@
 
 /* Running the project's programs from tests: one place that starts a
  * program with its stdout and stderr in files and collects its status. */
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Starts `program` with the NULL-terminated args (without the program name,
@@ -44,6 +48,48 @@ static inline int test_wait_exit(pid_t pid)
     if (pid < 0 || waitpid(pid, &status, 0) != pid)
         return -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Descriptors open in this process (of the first 1024): a test compares the
+ * count before and after to find leaks. */
+static inline int test_count_open_fds(void)
+{
+    int n = 0;
+    for (int fd = 0; fd < 1024; fd++)
+        n += fcntl(fd, F_GETFD) != -1;
+    return n;
+}
+
+/* True when this process has no child left, running or zombie. */
+static inline int test_no_children(void)
+{
+    return waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD;
+}
+
+/* True once pid no longer runs, waiting up to 2 s for a kill to land. A
+ * killed process whose parent has not reaped it yet is a zombie and counts
+ * as gone: reaping orphans is init's business, and some containers' init
+ * never does it. */
+static inline int test_process_gone(long pid)
+{
+    for (int i = 0; i < 200; i++) {
+        if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+            return 1;
+        char path[64], buf[256];
+        snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+        FILE *f = fopen(path, "r");
+        if (f != NULL) {
+            size_t n = fread(buf, 1, sizeof buf - 1, f);
+            fclose(f);
+            buf[n] = '\0';
+            const char *paren = strrchr(buf, ')');
+            if (paren != NULL && (paren[2] == 'Z' || paren[2] == 'X'))
+                return 1;
+        }
+        struct timespec ts = {0, 10000000};
+        nanosleep(&ts, NULL);
+    }
+    return 0;
 }
 
 #endif

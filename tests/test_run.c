@@ -19,43 +19,10 @@
 #include "bo/io/history.h"
 #include "gp/rng.h"
 #include "tests/check.h"
+#include "tests/test_bo_run.h"
 #include "tests/test_files.h"
-#include "tests/test_process.h"
 
-static char tmpdir[] = "/tmp/bo_test_run_XXXXXX";
 static const char *const input_names[] = {"x0", "x1"};
-
-static void path_in(char *buf, size_t len, const char *name)
-{
-    snprintf(buf, len, "%s/%s", tmpdir, name);
-}
-
-static void write_file(const char *path, const char *fmt, ...)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(f, fmt, ap);
-    va_end(ap);
-    fclose(f);
-}
-
-/* Starts bo-run with the given arguments (NULL-terminated), stdout and
- * stderr to tmpdir/out.txt and tmpdir/err.txt. */
-static pid_t start_bo_run(const char *const *args)
-{
-    char out[512], err[512];
-    path_in(out, sizeof out, "out.txt");
-    path_in(err, sizeof err, "err.txt");
-    return test_spawn(BO_BINARY_DIR "/bo-run", args, out, err);
-}
-
-static int bo_run(const char *const *args)
-{
-    return test_wait_exit(start_bo_run(args));
-}
 
 /* A config for the flaky bowl plugin in tmpdir; returns its path. */
 static void write_plugin_config(const char *file, const char *name, const char *params,
@@ -494,10 +461,8 @@ static void test_interrupt_and_resume(void)
 
 int main(void)
 {
-    if (!mkdtemp(tmpdir)) {
-        perror("mkdtemp");
+    if (test_make_tmpdir("bo_test_run") != 0)
         return 1;
-    }
     test_clean_run();
     test_faults();
     test_refusals();

@@ -23,41 +23,10 @@
 #include "bo/io/history.h"
 #include "gp/rng.h"
 #include "tests/check.h"
+#include "tests/test_bo_run.h"
 #include "tests/test_files.h"
-#include "tests/test_process.h"
 
-static char tmpdir[] = "/tmp/bo_test_run_parallel_XXXXXX";
 static const char *const input_names[] = {"x0", "x1"};
-
-static void path_in(char *buf, size_t len, const char *name)
-{
-    snprintf(buf, len, "%s/%s", tmpdir, name);
-}
-
-static void write_file(const char *path, const char *fmt, ...)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(f, fmt, ap);
-    va_end(ap);
-    fclose(f);
-}
-
-static pid_t start_bo_run(const char *const *args)
-{
-    char out[512], err[512];
-    path_in(out, sizeof out, "out.txt");
-    path_in(err, sizeof err, "err.txt");
-    return test_spawn(BO_BINARY_DIR "/bo-run", args, out, err);
-}
-
-static int bo_run(const char *const *args)
-{
-    return test_wait_exit(start_bo_run(args));
-}
 
 static char *last_output(const char *which)
 {
@@ -231,21 +200,21 @@ static void test_kill_and_resume(void)
     bo_history_rows_free(sent);
 }
 
-/* The process no longer runs: it does not exist or is a zombie. */
-static int process_gone(pid_t pid)
+/* The pids a file lists (record_pid.sh writes them): returns how many,
+ * and in *alive how many still run after a moment's grace. */
+static int count_still_running(const char *path, int *alive)
 {
-    if (kill(pid, 0) != 0 && errno == ESRCH)
-        return 1;
-    char path[64], buf[512];
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
     FILE *f = fopen(path, "r");
-    if (!f)
-        return 1;
-    size_t got = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[got] = '\0';
-    const char *close_paren = strrchr(buf, ')');
-    return close_paren && close_paren[1] == ' ' && close_paren[2] == 'Z';
+    long p;
+    int counted = 0;
+    *alive = 0;
+    while (f && fscanf(f, "%ld", &p) == 1) {
+        counted++;
+        *alive += !test_process_gone(p);
+    }
+    if (f)
+        fclose(f);
+    return counted;
 }
 
 /* SIGINT with four commands running: exit 1, nothing half-recorded, every
@@ -281,23 +250,7 @@ static void test_interrupt(void)
     CHECK(read_rows(out, "history.csv", &rows, &n) == 0 && n == 0);
     bo_history_rows_free(rows);
     /* Each command wrote its own pid and its sleeping child's. */
-    FILE *f = fopen(pids, "r");
-    long p;
-    int counted = 0, alive = 0;
-    while (f && fscanf(f, "%ld", &p) == 1) {
-        counted++;
-        int gone = 0;
-        for (int k = 0; k < 50 && !gone; k++) {
-            gone = process_gone((pid_t)p);
-            if (!gone) {
-                struct timespec nap = {0, 20000000L};
-                nanosleep(&nap, NULL);
-            }
-        }
-        alive += !gone;
-    }
-    if (f)
-        fclose(f);
+    int alive = 0, counted = count_still_running(pids, &alive);
     CHECK_MSG(counted == 8, "%d pids recorded, 8 expected (4 commands, 4 children)", counted);
     CHECK_MSG(alive == 0, "%d processes still run", alive);
     /* The four are queued to run again by --resume, from dispatched.csv. */
@@ -535,32 +488,14 @@ static void test_mpi(void)
     bo_history_rows_free(rows);
     CHECK(read_rows(iout, "dispatched.csv", &rows, &n) == 0 && n == 3);
     bo_history_rows_free(rows);
-    FILE *f = fopen(pids, "r");
-    long p;
-    int counted = 0, alive = 0;
-    while (f && fscanf(f, "%ld", &p) == 1) {
-        counted++;
-        int gone = 0;
-        for (int k = 0; k < 100 && !gone; k++) {
-            gone = process_gone((pid_t)p);
-            if (!gone) {
-                struct timespec nap = {0, 20000000L};
-                nanosleep(&nap, NULL);
-            }
-        }
-        alive += !gone;
-    }
-    if (f)
-        fclose(f);
+    int alive = 0, counted = count_still_running(pids, &alive);
     CHECK_MSG(counted == 6 && alive == 0, "%d pids, %d still running", counted, alive);
 }
 
 int main(void)
 {
-    if (!mkdtemp(tmpdir)) {
-        perror("mkdtemp");
+    if (test_make_tmpdir("bo_test_run_parallel") != 0)
         return 1;
-    }
     test_four_workers();
     test_kill_and_resume();
     test_interrupt();

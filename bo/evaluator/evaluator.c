@@ -4,9 +4,9 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "bo/evaluator/evaluator_internal.h"
+#include "bo/objective/proc.h"
 
 bo_evaluator *bo_evaluatori_new(const bo_evaluator_ops *ops, size_t workers, void *impl)
 {
@@ -22,20 +22,6 @@ bo_evaluator *bo_evaluatori_new(const bo_evaluator_ops *ops, size_t workers, voi
     ev->workers = workers;
     ev->impl = impl;
     return ev;
-}
-
-double bo_evaluatori_wall(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-double bo_evaluatori_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 size_t bo_evaluator_workers(const bo_evaluator *ev)
@@ -66,7 +52,7 @@ bo_status bo_evaluator_submit(bo_evaluator *ev, size_t tag, const double *x, siz
     bo_status st = ev->ops->submit(ev, slot, x, source, &c, err, errlen);
     if (st != BO_OK)
         return st;
-    ev->slots[slot] = (bo_evaluator_slot){1, tag, bo_evaluatori_wall()};
+    ev->slots[slot] = (bo_evaluator_slot){1, tag, bo_proc_wall()};
     if (worker)
         *worker = slot + 1;
     return BO_OK;

@@ -34,8 +34,5 @@ struct bo_evaluator {
 /* Allocates the common part with `workers` idle slots; NULL on no memory. */
 bo_evaluator *bo_evaluatori_new(const bo_evaluator_ops *ops, size_t workers, void *impl);
 
-/* Wall clock (seconds since the epoch) and a monotonic clock. */
-double bo_evaluatori_wall(void);
-double bo_evaluatori_now(void);
 
 #endif

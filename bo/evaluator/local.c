@@ -57,12 +57,12 @@ static void run_objective(bo_objective *obj, const double *x, size_t source,
                           const bo_plugin_call *call, runner_answer *a)
 {
     memset(a, 0, sizeof *a);
-    double t0 = bo_evaluatori_now();
-    a->started = bo_evaluatori_wall();
+    double t0 = bo_proc_now();
+    a->started = bo_proc_wall();
     a->y = NAN;
     a->status = bo_objective_evaluate_call(obj, x, source, call, &a->y, a->msg, sizeof a->msg);
-    a->seconds = bo_evaluatori_now() - t0;
-    a->finished = bo_evaluatori_wall();
+    a->seconds = bo_proc_now() - t0;
+    a->finished = bo_proc_wall();
     if (a->status != BO_OK)
         a->y = NAN;
 }
@@ -190,7 +190,7 @@ static int local_wait(bo_evaluator *ev, double timeout_seconds,
         *out = impl->slots[0].inline_result;
         return 1;
     }
-    double deadline = timeout_seconds < 0 ? INFINITY : bo_evaluatori_now() + timeout_seconds;
+    double deadline = timeout_seconds < 0 ? INFINITY : bo_proc_now() + timeout_seconds;
     struct pollfd *pfds = malloc(ev->workers * sizeof *pfds);
     size_t *slot_of = malloc(ev->workers * sizeof *slot_of);
     int done = 0;
@@ -224,7 +224,7 @@ static int local_wait(bo_evaluator *ev, double timeout_seconds,
                 done = 1;
             }
         }
-        if (!done && bo_evaluatori_now() >= deadline)
+        if (!done && bo_proc_now() >= deadline)
             break;
     }
     free(pfds);
@@ -244,7 +244,7 @@ static void local_cancel(bo_evaluator *ev, size_t i)
     int wstatus;
     /* The objective notices its flag within 100 ms; a runner that does not
      * leave in a few seconds is killed outright. */
-    bo_proc_reap(slot->pid, bo_evaluatori_now() + 5.0, false, &wstatus);
+    bo_proc_reap(slot->pid, bo_proc_now() + 5.0, false, &wstatus);
     slot->pid = 0;
     bo_proc_close(&slot->fd);
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "bo/evaluator/evaluator_internal.h"
+#include "bo/objective/proc.h"
 
 enum { TAG_JOB = 1, TAG_STOP = 2, TAG_CANCEL = 3, TAG_RESULT = 4 };
 
@@ -94,7 +95,7 @@ static int mpi_wait(bo_evaluator *ev, double timeout_seconds,
                     const volatile sig_atomic_t *interrupt, size_t *which, bo_evaluation *out)
 {
     mpi_impl *impl = ev->impl;
-    double deadline = timeout_seconds < 0 ? INFINITY : bo_evaluatori_now() + timeout_seconds;
+    double deadline = timeout_seconds < 0 ? INFINITY : bo_proc_now() + timeout_seconds;
     int us = 50;
     for (;;) {
         int index = MPI_UNDEFINED, flag = 0;
@@ -105,7 +106,7 @@ static int mpi_wait(bo_evaluator *ev, double timeout_seconds,
             out->msg[sizeof out->msg - 1] = '\0';
             return 1;
         }
-        if ((interrupt && *interrupt) || bo_evaluatori_now() >= deadline)
+        if ((interrupt && *interrupt) || bo_proc_now() >= deadline)
             return 0;
         nap(&us);
     }

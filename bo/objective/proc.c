@@ -21,6 +21,13 @@ double bo_proc_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+double bo_proc_wall(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 bool bo_proc_has_limit(double timeout_seconds)
 {
     return timeout_seconds > 0.0 && isfinite(timeout_seconds);

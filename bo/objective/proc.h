@@ -13,6 +13,9 @@
 
 /* Seconds on the monotonic clock: deadlines survive wall-clock changes. */
 double bo_proc_now(void);
+/* The wall clock: seconds since the Unix epoch (for timestamps, not for
+ * durations). */
+double bo_proc_wall(void);
 
 /* True when timeout_seconds sets a limit (> 0 and finite). */
 bool bo_proc_has_limit(double timeout_seconds);

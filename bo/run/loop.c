@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bo/engine/design.h"
+#include "bo/objective/proc.h"
 #include "bo/run/run_internal.h"
 
 /* Redraw interval of the live line while evaluations run (terminal only). */
@@ -106,7 +107,7 @@ static double seconds_left(const run *r)
     const bo_config_budget *b = &r->cfg.budget;
     if (s->n_at_design_end == 0 || s->n <= s->n_at_design_end)
         return 0.0;
-    double dt = bo_runi_now() - s->t_design_end;
+    double dt = bo_proc_now() - s->t_design_end;
     double done = (double)(s->n - s->n_at_design_end);
     if (!(dt > 0.0))
         return 0.0;
@@ -143,7 +144,7 @@ static void live_line(run *r)
     size_t n = bo_evaluator_in_flight(r->evaluator, tags, started, 8);
     if (n == 0)
         return;
-    double wall = bo_runi_wall();
+    double wall = bo_proc_wall();
     char line[512];
     int at = snprintf(line, sizeof line, "running:");
     for (size_t i = 0; i < n && i < 4 && at < (int)sizeof line; i++)
@@ -214,8 +215,8 @@ static bo_history_row flight_row(const run *r, const flight *f)
         .suggest_seconds = f->suggest_seconds,
         .eval_seconds = 0.0,
         .worker = 1,
-        .started = bo_runi_wall(),
-        .finished = bo_runi_wall(),
+        .started = bo_proc_wall(),
+        .finished = bo_proc_wall(),
     };
 }
 
@@ -241,7 +242,7 @@ static int suggest_and_dispatch(run *r, flight *f, const char **stop_why)
 {
     const bo_config *c = &r->cfg;
     size_t d = c->n_inputs;
-    double t0 = bo_runi_now();
+    double t0 = bo_proc_now();
     bo_suggestion s;
     if (bo_engine_suggest(r->engine, f->u, &s) != BO_OK)
         return bo_runi_fail(r, BO_RUN_FAILED, "choosing evaluation %zu: %s", r->n_suggested + 1,
@@ -263,7 +264,7 @@ static int suggest_and_dispatch(run *r, flight *f, const char **stop_why)
     f->initial = s.initial;
     f->acq = s.acq_value;
     f->cost = bo_engine_cost(r->engine, s.source);
-    f->suggest_seconds = bo_runi_now() - t0;
+    f->suggest_seconds = bo_proc_now() - t0;
     snprintf(f->message, sizeof f->message, "%s", s.note ? s.note : s.reason ? s.reason : "");
     int code = bo_runi_save_engine_state(r, f->eval);
     if (code != BO_RUN_FINISHED)
@@ -335,7 +336,7 @@ static int record(run *r, const bo_evaluation *ev)
     f->eval = 0;
     if (bo_history_append(r->history, &row) != BO_OK)
         return bo_runi_fail(r, BO_RUN_FAILED, "%s", bo_history_errmsg(r->history));
-    progress_line(r, &row, bo_runi_now() - r->t_loop_start);
+    progress_line(r, &row, bo_proc_now() - r->t_loop_start);
     return BO_RUN_FINISHED;
 }
 
@@ -367,7 +368,7 @@ int bo_runi_loop(run *r, const char **stop_why)
         bo_runi_flight_free(&scratch);
         return bo_runi_fail(r, BO_RUN_FAILED, "out of memory");
     }
-    r->t_loop_start = bo_runi_now();
+    r->t_loop_start = bo_proc_now();
     *stop_why = NULL;
     int code = BO_RUN_FINISHED;
     for (;;) {
@@ -412,7 +413,7 @@ int bo_runi_loop(run *r, const char **stop_why)
             r->flights[i].eval = 0;
     }
     clear_live_line(r);
-    r->loop_seconds = bo_runi_now() - r->t_loop_start;
+    r->loop_seconds = bo_proc_now() - r->t_loop_start;
     bo_runi_flight_free(&scratch);
     return code;
 }

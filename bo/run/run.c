@@ -20,6 +20,7 @@
 #include "bo/report/benchmarks.h"
 #include "bo/report/html_report.h"
 #include "bo/report/run_report.h"
+#include "bo/objective/proc.h"
 #include "bo/run/run_internal.h"
 #ifdef BO_HAVE_MPI
 #include "bo/evaluator/mpi.h"
@@ -35,20 +36,6 @@ int bo_runi_fail(run *r, int code, const char *fmt, ...)
     va_end(ap);
     (void)r;
     return code;
-}
-
-double bo_runi_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-double bo_runi_wall(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 /* mkdir -p. */
@@ -133,7 +120,7 @@ int bo_runi_record(run *r, size_t source, int ok, int initial, double y, double 
         s->last_improvement = s->n + 1;
         if (s->n_at_design_end == 0) {
             s->n_at_design_end = s->n + 1;
-            s->t_design_end = bo_runi_now();
+            s->t_design_end = bo_proc_now();
         }
     }
     s->total_cost += bo_engine_cost(r->engine, source);
@@ -768,14 +755,14 @@ static int run_body(run *r)
     if (code != BO_RUN_FINISHED)
         return code;
 
-    double t0 = bo_runi_now();
+    double t0 = bo_proc_now();
     const char *stop_why = NULL;
     /* mpirun hands rank 0 a pseudo-terminal even when its output goes to a
      * batch log: no live line there. */
     r->tty = !r->args.quiet && !r->args.mpi && isatty(STDOUT_FILENO);
     code = bo_runi_loop(r, &stop_why);
     write_outputs(r, stop_why ? stop_why : "failed");
-    summary(r, stop_why ? stop_why : "failed", bo_runi_now() - t0);
+    summary(r, stop_why ? stop_why : "failed", bo_proc_now() - t0);
     if (r->interrupted && *r->interrupted)
         fprintf(stderr, "bo-run: interrupted; continue with: bo-run %s --resume --out %s%s\n",
                 r->args.config_path, r->dir, r->workers > 1 || r->n_redo

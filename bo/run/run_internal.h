@@ -78,8 +78,6 @@ typedef struct run {
 
 /* Prints "bo-run: message" on stderr and returns code. */
 int bo_runi_fail(run *r, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-double bo_runi_now(void);
-double bo_runi_wall(void);
 /* Appends one completed evaluation to the run state; -1 on no memory. */
 int bo_runi_record(run *r, size_t source, int ok, int initial, double y, double seconds);
 /* Allocates dim values for a flight's points. */
