@@ -310,9 +310,11 @@ static void test_kill_and_resume(void)
             char history[600];
             snprintf(history, sizeof history, "%s/history.csv", out);
             pid_t pid = start_bo_run(test_path_exists(history) ? args_resume : args_new);
-            /* Kill somewhere in the first ~0.6 s: during start-up, the
-             * initial design, a fit, or an evaluation. */
-            double wait_s = 0.02 + 0.6 * bo_rng_uniform(&rng);
+            /* Kill somewhere in the first 0.28 s: during start-up, the
+             * initial design, a fit, or an evaluation. The 20 evaluations
+             * sleep 0.3 s in all, so a run never finishes before its
+             * first kill (a wider window let a quick run escape it). */
+            double wait_s = 0.02 + 0.26 * bo_rng_uniform(&rng);
             struct timespec ts = {0, (long)(wait_s * 1e9)};
             nanosleep(&ts, NULL);
             int finished = waitpid(pid, NULL, WNOHANG) == pid;

@@ -413,6 +413,98 @@ static void test_check_warns(void)
     free(err);
 }
 
+/* One bo-run per run folder: a resume while the run goes on, and a second
+ * fresh start, are refused naming the running process; the run itself is
+ * untouched. */
+static void test_folder_lock(void)
+{
+    write_config("lock.yaml", "lock", 200, 2, 12, "");
+    char cfg[512], out[512], outtxt[512], errtxt[512];
+    path_in(cfg, sizeof cfg, "lock.yaml");
+    path_in(out, sizeof out, "run-lock");
+    path_in(outtxt, sizeof outtxt, "lock-out.txt");
+    path_in(errtxt, sizeof errtxt, "lock-err.txt");
+    const char *first_args[] = {cfg, "--out", out, "--quiet", NULL};
+    pid_t first = test_spawn(BO_BINARY_DIR "/bo-run", first_args, outtxt, errtxt);
+    char history[600];
+    snprintf(history, sizeof history, "%s/history.csv", out);
+    for (int k = 0; k < 200 && !test_path_exists(history); k++) {
+        struct timespec nap = {0, 10000000L};
+        nanosleep(&nap, NULL);
+    }
+    char want[64];
+    snprintf(want, sizeof want, "already running in this folder (pid %ld)", (long)first);
+    CHECK(bo_run((const char *[]){cfg, "--out", out, "--resume", NULL}) == 2);
+    char *err = last_output("err.txt");
+    CHECK_MSG(err && strstr(err, want) != NULL, "resume: %s", err ? err : "");
+    free(err);
+    CHECK(bo_run((const char *[]){cfg, "--out", out, NULL}) == 2);
+    err = last_output("err.txt");
+    CHECK_MSG(err && (strstr(err, want) != NULL || strstr(err, "already holds a run") != NULL),
+              "second start: %s", err ? err : "");
+    free(err);
+    CHECK(test_wait_exit(first) == 0);
+    bo_history_row *rows = NULL;
+    size_t n = 0;
+    CHECK(read_rows(out, "history.csv", &rows, &n) == 0 && n == 12);
+    CHECK(evals_are_permutation(rows, n));
+    bo_history_rows_free(rows);
+
+    /* Two fresh starts at the same instant: one runs, the other is told
+     * another bo-run holds the folder (or, if it came second, that the
+     * folder holds a run), never a write error. */
+    path_in(out, sizeof out, "run-race");
+    pid_t a = test_spawn(BO_BINARY_DIR "/bo-run", (const char *[]){cfg, "--out", out, "--quiet",
+                                                                  NULL}, outtxt, errtxt);
+    int b = bo_run((const char *[]){cfg, "--out", out, "--quiet", NULL});
+    int ca = test_wait_exit(a);
+    CHECK_MSG((ca == 0 && b == 2) || (ca == 2 && b == 0), "race: exits %d and %d", ca, b);
+    char *e1 = last_output("err.txt"), *e2 = last_output("lock-err.txt");
+    const char *loser = b == 2 ? e1 : e2;
+    CHECK_MSG(loser && (strstr(loser, "already running in this folder") != NULL ||
+                        strstr(loser, "already holds a run") != NULL),
+              "race loser: %s", loser ? loser : "");
+    free(e1);
+    free(e2);
+}
+
+/* Isolated plugins: an evaluation's child cannot write into the history
+ * through an inherited descriptor, and what a plugin forks is killed with
+ * its evaluation. */
+static void test_plugin_children(void)
+{
+    char cfg[512], out[512], pids[512];
+    path_in(cfg, sizeof cfg, "stray.yaml");
+    path_in(out, sizeof out, "run-stray");
+    write_file(cfg,
+               "name: stray\nseed: 4\nobjective: {plugin: %s/test-plugins/stray_writer.so}\n"
+               "inputs:\n  - {name: x0, lower: 0, upper: 1}\n  - {name: x1, lower: 0, upper: 1}\n"
+               "initial_design: {size: 4}\nbudget: {max_evaluations: 8}\n"
+               "evaluation: {workers: 2}\noutput: {plot: none}\n",
+               BO_BINARY_DIR);
+    CHECK(bo_run((const char *[]){cfg, "--out", out, "--quiet", NULL}) == 0);
+    bo_history_row *rows = NULL;
+    size_t n = 0;
+    CHECK(read_rows(out, "history.csv", &rows, &n) == 0 && n == 8);
+    CHECK(evals_are_permutation(rows, n));
+    bo_history_rows_free(rows);
+    CHECK(bo_run((const char *[]){cfg, "--out", out, "--quiet", "--resume", NULL}) == 0);
+
+    path_in(cfg, sizeof cfg, "forker.yaml");
+    path_in(out, sizeof out, "run-forker");
+    path_in(pids, sizeof pids, "forker-pids");
+    write_file(pids, "%s", "");
+    write_file(cfg,
+               "name: forker\nseed: 4\n"
+               "objective: {plugin: %s/test-plugins/forker.so, params: {pids: \"%s\"}}\n"
+               "inputs:\n  - {name: x0, lower: 0, upper: 1}\n  - {name: x1, lower: 0, upper: 1}\n"
+               "initial_design: {size: 3}\nbudget: {max_evaluations: 5}\noutput: {plot: none}\n",
+               BO_BINARY_DIR, pids);
+    CHECK(bo_run((const char *[]){cfg, "--out", out, "--quiet", NULL}) == 0);
+    int alive = 0, counted = count_still_running(pids, &alive);
+    CHECK_MSG(counted == 5 && alive == 0, "%d helpers started, %d still run", counted, alive);
+}
+
 /* mpirun -n 4: rank 0 runs the engine, ranks 1..3 evaluate. */
 static void test_mpi(void)
 {
@@ -504,6 +596,8 @@ int main(void)
     test_initial_data();
     test_noise_per_seed();
     test_check_warns();
+    test_folder_lock();
+    test_plugin_children();
     test_mpi();
     int result = CHECK_DONE();
     if (result == 0) {

@@ -21,7 +21,12 @@
 
 /* What a runner writes back: one record, smaller than PIPE_BUF, so a single
  * write delivers it whole. */
+/* Marks a real answer (a plugin writing to descriptors it does not own must
+ * not pass garbage off as a result). */
+#define RUNNER_ANSWER_MAGIC 0x626f2d72756e6e72ULL /* "bo-runnr" */
+
 typedef struct runner_answer {
+    unsigned long long magic;
     bo_status status;
     double y;
     double started, finished, seconds;
@@ -79,8 +84,12 @@ static void runner_main(bo_objective *obj, const double *x, size_t source,
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     bo_objective_set_cancel(obj, &runner_cancelled);
+    /* The objective's own children (an isolated plugin, a command) must
+     * not hold this runner's answer pipe. */
+    bo_proc_hold_from_children(answer_fd);
     runner_answer a;
     run_objective(obj, x, source, call, &a);
+    a.magic = RUNNER_ANSWER_MAGIC;
     const char *p = (const char *)&a;
     size_t left = sizeof a;
     while (left > 0) {
@@ -125,6 +134,7 @@ static bo_status local_submit(bo_evaluator *ev, size_t i, const double *x, size_
         return bo_error_msg(err, errlen, BO_EIO, "cannot fork a worker: %s", strerror(saved));
     }
     if (pid == 0) {
+        bo_proc_close_host_fds();
         close(fds[0]);
         runner_main(impl->obj, x, source, call, fds[1]);
     }
@@ -170,6 +180,12 @@ static int local_read(local_slot *slot, bo_evaluation *out)
         return 1;
     }
     const runner_answer *a = &slot->answer;
+    if (a->magic != RUNNER_ANSWER_MAGIC) {
+        out->status = BO_EIO;
+        out->y = NAN;
+        bo_msg(out->msg, sizeof out->msg, "a worker's answer was garbled");
+        return 1;
+    }
     out->status = a->status;
     out->y = a->y;
     out->started = a->started;

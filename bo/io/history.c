@@ -1008,6 +1008,11 @@ const char *bo_history_errmsg(const bo_history *h)
     return h->out.errmsg;
 }
 
+int bo_history_fd(const bo_history *h)
+{
+    return h ? h->out.fd : -1;
+}
+
 size_t bo_history_count(const bo_history *h)
 {
     return h->n_rows;
@@ -1254,6 +1259,11 @@ bo_status bo_history_state_write(bo_history_state *s, size_t eval, const double 
         return BO_ENOMEM;
     }
     return appender_write(&s->out, t->data, t->len);
+}
+
+int bo_history_state_fd(const bo_history_state *s)
+{
+    return s ? s->out.fd : -1;
 }
 
 const char *bo_history_state_errmsg(const bo_history_state *s)

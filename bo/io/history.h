@@ -120,6 +120,9 @@ const char *bo_history_errmsg(const bo_history *history);
 size_t bo_history_count(const bo_history *history);
 /* Closes the file; NULL is a no-op. */
 void bo_history_destroy(bo_history *history);
+/* The open descriptor of the file (-1 if none), so the caller can keep it
+ * from the processes it forks; the handle still owns it. */
+int bo_history_fd(const bo_history *history);
 
 /* Reads a history file for --resume. The header must list exactly the
  * expected inputs, in order (the error names the first mismatch). Every
@@ -163,6 +166,8 @@ bo_status bo_history_state_open_append(const char *path, size_t last_eval, unsig
 bo_status bo_history_state_write(bo_history_state *state, size_t eval, const double *values,
                                  size_t n_values);
 const char *bo_history_state_errmsg(const bo_history_state *state);
+/* As bo_history_fd. */
+int bo_history_state_fd(const bo_history_state *state);
 void bo_history_state_destroy(bo_history_state *state);
 
 /* Reads the last complete line whose eval is <= max_eval (a torn last line is

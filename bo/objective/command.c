@@ -349,6 +349,7 @@ static int lift_fd(int *fd)
 static void exec_child(const launch *l, int stdin_fd, int stdout_fd, int stderr_fd,
                        int status_fd)
 {
+    bo_proc_close_host_fds();
     setpgid(0, 0);
     if (dup2(stdin_fd, 0) < 0 || dup2(stdout_fd, 1) < 0 || dup2(stderr_fd, 2) < 0)
         goto fail;

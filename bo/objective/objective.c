@@ -44,7 +44,13 @@ struct bo_objective {
 };
 
 /* What an isolated child sends back: one fixed-size record. */
+/* Marks a real answer: a plugin that writes to descriptors it does not own
+ * (its answer pipe among them) garbles the record, and the host must say so
+ * rather than read garbage as a result. */
+#define PLUGIN_ANSWER_MAGIC 0x626f2d616e737772ULL /* "bo-answr" */
+
 typedef struct plugin_answer {
+    unsigned long long magic;
     int rc;
     double y;
     char msg[BO_PLUGIN_MSG_LEN];
@@ -308,6 +314,7 @@ static void isolated_child(const bo_objective *obj, const double *x, size_t sour
 {
     plugin_answer a;
     call_plugin(obj, x, source, call, &a);
+    a.magic = PLUGIN_ANSWER_MAGIC;
     fflush(NULL);
     _exit(write_all(answer_fd, &a, sizeof a) ? 0 : 125);
 }
@@ -334,9 +341,15 @@ static bo_status evaluate_isolated(bo_objective *obj, const double *x, size_t so
         return BO_EIO;
     }
     if (pid == 0) {
+        /* Its own process group, so that what the plugin forks is killed
+         * with it (both sides set it, so it exists before either relies
+         * on it). */
+        setpgid(0, 0);
+        bo_proc_close_host_fds();
         close(fds[0]);
         isolated_child(obj, x, source, call, fds[1]);
     }
+    setpgid(pid, pid);
     close(fds[1]);
 
     plugin_answer a;
@@ -372,8 +385,8 @@ static bo_status evaluate_isolated(bo_objective *obj, const double *x, size_t so
 
     int wstatus = 0;
     if (timed_out || cancelled) {
-        kill(pid, SIGKILL);
-        bo_proc_reap(pid, INFINITY, false, &wstatus);
+        kill(-pid, SIGKILL);
+        bo_proc_reap_group(pid, INFINITY, &wstatus);
         if (cancelled) {
             bo_msg(msg, msglen, "plugin evaluation interrupted (killed)");
             return BO_EEVAL;
@@ -381,16 +394,22 @@ static bo_status evaluate_isolated(bo_objective *obj, const double *x, size_t so
         bo_msg(msg, msglen, "plugin timed out after %g s (killed)", obj->timeout);
         return BO_ETIMEOUT;
     }
+    if (got == sizeof a && a.magic != PLUGIN_ANSWER_MAGIC) {
+        bo_proc_reap_group(pid, INFINITY, &wstatus);
+        bo_msg(msg, msglen, "plugin's answer was garbled (did it write to a file descriptor it "
+               "does not own?)");
+        return BO_EEVAL;
+    }
     if (got == sizeof a) {
-        /* After writing its answer the child only calls _exit, so a
-         * blocking wait is short (and cheaper than polling for it). */
-        bo_proc_reap(pid, INFINITY, false, &wstatus);
+        /* After writing its answer the child only calls _exit, so the
+         * wait is short; anything it started is killed then. */
+        bo_proc_reap_group(pid, INFINITY, &wstatus);
         a.msg[sizeof a.msg - 1] = '\0';
         return plugin_verdict(&a, y, msg, msglen);
     }
     /* The pipe closed early: the child died or exited, or closed the pipe
      * and keeps running (then the deadline still applies). */
-    if (!bo_proc_reap(pid, deadline, false, &wstatus)) {
+    if (!bo_proc_reap_group(pid, deadline, &wstatus)) {
         bo_msg(msg, msglen, "plugin timed out after %g s (killed)", obj->timeout);
         return BO_ETIMEOUT;
     }

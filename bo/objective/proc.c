@@ -21,6 +21,34 @@ double bo_proc_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+static int host_fds[BO_PROC_HOST_FDS];
+static size_t n_host_fds;
+
+void bo_proc_hold_from_children(int fd)
+{
+    if (fd >= 0 && n_host_fds < BO_PROC_HOST_FDS)
+        host_fds[n_host_fds++] = fd;
+}
+
+void bo_proc_release_from_children(int fd)
+{
+    for (size_t i = 0; i < n_host_fds; i++)
+        if (host_fds[i] == fd) {
+            host_fds[i] = host_fds[--n_host_fds];
+            return;
+        }
+}
+
+void bo_proc_close_host_fds(void)
+{
+    for (size_t i = 0; i < n_host_fds; i++)
+        close(host_fds[i]);
+    /* This process's copy of the list is now stale: its numbers may be
+     * reused by descriptors it opens next (a runner's pipes), which its own
+     * children must keep. */
+    n_host_fds = 0;
+}
+
 double bo_proc_wall(void)
 {
     struct timespec ts;
@@ -128,6 +156,38 @@ bool bo_proc_reap(pid_t pid, double deadline, bool kill_group, int *wstatus)
     wait_retrying(pid, &status, 0);
     *wstatus = status;
     return false;
+}
+
+bool bo_proc_reap_group(pid_t pid, double deadline, int *wstatus)
+{
+    bool by_itself = true;
+    long nap_ns = 200000;
+    for (;;) {
+        siginfo_t si;
+        memset(&si, 0, sizeof si);
+        /* WNOWAIT leaves the leader a zombie: its pid, and so the group's
+         * id, cannot be reused while the group's strays are killed. */
+        int r = waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT);
+        if (r != 0 && errno == EINTR)
+            continue;
+        if (r != 0 || si.si_pid == pid)
+            break;
+        double left = deadline - bo_proc_now();
+        if (left <= 0.0) {
+            by_itself = false;
+            break;
+        }
+        double nap = fmin(left, (double)nap_ns * 1e-9);
+        struct timespec ts = { (time_t)nap, (long)((nap - floor(nap)) * 1e9) };
+        nanosleep(&ts, NULL);
+        if (nap_ns < 20000000)
+            nap_ns *= 2;
+    }
+    kill(-pid, SIGKILL);
+    int status = 0;
+    wait_retrying(pid, &status, 0);
+    *wstatus = status;
+    return by_itself;
 }
 
 int bo_proc_tail_init(bo_proc_tail *tail, size_t cap)

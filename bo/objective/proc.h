@@ -13,6 +13,19 @@
 
 /* Seconds on the monotonic clock: deadlines survive wall-clock changes. */
 double bo_proc_now(void);
+/* Descriptors of the host's own files (history, journal, state, lock)
+ * that a forked child must not keep: an evaluation's child that writes to a
+ * stray descriptor would otherwise write into history.csv, and a child
+ * outliving a killed bo-run would hold the run folder. Registered by the
+ * run (at most BO_PROC_HOST_FDS of them); every child bo-run forks calls
+ * bo_proc_close_host_fds first thing. A process-wide list because fork
+ * copies the whole process: the children are the process's, not a
+ * module's. bo_proc_close_host_fds is async-signal-safe. */
+enum { BO_PROC_HOST_FDS = 16 };
+void bo_proc_hold_from_children(int fd);
+void bo_proc_release_from_children(int fd);
+void bo_proc_close_host_fds(void);
+
 /* The wall clock: seconds since the Unix epoch (for timestamps, not for
  * durations). */
 double bo_proc_wall(void);
@@ -42,6 +55,12 @@ void bo_proc_close(int *fd);
  * kill_group) and waits. Always reaps pid. Returns true when pid ended by
  * itself, false when it had to be killed; *wstatus gets the wait status. */
 bool bo_proc_reap(pid_t pid, double deadline, bool kill_group, int *wstatus);
+
+/* For a child that leads its own process group: waits until it exits (at
+ * most until deadline, then kills it), kills whatever else is left in its
+ * group (processes it forked), and reaps it. Returns true when it ended by
+ * itself. */
+bool bo_proc_reap_group(pid_t pid, double deadline, int *wstatus);
 
 /* A buffer that keeps only the last `cap` bytes appended to it. */
 typedef struct bo_proc_tail {

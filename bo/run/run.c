@@ -4,6 +4,7 @@
 #include "bo/run/run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -61,6 +62,53 @@ static int make_dirs(const char *path, char *err, size_t errlen)
         return -1;
     }
     return 0;
+}
+
+/* One bo-run per run folder: an fcntl lock on DIR/bo-run.lock, held until
+ * the process ends. fcntl locks (unlike flock) are not inherited by forked
+ * children and vanish with a killed process, so a --resume right after
+ * kill -9 is not refused because the killed run's evaluations still run. */
+static int lock_run_folder(run *r)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/bo-run.lock", r->dir);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return bo_runi_fail(r, BO_RUN_USAGE, "%s: cannot create the lock file: %s", path,
+                            strerror(errno));
+    struct flock fl;
+    memset(&fl, 0, sizeof fl);
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    if (fcntl(fd, F_SETLK, &fl) != 0) {
+        int saved = errno;
+        struct flock who;
+        memset(&who, 0, sizeof who);
+        who.l_type = F_WRLCK;
+        who.l_whence = SEEK_SET;
+        long pid = fcntl(fd, F_GETLK, &who) == 0 && who.l_type != F_UNLCK ? (long)who.l_pid : 0;
+        close(fd);
+        if (saved == EACCES || saved == EAGAIN)
+            return bo_runi_fail(r, BO_RUN_USAGE, "%s: another bo-run is already running in "
+                                "this folder (pid %ld); wait for it or stop it first", r->dir,
+                                pid);
+        return bo_runi_fail(r, BO_RUN_USAGE, "%s: cannot lock: %s", path, strerror(saved));
+    }
+    char text[32];
+    int len = snprintf(text, sizeof text, "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) != 0 || write(fd, text, (size_t)len) != len)
+        fprintf(stderr, "bo-run: warning: %s: cannot write the pid\n", path);
+    r->lock_fd = fd;
+    bo_proc_hold_from_children(fd);
+    return BO_RUN_FINISHED;
+}
+
+/* The history, journal and state files stay out of every forked child. */
+static void hold_files_from_children(run *r)
+{
+    bo_proc_hold_from_children(bo_history_fd(r->history));
+    bo_proc_hold_from_children(bo_history_fd(r->journal));
+    bo_proc_hold_from_children(bo_history_state_fd(r->state));
 }
 
 static int file_exists(const char *path)
@@ -486,6 +534,7 @@ static int resume_files(run *r, const char *history_path, const char *journal_pa
                                           sizeof r->err);
     if (st != BO_OK)
         return bo_runi_fail(r, BO_RUN_FAILED, "--resume: %s", r->err);
+    hold_files_from_children(r);
     if (!r->args.quiet) {
         printf("resuming %s: %zu evaluations replayed from %s", r->cfg.name, n_rows,
                history_path);
@@ -508,6 +557,12 @@ static int start_run(run *r, const char *history_path, const char *journal_path,
      * or written is a usage error (exit 2), like a bad config. */
     if (make_dirs(r->dir, r->err, sizeof r->err) != 0)
         return bo_runi_fail(r, BO_RUN_USAGE, "--out: %s", r->err);
+    int code = lock_run_folder(r);
+    if (code != BO_RUN_FINISHED)
+        return code;
+    if (file_exists(history_path)) /* a start that won the race made it meanwhile */
+        return bo_runi_fail(r, BO_RUN_USAGE, "%s already holds a run (%s exists); use --resume "
+                            "to continue it or --out to start another", r->dir, history_path);
     if (write_resolved_config(r) != BO_RUN_FINISHED)
         return BO_RUN_USAGE;
     size_t d = r->cfg.n_inputs;
@@ -521,6 +576,7 @@ static int start_run(run *r, const char *history_path, const char *journal_path,
                                      sizeof r->err);
     if (st != BO_OK)
         return bo_runi_fail(r, BO_RUN_USAGE, "%s", r->err);
+    hold_files_from_children(r);
     return BO_RUN_FINISHED;
 }
 
@@ -591,6 +647,13 @@ static void summary(const run *r, const char *stop_why, double seconds)
 
 static void run_cleanup(run *r)
 {
+    bo_proc_release_from_children(bo_history_fd(r->history));
+    bo_proc_release_from_children(bo_history_fd(r->journal));
+    bo_proc_release_from_children(bo_history_state_fd(r->state));
+    if (r->lock_fd >= 0) {
+        bo_proc_release_from_children(r->lock_fd);
+        close(r->lock_fd);
+    }
     bo_evaluator_destroy(r->evaluator);
     bo_history_destroy(r->history);
     bo_history_destroy(r->journal);
@@ -718,7 +781,9 @@ static int run_body(run *r)
         if (!file_exists(history_path))
             return bo_runi_fail(r, BO_RUN_USAGE, "--resume: no run to resume in %s (%s not "
                                 "found)", r->dir, history_path);
-        code = resume_check_config(r);
+        code = lock_run_folder(r);
+        if (code == BO_RUN_FINISHED)
+            code = resume_check_config(r);
         if (code != BO_RUN_FINISHED)
             return code;
     }
@@ -780,6 +845,7 @@ int bo_run_execute(const bo_run_args *args, const volatile sig_atomic_t *interru
     }
     r->args = *args;
     r->interrupted = interrupted;
+    r->lock_fd = -1;
     bo_config_init(&r->cfg);
     int code = run_body(r);
     run_cleanup(r);
@@ -794,6 +860,7 @@ int bo_run_mpi_worker(const bo_run_args *args, const volatile sig_atomic_t *inte
     if (!r)
         return BO_RUN_FAILED;
     r->args = *args;
+    r->lock_fd = -1;
     bo_config_init(&r->cfg);
     int code = load_config(r);
     if (code == BO_RUN_FINISHED)

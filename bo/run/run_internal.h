@@ -56,6 +56,7 @@ typedef struct run {
     bo_history *history;
     bo_history *journal;        /* dispatched.csv */
     bo_history_state *state;
+    int lock_fd;                /* bo-run.lock, held (fcntl) for the whole run; -1 */
     run_state rs;
     const char **input_names;
     const char **source_names;
