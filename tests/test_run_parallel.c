@@ -505,6 +505,92 @@ static void test_plugin_children(void)
     CHECK_MSG(counted == 5 && alive == 0, "%d helpers started, %d still run", counted, alive);
 }
 
+/* A run whose every evaluation fails stops after max_consecutive_failures
+ * (default 10) with exit 1 and the last failure's message; the count is the
+ * process's own, so a --resume (after a fix) is not stopped at once. */
+static void test_failing_objective(void)
+{
+    write_config("broken.yaml", "broken", 0, 1, 40, "");
+    char cfg[512], out[512];
+    path_in(cfg, sizeof cfg, "broken.yaml");
+    /* mode fail everywhere: the bowl's failure region covers the box. */
+    write_file(cfg,
+               "name: broken\nseed: 4\n"
+               "objective:\n  plugin: %s/test-plugins/flaky.so\n  params: {mode: fail, edge: -1}\n"
+               "inputs:\n  - {name: x0, lower: 0, upper: 1}\n  - {name: x1, lower: 0, upper: 1}\n"
+               "initial_design: {size: 6}\nbudget: {max_evaluations: 40}\noutput: {plot: none}\n",
+               BO_BINARY_DIR);
+    path_in(out, sizeof out, "run-broken");
+    CHECK(bo_run((const char *[]){cfg, "--out", out, NULL}) == 1);
+    char *err = last_output("err.txt");
+    CHECK_MSG(err && strstr(err, "10 evaluations failed in a row (the last: plugin evaluate "
+                                 "failed") != NULL, "%s", err ? err : "");
+    free(err);
+    bo_history_row *rows = NULL;
+    size_t n = 0;
+    CHECK(read_rows(out, "history.csv", &rows, &n) == 0 && n == 10);
+    bo_history_rows_free(rows);
+    CHECK(bo_run((const char *[]){cfg, "--out", out, "--resume", NULL}) == 1);
+    CHECK(read_rows(out, "history.csv", &rows, &n) == 0 && n == 20);
+    bo_history_rows_free(rows);
+}
+
+/* Plugins run in-process (isolate: false): an exit() inside evaluate is a
+ * loud failure (status 1, the rows before it kept), a timeout is refused at
+ * its place, and a hang gives way to a second Ctrl-C. */
+static void test_in_process_faults(void)
+{
+    char cfg[512], out[512];
+    path_in(cfg, sizeof cfg, "inproc-exit.yaml");
+    path_in(out, sizeof out, "run-inproc-exit");
+    write_file(cfg,
+               "name: inproc\nseed: 4\n"
+               "objective:\n  plugin: %s/test-plugins/segfault.so\n  params: {mode: exit}\n"
+               "  isolate: false\n"
+               "inputs:\n  - {name: x0, lower: 0, upper: 1}\n"
+               "budget: {max_evaluations: 5}\noutput: {plot: none}\n",
+               BO_BINARY_DIR);
+    CHECK(bo_run((const char *[]){cfg, "--out", out, NULL}) == 1);
+    char *err = last_output("err.txt");
+    CHECK_MSG(err && strstr(err, "the plugin called exit() during an evaluation") != NULL, "%s",
+              err ? err : "");
+    free(err);
+
+    path_in(cfg, sizeof cfg, "inproc-timeout.yaml");
+    write_file(cfg,
+               "name: inproc\nobjective:\n  plugin: %s/test-plugins/flaky.so\n  isolate: false\n"
+               "  timeout: 5\ninputs:\n  - {name: x0, lower: 0, upper: 1}\n"
+               "budget: {max_evaluations: 5}\n",
+               BO_BINARY_DIR);
+    CHECK(bo_run((const char *[]){cfg, "--check", NULL}) == 2);
+    err = last_output("err.txt");
+    CHECK_MSG(err && strstr(err, "inproc-timeout.yaml:5:12: objective.timeout") != NULL &&
+                  strstr(err, "isolate: false") != NULL, "%s", err ? err : "");
+    free(err);
+
+    path_in(cfg, sizeof cfg, "inproc-hang.yaml");
+    path_in(out, sizeof out, "run-inproc-hang");
+    write_file(cfg,
+               "name: inproc\nseed: 4\n"
+               "objective:\n  plugin: %s/test-plugins/flaky.so\n  params: {mode: hang, edge: -1}\n"
+               "  isolate: false\n"
+               "inputs:\n  - {name: x0, lower: 0, upper: 1}\n  - {name: x1, lower: 0, upper: 1}\n"
+               "budget: {max_evaluations: 5}\noutput: {plot: none}\n",
+               BO_BINARY_DIR);
+    pid_t pid = start_bo_run((const char *[]){cfg, "--out", out, NULL});
+    struct timespec ts = {0, 400000000L};
+    nanosleep(&ts, NULL);
+    kill(pid, SIGINT);
+    nanosleep(&ts, NULL);
+    CHECK(waitpid(pid, NULL, WNOHANG) == 0); /* still in the plugin */
+    kill(pid, SIGINT);
+    int code = test_wait_exit(pid);
+    CHECK_MSG(code == 1, "exit %d after a second SIGINT", code);
+    err = last_output("err.txt");
+    CHECK_MSG(err && strstr(err, "interrupted twice") != NULL, "%s", err ? err : "");
+    free(err);
+}
+
 /* mpirun -n 4: rank 0 runs the engine, ranks 1..3 evaluate. */
 static void test_mpi(void)
 {
@@ -598,6 +684,8 @@ int main(void)
     test_check_warns();
     test_folder_lock();
     test_plugin_children();
+    test_failing_objective();
+    test_in_process_faults();
     test_mpi();
     int result = CHECK_DONE();
     if (result == 0) {

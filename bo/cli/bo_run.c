@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bo/run/run.h"
 #ifdef BO_HAVE_MPI
@@ -100,9 +101,19 @@ static int parse_args(int argc, char **argv, bo_run_args *a)
  * with outputs written, ready for --resume. */
 static volatile sig_atomic_t interrupted;
 
+/* A second signal stops at once: an evaluation that cannot be cancelled
+ * (a plugin run in-process, or one that ignores its own signals) must not
+ * hold the run hostage. Every recorded evaluation is already on disk. */
 static void on_interrupt(int sig)
 {
     (void)sig;
+    if (interrupted) {
+        static const char text[] = "bo-run: interrupted twice: stopping now; every recorded "
+                                   "evaluation is kept, --resume continues\n";
+        ssize_t ignored = write(STDERR_FILENO, text, sizeof text - 1);
+        (void)ignored;
+        _exit(1);
+    }
     interrupted = 1;
 }
 

@@ -460,6 +460,8 @@ static const field budget_fields[] = {
      .min_exclusive = 1, .max = HUGE_VAL},
     {.key = "max_no_improvement", .type = F_SIZE, .offset = CFG(budget.max_no_improvement),
      .min = 1.0, .max = COUNT_MAX},
+    {.key = "max_consecutive_failures", .type = F_SIZE,
+     .offset = CFG(budget.max_consecutive_failures), .min = 0.0, .max = COUNT_MAX},
     {.key = "target_value", .type = F_DOUBLE, .offset = CFG(budget.target_value),
      .min = -HUGE_VAL, .max = HUGE_VAL},
     END_OF_FIELDS};
@@ -1059,6 +1061,12 @@ static bo_status resolve_objective(load_ctx *ctx)
                        "in-process evaluates one point at a time (set isolate: true to run "
                        "%zu evaluations at once in child processes)",
                        ctx->cfg->evaluation.workers, ctx->cfg->evaluation.workers);
+    const bo_yaml_node *timeout = node_at(ctx->root, "objective", "timeout");
+    if (obj->plugin && !obj->isolate && obj->timeout > 0 && isfinite(obj->timeout))
+        return fail_at(ctx, timeout, "objective.timeout",
+                       "cannot be enforced with objective.isolate: false: a plugin called "
+                       "in-process cannot be stopped (set isolate: true, the default, or "
+                       "remove the timeout)");
     return BO_OK;
 }
 
@@ -1338,6 +1346,7 @@ void bo_config_init(bo_config *cfg)
     cfg->budget.max_evaluations = SIZE_MAX;
     cfg->budget.max_cost = HUGE_VAL;
     cfg->budget.max_no_improvement = SIZE_MAX;
+    cfg->budget.max_consecutive_failures = 10;
 }
 
 void bo_config_cleanup(bo_config *cfg)
@@ -1641,6 +1650,8 @@ bo_status bo_config_write_resolved(const bo_config *cfg, FILE *out)
         fprintf(out, "  max_no_improvement: %zu\n", cfg->budget.max_no_improvement);
     else
         fputs("  # max_no_improvement: no limit\n", out);
+    fprintf(out, "  max_consecutive_failures: %zu    # 0 = no limit\n",
+            cfg->budget.max_consecutive_failures);
     if (cfg->budget.has_target_value) {
         format_double(num[0], sizeof num[0], cfg->budget.target_value);
         fprintf(out, "  target_value: %s\n", num[0]);
@@ -1799,6 +1810,8 @@ int bo_config_equal_ignoring(const bo_config *a, const bo_config *b, unsigned ig
             return differs(what, whatlen, "budget.max_cost");
         if (a->budget.max_no_improvement != b->budget.max_no_improvement)
             return differs(what, whatlen, "budget.max_no_improvement");
+        if (a->budget.max_consecutive_failures != b->budget.max_consecutive_failures)
+            return differs(what, whatlen, "budget.max_consecutive_failures");
         if (a->budget.has_target_value != b->budget.has_target_value ||
             (a->budget.has_target_value && a->budget.target_value != b->budget.target_value))
             return differs(what, whatlen, "budget.target_value");

@@ -118,6 +118,10 @@ typedef struct bo_config_budget {
     size_t max_evaluations;     /* SIZE_MAX = no limit; else >= 1; includes the initial design */
     double max_cost;            /* INFINITY = no limit; else > 0; includes the initial design */
     size_t max_no_improvement;  /* SIZE_MAX = no limit; else >= 1 evaluations (any source) */
+    size_t max_consecutive_failures; /* the run stops, failed, once this many evaluations
+                                   completed by this process failed in a row (a
+                                   licence server down, a wrong path); default 10,
+                                   0 = no limit */
     int has_target_value;       /* 1: stop once the best target value reaches target_value */
     double target_value;        /* "reaches": <= when minimising, >= when maximising */
 } bo_config_budget;

@@ -58,6 +58,25 @@ typedef struct plugin_answer {
 
 typedef const bo_plugin *(*plugin_entry_fn)(void);
 
+/* A plugin called in this process that calls exit() would end bo-run as if
+ * it had finished (status 0 after a few rows). While an in-process
+ * evaluate runs, an atexit handler turns that into a loud failure: a
+ * message and status 1 (the history, written durably, stays complete and
+ * --resume continues). A process-wide flag, as exit() is process-wide. */
+static volatile sig_atomic_t in_process_evaluation;
+
+static void exit_during_evaluation(void)
+{
+    if (!in_process_evaluation)
+        return;
+    static const char text[] =
+        "bo-run: the plugin called exit() during an evaluation (objective.isolate: false); "
+        "the run stops. Use isolate: true to record such an evaluation as failed.\n";
+    ssize_t ignored = write(STDERR_FILENO, text, sizeof text - 1);
+    (void)ignored;
+    _exit(1);
+}
+
 static char *copy_string(const char *s)
 {
     size_t n = strlen(s) + 1;
@@ -455,8 +474,13 @@ bo_status bo_objective_evaluate_call(bo_objective *obj, const double *x, size_t 
     case BO_OBJECTIVE_PLUGIN:
         if (obj->isolate)
             return evaluate_isolated(obj, x, source, call, y, msg, msglen);
+        static int exit_guard_registered;
+        if (!exit_guard_registered && atexit(exit_during_evaluation) == 0)
+            exit_guard_registered = 1;
         plugin_answer a;
+        in_process_evaluation = 1;
         call_plugin(obj, x, source, call, &a);
+        in_process_evaluation = 0;
         return plugin_verdict(&a, y, msg, msglen);
     }
     bo_msg(msg, msglen, "bo_objective_evaluate: corrupt objective");

@@ -337,6 +337,15 @@ static int record(run *r, const bo_evaluation *ev)
     if (bo_history_append(r->history, &row) != BO_OK)
         return bo_runi_fail(r, BO_RUN_FAILED, "%s", bo_history_errmsg(r->history));
     progress_line(r, &row, bo_proc_now() - r->t_loop_start);
+    /* Counted over this process's evaluations only, so a --resume after the
+     * objective was fixed is not stopped by the failures that ended the
+     * last run. */
+    r->failures_in_a_row = ok ? 0 : r->failures_in_a_row + 1;
+    if (!ok)
+        snprintf(r->last_failure, sizeof r->last_failure, "%s", ev->msg);
+    size_t limit = r->cfg.budget.max_consecutive_failures;
+    if (limit > 0 && r->failures_in_a_row >= limit)
+        r->failed_out = 1;
     return BO_RUN_FINISHED;
 }
 
@@ -404,6 +413,14 @@ int bo_runi_loop(run *r, const char **stop_why)
             code = drain_completed(r);
         if (code != BO_RUN_FINISHED)
             break;
+        if (r->failed_out) {
+            *stop_why = "max_consecutive_failures reached";
+            code = bo_runi_fail(r, BO_RUN_FAILED,
+                                "%zu evaluations failed in a row (the last: %s); the objective "
+                                "looks broken: fix it, then continue with --resume",
+                                r->failures_in_a_row, r->last_failure);
+            break;
+        }
     }
     if (code != BO_RUN_FINISHED && !(r->interrupted && *r->interrupted)) {
         /* A failure of the host: stop what still runs; it is in

@@ -65,9 +65,12 @@ typedef struct run {
     double *theta;
     size_t theta_cap;
     size_t n_suggested;         /* evaluations numbered so far */
+    size_t failures_in_a_row;   /* of the evaluations this process completed */
+    char last_failure[BO_EVALUATION_MSG_LEN];
     flight *flights;            /* workers slots, eval 0 when free */
     flight *redo;               /* journal rows to run again (--resume) */
     size_t n_redo, redo_next;
+    int failed_out;             /* budget.max_consecutive_failures ended the run */
     int tty;                    /* stdout is a terminal: live line */
     int live_shown;
     double t_loop_start;
