@@ -460,6 +460,30 @@ static void test_completion_order(const expected_rows *e)
     bo_history_rows_free(rows);
 }
 
+/* A message that is not UTF-8 (a simulator's binary output quoted) is
+ * written with each stray byte replaced by U+FFFD; valid UTF-8 is kept. */
+static void test_non_utf8_message(const expected_rows *e)
+{
+    const char *path = path_in_dir("utf8.csv");
+    char err[512] = "";
+    bo_history *h = NULL;
+    CHECK(bo_history_create(path, names3, 3, BO_HISTORY_NO_SYNC, &h, err, sizeof err) == BO_OK);
+    if (!h)
+        return;
+    bo_history_row r = e->rows[1];
+    r.message = "bad \xff\xfe end, caf\xc3\xa9 \xe2\x82 \xc0\xaf \xed\xa0\x80";
+    CHECK(bo_history_append(h, &r) == BO_OK);
+    bo_history_destroy(h);
+    bo_history_row *rows = NULL;
+    size_t n = 0;
+    CHECK(bo_history_read(path, names3, 3, &rows, &n, err, sizeof err) == BO_OK && n == 1);
+    const char *want = "bad \xef\xbf\xbd\xef\xbf\xbd end, caf\xc3\xa9 \xef\xbf\xbd\xef\xbf\xbd "
+                       "\xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd";
+    CHECK_MSG(n == 1 && strcmp(rows[0].message, want) == 0, "message '%s'",
+              n ? rows[0].message : "");
+    bo_history_rows_free(rows);
+}
+
 static void test_append_rejects(const expected_rows *e)
 {
     const char *path = path_in_dir("rejects.csv");
@@ -637,7 +661,7 @@ static void test_state(void)
 static void remove_dir(void)
 {
     static const char *const files[] = {"history.csv", "crlf.csv", "overwritten.csv",
-                                        "foreign.csv", "torn.csv", "bad.csv", "rejects.csv", "order.csv",
+                                        "foreign.csv", "torn.csv", "bad.csv", "rejects.csv", "order.csv", "utf8.csv",
                                         "state.txt", "fresh-state.txt"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         remove(path_in_dir(files[i]));
@@ -660,6 +684,7 @@ int main(void)
     test_torn_last_line(&e);
     test_malformed_rows();
     test_completion_order(&e);
+    test_non_utf8_message(&e);
     test_append_rejects(&e);
     test_write_failures();
     test_state();

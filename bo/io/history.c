@@ -149,6 +149,43 @@ static void text_csv_field(text *t, const char *s)
     text_append(t, "\"", 1);
 }
 
+/* Length of the well-formed UTF-8 sequence at p (1 to 4), or 0 when the
+ * bytes there are not one (overlong forms and surrogates included). */
+static size_t utf8_sequence(const unsigned char *p)
+{
+    if (p[0] < 0x80)
+        return 1;
+    size_t n = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
+    if (n == 0 || (n == 3 && p[0] > 0xef))
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) ||
+        (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] > 0x8f))
+        return 0;
+    return n;
+}
+
+/* s with every byte that is not part of well-formed UTF-8 replaced by
+ * U+FFFD, into t: a message quoting a simulator's binary output must not
+ * make the history unreadable to CSV readers that insist on UTF-8. */
+static void text_valid_utf8(text *t, const char *s)
+{
+    t->len = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0';) {
+        size_t n = utf8_sequence(p);
+        if (n == 0) {
+            text_append(t, "\xef\xbf\xbd", 3);
+            p++;
+        } else {
+            text_append(t, (const char *)p, n);
+            p += n;
+        }
+    }
+    text_append(t, "", 0); /* allocated and terminated even when s is empty */
+}
+
 static void text_header(text *t, const char *const *names, size_t n_inputs)
 {
     for (size_t i = 0; i < N_LEADING; i++) {
@@ -824,6 +861,7 @@ struct bo_history {
     size_t n_rows;
     eval_set evals;     /* the evals in the file, so none is written twice */
     text line;          /* reused for every row */
+    text message;       /* the row's message as valid UTF-8 */
 };
 
 static bo_status history_new(bo_history **out, size_t n_inputs, const char *path, char *err,
@@ -976,7 +1014,8 @@ bo_status bo_history_append(bo_history *h, const bo_history_row *row)
     text_append(t, ",", 1);
     text_puts(t, bo_history_status_name(row->status));
     text_append(t, ",", 1);
-    text_csv_field(t, row->message);
+    text_valid_utf8(&h->message, row->message ? row->message : "");
+    text_csv_field(t, h->message.failed ? "" : h->message.data);
     const double tail[] = {row->cost, row->cum_cost, row->best, row->acq,
                            row->suggest_seconds, row->eval_seconds};
     for (size_t k = 0; k < sizeof tail / sizeof tail[0]; k++) {
@@ -1024,6 +1063,7 @@ void bo_history_destroy(bo_history *h)
         return;
     appender_close(&h->out);
     free(h->line.data);
+    free(h->message.data);
     free(h->evals.seen);
     free(h);
 }
