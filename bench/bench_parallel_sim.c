@@ -5,7 +5,7 @@
  *       [--horizon SECONDS] [--mean-seconds M] [--sigma SD]
  *       [--engine-time cpu|wall|zero]
  *   bench_parallel_sim summarise [--evals N] [--tol T] [--ref LABEL] [--level R]
- *       [--plot PREFIX --title TEXT] LABEL=RUNS_DIR ...
+ *       [--pair A:B ...] [--plot PREFIX --title TEXT] LABEL=RUNS_DIR ...
  *   bench_parallel_sim utilisation RUN_DIR [--mean-seconds M --sigma SD]
  *
  * run: bo-run's asynchronous loop (bo/run/loop.c) over the engine API, with
@@ -46,7 +46,8 @@
  * at or below the reference label's median regret after N evaluations (or
  * the regret R of --level),
  * and the time, evaluations and cost to come within T (relative) of the
- * optimum. --plot writes PREFIX.dat and PREFIX.gp (gnuplot: median regret
+ * optimum. --pair A:B compares labels A and B seed by seed (runs matched by
+ * folder name) on each of these measures. --plot writes PREFIX.dat and PREFIX.gp (gnuplot: median regret
  * against time, one curve and interquartile band per label).
  *
  * utilisation: a real bo-run folder (config.yaml, history.csv,
@@ -63,6 +64,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -390,7 +392,7 @@ static int usage(void)
             "           [--horizon SECONDS] [--mean-seconds M] [--sigma SD]\n"
             "           [--engine-time cpu|wall|zero]\n"
             "       bench_parallel_sim summarise [--evals N] [--tol T] [--ref LABEL] [--level R]\n"
-            "           [--plot PREFIX --title TEXT] LABEL=RUNS_DIR ...\n"
+            "           [--pair A:B ...] [--plot PREFIX --title TEXT] LABEL=RUNS_DIR ...\n"
             "       bench_parallel_sim utilisation RUN_DIR [--mean-seconds M --sigma SD]\n");
     return 2;
 }
@@ -608,6 +610,8 @@ typedef struct run_data {
     bo_history_row *rows;
     size_t n_rows;
     const bo_benchmark *bench;
+    /* what summarise finds (NaN: no value; INFINITY: never reached) */
+    double regret_n, time_tol, cost_tol, time_level;
 } run_data;
 
 static void run_data_free(run_data *r)
@@ -776,7 +780,7 @@ static int summarise_label(label_sum *L, size_t n_eval, double tol)
     L->n_reached = 0;
     L->n_complete = 0;
     for (size_t k = 0; k < n; k++) {
-        const run_data *r = &L->runs[k];
+        run_data *r = &L->runs[k];
         total_rows += r->n_rows;
         /* After n_eval evaluations: the best of evaluations 1..n_eval,
          * which is what a run with max_evaluations n_eval returns. */
@@ -800,19 +804,21 @@ static int summarise_label(label_sum *L, size_t n_eval, double tol)
         const bo_config_budget *bud = &r->cfg.budget;
         int stopped = have == r->n_rows && bud->has_target_value && isfinite(best) &&
                       (maximize ? best >= bud->target_value : best <= bud->target_value);
+        r->regret_n = NAN;
         if (have == n_eval || stopped) {
-            reg[m] = regret_of(r, best);
+            reg[m] = r->regret_n = regret_of(r, best);
             wall[m] = end;
             m++;
         }
         util[k] = last > 0 ? busy / ((double)r->cfg.evaluation.workers * last) : NAN;
         ttol[k] = etol[k] = ctol[k] = ctol_started[k] = INFINITY;
+        r->time_tol = r->cost_tol = INFINITY;
         for (size_t i = 0; i < r->n_rows; i++)
             if (within_tol(r, r->rows[i].best, tol)) {
                 double t = r->rows[i].finished;
-                ttol[k] = t;
+                ttol[k] = r->time_tol = t;
                 etol[k] = (double)(i + 1);
-                ctol[k] = r->rows[i].cum_cost;
+                ctol[k] = r->cost_tol = r->rows[i].cum_cost;
                 /* every evaluation started by then, finished or not */
                 double c = 0.0;
                 for (size_t j = 0; j < r->n_rows; j++)
@@ -881,7 +887,7 @@ static void print_stats(const char *what, bo_study_stats s, const char *fmt)
 }
 
 static int write_plot(const char *prefix, const char *title, label_sum *L, size_t n_labels,
-                      double tol_line)
+                      double tol_line, double level, const char *level_what)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s.dat", prefix);
@@ -946,7 +952,14 @@ static int write_plot(const char *prefix, const char *title, label_sum *L, size_
             base, title, t_lo, 1.1 * t_hi, lo / 3, hi * 3);
     if (tol_line > 0)
         fprintf(f, "set arrow from graph 0, first %.9g to graph 1, first %.9g nohead dt 2 "
-                   "lc rgb 'gray40'\n", tol_line, tol_line);
+                   "lc rgb 'gray40'\n"
+                   "set label '1 %% of the optimum' at graph 0.99, first %.9g right "
+                   "tc rgb 'gray40'\n", tol_line, tol_line, tol_line * 1.4);
+    if (isfinite(level) && level > 0 && fabs(level / tol_line - 1) > 0.05)
+        fprintf(f, "set arrow from graph 0, first %.9g to graph 1, first %.9g nohead dt 3 "
+                   "lc rgb 'gray40'\n"
+                   "set label \"%s\" at graph 0.99, first %.9g right tc rgb 'gray40'\n", level,
+                level, level_what, level * 1.4);
     fprintf(f, "plot \\\n");
     static const char *colours[] = {"#000000", "#1f77b4", "#d62728", "#2ca02c",
                                     "#ff7f0e", "#9467bd", "#8c564b", "#e377c2"};
@@ -960,12 +973,62 @@ static int write_plot(const char *prefix, const char *title, label_sum *L, size_
     return 0;
 }
 
+/* The first time a run's regret is at or below level; INFINITY if never. */
+static double run_time_level(const run_data *r, double level)
+{
+    for (size_t i = 0; i < r->n_rows; i++)
+        if (regret_of(r, r->rows[i].best) <= level)
+            return r->rows[i].finished;
+    return INFINITY;
+}
+
+/* Seed by seed (runs matched by folder name): how often B is better than A
+ * on one measure (lower is better), and the median of B / A over the seeds
+ * where both are finite and A > 0. */
+static void pair_measure(const char *what, const label_sum *A, const label_sum *B,
+                         size_t offset)
+{
+    size_t a_better = 0, b_better = 0, equal = 0, m = 0;
+    double *ratio = malloc((A->n_runs ? A->n_runs : 1) * sizeof *ratio);
+    if (!ratio)
+        return;
+    for (size_t i = 0; i < A->n_runs; i++) {
+        const char *na = strrchr(A->runs[i].dir, '/');
+        for (size_t j = 0; j < B->n_runs; j++) {
+            const char *nb = strrchr(B->runs[j].dir, '/');
+            if (!na || !nb || strcmp(na, nb) != 0)
+                continue;
+            double a, b;
+            memcpy(&a, (const char *)&A->runs[i] + offset, sizeof a);
+            memcpy(&b, (const char *)&B->runs[j] + offset, sizeof b);
+            if (isnan(a) || isnan(b))
+                continue;
+            if (a < b)
+                a_better++;
+            else if (b < a)
+                b_better++;
+            else
+                equal++;
+            if (isfinite(a) && isfinite(b) && a > 0)
+                ratio[m++] = b / a;
+        }
+    }
+    bo_study_stats rs = stats_of(ratio, m);
+    printf("  %-26s %s better in %zu, %s better in %zu, equal in %zu; median %s / %s %.3g "
+           "(q1 %.3g, q3 %.3g, %zu seeds)\n",
+           what, B->name, b_better, A->name, a_better, equal, B->name, A->name, rs.median,
+           rs.q1, rs.q3, m);
+    free(ratio);
+}
+
 static int cmd_summarise(int argc, char **argv)
 {
     size_t n_eval = 100;
     double tol = 0.01;
     const char *ref = NULL, *plot = NULL, *title = "";
     double level = NAN;
+    const char *pairs[16];
+    size_t n_pairs = 0;
     label_sum *L = calloc((size_t)argc + 1, sizeof *L);
     size_t n_labels = 0;
     int rc = 1;
@@ -978,6 +1041,9 @@ static int cmd_summarise(int argc, char **argv)
         } else if (strcmp(a, "--tol") == 0 && v && parse_double(v, &tol) == 0 && tol > 0) {
             i++;
         } else if (strcmp(a, "--level") == 0 && v && parse_double(v, &level) == 0) {
+            i++;
+        } else if (strcmp(a, "--pair") == 0 && v && strchr(v, ':') && n_pairs < 16) {
+            pairs[n_pairs++] = v;
             i++;
         } else if (strcmp(a, "--ref") == 0 && v) {
             ref = v;
@@ -1060,10 +1126,37 @@ static int cmd_summarise(int argc, char **argv)
         printf("  %-34s %zu of %zu runs\n", "  reached by", S->n_reached, S->n_runs);
         print_stats("utilisation (busy / K x wall)", S->util, "%.3f");
     }
+    for (size_t l = 0; l < n_labels; l++)
+        for (size_t k = 0; k < L[l].n_runs; k++)
+            L[l].runs[k].time_level = run_time_level(&L[l].runs[k], level);
+    for (size_t p = 0; p < n_pairs; p++) {
+        const char *colon = strchr(pairs[p], ':');
+        const label_sum *A = NULL, *B = NULL;
+        for (size_t l = 0; l < n_labels; l++) {
+            if (strncmp(L[l].name, pairs[p], (size_t)(colon - pairs[p])) == 0 &&
+                L[l].name[colon - pairs[p]] == '\0')
+                A = &L[l];
+            if (strcmp(L[l].name, colon + 1) == 0)
+                B = &L[l];
+        }
+        if (!A || !B) {
+            fprintf(stderr, "bench_parallel_sim: --pair %s: no such labels\n", pairs[p]);
+            goto done;
+        }
+        printf("[%s against %s, seed by seed; lower is better]\n", B->name, A->name);
+        char what[64];
+        snprintf(what, sizeof what, "regret after %zu", n_eval);
+        pair_measure(what, A, B, offsetof(run_data, regret_n));
+        pair_measure("time to the level above", A, B, offsetof(run_data, time_level));
+        snprintf(what, sizeof what, "time to %g%%", 100 * tol);
+        pair_measure(what, A, B, offsetof(run_data, time_tol));
+        snprintf(what, sizeof what, "cost to %g%% (completed)", 100 * tol);
+        pair_measure(what, A, B, offsetof(run_data, cost_tol));
+    }
     rc = 0;
     if (plot) {
         double tol_line = fabs(b->optimum) > 0 ? tol * fabs(b->optimum) : tol;
-        rc = write_plot(plot, title, L, n_labels, tol_line);
+        rc = write_plot(plot, title, L, n_labels, tol_line, level, level_what);
     }
 done:
     for (size_t l = 0; l < n_labels; l++) {

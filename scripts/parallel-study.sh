@@ -13,7 +13,8 @@
 #                   (at least 32, at most 512), run one after the other;
 #                   utilisation and where the idle time went, from
 #                   history.csv and dispatched.csv, beside bo-run's own
-#                   summary line. Then K = 64 again with 4 s evaluations.
+#                   summary line; K = 16 and 64 also with seeds 2 and 3.
+#                   Then K = 64 again with 4 s evaluations.
 #   3. quality      bench_parallel_sim on a simulated clock (durations of mean
 #                   1 s x cost / target cost, engine time measured): Hartmann-6
 #                   (configs/hartmann6.yaml; K = 1 to 100 evaluations, K = 4
@@ -66,15 +67,15 @@ if want latency; then
 fi
 
 # ---- 2. worker utilisation, real bo-run ------------------------------------
-# $1 K, $2 evaluations, $3 mean seconds, $4 folder name
+# $1 K, $2 evaluations, $3 mean seconds, $4 folder name, $5 seed
 util_run() {
-  local k="$1" n="$2" mean="$3" name="$4"
+  local k="$1" n="$2" mean="$3" name="$4" seed="$5"
   local cfg="$out/utilisation/$name.yaml" dir="$out/utilisation/$name"
   cat >"$cfg" <<EOF
 # Hartmann-6 whose evaluations sleep (plugins/simulated_cost.c): written by
 # scripts/parallel-study.sh
 name: $name
-seed: 1
+seed: $seed
 goal: minimize
 objective:
   plugin: $build/plugins/simulated_cost.so
@@ -96,7 +97,7 @@ EOF
   rm -rf "$dir"
   "$build/bo-run" "$cfg" --out "$dir" --quiet >"$dir.log" 2>&1 || {
     echo "bo-run failed, see $dir.log" >&2; return 1; }
-  echo "-- K = $k, $n evaluations of mean $mean s: bo-run's summary says"
+  echo "-- K = $k, $n evaluations of mean $mean s, seed $seed: bo-run's summary says"
   grep -E "reached after|^workers:" "$dir.log" | sed 's/^/   /'
   "$sim" utilisation "$dir" --mean-seconds "$mean" --sigma 0.5
 }
@@ -108,9 +109,16 @@ if want utilisation; then
     for k in 1 4 16 64; do
       n=$((16 * k)); [ $n -lt 32 ] && n=32; [ $n -gt 512 ] && n=512
       [ $quick = 1 ] && n=$((n / 4 < 16 ? 16 : n / 4))
-      util_run "$k" "$n" 1 "K$k"
+      util_run "$k" "$n" 1 "K$k" 1
     done
-    util_run 64 $([ $quick = 1 ] && echo 128 || echo 512) 4 "K64-mean4s"
+    # the targets' two K again with other seeds: how much one run varies
+    if [ $quick = 0 ]; then
+      for s in 2 3; do
+        util_run 16 256 1 "K16-seed$s" "$s"
+        util_run 64 512 1 "K64-seed$s" "$s"
+      done
+    fi
+    util_run 64 $([ $quick = 1 ] && echo 128 || echo 512) 4 "K64-mean4s" 1
   } | tee "$out/utilisation.txt"
 fi
 
@@ -169,7 +177,8 @@ if want quality; then
     for l in K1 K4-believer K4-capped K16-believer K16-capped; do
       labels+=("$l=$q/$problem/$l")
     done
-    "$sim" summarise "$@" --plot "$q/$problem" --title "$title" "${labels[@]}"
+    "$sim" summarise "$@" --pair K4-believer:K4-capped --pair K16-believer:K16-capped \
+      --plot "$q/$problem" --title "$title" "${labels[@]}"
   }
   {
     echo
@@ -183,6 +192,21 @@ if want quality; then
     echo "-- Borehole SF-EI to 1 % (configs/borehole_sf_to1pct.yaml), HF 1 s"
     summarise borehole_sf "Borehole, SF-EI to 1 %" --evals 15 --level 0.0398546
   } | tee "$q/summary.txt"
+  # With the engine's time left out, a simulated run is a pure function of
+  # its arguments: run one twice and compare.
+  {
+    echo
+    echo "-- reproducibility: Hartmann-6, K = 16, seed 1, 150 evaluations, --engine-time zero, twice"
+    for i in 1 2; do
+      "$sim" run "$root/configs/hartmann6.yaml" --workers 16 --seed 1 --max-evals 150 \
+        --engine-time zero --out "$q/repro-$i" >/dev/null
+    done
+    if cmp -s "$q/repro-1/history.csv" "$q/repro-2/history.csv"; then
+      echo "   history.csv of the two runs: identical ($(($(wc -l <"$q/repro-1/history.csv") - 1)) rows)"
+    else
+      echo "   history.csv of the two runs: DIFFERENT"
+    fi
+  } | tee -a "$q/summary.txt"
   if command -v gnuplot >/dev/null; then
     (cd "$q" && gnuplot hartmann6.gp && gnuplot borehole_mf.gp)
     if [ $quick = 0 ]; then
