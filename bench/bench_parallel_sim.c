@@ -30,7 +30,10 @@
  * with simulated times (started, finished: seconds since the start;
  * suggest_seconds: engine time charged for the point; eval_seconds: D), so
  * bo-study aggregate reads it like a bo-run folder; and sim.txt, one line of
- * totals.
+ * totals (utilisation; engine time, split into suggestions that refitted
+ * because an observation came since the previous one, and those that
+ * reused the fit; including the initial design's and fallback points,
+ * which neither fit nor maximise).
  * --max-evals replaces budget.max_evaluations (and raises a smaller
  * max_no_improvement to it: the configs mean theirs never to bind);
  * --horizon starts nothing at or after that simulated time; the config's
@@ -209,6 +212,11 @@ typedef struct sim {
     double t;               /* the simulated clock */
     size_t n_suggested, n_done, n_busy, last_improvement;
     double cost_done, cost_committed, busy_seconds, engine_seconds;
+    /* suggestions that refitted (an observation came since the last one)
+     * and those that reused the fit, with their engine time */
+    size_t n_refit, n_reuse;
+    double refit_seconds, reuse_seconds;
+    int observed;
     int have_best;
     double best;
     char err[5120];
@@ -244,6 +252,14 @@ static int sim_dispatch(sim *s, sim_flight *f, const char **stop)
     double dt = clock_seconds(s->clock) - c0;
     s->t += dt;
     s->engine_seconds += dt;
+    if (s->observed) {
+        s->n_refit++;
+        s->refit_seconds += dt;
+    } else {
+        s->n_reuse++;
+        s->reuse_seconds += dt;
+    }
+    s->observed = 0;
     if (st != BO_OK) {
         snprintf(s->err, sizeof s->err, "suggest %zu: %s", s->n_suggested + 1,
                  bo_engine_errmsg(s->engine));
@@ -301,6 +317,7 @@ static int sim_record(sim *s, sim_flight *f)
         return 1;
     }
     s->n_done++;
+    s->observed = 1;
     s->cost_done += f->cost;
     s->busy_seconds += f->finish - f->start;
     double best;
@@ -567,10 +584,12 @@ static int cmd_run(int argc, char **argv)
     char line[512];
     snprintf(line, sizeof line,
              "workers %zu pending %s engine_time %s evaluations %zu wall %.6g busy %.6g "
-             "utilisation %.4f engine_seconds %.6g best %.10g stop \"%s\"\n",
+             "utilisation %.4f engine_seconds %.6g refits %zu refit_seconds %.6g reuses %zu "
+             "reuse_seconds %.6g best %.10g stop \"%s\"\n",
              workers, pending == BO_PENDING_BELIEVER ? "believer" : "capped",
              clock == CLOCK_CPU ? "cpu" : clock == CLOCK_WALL ? "wall" : "zero", s.n_done, s.t,
-             s.busy_seconds, util, s.engine_seconds, s.best, why);
+             s.busy_seconds, util, s.engine_seconds, s.n_refit, s.refit_seconds, s.n_reuse,
+             s.reuse_seconds, s.best, why);
     if (!f || fputs(line, f) == EOF || fclose(f) != 0) {
         f = NULL;
         snprintf(s.err, sizeof s.err, "cannot write %s", path);
@@ -1307,6 +1326,32 @@ static int cmd_utilisation(int argc, char **argv)
            (double)n / wall, (double)K / (busy / (double)n), busy / (double)n);
     printf("  master choosing points: %.2f s, %.0f%% of the wall time (%.1f ms per point)\n",
            suggest, 100 * suggest / wall, 1e3 * suggest / (double)n);
+    /* The master's time by kind of point: the history's message says
+     * which rule chose it (stall_explore steps, space-filling fallbacks). */
+    {
+        const char *kind[8];
+        size_t count[8] = {0}, n_kind = 0;
+        double secs[8] = {0};
+        for (size_t i = 0; i < n; i++) {
+            const bo_history_row *row = &r.rows[i];
+            const char *k = row->phase == BO_HISTORY_INIT ? "initial design"
+                            : row->message && row->message[0] ? row->message
+                                                              : "the acquisition";
+            size_t j = 0;
+            while (j < n_kind && strcmp(kind[j], k) != 0)
+                j++;
+            if (j == n_kind && n_kind < 8)
+                kind[n_kind++] = k;
+            if (j < n_kind) {
+                count[j]++;
+                secs[j] += row->suggest_seconds;
+            }
+        }
+        printf("  the master's choosing time by what chose the point:\n");
+        for (size_t j = 0; j < n_kind; j++)
+            printf("    %-40.40s %4zu points %7.2f s, %6.1f ms each\n", kind[j], count[j],
+                   secs[j], 1e3 * secs[j] / (double)count[j]);
+    }
     printf("  idle worker time %.1f worker-s = %.1f%% of K x wall:\n", idle,
            100 * idle / ((double)K * wall));
     printf("    before a worker's first evaluation   %8.1f (%.1f%%)\n", ramp,

@@ -14,7 +14,9 @@
 #                   utilisation and where the idle time went, from
 #                   history.csv and dispatched.csv, beside bo-run's own
 #                   summary line; K = 16 and 64 also with seeds 2 and 3.
-#                   Then K = 64 again with 4 s evaluations.
+#                   Then K = 64 again with 4 s evaluations, with
+#                   stall_explore off, and K = 16 and 64
+#                   on the simulated clock (refit and reuse times).
 #   3. quality      bench_parallel_sim on a simulated clock (durations of mean
 #                   1 s x cost / target cost, engine time measured): Hartmann-6
 #                   (configs/hartmann6.yaml; K = 1 to 100 evaluations, K = 4
@@ -67,9 +69,10 @@ if want latency; then
 fi
 
 # ---- 2. worker utilisation, real bo-run ------------------------------------
-# $1 K, $2 evaluations, $3 mean seconds, $4 folder name, $5 seed
+# $1 K, $2 evaluations, $3 mean seconds, $4 folder name, $5 seed,
+# $6 stall_explore (default true, as with every EI config)
 util_run() {
-  local k="$1" n="$2" mean="$3" name="$4" seed="$5"
+  local k="$1" n="$2" mean="$3" name="$4" seed="$5" stall="${6:-true}"
   local cfg="$out/utilisation/$name.yaml" dir="$out/utilisation/$name"
   cat >"$cfg" <<EOF
 # Hartmann-6 whose evaluations sleep (plugins/simulated_cost.c): written by
@@ -88,7 +91,7 @@ inputs:
   - {name: x5, lower: 0, upper: 1}
   - {name: x6, lower: 0, upper: 1}
 model: {kernel: matern52, noise: learn}
-acquisition: {type: ei}
+acquisition: {type: ei, stall_explore: $stall}
 initial_design: {method: lhs, size: 10}
 evaluation: {workers: $k}
 budget: {max_evaluations: $n, max_no_improvement: $n}
@@ -97,7 +100,8 @@ EOF
   rm -rf "$dir"
   "$build/bo-run" "$cfg" --out "$dir" --quiet >"$dir.log" 2>&1 || {
     echo "bo-run failed, see $dir.log" >&2; return 1; }
-  echo "-- K = $k, $n evaluations of mean $mean s, seed $seed: bo-run's summary says"
+  echo "-- K = $k, $n evaluations of mean $mean s, seed $seed, stall_explore $stall:" \
+       "bo-run's summary says"
   grep -E "reached after|^workers:" "$dir.log" | sed 's/^/   /'
   "$sim" utilisation "$dir" --mean-seconds "$mean" --sigma 0.5
 }
@@ -119,6 +123,16 @@ if want utilisation; then
       done
     fi
     util_run 64 $([ $quick = 1 ] && echo 128 || echo 512) 4 "K64-mean4s" 1
+    # stall_explore's steps refit and never reuse a fit (see the evidence)
+    util_run 64 $([ $quick = 1 ] && echo 128 || echo 512) 1 "K64-nostall" 1 false
+    # The same runs on the simulated clock (the engine's CPU time charged):
+    # how the master's time splits into refits and reused fits.
+    echo "-- the K = 16 and K = 64 runs (seed 1, mean 1 s) on bench_parallel_sim's simulated clock"
+    for k in 16 64; do
+      n=$((16 * k)); [ $n -gt 512 ] && n=512; [ $quick = 1 ] && n=$((n / 4))
+      "$sim" run "$root/configs/hartmann6.yaml" --workers $k --seed 1 --max-evals $n \
+        --out "$out/utilisation/sim-K$k" | sed 's/^/   /'
+    done
   } | tee "$out/utilisation.txt"
 fi
 
