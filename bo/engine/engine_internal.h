@@ -56,9 +56,10 @@ struct bo_engine {
     size_t n_pending, pending_cap;
 
     /* The model in e->gp: fitted to the first fit_n observations
-     * (ENGINE_NO_FIT when none is); fit_exact says its factor is still the
-     * fit's own (a stall step re-conditions it), so a later suggestion with
-     * no new observation may reuse it after dropping its fantasies. */
+     * (ENGINE_NO_FIT when none is); fit_exact says its factor is the fit's
+     * (or, after a stall step, the fit re-conditioned at its own
+     * hyperparameters), so a later suggestion with no new observation may
+     * reuse it after dropping its fantasies. */
     size_t fit_n;
     int fit_exact;
     size_t n_fantasy;        /* believer points appended to e->gp, and to

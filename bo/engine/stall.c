@@ -340,7 +340,11 @@ bo_status bo_enginei_stall(bo_engine *e, size_t n_gp, size_t n_avoid, double *x,
     /* Back to the MAP model: for plain EI when nothing was admissible, and
      * so that whoever reads the engine's model afterwards sees the fit. */
     bo_status restored = bo_gp_set_hyper(e->gp, e->theta);
-    e->fit_exact = 0; /* re-conditioned: not the fit's own factor any more */
+    /* Re-conditioned at the fit's own hyperparameters and standardisation:
+     * the fit's model up to rounding, so a suggestion with no new
+     * observation may still reuse it (with 64 workers, refitting after
+     * every stall step made the engine the bottleneck). */
+    e->fit_exact = restored == BO_OK;
     if (st != BO_OK || restored != BO_OK)
         return restored;
     for (size_t j = 0; j < e->opt.dim; j++)
