@@ -370,6 +370,12 @@ static void test_malformed(void)
     expect_bad(lines, count, at, "target 2\n", at, "not a source index");
     at = find_line(lines, count, "theta");
     expect_bad(lines, count, at, "theta x log_lengthscale[0]\n", at, "theta value");
+    /* A count the file cannot hold is refused at once: the reader once
+     * allocated room for it first, 8 PB here (found by fuzz_model_file). */
+    at = find_line(lines, count, "data");
+    expect_bad(lines, count, at, "data 1000000000000000\n", at,
+               "'data' announces 1000000000000000 rows but the rest of the file holds at most");
+    expect_bad(lines, count, at, "data 1000\n", at, "announces 1000 rows");
     at = find_line(lines, count, "data") + 1;
     expect_bad(lines, count, at, "0.5 300 7 1.0\n", at, "source index");
     expect_bad(lines, count, at, "0.5 300 0 1.0 4\n", at, "more values");
