@@ -5,12 +5,14 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bo/config/config.h"
@@ -884,6 +886,118 @@ static void test_damaged_files(void)
     CHECK(ok > 0 && failed > 0);
 }
 
+/* ------------------------------------------------------------------ */
+/* Large and deep documents: refused or read in time linear in their    */
+/* size (each case once took seconds or minutes).                       */
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* A growable text for the generated configs. */
+static char *big_text;
+static size_t big_len, big_cap;
+
+static void big_add(const char *fmt, ...)
+{
+    char piece[128];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(piece, sizeof piece, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if (big_len + (size_t)n + 1 > big_cap) {
+        big_cap = 2 * (big_len + (size_t)n + 1);
+        big_text = realloc(big_text, big_cap);
+        if (!big_text)
+            abort();
+    }
+    memcpy(big_text + big_len, piece, (size_t)n + 1);
+    big_len += (size_t)n;
+}
+
+static void test_large_documents(void)
+{
+    bo_config cfg;
+    char err[512];
+
+    /* Flow collections 40,000 deep: libyaml needs time quadratic in the
+     * depth (6 s here, far more under ASan); the loader stops at the first
+     * collection past BO_YAML_MAX_DEPTH (64, the root mapping counted), the
+     * 64th '[' at column 8 + 64. */
+    big_len = 0;
+    big_add("inputs: ");
+    for (int i = 0; i < 40000; i++)
+        big_add("[");
+    for (int i = 0; i < 40000; i++)
+        big_add("]");
+    big_add("\n");
+    CHECK(load_text("deep.yaml", big_text, &cfg, err, sizeof err) == BO_EPARSE);
+    CHECK_MSG(strstr(err, "deep.yaml:1:72: YAML syntax error: a list nested more than 64 deep") !=
+                  NULL, "%s", err);
+    CHECK(config_is_empty(&cfg));
+    /* The same with mappings, and nesting up to the limit is read. */
+    big_len = 0;
+    big_add("objective: {plugin: p.so, params: ");
+    for (int i = 0; i < 70; i++)
+        big_add("{a%d: ", i);
+    CHECK(load_text("deep_map.yaml", big_text, &cfg, err, sizeof err) == BO_EPARSE);
+    CHECK_MSG(strstr(err, ":1:") && strstr(err, "a mapping nested more than 64 deep"), "%s",
+              err);
+    big_len = 0;
+    big_add("objective: {plugin: p.so, params: {a: ");
+    for (int i = 0; i < 61; i++)
+        big_add("[");
+    for (int i = 0; i < 61; i++)
+        big_add("]");
+    big_add("}}\n");
+    CHECK(load_text("deep_ok.yaml", big_text, &cfg, err, sizeof err) == BO_EINVAL);
+    CHECK_MSG(strstr(err, "objective.params.a: expected a single value"), "%s", err);
+
+    /* 100,000 keys in one mapping and 50,000 aliases: the duplicate-key
+     * check and the anchor lookup searched every key and node before, which
+     * took minutes for this file; now well under a second (ten allowed, for
+     * sanitizers and a busy machine). The last key repeats the first. */
+    for (int dup = 0; dup < 2; dup++) {
+        big_len = 0;
+        big_add("objective:\n  plugin: p.so\n  params:\n");
+        for (int i = 0; i < 100000; i++)
+            big_add("    k%d: &a%d v%d\n", i, i % 50000, i);
+        for (int i = 0; i < 50000; i++)
+            big_add("    c%d: *a%d\n", i, i);
+        if (dup)
+            big_add("    k0: again\n");
+        big_add("inputs:\n  - {name: x, lower: 0, upper: 1}\nbudget: {max_evaluations: 10}\n");
+        double start = seconds_now();
+        bo_status status = load_text("many.yaml", big_text, &cfg, err, sizeof err);
+        double took = seconds_now() - start;
+        CHECK_MSG(took < 10.0, "150,000 keys read in %.1f s", took);
+        if (dup) {
+            CHECK(status == BO_EPARSE);
+            CHECK_MSG(strstr(err, "many.yaml:150004:5: k0: duplicate key (first given at line 4, "
+                                  "column 5)") != NULL, "%s", err);
+            continue;
+        }
+        CHECK_MSG(status == BO_OK, "%s", err);
+        CHECK(cfg.objective.n_params == 150000);
+        if (cfg.objective.n_params == 150000) {
+            /* An alias means the latest node of its anchor: &a0 is given to
+             * k0 and again to k50000. */
+            CHECK(strcmp(cfg.objective.params[100000].key, "c0") == 0);
+            CHECK(strcmp(cfg.objective.params[100000].value, "v50000") == 0);
+            CHECK(strcmp(cfg.objective.params[149999].value, "v99999") == 0);
+        }
+        bo_config_cleanup(&cfg);
+    }
+    free(big_text);
+    big_text = NULL;
+    big_len = big_cap = 0;
+}
+
 /* Every row of the modules' registries is a name the config accepts, writes
  * back and suggests: adding a kernel, acquisition, design or plot format is
  * one row in its module, with nothing to add here or in the config. */
@@ -1176,6 +1290,7 @@ int main(void)
     test_places();
     test_warnings();
     test_damaged_files();
+    test_large_documents();
     test_registries();
     test_goal_spellings();
     test_unsupported_input_type();
