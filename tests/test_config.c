@@ -86,7 +86,13 @@ static const bad_case bad_cases[] = {
     {"missing_upper.yaml", BO_EINVAL, 4, 5, "inputs[1].upper", "missing; expected a number"},
     {"pool_below_starts.yaml", BO_EINVAL, 4, 33, "acquisition.pool", "at least acquisition.starts (20)"},
     {"noise_typo.yaml", BO_EINVAL, 5, 10, "model.noise", "got 'lern'; did you mean 'learn'?"},
-    {"huge_number.yaml", BO_EINVAL, 3, 32, "inputs[0].upper", "expected a number, got '1e999'"},
+    /* A number too large is out of range, not "not a number"; an empty
+     * list or mapping is called empty. */
+    {"huge_number.yaml", BO_EINVAL, 3, 32, "inputs[0].upper", "'1e999' is out of range: numbers are at most 1.8e+308 in magnitude"},
+    {"noise_out_of_range.yaml", BO_EINVAL, 3, 16, "model.noise", "'-1e999' is out of range"},
+    {"seed_too_large.yaml", BO_EINVAL, 1, 7, "seed", "'18446744073709551616' is out of range: integers here are at most 18446744073709551615"},
+    {"empty_inputs.yaml", BO_EINVAL, 2, 9, "inputs", "expected a list of inputs, each {name, lower, upper}, got an empty list"},
+    {"sources_empty_map.yaml", BO_EINVAL, 3, 10, "sources", "expected a list of sources, each {name, cost}, got an empty mapping"},
     {"nan_bound.yaml", BO_EINVAL, 3, 22, "inputs[0].lower", "expected a number, got 'nan'"},
     {"undefined_alias.yaml", BO_EPARSE, 3, 5, NULL, "alias '*first' names no anchor"},
     {"two_documents.yaml", BO_EPARSE, 5, 1, NULL, "a second document"},

@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -250,9 +251,9 @@ static const char *describe(const bo_yaml_node *node, char *buf, size_t len)
     if (!node)
         return "nothing";
     if (node->kind == BO_YAML_MAP)
-        return "a mapping";
+        return node->n == 0 ? "an empty mapping" : "a mapping";
     if (node->kind == BO_YAML_SEQ)
-        return "a list";
+        return node->n == 0 ? "an empty list" : "a list";
     if (bo_yaml_is_null(node))
         return "nothing";
     size_t n = node->text_len > 40 ? 40 : node->text_len;
@@ -311,6 +312,41 @@ static int parse_double(const char *text, double *out)
         return -1;
     *out = v;
     return 0;
+}
+
+/* A number too large for its type, written correctly: a double beyond
+ * DBL_MAX in magnitude (1e999), or digits beyond UINT64_MAX when integer.
+ * Such a value is refused as out of range, not as "not a number". */
+static int out_of_range(const char *text, int integer)
+{
+    if (integer) {
+        const char *p = text[0] == '+' ? text + 1 : text;
+        if (!isdigit((unsigned char)*p))
+            return 0;
+        for (const char *q = p; *q; q++)
+            if (!isdigit((unsigned char)*q))
+                return 0;
+        errno = 0;
+        (void)strtoull(p, NULL, 10);
+        return errno == ERANGE;
+    }
+    if (!text[0] || isspace((unsigned char)text[0]))
+        return 0;
+    errno = 0;
+    char *end;
+    double v = strtod(text, &end);
+    return end != text && *end == '\0' && errno == ERANGE && fabs(v) == HUGE_VAL;
+}
+
+static bo_status fail_out_of_range(load_ctx *ctx, const bo_yaml_node *node, const char *path,
+                                   int integer)
+{
+    char got[64];
+    if (integer)
+        return fail_at(ctx, node, path, "%s is out of range: integers here are at most %llu",
+                       describe(node, got, sizeof got), (unsigned long long)UINT64_MAX);
+    return fail_at(ctx, node, path, "%s is out of range: numbers are at most %.2g in magnitude",
+                   describe(node, got, sizeof got), DBL_MAX);
 }
 
 static int parse_bool(const char *text, int *out)
@@ -619,7 +655,8 @@ static bo_status convert(load_ctx *ctx, const field *f, const bo_yaml_node *node
     case F_U64: {
         uint64_t v;
         if (parse_u64(node->text, &v) != 0)
-            return fail_expected(ctx, f, node, path);
+            return out_of_range(node->text, 1) ? fail_out_of_range(ctx, node, path, 1)
+                                               : fail_expected(ctx, f, node, path);
         memcpy(dst, &v, sizeof v);
         return BO_OK;
     }
@@ -633,6 +670,8 @@ static bo_status convert(load_ctx *ctx, const field *f, const bo_yaml_node *node
     }
     case F_DOUBLE: {
         double v;
+        if (parse_double(node->text, &v) != 0 && out_of_range(node->text, 0))
+            return fail_out_of_range(ctx, node, path, 0);
         if (parse_double(node->text, &v) != 0 || !in_bounds(f, v))
             return fail_expected(ctx, f, node, path);
         memcpy(dst, &v, sizeof v);
@@ -862,6 +901,8 @@ static bo_status h_noise(load_ctx *ctx, const field *f, const bo_yaml_node *node
     } else if (parse_double(node->text, &v) == 0 && v >= 0.0) {
         model->noise = BO_NOISE_FIXED;
         model->noise_var = v;
+    } else if (out_of_range(node->text, 0)) {
+        return fail_out_of_range(ctx, node, path, 0);
     } else {
         char got[64];
         if (is_close(node->text, "learn") || is_close(node->text, "per_source"))
