@@ -609,6 +609,36 @@ static void test_round_trips(void)
     round_trip(TMP "/my config.v2.yml");
     round_trip(TMP "/launch.yaml");
     round_trip(TMP "/workers.yaml");
+
+    /* Characters that cannot stand as they are between double quotes: NEL,
+     * LINE and PARAGRAPH SEPARATOR are line breaks to YAML (a command path
+     * with NEL came back with a space, found by fuzz_config), C1 controls and
+     * U+FFFE/U+FFFF are refused by libyaml. Written as escapes, they come
+     * back as they were; other characters are written as they are. */
+    bo_config cfg;
+    char err[512];
+    CHECK(load_text("escapes.yaml",
+                    "objective:\n"
+                    "  command: [\"./a\\Nb.sh\", \"\\L\\P\"]\n"
+                    "  params: {c1: \"\\x80\\x9f\", odd: \"\\uFFFE\\uFFFF\", bom: \"\\uFEFF\",\n"
+                    "           text: \"é ✓ \\x01 \\\" \\\\ \\t\"}\n"
+                    "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                    "budget: {max_evaluations: 10}\n",
+                    &cfg, err, sizeof err) == BO_OK);
+    if (cfg.objective.n_params == 4) {
+        CHECK(strstr(cfg.objective.command[0], "/a\xC2\x85" "b.sh") != NULL);
+        CHECK(strcmp(cfg.objective.command[1], "\xE2\x80\xA8\xE2\x80\xA9") == 0);
+        CHECK(strcmp(cfg.objective.params[0].value, "\xC2\x80\xC2\x9F") == 0);
+        CHECK(strcmp(cfg.objective.params[1].value, "\xEF\xBF\xBE\xEF\xBF\xBF") == 0);
+        char *text = resolved_text(&cfg);
+        CHECK(text != NULL && strstr(text, "b.sh\", \"\\L\\P\"]") != NULL &&
+              strstr(text, "\"\\x80\\x9f\"") != NULL &&
+              strstr(text, "\"\\uFFFE\\uFFFF\"") != NULL &&
+              strstr(text, "\"\xEF\xBB\xBF\"") != NULL && strstr(text, "\"é ✓ ") != NULL);
+        free(text);
+    }
+    bo_config_cleanup(&cfg);
+    round_trip(TMP "/escapes.yaml");
 }
 
 /* bo_config_equal must notice a change in any field, or the round trip

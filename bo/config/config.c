@@ -1625,7 +1625,12 @@ static void format_double(char *buf, size_t len, double v)
     }
 }
 
-/* A double-quoted YAML scalar: always valid, whatever the text holds. */
+/* A double-quoted YAML scalar that reads back as s, whatever s holds.
+ * Besides the ASCII controls, some characters cannot stand as they are
+ * inside quotes: NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR are line
+ * breaks to YAML (folded into a space on reading), and the C1 controls,
+ * U+FFFE and U+FFFF are refused by libyaml. Their escapes give the same
+ * characters back. (Loaded text is valid UTF-8: libyaml checks it.) */
 static void write_quoted(FILE *out, const char *s)
 {
     fputc('"', out);
@@ -1637,10 +1642,20 @@ static void write_quoted(FILE *out, const char *s)
         case '\t': fputs("\\t", out); break;
         case '\r': fputs("\\r", out); break;
         default:
-            if (*p < 0x20 || *p == 0x7f)
+            if (*p < 0x20 || *p == 0x7f) {
                 fprintf(out, "\\x%02x", *p);
-            else
+            } else if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+                fprintf(out, "\\x%02x", p[1]);        /* U+0080..U+009F, NEL included */
+                p++;
+            } else if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)) {
+                fputs(p[2] == 0xA8 ? "\\L" : "\\P", out);
+                p += 2;
+            } else if (p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF)) {
+                fputs(p[2] == 0xBE ? "\\uFFFE" : "\\uFFFF", out);
+                p += 2;
+            } else {
                 fputc(*p, out);
+            }
         }
     }
     fputc('"', out);
