@@ -360,6 +360,13 @@ static void test_malformed(void)
     expect_bad(lines, count, at, "learn_extra_noise 2\n", at, "0 or 1");
     at = find_line(lines, count, "restarts");
     expect_bad(lines, count, at, "restarts -1\n", at, "non-negative integer");
+    /* An optional name line without its name (the bytes after the key were
+     * NULs in what fuzz_model_file found: the model read, but written back
+     * as "source_column" it no longer did). */
+    at = find_line(lines, count, "source_column");
+    CHECK(at > 0);
+    expect_bad(lines, count, at, "source_column\n", at, "'source_column' needs a name");
+    expect_bad(lines, count, at, "noise_column \t \n", at, "'noise_column' needs a name");
     at = find_line(lines, count, "inputs");
     expect_bad(lines, count, at, "inputs 0\n", at, "between 1 and");
     at = find_line(lines, count, "input ");

@@ -694,16 +694,22 @@ static bo_status read_options(reader *rd, bo_gp_options *o)
 }
 
 /* Reads an optional "key NAME" line: when the next line has another key it
- * is kept for the next read. */
+ * is kept for the next read. The key without a name is an error, as for
+ * key_name: written back, an empty name would be a line the reader takes
+ * for another key. */
 static bo_status optional_name(reader *rd, const char *key, char **value)
 {
     char *line = next_line(rd);
     size_t klen = strlen(key);
 
-    if (line != NULL && strncmp(line, key, klen) == 0 && line[klen] == ' ') {
+    if (line != NULL && strncmp(line, key, klen) == 0 &&
+        (line[klen] == '\0' || line[klen] == ' ' || line[klen] == '\t')) {
         line += klen;
         while (*line == ' ' || *line == '\t') {
             line++;
+        }
+        if (*line == '\0') {
+            return parse_error(rd, "'%s' needs a name", key);
         }
         *value = strdup(line);
         return *value == NULL ? out_of_memory(rd) : BO_OK;
