@@ -11,8 +11,8 @@ line per violation, file:line first) when:
   - a module's `bo_module(... DEPENDS ...)` in CMakeLists.txt names other
     project modules than its row;
   - a header's include guard is not BO_<path without bo/ and .h>_H.
-Programs (bo/cli), tests, bench and plugins are checked for the internal
-header rule and for plugins including only the plugin header.
+Programs (bo/cli), tests, bench, fuzz and plugins are checked for the
+internal header rule and for plugins including only the plugin header.
 """
 import os
 import re
@@ -129,7 +129,7 @@ def main():
         if module not in rules:
             errors.append(f"CMakeLists.txt: module {module} has no row in README.md's rules")
 
-    tops = ["gp", "acquisition", "bo", "tests", "bench", "plugins"]
+    tops = ["gp", "acquisition", "bo", "tests", "bench", "fuzz", "plugins"]
     for top in tops:
         for path in source_files(top):
             module = module_of(path, rules)

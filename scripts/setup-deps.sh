@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages bo-run builds and runs with, when missing.
+# Usage: scripts/setup-deps.sh [--fuzz]   (--fuzz: also clang and libFuzzer, for scripts/fuzz.sh)
 set -euo pipefail
 packages=(build-essential cmake pkg-config libnlopt-dev liblapacke-dev libopenblas-dev
           libyaml-dev gnuplot-nox python3
           chromium    # tests/test_report.c renders report.html in headless Chromium
           groff-base man-db   # tests/test_man_completion.sh renders the man pages
           libopenmpi-dev openmpi-bin openssh-client)  # mpirun -n K bo-run (Open MPI looks for ssh even on one node)
+if [ "${1:-}" = "--fuzz" ]; then
+  # libFuzzer's runtime is only recommended by clang; llvm-symbolizer names
+  # the source lines in sanitizer reports.
+  packages+=(clang libclang-rt-14-dev llvm-14)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,12 +5,14 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bo/config/config.h"
@@ -84,7 +86,13 @@ static const bad_case bad_cases[] = {
     {"missing_upper.yaml", BO_EINVAL, 4, 5, "inputs[1].upper", "missing; expected a number"},
     {"pool_below_starts.yaml", BO_EINVAL, 4, 33, "acquisition.pool", "at least acquisition.starts (20)"},
     {"noise_typo.yaml", BO_EINVAL, 5, 10, "model.noise", "got 'lern'; did you mean 'learn'?"},
-    {"huge_number.yaml", BO_EINVAL, 3, 32, "inputs[0].upper", "expected a number, got '1e999'"},
+    /* A number too large is out of range, not "not a number"; an empty
+     * list or mapping is called empty. */
+    {"huge_number.yaml", BO_EINVAL, 3, 32, "inputs[0].upper", "'1e999' is out of range: numbers are at most 1.8e+308 in magnitude"},
+    {"noise_out_of_range.yaml", BO_EINVAL, 3, 16, "model.noise", "'-1e999' is out of range"},
+    {"seed_too_large.yaml", BO_EINVAL, 1, 7, "seed", "'18446744073709551616' is out of range: integers here are at most 18446744073709551615"},
+    {"empty_inputs.yaml", BO_EINVAL, 2, 9, "inputs", "expected a list of inputs, each {name, lower, upper}, got an empty list"},
+    {"sources_empty_map.yaml", BO_EINVAL, 3, 10, "sources", "expected a list of sources, each {name, cost}, got an empty mapping"},
     {"nan_bound.yaml", BO_EINVAL, 3, 22, "inputs[0].lower", "expected a number, got 'nan'"},
     {"undefined_alias.yaml", BO_EPARSE, 3, 5, NULL, "alias '*first' names no anchor"},
     {"two_documents.yaml", BO_EPARSE, 5, 1, NULL, "a second document"},
@@ -601,6 +609,36 @@ static void test_round_trips(void)
     round_trip(TMP "/my config.v2.yml");
     round_trip(TMP "/launch.yaml");
     round_trip(TMP "/workers.yaml");
+
+    /* Characters that cannot stand as they are between double quotes: NEL,
+     * LINE and PARAGRAPH SEPARATOR are line breaks to YAML (a command path
+     * with NEL came back with a space, found by fuzz_config), C1 controls and
+     * U+FFFE/U+FFFF are refused by libyaml. Written as escapes, they come
+     * back as they were; other characters are written as they are. */
+    bo_config cfg;
+    char err[512];
+    CHECK(load_text("escapes.yaml",
+                    "objective:\n"
+                    "  command: [\"./a\\Nb.sh\", \"\\L\\P\"]\n"
+                    "  params: {c1: \"\\x80\\x9f\", odd: \"\\uFFFE\\uFFFF\", bom: \"\\uFEFF\",\n"
+                    "           text: \"é ✓ \\x01 \\\" \\\\ \\t\"}\n"
+                    "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                    "budget: {max_evaluations: 10}\n",
+                    &cfg, err, sizeof err) == BO_OK);
+    if (cfg.objective.n_params == 4) {
+        CHECK(strstr(cfg.objective.command[0], "/a\xC2\x85" "b.sh") != NULL);
+        CHECK(strcmp(cfg.objective.command[1], "\xE2\x80\xA8\xE2\x80\xA9") == 0);
+        CHECK(strcmp(cfg.objective.params[0].value, "\xC2\x80\xC2\x9F") == 0);
+        CHECK(strcmp(cfg.objective.params[1].value, "\xEF\xBF\xBE\xEF\xBF\xBF") == 0);
+        char *text = resolved_text(&cfg);
+        CHECK(text != NULL && strstr(text, "b.sh\", \"\\L\\P\"]") != NULL &&
+              strstr(text, "\"\\x80\\x9f\"") != NULL &&
+              strstr(text, "\"\\uFFFE\\uFFFF\"") != NULL &&
+              strstr(text, "\"\xEF\xBB\xBF\"") != NULL && strstr(text, "\"é ✓ ") != NULL);
+        free(text);
+    }
+    bo_config_cleanup(&cfg);
+    round_trip(TMP "/escapes.yaml");
 }
 
 /* bo_config_equal must notice a change in any field, or the round trip
@@ -882,6 +920,156 @@ static void test_damaged_files(void)
     CHECK_MSG(misplaced == 0, "%zu failures without FILE:LINE:COLUMN", misplaced);
     /* Both outcomes occur: the full file loads, an early cut does not. */
     CHECK(ok > 0 && failed > 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Large and deep documents: refused or read in time linear (or n log n) */
+/* in their size (each case once took seconds or minutes).              */
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* A growable text for the generated configs. */
+static char *big_text;
+static size_t big_len, big_cap;
+
+static void big_add(const char *fmt, ...)
+{
+    char piece[128];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(piece, sizeof piece, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if (big_len + (size_t)n + 1 > big_cap) {
+        big_cap = 2 * (big_len + (size_t)n + 1);
+        big_text = realloc(big_text, big_cap);
+        if (!big_text)
+            abort();
+    }
+    memcpy(big_text + big_len, piece, (size_t)n + 1);
+    big_len += (size_t)n;
+}
+
+static void test_large_documents(void)
+{
+    bo_config cfg;
+    char err[512];
+
+    /* Flow collections 40,000 deep: libyaml needs time quadratic in the
+     * depth (6 s here, far more under ASan); the loader stops at the first
+     * collection past BO_YAML_MAX_DEPTH (64, the root mapping counted), the
+     * 64th '[' at column 8 + 64. */
+    big_len = 0;
+    big_add("inputs: ");
+    for (int i = 0; i < 40000; i++)
+        big_add("[");
+    for (int i = 0; i < 40000; i++)
+        big_add("]");
+    big_add("\n");
+    CHECK(load_text("deep.yaml", big_text, &cfg, err, sizeof err) == BO_EPARSE);
+    CHECK_MSG(strstr(err, "deep.yaml:1:72: YAML syntax error: a list nested more than 64 deep") !=
+                  NULL, "%s", err);
+    CHECK(config_is_empty(&cfg));
+    /* The same with mappings, and nesting up to the limit is read. */
+    big_len = 0;
+    big_add("objective: {plugin: p.so, params: ");
+    for (int i = 0; i < 70; i++)
+        big_add("{a%d: ", i);
+    CHECK(load_text("deep_map.yaml", big_text, &cfg, err, sizeof err) == BO_EPARSE);
+    CHECK_MSG(strstr(err, ":1:") && strstr(err, "a mapping nested more than 64 deep"), "%s",
+              err);
+    big_len = 0;
+    big_add("objective: {plugin: p.so, params: {a: ");
+    for (int i = 0; i < 61; i++)
+        big_add("[");
+    for (int i = 0; i < 61; i++)
+        big_add("]");
+    big_add("}}\n");
+    CHECK(load_text("deep_ok.yaml", big_text, &cfg, err, sizeof err) == BO_EINVAL);
+    CHECK_MSG(strstr(err, "objective.params.a: expected a single value"), "%s", err);
+
+    /* 100,000 keys in one mapping and 50,000 aliases: the duplicate-key
+     * check and the anchor lookup searched every key and node before, which
+     * took minutes for this file; now well under a second (ten allowed, for
+     * sanitizers and a busy machine). The last key repeats the first. */
+    for (int dup = 0; dup < 2; dup++) {
+        big_len = 0;
+        big_add("objective:\n  plugin: p.so\n  params:\n");
+        for (int i = 0; i < 100000; i++)
+            big_add("    k%d: &a%d v%d\n", i, i % 50000, i);
+        for (int i = 0; i < 50000; i++)
+            big_add("    c%d: *a%d\n", i, i);
+        if (dup)
+            big_add("    k0: again\n");
+        big_add("inputs:\n  - {name: x, lower: 0, upper: 1}\nbudget: {max_evaluations: 10}\n");
+        double start = seconds_now();
+        bo_status status = load_text("many.yaml", big_text, &cfg, err, sizeof err);
+        double took = seconds_now() - start;
+        CHECK_MSG(took < 10.0, "150,000 keys read in %.1f s", took);
+        if (dup) {
+            CHECK(status == BO_EPARSE);
+            CHECK_MSG(strstr(err, "many.yaml:150004:5: k0: duplicate key (first given at line 4, "
+                                  "column 5)") != NULL, "%s", err);
+            continue;
+        }
+        CHECK_MSG(status == BO_OK, "%s", err);
+        CHECK(cfg.objective.n_params == 150000);
+        if (cfg.objective.n_params == 150000) {
+            /* An alias means the latest node of its anchor: &a0 is given to
+             * k0 and again to k50000. */
+            CHECK(strcmp(cfg.objective.params[100000].key, "c0") == 0);
+            CHECK(strcmp(cfg.objective.params[100000].value, "v50000") == 0);
+            CHECK(strcmp(cfg.objective.params[149999].value, "v99999") == 0);
+        }
+        bo_config_cleanup(&cfg);
+    }
+
+    /* 60,000 inputs and 60,000 sources: their names were checked for
+     * repeats by comparing every pair (15 s for 90,000); a repeat at the
+     * end still names the first entry of that name. */
+    for (int sources = 0; sources < 2; sources++) {
+        for (int dup = 0; dup < 2; dup++) {
+            big_len = 0;
+            big_add("objective: {plugin: p.so}\n");
+            if (sources) {
+                big_add("inputs: [{name: x, lower: 0, upper: 1}]\nsources:\n");
+                for (int i = 0; i < 60000; i++)
+                    big_add("  - {name: s%d, cost: 1, initial: 1}\n", dup && i == 59999 ? 17 : i);
+                big_add("target: s0\nbudget: {max_evaluations: 100000}\n");
+            } else {
+                big_add("inputs:\n");
+                for (int i = 0; i < 60000; i++)
+                    big_add("  - {name: x%d, lower: 0, upper: 1}\n", dup && i == 59999 ? 17 : i);
+                big_add("initial_design: {size: 5}\nbudget: {max_evaluations: 10}\n");
+            }
+            double start = seconds_now();
+            bo_status status = load_text("many_names.yaml", big_text, &cfg, err, sizeof err);
+            double took = seconds_now() - start;
+            CHECK_MSG(took < 10.0, "60,000 %s read in %.1f s", sources ? "sources" : "inputs",
+                      took);
+            if (!dup) {
+                CHECK_MSG(status == BO_OK, "%s", err);
+                CHECK(sources ? cfg.n_sources == 60000 : cfg.n_inputs == 60000);
+                bo_config_cleanup(&cfg);
+                continue;
+            }
+            CHECK(status == BO_EINVAL);
+            CHECK_MSG(strstr(err, sources ? "sources[59999].name: expected a unique name, got "
+                                            "'s17' again (sources[17])"
+                                          : "inputs[59999].name: expected a unique name, got "
+                                            "'x17' again (inputs[17])") != NULL,
+                      "%s", err);
+        }
+    }
+    free(big_text);
+    big_text = NULL;
+    big_len = big_cap = 0;
 }
 
 /* Every row of the modules' registries is a name the config accepts, writes
@@ -1176,6 +1364,7 @@ int main(void)
     test_places();
     test_warnings();
     test_damaged_files();
+    test_large_documents();
     test_registries();
     test_goal_spellings();
     test_unsupported_input_type();

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bo/io/csv.h"
@@ -177,6 +178,108 @@ static void test_line_endings(void)
     rmdir(dir);
 }
 
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Writes text to dir/name and reads it; *t gets the table (or NULL). */
+static bo_status read_text(const char *dir, const char *name, const char *text, bo_csv **t,
+                           char *err, size_t errlen)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    CHECK(f != NULL);
+    if (f == NULL) {
+        return BO_EIO;
+    }
+    fputs(text, f);
+    fclose(f);
+    bo_status st = bo_csv_read(path, t, err, errlen);
+    remove(path);
+    return st;
+}
+
+/* Wide files cost time in proportion to their size: a header of 100,000
+ * names once took 48 s (every pair of names compared, and every field's
+ * column counted from the start of its line). The first mistake from the
+ * left is still the one reported; columns count characters of the line as
+ * written, also after a quoted field with "" and multi-byte characters
+ * (they were one short there). */
+static void test_wide_files(void)
+{
+    char dir[] = "/tmp/bo_test_csv_XXXXXX";
+    char err[512] = "";
+    bo_csv *t = NULL;
+    enum { WIDE = 100000 };
+
+    if (mkdtemp(dir) == NULL) {
+        CHECK_MSG(0, "mkdtemp failed");
+        return;
+    }
+    char *text = malloc((size_t)WIDE * 16 + 64);
+    CHECK(text != NULL);
+    if (text == NULL) {
+        rmdir(dir);
+        return;
+    }
+    for (int dup = 0; dup < 2; dup++) {
+        size_t used = 0;
+        for (int j = 0; j < WIDE; j++) {
+            used += (size_t)sprintf(text + used, "%sc%d", j ? "," : "",
+                                    dup && j == WIDE - 1 ? 7 : j);
+        }
+        used += (size_t)sprintf(text + used, "\n");
+        for (int j = 0; j < WIDE; j++) {
+            used += (size_t)sprintf(text + used, "%s1", j ? "," : "");
+        }
+        sprintf(text + used, "\n");
+        double start = seconds_now();
+        bo_status st = read_text(dir, "wide.csv", text, &t, err, sizeof err);
+        double took = seconds_now() - start;
+        /* Well under a second; ten allowed for sanitizers and a busy machine. */
+        CHECK_MSG(took < 10.0, "a header of %d names read in %.1f s", WIDE, took);
+        if (dup) {
+            CHECK(st == BO_EPARSE && t == NULL);
+            CHECK_MSG(contains(err, "line 1: duplicate header name 'c7' (columns 8 and 100000)"),
+                      "%s", err);
+        } else {
+            CHECK_MSG(st == BO_OK, "%s", err);
+            CHECK(t != NULL && bo_csv_n_cols(t) == WIDE);
+            if (t != NULL) {
+                /* "c0," ... : name j starts after the names before it. */
+                CHECK(bo_csv_name_column(t, 99999) == 688884);
+                CHECK(bo_csv_cell_column(t, 0, 99999) == 199999);
+            }
+            bo_csv_destroy(t);
+        }
+    }
+    free(text);
+
+    /* The first mistake from the left: a repeated name before an empty one,
+     * an empty name before a repeated one. */
+    CHECK(read_text(dir, "d.csv", "a,b,a,,c\n1,2,3,4,5\n", &t, err, sizeof err) == BO_EPARSE);
+    CHECK_MSG(contains(err, "duplicate header name 'a' (columns 1 and 3)"), "%s", err);
+    CHECK(read_text(dir, "d.csv", "a,,b,a\n1,2,3,4\n", &t, err, sizeof err) == BO_EPARSE);
+    CHECK_MSG(contains(err, "header column 2 has no name"), "%s", err);
+    CHECK(read_text(dir, "d.csv", "b,a,b,a\n1,2,3,4\n", &t, err, sizeof err) == BO_EPARSE);
+    CHECK_MSG(contains(err, "duplicate header name 'b' (columns 1 and 3)"), "%s", err);
+
+    /* Columns in characters: x is the tenth character of its line. */
+    CHECK(read_text(dir, "q.csv", "a,b\n\"\"\"\xC3\xA9\"\"\xC3\xA9\",x\n", &t, err, sizeof err) ==
+          BO_OK);
+    if (t != NULL) {
+        CHECK(strcmp(bo_csv_cell(t, 0, 0), "\"\xC3\xA9\"\xC3\xA9") == 0);
+        CHECK(bo_csv_cell_column(t, 0, 0) == 1);
+        CHECK_MSG(bo_csv_cell_column(t, 0, 1) == 10, "column %zu", bo_csv_cell_column(t, 0, 1));
+        bo_csv_destroy(t);
+    }
+    rmdir(dir);
+}
+
 static void test_parse_double(void)
 {
     double v = -1;
@@ -204,6 +307,7 @@ int main(void)
     test_good_file();
     test_labels();
     test_line_endings();
+    test_wide_files();
 
     expect_read_error("empty.csv", BO_EPARSE, "empty file", NULL);
     expect_read_error("blank.csv", BO_EPARSE, "empty file", NULL);

@@ -360,6 +360,13 @@ static void test_malformed(void)
     expect_bad(lines, count, at, "learn_extra_noise 2\n", at, "0 or 1");
     at = find_line(lines, count, "restarts");
     expect_bad(lines, count, at, "restarts -1\n", at, "non-negative integer");
+    /* An optional name line without its name (the bytes after the key were
+     * NULs in what fuzz_model_file found: the model read, but written back
+     * as "source_column" it no longer did). */
+    at = find_line(lines, count, "source_column");
+    CHECK(at > 0);
+    expect_bad(lines, count, at, "source_column\n", at, "'source_column' needs a name");
+    expect_bad(lines, count, at, "noise_column \t \n", at, "'noise_column' needs a name");
     at = find_line(lines, count, "inputs");
     expect_bad(lines, count, at, "inputs 0\n", at, "between 1 and");
     at = find_line(lines, count, "input ");
@@ -370,6 +377,12 @@ static void test_malformed(void)
     expect_bad(lines, count, at, "target 2\n", at, "not a source index");
     at = find_line(lines, count, "theta");
     expect_bad(lines, count, at, "theta x log_lengthscale[0]\n", at, "theta value");
+    /* A count the file cannot hold is refused at once: the reader once
+     * allocated room for it first, 8 PB here (found by fuzz_model_file). */
+    at = find_line(lines, count, "data");
+    expect_bad(lines, count, at, "data 1000000000000000\n", at,
+               "'data' announces 1000000000000000 rows but the rest of the file holds at most");
+    expect_bad(lines, count, at, "data 1000\n", at, "announces 1000 rows");
     at = find_line(lines, count, "data") + 1;
     expect_bad(lines, count, at, "0.5 300 7 1.0\n", at, "source index");
     expect_bad(lines, count, at, "0.5 300 0 1.0 4\n", at, "more values");

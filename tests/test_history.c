@@ -360,6 +360,12 @@ static void test_malformed_rows(void)
         {"2,bo,HF,1,2,3,4.5,ok,,10,20,4.5,1,0.5,0.5,1,10,11,9\n", "19 fields"},
         {"1,bo,HF,1,2,3,4.5,ok,,10,20,4.5,1,0.5,0.5,1,10,11\n", "eval 1 appears twice"},
         {"0,bo,HF,1,2,3,4.5,ok,,10,20,4.5,1,0.5,0.5,1,10,11\n", "eval 0"},
+        /* Past the largest eval number (SIZE_MAX once made the reader loop
+         * for ever). */
+        {"1000000000001,bo,HF,1,2,3,4.5,ok,,10,20,4.5,1,0.5,0.5,1,10,11\n",
+         "eval 1000000000001 is beyond the largest evaluation number, 1000000000000"},
+        {"18446744073709551615,bo,HF,1,2,3,4.5,ok,,10,20,4.5,1,0.5,0.5,1,10,11\n",
+         "eval 18446744073709551615 is beyond"},
         {"2,bo,HF,1,2,3,4.5,ok,,10,20,4.5,1,0.5,0.5,0,10,11\n", "worker '0'"},
         {"2,bo,HF,1,2,3,4.5,ok,,10,20,4.5,1,0.5,0.5,1.5,10,11\n", "worker '1.5'"},
         {"2,bo,HF,1,2,3,4.5,ok,,10,20,4.5,1,0.5,0.5,1,,11\n", "started ''"},
@@ -422,6 +428,67 @@ static void test_malformed_rows(void)
         CHECK(strcmp(rows[0].message, "two\nlines") == 0);
     }
     bo_history_rows_free(rows);
+}
+
+/* Evals far apart cost memory by their count, not their size: a history
+ * with eval 10^12 (the largest there is) and 2^32 + 2 reads at once (the
+ * reader once allocated one byte per number up to the largest, 64 GB for
+ * the second, found by fuzz/fuzz_history.c), keeps them distinct from their
+ * neighbours and refuses them twice; appending checks them the same way. */
+static void test_sparse_evals(const expected_rows *e)
+{
+    const char *path = path_in_dir("sparse.csv");
+    write_file(path, HEADER3);
+    append_file(path, "4294967298,init,HF,1,2,3,4.5,ok,,10,10,4.5,,0.5,0.5,1,10,11\n");
+    append_file(path, "1000000000000,bo,HF,1,2,3,4.5,ok,,10,20,4.5,1,0.5,0.5,1,10,11\n");
+    append_file(path, "2,bo,HF,1,2,3,4.5,ok,,10,30,4.5,1,0.5,0.5,1,10,11\n");
+    bo_history_row *rows = NULL;
+    size_t n = 0;
+    char err[512] = "";
+    CHECK_MSG(bo_history_read(path, names3, 3, &rows, &n, err, sizeof err) == BO_OK, "%s", err);
+    CHECK(n == 3);
+    if (n == 3)
+        CHECK(rows[0].eval == 4294967298u && rows[1].eval == 1000000000000u && rows[2].eval == 2);
+    bo_history_rows_free(rows);
+    append_file(path, "1000000000000,bo,HF,1,2,3,4.5,ok,,10,40,4.5,1,0.5,0.5,1,10,11\n");
+    append_file(path, "3,bo,HF,1,2,3,4.5,ok,,10,50,4.5,1,0.5,0.5,1,10,11\n");
+    CHECK(bo_history_read(path, names3, 3, &rows, &n, err, sizeof err) == BO_EPARSE);
+    CHECK_MSG(strstr(err, "row 4 (line 5): eval 1000000000000 appears twice") != NULL, "%s",
+              err);
+
+    bo_history *h = NULL;
+    CHECK(bo_history_create(path_in_dir("sparse2.csv"), names3, 3, BO_HISTORY_NO_SYNC, &h, err,
+                            sizeof err) == BO_OK);
+    if (h == NULL)
+        return;
+    /* Enough rows to grow the set several times, far apart and close. */
+    bo_history_row r = e->rows[0];
+    size_t appended = 0;
+    for (size_t k = 0; k < 300; k++) {
+        r.eval = k % 2 ? (size_t)1000000000000u - k : k + 1;
+        appended += bo_history_append(h, &r) == BO_OK;
+    }
+    CHECK(appended == 300);
+    r.eval = 1000000000000u - 299;
+    CHECK(bo_history_append(h, &r) == BO_EINVAL);
+    CHECK(strstr(bo_history_errmsg(h), "which the file already holds") != NULL);
+    r.eval = 1000000000001u;
+    CHECK(bo_history_append(h, &r) == BO_EINVAL);
+    CHECK_MSG(strstr(bo_history_errmsg(h), "is beyond the largest evaluation number") != NULL,
+              "%s", bo_history_errmsg(h));
+    CHECK(bo_history_count(h) == 300);
+    bo_history_destroy(h);
+    h = NULL;
+    CHECK(bo_history_open_append(path_in_dir("sparse2.csv"), names3, 3, BO_HISTORY_NO_SYNC, &h,
+                                 &n, err, sizeof err) == BO_OK);
+    CHECK(n == 300);
+    if (h != NULL) {
+        r.eval = 1000000000000u - 1;   /* found on opening */
+        CHECK(bo_history_append(h, &r) == BO_EINVAL);
+        r.eval = 301;
+        CHECK(bo_history_append(h, &r) == BO_OK);
+        bo_history_destroy(h);
+    }
 }
 
 /* With several workers rows complete out of suggestion order: any order of
@@ -661,8 +728,9 @@ static void test_state(void)
 static void remove_dir(void)
 {
     static const char *const files[] = {"history.csv", "crlf.csv", "overwritten.csv",
-                                        "foreign.csv", "torn.csv", "bad.csv", "rejects.csv", "order.csv", "utf8.csv",
-                                        "state.txt", "fresh-state.txt"};
+                                        "foreign.csv", "torn.csv", "bad.csv", "rejects.csv", "order.csv",
+                                        "utf8.csv", "sparse.csv", "sparse2.csv", "state.txt",
+                                        "fresh-state.txt"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         remove(path_in_dir(files[i]));
     CHECK(rmdir(dir) == 0);
@@ -685,6 +753,7 @@ int main(void)
     test_malformed_rows();
     test_completion_order(&e);
     test_non_utf8_message(&e);
+    test_sparse_evals(&e);
     test_append_rejects(&e);
     test_write_failures();
     test_state();

@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -250,9 +251,9 @@ static const char *describe(const bo_yaml_node *node, char *buf, size_t len)
     if (!node)
         return "nothing";
     if (node->kind == BO_YAML_MAP)
-        return "a mapping";
+        return node->n == 0 ? "an empty mapping" : "a mapping";
     if (node->kind == BO_YAML_SEQ)
-        return "a list";
+        return node->n == 0 ? "an empty list" : "a list";
     if (bo_yaml_is_null(node))
         return "nothing";
     size_t n = node->text_len > 40 ? 40 : node->text_len;
@@ -311,6 +312,41 @@ static int parse_double(const char *text, double *out)
         return -1;
     *out = v;
     return 0;
+}
+
+/* A number too large for its type, written correctly: a double beyond
+ * DBL_MAX in magnitude (1e999), or digits beyond UINT64_MAX when integer.
+ * Such a value is refused as out of range, not as "not a number". */
+static int out_of_range(const char *text, int integer)
+{
+    if (integer) {
+        const char *p = text[0] == '+' ? text + 1 : text;
+        if (!isdigit((unsigned char)*p))
+            return 0;
+        for (const char *q = p; *q; q++)
+            if (!isdigit((unsigned char)*q))
+                return 0;
+        errno = 0;
+        (void)strtoull(p, NULL, 10);
+        return errno == ERANGE;
+    }
+    if (!text[0] || isspace((unsigned char)text[0]))
+        return 0;
+    errno = 0;
+    char *end;
+    double v = strtod(text, &end);
+    return end != text && *end == '\0' && errno == ERANGE && fabs(v) == HUGE_VAL;
+}
+
+static bo_status fail_out_of_range(load_ctx *ctx, const bo_yaml_node *node, const char *path,
+                                   int integer)
+{
+    char got[64];
+    if (integer)
+        return fail_at(ctx, node, path, "%s is out of range: integers here are at most %llu",
+                       describe(node, got, sizeof got), (unsigned long long)UINT64_MAX);
+    return fail_at(ctx, node, path, "%s is out of range: numbers are at most %.2g in magnitude",
+                   describe(node, got, sizeof got), DBL_MAX);
 }
 
 static int parse_bool(const char *text, int *out)
@@ -621,7 +657,8 @@ static bo_status convert(load_ctx *ctx, const field *f, const bo_yaml_node *node
     case F_U64: {
         uint64_t v;
         if (parse_u64(node->text, &v) != 0)
-            return fail_expected(ctx, f, node, path);
+            return out_of_range(node->text, 1) ? fail_out_of_range(ctx, node, path, 1)
+                                               : fail_expected(ctx, f, node, path);
         memcpy(dst, &v, sizeof v);
         return BO_OK;
     }
@@ -635,6 +672,8 @@ static bo_status convert(load_ctx *ctx, const field *f, const bo_yaml_node *node
     }
     case F_DOUBLE: {
         double v;
+        if (parse_double(node->text, &v) != 0 && out_of_range(node->text, 0))
+            return fail_out_of_range(ctx, node, path, 0);
         if (parse_double(node->text, &v) != 0 || !in_bounds(f, v))
             return fail_expected(ctx, f, node, path);
         memcpy(dst, &v, sizeof v);
@@ -864,6 +903,8 @@ static bo_status h_noise(load_ctx *ctx, const field *f, const bo_yaml_node *node
     } else if (parse_double(node->text, &v) == 0 && v >= 0.0) {
         model->noise = BO_NOISE_FIXED;
         model->noise_var = v;
+    } else if (out_of_range(node->text, 0)) {
+        return fail_out_of_range(ctx, node, path, 0);
     } else {
         char got[64];
         if (is_close(node->text, "learn") || is_close(node->text, "per_source"))
@@ -1105,47 +1146,120 @@ static void list_history_columns(char *buf, size_t len)
                                      history_column_names[i]);
 }
 
+typedef struct named_index {
+    const char *name;
+    size_t index;
+} named_index;
+
+static int compare_named_index(const void *a, const void *b)
+{
+    const named_index *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c != 0 ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* For each of n names (the name member of n structs of size bytes from
+ * first), the index of the first earlier one equal to it, or SIZE_MAX: by
+ * sorting, not by comparing every pair, so that 90,000 inputs or sources
+ * are checked at once (the pairs took 15 s). Returns a malloc'd array, or
+ * NULL when memory runs out. */
+static size_t *earlier_same_names(const void *first, size_t size, size_t name_offset, size_t n)
+{
+    named_index *sorted = malloc((n ? n : 1) * sizeof *sorted);
+    size_t *earlier = malloc((n ? n : 1) * sizeof *earlier);
+    if (!sorted || !earlier) {
+        free(sorted);
+        free(earlier);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *name;
+        memcpy(&name, (const char *)first + i * size + name_offset, sizeof name);
+        sorted[i] = (named_index){name, i};
+        earlier[i] = SIZE_MAX;
+    }
+    qsort(sorted, n, sizeof *sorted, compare_named_index);
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(sorted[i].name, sorted[i - 1].name) == 0)
+            earlier[sorted[i].index] = earlier[sorted[i - 1].index] != SIZE_MAX
+                                           ? earlier[sorted[i - 1].index]
+                                           : sorted[i - 1].index;
+    free(sorted);
+    return earlier;
+}
+
+/* inputs[i] (its node item), whose name first appears earlier at inputs[same]
+ * (SIZE_MAX: it does not). */
+static bo_status check_input(load_ctx *ctx, const bo_yaml_node *item, size_t i, size_t same)
+{
+    const bo_config *cfg = ctx->cfg;
+    const bo_config_input *in = &cfg->inputs[i];
+    char path[PATH_TEXT];
+    if (!is_identifier(in->name)) {
+        snprintf(path, sizeof path, "inputs[%zu].name", i);
+        return fail_at(ctx, bo_yaml_map_get(item, "name"), path,
+                       "expected an identifier (letters, digits, _; not starting with a "
+                       "digit), got '%s'", in->name);
+    }
+    /* Input names are history.csv's column headers as they are (users
+     * open it in spreadsheets), so they cannot take the history's own. */
+    if (bo_history_fixed_column(in->name)) {
+        char reserved[300];
+        list_history_columns(reserved, sizeof reserved);
+        snprintf(path, sizeof path, "inputs[%zu].name", i);
+        return fail_at(ctx, bo_yaml_map_get(item, "name"), path,
+                       "'%s' names a column of history.csv; choose another name (reserved: "
+                       "%s)", in->name, reserved);
+    }
+    if (same != SIZE_MAX) {
+        snprintf(path, sizeof path, "inputs[%zu].name", i);
+        return fail_at(ctx, bo_yaml_map_get(item, "name"), path,
+                       "expected a unique name, got '%s' again (inputs[%zu])", in->name, same);
+    }
+    if (!(in->lower < in->upper)) {
+        snprintf(path, sizeof path, "inputs[%zu].upper", i);
+        return fail_at(ctx, bo_yaml_map_get(item, "upper"), path,
+                       "expected a number > lower (%g), got %g", in->lower, in->upper);
+    }
+    if (in->scale == BO_CONFIG_SCALE_LOG && !(in->lower > 0.0)) {
+        snprintf(path, sizeof path, "inputs[%zu].lower", i);
+        return fail_at(ctx, bo_yaml_map_get(item, "lower"), path,
+                       "expected a number > 0 with scale: log, got %g", in->lower);
+    }
+    return BO_OK;
+}
+
 static bo_status check_inputs(load_ctx *ctx)
 {
     const bo_config *cfg = ctx->cfg;
     const bo_yaml_node *list = bo_yaml_map_get(ctx->root, "inputs");
-    for (size_t i = 0; i < cfg->n_inputs; i++) {
-        const bo_config_input *in = &cfg->inputs[i];
-        const bo_yaml_node *item = list->items[i];
-        char path[PATH_TEXT];
-        if (!is_identifier(in->name)) {
-            snprintf(path, sizeof path, "inputs[%zu].name", i);
-            return fail_at(ctx, bo_yaml_map_get(item, "name"), path,
-                           "expected an identifier (letters, digits, _; not starting with a "
-                           "digit), got '%s'", in->name);
-        }
-        /* Input names are history.csv's column headers as they are (users
-         * open it in spreadsheets), so they cannot take the history's own. */
-        if (bo_history_fixed_column(in->name)) {
-            char reserved[300];
-            list_history_columns(reserved, sizeof reserved);
-            snprintf(path, sizeof path, "inputs[%zu].name", i);
-            return fail_at(ctx, bo_yaml_map_get(item, "name"), path,
-                           "'%s' names a column of history.csv; choose another name (reserved: "
-                           "%s)", in->name, reserved);
-        }
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(cfg->inputs[j].name, in->name) == 0) {
-                snprintf(path, sizeof path, "inputs[%zu].name", i);
-                return fail_at(ctx, bo_yaml_map_get(item, "name"), path,
-                               "expected a unique name, got '%s' again (inputs[%zu])", in->name, j);
-            }
-        if (!(in->lower < in->upper)) {
-            snprintf(path, sizeof path, "inputs[%zu].upper", i);
-            return fail_at(ctx, bo_yaml_map_get(item, "upper"), path,
-                           "expected a number > lower (%g), got %g", in->lower, in->upper);
-        }
-        if (in->scale == BO_CONFIG_SCALE_LOG && !(in->lower > 0.0)) {
-            snprintf(path, sizeof path, "inputs[%zu].lower", i);
-            return fail_at(ctx, bo_yaml_map_get(item, "lower"), path,
-                           "expected a number > 0 with scale: log, got %g", in->lower);
-        }
-    }
+    size_t *earlier = earlier_same_names(cfg->inputs, sizeof *cfg->inputs,
+                                         offsetof(bo_config_input, name), cfg->n_inputs);
+    if (!earlier)
+        return out_of_memory(ctx);
+    bo_status status = BO_OK;
+    for (size_t i = 0; i < cfg->n_inputs && status == BO_OK; i++)
+        status = check_input(ctx, list->items[i], i, earlier[i]);
+    free(earlier);
+    return status;
+}
+
+/* sources[i].name (item: the entry's node), first given earlier at
+ * sources[same] (SIZE_MAX: it is not). */
+static bo_status check_source_name(load_ctx *ctx, const bo_yaml_node *item, size_t i,
+                                   size_t same)
+{
+    const char *name = ctx->cfg->sources[i].name;
+    char path[PATH_TEXT];
+    snprintf(path, sizeof path, "sources[%zu].name", i);
+    const bo_yaml_node *where = bo_yaml_map_get(item, "name");
+    if (!is_identifier(name))
+        return fail_at(ctx, where, path,
+                       "expected an identifier (letters, digits, _; not starting with a "
+                       "digit), got '%s'", name);
+    if (same != SIZE_MAX)
+        return fail_at(ctx, where, path,
+                       "expected a unique name, got '%s' again (sources[%zu])", name, same);
     return BO_OK;
 }
 
@@ -1169,20 +1283,16 @@ static bo_status resolve_sources(load_ctx *ctx)
         cfg->target = 0;
         return BO_OK;
     }
-    for (size_t i = 0; i < cfg->n_sources; i++) {
-        const char *name = cfg->sources[i].name;
-        char path[PATH_TEXT];
-        snprintf(path, sizeof path, "sources[%zu].name", i);
-        const bo_yaml_node *where = bo_yaml_map_get(list->items[i], "name");
-        if (!is_identifier(name))
-            return fail_at(ctx, where, path,
-                           "expected an identifier (letters, digits, _; not starting with a "
-                           "digit), got '%s'", name);
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(cfg->sources[j].name, name) == 0)
-                return fail_at(ctx, where, path,
-                               "expected a unique name, got '%s' again (sources[%zu])", name, j);
-    }
+    size_t *earlier = earlier_same_names(cfg->sources, sizeof *cfg->sources,
+                                         offsetof(bo_config_source, name), cfg->n_sources);
+    if (!earlier)
+        return out_of_memory(ctx);
+    bo_status status = BO_OK;
+    for (size_t i = 0; i < cfg->n_sources && status == BO_OK; i++)
+        status = check_source_name(ctx, list->items[i], i, earlier[i]);
+    free(earlier);
+    if (status != BO_OK)
+        return status;
     if (!target) {
         if (cfg->n_sources > 1)
             return fail_at(ctx, list, "target",
@@ -1524,7 +1634,12 @@ static void format_double(char *buf, size_t len, double v)
     }
 }
 
-/* A double-quoted YAML scalar: always valid, whatever the text holds. */
+/* A double-quoted YAML scalar that reads back as s, whatever s holds.
+ * Besides the ASCII controls, some characters cannot stand as they are
+ * inside quotes: NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR are line
+ * breaks to YAML (folded into a space on reading), and the C1 controls,
+ * U+FFFE and U+FFFF are refused by libyaml. Their escapes give the same
+ * characters back. (Loaded text is valid UTF-8: libyaml checks it.) */
 static void write_quoted(FILE *out, const char *s)
 {
     fputc('"', out);
@@ -1536,10 +1651,20 @@ static void write_quoted(FILE *out, const char *s)
         case '\t': fputs("\\t", out); break;
         case '\r': fputs("\\r", out); break;
         default:
-            if (*p < 0x20 || *p == 0x7f)
+            if (*p < 0x20 || *p == 0x7f) {
                 fprintf(out, "\\x%02x", *p);
-            else
+            } else if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+                fprintf(out, "\\x%02x", p[1]);        /* U+0080..U+009F, NEL included */
+                p++;
+            } else if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)) {
+                fputs(p[2] == 0xA8 ? "\\L" : "\\P", out);
+                p += 2;
+            } else if (p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF)) {
+                fputs(p[2] == 0xBE ? "\\uFFFE" : "\\uFFFF", out);
+                p += 2;
+            } else {
                 fputc(*p, out);
+            }
         }
     }
     fputc('"', out);

@@ -15,6 +15,10 @@
 
 #include "gp/bo_status.h"
 
+/* Lists and mappings nest at most this deep (the root counts as one); a
+ * collection deeper is a syntax error at its place. */
+#define BO_YAML_MAX_DEPTH 64
+
 typedef enum bo_yaml_kind {
     BO_YAML_SCALAR = 0,
     BO_YAML_MAP,
@@ -43,9 +47,11 @@ typedef struct bo_yaml_doc {
 
 /* Parses len bytes of text. On success fills *doc (free it with
  * bo_yaml_doc_cleanup) and returns BO_OK; an empty stream gives root NULL.
- * On a syntax error returns BO_EPARSE with "FILE:LINE:COLUMN: YAML syntax
- * error: ..." in err (filename is used only for the message), on memory
- * exhaustion BO_ENOMEM; *doc is then empty. */
+ * On a syntax error, nesting deeper than BO_YAML_MAX_DEPTH included,
+ * returns BO_EPARSE with "FILE:LINE:COLUMN: YAML syntax error: ..." in err
+ * (a repeated mapping key: "FILE:LINE:COLUMN: KEY: duplicate key ..."; the
+ * filename is used only for the message), on memory exhaustion BO_ENOMEM;
+ * *doc is then empty. Time and memory grow linearly with the text. */
 bo_status bo_yaml_parse(const char *text, size_t len, const char *filename,
                         bo_yaml_doc *doc, char *err, size_t errlen);
 

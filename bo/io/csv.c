@@ -143,17 +143,11 @@ typedef struct cell_list {
     size_t len, cap;
 } cell_list;
 
-/* The 1-based column of at on its line, counted in characters (UTF-8
- * continuation bytes do not count), as editors and the YAML config count. */
-static size_t column_of(const char *line, const char *at)
+/* How many characters byte c starts: UTF-8 continuation bytes start none,
+ * so columns count characters, as editors and the YAML config count. */
+static size_t starts_char(char c)
 {
-    size_t column = 1;
-    for (; line < at; line++) {
-        if (((unsigned char)*line & 0xC0) != 0x80) {
-            column++;
-        }
-    }
-    return column;
+    return ((unsigned char)c & 0xC0) != 0x80;
 }
 
 static int cell_list_push(cell_list *list, char *cell, size_t column)
@@ -183,23 +177,28 @@ static int is_blank(char c)
 }
 
 /* Splits one line (NUL-terminated, no line ending) in place into fields,
- * unquoting and trimming; each field is pushed onto cells. Returns the number
- * of fields, or (size_t)-1 with a message on a quoting error or no memory. */
+ * unquoting and trimming; each field is pushed onto cells with the 1-based
+ * column where it starts. Returns the number of fields, or (size_t)-1 with
+ * a message on a quoting error or no memory. The column is counted as p
+ * moves, over the line's original bytes (unquoting writes only behind p),
+ * so a line costs time in proportion to its length. */
 static size_t split_line(char *line, size_t line_no, const char *path, cell_list *cells,
                          bo_status *status, char *errbuf, size_t errlen)
 {
     char *p = line;
-    size_t count = 0;
+    size_t count = 0, column = 1;
 
     for (;;) {
         char *start;
         while (is_blank(*p)) {
             p++;
+            column++;
         }
         if (*p == '"') {
             char *write;
-            size_t column = column_of(line, p);
+            size_t field_column = column;
             p++;
+            column++;
             start = write = p;
             for (;;) {
                 if (*p == '\0') {
@@ -214,15 +213,19 @@ static size_t split_line(char *line, size_t line_no, const char *path, cell_list
                     if (p[1] == '"') {
                         *write++ = '"';
                         p += 2;
+                        column += 2;
                         continue;
                     }
                     p++;
+                    column++;
                     break;
                 }
+                column += starts_char(*p);
                 *write++ = *p++;
             }
             while (is_blank(*p)) {
                 p++;
+                column++;
             }
             if (*p != ',' && *p != '\0') {
                 bo_msg(errbuf, errlen, "%s: line %zu, field %zu: text after the closing quote",
@@ -235,7 +238,7 @@ static size_t split_line(char *line, size_t line_no, const char *path, cell_list
             {
                 char sep = *p;
                 *write = '\0';
-                if (cell_list_push(cells, start, column) != 0) {
+                if (cell_list_push(cells, start, field_column) != 0) {
                     bo_msg(errbuf, errlen, "%s: out of memory", path);
                     *status = BO_ENOMEM;
                     return (size_t)-1;
@@ -245,12 +248,15 @@ static size_t split_line(char *line, size_t line_no, const char *path, cell_list
                     return count;
                 }
                 p++;
+                column++;
             }
         } else {
             char *end;
             char sep;
+            size_t field_column = column;
             start = p;
             while (*p != ',' && *p != '\0') {
+                column += starts_char(*p);
                 p++;
             }
             sep = *p;
@@ -259,7 +265,7 @@ static size_t split_line(char *line, size_t line_no, const char *path, cell_list
                 end--;
             }
             *end = '\0';
-            if (cell_list_push(cells, start, column_of(line, start)) != 0) {
+            if (cell_list_push(cells, start, field_column) != 0) {
                 bo_msg(errbuf, errlen, "%s: out of memory", path);
                 *status = BO_ENOMEM;
                 return (size_t)-1;
@@ -269,8 +275,52 @@ static size_t split_line(char *line, size_t line_no, const char *path, cell_list
                 return count;
             }
             p++;
+            column++;
         }
     }
+}
+
+typedef struct named_column {
+    const char *name;
+    size_t index;
+} named_column;
+
+/* By name, then by column: equal names side by side, the first one first. */
+static int compare_named_columns(const void *a, const void *b)
+{
+    const named_column *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c != 0 ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* The first column (in order) whose name an earlier column has, in *second,
+ * and that earlier column in *first: 1 when there is one, 0 when the names
+ * are distinct, -1 when out of memory. Sorting, not comparing every pair,
+ * so that a header of 100,000 names is checked at once. */
+static int first_duplicate(char *const *names, size_t n, size_t *first, size_t *second)
+{
+    named_column *sorted = malloc((n ? n : 1) * sizeof *sorted);
+    int found = 0;
+    if (sorted == NULL) {
+        return -1;
+    }
+    for (size_t j = 0; j < n; j++) {
+        sorted[j] = (named_column){names[j], j};
+    }
+    qsort(sorted, n, sizeof *sorted, compare_named_columns);
+    for (size_t i = 0; i + 1 < n; i++) {
+        size_t group = i;
+        while (i + 1 < n && strcmp(sorted[i + 1].name, sorted[group].name) == 0) {
+            i++;
+        }
+        if (i > group && (!found || sorted[group + 1].index < *second)) {
+            *first = sorted[group].index;
+            *second = sorted[group + 1].index;
+            found = 1;
+        }
+    }
+    free(sorted);
+    return found;
 }
 
 static int line_is_blank(const char *line)
@@ -352,28 +402,34 @@ bo_status bo_csv_read(const char *path, bo_csv **out, char *errbuf, size_t errle
             goto fail;
         }
         if (!have_header) {
-            size_t j, k;
+            size_t j, k = 0, second = 0;
             have_header = 1;
             header_line = line_no;
             t->header_line = line_no;
             t->n_cols = n_fields;
-            for (j = 0; j < n_fields; j++) {
-                if (cells.items[j][0] == '\0') {
-                    bo_msg(errbuf, errlen, "%s: line %zu: header column %zu has no name", path,
-                           line_no, j + 1);
-                    status = BO_EPARSE;
-                    goto fail;
-                }
-                for (k = 0; k < j; k++) {
-                    if (strcmp(cells.items[j], cells.items[k]) == 0) {
-                        bo_msg(errbuf, errlen,
-                               "%s: line %zu: duplicate header name '%s' "
-                               "(columns %zu and %zu)",
-                               path, line_no, cells.items[j], k + 1, j + 1);
-                        status = BO_EPARSE;
-                        goto fail;
-                    }
-                }
+            /* The first mistake from the left: an empty name, or a name
+             * given before. */
+            for (j = 0; j < n_fields && cells.items[j][0] != '\0'; j++) {
+            }
+            int dup = first_duplicate(cells.items, n_fields, &k, &second);
+            if (dup < 0) {
+                bo_msg(errbuf, errlen, "%s: out of memory", path);
+                status = BO_ENOMEM;
+                goto fail;
+            }
+            if (dup && second < j) {
+                bo_msg(errbuf, errlen,
+                       "%s: line %zu: duplicate header name '%s' "
+                       "(columns %zu and %zu)",
+                       path, line_no, cells.items[second], k + 1, second + 1);
+                status = BO_EPARSE;
+                goto fail;
+            }
+            if (j < n_fields) {
+                bo_msg(errbuf, errlen, "%s: line %zu: header column %zu has no name", path,
+                       line_no, j + 1);
+                status = BO_EPARSE;
+                goto fail;
             }
             continue;
         }

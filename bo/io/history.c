@@ -61,29 +61,72 @@ const char *bo_history_status_name(bo_history_status status)
 
 /* ---- the evals a file holds -------------------------------------------- */
 
-/* One byte per eval number seen; evals are suggestion numbers, so dense. */
+/* A set of eval numbers. bo-run's own files number evaluations densely from
+ * 1, but a file to read comes from outside and may hold any number up to
+ * BO_HISTORY_MAX_EVAL, so memory follows how many evals there are, not how
+ * large: an open-addressing hash table with linear probing, at most half
+ * full; 0, never an eval, marks an empty slot. */
 typedef struct eval_set {
-    unsigned char *seen;
-    size_t cap;
+    size_t *slots;
+    size_t cap;         /* 0 or a power of two */
+    size_t count;
 } eval_set;
+
+/* Where eval's probe starts. Multiplying by an odd constant permutes the
+ * residues modulo cap, so evals that differ modulo cap (1..cap, say) start
+ * at different slots, spread over the table rather than side by side. */
+static size_t eval_home(const eval_set *set, size_t eval)
+{
+    return (size_t)((uint64_t)eval * UINT64_C(0x9E3779B97F4A7C15)) & (set->cap - 1);
+}
+
+static int eval_set_has(const eval_set *set, size_t eval)
+{
+    if (set->cap == 0)
+        return 0;
+    for (size_t i = eval_home(set, eval); set->slots[i] != 0; i = (i + 1) & (set->cap - 1))
+        if (set->slots[i] == eval)
+            return 1;
+    return 0;
+}
+
+/* Adds an eval that is not in the set to a table with room for it. */
+static void eval_set_put(eval_set *set, size_t eval)
+{
+    size_t i = eval_home(set, eval);
+    while (set->slots[i] != 0)
+        i = (i + 1) & (set->cap - 1);
+    set->slots[i] = eval;
+    set->count++;
+}
+
+/* Makes room for one more eval; 0, or -1 when out of memory (the set is
+ * then unchanged). */
+static int eval_set_reserve(eval_set *set)
+{
+    if (2 * (set->count + 1) <= set->cap)
+        return 0;
+    size_t cap = set->cap ? 2 * set->cap : 64;
+    size_t *slots = calloc(cap, sizeof *slots);
+    if (slots == NULL)
+        return -1;
+    eval_set grown = {slots, cap, 0};
+    for (size_t i = 0; i < set->cap; i++)
+        if (set->slots[i] != 0)
+            eval_set_put(&grown, set->slots[i]);
+    free(set->slots);
+    *set = grown;
+    return 0;
+}
 
 /* 1: eval was new and is now in the set; 0: already there; -1: no memory. */
 static int eval_set_add(eval_set *set, size_t eval)
 {
-    if (eval >= set->cap) {
-        size_t cap = set->cap ? set->cap : 64;
-        while (cap <= eval)
-            cap *= 2;
-        unsigned char *grown = realloc(set->seen, cap);
-        if (grown == NULL)
-            return -1;
-        memset(grown + set->cap, 0, cap - set->cap);
-        set->seen = grown;
-        set->cap = cap;
-    }
-    if (set->seen[eval])
+    if (eval_set_has(set, eval))
         return 0;
-    set->seen[eval] = 1;
+    if (eval_set_reserve(set) != 0)
+        return -1;
+    eval_set_put(set, eval);
     return 1;
 }
 
@@ -593,6 +636,11 @@ static bo_status parse_row(const char *path, const csv_cursor *c, size_t line, s
         return bo_error_msg(err, err_size, BO_EPARSE,
                             "%s: row %zu (line %zu): eval 0 (evaluations are numbered from 1)",
                             path, index, line);
+    if ((uint64_t)eval > BO_HISTORY_MAX_EVAL)
+        return bo_error_msg(err, err_size, BO_EPARSE,
+                            "%s: row %zu (line %zu): eval %zu is beyond the largest "
+                            "evaluation number, %llu",
+                            path, index, line, eval, (unsigned long long)BO_HISTORY_MAX_EVAL);
     row->eval = eval;
     if (strcmp(f[1], "init") == 0)
         row->phase = BO_HISTORY_INIT;
@@ -686,7 +734,7 @@ static void parsed_history_free(parsed_history *p)
     free(p->buf);
     free(p->rows);
     free(p->xs);
-    free(p->evals.seen);
+    free(p->evals.slots);
 }
 
 static bo_status check_input_names(const char *const *names, size_t n_inputs, char *err,
@@ -927,13 +975,13 @@ bo_status bo_history_open_append(const char *path, const char *const *input_name
     size_t rows = p.n_rows, keep = p.valid_length;
     int header_torn = p.header_torn;
     eval_set evals = p.evals;
-    p.evals.seen = NULL;
+    p.evals.slots = NULL;
     parsed_history_free(&p);
 
     bo_history *h = NULL;
     status = history_new(&h, n_inputs, path, err, err_size);
     if (status != BO_OK) {
-        free(evals.seen);
+        free(evals.slots);
         return status;
     }
     h->evals = evals;
@@ -967,10 +1015,13 @@ static bo_status history_reject(bo_history *h, const char *fmt, ...)
 bo_status bo_history_append(bo_history *h, const bo_history_row *row)
 {
     const char *path = h->out.path;
-    if (row->eval == 0 || (row->eval < h->evals.cap && h->evals.seen[row->eval]))
+    if (row->eval == 0 || (uint64_t)row->eval > BO_HISTORY_MAX_EVAL ||
+        eval_set_has(&h->evals, row->eval))
         return history_reject(h, "%s: row with eval %zu, which %s", path, row->eval,
                               row->eval == 0 ? "is not a suggestion number (1, 2, ...)"
-                                             : "the file already holds");
+                              : eval_set_has(&h->evals, row->eval)
+                                  ? "the file already holds"
+                                  : "is beyond the largest evaluation number");
     if (row->phase != BO_HISTORY_INIT && row->phase != BO_HISTORY_BO)
         return history_reject(h, "%s: eval %zu: invalid phase %d", path, row->eval,
                               (int)row->phase);
@@ -1030,15 +1081,15 @@ bo_status bo_history_append(bo_history *h, const bo_history_row *row)
         snprintf(h->out.errmsg, sizeof h->out.errmsg, "%s: out of memory", path);
         return BO_ENOMEM;
     }
-    if (eval_set_add(&h->evals, row->eval) < 0) {
+    if (eval_set_reserve(&h->evals) != 0) {
         snprintf(h->out.errmsg, sizeof h->out.errmsg, "%s: out of memory", path);
         return BO_ENOMEM;
     }
     bo_status status = appender_write(&h->out, t->data, t->len);
-    if (status == BO_OK)
+    if (status == BO_OK) {
+        eval_set_put(&h->evals, row->eval);
         h->n_rows++;
-    else
-        h->evals.seen[row->eval] = 0;
+    }
     return status;
 }
 
@@ -1064,7 +1115,7 @@ void bo_history_destroy(bo_history *h)
     appender_close(&h->out);
     free(h->line.data);
     free(h->message.data);
-    free(h->evals.seen);
+    free(h->evals.slots);
     free(h);
 }
 

@@ -14,9 +14,10 @@
  *   an initial-design row;
  * - text fields (source, message, input names) are quoted as RFC 4180 says
  *   when they contain a comma, a double quote, CR or LF; quotes are doubled;
- * - eval numbers the suggestions from 1; rows are appended in the order the
- *   evaluations completed, so with several workers the evals of successive
- *   rows need not be consecutive, but each appears at most once;
+ * - eval numbers the suggestions from 1, up to BO_HISTORY_MAX_EVAL; rows
+ *   are appended in the order the evaluations completed, so with several
+ *   workers the evals of successive rows need not be consecutive, but each
+ *   appears at most once;
  * - lines end with LF (CR LF is accepted on reading).
  *
  * A run killed in the middle of writing a row leaves a last line without its
@@ -35,8 +36,14 @@
  * strings, freed at once by bo_history_rows_free. */
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "gp/bo_status.h"
+
+/* The largest eval number a history holds: 10^12, the largest
+ * budget.max_evaluations a config accepts. A row with a larger one is
+ * refused by reading (a malformed row) and by appending. */
+#define BO_HISTORY_MAX_EVAL UINT64_C(1000000000000)
 
 typedef enum bo_history_phase {
     BO_HISTORY_INIT = 0,   /* "init": a point of the initial design */
@@ -107,11 +114,12 @@ bo_status bo_history_open_append(const char *path, const char *const *input_name
 
 /* Appends one row and makes it durable (one write of the whole row, then
  * fsync unless BO_HISTORY_NO_SYNC) before returning. The row must be
- * consistent: eval >= 1 and not in the file yet, phase/status in range, source
- * non-empty, x finite, y finite if ok. BO_EINVAL for an inconsistent row
- * (nothing written); BO_EIO if writing or syncing fails: the file is then
- * cut back to its last complete row when possible, and the handle refuses
- * further rows with BO_ESTATE if not. Details via bo_history_errmsg. */
+ * consistent: eval from 1 to BO_HISTORY_MAX_EVAL and not in the file yet,
+ * phase/status in range, source non-empty, x finite, y finite if ok.
+ * BO_EINVAL for an inconsistent row (nothing written); BO_EIO if writing or
+ * syncing fails: the file is then cut back to its last complete row when
+ * possible, and the handle refuses further rows with BO_ESTATE if not.
+ * Details via bo_history_errmsg. */
 bo_status bo_history_append(bo_history *history, const bo_history_row *row);
 
 /* The message of the last failed call on this handle; "" if none. */

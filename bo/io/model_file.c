@@ -3,11 +3,13 @@
 #include "bo/io/model_file.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "bo/io/csv.h"
 
@@ -451,6 +453,7 @@ typedef struct reader {
     char *line;         /* that line */
     char *errbuf;
     size_t errlen;
+    long size;          /* bytes in the file; -1 when it is not a regular file */
 } reader;
 
 /* The next line that is neither blank nor a comment, without its line
@@ -691,16 +694,22 @@ static bo_status read_options(reader *rd, bo_gp_options *o)
 }
 
 /* Reads an optional "key NAME" line: when the next line has another key it
- * is kept for the next read. */
+ * is kept for the next read. The key without a name is an error, as for
+ * key_name: written back, an empty name would be a line the reader takes
+ * for another key. */
 static bo_status optional_name(reader *rd, const char *key, char **value)
 {
     char *line = next_line(rd);
     size_t klen = strlen(key);
 
-    if (line != NULL && strncmp(line, key, klen) == 0 && line[klen] == ' ') {
+    if (line != NULL && strncmp(line, key, klen) == 0 &&
+        (line[klen] == '\0' || line[klen] == ' ' || line[klen] == '\t')) {
         line += klen;
         while (*line == ' ' || *line == '\t') {
             line++;
+        }
+        if (*line == '\0') {
+            return parse_error(rd, "'%s' needs a name", key);
         }
         *value = strdup(line);
         return *value == NULL ? out_of_memory(rd) : BO_OK;
@@ -819,6 +828,19 @@ static bo_status read_data(reader *rd, bo_model_file *m)
     if (st != BO_OK) {
         return st;
     }
+    /* Each row is dim + 2 (or 3) values of a character or more, each ended
+     * by a blank or the line's end, and 'end' follows: a count the rest of
+     * the file cannot hold is refused before memory is taken for it. */
+    {
+        size_t tokens = dim + (known ? 3 : 2);
+        long at = ftell(rd->f);
+        if (rd->size >= 0 && at >= 0 && at <= rd->size &&
+            n > (size_t)(rd->size - at) / 2 / tokens) {
+            return parse_error(rd, "'data' announces %zu rows but the rest of the file holds "
+                                   "at most %zu (truncated?)",
+                               n, (size_t)(rd->size - at) / 2 / tokens);
+        }
+    }
     m->X = calloc(n * dim, sizeof *m->X);
     m->source = calloc(n, sizeof *m->source);
     m->y = calloc(n, sizeof *m->y);
@@ -925,6 +947,12 @@ bo_status bo_model_file_read(bo_model_file *m, const char *path, char *errbuf,
     if (rd.f == NULL) {
         bo_msg(errbuf, errlen, "%s: cannot open: %s", path, strerror(errno));
         return BO_EIO;
+    }
+    {
+        struct stat sb;
+        rd.size = fstat(fileno(rd.f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size <= LONG_MAX
+                      ? (long)sb.st_size
+                      : -1;
     }
     st = read_body(&rd, m);
     free(rd.buf);

@@ -464,8 +464,7 @@ static void add_stderr_line(char *msg, size_t msglen, const bo_proc_tail *err)
     bo_msg(msg + used, msglen - used, "; stderr: \"%s\"", quoted);
 }
 
-/* y from the last non-empty stdout line. */
-static bo_status parse_output(bo_proc_tail *out, double *y, char *msg, size_t msglen)
+bo_status bo_command_parse_output(bo_proc_tail *out, double *y, char *msg, size_t msglen)
 {
     size_t n;
     const char *line = bo_proc_last_line(out->data, out->len, &n);
@@ -573,7 +572,7 @@ bo_status bo_command_evaluate(bo_command *cmd, const double *x, size_t source,
     } else if (WEXITSTATUS(res.wstatus) != 0) {
         bo_msg(msg, msglen, "command exited with status %d", WEXITSTATUS(res.wstatus));
     } else {
-        status = parse_output(&out, y, msg, msglen);
+        status = bo_command_parse_output(&out, y, msg, msglen);
     }
     if (status != BO_OK && res.exec_errno == 0)
         add_stderr_line(msg, msglen, &err);

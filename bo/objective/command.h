@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "bo/bo_plugin.h"
+#include "bo/objective/proc.h"
 #include "gp/bo_status.h"
 
 typedef struct bo_command bo_command;
@@ -32,5 +33,14 @@ void bo_command_destroy(bo_command *cmd);
 
 /* argv[0] as given. */
 const char *bo_command_name(const bo_command *cmd);
+
+/* y from what a command printed: the last line of out that is not blank,
+ * trimmed of spaces, tabs and CR, must be one finite number as strtod reads
+ * it, the whole line. Returns BO_OK with *y set, or BO_EEVAL with msg saying
+ * what was printed instead (quoted, cut to a line's worth). out->data may be
+ * changed (the line is cut in place). The step of bo_command_evaluate after
+ * a clean exit, on its own so that it can be tested without a process
+ * (fuzz/fuzz_command_output.c). */
+bo_status bo_command_parse_output(bo_proc_tail *out, double *y, char *msg, size_t msglen);
 
 #endif
