@@ -79,6 +79,7 @@ run_one() {
 }
 
 echo "fuzz: ${#harnesses[@]} harness(es), ${seconds} s each, $jobs at once; logs in $build/logs"
+touch "$build/logs/started"   # reports newer than this are this run's
 running=0
 for h in "${harnesses[@]}"; do
   if [ "$running" -ge "$jobs" ]; then
@@ -103,7 +104,7 @@ for h in "${harnesses[@]}"; do
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   units=$(find "$build/corpus/$h" "$root/fuzz/corpus/$h" -type f | wc -l)
-  reports=$(find "$build/artifacts/$h" -type f | wc -l)
+  reports=$(find "$build/artifacts/$h" -type f -newer "$build/logs/started" | wc -l)
   printf '%-16s %12s %10s %8s %8s  %s\n' "$h" "${execs:-?}" "${rate:-?}" "$units" "$reports" \
     "${status_of[$h]}"
   if [ "${status_of[$h]}" != ok ]; then

@@ -406,6 +406,40 @@ static void test_malformed(void)
         free(more);
     }
 
+    /* A NUL byte anywhere, after 'end' too, makes the file not a text file:
+     * one in the response's line read as a name ending in a blank, which
+     * written back read as another name (found by fuzz_model_file). */
+    {
+        static const char *const nul_lines[] = {"response", "end"};
+        for (size_t k = 0; k < 2; k++) {
+            char bad[600];
+            snprintf(bad, sizeof bad, "%s/nul.model", tmpdir);
+            FILE *out = fopen(bad, "wb");
+            size_t where = find_line(lines, count, nul_lines[k]);
+            CHECK(out != NULL && where > 0);
+            if (out == NULL)
+                continue;
+            for (size_t i = 0; i < count; i++) {
+                if (i + 1 == where && k == 0)
+                    fwrite("response ab \0cd\n", 1, 17, out);
+                else
+                    fputs(lines[i], out);
+            }
+            if (k == 1)
+                fwrite("\0\n", 1, 2, out);
+            fclose(out);
+            bo_model_file back;
+            bo_model_file_init(&back);
+            char want[64];
+            snprintf(want, sizeof want, "line %zu: a NUL byte; not a text model file",
+                     k == 0 ? where : count + 1);
+            CHECK(bo_model_file_read(&back, bad, err, sizeof err) == BO_EPARSE);
+            CHECK_MSG(contains(err, want), "want '%s' in: %s", want, err);
+            CHECK(back.X == NULL && back.input_names == NULL && back.response_name == NULL);
+            remove(bad);
+        }
+    }
+
     /* A hyperparameter vector that does not fit the options is refused when
      * the GP is rebuilt. */
     {

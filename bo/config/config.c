@@ -217,6 +217,7 @@ typedef struct load_ctx {
     size_t errlen;
     bo_config *cfg;
     const bo_yaml_node *root;
+    size_t places_cap;      /* entries cfg->places has room for */
 } load_ctx;
 
 static bo_status fail_at(load_ctx *ctx, const bo_yaml_node *node, const char *key,
@@ -728,16 +729,16 @@ static bo_status fail_unknown_key(load_ctx *ctx, const field *fields, const bo_y
 static bo_status record_place(load_ctx *ctx, const char *key, const bo_yaml_node *value)
 {
     bo_config *cfg = ctx->cfg;
-    /* Capacity 8, 16, 32, ...: growth by doubling, derived from the count
-     * (one realloc per key made a config of 60,000 inputs take minutes
-     * under AddressSanitizer, whose realloc always copies). */
-    size_t n = cfg->n_places;
-    if (n == 0 || (n >= 8 && (n & (n - 1)) == 0)) {
-        size_t cap = n == 0 ? 8 : 2 * n;
+    /* Doubling: growing by one entry copied the list for every key, which
+     * is quadratic wherever realloc moves the block (always under ASan:
+     * 60,000 inputs took minutes). */
+    if (cfg->n_places == ctx->places_cap) {
+        size_t cap = ctx->places_cap ? 2 * ctx->places_cap : 32;
         bo_config_place_entry *grown = realloc(cfg->places, cap * sizeof *grown);
         if (!grown)
             return out_of_memory(ctx);
         cfg->places = grown;
+        ctx->places_cap = cap;
     }
     char *copy = strdup(key);
     if (!copy)
@@ -1578,7 +1579,7 @@ bo_status bo_config_load(const char *path, bo_config *cfg, char *err, size_t err
     bo_yaml_doc doc = {0};
     char *text = NULL;
     size_t len = 0;
-    load_ctx ctx = {path, err, errlen, cfg, NULL};
+    load_ctx ctx = {path, err, errlen, cfg, NULL, 0};
     bo_status status;
 
     bo_config_init(cfg);

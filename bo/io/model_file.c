@@ -454,6 +454,7 @@ typedef struct reader {
     char *errbuf;
     size_t errlen;
     long size;          /* bytes in the file; -1 when it is not a regular file */
+    size_t nul_line;    /* the line holding a NUL byte, where reading stopped; 0: none */
 } reader;
 
 /* The next line that is neither blank nor a comment, without its line
@@ -473,6 +474,13 @@ static char *next_line(reader *rd)
         }
         rd->line_no++;
         len = (size_t)got;
+        /* A NUL byte would end the line's text early for every string
+         * function after this one; the file is not text: stop here and let
+         * bo_model_file_read say so. */
+        if (memchr(rd->buf, '\0', len) != NULL) {
+            rd->nul_line = rd->line_no;
+            return NULL;
+        }
         while (len > 0 && (rd->buf[len - 1] == '\n' || rd->buf[len - 1] == '\r' ||
                            rd->buf[len - 1] == ' ' || rd->buf[len - 1] == '\t')) {
             len--;
@@ -955,6 +963,11 @@ bo_status bo_model_file_read(bo_model_file *m, const char *path, char *errbuf,
                       : -1;
     }
     st = read_body(&rd, m);
+    if (rd.nul_line != 0) {
+        bo_msg(errbuf, errlen, "%s: line %zu: a NUL byte; not a text model file", path,
+               rd.nul_line);
+        st = BO_EPARSE;
+    }
     free(rd.buf);
     fclose(rd.f);
     if (st != BO_OK) {

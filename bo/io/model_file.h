@@ -103,8 +103,8 @@ bo_status bo_model_file_write(const bo_model_file *m, const bo_gp *gp, const cha
 
 /* Reads a model file into m (which must be initialised; previous content is
  * freed). BO_EIO when it cannot be opened, BO_EPARSE for a malformed or
- * truncated file with "path: line L: ..." in errbuf, BO_ENOMEM. On error m
- * is left clean (as after init). */
+ * truncated file, or one with a NUL byte, with "path: line L: ..." in
+ * errbuf, BO_ENOMEM. On error m is left clean (as after init). */
 bo_status bo_model_file_read(bo_model_file *m, const char *path, char *errbuf,
                              size_t errlen);
 
