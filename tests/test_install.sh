@@ -23,9 +23,11 @@ work=$(mktemp -d /tmp/bo_test_install_XXXXXX)
 trap 'if [ "$failures" -eq 0 ]; then rm -rf "$work"; else echo "files kept in $work" >&2; fi' EXIT
 
 # The plugin source outside the source tree, so that only an installed
-# header can satisfy its #include "bo/bo_plugin.h".
-mkdir -p "$work/plugin"
+# header can satisfy its #include "bo/bo_plugin.h"; likewise the program
+# that calls libbo in-process (examples/simulation.c, "bo/bo.h").
+mkdir -p "$work/plugin" "$work/sim"
 cp "$src/plugins/example_quadratic.c" "$work/plugin/plugin.c"
+cp "$src/examples/simulation.c" "$work/sim/simulation.c"
 
 libdir_of() { sed -n 's/^CMAKE_INSTALL_LIBDIR:[A-Z]*=//p' "$1/CMakeCache.txt"; }
 
@@ -34,7 +36,8 @@ libdir_of() { sed -n 's/^CMAKE_INSTALL_LIBDIR:[A-Z]*=//p' "$1/CMakeCache.txt"; }
 check_prefix() {
   local prefix=$1 libdir=$2 label=$3 f
   for f in bin/bo-run bin/bo-gp bin/bo-study include/bo/bo_plugin.h \
-           "$libdir/pkgconfig/bo-plugin.pc" \
+           "$libdir/pkgconfig/bo-plugin.pc" include/bo/bo.h "$libdir/pkgconfig/bo.pc" \
+           "$libdir/libbo.so" "$libdir/libbo.so.0" \
            share/man/man1/bo-run.1 share/man/man1/bo-gp.1 share/man/man1/bo-study.1 \
            share/bash-completion/completions/bo-run share/bash-completion/completions/bo-gp \
            share/bash-completion/completions/bo-study; do
@@ -75,6 +78,8 @@ check_prefix() {
   (cd "$work/plugin" && cc $cflags -M plugin.c) | tr ' \\' '\n\n' | grep -q "^$inc/bo/bo_plugin.h$" ||
     fail "$label: the plugin was not compiled with $inc/bo/bo_plugin.h"
 
+  check_library "$prefix" "$libdir" "$label"
+
   cat >"$work/$label.yaml" <<YAML
 name: installed-$label
 seed: 3
@@ -100,6 +105,41 @@ YAML
   check; grep -q "^best f value: " "$work/$label.out" || fail "$label: no best value printed"
 }
 
+# libbo from the prefix: the example simulation built with the one line of
+# docs/library.md against pkg-config bo, with the installed header, and run
+# with the installed library. $1 prefix, $2 libdir (relative), $3 a label.
+check_library() {
+  local prefix=$1 libdir=$2 label=$3
+  local pc_env="PKG_CONFIG_PATH=$prefix/$libdir/pkgconfig PKG_CONFIG_LIBDIR="
+  local flags rc
+  flags=$(env $pc_env pkg-config --cflags --libs bo 2>&1)
+  rc=$?
+  check; [ $rc -eq 0 ] || { fail "$label: pkg-config --cflags --libs bo failed: $flags"; return; }
+  local exe="$work/sim/simulation-$label"
+  check
+  if ! (cd "$work/sim" && cc simulation.c -o "$exe" $flags -lm) 2>"$work/sim.err"; then
+    fail "$label: examples/simulation.c does not build against the install: $(cat "$work/sim.err")"
+    return
+  fi
+  local inc=${flags#-I}
+  inc=${inc%% *}
+  check
+  [ "$(cd "$inc" 2>/dev/null && pwd -P)" = "$(cd "$prefix/include" && pwd -P)" ] ||
+    fail "$label: pkg-config bo's '$flags' does not point at $prefix/include"
+  check
+  (cd "$work/sim" && cc "-I$inc" -M simulation.c) | tr ' \\' '\n\n' | grep -q "^$inc/bo/bo.h$" ||
+    fail "$label: simulation.c was not compiled with $inc/bo/bo.h"
+  local out
+  out=$(LD_LIBRARY_PATH="$prefix/$libdir" "$exe" 12 2>&1)
+  rc=$?
+  check; [ $rc -eq 0 ] || fail "$label: the installed simulation failed: $out"
+  check; [[ "$out" == *"after 12 runs"* ]] || fail "$label: simulation printed: $out"
+  # The library it ran with is the installed one.
+  check
+  LD_LIBRARY_PATH="$prefix/$libdir" ldd "$exe" | grep -q "libbo.so.0 => $prefix/$libdir/libbo.so.0" ||
+    fail "$label: the simulation does not load $prefix/$libdir/libbo.so.0"
+}
+
 # 1. This build, as configured.
 libdir=$(libdir_of "$bin")
 check; [ -n "$libdir" ] || fail "no CMAKE_INSTALL_LIBDIR in $bin/CMakeCache.txt"
@@ -117,7 +157,7 @@ fi
 multi=lib/x86_64-linux-gnu
 if cmake -S "$src" -B "$work/build-multiarch" -DCMAKE_INSTALL_LIBDIR=$multi \
      -DCMAKE_BUILD_TYPE=Release >"$work/configure.log" 2>&1 &&
-   cmake --build "$work/build-multiarch" -j2 --target bo-run bo-gp bo-study \
+   cmake --build "$work/build-multiarch" -j2 --target bo-run bo-gp bo-study bo \
      >"$work/build.log" 2>&1 &&
    cmake --install "$work/build-multiarch" --prefix "$work/prefix-multiarch" \
      >"$work/install-multiarch.log" 2>&1; then

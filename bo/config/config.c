@@ -218,6 +218,7 @@ typedef struct load_ctx {
     bo_config *cfg;
     const bo_yaml_node *root;
     size_t places_cap;      /* entries cfg->places has room for */
+    int library;            /* BO_CONFIG_LIBRARY: objective and budget optional */
 } load_ctx;
 
 static bo_status fail_at(load_ctx *ctx, const bo_yaml_node *node, const char *key,
@@ -786,7 +787,11 @@ static bo_status apply_absent(load_ctx *ctx, const field *fields, const bo_yaml_
             continue;
         char sub[PATH_TEXT];
         child_path(sub, path, f->key);
-        if (f->required) {
+        /* A program driving the engine itself evaluates the points and
+         * decides when to stop: objective and budget are then its own. */
+        int optional_here = ctx->library && fields == root_fields &&
+                            (strcmp(f->key, "objective") == 0 || strcmp(f->key, "budget") == 0);
+        if (f->required && !optional_here) {
             char expect[200];
             describe_expectation(f, expect, sizeof expect);
             return fail_at(ctx, parent, sub, "missing; expected %s", expect);
@@ -1069,6 +1074,8 @@ static bo_status resolve_objective(load_ctx *ctx)
         return fail_at(ctx, later, later == plugin ? "objective.plugin" : "objective.command",
                        "expected exactly one of plugin or command, got both");
     }
+    if (!plugin && !command && ctx->library && !sec)
+        return BO_OK;
     if (!plugin && !command)
         return fail_at(ctx, sec, "objective",
                        "expected exactly one of plugin (a shared object) or command (a program "
@@ -1373,7 +1380,8 @@ static bo_status resolve_budget_and_design(load_ctx *ctx)
     bo_config_budget *budget = &cfg->budget;
     const bo_yaml_node *sec = bo_yaml_map_get(ctx->root, "budget");
 
-    if (budget->max_evaluations == SIZE_MAX && budget->max_cost == HUGE_VAL)
+    if (budget->max_evaluations == SIZE_MAX && budget->max_cost == HUGE_VAL &&
+        !(ctx->library && !sec))
         return fail_at(ctx, sec, "budget",
                        "expected max_evaluations or max_cost (or both), so that the run ends");
     budget->has_target_value = bo_yaml_map_get(sec, "target_value") != NULL;
@@ -1574,36 +1582,22 @@ static char *config_dir(const char *path)
     return abs;
 }
 
-bo_status bo_config_load(const char *path, bo_config *cfg, char *err, size_t errlen)
+/* Parses and resolves text (len bytes) into *cfg, whose path and dir are
+ * set; messages name the place in file. Leaves *cfg empty on failure. */
+static bo_status load_text(const char *text, size_t len, const char *file, unsigned flags,
+                           bo_config *cfg, char *err, size_t errlen)
 {
     bo_yaml_doc doc = {0};
-    char *text = NULL;
-    size_t len = 0;
-    load_ctx ctx = {path, err, errlen, cfg, NULL, 0};
-    bo_status status;
-
-    bo_config_init(cfg);
-    if (err && errlen)
-        err[0] = '\0';
-    status = read_file(path, &text, &len, err, errlen);
-    if (status != BO_OK)
-        goto fail;
-    cfg->path = strdup(path);
-    cfg->dir = config_dir(path);
-    if (!cfg->path || !cfg->dir) {
-        status = cfg->path ? BO_EIO : BO_ENOMEM;
-        if (err && errlen)
-            snprintf(err, errlen, "%s: cannot resolve the config's folder: %s", path,
-                     strerror(errno));
-        goto fail;
-    }
-    status = bo_yaml_parse(text, len, path, &doc, err, errlen);
+    load_ctx ctx = {file, err, errlen, cfg, NULL, 0, (flags & BO_CONFIG_LIBRARY) != 0};
+    bo_status status = bo_yaml_parse(text, len, file, &doc, err, errlen);
     if (status != BO_OK)
         goto fail;
     if (!doc.root || bo_yaml_is_null(doc.root)) {
         status = fail_at(&ctx, doc.root, NULL,
-                         "the file is empty; expected a mapping with at least objective, "
-                         "inputs and budget");
+                         ctx.library ? "the text is empty; expected a mapping with at least "
+                                       "inputs"
+                                     : "the file is empty; expected a mapping with at least "
+                                       "objective, inputs and budget");
         goto fail;
     }
     ctx.root = doc.root;
@@ -1614,14 +1608,96 @@ bo_status bo_config_load(const char *path, bo_config *cfg, char *err, size_t err
     if (status != BO_OK)
         goto fail;
     bo_yaml_doc_cleanup(&doc);
-    free(text);
     return BO_OK;
 
 fail:
     bo_yaml_doc_cleanup(&doc);
-    free(text);
     bo_config_cleanup(cfg);
     return status;
+}
+
+bo_status bo_config_load_flags(const char *path, unsigned flags, bo_config *cfg, char *err,
+                               size_t errlen)
+{
+    char *text = NULL;
+    size_t len = 0;
+    bo_status status;
+
+    bo_config_init(cfg);
+    if (err && errlen)
+        err[0] = '\0';
+    status = read_file(path, &text, &len, err, errlen);
+    if (status != BO_OK)
+        return status;
+    cfg->path = strdup(path);
+    cfg->dir = config_dir(path);
+    if (!cfg->path || !cfg->dir) {
+        status = cfg->path ? BO_EIO : BO_ENOMEM;
+        if (err && errlen)
+            snprintf(err, errlen, "%s: cannot resolve the config's folder: %s", path,
+                     strerror(errno));
+        free(text);
+        bo_config_cleanup(cfg);
+        return status;
+    }
+    status = load_text(text, len, path, flags, cfg, err, errlen);
+    free(text);
+    return status;
+}
+
+bo_status bo_config_load(const char *path, bo_config *cfg, char *err, size_t errlen)
+{
+    return bo_config_load_flags(path, 0u, cfg, err, errlen);
+}
+
+bo_status bo_config_load_text(const char *text, size_t len, const char *name, unsigned flags,
+                              bo_config *cfg, char *err, size_t errlen)
+{
+    bo_config_init(cfg);
+    if (err && errlen)
+        err[0] = '\0';
+    /* Relative paths in the text (a plugin, initial_data) are read from
+     * the working folder, as a file there would have them. */
+    cfg->path = strdup(name);
+    cfg->dir = realpath(".", NULL);
+    if (!cfg->path || !cfg->dir) {
+        bo_status status = cfg->path ? BO_EIO : BO_ENOMEM;
+        if (err && errlen)
+            snprintf(err, errlen, "%s: cannot resolve the working folder: %s", name,
+                     strerror(errno));
+        bo_config_cleanup(cfg);
+        return status;
+    }
+    return load_text(text, len, name, flags, cfg, err, errlen);
+}
+
+void bo_config_engine_options(const bo_config *cfg, bo_engine_options *eo, double *costs,
+                              size_t *initial)
+{
+    bo_engine_options_default(eo, cfg->n_inputs);
+    eo->n_sources = cfg->n_sources;
+    eo->target_source = cfg->target;
+    for (size_t s = 0; s < cfg->n_sources; s++) {
+        costs[s] = cfg->sources[s].cost;
+        initial[s] = cfg->sources[s].initial;
+    }
+    eo->cost = costs;
+    eo->initial = initial;
+    eo->design = cfg->initial_design.method;
+    eo->acquisition = cfg->acquisition.type;
+    eo->maximize = cfg->goal == BO_CONFIG_MAXIMIZE;
+    eo->kernel = cfg->model.kernel;
+    eo->mean = cfg->model.mean;
+    eo->noise = cfg->model.noise;
+    eo->fixed_noise_var = cfg->model.noise_var;
+    eo->restarts = cfg->model.restarts;
+    eo->ucb_beta = cfg->acquisition.beta;
+    eo->mfca_target_ei = cfg->acquisition.target_ei;
+    eo->explore_budget = cfg->acquisition.explore_budget;
+    eo->stall_explore = cfg->acquisition.stall_explore;
+    eo->acq_pool = cfg->acquisition.pool;
+    eo->acq_starts = cfg->acquisition.starts;
+    eo->seed = cfg->seed;
 }
 
 /* ------------------------------------------------------------------ */

@@ -33,6 +33,7 @@
 
 #include "acquisition/acquisition.h"
 #include "bo/engine/design.h"
+#include "bo/engine/engine.h"
 #include "bo/io/plot.h"
 #include "gp/bo_status.h"
 #include "gp/gp.h"
@@ -180,6 +181,29 @@ void bo_config_init(bo_config *cfg);
  * KEY a path such as inputs[1].upper with list indices from 0), truncated to
  * errlen bytes. err may be NULL when errlen is 0. */
 bo_status bo_config_load(const char *path, bo_config *cfg, char *err, size_t errlen);
+
+/* Flags of bo_config_load_flags and bo_config_load_text. */
+#define BO_CONFIG_LIBRARY 1u    /* for a program that drives the engine itself
+                                   (the library, bo/bo.h): objective and budget
+                                   may be left out (objective.plugin and
+                                   objective.command are then both NULL, the
+                                   budget unlimited); when written they are
+                                   checked as usual */
+
+/* bo_config_load with flags (0 is bo_config_load). */
+bo_status bo_config_load_flags(const char *path, unsigned flags, bo_config *cfg, char *err,
+                               size_t errlen);
+/* The same from len bytes of YAML text; name stands for the file in
+ * messages ("NAME:LINE:COLUMN: KEY: ...") and relative paths are resolved
+ * against the working folder. */
+bo_status bo_config_load_text(const char *text, size_t len, const char *name, unsigned flags,
+                              bo_config *cfg, char *err, size_t errlen);
+
+/* The engine's options for the run cfg describes, the one mapping bo-run
+ * and the library share (so both make the same suggestions). costs and
+ * initial hold cfg->n_sources values each and must outlive *eo's use. */
+void bo_config_engine_options(const bo_config *cfg, bo_engine_options *eo, double *costs,
+                              size_t *initial);
 
 /* Frees everything *cfg owns and leaves it empty; NULL is a no-op. */
 void bo_config_cleanup(bo_config *cfg);
