@@ -168,12 +168,12 @@ BO_PUBLIC bo_result bo_optimizer_best(const bo_optimizer *optimizer, double *y, 
 
 /* Predictions of the model at n points X (n-by-dim, row-major, user
  * units) for source: mean and sd (either may be NULL) in y's units and
- * sign. The model is the GP `bo-gp fit history.csv` fits to the successful
- * observations (box from the data's range, a cold fit with the config's
- * kernel, mean, noise, restarts and seed; docs/library.md), refitted when
- * an observation came since the last call; it never changes what
- * bo_optimizer_ask suggests. BO_ERR_STATE before any successful
- * observation of source. */
+ * sign. The model is the GP `bo-gp fit` fits to a table of the successful
+ * observations, with log(x) for log-scale inputs (box from the data's
+ * range, a cold fit with the config's kernel, mean, noise, restarts and
+ * seed; docs/library.md), refitted when an observation came since the
+ * last call; it never changes what bo_optimizer_ask suggests.
+ * BO_ERR_STATE before any successful observation of source. */
 BO_PUBLIC bo_result bo_optimizer_predict(bo_optimizer *optimizer, size_t n, const double *X,
                                          size_t source, double *mean, double *sd);
 

@@ -474,9 +474,11 @@ bo_result bo_optimizer_best(const bo_optimizer *o, double *y, double *x)
 /* ---- the model: what `bo-gp fit history.csv` fits to the same rows ---- */
 
 /* The GP of every successful observation, as bo/cli/bo_gp.c builds it from
- * a history: sources in the order of their first success, the box from the
- * data's range (a constant column gets a unit-scale box around its value),
- * the config's model settings, a cold fit. */
+ * a table of them: sources in the order of their first success, the box
+ * from the data's range (a constant column gets a unit-scale box around its
+ * value), the config's model settings, a cold fit. A log-scale input is
+ * modelled in log(x), as the engine models it: a function that varies over
+ * decades is smooth there and not in x. */
 static bo_result fit_model(bo_optimizer *o)
 {
     const point_list *l = &o->observed;
@@ -502,7 +504,8 @@ static bo_result fit_model(bo_optimizer *o)
     for (size_t i = 0, k = 0; i < l->n; i++) {
         if (!l->ok[i])
             continue;
-        memcpy(X + k * d, l->x + i * d, d * sizeof *X);
+        for (size_t j = 0; j < d; j++)
+            X[k * d + j] = o->log_scale[j] ? log(l->x[i * d + j]) : l->x[i * d + j];
         y[k] = l->y[i];
         src[k] = o->model_source[l->source[i]];
         k++;
@@ -570,10 +573,16 @@ bo_result bo_optimizer_predict(bo_optimizer *o, size_t n, const double *X, size_
     if (source >= o->cfg.n_sources)
         return FAIL(o, BO_ERR_INVALID, "predict: source %zu out of range (%zu source%s)",
                     source, o->cfg.n_sources, o->cfg.n_sources == 1 ? "" : "s");
-    for (size_t i = 0; i < n * o->dim; i++)
+    for (size_t i = 0; i < n * o->dim; i++) {
+        size_t j = i % o->dim;
         if (!isfinite(X[i]))
             return FAIL(o, BO_ERR_INVALID, "predict: point %zu, %s (column %zu) is %g", i / o->dim,
-                        o->cfg.inputs[i % o->dim].name, i % o->dim, X[i]);
+                        o->cfg.inputs[j].name, j, X[i]);
+        if (o->log_scale[j] && !(X[i] > 0))
+            return FAIL(o, BO_ERR_INVALID, "predict: point %zu, %s (column %zu) is %g; a "
+                        "log-scale input must be > 0", i / o->dim, o->cfg.inputs[j].name, j,
+                        X[i]);
+    }
     if (!o->model || o->model_n != o->observed.n) {
         bo_result r = fit_model(o);
         if (r != BO_SUCCESS)
@@ -586,11 +595,14 @@ bo_result bo_optimizer_predict(bo_optimizer *o, size_t n, const double *X, size_
     if (n == 0)
         return BO_SUCCESS;
     double *m = malloc(n * sizeof *m), *v = malloc(n * sizeof *v);
+    double *Xm = malloc(n * o->dim * sizeof *Xm);
     bo_result r = BO_SUCCESS;
-    if (!m || !v) {
+    if (!m || !v || !Xm) {
         r = FAIL(o, BO_ERR_NOMEM, "out of memory");
     } else {
-        bo_status st = bo_gp_predict_block(o->model, n, X, ms, m, v, NULL);
+        for (size_t i = 0; i < n * o->dim; i++)
+            Xm[i] = o->log_scale[i % o->dim] ? log(X[i]) : X[i];
+        bo_status st = bo_gp_predict_block(o->model, n, Xm, ms, m, v, NULL);
         if (st != BO_OK) {
             r = FAIL(o, bo_apii_result(st), "predict: %s", bo_gp_errmsg(o->model));
         } else {
@@ -604,5 +616,6 @@ bo_result bo_optimizer_predict(bo_optimizer *o, size_t n, const double *X, size_
     }
     free(m);
     free(v);
+    free(Xm);
     return r;
 }
