@@ -19,3 +19,5 @@ else
 fi
 cd "$build"
 ctest --output-on-failure -j "$(nproc)"
+# The Python suite runs inside ctest (tests/test_python.sh); its own count:
+cat "$build/python-tests.txt"

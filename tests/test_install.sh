@@ -126,18 +126,48 @@ check_library() {
   check
   [ "$(cd "$inc" 2>/dev/null && pwd -P)" = "$(cd "$prefix/include" && pwd -P)" ] ||
     fail "$label: pkg-config bo's '$flags' does not point at $prefix/include"
+  # Outputs captured whole: grep -q ending a pipe early fails it under pipefail.
+  local deps
+  deps=$(cd "$work/sim" && cc "-I$inc" -M simulation.c | tr ' \\' '\n\n')
   check
-  (cd "$work/sim" && cc "-I$inc" -M simulation.c) | tr ' \\' '\n\n' | grep -q "^$inc/bo/bo.h$" ||
-    fail "$label: simulation.c was not compiled with $inc/bo/bo.h"
+  grep -qx "$inc/bo/bo.h" <<<"$deps" || fail "$label: simulation.c was not compiled with $inc/bo/bo.h"
   local out
   out=$(LD_LIBRARY_PATH="$prefix/$libdir" "$exe" 12 2>&1)
   rc=$?
   check; [ $rc -eq 0 ] || fail "$label: the installed simulation failed: $out"
   check; [[ "$out" == *"after 12 runs"* ]] || fail "$label: simulation printed: $out"
   # The library it ran with is the installed one.
+  local loaded
+  loaded=$(LD_LIBRARY_PATH="$prefix/$libdir" ldd "$exe")
   check
-  LD_LIBRARY_PATH="$prefix/$libdir" ldd "$exe" | grep -q "libbo.so.0 => $prefix/$libdir/libbo.so.0" ||
+  grep -qF "libbo.so.0 => $prefix/$libdir/libbo.so.0 " <<<"$loaded" ||
     fail "$label: the simulation does not load $prefix/$libdir/libbo.so.0"
+}
+
+# The Python package as docs/library.md installs it: pip, offline, into a
+# venv that sees Debian's numpy (Debian 12's pip refuses the system
+# site-packages without --break-system-packages), from a copy of python/ so
+# that the build leaves nothing in the source tree; then the example loop
+# run outside the source tree with the prefix's libbo found through
+# LD_LIBRARY_PATH. $1 prefix, $2 libdir (relative).
+check_python() {
+  local prefix=$1 libdir=$2 out rc
+  local py=${BO_PYTHON:-$( [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || command -v python3 )}
+  cp -r "$src/python" "$work/pysrc"
+  rm -rf "$work/pysrc/build" "$work/pysrc"/*.egg-info
+  out=$("$py" -m venv --system-site-packages "$work/venv" 2>&1 &&
+        "$work/venv/bin/pip" install --no-build-isolation --no-index "$work/pysrc" 2>&1)
+  rc=$?
+  check; [ $rc -eq 0 ] || { fail "pip install ./python failed: $out"; return; }
+  cp "$src/python/examples/ask_tell.py" "$work/ask_tell.py"
+  out=$(cd "$work" && env -u BO_LIBRARY LD_LIBRARY_PATH="$prefix/$libdir" \
+        "$work/venv/bin/python" -c 'import borun, sys; print(borun.__file__)
+exec(open("ask_tell.py").read())' 2>&1)
+  rc=$?
+  check; [ $rc -eq 0 ] || { fail "the installed package's example failed: $out"; return; }
+  check; [[ "$out" == "$work/venv/lib/"*"/site-packages/borun/__init__.py"* ]] ||
+    fail "borun was not imported from the venv: $out"
+  check; [[ "$out" == *"after 30 evaluations"* ]] || fail "ask_tell.py printed: $out"
 }
 
 # 1. This build, as configured.
@@ -145,6 +175,7 @@ libdir=$(libdir_of "$bin")
 check; [ -n "$libdir" ] || fail "no CMAKE_INSTALL_LIBDIR in $bin/CMakeCache.txt"
 if cmake --install "$bin" --prefix "$work/prefix" >"$work/install.log" 2>&1; then
   check_prefix "$work/prefix" "$libdir" main
+  check_python "$work/prefix" "$libdir"
   # 2. Moved elsewhere: the .pc file follows.
   mv "$work/prefix" "$work/moved"
   check_prefix "$work/moved" "$libdir" moved
