@@ -12,7 +12,8 @@ line per violation, file:line first) when:
     project modules than its row;
   - a header's include guard is not BO_<path without bo/ and .h>_H.
 Programs (bo/cli), tests, bench, fuzz and plugins are checked for the
-internal header rule and for plugins including only the plugin header.
+internal header rule, plugins for including only the plugin header and
+examples for including only libbo's header (bo/bo.h).
 """
 import os
 import re
@@ -129,7 +130,7 @@ def main():
         if module not in rules:
             errors.append(f"CMakeLists.txt: module {module} has no row in README.md's rules")
 
-    tops = ["gp", "acquisition", "bo", "tests", "bench", "fuzz", "plugins"]
+    tops = ["gp", "acquisition", "bo", "tests", "bench", "fuzz", "plugins", "examples"]
     for top in tops:
         for path in source_files(top):
             module = module_of(path, rules)
@@ -158,6 +159,12 @@ def main():
                 if top == "plugins":
                     if inc not in ("bo/bo_plugin.h", "plugins/bench_plugin.h"):
                         errors.append(f"{where}: plugins include only bo/bo_plugin.h, not \"{inc}\"")
+                    continue
+                # Examples are what users write against an install: libbo's
+                # public header only.
+                if top == "examples":
+                    if inc != "bo/bo.h":
+                        errors.append(f"{where}: examples include only bo/bo.h, not \"{inc}\"")
                     continue
                 if module is None:
                     continue  # programs, tests, bench: any module
