@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <dlfcn.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -288,6 +289,26 @@ static void test_option_errors(void)
     snprintf(where, sizeof where, "%s:3:15: initial_data: ", path);
     CHECK_ERR(bo_optimizer_new(o, &opt), BO_ERR_IO, bo_options_error(o), where);
     CHECK(strstr(bo_options_error(o), "none.csv: cannot open") != NULL);
+    /* initial_data: rows outside the box are refused at their line; good
+     * rows are observations before the first ask. */
+    char data[512];
+    path_in(data, sizeof data, "prior.csv");
+    write_file(data, "x,y\n0.25,1.5\n2,1\n");
+    write_file(path, "inputs:\n  - {name: x, lower: 0, upper: 1}\ninitial_data: %s\n", data);
+    snprintf(where, sizeof where, "%s:3:15: initial_data: ", path);
+    CHECK_ERR(bo_optimizer_new(o, &opt), BO_ERR_INVALID, bo_options_error(o), where);
+    CHECK(strstr(bo_options_error(o), "prior.csv:3") != NULL);
+    write_file(data, "x,y\n0.25,1.5\n0.75,1\n");
+    CHECK_MSG(bo_optimizer_new(o, &opt) == BO_SUCCESS, "%s", bo_options_error(o));
+    if (opt) {
+        double x, y;
+        CHECK(bo_optimizer_n_observations(opt) == 2);
+        CHECK(bo_optimizer_best(opt, &y, &x) == BO_SUCCESS && y == 1 && x == 0.75);
+        bo_ask_info info = BO_ASK_INFO_INIT;
+        CHECK(bo_optimizer_ask(opt, &x, &info) == BO_SUCCESS && info.eval == 1 && info.initial);
+    }
+    bo_optimizer_free(opt);
+    opt = NULL;
     bo_options_free(o);
     CHECK(strcmp(bo_result_string(BO_ERR_STATE), "call out of order") == 0);
     CHECK(strcmp(bo_result_string((bo_result)99), "unknown result") == 0);
@@ -365,6 +386,36 @@ static void test_call_errors(void)
     CHECK(strcmp(bo_optimizer_input_name(opt, 1), "x2") == 0);
     CHECK(bo_optimizer_input_name(opt, 2) == NULL);
     CHECK(strcmp(bo_optimizer_source_name(opt, 0), "f") == 0);
+    /* A caller's older, shorter bo_ask_info: nothing past its size is
+     * written. */
+    struct {
+        bo_ask_info info;
+        double guard;
+    } older;
+    memset(&older, 0xab, sizeof older);
+    older.info.size = offsetof(bo_ask_info, source);
+    unsigned char pattern[sizeof older];
+    memcpy(pattern, &older, sizeof older);
+    CHECK(bo_optimizer_ask(opt, x, &older.info) == BO_SUCCESS);
+    CHECK(older.info.eval == 3);
+    CHECK(memcmp((unsigned char *)&older + offsetof(bo_ask_info, source),
+                 pattern + offsetof(bo_ask_info, source),
+                 sizeof older - offsetof(bo_ask_info, source)) == 0);
+    CHECK(bo_optimizer_cancel(opt, x, 0) == BO_SUCCESS);
+    /* NULL handles are refused, not dereferenced. */
+    CHECK(bo_optimizer_tell(NULL, x, 0, 1.0) == BO_ERR_INVALID);
+    CHECK(bo_optimizer_tell_failed(NULL, x, 0) == BO_ERR_INVALID);
+    CHECK(bo_optimizer_cancel(NULL, x, 0) == BO_ERR_INVALID);
+    CHECK(bo_optimizer_observation(NULL, 0, x, NULL, NULL, NULL) == BO_ERR_INVALID);
+    CHECK(bo_optimizer_best(NULL, &y, x) == BO_ERR_INVALID);
+    CHECK(bo_optimizer_predict(NULL, 1, x, 0, &y, NULL) == BO_ERR_INVALID);
+    CHECK(bo_optimizer_input_box(NULL, 0, &y, &y) == BO_ERR_INVALID);
+    CHECK(bo_optimizer_dim(NULL) == 0 && bo_optimizer_n_sources(NULL) == 0);
+    CHECK(bo_optimizer_input_name(NULL, 0) == NULL && bo_optimizer_source_name(NULL, 0) == NULL);
+    CHECK(bo_optimizer_n_pending(NULL) == 0 && bo_optimizer_n_observations(NULL) == 0);
+    CHECK(bo_options_add_input(NULL, "x", 0, 1, 0) == BO_ERR_INVALID);
+    CHECK(bo_options_read_file(NULL, "x.yaml") == BO_ERR_INVALID);
+    CHECK(bo_options_set_seed(NULL, 1) == BO_ERR_INVALID);
     CHECK(bo_optimizer_source_name(opt, 1) == NULL);
     double lo, hi;
     CHECK(bo_optimizer_input_box(opt, 1, &lo, &hi) == BO_SUCCESS && lo == 0 && hi == 15);

@@ -101,7 +101,7 @@ class SameAsBoRun(unittest.TestCase):
             f.write(CONFIG.format(plugin=PLUGIN))
         cls.out = os.path.join(cls.tmp.name, "run")
         subprocess.run([os.path.join(BIN, "bo-run"), cls.cfg, "--out", cls.out, "--quiet"],
-                       check=True)
+                       check=True, stdout=subprocess.DEVNULL)
         cls.rows = read_history(os.path.join(cls.out, "history.csv"))
         cls.objective = NoisyObjective(0.05)
 
@@ -272,6 +272,26 @@ class AskTell(unittest.TestCase):
         self.assertTrue(math.isnan(y[2]))
         self.assertEqual(opt.best.y, 1.0)
         self.assertEqual(borun.library_version(), borun.__version__)
+
+    def test_sources(self):
+        opt = borun.Optimizer([("x", 0, 1)], seed=3, options={
+            "sources": [{"name": "lo", "cost": 1, "initial": 3},
+                        {"name": "hi", "cost": 10, "initial": 2}],
+            "target": "hi", "acquisition.type": "mfca"})
+        self.assertEqual(opt.sources, ["lo", "hi"])
+        self.assertEqual(opt.target_source, 1)
+        seen = []
+        for _ in range(7):
+            x = opt.ask()
+            s = opt.last_ask.source
+            seen.append(s)
+            opt.tell(x, (x[0] - 0.4) ** 2 + (0.1 if s == 0 else 0.0))   # its own source
+        self.assertEqual(seen[:5], [0, 0, 0, 1, 1])
+        _, _, src, _ = opt.observations
+        self.assertEqual(list(src), seen)
+        mean_lo, _ = opt.model.predict([[0.4]], source="lo")
+        mean_hi, _ = opt.model.predict([[0.4]], source=1)
+        self.assertNotEqual(mean_lo[0], mean_hi[0])
 
     def test_maximize_and_log_scale(self):
         opt = borun.Optimizer({"c": (1e-3, 1e3, "log")}, seed=4,
