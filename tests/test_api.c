@@ -455,6 +455,29 @@ static void test_predict(void)
     CHECK(bo_optimizer_best(opt, &best, &at) == BO_SUCCESS);
     CHECK(best == -(at - 0.3) * (at - 0.3) && best <= 0);
     bo_optimizer_free(opt);
+
+    /* Predicting between tells leaves the suggestions alone: two
+     * optimizers of the same options, one predicting after every tell,
+     * ask the same points. */
+    bo_optimizer *quiet = NULL, *busy = NULL;
+    o = bo_options_new();
+    bo_options_add_input(o, "x", 0, 1, 0);
+    bo_options_set(o, "initial_design.size", "4");
+    CHECK(bo_optimizer_new(o, &quiet) == BO_SUCCESS && bo_optimizer_new(o, &busy) == BO_SUCCESS);
+    bo_options_free(o);
+    int same = quiet && busy;
+    for (int i = 0; same && i < 9; i++) {
+        double xq, xb, grid[3] = {0.1, 0.5, 0.9};
+        CHECK(bo_optimizer_ask(quiet, &xq, NULL) == BO_SUCCESS);
+        CHECK(bo_optimizer_ask(busy, &xb, NULL) == BO_SUCCESS);
+        same = xq == xb;
+        CHECK(bo_optimizer_tell(quiet, &xq, 0, sin(6 * xq)) == BO_SUCCESS);
+        CHECK(bo_optimizer_tell(busy, &xb, 0, sin(6 * xb)) == BO_SUCCESS);
+        CHECK(bo_optimizer_predict(busy, 3, grid, 0, mean, sd) == BO_SUCCESS);
+    }
+    CHECK(same);
+    bo_optimizer_free(quiet);
+    bo_optimizer_free(busy);
 }
 
 int main(void)
