@@ -18,6 +18,8 @@ bo_result bo_apii_fail(char *buf, size_t len, bo_result result, const char *fmt,
     return result;
 }
 
+/* A switch without default, so -Wswitch flags a status added to
+ * gp/bo_status.h and not mapped here. */
 bo_result bo_apii_result(bo_status status)
 {
     switch (status) {
@@ -28,8 +30,14 @@ bo_result bo_apii_result(bo_status status)
     case BO_EPARSE: return BO_ERR_PARSE;
     case BO_ESTATE: return BO_ERR_STATE;
     case BO_EOPTIM: return BO_ERR_OPTIM;
-    default: return BO_ERR_INVALID;
+    /* The objective's statuses do not arise here (the caller evaluates);
+     * were they to, they would be a refused value. */
+    case BO_EINVAL:
+    case BO_EPLUGIN:
+    case BO_EEVAL:
+    case BO_ETIMEOUT: return BO_ERR_INVALID;
     }
+    return BO_ERR_INVALID;
 }
 
 #define FAIL(o, result, ...) bo_apii_fail((o)->err, sizeof (o)->err, result, __VA_ARGS__)
