@@ -11,6 +11,15 @@
       seed (a TPE run takes seconds).
 
   compare_peers.py table --runs RUNS_CSV LABEL=CONFIG ...
+
+  compare_peers.py diagnose --study DIR LABEL ...
+      What bo-run's own runs in DIR/LABEL/seed-*/ say about why they end
+      where they do: per label, the final model's noise sd relative to its
+      signal sd (median over seeds, and how many seeds learned one above 1 %
+      on these noise-free functions), the shortest length-scale relative to
+      its input's range, how many seeds took stall steps at all (history
+      messages "stall: ..."), and the mean time to choose a point over
+      history rows 91-100 (suggest_seconds, bo rows, all seeds).
       Prints, per label, the problem's dimension, bo-run's and TPE's median
       and worst final regret (from bo-study's runs.csv of labels bo-LABEL and
       tpe-LABEL) and the ratio of the medians.
@@ -195,7 +204,7 @@ def cmd_table(args):
         bo_med = statistics.median(bo) if bo else math.nan
         tpe_med = statistics.median(tpe) if tpe else math.nan
         if bo and tpe and tpe_med > 0:
-            ratio = f"{bo_med / tpe_med:.2g}"
+            ratio = f"{bo_med / tpe_med:.3g}"
         elif bo and tpe:
             ratio = "0/0" if bo_med == 0 else "inf"
         else:
@@ -208,6 +217,63 @@ def cmd_table(args):
           "(runs: bo-run/TPE);\nbo/TPE is the ratio of the medians (below 1: bo-run is ahead).")
 
 
+def read_model(path):
+    """noise_sd / signal_sd and the length-scales of a bo-run model.txt."""
+    noise = signal = math.nan
+    scales = {}
+    section = None
+    with open(path) as f:
+        for line in f:
+            text = line.split("#")[0].rstrip()
+            if not text.strip():
+                continue
+            if not line.startswith(" "):
+                section = text.split(":")[0]
+                if section == "signal_sd":
+                    signal = float(text.split(":")[1])
+                continue
+            key, _, value = text.strip().partition(":")
+            if section == "lengthscales":
+                scales[key] = float(value)
+            elif section == "sources" and "noise_sd:" in value:
+                noise = float(value.split("noise_sd:")[1].split(",")[0])
+    return noise, signal, scales
+
+
+def cmd_diagnose(args):
+    import csv
+    print(f"{'function':<16} {'seeds':>5}  {'noise/signal sd':>15}  {'seeds >1%':>9}  "
+          f"{'shortest ls/range':>17}  {'seeds with stall steps':>22}  {'s/it rows 91-100':>16}")
+    for label in args.labels:
+        base = os.path.join(args.study, label)
+        ratios, shortest, stalled, seeds, late_seconds = [], [], 0, 0, []
+        for run in sorted(os.listdir(base)):
+            model = os.path.join(base, run, "model.txt")
+            history = os.path.join(base, run, "history.csv")
+            config = os.path.join(base, run, "config.yaml")
+            if not (os.path.exists(model) and os.path.exists(history)):
+                continue
+            seeds += 1
+            noise, signal, scales = read_model(model)
+            ratios.append(noise / signal)
+            ranges = {i[0]: i[2] - i[1] for i in read_problem(config)["inputs"]}
+            shortest.append(min(scales[k] / ranges[k] for k in scales))
+            with open(history, newline="") as f:
+                rows = list(csv.DictReader(f))
+            stalled += any(r["message"].startswith("stall:") for r in rows)
+            late_seconds += [float(r["suggest_seconds"]) for r in rows[90:100]
+                             if r["phase"] == "bo"]
+        if not seeds:
+            print(f"{label:<16} {0:>5}  (no finished runs)")
+            continue
+        above = sum(1 for r in ratios if r > 0.01)
+        print(f"{label:<16} {seeds:>5}  {statistics.median(ratios):>15.2g}  {above:>9}  "
+              f"{statistics.median(shortest):>17.2g}  {stalled:>22}  "
+              f"{statistics.mean(late_seconds) if late_seconds else math.nan:>16.3f}")
+    print("\nnoise/signal sd and shortest length-scale / input range: medians over the seeds "
+          "of the final model (model.txt).")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -218,11 +284,11 @@ def main():
     p = sub.add_parser("table")
     p.add_argument("--runs", required=True, help="bo-study's runs.csv")
     p.add_argument("specs", nargs="+", metavar="LABEL=CONFIG", help="the config gives d")
+    p = sub.add_parser("diagnose")
+    p.add_argument("--study", required=True, help="studies/NAME, bo-run's runs")
+    p.add_argument("labels", nargs="+")
     args = parser.parse_args()
-    if args.command == "tpe":
-        cmd_tpe(args)
-    else:
-        cmd_table(args)
+    {"tpe": cmd_tpe, "table": cmd_table, "diagnose": cmd_diagnose}[args.command](args)
 
 
 if __name__ == "__main__":
