@@ -26,14 +26,7 @@ static const double ackley5_shift[ACKLEY5_DIM] = {6.4, -11.7, 3.1, 17.9, -4.6};
 static double ackley5_value(const double *x, size_t source)
 {
     (void)source;
-    double squares = 0.0, cosines = 0.0;
-    for (size_t j = 0; j < ACKLEY5_DIM; j++) {
-        double z = x[j] - ackley5_shift[j];
-        squares += z * z;
-        cosines += cos(2.0 * BO_BENCH_PI * z);
-    }
-    double n = (double)ACKLEY5_DIM;
-    return -20.0 * exp(-0.2 * sqrt(squares / n)) - exp(cosines / n) + 20.0 + exp(1.0);
+    return bench_ackley_shifted(x, ackley5_shift, ACKLEY5_DIM);
 }
 
 static const bench_function bench_this_function = {

@@ -278,6 +278,37 @@ static inline void bench_noisy_fini(void *state)
     free(state);
 }
 
+/* Dimension-generic forms that several plugins share, so that the 4-D and the
+ * 8-D or 20-D versions of one function are one formula (each plugin passes its
+ * own dimension and shift). The summation order is the one the 4-D Rosenbrock
+ * and the 5-D Ackley plugins always had, so their values did not change. */
+
+/* Chained Rosenbrock: sum_{j=1..d-1} 100 (x_{j+1} - x_j^2)^2 + (x_j - 1)^2. */
+static inline double bench_rosenbrock(const double *x, size_t dim)
+{
+    double sum = 0.0;
+    for (size_t j = 0; j + 1 < dim; j++) {
+        double valley = x[j + 1] - x[j] * x[j];
+        double offset = x[j] - 1.0;
+        sum += 100.0 * valley * valley + offset * offset;
+    }
+    return sum;
+}
+
+/* Ackley with a = 20, b = 0.2, c = 2 pi at z = x - shift:
+ * -a exp(-b sqrt(mean z_j^2)) - exp(mean cos(c z_j)) + a + e, 0 at x = shift. */
+static inline double bench_ackley_shifted(const double *x, const double *shift, size_t dim)
+{
+    double squares = 0.0, cosines = 0.0;
+    for (size_t j = 0; j < dim; j++) {
+        double z = x[j] - shift[j];
+        squares += z * z;
+        cosines += cos(2.0 * BO_BENCH_PI * z);
+    }
+    double n = (double)dim;
+    return -20.0 * exp(-0.2 * sqrt(squares / n)) - exp(cosines / n) + 20.0 + exp(1.0);
+}
+
 /* Initialisers of bench_function.plugin for the two kinds of benchmark:
  * every member of the plugin contract, with the callbacks above. */
 #define BO_BENCH_DETERMINISTIC_PLUGIN(name_, dim_)                                             \

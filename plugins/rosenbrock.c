@@ -20,13 +20,7 @@
 static double rosenbrock_value(const double *x, size_t source)
 {
     (void)source;
-    double sum = 0.0;
-    for (size_t j = 0; j + 1 < ROSENBROCK_DIM; j++) {
-        double valley = x[j + 1] - x[j] * x[j];
-        double offset = x[j] - 1.0;
-        sum += 100.0 * valley * valley + offset * offset;
-    }
-    return sum;
+    return bench_rosenbrock(x, ROSENBROCK_DIM);
 }
 
 static const bench_function bench_this_function = {

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages bo-run builds and runs with, when missing.
-# Usage: scripts/setup-deps.sh [--fuzz]   (--fuzz: also clang and libFuzzer, for scripts/fuzz.sh)
+# Usage: scripts/setup-deps.sh [--fuzz | --peers]
+#   --fuzz: also clang and libFuzzer, for scripts/fuzz.sh
+#   --peers: also Optuna (system Python), for scripts/compare-peers.sh
 set -euo pipefail
 packages=(build-essential cmake pkg-config libnlopt-dev liblapacke-dev libopenblas-dev
           libyaml-dev gnuplot-nox python3
@@ -12,6 +14,9 @@ if [ "${1:-}" = "--fuzz" ]; then
   # libFuzzer's runtime is only recommended by clang; llvm-symbolizer names
   # the source lines in sanitizer reports.
   packages+=(clang libclang-rt-14-dev llvm-14)
+fi
+if [ "${1:-}" = "--peers" ]; then
+  packages+=(python3-optuna python3-yaml)
 fi
 missing=()
 for p in "${packages[@]}"; do

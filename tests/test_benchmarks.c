@@ -211,6 +211,25 @@ static void check_entry(const bo_benchmark *b, bo_rng *rng)
     double from_argopt = polish(p, state, b, sign, x);
     CHECK_MSG(from_argopt >= sign * b->optimum - tol, "%s: polish near argopt reached %.15g, "
               "table %.15g", b->name, sign * from_argopt, b->optimum);
+    /* Random points around argopt, every input moved at once by up to 1e-6,
+     * 1e-4 and 1e-2 of its range: a shift or argopt typed wrong in one input
+     * leaves argopt on a slope, and about half of these points go downhill
+     * from it, which the coordinate steps of the polish can miss when the
+     * slope runs along a diagonal. */
+    const double radii[3] = {1e-6, 1e-4, 1e-2};
+    double lowest = INFINITY;
+    for (int r = 0; r < 3; r++) {
+        for (int i = 0; i < 300; i++) {
+            for (size_t j = 0; j < b->dim; j++) {
+                double step = radii[r] * (b->upper[j] - b->lower[j]) *
+                              (2.0 * bo_rng_uniform(rng) - 1.0);
+                x[j] = fmin(b->upper[j], fmax(b->lower[j], b->argopt[j] + step));
+            }
+            lowest = fmin(lowest, sign * eval(p, state, x, b->dim, 0));
+        }
+    }
+    CHECK_MSG(lowest >= sign * b->optimum - tol, "%s: a point near argopt reached %.15g, "
+              "table %.15g", b->name, sign * lowest, b->optimum);
 
     /* Every source evaluates; one past the last is refused. */
     for (size_t s = 0; s < b->n_sources; s++)
@@ -332,6 +351,119 @@ static void check_single_fidelity_values(void)
         const double o[4] = {0}, alt[4] = {-1.0, 1.0, -1.0, 1.0};
         CHECK_CLOSE(at(&in, 0, o), 3.0, 1e-15, 0.0);     /* three (0 - 1)^2 terms */
         CHECK_CLOSE(at(&in, 0, alt), 408.0, 1e-15, 0.0); /* 4 + 400 + 4 by hand */
+        close_instance(&in);
+    }
+    if (open_instance(&in, "rosenbrock8", NULL) == 0) {
+        const double o[8] = {0};
+        CHECK_CLOSE(at(&in, 0, o), 7.0, 1e-15, 0.0); /* seven (0 - 1)^2 terms */
+        close_instance(&in);
+    }
+    if (open_instance(&in, "rosenbrock20", NULL) == 0) {
+        double o[20] = {0};
+        CHECK_CLOSE(at(&in, 0, o), 19.0, 1e-15, 0.0);
+        o[19] = 1.0; /* adds 100 (1 - 0)^2 to the last term */
+        CHECK_CLOSE(at(&in, 0, o), 119.0, 1e-15, 0.0);
+        close_instance(&in);
+    }
+    if (open_instance(&in, "sixhump_camel", NULL) == 0) {
+        /* (1, 1): (4 - 2.1 + 1/3) + 1 + 0; (0, 1): 0 + 0 + 0; the mirror minima agree. */
+        const double a[2] = {1.0, 1.0}, b[2] = {0.0, 1.0}, c[2] = {-1.0, 0.5};
+        CHECK_CLOSE(at(&in, 0, a), 1.9 + 1.0 / 3.0 + 1.0, 1e-14, 0.0);
+        CHECK_CLOSE(at(&in, 0, b), 0.0, 0.0, 1e-15);
+        /* (-1, 1/2): (1.9 + 1/3) - 1/2 + (-4 + 1) / 4. */
+        CHECK_CLOSE(at(&in, 0, c), 1.9 + 1.0 / 3.0 - 0.5 - 0.75, 1e-14, 0.0);
+        const bo_benchmark *b6 = bo_benchmark_find("sixhump_camel");
+        const double mirror[2] = {-b6->argopt[0], -b6->argopt[1]};
+        CHECK_CLOSE(at(&in, 0, mirror), b6->optimum, 1e-14, 0.0);
+        close_instance(&in);
+    }
+    if (open_instance(&in, "rastrigin4", NULL) == 0) {
+        /* One unit from the shifted optimum along x1: 40 + (1 - 10) + 3 (0 - 10). */
+        const double x[4] = {2.3, -2.1, 0.7, 2.6};
+        CHECK_CLOSE(at(&in, 0, x), 1.0, 1e-12, 1e-13);
+        /* Half a unit along x2: 40 + (1/4 - 10 cos(pi)) + 3 (0 - 10). */
+        const double h[4] = {1.3, -1.6, 0.7, 2.6};
+        CHECK_CLOSE(at(&in, 0, h), 20.25, 1e-12, 0.0);
+        close_instance(&in);
+    }
+    if (open_instance(&in, "shekel10", NULL) == 0) {
+        /* At (1, 1, 1, 1), the second centre: the terms summed by centre
+         * distance, retyped: 1/(36+.1) + 1/.2 + 1/(196+.2) + 1/(100+.4)
+         * + 1/(4+36+4+36+.4) + 1/(1+64+1+64+.6) + 1/(16+4+16+4+.3)
+         * + 1/(49+0+49+0+.7) + 1/(25+1+25+1+.5) + 1/(36+6.76+36+6.76+.5). */
+        const double x[4] = {1.0, 1.0, 1.0, 1.0};
+        double want = 1 / 36.1 + 1 / 0.2 + 1 / 196.2 + 1 / 100.4 + 1 / 80.4 + 1 / 130.6 +
+                      1 / 40.3 + 1 / 98.7 + 1 / 52.5 + 1 / 86.02;
+        CHECK_CLOSE(at(&in, 0, x), -want, 1e-12, 0.0);
+        close_instance(&in);
+    }
+    if (open_instance(&in, "griewank6", NULL) == 0) {
+        /* z = (pi, 0, ..., 0): pi^2 / 4000 - cos(pi) + 1. */
+        const double x[6] = {143.7 + PI, -211.3, 87.9, -52.6, 310.4, -175.2};
+        CHECK_CLOSE(at(&in, 0, x), PI * PI / 4000.0 + 2.0, 1e-12, 0.0);
+        close_instance(&in);
+    }
+    if (open_instance(&in, "dixon_price6", NULL) == 0) {
+        const double o[6] = {0}, ones[6] = {1, 1, 1, 1, 1, 1};
+        CHECK_CLOSE(at(&in, 0, o), 1.0, 1e-15, 0.0);
+        CHECK_CLOSE(at(&in, 0, ones), 2.0 + 3.0 + 4.0 + 5.0 + 6.0, 1e-15, 0.0);
+        close_instance(&in);
+    }
+    if (open_instance(&in, "powell8", NULL) == 0) {
+        /* z = e_1: (1 + 0)^2 + 0 + 0 + 10 (1 - 0)^4; z = e_6 (second group's
+         * second input): 10^2 + 1^4. */
+        const double x[8] = {2.7, -2.3, 0.9, 2.8, -1.1, 3.4, -2.6, 0.6};
+        const double y[8] = {1.7, -2.3, 0.9, 2.8, -1.1, 4.4, -2.6, 0.6};
+        CHECK_CLOSE(at(&in, 0, x), 11.0, 1e-12, 0.0);
+        CHECK_CLOSE(at(&in, 0, y), 101.0, 1e-12, 0.0);
+        close_instance(&in);
+    }
+    if (open_instance(&in, "zakharov8", NULL) == 0) {
+        /* z = e_2: 1 + (0.5 * 2)^2 + (0.5 * 2)^4; z = e_4: 1 + 2^2 + 2^4. */
+        const double x[8] = {3.1, -1.4, 6.2, 1.7, -3.8, 4.5, 7.3, -1.2};
+        const double y[8] = {3.1, -2.4, 6.2, 2.7, -3.8, 4.5, 7.3, -1.2};
+        CHECK_CLOSE(at(&in, 0, x), 3.0, 1e-12, 0.0);
+        CHECK_CLOSE(at(&in, 0, y), 21.0, 1e-12, 0.0);
+        close_instance(&in);
+    }
+    if (open_instance(&in, "ackley10", NULL) == 0) {
+        const bo_benchmark *b = bo_benchmark_find("ackley10");
+        double x[10];
+        memcpy(x, b->argopt, sizeof x);
+        x[9] += 1.0;
+        CHECK_CLOSE(at(&in, 0, x), 20.0 * (1.0 - exp(-0.2 / sqrt(10.0))), 1e-12, 1e-14);
+        close_instance(&in);
+    }
+    if (open_instance(&in, "ackley20", NULL) == 0) {
+        const bo_benchmark *b = bo_benchmark_find("ackley20");
+        double x[20];
+        memcpy(x, b->argopt, sizeof x);
+        x[13] -= 1.0;
+        CHECK_CLOSE(at(&in, 0, x), 20.0 * (1.0 - exp(-0.2 / sqrt(20.0))), 1e-12, 1e-14);
+        close_instance(&in);
+    }
+    if (open_instance(&in, "hartmann4_in20", NULL) == 0) {
+        /* Only x3, x8, x12, x17 matter: moving the other 16 changes nothing. */
+        const bo_benchmark *b = bo_benchmark_find("hartmann4_in20");
+        double x[20];
+        memcpy(x, b->argopt, sizeof x);
+        for (size_t j = 0; j < 20; j++)
+            if (j != 2 && j != 7 && j != 11 && j != 16)
+                x[j] = (double)j / 19.0;
+        CHECK(at(&in, 0, x) == b->optimum);
+        /* u = 0: the sum of alpha_i exp(-A_i . P_i^2), constants retyped. */
+        const double alpha[4] = {1.0, 1.2, 3.0, 3.2};
+        const double e[4] = {
+            10 * .1312 * .1312 + 3 * .1696 * .1696 + 17 * .5569 * .5569 + 3.5 * .0124 * .0124,
+            .05 * .2329 * .2329 + 10 * .4135 * .4135 + 17 * .8307 * .8307 + .1 * .3736 * .3736,
+            3 * .2348 * .2348 + 3.5 * .1451 * .1451 + 1.7 * .3522 * .3522 + 10 * .2883 * .2883,
+            17 * .4047 * .4047 + 8 * .8828 * .8828 + .05 * .8732 * .8732 + 10 * .5743 * .5743};
+        double want = 0.0;
+        for (int i = 0; i < 4; i++)
+            want -= alpha[i] * exp(-e[i]);
+        for (size_t j = 0; j < 20; j++)
+            x[j] = 0.0;
+        CHECK_CLOSE(at(&in, 0, x), want, 1e-12, 0.0);
         close_instance(&in);
     }
     if (open_instance(&in, "noisy_sine", noise_free) == 0) {
@@ -594,7 +726,7 @@ static void check_param_errors(void)
 static void check_table(void)
 {
     size_t n = bo_benchmark_count();
-    CHECK(n == 12);
+    CHECK(n == 24);
     CHECK(bo_benchmark_at(n) == NULL);
     for (size_t i = 0; i < n; i++) {
         const bo_benchmark *b = bo_benchmark_at(i);

@@ -521,6 +521,40 @@ static void test_aggregate(void)
     /* B: b1..b3 finished at cost 5 and cover the grid up to 12. */
     CHECK(strstr(text, "\nB,12,") != NULL);
     free(text);
+    /* runs.csv: every run of every label with its final value and whether
+     * it finished, in the labels' order and the runs' folder order. */
+    path_in(path, sizeof path, "out_lib/runs.csv");
+    text = test_read_text(path);
+    CHECK(strncmp(text, "label,run,target_evals,final,final_cost,finished\n", 49) == 0);
+    lines = 0;
+    for (const char *p = text; *p; p++)
+        lines += *p == '\n';
+    CHECK(lines == 1 + 3 + 4 + 2);
+    CHECK(strstr(text, "\nA,a1,") != NULL && strstr(text, "\nA,a1,") < strstr(text, "\nA,a2,"));
+    const char *row = strstr(text, "\nA,a2,");
+    double final_value = NAN, final_cost = NAN;
+    size_t target_evals = 0;
+    int finished = -1;
+    CHECK(row != NULL && sscanf(row, "\nA,a2,%zu,%lf,%lf,%d", &target_evals, &final_value,
+                                &final_cost, &finished) == 4);
+    CHECK(target_evals == 6 && final_cost == 12.0 && finished == 1);
+    CHECK_CLOSE(final_value, 0.002, 0, REGRET_ABS);
+    /* b4 was killed: it is listed, not finished, with its last value. */
+    for (size_t r = 0; r < b->n_runs; r++) {
+        char prefix[64];
+        const char *name = strrchr(b->runs[r].dir, '/') + 1;
+        snprintf(prefix, sizeof prefix, "\nB,%s,%zu,", name, b->runs[r].n_target_evals);
+        row = strstr(text, prefix);
+        CHECK_MSG(row != NULL, "runs.csv has no row %s", prefix + 1);
+        if (row == NULL)
+            continue;
+        CHECK(sscanf(row + strlen(prefix), "%lf,%lf,%d", &final_value, &final_cost,
+                     &finished) == 3);
+        CHECK(final_value == b->runs[r].final_value && final_cost == b->runs[r].final_cost);
+        CHECK(finished == (r < 3));
+    }
+    CHECK(strstr(text, "\nC,") != NULL);
+    free(text);
     const char *names[] = {"summary.txt", "study_eval.dat", "study_cost.dat", "study.gp"};
     for (size_t i = 0; i < 4; i++) {
         path_in(path, sizeof path, "out_lib/%s", names[i]);
@@ -660,6 +694,39 @@ static void write_outputs_to(bo_study *s, const char *out_rel)
     path_in(out, sizeof out, "%s", out_rel);
     mkdir(out, 0777);
     CHECK_MSG(bo_study_write_outputs(s, out) == BO_OK, "%s", bo_study_errmsg(s));
+}
+
+/* runs.csv quotes a run folder whose name holds a comma or a quote, so the
+ * row still has six fields. */
+static void test_runs_csv_quoting(void)
+{
+    static const double cost[] = {1, 2, 3, 4, 5};
+    static const double r[] = {3, 2, 1, 1, 0.5};
+    static const double sec[] = {0, 0, 1, 1, 1};
+    double best[5];
+    shifted(best, r, 5);
+    make_dir("Q_runs");
+    write_run("Q_runs/seed,1 \"x\"", "branin", "{max_evaluations: 5}", 5, 2, cost, best, sec);
+    bo_study *s = new_study(NULL, 0, 10, 100);
+    if (!s)
+        return;
+    add_label(s, "Q", "Q_runs");
+    CHECK(bo_study_compute(s) == BO_OK);
+    write_outputs_to(s, "Q_out");
+    const bo_study_label *l = bo_study_label_at(s, 0);
+    char path[1200];
+    path_in(path, sizeof path, "Q_out/runs.csv");
+    char *text = test_read_text(path);
+    CHECK(text != NULL && l != NULL);
+    if (text != NULL && l != NULL) {
+        char want[128];
+        snprintf(want, sizeof want, "\nQ,\"seed,1 \"\"x\"\"\",5,%.17g,5,1\n",
+                 l->runs[0].final_value);
+        CHECK_MSG(strstr(text, want) != NULL, "runs.csv: %s", text);
+        CHECK_CLOSE(l->runs[0].final_value, 0.5, 0, REGRET_ABS);
+    }
+    free(text);
+    bo_study_destroy(s);
 }
 
 /* The best-value script: linear y, the optimum named on a dashed line, and
@@ -1235,6 +1302,7 @@ int main(void)
     test_quantiles();
     test_aggregate();
     test_finished_rules();
+    test_runs_csv_quoting();
     test_value_figure_minimise();
     test_value_figure_maximise();
     test_value_figure_different_problems();

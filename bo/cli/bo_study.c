@@ -26,7 +26,8 @@ static void usage(FILE *out)
             "                 [--cost-points 200] [--time-bucket 100] [--no-plot]\n"
             "                 LABEL=RUNS_DIR [LABEL=RUNS_DIR ...]\n"
             "  Each RUNS_DIR holds one bo-run output folder per seed (any names).\n"
-            "  Writes DIR/cost_curve.csv, eval_curve.csv, summary.txt (also printed),\n"
+            "  Writes DIR/cost_curve.csv, eval_curve.csv, runs.csv (each run's final\n"
+            "  value), summary.txt (also printed),\n"
             "  study.gp, study_eval.dat, study_cost.dat and study.png (with gnuplot);\n"
             "  when every label is the same benchmark with a known optimum also the best\n"
             "  target value against cost: study_value.gp, study_value.dat, study_value.png.\n"
@@ -217,7 +218,8 @@ static int aggregate(int argc, char **argv)
             fprintf(stderr, "bo-study: warning: gnuplot not found; the plot's data and script "
                             "are in %s (run gnuplot study.gp%s there)\n",
                     out_dir, value ? " and gnuplot study_value.gp" : "");
-        printf("\noutputs in %s/: summary.txt, cost_curve.csv, eval_curve.csv, study.gp%s%s%s\n",
+        printf("\noutputs in %s/: summary.txt, cost_curve.csv, eval_curve.csv, runs.csv, "
+               "study.gp%s%s%s\n",
                out_dir, drawn ? ", study.png" : "", value ? ", study_value.gp" : "",
                value && drawn && drew == BO_OK ? ", study_value.png" : "");
     }

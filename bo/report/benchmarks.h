@@ -16,7 +16,7 @@
 
 #include "gp/bo_status.h"
 
-#define BO_BENCHMARK_MAX_DIM 10
+#define BO_BENCHMARK_MAX_DIM 20
 #define BO_BENCHMARK_MAX_SOURCES 5
 
 typedef enum bo_benchmark_goal {

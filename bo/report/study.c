@@ -1086,6 +1086,46 @@ static bo_status study_write_csv(bo_study *s, const char *dir, int by_cost)
     return study_close(s, f, path);
 }
 
+/* runs.csv: one row per run, its final value (regret when the optimum is
+ * known) and whether its stopping rule ended it, so that the spread across
+ * seeds (the worst seed, not only the quartiles) can be read without
+ * opening every history. */
+static bo_status study_write_runs_csv(bo_study *s, const char *dir)
+{
+    char path[4200];
+    FILE *f = study_open(s, dir, "runs.csv", path, sizeof path);
+    if (!f)
+        return BO_EIO;
+    fprintf(f, "label,run,target_evals,final,final_cost,finished\n");
+    for (size_t i = 0; i < s->n_labels; i++) {
+        const study_label *l = &s->labels[i];
+        for (size_t r = 0; r < l->pub.n_runs; r++) {
+            const bo_study_run_info *run = &l->pub.runs[r];
+            const char *slash = strrchr(run->dir, '/');
+            const char *name = slash != NULL ? slash + 1 : run->dir;
+            /* A folder name may hold a comma or a quote: quoted as RFC 4180
+             * says (labels cannot: they are [A-Za-z0-9._+-]). */
+            fprintf(f, "%s,", l->name);
+            if (strpbrk(name, ",\"\r\n") != NULL) {
+                fputc('"', f);
+                for (const char *c = name; *c != '\0'; c++) {
+                    if (*c == '"')
+                        fputc('"', f);
+                    fputc(*c, f);
+                }
+                fputc('"', f);
+            } else {
+                fputs(name, f);
+            }
+            fprintf(f, ",%zu,", run->n_target_evals);
+            if (!isnan(run->final_value)) /* empty: the run has no value yet */
+                fprintf(f, "%.17g", run->final_value);
+            fprintf(f, ",%.17g,%d\n", run->final_cost, run->finished);
+        }
+    }
+    return study_close(s, f, path);
+}
+
 static double study_plot_value(double v, int regret)
 {
     return regret ? fmax(v, STUDY_PLOT_FLOOR) : v;
@@ -1500,6 +1540,8 @@ bo_status bo_study_write_outputs(bo_study *s, const char *dir)
     bo_status st = study_write_csv(s, dir, 1);
     if (st == BO_OK)
         st = study_write_csv(s, dir, 0);
+    if (st == BO_OK)
+        st = study_write_runs_csv(s, dir);
     if (st == BO_OK) {
         char path[4200];
         FILE *f = study_open(s, dir, "summary.txt", path, sizeof path);

@@ -151,7 +151,7 @@ bo_status bo_study_write_summary(const bo_study *study, FILE *out);
 int bo_study_has_value_figure(const bo_study *study);
 
 /* Writes into the existing folder dir: cost_curve.csv, eval_curve.csv,
- * summary.txt, and the figure's data and script: study_eval.dat,
+ * runs.csv (each run's final value), summary.txt, and the figure's data and script: study_eval.dat,
  * study_cost.dat, study.gp; with a best-value figure also study_value.dat
  * and study_value.gp, without one those files and study_value.png are
  * removed from dir (they would be an earlier study's). BO_EIO names the file
