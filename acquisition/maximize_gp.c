@@ -25,6 +25,7 @@ typedef struct gp_scorer {
     size_t n_failed;
     int (*admissible)(const void *ctx, const double *x); /* or NULL */
     const void *admissible_ctx;
+    bo_gpc *success;         /* weights the acquisition by P(success), or NULL */
 } gp_scorer;
 
 static double nearest_scaled_dist2(size_t dim, const double *inv_ell, const double *pts,
@@ -62,7 +63,7 @@ static int admissible(const gp_scorer *sc, const double *x)
 static bo_status score_block(void *ctx, size_t m, const double *X, double *value)
 {
     const gp_scorer *sc = ctx;
-    bo_status st = bo_acq_evaluate_block(sc->ev, m, X, value);
+    bo_status st = bo_acq_evaluate_block_weighted(sc->ev, sc->success, m, X, value);
     if (st != BO_OK)
         return st;
     for (size_t i = 0; i < m; i++)
@@ -80,7 +81,7 @@ static bo_status score_point(void *ctx, const double *x, double *value, double *
             memset(grad, 0, sc->dim * sizeof *grad);
         return BO_OK;
     }
-    return bo_acq_evaluate(sc->ev, x, value, grad);
+    return bo_acq_evaluate_weighted(sc->ev, sc->success, x, value, grad);
 }
 
 static int points_valid(const bo_acq_points *p)
@@ -137,7 +138,7 @@ bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
         inv_ell[j] = 1.0 / inv_ell[j];
     double radius = opt->failure_radius > 0.0 ? opt->failure_radius : 0.0;
     gp_scorer gsc = {ev,   dim, inv_ell, radius, exclude, 0, NULL, 0, opt->admissible,
-                     opt->admissible_ctx};
+                     opt->admissible_ctx, opt->success_model};
     bo_acq_scorer scorer = {dim, block, &gsc, score_block, score_point};
     int multi = bo_acq_is_multi_source(acq->kind);
     size_t n_searched = multi ? n_sources : 1;

@@ -33,6 +33,7 @@
 
 #include "acquisition/acquisition.h"
 #include "bo/engine/design.h"
+#include "bo/engine/engine.h"
 #include "bo/io/plot.h"
 #include "gp/bo_status.h"
 #include "gp/gp.h"
@@ -107,6 +108,8 @@ typedef struct bo_config_acquisition {
     int stall_explore;      /* EI, one source: when the best stalls, search
                                outside the incumbent's basin (default 1 with
                                ei or logei, else 0) */
+    bo_engine_failure_model failure_model; /* what a failed evaluation does to
+                               later suggestions (docs/config.md) */
 } bo_config_acquisition;
 
 typedef struct bo_config_initial_design {

@@ -220,6 +220,7 @@ static void engine_options_from_config(const bo_config *cfg, bo_engine_options *
     eo->mfca_target_ei = cfg->acquisition.target_ei;
     eo->explore_budget = cfg->acquisition.explore_budget;
     eo->stall_explore = cfg->acquisition.stall_explore;
+    eo->failure_model = cfg->acquisition.failure_model;
     eo->acq_pool = cfg->acquisition.pool;
     eo->acq_starts = cfg->acquisition.starts;
     eo->seed = cfg->seed;
