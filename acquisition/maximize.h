@@ -85,6 +85,10 @@ typedef struct bo_acq_maximizer_options {
                                Used by the scorer's point and block calls,
                                gradients included; set failure_radius to 0
                                with it (both would apply) */
+    double min_success_prob; /* with success_model: candidates whose
+                               P(success | x) is below this are left out,
+                               as the failure regions are (a chance
+                               constraint; default 0 = none) */
     int (*admissible)(const void *admissible_ctx, const double *x);
                             /* bo_acq_maximize only: when set, candidates
                                where it returns 0 are left out too (as the

@@ -186,6 +186,20 @@ static void test_weighted_acquisitions(void)
     CHECK_CLOSE(res.value, plain * p, 1e-12, 0.0);
     CHECK_MSG(p > 0.5, "maximiser chose (%g, %g) with P(success) %g", x[0], x[1], p);
     bo_acq_evaluator_destroy(ev);
+    /* With a chance constraint: the best point with P(success) >= 0.9,
+     * when the unconstrained choice is below that. */
+    CHECK_MSG(p < 0.9, "the test needs a choice with P(success) %g below 0.9", p);
+    double best_free = res.value;
+    mo.min_success_prob = 0.9;
+    CHECK(bo_acq_maximize(&ao, gp, 5.0, &mo, NULL, NULL, x, &res, NULL, err, sizeof err) ==
+          BO_OK);
+    CHECK(bo_gpc_predict(gpc, x, &p, NULL, NULL) == BO_OK);
+    CHECK_MSG(p >= 0.9 && res.value <= best_free, "constrained choice: P %g, value %g vs %g", p,
+              res.value, best_free);
+    /* Nothing passes: no answer (the engine then asks without the limit). */
+    mo.min_success_prob = 1.0;
+    CHECK(bo_acq_maximize(&ao, gp, 5.0, &mo, NULL, NULL, x, &res, NULL, err, sizeof err) ==
+          BO_EOPTIM);
     bo_gp_destroy(gp);
     bo_gpc_destroy(gpc);
 }

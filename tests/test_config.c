@@ -292,7 +292,7 @@ static void test_minimal_defaults(void)
     CHECK(cfg.acquisition.target_ei == 0);
     CHECK(cfg.acquisition.explore_budget == 0.25);
     CHECK(cfg.acquisition.stall_explore == 1);
-    CHECK(cfg.acquisition.failure_model == BO_FAILURE_RADIUS);
+    CHECK(cfg.acquisition.failure_model == BO_FAILURE_GPC);
     CHECK(cfg.initial_design.method == BO_DESIGN_LHS);
     /* max(5, 2 dim + 1) with dim 2. */
     CHECK(cfg.initial_design.size == 5);

@@ -485,7 +485,7 @@ static const field acquisition_fields[] = {
     {.key = "stall_explore", .type = F_BOOL, .offset = CFG(acquisition.stall_explore),
      .default_text = "true"},
     {.key = "failure_model", .type = F_ENUM, .offset = CFG(acquisition.failure_model),
-     .names = &failure_names, .default_text = "radius"},
+     .names = &failure_names, .default_text = "gpc"},
     END_OF_FIELDS};
 
 static const field design_fields[] = {

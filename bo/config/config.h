@@ -109,7 +109,8 @@ typedef struct bo_config_acquisition {
                                outside the incumbent's basin (default 1 with
                                ei or logei, else 0) */
     bo_engine_failure_model failure_model; /* what a failed evaluation does to
-                               later suggestions (docs/config.md) */
+                               later suggestions (default BO_FAILURE_GPC;
+                               docs/config.md) */
 } bo_config_acquisition;
 
 typedef struct bo_config_initial_design {

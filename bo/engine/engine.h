@@ -96,8 +96,9 @@ typedef struct bo_engine_options {
     bo_engine_pending pending;  /* how pending points enter the model */
     size_t acq_pool;            /* Sobol candidates; 0 = default */
     size_t acq_starts;          /* local optimisations; 0 = default */
-    bo_engine_failure_model failure_model; /* default BO_FAILURE_RADIUS here;
-                                   the config's default is in docs/config.md */
+    bo_engine_failure_model failure_model; /* default BO_FAILURE_RADIUS here
+                                   (what engines had before there was a
+                                   choice); the config's default is gpc */
     uint64_t seed;
 } bo_engine_options;
 
