@@ -5,7 +5,11 @@
  * agreeing; and the engine with failure_model gpc on Branin with a crash
  * disk: reproducible, resumable from the history alone, failed points never
  * proposed again, and the classifier in use (the suggestions differ from
- * the radius rule's once a failure is known). */
+ * the radius rule's once a failure is known); and bo-run on the crash-region
+ * plugin: failures recorded with the plugin's message, the default written
+ * in the resolved config, a run extended with --resume equal to one made in
+ * one go, a change of failure_model on --resume refused. */
+#define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +17,13 @@
 #include "acquisition/acquisition.h"
 #include "acquisition/maximize.h"
 #include "bo/engine/engine.h"
+#include "bo/io/history.h"
 #include "gp/gp.h"
 #include "gp/gpc.h"
 #include "gp/rng.h"
 #include "tests/check.h"
+#include "tests/test_bo_run.h"
+#include "tests/test_files.h"
 
 static double branin_unit(const double *u)
 {
@@ -308,9 +315,99 @@ static void test_engine_gpc(void)
     }
 }
 
+/* --- bo-run on the crash-region plugin ------------------------------------- */
+
+static const char *const branin_inputs[] = {"x1", "x2"};
+
+static void write_crash_config(const char *file, int evaluations, const char *acquisition)
+{
+    char path[512];
+    path_in(path, sizeof path, file);
+    write_file(path,
+               "name: crash\n"
+               "seed: 3\n"
+               "objective:\n"
+               "  plugin: %s/test-plugins/crash_region.so\n"
+               "  params: {problem: branin}\n"
+               "inputs:\n"
+               "  - {name: x1, lower: -5, upper: 10}\n"
+               "  - {name: x2, lower: 0, upper: 15}\n"
+               "%s"
+               "initial_design: {method: lhs, size: 8}\n"
+               "budget: {max_evaluations: %d, max_consecutive_failures: 0}\n"
+               "output: {plot: none}\n",
+               BO_BINARY_DIR, acquisition, evaluations);
+}
+
+static size_t read_rows(const char *dir, bo_history_row **rows)
+{
+    char path[700], err[512];
+    size_t n = 0;
+    snprintf(path, sizeof path, "%s/history.csv", dir);
+    CHECK_MSG(bo_history_read(path, branin_inputs, 2, rows, &n, err, sizeof err) == BO_OK, "%s",
+              err);
+    return n;
+}
+
+static void test_bo_run_gpc(void)
+{
+    if (test_make_tmpdir("bo_test_acq_failure") != 0) {
+        CHECK(0);
+        return;
+    }
+    char cfg_full[512], cfg_short[512], cfg_radius[512], full[512], split[512];
+    write_crash_config("full.yaml", 26, "");
+    write_crash_config("short.yaml", 16, "");
+    write_crash_config("radius.yaml", 26, "acquisition: {failure_model: radius}\n");
+    path_in(cfg_full, sizeof cfg_full, "full.yaml");
+    path_in(cfg_short, sizeof cfg_short, "short.yaml");
+    path_in(cfg_radius, sizeof cfg_radius, "radius.yaml");
+    path_in(full, sizeof full, "run-full");
+    path_in(split, sizeof split, "run-split");
+    CHECK(bo_run((const char *[]){cfg_full, "--out", full, "--quiet", NULL}) == 0);
+    CHECK(bo_run((const char *[]){cfg_short, "--out", split, "--quiet", NULL}) == 0);
+    /* A larger budget extends the finished run. */
+    CHECK(bo_run((const char *[]){cfg_full, "--out", split, "--quiet", "--resume", NULL}) == 0);
+    bo_history_row *a = NULL, *b = NULL;
+    size_t na = read_rows(full, &a), nb = read_rows(split, &b), n_failed = 0, n_ok = 0;
+    CHECK(na == 26 && nb == 26);
+    for (size_t i = 0; i < na && i < nb; i++) {
+        int same = a[i].status == b[i].status && memcmp(a[i].x, b[i].x, 2 * sizeof(double)) == 0;
+        CHECK_MSG(same, "row %zu differs after --resume", i + 1);
+        if (a[i].status == BO_HISTORY_OK) {
+            n_ok++;
+            continue;
+        }
+        n_failed++;
+        CHECK_MSG(strstr(a[i].message, "crash_region: the mesh broke at") != NULL,
+                  "row %zu: message '%s'", i + 1, a[i].message);
+    }
+    CHECK_MSG(n_failed >= 1 && n_ok >= 10, "%zu failed, %zu ok", n_failed, n_ok);
+    bo_history_rows_free(a);
+    bo_history_rows_free(b);
+    /* The default is written out, and a resume that changes it is refused
+     * with the key named. */
+    char path[700];
+    snprintf(path, sizeof path, "%s/config.yaml", full);
+    char *resolved = test_read_text(path);
+    CHECK(resolved && strstr(resolved, "  failure_model: gpc\n") != NULL);
+    free(resolved);
+    CHECK(bo_run((const char *[]){cfg_radius, "--out", full, "--quiet", "--resume", NULL}) == 2);
+    path_in(path, sizeof path, "err.txt");
+    char *err = test_read_text(path);
+    CHECK_MSG(err && strstr(err, "acquisition.failure_model") != NULL, "stderr: %s",
+              err ? err : "(none)");
+    free(err);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (check_failures_ == 0 && system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", tmpdir);
+}
+
 int main(void)
 {
     test_weighted_acquisitions();
     test_engine_gpc();
+    test_bo_run_gpc();
     return CHECK_DONE();
 }
