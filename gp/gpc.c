@@ -665,6 +665,13 @@ void bo_gpc_lengthscales(const bo_gpc *c, double *ell)
         ell[k] = exp(c->theta[k]) * c->scale[k];
 }
 
+double bo_gpc_prior_success(const bo_gpc *c)
+{
+    if (!c || !c->conditioned)
+        return NAN;
+    return 0.5 * erfc(-(c->mean / sqrt(1.0 + c->sig2)) / sqrt(2.0));
+}
+
 /* Latent mean and variance at x, leaving k, dr/dd2 and q = sw B^-1 sw k in
  * the prediction workspaces for the gradient. */
 static bo_status latent_at(bo_gpc *c, const double *x, double *mean, double *var)

@@ -99,6 +99,11 @@ double bo_gpc_mode(const bo_gpc *c, size_t i);
 /* Length-scales in the caller's units (dim values). */
 void bo_gpc_lengthscales(const bo_gpc *c, double *ell);
 
+/* P(success) far from every point: Phi(m / sqrt(1 + sigma^2)), what the
+ * classifier predicts where the data say nothing. NAN before any fit or
+ * set_hyper. */
+double bo_gpc_prior_success(const bo_gpc *c);
+
 /* Latent predictive mean and variance at x (Laplace; either output may be
  * NULL). BO_ESTATE when not conditioned, BO_EINVAL for a non-finite x. */
 bo_status bo_gpc_latent(bo_gpc *c, const double *x, double *mean, double *var);

@@ -7,9 +7,9 @@
 # best successful value (median, worst). docs/evidence-failures.md holds
 # the figures it printed.
 #
-# Usage: scripts/failure-study.sh [--seeds N] [--jobs J] [--build DIR] [--out DIR]
-#        [--problems branin,hartmann6] [--models gpc,radius,none]
-# Seeds 1..N (default 10), J runs at once (default 2), bo-run and the test
+# Usage: scripts/failure-study.sh [--seeds N] [--from S] [--jobs J] [--build DIR]
+#        [--out DIR] [--problems branin,hartmann6] [--models gpc,radius,none]
+# Seeds S..S+N-1 (default 1..10), J runs at once (default 2), bo-run and the test
 # plugins from DIR (default build/), run folders under OUT (default
 # studies/failures/). A complete run folder is reused, so an interrupted
 # study continues where it stopped.
@@ -17,6 +17,7 @@ set -uo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 seeds=10
+first=1
 jobs=2
 build="$root/build"
 out="studies/failures"
@@ -25,6 +26,7 @@ models="gpc,radius,none"
 while [ $# -gt 0 ]; do
   case "$1" in
     --seeds) seeds="$2"; shift 2 ;;
+    --from) first="$2"; shift 2 ;;
     --jobs) jobs="$2"; shift 2 ;;
     --build) build="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
@@ -95,7 +97,7 @@ tasks=()
 for p in "${plist[@]}"; do
   for m in "${mlist[@]}"; do
     write_config "$p" "$m" "$out/$p-$m.yaml"
-    for s in $(seq 1 "$seeds"); do
+    for s in $(seq "$first" $((first + seeds - 1))); do
       tasks+=("$p $m $s")
     done
   done
@@ -104,18 +106,19 @@ start=$(date +%s)
 printf '%s\n' "${tasks[@]}" | xargs -P "$jobs" -L 1 bash -c 'run_one "$@"' _
 echo "runs: ${#tasks[@]} in $(( $(date +%s) - start )) s (jobs $jobs)"
 
-python3 - "$out" "$seeds" "$problems" "$models" <<'EOF'
+python3 - "$out" "$first" "$seeds" "$problems" "$models" <<'EOF'
 import csv, statistics, sys, os
-out, seeds, problems, models = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(','), sys.argv[4].split(',')
+out, first, seeds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+problems, models = sys.argv[4].split(','), sys.argv[5].split(',')
 optimum = {"branin": 0.39788735772973816, "hartmann6": -3.3223680114155147}
-print(f"seeds 1-{seeds}; failures = failed evaluations of the run; regret = best successful value - optimum")
+print(f"seeds {first}-{first + seeds - 1}; failures = failed evaluations of the run; regret = best successful value - optimum")
 print("| problem | failure_model | failures median | failures worst | of them after the design (median) | regret median | regret worst | runs |")
 print("| --- | --- | --- | --- | --- | --- | --- | --- |")
 status = 0
 for p in problems:
     for m in models:
         fails, later, regrets = [], [], []
-        for s in range(1, seeds + 1):
+        for s in range(first, first + seeds):
             d = os.path.join(out, p, m, f"seed-{s}")
             try:
                 code = open(os.path.join(d, "exit_status")).read().strip()

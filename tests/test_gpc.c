@@ -458,6 +458,14 @@ static void test_fit(void)
     CHECK(bo_gpc_predict(c, &X3[2], &pf, NULL, NULL) == BO_OK);
     CHECK(bo_gpc_predict(c, &X3[0], &pfar, NULL, NULL) == BO_OK);
     CHECK_MSG(pf < pfar, "one failure: P there %g, at a success %g", pf, pfar);
+    /* The prior's P(success), Phi(m / sqrt(1 + sigma^2)), is what the
+     * classifier predicts far from every point. */
+    double th6[3], far = 1e3, pfar_away;
+    bo_gpc_get_hyper(c, th6);
+    CHECK(bo_gpc_predict(c, &far, &pfar_away, NULL, NULL) == BO_OK);
+    CHECK_CLOSE(bo_gpc_prior_success(c), 0.5 * erfc(-th6[2] / sqrt(1.0 + exp(th6[1])) / sqrt(2.0)),
+                1e-14, 0.0);
+    CHECK_CLOSE(pfar_away, bo_gpc_prior_success(c), 1e-12, 0.0);
     int all[6] = {1, 1, 1, 1, 1, 1};
     CHECK(bo_gpc_set_data(c, 6, X3, all) == BO_OK);
     CHECK_MSG(bo_gpc_fit(c) == BO_OK, "%s", bo_gpc_errmsg(c));
@@ -499,6 +507,7 @@ static void test_errors(void)
     CHECK(strstr(bo_gpc_errmsg(c), "before fit") != NULL);
     CHECK(p == -1.0);
     CHECK(bo_gpc_fit(c) == BO_ESTATE);
+    CHECK(isnan(bo_gpc_prior_success(c)));
     CHECK(strstr(bo_gpc_errmsg(c), "no data") != NULL);
     double X[6] = {0.1, 0.2, 0.3, NAN, 0.5, 0.6};
     int okv[3] = {1, 0, 1};

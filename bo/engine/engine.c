@@ -521,16 +521,16 @@ done:
     return st;
 }
 
-/* failure_model gpc: candidates less likely than this to succeed are not
- * proposed, besides the weighting. The weight alone lowers EI by the factor
- * P, while EI inside a failure region (where the GP has no data) stays
- * orders of magnitude above EI next to the incumbent; measured on Branin
- * with a crash disk (docs/evidence-failures.md) the median failures after
- * the design were 11.5 with the weight alone, 4 with a threshold of 0.3 or
- * 0.5, 2 with 0.65 and 1 with 0.8. Much higher would rule out unexplored
- * space, where P is the classifier's prior (about 0.8 to 0.85). When no
- * candidate passes, the suggestion is made without it. */
-#define ENGINE_MIN_SUCCESS_PROB 0.8
+/* failure_model gpc: candidates less likely to succeed than this fraction
+ * of the classifier's prior P(success) (what it predicts where the data say
+ * nothing) are not proposed, besides the weighting. The weight alone lowers
+ * EI by the factor P, while EI inside a failure region (where the GP has no
+ * data) stays orders of magnitude above EI next to the incumbent; the bar
+ * is relative so that unexplored space, at the prior, stays open (a fixed
+ * 0.8 shut Hartmann-6's optimum away once the prior fell to 0.78).
+ * docs/evidence-failures.md has the measurements. When no candidate
+ * passes, the suggestion is made without it. */
+#define ENGINE_MIN_SUCCESS_FRACTION 0.95
 
 void bo_enginei_failure_options(const bo_engine *e, bo_acq_maximizer_options *mo)
 {
@@ -539,7 +539,7 @@ void bo_enginei_failure_options(const bo_engine *e, bo_acq_maximizer_options *mo
         if (e->gpc_ok) {
             mo->success_model = e->gpc;
             mo->failure_radius = 0.0;
-            mo->min_success_prob = ENGINE_MIN_SUCCESS_PROB;
+            mo->min_success_prob = ENGINE_MIN_SUCCESS_FRACTION * bo_gpc_prior_success(e->gpc);
         }
         return; /* an unfitted classifier: the radius rule as a fallback */
     case BO_FAILURE_NONE:
