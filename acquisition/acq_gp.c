@@ -14,7 +14,7 @@ struct bo_acq_evaluator {
     size_t source;
     size_t dim, n_sources, max_block;
     double *mean, *var_f, *var_y;   /* max_block each */
-    double *dmean, *dvar;           /* dim each */
+    double *dmean, *dvar, *dlogp;   /* dim each */
 };
 
 bo_acq_evaluator *bo_acq_evaluator_create(const bo_acq_options *opt, bo_gp *gp, double best,
@@ -74,12 +74,13 @@ bo_acq_evaluator *bo_acq_evaluator_create(const bo_acq_options *opt, bo_gp *gp, 
     ev->n_sources = n_sources;
     ev->max_block = max_block;
     ev->mean = malloc(3 * max_block * sizeof *ev->mean);
-    ev->dmean = malloc(2 * ev->dim * sizeof *ev->dmean);
+    ev->dmean = malloc(3 * ev->dim * sizeof *ev->dmean);
     if (!ev->mean || !ev->dmean)
         goto nomem;
     ev->var_f = ev->mean + max_block;
     ev->var_y = ev->mean + 2 * max_block;
     ev->dvar = ev->dmean + ev->dim;
+    ev->dlogp = ev->dmean + 2 * ev->dim;
     if (opt->cost) {
         ev->cost = malloc(n_sources * sizeof *ev->cost);
         if (!ev->cost)
@@ -154,5 +155,78 @@ bo_status bo_acq_evaluate_block(bo_acq_evaluator *ev, size_t m, const double *X,
     for (size_t i = 0; i < m; i++)
         value[i] = bo_acq_value(&ev->opt, ev->source, ev->mean[i], sigma_of(var[i]), ev->best,
                                 NULL, NULL);
+    return BO_OK;
+}
+
+/* Below this a probability counts as this (a / P stays finite). */
+static const double min_success_prob = 1e-300;
+/* Weighted values stay above what the maximiser reserves for inadmissible
+ * points (-1e300). */
+static const double min_weighted = -1e299;
+
+/* The acquisition a weighted by P = exp(log_p); *ca and *cl receive the
+ * derivatives of the result with respect to a and to log P. */
+static double weight_by_success(bo_acq_kind kind, double a, double log_p, double *ca,
+                                double *cl)
+{
+    if (kind == BO_ACQ_LOGEI) {
+        *ca = 1.0;
+        *cl = 1.0;
+        return fmax(a + log_p, min_weighted);
+    }
+    double p = exp(log_p);
+    if (a >= 0.0) {
+        *ca = p;
+        *cl = a * p;
+        return a * p;
+    }
+    /* A negative value (UCB, MFCA's predicted improvement) divided by P:
+     * multiplying would move a likely failure towards 0, above the points
+     * that will succeed. */
+    if (p < min_success_prob) {
+        *ca = *cl = 0.0;
+        return fmax(a / min_success_prob, min_weighted);
+    }
+    double w = a / p;
+    if (w < min_weighted) {
+        *ca = *cl = 0.0;
+        return min_weighted;
+    }
+    *ca = 1.0 / p;
+    *cl = -w;
+    return w;
+}
+
+bo_status bo_acq_evaluate_weighted(bo_acq_evaluator *ev, bo_gpc *success, const double *x,
+                                   double *value, double *grad)
+{
+    bo_status st = bo_acq_evaluate(ev, x, value, grad);
+    if (st != BO_OK || !success)
+        return st;
+    double log_p;
+    st = bo_gpc_predict(success, x, NULL, &log_p, grad ? ev->dlogp : NULL);
+    if (st != BO_OK)
+        return st;
+    double ca, cl;
+    *value = weight_by_success(ev->opt.kind, *value, log_p, &ca, &cl);
+    if (grad)
+        for (size_t j = 0; j < ev->dim; j++)
+            grad[j] = ca * grad[j] + cl * ev->dlogp[j];
+    return BO_OK;
+}
+
+bo_status bo_acq_evaluate_block_weighted(bo_acq_evaluator *ev, bo_gpc *success, size_t m,
+                                         const double *X, double *value)
+{
+    bo_status st = bo_acq_evaluate_block(ev, m, X, value);
+    if (st != BO_OK || !success)
+        return st;
+    for (size_t i = 0; i < m; i++) {
+        double log_p, ca, cl;
+        st = bo_gpc_predict(success, X + i * ev->dim, NULL, &log_p, NULL);
+        if (st != BO_OK)
+            return st;
+        value[i] = weight_by_success(ev->opt.kind, value[i], log_p, &ca, &cl);
+    }
     return BO_OK;
 }

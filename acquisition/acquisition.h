@@ -23,6 +23,7 @@
 
 #include "gp/bo_status.h"
 #include "gp/gp.h"
+#include "gp/gpc.h"
 
 typedef enum bo_acq_kind {
     BO_ACQ_EI = 0,  /* expected improvement sigma h(z) */
@@ -106,5 +107,17 @@ bo_status bo_acq_evaluate(bo_acq_evaluator *ev, const double *x, double *value, 
 /* Values at m <= max_block points (X m-by-dim row-major), one GP block
  * prediction. BO_EINVAL when m > max_block. */
 bo_status bo_acq_evaluate_block(bo_acq_evaluator *ev, size_t m, const double *X, double *value);
+
+/* bo_acq_evaluate and bo_acq_evaluate_block weighted by P = P(success | x)
+ * from a conditioned classifier over the GP's inputs (success NULL: the
+ * unweighted values): log-EI becomes a + log P; every other kind a P where
+ * a >= 0 and a / P where a < 0 (P floored at 1e-300), so that a point
+ * likely to fail never scores better than it would if it were sure to
+ * succeed. With grad, the gradient of the weighted value. Errors are the
+ * GP's and the classifier's. */
+bo_status bo_acq_evaluate_weighted(bo_acq_evaluator *ev, bo_gpc *success, const double *x,
+                                   double *value, double *grad);
+bo_status bo_acq_evaluate_block_weighted(bo_acq_evaluator *ev, bo_gpc *success, size_t m,
+                                         const double *X, double *value);
 
 #endif

@@ -36,6 +36,8 @@ void bo_acq_maximizer_options_default(bo_acq_maximizer_options *opt)
     opt->n_extra_starts = 0;
     opt->duplicate_tol = 1e-6;
     opt->failure_radius = 0.5;
+    opt->success_model = NULL;
+    opt->min_success_prob = 0.0;
     opt->skip_local_below = -HUGE_VAL;
     opt->source_prune_ratio = 10.0;
     opt->seed = 0;

@@ -22,6 +22,7 @@
 #include "acquisition/acquisition.h"
 #include "gp/bo_status.h"
 #include "gp/gp.h"
+#include "gp/gpc.h"
 
 /* The function to maximise. Both callbacks must be deterministic. point is
  * called from inside NLopt: it must not allocate on each call. */
@@ -73,6 +74,21 @@ typedef struct bo_acq_maximizer_options {
                                a point, at the model's own resolution, and a
                                success nearby shrinks it again (default 0.5;
                                0 = only exact duplicates are excluded) */
+    bo_gpc *success_model;  /* bo_acq_maximize only: a classifier of the
+                               evaluations' success (conditioned, over the
+                               GP's inputs), or NULL. When set, every
+                               source's acquisition a(x) is weighted by
+                               P = P(success | x): log-EI becomes
+                               a + log P; the others a P where a >= 0 and
+                               a / P where a < 0, so that a likely failure
+                               never scores better (docs/acquisition.md).
+                               Used by the scorer's point and block calls,
+                               gradients included; set failure_radius to 0
+                               with it (both would apply) */
+    double min_success_prob; /* with success_model: candidates whose
+                               P(success | x) is below this are left out,
+                               as the failure regions are (a chance
+                               constraint; default 0 = none) */
     int (*admissible)(const void *admissible_ctx, const double *x);
                             /* bo_acq_maximize only: when set, candidates
                                where it returns 0 are left out too (as the

@@ -25,6 +25,8 @@ typedef struct gp_scorer {
     size_t n_failed;
     int (*admissible)(const void *ctx, const double *x); /* or NULL */
     const void *admissible_ctx;
+    bo_gpc *success;         /* weights the acquisition by P(success), or NULL */
+    double log_min_success;  /* candidates below this log P(success) are out */
 } gp_scorer;
 
 static double nearest_scaled_dist2(size_t dim, const double *inv_ell, const double *pts,
@@ -53,16 +55,27 @@ static int in_failure_region(const gp_scorer *sc, const double *x)
     return to_failed < nearest_scaled_dist2(sc->dim, sc->inv_ell, sc->ok_x, sc->n_ok, x);
 }
 
+static int likely_to_fail(const gp_scorer *sc, const double *x)
+{
+    if (!sc->success || !(sc->log_min_success > -HUGE_VAL))
+        return 0;
+    double log_p;
+    /* A classifier that cannot score x leaves it in; the weighted value
+     * reports the error. */
+    return bo_gpc_predict(sc->success, x, NULL, &log_p, NULL) == BO_OK &&
+           log_p < sc->log_min_success;
+}
+
 static int admissible(const gp_scorer *sc, const double *x)
 {
-    return !in_failure_region(sc, x) &&
+    return !in_failure_region(sc, x) && !likely_to_fail(sc, x) &&
            (!sc->admissible || sc->admissible(sc->admissible_ctx, x));
 }
 
 static bo_status score_block(void *ctx, size_t m, const double *X, double *value)
 {
     const gp_scorer *sc = ctx;
-    bo_status st = bo_acq_evaluate_block(sc->ev, m, X, value);
+    bo_status st = bo_acq_evaluate_block_weighted(sc->ev, sc->success, m, X, value);
     if (st != BO_OK)
         return st;
     for (size_t i = 0; i < m; i++)
@@ -80,7 +93,7 @@ static bo_status score_point(void *ctx, const double *x, double *value, double *
             memset(grad, 0, sc->dim * sizeof *grad);
         return BO_OK;
     }
-    return bo_acq_evaluate(sc->ev, x, value, grad);
+    return bo_acq_evaluate_weighted(sc->ev, sc->success, x, value, grad);
 }
 
 static int points_valid(const bo_acq_points *p)
@@ -137,7 +150,8 @@ bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
         inv_ell[j] = 1.0 / inv_ell[j];
     double radius = opt->failure_radius > 0.0 ? opt->failure_radius : 0.0;
     gp_scorer gsc = {ev,   dim, inv_ell, radius, exclude, 0, NULL, 0, opt->admissible,
-                     opt->admissible_ctx};
+                     opt->admissible_ctx, opt->success_model,
+                     opt->min_success_prob > 0.0 ? log(opt->min_success_prob) : -HUGE_VAL};
     bo_acq_scorer scorer = {dim, block, &gsc, score_block, score_point};
     int multi = bo_acq_is_multi_source(acq->kind);
     size_t n_searched = multi ? n_sources : 1;

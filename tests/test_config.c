@@ -69,6 +69,7 @@ static const bad_case bad_cases[] = {
     {"duplicate_key.yaml", BO_EPARSE, 5, 1, "objective", "duplicate key (first given at line 1, column 1)"},
     {"no_budget_limit.yaml", BO_EINVAL, 5, 3, "budget", "expected max_evaluations or max_cost"},
     {"missing_budget.yaml", BO_EINVAL, 1, 1, "budget", "missing; expected a mapping with max_evaluations"},
+    {"failure_model_unknown.yaml", BO_EINVAL, 6, 18, "acquisition.failure_model", "expected one of gpc, radius, none, got 'classifier'"},
     {"stall_explore_ucb.yaml", BO_EINVAL, 6, 18, "acquisition.stall_explore", "works with acquisition type ei or logei, not 'ucb'"},
     {"mfca_single_source.yaml", BO_EINVAL, 4, 21, "acquisition.type", "got 'mfca' (it needs two or more sources:)"},
     {"target_missing.yaml", BO_EINVAL, 5, 3, "target", "missing; expected the name of the source to optimise"},
@@ -291,6 +292,7 @@ static void test_minimal_defaults(void)
     CHECK(cfg.acquisition.target_ei == 0);
     CHECK(cfg.acquisition.explore_budget == 0.25);
     CHECK(cfg.acquisition.stall_explore == 1);
+    CHECK(cfg.acquisition.failure_model == BO_FAILURE_GPC);
     CHECK(cfg.initial_design.method == BO_DESIGN_LHS);
     /* max(5, 2 dim + 1) with dim 2. */
     CHECK(cfg.initial_design.size == 5);
@@ -474,7 +476,7 @@ static void test_computed_defaults(void)
                     "  - {name: x, lower: &lo -2, upper: 2}\n"
                     "  - {name: x2, lower: *lo, upper: 3}\n"
                     "target: f\n"
-                    "acquisition: {stall_explore: no}\n"
+                    "acquisition: {stall_explore: no, failure_model: none}\n"
                     "budget: {max_evaluations: 9, max_no_improvement: 4}\n", &cfg, err,
                     sizeof err) == BO_OK);
     CHECK_MSG(has_text(cfg.name, "my_config.v2"), "name '%s'", cfg.name);
@@ -483,6 +485,7 @@ static void test_computed_defaults(void)
     CHECK(cfg.inputs[1].lower == -2.0);
     CHECK(cfg.budget.max_no_improvement == 4);
     CHECK(cfg.acquisition.stall_explore == 0); /* and round_trip below keeps it */
+    CHECK(cfg.acquisition.failure_model == BO_FAILURE_NONE); /* likewise */
     bo_config_cleanup(&cfg);
 
     /* A launcher's program with '/' is relative to the config's folder;
@@ -687,6 +690,7 @@ static void test_equal_detects_changes(void)
     MUTATE(acquisition.target_ei, 1, "acquisition.target_ei", 0);
     MUTATE(acquisition.explore_budget, 1.0, "acquisition.explore_budget", 0);
     MUTATE(acquisition.stall_explore, 1, "acquisition.stall_explore", 0);
+    MUTATE(acquisition.failure_model, BO_FAILURE_NONE, "acquisition.failure_model", 0);
     MUTATE(initial_design.method, BO_DESIGN_LHS, "initial_design.method", 0);
     MUTATE(budget.max_evaluations, 10, "budget.max_evaluations", BO_CONFIG_IGNORE_BUDGET);
     MUTATE(budget.max_cost, 2e6, "budget.max_cost", BO_CONFIG_IGNORE_BUDGET);

@@ -59,6 +59,9 @@ static const name_entry scale_rows[] = {
 static const name_entry mean_rows[] = {
     {"constant", BO_MEAN_CONSTANT}, {"zero", BO_MEAN_ZERO},
     {"per_source", BO_MEAN_PER_SOURCE}, {NULL, 0}};
+static const name_entry failure_rows[] = {
+    {"gpc", BO_FAILURE_GPC}, {"radius", BO_FAILURE_RADIUS}, {"none", BO_FAILURE_NONE},
+    {NULL, 0}};
 
 /* A view of any table whose rows hold a name (const char *) and an
  * int-sized enum value, ended by a row whose name is NULL: the registries
@@ -77,6 +80,7 @@ typedef struct name_table {
 static const name_table goal_names = NAME_TABLE(goal_rows, name_entry, name, value);
 static const name_table scale_names = NAME_TABLE(scale_rows, name_entry, name, value);
 static const name_table mean_names = NAME_TABLE(mean_rows, name_entry, name, value);
+static const name_table failure_names = NAME_TABLE(failure_rows, name_entry, name, value);
 static const name_table kernel_names =
     NAME_TABLE(bo_kernel_registry, bo_kernel_info, name, kind);
 static const name_table acq_names = NAME_TABLE(bo_acq_registry, bo_acq_info, name, kind);
@@ -481,6 +485,8 @@ static const field acquisition_fields[] = {
     /* stall_explore: its default (true) applies to ei and logei only. */
     {.key = "stall_explore", .type = F_BOOL, .offset = CFG(acquisition.stall_explore),
      .default_text = "true"},
+    {.key = "failure_model", .type = F_ENUM, .offset = CFG(acquisition.failure_model),
+     .names = &failure_names, .default_text = "gpc"},
     END_OF_FIELDS};
 
 static const field design_fields[] = {
@@ -1695,6 +1701,7 @@ void bo_config_engine_options(const bo_config *cfg, bo_engine_options *eo, doubl
     eo->mfca_target_ei = cfg->acquisition.target_ei;
     eo->explore_budget = cfg->acquisition.explore_budget;
     eo->stall_explore = cfg->acquisition.stall_explore;
+    eo->failure_model = cfg->acquisition.failure_model;
     eo->acq_pool = cfg->acquisition.pool;
     eo->acq_starts = cfg->acquisition.starts;
     eo->seed = cfg->seed;
@@ -1837,10 +1844,12 @@ bo_status bo_config_write_resolved(const bo_config *cfg, FILE *out)
     format_double(num[0], sizeof num[0], cfg->acquisition.beta);
     format_double(num[1], sizeof num[1], cfg->acquisition.explore_budget);
     fprintf(out, "acquisition:\n  type: %s\n  starts: %zu\n  pool: %zu\n  beta: %s\n"
-                 "  target_ei: %s\n  explore_budget: %s\n  stall_explore: %s\n",
+                 "  target_ei: %s\n  explore_budget: %s\n  stall_explore: %s\n"
+                 "  failure_model: %s\n",
             bo_acq_name(cfg->acquisition.type), cfg->acquisition.starts,
             cfg->acquisition.pool, num[0], cfg->acquisition.target_ei ? "true" : "false",
-            num[1], cfg->acquisition.stall_explore ? "true" : "false");
+            num[1], cfg->acquisition.stall_explore ? "true" : "false",
+            name_of(&failure_names, (int)cfg->acquisition.failure_model));
     fprintf(out, "initial_design:\n  method: %s\n  size: %zu\n",
             bo_design_name(cfg->initial_design.method), cfg->initial_design.size);
 
@@ -2007,6 +2016,8 @@ int bo_config_equal_ignoring(const bo_config *a, const bo_config *b, unsigned ig
         return differs(what, whatlen, "acquisition.explore_budget");
     if (a->acquisition.stall_explore != b->acquisition.stall_explore)
         return differs(what, whatlen, "acquisition.stall_explore");
+    if (a->acquisition.failure_model != b->acquisition.failure_model)
+        return differs(what, whatlen, "acquisition.failure_model");
     if (a->initial_design.method != b->initial_design.method)
         return differs(what, whatlen, "initial_design.method");
     if (a->initial_design.size != b->initial_design.size)

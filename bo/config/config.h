@@ -108,6 +108,9 @@ typedef struct bo_config_acquisition {
     int stall_explore;      /* EI, one source: when the best stalls, search
                                outside the incumbent's basin (default 1 with
                                ei or logei, else 0) */
+    bo_engine_failure_model failure_model; /* what a failed evaluation does to
+                               later suggestions (default BO_FAILURE_GPC;
+                               docs/config.md) */
 } bo_config_acquisition;
 
 typedef struct bo_config_initial_design {

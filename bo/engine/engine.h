@@ -49,6 +49,19 @@ typedef enum bo_engine_pending {
                                    improve, so the next one must by itself */
 } bo_engine_pending;
 
+/* What failed evaluations do to later suggestions (docs/acquisition.md,
+ * "Failed evaluations"). In every mode a failed point itself is never
+ * suggested again for its source. */
+typedef enum bo_engine_failure_model {
+    BO_FAILURE_RADIUS = 0,      /* a candidate whose nearest evaluated point,
+                                   in the GP's length-scales, is a failure
+                                   closer than half a length-scale is skipped */
+    BO_FAILURE_GPC,             /* a GP classifier (gp/gpc.h) of success on
+                                   every evaluation of the modelled sources
+                                   weights the acquisition by P(success | x) */
+    BO_FAILURE_NONE             /* nothing more */
+} bo_engine_failure_model;
+
 typedef struct bo_engine_options {
     size_t dim;                 /* >= 1 */
     size_t n_sources;           /* >= 1 */
@@ -83,6 +96,9 @@ typedef struct bo_engine_options {
     bo_engine_pending pending;  /* how pending points enter the model */
     size_t acq_pool;            /* Sobol candidates; 0 = default */
     size_t acq_starts;          /* local optimisations; 0 = default */
+    bo_engine_failure_model failure_model; /* default BO_FAILURE_RADIUS here
+                                   (what engines had before there was a
+                                   choice); the config's default is gpc */
     uint64_t seed;
 } bo_engine_options;
 

@@ -6,7 +6,9 @@
 #include <stdint.h>
 
 #include "bo/engine/engine.h"
+#include "acquisition/maximize.h"
 #include "gp/gp.h"
+#include "gp/gpc.h"
 
 /* Streams of derived random numbers: each kind of random choice has its own,
  * indexed by source or evaluation, so no choice depends on how many draws
@@ -72,6 +74,14 @@ struct bo_engine {
     double *model_cost;
 
     bo_gp *gp;
+    /* failure_model gpc: the classifier of the last suggestion, fitted to
+     * the first gpc_n observations (ENGINE_NO_FIT when none is); gpc_ok
+     * says the fit succeeded and the suggestions weight by it. The fit
+     * depends on the observations alone (fixed starts), so nothing about it
+     * needs saving for --resume. */
+    bo_gpc *gpc;
+    size_t gpc_n;
+    int gpc_ok;
     char errmsg[512];
 };
 
@@ -84,6 +94,10 @@ bo_status bo_enginei_fail(bo_engine *e, bo_status st, const char *fmt, ...)
 size_t bo_enginei_suggestion_index(const bo_engine *e);
 /* A seed derived from the run's seed, a stream and an index. */
 uint64_t bo_enginei_derived_seed(const bo_engine *e, uint64_t stream, uint64_t index);
+
+/* Sets the failure handling of a maximisation from failure_model and the
+ * classifier's state: the success model to weight by, or the radius. */
+void bo_enginei_failure_options(const bo_engine *e, bo_acq_maximizer_options *mo);
 
 /* acquisition.stall_explore: with the model fitted to the n_gp successful
  * points (n_avoid failed ones), decides whether this suggestion is a stall

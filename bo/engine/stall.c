@@ -253,6 +253,7 @@ static bo_status engine_masked_max(bo_engine *e, const bo_acq_options *ao, doubl
     mo.seed = bo_enginei_derived_seed(e, ENGINE_STREAM_EXPLORE, bo_enginei_suggestion_index(e));
     mo.extra_starts = start;
     mo.n_extra_starts = 1;
+    bo_enginei_failure_options(e, &mo);
     /* The pending points follow the n observed ones in gp_x: kept out too. */
     bo_acq_points observed = {n + e->n_fantasy, e->gp_x, NULL};
     bo_acq_points avoid = {n_avoid, e->avoid_x, NULL};
