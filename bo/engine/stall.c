@@ -103,7 +103,7 @@ static int engine_stalled_at(const bo_engine *e, size_t n)
 {
     if (n < e->n_prior + e->n_design + STALL_WINDOW)
         return 0;
-    size_t i;
+    size_t i = 0; /* set by engine_best_upto whenever best is finite */
     double before = engine_best_upto(e, n - STALL_WINDOW, &i);
     double best = engine_best_upto(e, n, &i);
     double med = engine_median(e, n);

@@ -157,7 +157,7 @@ bo_status bo_run_recommend(const bo_config *cfg, const bo_engine *engine, bo_gp 
     double best_min = INFINITY;
     for (size_t i = 0; use_model && i < n && st == BO_OK; i++) {
         size_t source;
-        double y, mean, sd;
+        double y, mean = NAN, sd = NAN; /* set by target_posterior when it succeeds */
         int ok;
         bo_engine_observation(engine, i, u, &source, &y, &ok);
         if (!ok || source != target)
