@@ -62,10 +62,12 @@ check_prefix() {
 
   local pc_env="PKG_CONFIG_PATH=$prefix/$libdir/pkgconfig PKG_CONFIG_LIBDIR="
   local cflags libs
-  cflags=$(env $pc_env pkg-config --cflags bo-plugin 2>&1)
-  check; [ $? -eq 0 ] || fail "$label: pkg-config --cflags failed: $cflags"
-  libs=$(env $pc_env pkg-config --libs bo-plugin 2>&1)
-  check; [ $? -eq 0 ] || fail "$label: pkg-config --libs failed: $libs"
+  local pc_rc=0
+  cflags=$(env $pc_env pkg-config --cflags bo-plugin 2>&1) || pc_rc=$?
+  check; [ $pc_rc -eq 0 ] || fail "$label: pkg-config --cflags failed: $cflags"
+  pc_rc=0
+  libs=$(env $pc_env pkg-config --libs bo-plugin 2>&1) || pc_rc=$?
+  check; [ $pc_rc -eq 0 ] || fail "$label: pkg-config --libs failed: $libs"
   check; [[ " $libs " == *" -lm "* ]] || fail "$label: pkg-config --libs lacks -lm: '$libs'"
   # -I must lead to this prefix's include folder, whatever the spelling.
   local inc=${cflags#-I}
