@@ -6,7 +6,7 @@
 set -euo pipefail
 packages=(build-essential cmake pkg-config libnlopt-dev liblapacke-dev libopenblas-dev
           libyaml-dev gnuplot-nox python3
-          python3-numpy python3-setuptools python3-pip python3-venv  # python/ (borun) and its tests
+          python3-numpy python3-setuptools python3-wheel python3-pip python3-venv  # python/ (borun) and its tests
           chromium    # tests/test_report.c renders report.html in headless Chromium
           groff-base man-db   # tests/test_man_completion.sh renders the man pages
           libopenmpi-dev openmpi-bin openssh-client)  # mpirun -n K bo-run (Open MPI looks for ssh even on one node)

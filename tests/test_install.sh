@@ -166,7 +166,7 @@ check_python() {
   cp -r "$src/python" "$work/pysrc"
   rm -rf "$work/pysrc/build" "$work/pysrc"/*.egg-info
   out=$("$py" -m venv --system-site-packages "$work/venv" 2>&1 &&
-        "$work/venv/bin/pip" install --no-build-isolation --no-index "$work/pysrc" 2>&1)
+        "$work/venv/bin/pip" install --no-index "$work/pysrc" 2>&1)
   rc=$?
   check; [ $rc -eq 0 ] || { fail "pip install ./python failed: $out"; return; }
   cp "$src/python/examples/ask_tell.py" "$work/ask_tell.py"
