@@ -154,37 +154,6 @@ static int make_dir(const char *path)
     return 1;
 }
 
-/* As bo/run/run.c's engine_options_from_config (static there): the engine
- * bo-run would create for this config. */
-static void engine_options_from_config(const bo_config *cfg, bo_engine_options *eo,
-                                       double *costs, size_t *initial)
-{
-    bo_engine_options_default(eo, cfg->n_inputs);
-    eo->n_sources = cfg->n_sources;
-    eo->target_source = cfg->target;
-    for (size_t s = 0; s < cfg->n_sources; s++) {
-        costs[s] = cfg->sources[s].cost;
-        initial[s] = cfg->sources[s].initial;
-    }
-    eo->cost = costs;
-    eo->initial = initial;
-    eo->design = cfg->initial_design.method;
-    eo->acquisition = cfg->acquisition.type;
-    eo->maximize = cfg->goal == BO_CONFIG_MAXIMIZE;
-    eo->kernel = cfg->model.kernel;
-    eo->mean = cfg->model.mean;
-    eo->noise = cfg->model.noise;
-    eo->fixed_noise_var = cfg->model.noise_var;
-    eo->restarts = cfg->model.restarts;
-    eo->ucb_beta = cfg->acquisition.beta;
-    eo->mfca_target_ei = cfg->acquisition.target_ei;
-    eo->explore_budget = cfg->acquisition.explore_budget;
-    eo->stall_explore = cfg->acquisition.stall_explore;
-    eo->acq_pool = cfg->acquisition.pool;
-    eo->acq_starts = cfg->acquisition.starts;
-    eo->seed = cfg->seed;
-}
-
 /* ---- run ---------------------------------------------------------------- */
 
 typedef struct sim_flight {
@@ -532,7 +501,7 @@ static int cmd_run(int argc, char **argv)
         }
     }
     bo_engine_options eo;
-    engine_options_from_config(c, &eo, costs, initial);
+    bo_config_engine_options(c, &eo, costs, initial);
     eo.pending = pending;
     s.engine = bo_engine_create(&eo, s.err, sizeof s.err);
     if (!s.engine)
