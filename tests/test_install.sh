@@ -12,10 +12,8 @@
 set -uo pipefail
 src=${1:?source dir}
 bin=${2:?binary dir}
-failures=0
-checks=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-check() { checks=$((checks + 1)); }
+# shellcheck source=tests/check.sh
+. "$src/tests/check.sh"
 for tool in cmake pkg-config cc; do
   command -v "$tool" >/dev/null || { echo "FAIL: $tool not found (scripts/setup-deps.sh)" >&2; exit 1; }
 done
@@ -216,5 +214,4 @@ fi
 check; grep -q '^prefix=${pcfiledir}/../..$' "$bin/bo-plugin.pc" || [ "$libdir" != lib ] ||
   fail "bo-plugin.pc's prefix line is not \${pcfiledir}/../.."
 
-echo "$checks checks, $failures failed"
-[ "$failures" -eq 0 ]
+check_summary

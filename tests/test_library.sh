@@ -7,10 +7,8 @@
 set -uo pipefail
 src=${1:?source dir}
 bin=${2:?binary dir}
-failures=0
-checks=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-check() { checks=$((checks + 1)); }
+# shellcheck source=tests/check.sh
+. "$src/tests/check.sh"
 for tool in nm readelf; do
   command -v "$tool" >/dev/null || { echo "FAIL: $tool not found (binutils)" >&2; exit 1; }
 done
@@ -43,5 +41,4 @@ check; grep -q "^#define BO_VERSION_PATCH $v_patch\$" "$src/bo/bo.h" || fail "BO
 check; grep -q "^#define BO_VERSION_STRING \"$version\"\$" "$src/bo/bo.h" || fail "BO_VERSION_STRING is not \"$version\""
 
 echo "$(echo "$declared" | wc -l) functions declared, $(echo "$exported" | wc -l) exported"
-echo "$checks checks, $failures failed"
-[ "$failures" -eq 0 ]
+check_summary

@@ -9,10 +9,8 @@
 set -uo pipefail
 src=${1:?source dir}
 bin=${2:?binary dir}
-failures=0
-checks=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-check() { checks=$((checks + 1)); }
+# shellcheck source=tests/check.sh
+. "$src/tests/check.sh"
 
 for tool in groff man; do
   if ! command -v "$tool" >/dev/null; then
@@ -131,5 +129,4 @@ expect_words "bo-study aggregate mf=r" "mf=runs/" "$(complete_words _bo_study bo
 expect_words "bo-study aggregate mf = r" "runs" \
   "$(complete_words _bo_study bo-study aggregate mf = r)"
 
-echo "$checks checks, $failures failed"
-[ "$failures" -eq 0 ]
+check_summary
