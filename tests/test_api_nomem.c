@@ -2,8 +2,8 @@
  * session (options, optimizer, the design, fits, acquisitions, predictions)
  * is made to fail, for every N in turn. Every call must then return
  * BO_ERR_NOMEM (or another failure) with a message, never crash; and after
- * the failure the session goes on: a failed ask, tell or predict succeeds when retried. (How many
- * sessions then differ from the clean one is printed: a suggestion whose
+ * the failure the session goes on: a failed ask, tell or predict succeeds
+ * when retried. (How many sessions then differ from the clean one is printed: a suggestion whose
  * fit failed half-way may start the retry from other hyperparameters.)
  *
  * The allocator is replaced by this program's own malloc/calloc/realloc
