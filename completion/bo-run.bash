@@ -116,10 +116,10 @@ _bo_gp()
             _bo_complete_files "$cur" txt model csv ;;
         sobol)
             case $prev in
-                --samples|--seed) return 0 ;;
+                --samples|--draws|--seed) return 0 ;;
             esac
             if [[ $cur == -* ]]; then
-                COMPREPLY=($(compgen -W '--samples --seed -h --help' -- "$cur"))
+                COMPREPLY=($(compgen -W '--samples --draws --seed -h --help' -- "$cur"))
                 return 0
             fi
             _bo_complete_files "$cur" txt model ;;

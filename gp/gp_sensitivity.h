@@ -23,4 +23,20 @@ bo_status bo_gp_sobol(bo_gp *gp, size_t source, const double *lower, const doubl
                       size_t n_samples, uint64_t seed, double *first, double *total,
                       double *variance);
 
+/* The indices' spread over the posterior of f: n_draws joint posterior
+ * samples of f at the n_samples (dim + 2) points of the scheme above (the
+ * same base points as bo_gp_sobol with the same seed and n_samples), each
+ * draw's indices by the same estimators, and their mean and standard
+ * deviation over the draws (first_mean, first_sd, total_mean, total_sd:
+ * dim values each). The Monte Carlo error of the fixed base points is
+ * common to every draw, so the sd measures what the data leave uncertain,
+ * not the sampling. The joint draw costs O(m^3) in m = n_samples (dim + 2),
+ * hence the cap m <= 4000. Errors: those of bo_gp_sobol, BO_EINVAL for
+ * n_draws < 2 or m > 4000, and those of bo_gp_sample; BO_ENUMERIC when a
+ * draw is constant on the samples. */
+bo_status bo_gp_sobol_draws(bo_gp *gp, size_t source, const double *lower,
+                            const double *upper, size_t n_samples, size_t n_draws,
+                            uint64_t seed, double *first_mean, double *first_sd,
+                            double *total_mean, double *total_sd);
+
 #endif

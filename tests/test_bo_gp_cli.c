@@ -734,6 +734,30 @@ static void test_sobol(void)
         CHECK(rc == 0 && strcmp(slurp(out_path), first_out) != 0);
     }
     {
+        /* With the spread: two more columns; y is linear and pinned down by
+         * 32 points, so the posterior draws hardly differ. */
+        const char *args[] = {"sobol", model, "--draws", "20", NULL};
+        double sd1, tsd1, sd2, tsd2;
+        const char *text;
+        rc = run(args);
+        text = slurp(out_path);
+        CHECK_MSG(rc == 0, "sobol --draws: exit %d: %s", rc, slurp(err_path));
+        CHECK_MSG(sscanf(text, "input,first_order,total,first_order_sd,total_sd\n"
+                               "x1,%lf,%lf,%lf,%lf\nx2,%lf,%lf,%lf,%lf\n",
+                         &s1, &t1, &sd1, &tsd1, &s2, &t2, &sd2, &tsd2) == 8,
+                  "sobol --draws output: %s", text);
+        CHECK(sd1 >= 0.0 && sd1 < 0.01 && tsd1 >= 0.0 && tsd1 < 0.01);
+        CHECK(sd2 >= 0.0 && sd2 < 0.01 && tsd2 >= 0.0 && tsd2 < 0.01);
+    }
+    {
+        const char *args[] = {"sobol", model, "--draws", "1", NULL};
+        expect_usage(args, "--draws needs a count (2 to 1000), not '1'", NULL);
+    }
+    {
+        const char *args[] = {"sobol", model, "--draws", "1001", NULL};
+        expect_usage(args, "--draws needs a count (2 to 1000), not '1001'", NULL);
+    }
+    {
         const char *args[] = {"sobol", NULL};
         expect_usage(args, "bo-gp sobol: expected one MODEL file", NULL);
     }
@@ -762,8 +786,8 @@ static void test_sobol(void)
         expect_usage(args, "option --samples needs a value", NULL);
     }
     {
-        const char *args[] = {"sobol", model, "--draws", "5", NULL};
-        expect_usage(args, "unknown option '--draws'", NULL);
+        const char *args[] = {"sobol", model, "--chains", "5", NULL};
+        expect_usage(args, "unknown option '--chains'", NULL);
     }
     {
         const char *args[] = {"sobol", in_dir("missing.model"), NULL};

@@ -1,7 +1,8 @@
 /* Sobol indices of the posterior mean (gp/gp_sensitivity.h) against closed
  * forms: the Ishigami function fitted on 300 points (every index within
  * 0.03 of its analytic value), a linear function the GP reproduces (the
- * estimators themselves, to 0.01), and every error the call can report. */
+ * estimators themselves, to 0.01); their spread over posterior draws; and
+ * every error the calls can report. */
 #include "gp/gp_sensitivity.h"
 #include "gp/rng.h"
 #include "tests/check.h"
@@ -102,6 +103,44 @@ static void linear_indices(void)
     bo_gp_destroy(gp);
 }
 
+/* The spread over posterior draws: about nothing where the data pin the
+ * function down (a linear function on 40 points, whose draws' indices
+ * average to the mean's on the same base points), and wider with 30
+ * points of Ishigami than with 300. */
+static void draw_spread(void)
+{
+    size_t N = 300, K = 30;
+    double lower[3] = {0.0, 0.0, 0.0}, upper[3] = {1.0, 1.0, 1.0};
+    double s[3], t[3], sm[3], ssd[3], tm[3], tsd[3];
+    bo_gp *gp = fit_on(2, 40, 0.0, 1.0, linear, 3);
+    CHECK(bo_gp_sobol(gp, 0, lower, upper, N, 9, s, t, NULL) == BO_OK);
+    CHECK(bo_gp_sobol_draws(gp, 0, lower, upper, N, K, 9, sm, ssd, tm, tsd) == BO_OK);
+    for (size_t i = 0; i < 2; i++) {
+        CHECK_MSG(fabs(sm[i] - s[i]) <= 0.01 && fabs(tm[i] - t[i]) <= 0.01,
+                  "linear x%zu: draws' mean %.4f %.4f, the mean's %.4f %.4f", i + 1, sm[i],
+                  tm[i], s[i], t[i]);
+        CHECK_MSG(ssd[i] <= 0.01 && tsd[i] <= 0.01, "linear x%zu: sd %.4f %.4f", i + 1, ssd[i],
+                  tsd[i]);
+    }
+    bo_gp_destroy(gp);
+
+    double lo[3] = {-TEST_PI, -TEST_PI, -TEST_PI}, hi[3] = {TEST_PI, TEST_PI, TEST_PI};
+    double spread[2];
+    size_t sizes[2] = {30, 300};
+    for (size_t c = 0; c < 2; c++) {
+        bo_gp *g = fit_on(3, sizes[c], -TEST_PI, TEST_PI, ishigami, 7);
+        CHECK(bo_gp_sobol_draws(g, 0, lo, hi, N, K, 9, sm, ssd, tm, tsd) == BO_OK);
+        spread[c] = 0.0;
+        for (size_t i = 0; i < 3; i++)
+            spread[c] += ssd[i] + tsd[i];
+        printf("Ishigami, %zu points: sum of the indices' sds over %zu draws %.4f\n", sizes[c],
+               K, spread[c]);
+        bo_gp_destroy(g);
+    }
+    CHECK_MSG(spread[0] > 2.0 * spread[1], "spread at 30 points %.4f, at 300 %.4f", spread[0],
+              spread[1]);
+}
+
 static double constant(const double *x)
 {
     (void)x;
@@ -134,6 +173,17 @@ static void errors(void)
     CHECK(bo_gp_sobol(gp, 0, lower, inf_upper, 100, 1, first, total, NULL) == BO_EINVAL);
     CHECK(bo_gp_sobol(gp, 0, lower, upper, SIZE_MAX / 2, 1, first, total, NULL) == BO_EINVAL);
     CHECK_MSG(strstr(bo_gp_errmsg(gp), "is too large") != NULL, "%s", bo_gp_errmsg(gp));
+    CHECK(bo_gp_sobol_draws(gp, 0, lower, upper, 100, 1, 1, first, total, first, total) ==
+          BO_EINVAL);
+    CHECK_MSG(strstr(bo_gp_errmsg(gp), "n_draws = 1: need at least 2") != NULL, "%s",
+              bo_gp_errmsg(gp));
+    CHECK(bo_gp_sobol_draws(gp, 0, lower, upper, 1001, 5, 1, first, total, first, total) ==
+          BO_EINVAL);
+    CHECK_MSG(strstr(bo_gp_errmsg(gp), "1001 samples x (2 inputs + 2) = 4004 points to draw "
+                                       "jointly: at most 4000") != NULL,
+              "%s", bo_gp_errmsg(gp));
+    CHECK(bo_gp_sobol_draws(gp, 0, lower, upper, 1, 5, 1, first, total, first, total) ==
+          BO_EINVAL);
     bo_gp_destroy(gp);
 
     bo_gp *flat = fit_on(2, 10, 0.0, 1.0, constant, 5);
@@ -147,6 +197,7 @@ int main(void)
 {
     ishigami_indices();
     linear_indices();
+    draw_spread();
     errors();
     return CHECK_DONE();
 }
