@@ -79,7 +79,7 @@ _bo_gp()
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
     COMPREPLY=()
     if ((COMP_CWORD == 1)); then
-        COMPREPLY=($(compgen -W 'fit predict eval help --help' -- "$cur"))
+        COMPREPLY=($(compgen -W 'fit predict eval sobol help --help' -- "$cur"))
         return 0
     fi
     local cmd=${COMP_WORDS[1]}
@@ -114,6 +114,15 @@ _bo_gp()
             fi
             # MODEL first, then the CSV of points or test rows.
             _bo_complete_files "$cur" txt model csv ;;
+        sobol)
+            case $prev in
+                --samples|--draws|--seed) return 0 ;;
+            esac
+            if [[ $cur == -* ]]; then
+                COMPREPLY=($(compgen -W '--samples --draws --seed -h --help' -- "$cur"))
+                return 0
+            fi
+            _bo_complete_files "$cur" txt model ;;
     esac
     return 0
 }

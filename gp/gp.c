@@ -173,14 +173,18 @@ static void set_priors(bo_gp *gp)
     }
     gp->theta_lo[d] = log(BO_GPI_SIG_MIN);
     gp->theta_hi[d] = log(BO_GPI_SIG_MAX);
-    gp->prior_mu[d] = BO_GPI_SIG_PRIOR_MU;
-    gp->prior_sd[d] = BO_GPI_SIG_PRIOR_SD;
+    gp->prior_mu[d] = 0.0;
+    gp->prior_sd[d] = 0.0;
+    gp->start_mu[d] = BO_GPI_SIG_START_MU;
+    gp->start_sd[d] = BO_GPI_SIG_START_SD;
     for (size_t i = 0; i < gp->n_noise; i++) {
         size_t j = gp->off_noise + i;
         gp->theta_lo[j] = log(floor_var);
         gp->theta_hi[j] = log(BO_GPI_NOISE_MAX);
-        gp->prior_mu[j] = BO_GPI_NOISE_PRIOR_MU;
-        gp->prior_sd[j] = BO_GPI_NOISE_PRIOR_SD;
+        gp->prior_mu[j] = 0.0;
+        gp->prior_sd[j] = 0.0;
+        gp->start_mu[j] = BO_GPI_NOISE_START_MU;
+        gp->start_sd[j] = BO_GPI_NOISE_START_SD;
     }
     for (size_t i = 0; i < gp->n_mean; i++) {
         size_t j = gp->off_mean + i;
@@ -197,7 +201,11 @@ static void set_priors(bo_gp *gp)
         gp->prior_sd[j] = 1.0;
     }
     for (size_t j = 0; j < gp->n_hyper; j++) {
-        double t = gp->prior_mu[j];
+        if (j != gp->off_signal && (j < gp->off_noise || j >= gp->off_noise + gp->n_noise)) {
+            gp->start_mu[j] = gp->prior_mu[j];
+            gp->start_sd[j] = gp->prior_sd[j];
+        }
+        double t = gp->start_mu[j];
         gp->theta[j] = fmin(fmax(t, gp->theta_lo[j]), gp->theta_hi[j]);
     }
     /* Coincident latent points are a stationary point of the likelihood (all
@@ -257,13 +265,15 @@ bo_gp *bo_gp_create(const bo_gp_options *opt, char *errbuf, size_t errlen)
     if (gp->opt.restarts == 0)
         gp->opt.restarts = 8;
     set_layout(gp);
-    gp->theta = calloc(5 * gp->n_hyper, sizeof *gp->theta);
+    gp->theta = calloc(7 * gp->n_hyper, sizeof *gp->theta);
     if (!gp->theta)
         goto fail;
     gp->theta_lo = gp->theta + gp->n_hyper;
     gp->theta_hi = gp->theta_lo + gp->n_hyper;
     gp->prior_mu = gp->theta_hi + gp->n_hyper;
     gp->prior_sd = gp->prior_mu + gp->n_hyper;
+    gp->start_mu = gp->prior_sd + gp->n_hyper;
+    gp->start_sd = gp->start_mu + gp->n_hyper;
     set_priors(gp);
     if (params_alloc(&gp->cur, d, S) != 0 || params_alloc(&gp->trial, d, S) != 0)
         goto fail;

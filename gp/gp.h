@@ -24,8 +24,8 @@
  * weak priors, on the unit-cube / standardised scale:
  *   log length-scale   in [log 1e-3, log 20],   prior N(log 0.5, 1.5^2)
  *     (BO_KERNEL_ROUGH_RBF: omega = log10(1/(2 l^2)), same box and prior mapped)
- *   log signal var     in [log 1e-4, log 1e4],  prior N(0, 2^2)
- *   log noise var      in [log floor, log 10],  prior N(log 1e-4, 3^2)
+ *   log signal var     in [log 1e-4, log 1e4],  flat (starts drawn from N(0, 2^2))
+ *   log noise var      in [log floor, log 10],  flat (starts from N(log 1e-4, 3^2))
  *   means              in [-10, 10],            flat
  *   latent coordinates in [-4, 4],              prior N(0, 1) each */
 

@@ -18,14 +18,17 @@
 #define BO_GPI_LS_PRIOR_SD 1.5
 #define BO_GPI_SIG_MIN 1e-4         /* signal variance bounds */
 #define BO_GPI_SIG_MAX 1e4
-#define BO_GPI_SIG_PRIOR_MU 0.0     /* log signal variance ~ N(0, 2^2) */
-#define BO_GPI_SIG_PRIOR_SD 2.0
+/* The signal and noise variances have flat priors inside their boxes; these
+ * are only where the fit's random starts are drawn from (docs/gp.md says why
+ * a prior there pulled fits away from the likelihood's optimum). */
+#define BO_GPI_SIG_START_MU 0.0     /* log signal variance starts ~ N(0, 2^2) */
+#define BO_GPI_SIG_START_SD 2.0
 #define BO_GPI_NOISE_FLOOR 1e-10    /* default floor of learned noise variances: low
                                        enough that deterministic objectives are
                                        interpolated (regrets of 1e-7 need it) */
 #define BO_GPI_NOISE_MAX 10.0
-#define BO_GPI_NOISE_PRIOR_MU (-9.2103403719761836) /* log 1e-4 */
-#define BO_GPI_NOISE_PRIOR_SD 3.0
+#define BO_GPI_NOISE_START_MU (-9.2103403719761836) /* log noise variance starts ~ */
+#define BO_GPI_NOISE_START_SD 3.0                     /* N(log 1e-4, 3^2) */
 #define BO_GPI_MEAN_BOUND 10.0      /* flat prior on [-10, 10] */
 #define BO_GPI_LATENT_BOUND 4.0     /* N(0, 1) prior, box [-4, 4] */
 
@@ -63,6 +66,7 @@ struct bo_gp {
     size_t off_signal, off_noise, n_noise, off_mean, n_mean, off_latent, n_latent;
     double ls_dlog;         /* dw/dtheta = ls_dlog * w for the scale parameters */
     double *theta, *theta_lo, *theta_hi, *prior_mu, *prior_sd; /* prior_sd 0: flat */
+    double *start_mu, *start_sd; /* where the fit's random starts are drawn */
 
     /* Data: capacity grows geometrically. */
     size_t n, cap;

@@ -679,6 +679,134 @@ static void test_history(void)
 
 /* --version prints the project's version (CMakeLists.txt's project()) and
  * --help, -h and help the overview, all on stdout with status 0. */
+/* bo-gp sobol on a model of y = x1 + 2 x2 on [0, 1]^2, which the GP
+ * reproduces: the indices are (1/5, 4/5) for both orders, no interaction. */
+static void test_sobol(void)
+{
+    const char *train = in_dir("linear.csv"), *model = in_dir("linear.model");
+    char first_out[4096];
+    double s1, t1, s2, t2;
+    bo_rng rng;
+    FILE *f = fopen(train, "w");
+    int rc;
+    size_t i;
+
+    CHECK(f != NULL);
+    if (f == NULL) {
+        return;
+    }
+    bo_rng_init(&rng, 17);
+    fprintf(f, "x1,x2,y\n");
+    for (i = 0; i < 30; i++) {
+        double x1 = bo_rng_uniform(&rng), x2 = bo_rng_uniform(&rng);
+        fprintf(f, "%.17g,%.17g,%.17g\n", x1, x2, x1 + 2.0 * x2);
+    }
+    /* The corners, so that the model's box (the data's min/max) is [0, 1]^2. */
+    fprintf(f, "0,0,0\n1,1,3\n");
+    fclose(f);
+    {
+        const char *args[] = {"fit", train, "-o", model, NULL};
+        rc = run(args);
+        CHECK_MSG(rc == 0, "fit: exit %d: %s", rc, slurp(err_path));
+    }
+    {
+        const char *args[] = {"sobol", model, "--samples", "40000", NULL};
+        const char *text;
+        rc = run(args);
+        text = slurp(out_path);
+        CHECK_MSG(rc == 0, "sobol: exit %d: %s", rc, slurp(err_path));
+        CHECK_MSG(sscanf(text, "input,first_order,total\nx1,%lf,%lf\nx2,%lf,%lf\n", &s1, &t1,
+                         &s2, &t2) == 4,
+                  "sobol output: %s", text);
+        CHECK_CLOSE(s1, 0.2, 0.0, 0.015);
+        CHECK_CLOSE(t1, 0.2, 0.0, 0.015);
+        CHECK_CLOSE(s2, 0.8, 0.0, 0.015);
+        CHECK_CLOSE(t2, 0.8, 0.0, 0.015);
+        snprintf(first_out, sizeof first_out, "%s", text);
+    }
+    {
+        /* Reproducible from its seed (1 by default); another seed, other samples. */
+        const char *same[] = {"sobol", model, "--samples=40000", "--seed", "1", NULL};
+        const char *other[] = {"sobol", model, "--samples", "40000", "--seed", "2", NULL};
+        rc = run(same);
+        CHECK(rc == 0 && strcmp(slurp(out_path), first_out) == 0);
+        rc = run(other);
+        CHECK(rc == 0 && strcmp(slurp(out_path), first_out) != 0);
+    }
+    {
+        /* With the spread: two more columns; y is linear and pinned down by
+         * 32 points, so the posterior draws hardly differ. */
+        const char *args[] = {"sobol", model, "--draws", "20", NULL};
+        double sd1, tsd1, sd2, tsd2;
+        const char *text;
+        rc = run(args);
+        text = slurp(out_path);
+        CHECK_MSG(rc == 0, "sobol --draws: exit %d: %s", rc, slurp(err_path));
+        CHECK_MSG(sscanf(text, "input,first_order,total,first_order_sd,total_sd\n"
+                               "x1,%lf,%lf,%lf,%lf\nx2,%lf,%lf,%lf,%lf\n",
+                         &s1, &t1, &sd1, &tsd1, &s2, &t2, &sd2, &tsd2) == 8,
+                  "sobol --draws output: %s", text);
+        CHECK(sd1 >= 0.0 && sd1 < 0.01 && tsd1 >= 0.0 && tsd1 < 0.01);
+        CHECK(sd2 >= 0.0 && sd2 < 0.01 && tsd2 >= 0.0 && tsd2 < 0.01);
+    }
+    {
+        const char *args[] = {"sobol", model, "--draws", "1", NULL};
+        expect_usage(args, "--draws needs a count (2 to 1000), not '1'", NULL);
+    }
+    {
+        const char *args[] = {"sobol", model, "--draws", "1001", NULL};
+        expect_usage(args, "--draws needs a count (2 to 1000), not '1001'", NULL);
+    }
+    {
+        const char *args[] = {"sobol", NULL};
+        expect_usage(args, "bo-gp sobol: expected one MODEL file", NULL);
+    }
+    {
+        const char *args[] = {"sobol", model, model, NULL};
+        expect_usage(args, "bo-gp sobol: unexpected argument", NULL);
+    }
+    {
+        const char *args[] = {"sobol", model, "--samples", "1", NULL};
+        expect_usage(args, "--samples needs a count (2 to 10000000), not '1'", NULL);
+    }
+    {
+        const char *args[] = {"sobol", model, "--samples", "many", NULL};
+        expect_usage(args, "--samples needs a count (2 to 10000000), not 'many'", NULL);
+    }
+    {
+        const char *args[] = {"sobol", model, "--samples", "20000000", NULL};
+        expect_usage(args, "--samples needs a count", "not '20000000'");
+    }
+    {
+        const char *args[] = {"sobol", model, "--seed", "-3", NULL};
+        expect_usage(args, "--seed needs a non-negative integer, not '-3'", NULL);
+    }
+    {
+        const char *args[] = {"sobol", model, "--samples", NULL};
+        expect_usage(args, "option --samples needs a value", NULL);
+    }
+    {
+        const char *args[] = {"sobol", model, "--chains", "5", NULL};
+        expect_usage(args, "unknown option '--chains'", NULL);
+    }
+    {
+        const char *args[] = {"sobol", in_dir("missing.model"), NULL};
+        expect_usage(args, "missing.model", "cannot open");
+    }
+    {
+        write_file(in_dir("cut2.model"), "bo-gp-model 1\nkernel matern52\n");
+        {
+            const char *args[] = {"sobol", in_dir("cut2.model"), NULL};
+            expect_usage(args, "cut2.model: line 2", NULL);
+        }
+    }
+    {
+        const char *args[] = {"sobol", "--help", NULL};
+        rc = run(args);
+        CHECK(rc == 0 && contains(slurp(out_path), "Usage: bo-gp sobol MODEL"));
+    }
+}
+
 static void test_version_and_help(void)
 {
     char version[64] = "", want[80];
@@ -753,6 +881,7 @@ int main(void)
     test_two_sources();
     test_bad_usage();
     test_history();
+    test_sobol();
     test_version_and_help();
     remove_dir();
     free_paths();

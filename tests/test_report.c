@@ -329,12 +329,17 @@ static void test_noiseless_recommendation(void)
         CHECK(bo_run_recommend(&cfg, e, gp, &rec, err, sizeof err) == BO_OK);
         if (gp && rec.have_model) {
             check_against_independent(&cfg, gp, record, &rec);
-            /* Interpolated data: the best mean is the best observation. */
-            CHECK(rec.recommended_row == rec.observed_row);
-            /* The mean there is the observation to within the floor
-             * noise's smoothing: 1e-6 of y's range (about 1) is ample. */
+            /* Interpolated data: the best mean is at the best observation,
+             * or at one the floor noise's smoothing (1e-5 of y's sd) cannot
+             * tell from it: near the bowl's bottom two observations may
+             * differ by 1e-10. The mean there is the observation to within
+             * that smoothing: 1e-6 of y's range (about 1) is ample. */
+            int same_row = rec.recommended_row == rec.observed_row;
             CHECK_CLOSE(rec.recommended_mean, rec.observed_y, 0, 1e-6);
-            for (size_t j = 0; j < 2; j++)
+            CHECK_MSG(same_row || fabs(rec.recommended_y - rec.observed_y) <= 1e-8,
+                      "recommended row %zu observed %g, best row %zu %g", rec.recommended_row,
+                      rec.recommended_y, rec.observed_row, rec.observed_y);
+            for (size_t j = 0; j < 2 && same_row; j++)
                 CHECK(rec.recommended_x[j] == rec.observed_x[j]);
             /* bo-run's best point is the engine's. */
             double best, u[2], x[2], lo[2], hi[2];
@@ -351,13 +356,16 @@ static void test_noiseless_recommendation(void)
             size_t got = fread(text, 1, sizeof text - 1, out);
             text[got] = '\0';
             fclose(out);
-            CHECK_MSG(contains(text, "): the best observed point, posterior mean "), "%s", text);
+            CHECK_MSG(contains(text, same_row ? "): the best observed point, posterior mean "
+                                              : "): history.csv row "),
+                      "%s", text);
 
             char path[512];
             path_in(path, sizeof path, "bowl-model.txt");
             CHECK(bo_run_write_model(path, &cfg, e, gp, err, sizeof err) == BO_OK);
             char *model = test_read_text(path);
-            CHECK(contains(model, "  same_as_best_observed: true\n"));
+            CHECK(contains(model, same_row ? "  same_as_best_observed: true\n"
+                                           : "  same_as_best_observed: false\n"));
             /* A real fit that ends on a bound: the bowl is the bottom of a
              * wide function to the model (long length-scales), whose
              * constant mean runs to +10 sds. The noise on its floor is not

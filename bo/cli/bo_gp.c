@@ -5,6 +5,7 @@
  * could not be written), 2 bad usage or bad input (options, CSV, model). */
 #define _POSIX_C_SOURCE 200809L
 
+#include <cblas.h>
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -16,6 +17,7 @@
 #include "bo/io/initial_data.h"
 #include "bo/io/model_file.h"
 #include "gp/gp.h"
+#include "gp/gp_sensitivity.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
@@ -34,6 +36,7 @@ static const char usage_main[] =
     "  fit TRAIN.csv -o MODEL [options]   fit a GP and save it to MODEL\n"
     "  predict MODEL POINTS.csv [--grad]  print mean,sd (and gradient) as CSV\n"
     "  eval MODEL TEST.csv                print NRMSE and NIS on a test table\n"
+    "  sobol MODEL [--samples N]          print Sobol indices of the posterior mean\n"
     "\n"
     "TRAIN.csv may be a bo-run history.csv as it is.\n"
     "Run 'bo-gp COMMAND --help' for a command's options, 'bo-gp --version' for\n"
@@ -90,6 +93,22 @@ static const char usage_eval[] =
     "\n"
     "Options:\n"
     "  -h, --help  show this help\n";
+
+static const char usage_sobol[] =
+    "Usage: bo-gp sobol MODEL [--samples N] [--draws K] [--seed N]\n"
+    "\n"
+    "Prints CSV on stdout: input,first_order,total, the Sobol indices of the\n"
+    "model's posterior mean (of the target source) for inputs independent and\n"
+    "uniform on the model's input box, by Monte Carlo with N (d + 2) predictions.\n"
+    "With --draws, two more columns first_order_sd,total_sd: the indices' sd\n"
+    "over K joint posterior draws of f, on the first min(N, 4000 / (d + 2))\n"
+    "base samples.\n"
+    "\n"
+    "Options:\n"
+    "  --samples N  base samples (default 10000, at least 2)\n"
+    "  --draws K    posterior draws for the spread (2 to 1000; default none)\n"
+    "  --seed N     seed of the samples and draws (default 1)\n"
+    "  -h, --help   show this help\n";
 
 /* ---- argument parsing ---- */
 
@@ -1033,9 +1052,127 @@ done:
     return rc;
 }
 
+static int cmd_sobol(int argc, char **argv)
+{
+    const char *pos[1], *samples_text = NULL, *seed_text = NULL, *draws_text = NULL;
+    size_t n_pos, j;
+    unsigned long long samples = 10000, seed = 1, draws = 0;
+    int rc;
+    option_spec specs[] = {
+        {"--samples", NULL, 1, &samples_text, NULL},
+        {"--seed", NULL, 1, &seed_text, NULL},
+        {"--draws", NULL, 1, &draws_text, NULL},
+        {NULL, NULL, 0, NULL, NULL},
+    };
+    bo_model_file m;
+    bo_gp *gp = NULL;
+    double *first = NULL, *total = NULL, *spread = NULL;
+    bo_status st;
+
+    rc = parse_args("sobol", argc, argv, specs, pos, 1, &n_pos);
+    if (rc == -1) {
+        fputs(usage_sobol, stdout);
+        return EXIT_OK;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "Try 'bo-gp sobol --help'.\n");
+        return rc;
+    }
+    if (n_pos != 1) {
+        return usage_error("sobol", "%s", "expected one MODEL file");
+    }
+    /* The cap keeps the three sample matrices within memory a user expects
+     * (10^8 samples of 10 inputs would be 24 GB). */
+    if (samples_text != NULL &&
+        (parse_count(samples_text, &samples) != 0 || samples < 2 || samples > 10000000)) {
+        return usage_error("sobol", "--samples needs a count (2 to 10000000), not '%s'",
+                           samples_text);
+    }
+    if (seed_text != NULL && parse_count(seed_text, &seed) != 0) {
+        return usage_error("sobol", "--seed needs a non-negative integer, not '%s'",
+                           seed_text);
+    }
+    if (draws_text != NULL &&
+        (parse_count(draws_text, &draws) != 0 || draws < 2 || draws > 1000)) {
+        return usage_error("sobol", "--draws needs a count (2 to 1000), not '%s'",
+                           draws_text);
+    }
+    bo_model_file_init(&m);
+    rc = load_model("sobol", pos[0], &m, &gp);
+    if (rc != 0) {
+        goto done;
+    }
+    first = malloc(m.opt.dim * sizeof *first);
+    total = malloc(m.opt.dim * sizeof *total);
+    if (first == NULL || total == NULL) {
+        fprintf(stderr, "bo-gp sobol: out of memory\n");
+        rc = EXIT_RUNTIME;
+        goto done;
+    }
+    st = bo_gp_sobol(gp, m.opt.target_source, m.lower, m.upper, (size_t)samples,
+                     (uint64_t)seed, first, total, NULL);
+    if (st != BO_OK) {
+        fprintf(stderr, "bo-gp sobol: %s: %s\n", pos[0], bo_gp_errmsg(gp));
+        rc = st == BO_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+        goto done;
+    }
+    if (draws > 0) {
+        /* The joint draw is cubic in its points: the spread uses as many of
+         * the base samples as bo_gp_sobol_draws allows. */
+        size_t cap = 4000 / (m.opt.dim + 2), n_draw_samples = (size_t)samples;
+        if (n_draw_samples > cap) {
+            n_draw_samples = cap;
+        }
+        spread = malloc(4 * m.opt.dim * sizeof *spread);
+        if (spread == NULL) {
+            fprintf(stderr, "bo-gp sobol: out of memory\n");
+            rc = EXIT_RUNTIME;
+            goto done;
+        }
+        st = bo_gp_sobol_draws(gp, m.opt.target_source, m.lower, m.upper, n_draw_samples,
+                               (size_t)draws, (uint64_t)seed, spread, spread + m.opt.dim,
+                               spread + 2 * m.opt.dim, spread + 3 * m.opt.dim);
+        if (st != BO_OK) {
+            fprintf(stderr, "bo-gp sobol: %s: %s\n", pos[0], bo_gp_errmsg(gp));
+            rc = st == BO_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+            goto done;
+        }
+    }
+    printf(spread ? "input,first_order,total,first_order_sd,total_sd\n"
+                  : "input,first_order,total\n");
+    for (j = 0; j < m.opt.dim; j++) {
+        put_csv_field(m.input_names[j]);
+        printf(",%.6f,%.6f", first[j], total[j]);
+        if (spread != NULL) {
+            printf(",%.6f,%.6f", spread[m.opt.dim + j], spread[3 * m.opt.dim + j]);
+        }
+        printf("\n");
+    }
+    rc = EXIT_OK;
+done:
+    free(first);
+    free(total);
+    free(spread);
+    bo_gp_destroy(gp);
+    bo_model_file_cleanup(&m);
+    return rc;
+}
+
+/* The same rule as bo-run's (docs/gp.md, "BLAS threads"): one OpenBLAS
+ * thread unless OPENBLAS_NUM_THREADS says otherwise. Measured with
+ * bench_gp on a busy 2-core machine: a fit with two threads took 7x as
+ * long at n = 100, 1.3x at n = 400 and the same at n = 800 and 1600. */
+static void choose_blas_threads(void)
+{
+    if (!getenv("OPENBLAS_NUM_THREADS"))
+        openblas_set_num_threads(1);
+}
+
 int main(int argc, char **argv)
 {
     const char *cmd;
+
+    choose_blas_threads();
 
     if (argc < 2) {
         fputs(usage_main, stderr);
@@ -1058,6 +1195,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "eval") == 0) {
         return cmd_eval(argc - 2, argv + 2);
+    }
+    if (strcmp(cmd, "sobol") == 0) {
+        return cmd_sobol(argc - 2, argv + 2);
     }
     fprintf(stderr, "bo-gp: unknown command '%s'\n", cmd);
     fputs(usage_main, stderr);

@@ -1,0 +1,203 @@
+/* Sobol indices of the posterior mean (gp/gp_sensitivity.h) against closed
+ * forms: the Ishigami function fitted on 300 points (every index within
+ * 0.03 of its analytic value), a linear function the GP reproduces (the
+ * estimators themselves, to 0.01); their spread over posterior draws; and
+ * every error the calls can report. */
+#include "gp/gp_sensitivity.h"
+#include "gp/rng.h"
+#include "tests/check.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TEST_PI 3.14159265358979323846
+
+static double ishigami(const double *x)
+{
+    double s1 = sin(x[0]), s2 = sin(x[1]), x3 = x[2];
+    return s1 + 7.0 * s2 * s2 + 0.1 * x3 * x3 * x3 * x3 * s1;
+}
+
+/* Uniform on [lo, hi]^dim, n points, fitted with the defaults. */
+static bo_gp *fit_on(size_t dim, size_t n, double lo, double hi, double (*f)(const double *),
+                     uint64_t seed)
+{
+    bo_gp_options opt;
+    bo_gp_options_default(&opt, dim);
+    double lower[3], upper[3];
+    for (size_t k = 0; k < dim; k++) {
+        lower[k] = lo;
+        upper[k] = hi;
+    }
+    opt.lower = lower;
+    opt.upper = upper;
+    bo_gp *gp = bo_gp_create(&opt, NULL, 0);
+    double *X = malloc(n * dim * sizeof *X), *y = malloc(n * sizeof *y);
+    bo_rng rng;
+    bo_rng_init(&rng, seed);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < dim; k++)
+            X[i * dim + k] = lo + (hi - lo) * bo_rng_uniform(&rng);
+        y[i] = f(X + i * dim);
+    }
+    CHECK(gp && bo_gp_set_data(gp, n, X, NULL, y, NULL) == BO_OK);
+    CHECK(gp && bo_gp_fit(gp, NULL) == BO_OK);
+    free(X);
+    free(y);
+    return gp;
+}
+
+static void ishigami_indices(void)
+{
+    /* Closed form for a = 7, b = 0.1 on [-pi, pi]^3 (Ishigami and Homma
+     * 1990; Sobol' and Levitan 1999): V1 = (1 + b pi^4 / 5)^2 / 2,
+     * V2 = a^2 / 8, V3 = 0, V13 = b^2 pi^8 (1/18 - 1/50), no other terms. */
+    double a = 7.0, b = 0.1, p4 = pow(TEST_PI, 4), p8 = p4 * p4;
+    double V1 = 0.5 * (1.0 + b * p4 / 5.0) * (1.0 + b * p4 / 5.0), V2 = a * a / 8.0;
+    double V13 = b * b * p8 * (1.0 / 18.0 - 1.0 / 50.0);
+    double V = V1 + V2 + V13;
+    double want_first[3] = {V1 / V, V2 / V, 0.0};
+    double want_total[3] = {(V1 + V13) / V, V2 / V, V13 / V};
+    bo_gp *gp = fit_on(3, 300, -TEST_PI, TEST_PI, ishigami, 7);
+    double lower[3] = {-TEST_PI, -TEST_PI, -TEST_PI}, upper[3] = {TEST_PI, TEST_PI, TEST_PI};
+    double first[3], total[3], var;
+    CHECK(bo_gp_sobol(gp, 0, lower, upper, 20000, 1, first, total, &var) == BO_OK);
+    for (size_t i = 0; i < 3; i++) {
+        printf("Ishigami x%zu: first order %.4f (closed form %.4f), total %.4f (%.4f)\n", i + 1,
+               first[i], want_first[i], total[i], want_total[i]);
+        CHECK_MSG(fabs(first[i] - want_first[i]) <= 0.03, "S%zu = %.4f, closed form %.4f",
+                  i + 1, first[i], want_first[i]);
+        CHECK_MSG(fabs(total[i] - want_total[i]) <= 0.03, "ST%zu = %.4f, closed form %.4f",
+                  i + 1, total[i], want_total[i]);
+    }
+    /* The variance of the mean is the function's, to the emulator's error. */
+    CHECK_MSG(fabs(var - V) <= 0.05 * V, "V = %.4f, closed form %.4f", var, V);
+    bo_gp_destroy(gp);
+}
+
+static double linear(const double *x)
+{
+    return x[0] + 2.0 * x[1];
+}
+
+static void linear_indices(void)
+{
+    /* x uniform on [0, 1]^2: Var(x1) = 1/12, Var(2 x2) = 4/12, no
+     * interaction, so S = ST = (1/5, 4/5). */
+    bo_gp *gp = fit_on(2, 40, 0.0, 1.0, linear, 3);
+    double lower[2] = {0.0, 0.0}, upper[2] = {1.0, 1.0}, first[2], total[2], var;
+    CHECK(bo_gp_sobol(gp, 0, lower, upper, 50000, 5, first, total, &var) == BO_OK);
+    CHECK_CLOSE(first[0], 0.2, 0.0, 0.01);
+    CHECK_CLOSE(first[1], 0.8, 0.0, 0.01);
+    CHECK_CLOSE(total[0], 0.2, 0.0, 0.01);
+    CHECK_CLOSE(total[1], 0.8, 0.0, 0.01);
+    CHECK_CLOSE(var, 5.0 / 12.0, 0.01, 0.0); /* 1 % */
+    /* The same seed gives the same estimates; another seed other ones. */
+    double again[2], again_total[2], other[2], other_total[2];
+    CHECK(bo_gp_sobol(gp, 0, lower, upper, 50000, 5, again, again_total, NULL) == BO_OK);
+    CHECK(again[0] == first[0] && again_total[1] == total[1]);
+    CHECK(bo_gp_sobol(gp, 0, lower, upper, 50000, 6, other, other_total, NULL) == BO_OK);
+    CHECK(other[0] != first[0]);
+    bo_gp_destroy(gp);
+}
+
+/* The spread over posterior draws: about nothing where the data pin the
+ * function down (a linear function on 40 points, whose draws' indices
+ * average to the mean's on the same base points), and wider with 30
+ * points of Ishigami than with 300. */
+static void draw_spread(void)
+{
+    size_t N = 300, K = 30;
+    double lower[3] = {0.0, 0.0, 0.0}, upper[3] = {1.0, 1.0, 1.0};
+    double s[3], t[3], sm[3], ssd[3], tm[3], tsd[3];
+    bo_gp *gp = fit_on(2, 40, 0.0, 1.0, linear, 3);
+    CHECK(bo_gp_sobol(gp, 0, lower, upper, N, 9, s, t, NULL) == BO_OK);
+    CHECK(bo_gp_sobol_draws(gp, 0, lower, upper, N, K, 9, sm, ssd, tm, tsd) == BO_OK);
+    for (size_t i = 0; i < 2; i++) {
+        CHECK_MSG(fabs(sm[i] - s[i]) <= 0.01 && fabs(tm[i] - t[i]) <= 0.01,
+                  "linear x%zu: draws' mean %.4f %.4f, the mean's %.4f %.4f", i + 1, sm[i],
+                  tm[i], s[i], t[i]);
+        CHECK_MSG(ssd[i] <= 0.01 && tsd[i] <= 0.01, "linear x%zu: sd %.4f %.4f", i + 1, ssd[i],
+                  tsd[i]);
+    }
+    bo_gp_destroy(gp);
+
+    double lo[3] = {-TEST_PI, -TEST_PI, -TEST_PI}, hi[3] = {TEST_PI, TEST_PI, TEST_PI};
+    double spread[2];
+    size_t sizes[2] = {30, 300};
+    for (size_t c = 0; c < 2; c++) {
+        bo_gp *g = fit_on(3, sizes[c], -TEST_PI, TEST_PI, ishigami, 7);
+        CHECK(bo_gp_sobol_draws(g, 0, lo, hi, N, K, 9, sm, ssd, tm, tsd) == BO_OK);
+        spread[c] = 0.0;
+        for (size_t i = 0; i < 3; i++)
+            spread[c] += ssd[i] + tsd[i];
+        printf("Ishigami, %zu points: sum of the indices' sds over %zu draws %.4f\n", sizes[c],
+               K, spread[c]);
+        bo_gp_destroy(g);
+    }
+    CHECK_MSG(spread[0] > 2.0 * spread[1], "spread at 30 points %.4f, at 300 %.4f", spread[0],
+              spread[1]);
+}
+
+static double constant(const double *x)
+{
+    (void)x;
+    return 3.0;
+}
+
+static void errors(void)
+{
+    bo_gp_options opt;
+    bo_gp_options_default(&opt, 2);
+    bo_gp *unfitted = bo_gp_create(&opt, NULL, 0);
+    double lower[2] = {0.0, 0.0}, upper[2] = {1.0, 1.0}, first[2], total[2];
+    CHECK(bo_gp_sobol(unfitted, 0, lower, upper, 100, 1, first, total, NULL) == BO_ESTATE);
+    CHECK_MSG(strstr(bo_gp_errmsg(unfitted), "gp sobol: the GP has no fitted data") != NULL,
+              "%s", bo_gp_errmsg(unfitted));
+    bo_gp_destroy(unfitted);
+
+    bo_gp *gp = fit_on(2, 20, 0.0, 1.0, linear, 4);
+    CHECK(bo_gp_sobol(gp, 0, lower, upper, 1, 1, first, total, NULL) == BO_EINVAL);
+    CHECK_MSG(strstr(bo_gp_errmsg(gp), "n_samples = 1: need at least 2") != NULL, "%s",
+              bo_gp_errmsg(gp));
+    CHECK(bo_gp_sobol(gp, 1, lower, upper, 100, 1, first, total, NULL) == BO_EINVAL);
+    CHECK_MSG(strstr(bo_gp_errmsg(gp), "source 1 out of range (1 sources)") != NULL, "%s",
+              bo_gp_errmsg(gp));
+    double flipped[2] = {1.0, -1.0};
+    CHECK(bo_gp_sobol(gp, 0, lower, flipped, 100, 1, first, total, NULL) == BO_EINVAL);
+    CHECK_MSG(strstr(bo_gp_errmsg(gp), "input 1: box [0, -1] is not an interval") != NULL,
+              "%s", bo_gp_errmsg(gp));
+    double inf_upper[2] = {1.0, INFINITY};
+    CHECK(bo_gp_sobol(gp, 0, lower, inf_upper, 100, 1, first, total, NULL) == BO_EINVAL);
+    CHECK(bo_gp_sobol(gp, 0, lower, upper, SIZE_MAX / 2, 1, first, total, NULL) == BO_EINVAL);
+    CHECK_MSG(strstr(bo_gp_errmsg(gp), "is too large") != NULL, "%s", bo_gp_errmsg(gp));
+    CHECK(bo_gp_sobol_draws(gp, 0, lower, upper, 100, 1, 1, first, total, first, total) ==
+          BO_EINVAL);
+    CHECK_MSG(strstr(bo_gp_errmsg(gp), "n_draws = 1: need at least 2") != NULL, "%s",
+              bo_gp_errmsg(gp));
+    CHECK(bo_gp_sobol_draws(gp, 0, lower, upper, 1001, 5, 1, first, total, first, total) ==
+          BO_EINVAL);
+    CHECK_MSG(strstr(bo_gp_errmsg(gp), "1001 samples x (2 inputs + 2) = 4004 points to draw "
+                                       "jointly: at most 4000") != NULL,
+              "%s", bo_gp_errmsg(gp));
+    CHECK(bo_gp_sobol_draws(gp, 0, lower, upper, 1, 5, 1, first, total, first, total) ==
+          BO_EINVAL);
+    bo_gp_destroy(gp);
+
+    bo_gp *flat = fit_on(2, 10, 0.0, 1.0, constant, 5);
+    CHECK(bo_gp_sobol(flat, 0, lower, upper, 100, 1, first, total, NULL) == BO_ENUMERIC);
+    CHECK_MSG(strstr(bo_gp_errmsg(flat), "the posterior mean is constant") != NULL, "%s",
+              bo_gp_errmsg(flat));
+    bo_gp_destroy(flat);
+}
+
+int main(void)
+{
+    ishigami_indices();
+    linear_indices();
+    draw_spread();
+    errors();
+    return CHECK_DONE();
+}
