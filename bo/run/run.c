@@ -275,6 +275,13 @@ static int open_objective(run *r)
         return bo_runi_fail(r, BO_RUN_USAGE, "%s:%zu:%zu: objective.%s: %s", c->path,
                             c->objective.line, c->objective.column,
                             c->objective.plugin ? "plugin" : "command", r->err);
+    if (bo_objective_set_memory_limit(r->objective, c->objective.memory_limit, r->err,
+                                      sizeof r->err) != BO_OK) {
+        size_t line = 0, column = 0;
+        bo_config_place(c, "objective.memory_limit", &line, &column);
+        return bo_runi_fail(r, BO_RUN_USAGE, "%s:%zu:%zu: objective.memory_limit: %s", c->path,
+                            line, column, r->err);
+    }
     return BO_RUN_FINISHED;
 }
 
