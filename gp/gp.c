@@ -388,18 +388,37 @@ bo_status bo_gpi_reserve_factor(bo_gp *gp, size_t n)
     return BO_OK;
 }
 
+/* Mean and population sd of y, computed so that neither overflows nor
+ * underflows for values anywhere in double's range: a running mean (a plain
+ * sum of values near 1e308 is +Inf) and squares taken relative to the largest
+ * deviation (squares of values near 1e-300 are 0, of 1e300 +Inf). */
+static double spread_of(const double *y, size_t n, double *mean_out)
+{
+    double mean = 0.0, far = 0.0, ss = 0.0;
+    for (size_t i = 0; i < n; i++)
+        mean += (y[i] - mean) / (double)(i + 1);
+    for (size_t i = 0; i < n; i++)
+        far = fmax(far, fabs(y[i] - mean));
+    for (size_t i = 0; far > 0.0 && i < n; i++) {
+        double r = (y[i] - mean) / far;
+        ss += r * r;
+    }
+    *mean_out = mean;
+    return n && far > 0.0 ? far * sqrt(ss / (double)n) : 0.0;
+}
+
+/* Constant y (up to rounding of the mean) has no scale of its own. */
+static int spread_is_constant(double sd, double mean)
+{
+    return !(sd > 0.0) || !isfinite(sd) || sd <= 1e-13 * fabs(mean);
+}
+
 void bo_gpi_standardise(bo_gp *gp)
 {
     size_t n = gp->n;
-    double mean = 0.0, ss = 0.0;
-    for (size_t i = 0; i < n; i++)
-        mean += gp->y[i];
-    mean = n ? mean / (double)n : 0.0;
-    for (size_t i = 0; i < n; i++)
-        ss += (gp->y[i] - mean) * (gp->y[i] - mean);
-    double sd = n ? sqrt(ss / (double)n) : 1.0;
-    /* Constant y (up to rounding of the mean) has no scale of its own. */
-    if (!(sd > 0.0) || !isfinite(sd) || sd <= 1e-13 * fabs(mean))
+    double mean = 0.0;
+    double sd = spread_of(gp->y, n, &mean);
+    if (spread_is_constant(sd, mean))
         sd = 1.0;
     gp->y_mean = mean;
     gp->y_sd = sd;
@@ -438,6 +457,28 @@ bo_status bo_gp_set_data(bo_gp *gp, size_t n, const double *X, const size_t *sou
             return bo_gpi_fail(gp, BO_EINVAL, "gp set_data: row %zu: noise variance %g must "
                                "be finite and >= 0", i, noise_var[i]);
     }
+    /* The fit's length-scale gradient squares the scaled inputs: past 1e150
+     * that overflows, and the fit fails with no reason given. */
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < d; k++) {
+            double u = (X[i * d + k] - gp->offset[k]) / gp->scale[k];
+            if (!(fabs(u) <= BO_GP_U_MAX))
+                return bo_gpi_fail(gp, BO_EINVAL, "gp set_data: row %zu: x[%zu] = %g is %g "
+                                   "in the model's scaled inputs, beyond +-%g; %s", i, k,
+                                   X[i * d + k], u, BO_GP_U_MAX,
+                                   gp->lower ? "it lies far outside the box given"
+                                             : "give the inputs' box (lower, upper)");
+        }
+    /* Variances come back in y units squared: a spread below 1e-150 or above
+     * 1e150 would return them as 0 or +Inf (and a model that then calls
+     * every prediction certain, or none). */
+    double y_mean = 0.0, y_sd = spread_of(y, n, &y_mean);
+    if (!spread_is_constant(y_sd, y_mean) && (y_sd < BO_GP_Y_SPREAD_MIN ||
+                                               y_sd > BO_GP_Y_SPREAD_MAX))
+        return bo_gpi_fail(gp, BO_EINVAL, "gp set_data: y's standard deviation %g is outside "
+                           "[%g, %g], where its variances underflow or overflow in double "
+                           "precision; rescale y (multiply it by a power of 10)", y_sd,
+                           BO_GP_Y_SPREAD_MIN, BO_GP_Y_SPREAD_MAX);
     bo_status st = bo_gpi_reserve(gp, n);
     if (st != BO_OK)
         return st;
