@@ -388,23 +388,39 @@ bo_status bo_gpi_reserve_factor(bo_gp *gp, size_t n)
     return BO_OK;
 }
 
-/* Mean and population sd of y, computed so that neither overflows nor
- * underflows for values anywhere in double's range: a running mean (a plain
- * sum of values near 1e308 is +Inf) and squares taken relative to the largest
- * deviation (squares of values near 1e-300 are 0, of 1e300 +Inf). */
+/* Mean and population sd of y. The plain sums serve every y whose squares
+ * are normal doubles (and keep its results bit for bit); past that -- a sum
+ * of values near 1e308 is +Inf, squares of values near 1e-300 are 0 and of
+ * 1e300 +Inf -- a running mean and squares relative to the largest deviation
+ * give the same figures without overflow or underflow. */
 static double spread_of(const double *y, size_t n, double *mean_out)
 {
-    double mean = 0.0, far = 0.0, ss = 0.0;
+    if (n == 0) {
+        *mean_out = 0.0;
+        return 0.0;
+    }
+    double mean = 0.0, ss = 0.0, far = 0.0;
     for (size_t i = 0; i < n; i++)
-        mean += (y[i] - mean) / (double)(i + 1);
-    for (size_t i = 0; i < n; i++)
+        mean += y[i];
+    mean /= (double)n;
+    if (!isfinite(mean)) {
+        mean = 0.0;
+        for (size_t i = 0; i < n; i++)
+            mean += (y[i] - mean) / (double)(i + 1);
+    }
+    *mean_out = mean;
+    for (size_t i = 0; i < n; i++) {
+        ss += (y[i] - mean) * (y[i] - mean);
         far = fmax(far, fabs(y[i] - mean));
-    for (size_t i = 0; far > 0.0 && i < n; i++) {
+    }
+    if (far == 0.0 || (isfinite(ss) && far > 1e-150))
+        return sqrt(ss / (double)n);
+    ss = 0.0;
+    for (size_t i = 0; i < n; i++) {
         double r = (y[i] - mean) / far;
         ss += r * r;
     }
-    *mean_out = mean;
-    return n && far > 0.0 ? far * sqrt(ss / (double)n) : 0.0;
+    return far * sqrt(ss / (double)n);
 }
 
 /* Constant y (up to rounding of the mean) has no scale of its own. */
@@ -418,12 +434,15 @@ void bo_gpi_standardise(bo_gp *gp)
     size_t n = gp->n;
     double mean = 0.0;
     double sd = spread_of(gp->y, n, &mean);
-    if (spread_is_constant(sd, mean))
+    /* A constant y standardises to exactly 0: its rounding in the mean is
+     * no data, and near 1e300 it is 1e284 in y's units. */
+    int constant = spread_is_constant(sd, mean);
+    if (constant)
         sd = 1.0;
     gp->y_mean = mean;
     gp->y_sd = sd;
     for (size_t i = 0; i < n; i++) {
-        gp->ys[i] = (gp->y[i] - mean) / sd;
+        gp->ys[i] = constant ? 0.0 : (gp->y[i] - mean) / sd;
         gp->nvs[i] = gp->opt.noise == BO_NOISE_KNOWN ? gp->nv[i] / (sd * sd) : 0.0;
     }
 }
