@@ -571,6 +571,11 @@ static int resume_files(run *r, const char *history_path, const char *journal_pa
 static int start_run(run *r, const char *history_path, const char *journal_path,
                      const char *state_path)
 {
+    /* A run already there may be running: that is the message to give (a
+     * second start a moment after the first would otherwise be told only
+     * that the folder holds a run). */
+    if (file_exists(history_path) && lock_run_folder(r) != BO_RUN_FINISHED)
+        return BO_RUN_USAGE;
     if (file_exists(history_path))
         return bo_runi_fail(r, BO_RUN_USAGE,
                             "%s already holds a run (%s exists); use --resume to continue it or "
