@@ -105,6 +105,29 @@ static void test_config_key(void)
               "%s", err);
 }
 
+/* The limit is how evaluations run, not what they compute: --resume may
+ * change it (a run stopped by it continues with more), a plain comparison
+ * names it. */
+static void test_resume_may_change_it(void)
+{
+    char path[512], err[512];
+    bo_config a, b;
+    bo_config_init(&a);
+    bo_config_init(&b);
+    unsigned long long bytes = 0;
+    CHECK(load_with("  memory_limit: 1GiB\n", &bytes, err, sizeof err) == BO_OK);
+    path_in(path, sizeof path, "limit.yaml");
+    CHECK(bo_config_load(path, &a, err, sizeof err) == BO_OK);
+    CHECK(load_with("  memory_limit: 2GiB\n", &bytes, err, sizeof err) == BO_OK);
+    CHECK(bo_config_load(path, &b, err, sizeof err) == BO_OK);
+    char what[128] = "";
+    CHECK(!bo_config_equal(&a, &b, what, sizeof what));
+    CHECK_MSG(strstr(what, "objective.memory_limit") != NULL, "%s", what);
+    CHECK(bo_config_equal_ignoring(&a, &b, BO_CONFIG_IGNORE_EVALUATION, what, sizeof what));
+    bo_config_cleanup(&a);
+    bo_config_cleanup(&b);
+}
+
 /* A 20-evaluation run in which every evaluation at x0 > 0.7 tries to take
  * 20 GiB under a 1 GiB limit. */
 static void check_run(const char *label, const char *objective, const char *expect)
@@ -180,6 +203,7 @@ int main(void)
     if (test_make_tmpdir("bo_test_memory_limit") != 0)
         return 1;
     test_config_key();
+    test_resume_may_change_it();
     test_runs();
     return CHECK_DONE();
 }
