@@ -179,7 +179,8 @@ static void test_runs(void)
              "  plugin: %s/test-plugins/flaky.so\n  params: {mode: hog, hog_gib: 20}\n",
              BO_BINARY_DIR);
     /* malloc returns NULL and the plugin says so; under ASan its allocator
-     * aborts instead and bo-run names the limit: both say "memory". Without
+     * ends the child instead (status 1) and bo-run names the limit: both say
+     * "memory". Without
      * the limit reaching the child the plugin answers "no address-space
      * limit", which fails this. */
     check_run("plugin", plugin, "memory");
