@@ -398,23 +398,61 @@ bo_status bo_gpi_reserve_factor(bo_gp *gp, size_t n)
     return BO_OK;
 }
 
+/* Mean and population sd of y. The plain sums serve every y whose squares
+ * are normal doubles (and keep its results bit for bit); past that -- a sum
+ * of values near 1e308 is +Inf, squares of values near 1e-300 are 0 and of
+ * 1e300 +Inf -- a running mean and squares relative to the largest deviation
+ * give the same figures without overflow or underflow. */
+static double spread_of(const double *y, size_t n, double *mean_out)
+{
+    if (n == 0) {
+        *mean_out = 0.0;
+        return 0.0;
+    }
+    double mean = 0.0, ss = 0.0, far = 0.0;
+    for (size_t i = 0; i < n; i++)
+        mean += y[i];
+    mean /= (double)n;
+    if (!isfinite(mean)) {
+        mean = 0.0;
+        for (size_t i = 0; i < n; i++)
+            mean += (y[i] - mean) / (double)(i + 1);
+    }
+    *mean_out = mean;
+    for (size_t i = 0; i < n; i++) {
+        ss += (y[i] - mean) * (y[i] - mean);
+        far = fmax(far, fabs(y[i] - mean));
+    }
+    if (far == 0.0 || (isfinite(ss) && far > 1e-150))
+        return sqrt(ss / (double)n);
+    ss = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double r = (y[i] - mean) / far;
+        ss += r * r;
+    }
+    return far * sqrt(ss / (double)n);
+}
+
+/* Constant y (up to rounding of the mean) has no scale of its own. */
+static int spread_is_constant(double sd, double mean)
+{
+    return !(sd > 0.0) || !isfinite(sd) || sd <= 1e-13 * fabs(mean);
+}
+
 void bo_gpi_standardise(bo_gp *gp)
 {
     size_t n = gp->n;
-    double mean = 0.0, ss = 0.0;
-    for (size_t i = 0; i < n; i++)
-        mean += gp->y[i];
-    mean = n ? mean / (double)n : 0.0;
-    for (size_t i = 0; i < n; i++)
-        ss += (gp->y[i] - mean) * (gp->y[i] - mean);
-    double sd = n ? sqrt(ss / (double)n) : 1.0;
-    /* Constant y (up to rounding of the mean) has no scale of its own. */
-    if (!(sd > 0.0) || !isfinite(sd) || sd <= 1e-13 * fabs(mean))
+    double mean = 0.0;
+    double sd = spread_of(gp->y, n, &mean);
+    /* A constant y standardises to exactly 0: its rounding in the mean is
+     * no data, and near 1e300 it is 1e284 in y's units. */
+    int constant = spread_is_constant(sd, mean);
+    if (constant)
         sd = 1.0;
     gp->y_mean = mean;
     gp->y_sd = sd;
     for (size_t i = 0; i < n; i++) {
-        gp->ys[i] = (gp->y[i] - mean) / sd;
+        gp->ys[i] = constant ? 0.0 : (gp->y[i] - mean) / sd;
         gp->nvs[i] = gp->opt.noise == BO_NOISE_KNOWN ? gp->nv[i] / (sd * sd) : 0.0;
     }
 }
@@ -448,6 +486,28 @@ bo_status bo_gp_set_data(bo_gp *gp, size_t n, const double *X, const size_t *sou
             return bo_gpi_fail(gp, BO_EINVAL, "gp set_data: row %zu: noise variance %g must "
                                "be finite and >= 0", i, noise_var[i]);
     }
+    /* The fit's length-scale gradient squares the scaled inputs: past 1e150
+     * that overflows, and the fit fails with no reason given. */
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < d; k++) {
+            double u = (X[i * d + k] - gp->offset[k]) / gp->scale[k];
+            if (!(fabs(u) <= BO_GP_U_MAX))
+                return bo_gpi_fail(gp, BO_EINVAL, "gp set_data: row %zu: x[%zu] = %g is %g "
+                                   "in the model's scaled inputs, beyond +-%g; %s", i, k,
+                                   X[i * d + k], u, BO_GP_U_MAX,
+                                   gp->lower ? "it lies far outside the box given"
+                                             : "give the inputs' box (lower, upper)");
+        }
+    /* Variances come back in y units squared: a spread below 1e-150 or above
+     * 1e150 would return them as 0 or +Inf (and a model that then calls
+     * every prediction certain, or none). */
+    double y_mean = 0.0, y_sd = spread_of(y, n, &y_mean);
+    if (!spread_is_constant(y_sd, y_mean) && (y_sd < BO_GP_Y_SPREAD_MIN ||
+                                               y_sd > BO_GP_Y_SPREAD_MAX))
+        return bo_gpi_fail(gp, BO_EINVAL, "gp set_data: y's standard deviation %g is outside "
+                           "[%g, %g], where its variances underflow or overflow in double "
+                           "precision; rescale y (multiply it by a power of 10)", y_sd,
+                           BO_GP_Y_SPREAD_MIN, BO_GP_Y_SPREAD_MAX);
     bo_status st = bo_gpi_reserve(gp, n);
     if (st != BO_OK)
         return st;

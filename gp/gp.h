@@ -86,8 +86,16 @@ const char *bo_gp_errmsg(const bo_gp *gp);
 /* Replaces the data: n observations, X n-by-dim row-major in caller units,
  * source n indices (NULL = all source 0), y n values, noise_var n known noise
  * variances in y units^2 (required with BO_NOISE_KNOWN, else must be NULL).
- * Non-finite values are rejected with BO_EINVAL naming the row. Hyperparameters
- * are kept; the model must be fitted or conditioned before predicting. */
+ * Non-finite values are rejected with BO_EINVAL naming the row, and so is a y
+ * whose standard deviation is outside [BO_GP_Y_SPREAD_MIN, BO_GP_Y_SPREAD_MAX]
+ * (unless y is constant): its variances are not representable in double;
+ * so is an x beyond +-BO_GP_U_MAX once scaled to the box (or, without a box,
+ * as given), whose square overflows.
+ * Hyperparameters are kept; the model must be fitted or conditioned before
+ * predicting. */
+#define BO_GP_Y_SPREAD_MIN 1e-150
+#define BO_GP_Y_SPREAD_MAX 1e150
+#define BO_GP_U_MAX 1e150
 bo_status bo_gp_set_data(bo_gp *gp, size_t n, const double *X, const size_t *source,
                          const double *y, const double *noise_var);
 

@@ -109,6 +109,14 @@ struct bo_gp {
 /* r(d2) and dr/dd2 for an input kernel of scaled squared distance d2 >= 0. */
 static inline double bo_gpi_kernel(bo_kernel_kind kind, double d2, double *dg)
 {
+    /* Inputs about 1e154 apart square to +Inf (or to a d2 whose multiples
+     * below do); the kernel's limit there is 0, where the Matern forms would
+     * give Inf * 0 = NaN. Every kernel is exactly 0 in double long before
+     * d2 = 1e300. */
+    if (!(d2 <= 1e300)) {
+        *dg = 0.0;
+        return 0.0;
+    }
     switch (kind) {
     case BO_KERNEL_SQEXP: {
         double e = exp(-0.5 * d2);
@@ -144,6 +152,8 @@ static inline double bo_gpi_kernel_dlog(bo_kernel_kind kind, double d2)
     case BO_KERNEL_ROUGH_RBF: return -1.0;
     case BO_KERNEL_MATERN32: return -1.5 / (1.0 + sqrt(3.0 * d2));
     case BO_KERNEL_MATERN52: {
+        if (!(d2 <= 1e300))
+            return 0.0; /* the limit, where the ratio below is Inf / Inf */
         double r = sqrt(5.0 * d2);
         return -(5.0 / 6.0) * (1.0 + r) / (1.0 + r + r * r / 3.0);
     }

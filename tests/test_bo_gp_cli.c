@@ -849,6 +849,47 @@ static void test_version_and_help(void)
     }
 }
 
+/* The extremes of the fault campaign: predictions far outside the box are
+ * the prior's (were -nan from |x| ~ 1e154), and responses whose variances
+ * are not doubles (y ~ 1e-300: sd ~ 5e-5 reported; y ~ 1e300: no fit) are
+ * refused with a message saying to rescale. */
+static void test_extremes(void)
+{
+    char text[2048], row[128];
+    size_t used = (size_t)snprintf(text, sizeof text, "x,y\n");
+    for (int i = 0; i < 12; i++) {
+        double x = i / 11.0;
+        snprintf(row, sizeof row, "%.17g,%.17g\n", x, sin(6.0 * x));
+        used += (size_t)snprintf(text + used, sizeof text - used, "%s", row);
+    }
+    write_file(in_dir("ext_train.csv"), text);
+    write_file(in_dir("ext_points.csv"), "x\n0.5\n1e154\n-1e154\n1e300\n-1.7e308\n");
+    const char *fit[] = {"fit", in_dir("ext_train.csv"), "-o", in_dir("ext.model"), NULL};
+    CHECK(run(fit) == 0);
+    const char *predict[] = {"predict", in_dir("ext.model"), in_dir("ext_points.csv"), NULL};
+    int rc = run(predict);
+    const char *out = slurp(out_path);
+    CHECK_MSG(rc == 0 && !contains(out, "nan") && !contains(out, "inf"), "exit %d: %s", rc, out);
+    double mean[8], sd[8];
+    size_t n = parse_predictions(out, "mean,sd", mean, sd, NULL, 8);
+    CHECK_MSG(n == 5, "%zu predictions: %s", n, out);
+    for (size_t i = 2; i < n; i++) /* all far: the same prior mean and sd */
+        CHECK(mean[i] == mean[1] && sd[i] == sd[1] && sd[1] > 0 && isfinite(sd[1]));
+
+    static const char *const scales[] = {"1e-300", "1e300"};
+    for (size_t k = 0; k < 2; k++) {
+        used = (size_t)snprintf(text, sizeof text, "x,y\n");
+        for (int i = 0; i < 12; i++) {
+            double x = i / 11.0;
+            snprintf(row, sizeof row, "%.17g,%.17g\n", x, atof(scales[k]) * (2 + sin(6 * x)));
+            used += (size_t)snprintf(text + used, sizeof text - used, "%s", row);
+        }
+        write_file(in_dir("ext_scaled.csv"), text);
+        const char *args[] = {"fit", in_dir("ext_scaled.csv"), "-o", in_dir("ext2.model"), NULL};
+        expect_usage(args, "y's standard deviation", "rescale y");
+    }
+}
+
 /* Removes the temporary folder's files (flat, no subfolders). */
 static void remove_dir(void)
 {
@@ -857,6 +898,7 @@ static void remove_dir(void)
                            "mfpoints.csv", "negsd.csv", "yonly.csv", "wrongcol.csv",
                            "cut.model", "history.csv", "plain.csv", "history.model",
                            "plain.model", "bad_history.csv", "failed_history.csv",
+                           "ext_train.csv", "ext_points.csv", "ext.model", "ext_scaled.csv",
                            "out.txt", "err.txt", NULL};
     size_t i;
     for (i = 0; names[i] != NULL; i++) {
@@ -883,6 +925,7 @@ int main(void)
     test_history();
     test_sobol();
     test_version_and_help();
+    test_extremes();
     remove_dir();
     free_paths();
     return CHECK_DONE();

@@ -418,6 +418,8 @@ static bo_status h_noise(load_ctx *, const field *, const bo_yaml_node *, void *
 static bo_status h_inputs(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
 static bo_status h_sources(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
 static bo_status h_scalar(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
+static bo_status h_memory_limit(load_ctx *, const field *, const bo_yaml_node *, void *,
+                                const char *);
 
 #define CFG(member) offsetof(bo_config, member)
 #define COUNT_MAX 1e12
@@ -432,6 +434,10 @@ static const field objective_fields[] = {
      .expect = "a mapping of names to values"},
     {.key = "timeout", .type = F_DOUBLE, .offset = CFG(objective.timeout), .min = 0.0,
      .max = 1e9, .default_text = "0"},
+    {.key = "memory_limit", .type = F_CUSTOM, .offset = CFG(objective.memory_limit),
+     .handler = h_memory_limit,
+     .expect = "a byte count or a size such as 512MiB or 4GiB (KiB, MiB, GiB, TiB; kB, MB, "
+               "GB, TB), at least 1MiB, or 0 for no limit"},
     {.key = "isolate", .type = F_BOOL, .offset = CFG(objective.isolate), .default_text = "true"},
     END_OF_FIELDS};
 
@@ -877,6 +883,52 @@ static bo_status h_launcher(load_ctx *ctx, const field *f, const bo_yaml_node *n
     return read_argv(ctx, f, node, path, 1, &obj->launcher, &obj->n_launcher);
 }
 
+/* A size in bytes: a number, then optionally a unit. Binary units are what
+ * ulimit and the kernel count in; decimal ones are accepted because users
+ * write them, and mean what they say. */
+static bo_status h_memory_limit(load_ctx *ctx, const field *f, const bo_yaml_node *node,
+                                void *dst, const char *path)
+{
+    static const struct {
+        const char *name;
+        double bytes;
+    } units[] = {{"", 1.0},         {"B", 1.0},           {"KiB", 1024.0},
+                 {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0},
+                 {"kB", 1e3},       {"KB", 1e3},          {"MB", 1e6},
+                 {"GB", 1e9},       {"TB", 1e12}};
+    if (node->kind != BO_YAML_SCALAR || bo_yaml_is_null(node) || node->text_len == 0 ||
+        node->text_len > 64 || memchr(node->text, '\0', node->text_len))
+        return fail_expected(ctx, f, node, path);
+    char text[80];
+    memcpy(text, node->text, node->text_len);
+    text[node->text_len] = '\0';
+    const char *p = text;
+    if (!(*p >= '0' && *p <= '9'))
+        return fail_expected(ctx, f, node, path);
+    char *end = NULL;
+    errno = 0;
+    double number = strtod(p, &end);
+    if (end == p || errno == ERANGE || !isfinite(number) || strpbrk(text, "xXpPnN"))
+        return fail_expected(ctx, f, node, path);
+    while (*end == ' ')
+        end++;
+    double scale = -1.0;
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+        if (strcmp(end, units[i].name) == 0)
+            scale = units[i].bytes;
+    if (scale < 0)
+        return fail_at(ctx, node, path, "unknown unit '%s' (expected KiB, MiB, GiB, TiB, kB, "
+                       "MB, GB, TB or none for bytes)", end);
+    double bytes = floor(number * scale);
+    if (bytes != 0 && bytes < 1048576.0)
+        return fail_at(ctx, node, path, "%s is less than 1MiB, too little for any process to "
+                       "start (0 means no limit)", text);
+    if (bytes > 1e18)
+        return fail_at(ctx, node, path, "%s is out of range (at most 1e18 bytes)", text);
+    *(unsigned long long *)dst = (unsigned long long)bytes;
+    return BO_OK;
+}
+
 static bo_status h_params(load_ctx *ctx, const field *f, const bo_yaml_node *node, void *dst,
                           const char *path)
 {
@@ -1129,6 +1181,12 @@ static bo_status resolve_objective(load_ctx *ctx)
                        "cannot be enforced with objective.isolate: false: a plugin called "
                        "in-process cannot be stopped (set isolate: true, the default, or "
                        "remove the timeout)");
+    const bo_yaml_node *memory = node_at(ctx->root, "objective", "memory_limit");
+    if (obj->plugin && !obj->isolate && obj->memory_limit > 0)
+        return fail_at(ctx, memory, "objective.memory_limit",
+                       "cannot be enforced with objective.isolate: false: a limit on a plugin "
+                       "called in-process would limit bo-run itself (set isolate: true, the "
+                       "default, or remove the memory_limit)");
     return BO_OK;
 }
 
@@ -1805,6 +1863,8 @@ bo_status bo_config_write_resolved(const bo_config *cfg, FILE *out)
     }
     format_double(num[0], sizeof num[0], cfg->objective.timeout);
     fprintf(out, "  timeout: %s    # seconds; 0 = no limit\n", num[0]);
+    fprintf(out, "  memory_limit: %llu    # bytes of address space per evaluation; 0 = no "
+                 "limit\n", cfg->objective.memory_limit);
     fprintf(out, "  isolate: %s\n", cfg->objective.isolate ? "true" : "false");
 
     fputs("inputs:\n", out);
@@ -1973,6 +2033,9 @@ int bo_config_equal_ignoring(const bo_config *a, const bo_config *b, unsigned ig
         return differs(what, whatlen, "objective.timeout");
     if (a->objective.isolate != b->objective.isolate)
         return differs(what, whatlen, "objective.isolate");
+    if (!(ignore & BO_CONFIG_IGNORE_EVALUATION) &&
+        a->objective.memory_limit != b->objective.memory_limit)
+        return differs(what, whatlen, "objective.memory_limit");
     if (a->n_inputs != b->n_inputs)
         return differs(what, whatlen, "inputs");
     for (size_t i = 0; i < a->n_inputs; i++) {

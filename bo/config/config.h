@@ -80,6 +80,8 @@ typedef struct bo_config_objective {
     bo_config_param *params;    /* n_params entries in file order; keys unique */
     size_t n_params;
     double timeout;         /* seconds per evaluation; 0 = no limit */
+    unsigned long long memory_limit; /* bytes of address space for the evaluation's
+                               process (RLIMIT_AS); 0 = no limit */
     int isolate;            /* 1: plugin evaluations run in a child process */
     size_t line, column;    /* where the plugin or command value is written in the
                                file (1-based), so that a failure to load it can
@@ -225,8 +227,9 @@ int bo_config_equal(const bo_config *a, const bo_config *b, char *what, size_t w
 #define BO_CONFIG_IGNORE_BUDGET     1u  /* budget: max_evaluations, max_cost,
                                            max_no_improvement, target_value */
 #define BO_CONFIG_IGNORE_EVALUATION 2u  /* how evaluations are run, not what they
-                                           compute: evaluation.workers and
-                                           objective.launcher */
+                                           compute: evaluation.workers,
+                                           objective.launcher and
+                                           objective.memory_limit */
 
 /* bo_config_equal without the key groups named in ignore: for --resume,
  * where a finished run may be extended (a larger budget) and continued on

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bo/io/atomic_file.h"
 #include "bo/io/csv.h"
 
 #define MODEL_MAGIC "bo-gp-model"
@@ -403,42 +404,13 @@ static void write_body(const bo_model_file *m, const bo_gp *gp, FILE *f)
 bo_status bo_model_file_write(const bo_model_file *m, const bo_gp *gp, const char *path,
                               char *errbuf, size_t errlen)
 {
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 5);
-    FILE *f;
-    int failed;
-
-    if (tmp == NULL) {
-        bo_msg(errbuf, errlen, "%s: out of memory", path);
+    bo_atomic_file af;
+    FILE *f = bo_atomic_file_open(&af, path, errbuf, errlen);
+    if (f == NULL) {
         return BO_ENOMEM;
     }
-    memcpy(tmp, path, len);
-    memcpy(tmp + len, ".tmp", 5);
-    f = fopen(tmp, "w");
-    if (f == NULL) {
-        bo_msg(errbuf, errlen, "%s: cannot create: %s", tmp, strerror(errno));
-        free(tmp);
-        return BO_EIO;
-    }
     write_body(m, gp, f);
-    failed = ferror(f);
-    if (fclose(f) != 0) {
-        failed = 1;
-    }
-    if (failed) {
-        bo_msg(errbuf, errlen, "%s: write failed: %s", tmp, strerror(errno));
-        remove(tmp);
-        free(tmp);
-        return BO_EIO;
-    }
-    if (rename(tmp, path) != 0) {
-        bo_msg(errbuf, errlen, "%s: cannot rename into place: %s", path, strerror(errno));
-        remove(tmp);
-        free(tmp);
-        return BO_EIO;
-    }
-    free(tmp);
-    return BO_OK;
+    return bo_atomic_file_commit(&af, errbuf, errlen);
 }
 
 /* ---- reading ---- */

@@ -2,6 +2,8 @@
 
 #include "bo/io/plot.h"
 
+#include "bo/io/atomic_file.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -295,11 +297,10 @@ static bo_status plot_write_data(const bo_plot_options *opt, const plot_data *s,
                                  const plot_frame *fr, const char *path, char *err,
                                  size_t errlen)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-        return BO_EIO;
-    }
+    bo_atomic_file af;
+    FILE *f = bo_atomic_file_open(&af, path, err, errlen);
+    if (!f)
+        return BO_ENOMEM;
     fprintf(f, "# One row per evaluation, in history order; '?' = none (docs/plots.md).\n");
     if (opt->has_optimum)
         fprintf(f, "# known optimum %.17g: y_plot and best_plot are |value - optimum|, "
@@ -324,12 +325,7 @@ static bo_status plot_write_data(const bo_plot_options *opt, const plot_data *s,
         plot_number(f, plot_drawn(opt, s->best[i]));
         fputc('\n', f);
     }
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad) {
-        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-        return BO_EIO;
-    }
-    return BO_OK;
+    return bo_atomic_file_commit(&af, err, errlen);
 }
 
 /* ------------------------------------------------------------------ */
@@ -677,11 +673,10 @@ static bo_status plot_write_script(const bo_plot_options *opt, const plot_data *
                                    const plot_frame *fr, const char *path, const char *dat_name,
                                    const char *picture_name, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-        return BO_EIO;
-    }
+    bo_atomic_file af;
+    FILE *f = bo_atomic_file_open(&af, path, err, errlen);
+    if (!f)
+        return BO_ENOMEM;
     char title[256], objective[256];
     plot_quote_safe(title, sizeof title, opt->title ? opt->title : "bo-run");
     plot_quote_safe(objective, sizeof objective, opt->objective);
@@ -724,12 +719,7 @@ static bo_status plot_write_script(const bo_plot_options *opt, const plot_data *
     }
     plot_legend(f, opt, s, fr, objective, legend_top);
     fprintf(f, "unset multiplot\n");
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad) {
-        snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
-        return BO_EIO;
-    }
-    return BO_OK;
+    return bo_atomic_file_commit(&af, err, errlen);
 }
 
 static double plot_now(void)

@@ -42,6 +42,7 @@ struct bo_command {
     char **source_names;    /* n_sources strings, NULL when single fidelity */
     size_t n_sources;
     double timeout;
+    unsigned long long memory_limit;    /* bytes, 0 = none */
 };
 
 static void free_strings(char **v, size_t n)
@@ -209,6 +210,11 @@ void bo_command_destroy(bo_command *cmd)
     free(cmd);
 }
 
+void bo_command_set_memory_limit(bo_command *cmd, unsigned long long bytes)
+{
+    cmd->memory_limit = bytes;
+}
+
 const char *bo_command_name(const bo_command *cmd)
 {
     return cmd->argv[0];
@@ -243,6 +249,7 @@ typedef struct launch {
     char **envp;        /* NULL-terminated; entries from env_owned_from on are ours */
     size_t env_owned_from;
     size_t n_env;
+    unsigned long long memory_limit;
 } launch;
 
 static void launch_cleanup(launch *l)
@@ -274,6 +281,7 @@ static bool launch_build(launch *l, const bo_command *cmd, const double *x, size
 {
     size_t extra = cmd->dim + (cmd->n_sources > 0 ? 1 : 0);
     memset(l, 0, sizeof *l);
+    l->memory_limit = cmd->memory_limit;
 
     l->argv = calloc(cmd->argc + extra + 1, sizeof *l->argv);
     if (l->argv == NULL)
@@ -363,6 +371,9 @@ static void exec_child(const launch *l, int stdin_fd, int stdout_fd, int stderr_
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
+    /* Before exec: the program and whatever it starts share the limit. */
+    if (bo_proc_limit_memory(l->memory_limit) != 0)
+        goto fail;
     environ = l->envp;
     execvp(l->argv[0], l->argv);
 fail:;
@@ -567,6 +578,12 @@ bo_status bo_command_evaluate(bo_command *cmd, const double *x, size_t source,
         char sig[96];
         bo_proc_signal_text(WTERMSIG(res.wstatus), sig, sizeof sig);
         bo_msg(msg, msglen, "command killed by %s", sig);
+        if (cmd->memory_limit > 0) {
+            char limit[64];
+            size_t used = strlen(msg);
+            bo_proc_bytes_text(cmd->memory_limit, limit, sizeof limit);
+            bo_msg(msg + used, msglen - used, " (under a memory limit of %s)", limit);
+        }
     } else if (!WIFEXITED(res.wstatus)) {
         bo_msg(msg, msglen, "command ended abnormally (wait status %d)", res.wstatus);
     } else if (WEXITSTATUS(res.wstatus) != 0) {

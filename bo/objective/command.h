@@ -31,6 +31,10 @@ bo_status bo_command_evaluate(bo_command *cmd, const double *x, size_t source,
 /* NULL is a no-op. */
 void bo_command_destroy(bo_command *cmd);
 
+/* Limits the address space of each evaluation's process (see
+ * bo_objective_set_memory_limit); 0 = none. */
+void bo_command_set_memory_limit(bo_command *cmd, unsigned long long bytes);
+
 /* argv[0] as given. */
 const char *bo_command_name(const bo_command *cmd);
 

@@ -37,6 +37,7 @@ struct bo_objective {
     bool initialised;   /* init succeeded (or is NULL): fini is due */
     bool isolate;
     double timeout;
+    unsigned long long memory_limit;        /* bytes, 0 = none */
     const volatile sig_atomic_t *cancel;    /* see bo_objective_set_cancel */
 
     /* command */
@@ -366,6 +367,10 @@ static bo_status evaluate_isolated(bo_objective *obj, const double *x, size_t so
         setpgid(0, 0);
         bo_proc_close_host_fds();
         close(fds[0]);
+        /* A limit that cannot be set leaves the child unanswering: the
+         * evaluation fails rather than run unlimited. */
+        if (bo_proc_limit_memory(obj->memory_limit) != 0)
+            _exit(126);
         isolated_child(obj, x, source, call, fds[1]);
     }
     setpgid(pid, pid);
@@ -442,6 +447,14 @@ static bo_status evaluate_isolated(bo_objective *obj, const double *x, size_t so
     } else {
         bo_msg(msg, msglen, "plugin process ended without answering");
     }
+    /* Most code that gets NULL from malloc crashes or aborts: say that the
+     * limit may be why. */
+    if (obj->memory_limit > 0) {
+        char limit[64];
+        size_t used = strlen(msg);
+        bo_proc_bytes_text(obj->memory_limit, limit, sizeof limit);
+        bo_msg(msg + used, msglen - used, " (under a memory limit of %s)", limit);
+    }
     return BO_EEVAL;
 }
 
@@ -485,6 +498,21 @@ bo_status bo_objective_evaluate_call(bo_objective *obj, const double *x, size_t 
     }
     bo_msg(msg, msglen, "bo_objective_evaluate: corrupt objective");
     return BO_EINVAL;
+}
+
+bo_status bo_objective_set_memory_limit(bo_objective *obj, unsigned long long bytes,
+                                        char *err, size_t errlen)
+{
+    if (bytes > 0 && obj->kind == BO_OBJECTIVE_PLUGIN && !obj->isolate)
+        return bo_error_msg(err, errlen, BO_EINVAL, "a memory limit needs isolated "
+                            "evaluations: in-process, it would limit the caller");
+    bo_status st = bo_proc_check_memory_limit(bytes, err, errlen);
+    if (st != BO_OK)
+        return st;
+    obj->memory_limit = bytes;
+    if (obj->command != NULL)
+        bo_command_set_memory_limit(obj->command, bytes);
+    return BO_OK;
 }
 
 void bo_objective_set_cancel(bo_objective *obj, const volatile sig_atomic_t *flag)

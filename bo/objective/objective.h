@@ -128,6 +128,17 @@ bo_status bo_objective_evaluate_call(bo_objective *obj, const double *x, size_t 
  * cancelled. The flag must outlive obj or the next set_cancel call. */
 void bo_objective_set_cancel(bo_objective *obj, const volatile sig_atomic_t *flag);
 
+/* Limits the address space of every evaluation's process to bytes
+ * (RLIMIT_AS, set in the isolated plugin child or the command's child before
+ * it execs, so the command's own children share it): an allocation past it
+ * fails there and the evaluation is recorded as failed, where it would
+ * otherwise take the machine's memory. A crash of a limited evaluation says
+ * what the limit was. 0 (the default) means no limit. BO_EINVAL with a
+ * message for an in-process plugin (a limit would apply to the caller) and
+ * for a limit above the system's hard limit. */
+bo_status bo_objective_set_memory_limit(bo_objective *obj, unsigned long long bytes,
+                                        char *err, size_t errlen);
+
 /* Calls the plugin's fini (in this process), closes the library and frees
  * everything. NULL is a no-op. */
 void bo_objective_close(bo_objective *obj);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,6 +55,45 @@ double bo_proc_wall(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int bo_proc_limit_memory(unsigned long long bytes)
+{
+    if (bytes == 0)
+        return 0;
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_AS, &lim) != 0)
+        return -1;
+    lim.rlim_cur = (rlim_t)bytes;
+    return setrlimit(RLIMIT_AS, &lim);
+}
+
+bo_status bo_proc_check_memory_limit(unsigned long long bytes, char *err, size_t errlen)
+{
+    struct rlimit lim;
+    if (bytes == 0 || getrlimit(RLIMIT_AS, &lim) != 0 || lim.rlim_max == RLIM_INFINITY ||
+        (rlim_t)bytes <= lim.rlim_max)
+        return BO_OK;
+    char want[64], hard[64];
+    bo_proc_bytes_text(bytes, want, sizeof want);
+    bo_proc_bytes_text((unsigned long long)lim.rlim_max, hard, sizeof hard);
+    return bo_error_msg(err, errlen, BO_EINVAL, "a memory limit of %s is above the %s this "
+                        "system allows bo-run's processes (ulimit -H -v)", want, hard);
+}
+
+void bo_proc_bytes_text(unsigned long long bytes, char *buf, size_t len)
+{
+    static const char *const units[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+    double v = (double)bytes;
+    int u = -1;
+    while (v >= 1024.0 && u < 4) {
+        v /= 1024.0;
+        u++;
+    }
+    if (u < 0)
+        snprintf(buf, len, "%llu bytes", bytes);
+    else
+        snprintf(buf, len, "%.4g %s", v, units[u]);
 }
 
 bool bo_proc_has_limit(double timeout_seconds)

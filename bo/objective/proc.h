@@ -37,6 +37,19 @@ bool bo_proc_has_limit(double timeout_seconds);
  * cap_ms < 0 means no cap. A deadline of +Inf yields cap_ms (-1: forever). */
 int bo_proc_poll_ms(double deadline, int cap_ms);
 
+/* Limits this process's address space (RLIMIT_AS) to bytes, so that an
+ * allocation past it fails (malloc returns NULL, mmap ENOMEM) instead of
+ * taking the machine's memory. For a forked child before it evaluates or
+ * execs; async-signal-safe. 0 does nothing. Returns 0 or -1 with errno. */
+int bo_proc_limit_memory(unsigned long long bytes);
+
+/* BO_OK when bo_proc_limit_memory(bytes) can succeed here (not above the
+ * hard limit the system gives this process); else BO_EINVAL with a message. */
+bo_status bo_proc_check_memory_limit(unsigned long long bytes, char *err, size_t errlen);
+
+/* "512 MiB", "20 GiB", "1536 bytes": a byte count for messages. */
+void bo_proc_bytes_text(unsigned long long bytes, char *buf, size_t len);
+
 /* "signal 11 (Segmentation fault)". */
 void bo_proc_signal_text(int sig, char *buf, size_t len);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bo/io/atomic_file.h"
 #include "bo/io/plot.h"
 #include "bo/report/run_report.h"
 
@@ -351,10 +352,9 @@ static void put_model(FILE *f, const bo_config *cfg, const bo_engine *engine, co
 bo_status bo_report_write_html(const char *dir, const bo_config *cfg, const bo_engine *engine,
                                bo_gp *gp, const char *stop_reason, char *err, size_t errlen)
 {
-    char path[4200], tmp_path[4300];
+    char path[4200];
     if (snprintf(path, sizeof path, "%s/report.html", dir) >= (int)sizeof path)
         return bo_error_msg(err, errlen, BO_EIO, "%s/report.html: path too long", dir);
-    snprintf(tmp_path, sizeof tmp_path, "%s.tmp", path);
 
     /* As in model.txt, a recommendation that cannot be computed costs its
      * section, not the page; its status is returned once the page is out. */
@@ -363,11 +363,11 @@ bo_status bo_report_write_html(const char *dir, const bo_config *cfg, const bo_e
     char rec_why[512] = "";
     bo_status rec_st = bo_run_recommend(cfg, engine, gp, &rec, rec_why, sizeof rec_why);
     bo_status st = BO_OK;
-    FILE *f = fopen(tmp_path, "w");
+    bo_atomic_file af;
+    FILE *f = bo_atomic_file_open(&af, path, err, errlen);
     if (!f) {
         bo_run_recommendation_cleanup(&rec);
-        return bo_error_msg(err, errlen, BO_EIO, "%s: cannot write: %s", tmp_path,
-                            strerror(errno));
+        return BO_ENOMEM;
     }
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n", f);
@@ -396,19 +396,13 @@ bo_status bo_report_write_html(const char *dir, const bo_config *cfg, const bo_e
         fprintf(f, "<script>\n%s</script>\n</body>\n</html>\n", page_script);
     }
     bo_run_recommendation_cleanup(&rec);
-    int write_failed = ferror(f);
-    if (fclose(f) != 0 || write_failed) {
-        if (st == BO_OK)
-            st = bo_error_msg(err, errlen, BO_EIO, "%s: cannot write: %s", tmp_path,
-                              strerror(errno));
-    }
-    if (st == BO_OK && rename(tmp_path, path) != 0)
-        st = bo_error_msg(err, errlen, BO_EIO, "%s: cannot rename to %s: %s", tmp_path,
-                          path, strerror(errno));
     if (st != BO_OK) {
-        remove(tmp_path);
+        bo_atomic_file_abandon(&af);
         return st;
     }
+    st = bo_atomic_file_commit(&af, err, errlen);
+    if (st != BO_OK)
+        return st;
     if (rec_st != BO_OK)
         return bo_error_msg(err, errlen, rec_st, "%s: %s", path, rec_why);
     return BO_OK;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bo/io/atomic_file.h"
 #include "gp/bo_status.h"
 
 static double input_width(const bo_config_input *in)
@@ -438,12 +439,12 @@ bo_status bo_run_write_model(const char *path, const bo_config *cfg, const bo_en
     size_t n_hits = 0;
     bo_status hits_st =
         gp ? bo_run_bound_hits(gp, &hits, &n_hits, hits_why, sizeof hits_why) : BO_OK;
-    FILE *f = fopen(path, "w");
+    bo_atomic_file af;
+    FILE *f = bo_atomic_file_open(&af, path, err, errlen);
     if (!f) {
-        bo_msg(err, errlen, "%s: cannot write: %s", path, strerror(errno));
         free(hits);
         bo_run_recommendation_cleanup(&rec);
-        return BO_EIO;
+        return BO_ENOMEM;
     }
     fprintf(f, "# Gaussian-process model of run '%s' fitted to all successful evaluations.\n",
             cfg->name);
@@ -520,8 +521,9 @@ bo_status bo_run_write_model(const char *path, const bo_config *cfg, const bo_en
     }
     free(hits);
     bo_run_recommendation_cleanup(&rec);
-    if (fclose(f) != 0)
-        return bo_error_msg(err, errlen, BO_EIO, "%s: cannot write: %s", path, strerror(errno));
+    bo_status st = bo_atomic_file_commit(&af, err, errlen);
+    if (st != BO_OK)
+        return st;
     if (rec_st != BO_OK)
         return bo_error_msg(err, errlen, rec_st, "%s: %s", path, rec_why);
     if (hits_st != BO_OK)

@@ -334,8 +334,13 @@ static int record(run *r, const bo_evaluation *ev)
     row.started = ev->started;
     row.finished = ev->finished;
     f->eval = 0;
-    if (bo_history_append(r->history, &row) != BO_OK)
-        return bo_runi_fail(r, BO_RUN_FAILED, "%s", bo_history_errmsg(r->history));
+    if (bo_history_append(r->history, &row) != BO_OK) {
+        r->history_failed = 1;
+        bo_runi_unrecord(r, ok, ev->seconds);
+        return bo_runi_fail(r, BO_RUN_FAILED, "evaluation %zu could not be recorded: %s; "
+                            "history.csv holds every evaluation before it, and --resume runs "
+                            "this one again", row.eval, bo_history_errmsg(r->history));
+    }
     progress_line(r, &row, bo_proc_now() - r->t_loop_start);
     /* Counted over this process's evaluations only, so a --resume after the
      * objective was fixed is not stopped by the failures that ended the

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "bo/engine/design.h"
+#include "bo/io/atomic_file.h"
 #include "bo/io/initial_data.h"
 #include "bo/io/plot.h"
 #include "bo/report/benchmarks.h"
@@ -182,6 +183,18 @@ int bo_runi_record(run *r, size_t source, int ok, int initial, double y, double 
     return 0;
 }
 
+void bo_runi_unrecord(run *r, int ok, double seconds)
+{
+    run_state *s = &r->rs;
+    if (s->n == 0)
+        return;
+    s->n--;
+    if (!ok)
+        s->n_failed--;
+    s->total_cost = s->n > 0 ? s->cum_cost[s->n - 1] : 0.0;
+    s->busy_seconds -= seconds;
+}
+
 int bo_runi_flight_alloc(flight *f, size_t dim)
 {
     f->u = calloc(dim, sizeof *f->u);
@@ -233,6 +246,13 @@ static int open_objective(run *r)
         return bo_runi_fail(r, BO_RUN_USAGE, "%s:%zu:%zu: objective.%s: %s", c->path,
                             c->objective.line, c->objective.column,
                             c->objective.plugin ? "plugin" : "command", r->err);
+    if (bo_objective_set_memory_limit(r->objective, c->objective.memory_limit, r->err,
+                                      sizeof r->err) != BO_OK) {
+        size_t line = 0, column = 0;
+        bo_config_place(c, "objective.memory_limit", &line, &column);
+        return bo_runi_fail(r, BO_RUN_USAGE, "%s:%zu:%zu: objective.memory_limit: %s", c->path,
+                            line, column, r->err);
+    }
     return BO_RUN_FINISHED;
 }
 
@@ -259,18 +279,21 @@ static int prepare_names(run *r)
 }
 
 /* Writes the resolved config into the run folder through a temporary file,
- * so a crash never leaves a half-written config. */
+ * so a crash or a full disk never leaves a half-written config. */
 static int write_resolved_config(run *r)
 {
-    char path[4200], tmp[4300];
+    char path[4200];
     snprintf(path, sizeof path, "%s/config.yaml", r->dir);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
+    bo_atomic_file af;
+    FILE *f = bo_atomic_file_open(&af, path, r->err, sizeof r->err);
     if (!f)
-        return bo_runi_fail(r, BO_RUN_FAILED, "%s: cannot write: %s", tmp, strerror(errno));
-    bo_status st = bo_config_write_resolved(&r->cfg, f);
-    if (fclose(f) != 0 || st != BO_OK || rename(tmp, path) != 0)
+        return bo_runi_fail(r, BO_RUN_FAILED, "%s", r->err);
+    if (bo_config_write_resolved(&r->cfg, f) != BO_OK) {
+        bo_atomic_file_abandon(&af);
         return bo_runi_fail(r, BO_RUN_FAILED, "%s: cannot write the resolved config", path);
+    }
+    if (bo_atomic_file_commit(&af, r->err, sizeof r->err) != BO_OK)
+        return bo_runi_fail(r, BO_RUN_FAILED, "%s", r->err);
     return BO_RUN_FINISHED;
 }
 
@@ -519,6 +542,11 @@ static int resume_files(run *r, const char *history_path, const char *journal_pa
 static int start_run(run *r, const char *history_path, const char *journal_path,
                      const char *state_path)
 {
+    /* A run already there may be running: that is the message to give (a
+     * second start a moment after the first would otherwise be told only
+     * that the folder holds a run). */
+    if (file_exists(history_path) && lock_run_folder(r) != BO_RUN_FINISHED)
+        return BO_RUN_USAGE;
     if (file_exists(history_path))
         return bo_runi_fail(r, BO_RUN_USAGE,
                             "%s already holds a run (%s exists); use --resume to continue it or "
@@ -551,15 +579,42 @@ static int start_run(run *r, const char *history_path, const char *journal_path,
     return BO_RUN_FINISHED;
 }
 
-static void write_outputs(run *r, const char *stop_why)
+/* Which of the end-of-run files were written this time (the summary lists
+ * only those). */
+typedef struct outputs_written {
+    int model, plot_files, report;
+} outputs_written;
+
+/* Writes model.txt, the plot's data and script (and picture) and
+ * report.html, each through a temporary file. Returns the number of files
+ * that could not be written; each failure is printed with its file and
+ * reason. After a failed history write nothing is written: the engine holds
+ * an evaluation that history.csv does not, and --resume writes the files
+ * from the history once the disk has room. */
+static int write_outputs(run *r, const char *stop_why, outputs_written *w)
 {
+    memset(w, 0, sizeof *w);
+    if (r->history_failed) {
+        fprintf(stderr, "bo-run: model.txt, report.html and the plot were not written (the "
+                        "history could not be); once the disk has room, `bo-run %s --resume "
+                        "--out %s` writes them\n",
+                r->args.config_path, r->dir);
+        return 0;
+    }
     const bo_config *c = &r->cfg;
+    int failures = 0;
     bo_gp *gp = bo_engine_fit_final(r->engine);
     r->final_gp = gp;
     char path[4200];
     snprintf(path, sizeof path, "%s/model.txt", r->dir);
-    if (bo_run_write_model(path, c, r->engine, gp, r->err, sizeof r->err) != BO_OK)
-        fprintf(stderr, "bo-run: warning: %s\n", r->err);
+    bo_status st = bo_run_write_model(path, c, r->engine, gp, r->err, sizeof r->err);
+    /* A failed recommendation or bound check still leaves a complete file
+     * (its status comes after the commit); only BO_EIO/BO_ENOMEM mean none. */
+    w->model = st != BO_EIO && st != BO_ENOMEM;
+    if (st != BO_OK) {
+        fprintf(stderr, "bo-run: %s%s\n", w->model ? "warning: " : "error: ", r->err);
+        failures += !w->model;
+    }
 
     bo_plot_options po;
     memset(&po, 0, sizeof po);
@@ -581,18 +636,35 @@ static void write_outputs(run *r, const char *stop_why)
     po.maximize = c->goal == BO_CONFIG_MAXIMIZE;
     bo_plot_series series = {r->rs.n, r->rs.cum_cost, r->rs.best, r->rs.source};
     int drawn = 0;
-    if (bo_plot_convergence(&po, &series, &drawn, r->err, sizeof r->err) != BO_OK)
-        fprintf(stderr, "bo-run: warning: plot: %s\n", r->err);
-    else if (po.format != BO_PLOT_NONE && !drawn)
+    /* The script is the last file the plot writes, renamed into place: a new
+     * inode afterwards means the data and script were written, even when
+     * gnuplot then failed (also BO_EIO). */
+    char script_path[4300];
+    snprintf(script_path, sizeof script_path, "%s/convergence.gp", r->dir);
+    struct stat before, after;
+    ino_t old_inode = stat(script_path, &before) == 0 ? before.st_ino : 0;
+    st = bo_plot_convergence(&po, &series, &drawn, r->err, sizeof r->err);
+    w->plot_files = stat(script_path, &after) == 0 && after.st_ino != old_inode;
+    if (st != BO_OK) {
+        fprintf(stderr, "bo-run: %splot: %s\n", w->plot_files ? "warning: " : "error: ",
+                r->err);
+        failures += !w->plot_files;
+    } else if (po.format != BO_PLOT_NONE && !drawn) {
         fprintf(stderr, "bo-run: warning: gnuplot not found; the plot's data and script are "
                         "in %s (run gnuplot convergence.gp there)\n", r->dir);
+    }
     r->plot_drawn = drawn;
-    if (bo_report_write_html(r->dir, c, r->engine, gp, stop_why, r->err, sizeof r->err) !=
-        BO_OK)
-        fprintf(stderr, "bo-run: warning: %s\n", r->err);
+    st = bo_report_write_html(r->dir, c, r->engine, gp, stop_why, r->err, sizeof r->err);
+    w->report = st != BO_EIO && st != BO_ENOMEM;
+    if (st != BO_OK) {
+        fprintf(stderr, "bo-run: %s%s\n", w->report ? "warning: " : "error: ", r->err);
+        failures += !w->report;
+    }
+    return failures;
 }
 
-static void summary(const run *r, const char *stop_why, double seconds)
+static void summary(const run *r, const char *stop_why, double seconds,
+                    const outputs_written *w)
 {
     const bo_config *c = &r->cfg;
     printf("\n%s: %s after %zu evaluations (%zu failed), cost %g, %.1f s\n", c->name,
@@ -601,6 +673,11 @@ static void summary(const run *r, const char *stop_why, double seconds)
         printf("workers: %zu, busy %.0f%% of the time (evaluations %.1f s of %zu x %.1f s)\n",
                r->workers, 100.0 * r->rs.busy_seconds / ((double)r->workers * r->loop_seconds),
                r->rs.busy_seconds, r->workers, r->loop_seconds);
+    if (r->history_failed) {
+        printf("outputs in %s/: history.csv (up to its last complete row), config.yaml\n",
+               r->dir);
+        return;
+    }
     bo_run_recommendation rec;
     bo_run_recommendation_init(&rec);
     char why[512];
@@ -609,11 +686,12 @@ static void summary(const run *r, const char *stop_why, double seconds)
     bo_run_print_recommendation(stdout, c, &rec);
     bo_run_recommendation_cleanup(&rec);
     bo_run_print_bound_warnings(stdout, "", c, r->engine, r->final_gp);
-    printf("outputs in %s/: history.csv, model.txt, report.html, config.yaml, convergence.gp "
-           "and .dat%s\n",
-           r->dir, !r->plot_drawn                   ? ""
-                   : c->output.plot == BO_PLOT_SVG ? ", convergence.svg"
-                                                   : ", convergence.png");
+    printf("outputs in %s/: history.csv%s%s, config.yaml%s%s\n", r->dir,
+           w->model ? ", model.txt" : "", w->report ? ", report.html" : "",
+           w->plot_files ? ", convergence.gp and .dat" : "",
+           !r->plot_drawn                   ? ""
+           : c->output.plot == BO_PLOT_SVG ? ", convergence.svg"
+                                           : ", convergence.png");
 }
 
 static void run_cleanup(run *r)
@@ -797,8 +875,13 @@ static int run_body(run *r)
      * batch log: no live line there. */
     r->tty = !r->args.quiet && !r->args.mpi && isatty(STDOUT_FILENO);
     code = bo_runi_loop(r, &stop_why);
-    write_outputs(r, stop_why ? stop_why : "failed");
-    summary(r, stop_why ? stop_why : "failed", bo_proc_now() - t0);
+    outputs_written written;
+    int unwritten = write_outputs(r, stop_why ? stop_why : "failed", &written);
+    summary(r, stop_why ? stop_why : "failed", bo_proc_now() - t0, &written);
+    if (unwritten > 0 && code == BO_RUN_FINISHED)
+        code = bo_runi_fail(r, BO_RUN_FAILED, "%d output file%s could not be written (above); "
+                            "the evaluations are all in %s/history.csv", unwritten,
+                            unwritten == 1 ? "" : "s", r->dir);
     if (r->interrupted && *r->interrupted)
         fprintf(stderr, "bo-run: interrupted; continue with: bo-run %s --resume --out %s%s\n",
                 r->args.config_path, r->dir, r->workers > 1 || r->n_redo

@@ -77,6 +77,7 @@ typedef struct run {
     double loop_seconds;
     bo_gp *final_gp;            /* the final model (the engine's), or NULL */
     int plot_drawn;
+    int history_failed;         /* an evaluation could not be appended to history.csv */
     char err[8192];
 } run;
 
@@ -84,6 +85,9 @@ typedef struct run {
 int bo_runi_fail(run *r, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Appends one completed evaluation to the run state; -1 on no memory. */
 int bo_runi_record(run *r, size_t source, int ok, int initial, double y, double seconds);
+/* Takes back the last bo_runi_record (its row could not be written), so the
+ * counts printed are those of history.csv. */
+void bo_runi_unrecord(run *r, int ok, double seconds);
 /* Allocates dim values for a flight's points. */
 int bo_runi_flight_alloc(flight *f, size_t dim);
 void bo_runi_flight_free(flight *f);

@@ -1,6 +1,9 @@
 #!/bin/sh
 # Command objective for whole-run tests: the bowl of tests/plugins/flaky.c,
-# misbehaving where x0 > 0.7 as $1 says: none | exit | garbage | empty.
+# misbehaving where x0 > 0.7 as $1 says: none | exit | garbage | empty |
+# flood (10 MB on stdout and 10 MB on stderr before y) | sigterm (ignores
+# SIGTERM and sleeps) | leave (starts a 30 s helper, appends its pid to the
+# file $BO_TEST_PIDS, and answers).
 mode="$1"; shift
 for arg in "$@"; do
   case "$arg" in
@@ -14,6 +17,10 @@ if [ "$bad" = 1 ]; then
     exit) echo "solver crashed" >&2; exit 4 ;;
     garbage) echo "converged: yes"; echo "result = twelve"; exit 0 ;;
     empty) exit 0 ;;
+    flood) head -c 10485760 /dev/zero | tr '\0' 'x'; echo
+           head -c 10485760 /dev/zero | tr '\0' 'e' >&2 ;;
+    sigterm) trap '' TERM; sleep 30; exit 0 ;;
+    leave) sleep 30 & echo $! >> "$BO_TEST_PIDS" ;;
   esac
 fi
 echo "progress 100%"
