@@ -22,7 +22,6 @@
 #include <string.h>
 
 #include "bo/bo.h"
-#include "tests/check.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define NOMEM_TEST_SKIPPED 1
@@ -33,6 +32,8 @@
 #endif
 
 #ifndef NOMEM_TEST_SKIPPED
+
+#include "tests/check.h"
 
 extern void *__libc_malloc(size_t size);
 extern void *__libc_calloc(size_t n, size_t size);
