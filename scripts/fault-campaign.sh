@@ -25,6 +25,14 @@
 #              hold only complete rows of the uninterrupted run, no temporary
 #              file be left; --resume once there is room must end with the
 #              uninterrupted run's history.
+#   tmpfs-full a real full file system: the run's folder on a tmpfs mounted
+#              for the trial with a random size of 1 to (the run's files)/4 KiB
+#              + 8 pages (needs root and mount; the kind says so otherwise):
+#              either the run fits and equals the uninterrupted run, or it
+#              fails with "No space left on device", history.csv holds only
+#              complete rows of the uninterrupted run and no temporary file is
+#              left; the tmpfs is then grown and --resume must end with the
+#              uninterrupted run's history.
 # Fault objectives, each on a 16-evaluation run whose evaluations at
 # x0 > 0.7 misbehave (the run must end normally with every evaluation once,
 # each misbehaving one recorded as failed with the message given, and no
@@ -51,7 +59,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 trials="${1:-100}"
 [ $# -gt 0 ] && shift
-all_kinds=(kill9-w1 kill9-w4 child-w1 two-procs disk-full segv abort exit0 spin nan inf hog
+all_kinds=(kill9-w1 kill9-w4 child-w1 two-procs disk-full tmpfs-full segv abort exit0 spin nan inf hog
            sigterm cmd-sigterm fork-plugin fork-command flood)
 kinds=("$@")
 [ ${#kinds[@]} -eq 0 ] && kinds=("${all_kinds[@]}")
@@ -220,6 +228,50 @@ PY
   rm -rf "$out"
 }
 
+tmpfs_trial() { # name trial total_bytes
+  local mnt="$work/mnt-$2" out verdict=ok rc=0 rows=-1 pages cut=0 cmp
+  mkdir -p "$mnt"
+  pages=$(python3 -c "import random; print(random.randint(1, ($3 + 4095) // 4096 + 8))")
+  if ! mount -t tmpfs -o "size=$((pages * 4096))" tmpfs "$mnt" 2> "$work/t.err"; then
+    echo "lost 0 repeated 1 0"; return
+  fi
+  out="$mnt/run"
+  "$bin" "$work/$1.yaml" --out "$out" --quiet > "$work/t.out" 2> "$work/t.err" || rc=$?
+  if [ "$rc" != 0 ]; then
+    cut=1
+    grep -q "No space left on device" "$work/t.err" || verdict="lost 0 repeated 1"
+  fi
+  for f in "$out"/*.tmp; do [ -e "$f" ] && verdict="lost 0 repeated 1"; done
+  if [ -f "$out/history.csv" ]; then
+    rows=$(python3 - "$work/$1-reference/history.csv" "$out/history.csv" <<'PY'
+import csv, sys
+timing = {"suggest_seconds", "eval_seconds", "worker", "started", "finished"}
+def rows(p):
+    with open(p, newline="") as f:
+        return [{k: v for k, v in r.items() if k not in timing} for r in csv.DictReader(f)]
+ref, got = rows(sys.argv[1]), rows(sys.argv[2])
+print(len(got) if got == ref[:len(got)] else -1)
+PY
+)
+    [ "$rows" -ge 0 ] || verdict="lost 0 repeated 1"
+  fi
+  # Room again: the same file system, grown.
+  mount -o remount,size=64m "$mnt"
+  if [ "$cut" = 1 ]; then
+    if [ -f "$out/config.yaml" ]; then
+      "$bin" "$work/$1.yaml" --out "$out" --quiet --resume > /dev/null 2>&1 || verdict="lost 1 repeated 0"
+    else # nothing of the run was kept: it starts afresh
+      rm -rf "$out"
+      "$bin" "$work/$1.yaml" --out "$out" --quiet > /dev/null 2>&1 || verdict="lost 1 repeated 0"
+    fi
+  fi
+  cmp=$(compare exact "$work/$1-reference" "$out")
+  [ "$cmp" = ok ] || verdict="$cmp"
+  umount "$mnt"
+  rmdir "$mnt"
+  echo "$verdict $cut"
+}
+
 # A 16-evaluation run whose evaluations at x0 > 0.7 misbehave (the seed is
 # the trial's).
 fault_config() { # name objective-lines...
@@ -293,6 +345,7 @@ for kind in "${kinds[@]}"; do
     child-w1) config c1 1 150; name=c1 ;;
     two-procs) config tp 1 20; name=tp ;;
     disk-full) config df 1 0; name=df ;;
+    tmpfs-full) config tf 1 0; name=tf ;;
     segv) fault="signal 11"; fault_config f-$kind "plugin: $plugin" "params: {mode: segv}" ;;
     abort) fault="signal 6"; fault_config f-$kind "plugin: $plugin" "params: {mode: abort}" ;;
     exit0) fault="exited with status 0 without answering"
@@ -309,11 +362,11 @@ for kind in "${kinds[@]}"; do
     flood) fault="-"; fault_config f-$kind "command: [$bowl, flood]" "timeout: 60" ;;
   esac
   [ -n "$fault" ] && name="f-$kind"
-  case "$kind" in kill9-*|two-procs|disk-full)
+  case "$kind" in kill9-*|two-procs|disk-full|tmpfs-full)
     "$bin" "$work/$name.yaml" --out "$work/$name-reference" --quiet > /dev/null ;;
   esac
   total=0
-  if [ "$kind" = disk-full ]; then
+  if [ "$kind" = disk-full ] || [ "$kind" = tmpfs-full ]; then
     for f in config.yaml history.csv dispatched.csv engine_state.txt; do
       total=$((total + $(stat -c %s "$work/$name-reference/$f")))
     done
@@ -324,6 +377,7 @@ for kind in "${kinds[@]}"; do
       child-w1) r=$(child_trial "$name" "$t") ;;
       two-procs) r=$(two_trial "$name" "$t") ;;
       disk-full) r=$(disk_trial "$name" "$t" "$total") ;;
+      tmpfs-full) r=$(tmpfs_trial "$name" "$t" "$total") ;;
       kill9-*) r=$(kill_trial "$name" "$mode" "$t") ;;
       *) r=$(fault_trial "$name" "$t" "$fault") ;;
     esac
@@ -335,6 +389,7 @@ for kind in "${kinds[@]}"; do
     child-w1) label="children killed: $notes" ;;
     two-procs) label="resumes refused while running: $notes" ;;
     disk-full) label="histories cut short: $notes" ;;
+    tmpfs-full) label="runs the full file system stopped: $notes" ;;
     kill9-*) label="kills: $notes" ;;
     fork-*) label="helpers started (all gone after): $notes" ;;
     flood) label="20 MB of output per evaluation at x0 > 0.7" ;;
