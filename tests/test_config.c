@@ -1421,6 +1421,23 @@ static void test_constraints(void)
          "{name: m, upper: 1}, {name: n, upper: 1}, {name: o, upper: 1}, {name: p, upper: 1}, "
          "{name: q, upper: 1}]", ":5:14: constraints: expected at most 16 constraints, got 17"},
     };
+    /* With initial_data (resolved after the walk) the constraints stay. */
+    snprintf(text, sizeof text, "%sinitial_data: old.csv\nconstraints: [{name: stress, upper: 1}]\n",
+             head);
+    st = load_text("constraints_data.yaml", text, &cfg, err, sizeof err);
+    CHECK_MSG(st == BO_OK, "%s", err);
+    if (st == BO_OK) {
+        CHECK(cfg.n_constraints == 1 && strcmp(cfg.constraints[0].name, "stress") == 0);
+        bo_config_cleanup(&cfg);
+    }
+    /* The library has no way to receive outputs yet: refused, not ignored. */
+    snprintf(text, sizeof text, "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                                "constraints: [{name: s, upper: 1}]\n");
+    st = bo_config_load_text(text, strlen(text), "options", BO_CONFIG_LIBRARY, &cfg, err,
+                             sizeof err);
+    CHECK(st == BO_EINVAL);
+    CHECK_MSG(strstr(err, "options:2:14: constraints: output constraints are not supported by "
+                          "the library"), "%s", err);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         snprintf(text, sizeof text, "%sconstraints: %s\n", head, bad[i].list);
         st = load_text("bad_constraints.yaml", text, &cfg, err, sizeof err);

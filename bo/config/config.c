@@ -1183,9 +1183,6 @@ static bo_status resolve_initial_data(load_ctx *ctx)
     if (!resolved)
         return out_of_memory(ctx);
     free(cfg->initial_data);
-    for (size_t i = 0; i < cfg->n_constraints; i++)
-        free(cfg->constraints[i].name);
-    free(cfg->constraints);
     cfg->initial_data = resolved;
     return BO_OK;
 }
@@ -1344,6 +1341,12 @@ static bo_status check_constraints(load_ctx *ctx)
     if (cfg->n_constraints == 0)
         return BO_OK;
     const bo_yaml_node *list = bo_yaml_map_get(ctx->root, "constraints");
+    /* libbo's tell has no way to hand over outputs yet: refused rather
+     * than ignored. */
+    if (ctx->library)
+        return fail_at(ctx, list, "constraints",
+                       "output constraints are not supported by the library (bo/bo.h) yet; "
+                       "bo-run reads them");
     if (cfg->n_constraints > BO_CONFIG_MAX_CONSTRAINTS)
         return fail_at(ctx, list, "constraints", "expected at most %d constraints, got %zu",
                        BO_CONFIG_MAX_CONSTRAINTS, cfg->n_constraints);
@@ -1619,6 +1622,9 @@ void bo_config_cleanup(bo_config *cfg)
         free(cfg->sources[i].name);
     free(cfg->sources);
     free(cfg->initial_data);
+    for (size_t i = 0; i < cfg->n_constraints; i++)
+        free(cfg->constraints[i].name);
+    free(cfg->constraints);
     for (size_t i = 0; i < cfg->n_places; i++)
         free(cfg->places[i].key);
     free(cfg->places);

@@ -531,6 +531,7 @@ bo_status bo_command_parse_outputs(bo_proc_tail *out, const char *const *names, 
      * one was not a number (quoted). */
     int seen[BO_COMMAND_MAX_OUTPUTS];
     char quoted[BO_COMMAND_MAX_OUTPUTS][BO_COMMAND_QUOTE_CHARS + 4];
+    *y = NAN;
     if (n_names > BO_COMMAND_MAX_OUTPUTS)
         n_names = BO_COMMAND_MAX_OUTPUTS;
     for (size_t k = 0; k < n_names; k++) {
