@@ -79,6 +79,21 @@ typedef struct bo_plugin {
      * evaluate, which may then be NULL. Same contract as evaluate. */
     int (*evaluate_call)(void *state, const double *x, size_t dim, size_t source,
                          const bo_plugin_call *call, double *y, char *err, size_t errlen);
+
+    /* Appended members (hosts from bo-run 0.3 on): several outputs. A plugin
+     * may compute, beside y, n_outputs named values (at most 16; names are
+     * identifiers, e.g. "stress", "mass"), which a config's constraints:
+     * refer to by name. When evaluate_outputs is set (and struct_size covers
+     * it) it is called instead of evaluate_call and evaluate, which may then
+     * be NULL: it writes y and outputs[0..n_outputs) in the order of
+     * output_names. The host sets every output to NaN before the call; an
+     * output the config constrains that is left NaN or set infinite fails
+     * the evaluation, naming it. Otherwise the same contract as evaluate. */
+    size_t n_outputs;
+    const char *const *output_names;
+    int (*evaluate_outputs)(void *state, const double *x, size_t dim, size_t source,
+                            const bo_plugin_call *call, double *y, double *outputs,
+                            char *err, size_t errlen);
 } bo_plugin;
 
 #define BO_PLUGIN_ENTRY_SYMBOL "bo_plugin_entry"

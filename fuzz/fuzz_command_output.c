@@ -5,7 +5,10 @@
  * of the pieces the rest arrives in (a pipe delivers output in pieces);
  * the rest is the output. Checks: the buffer holds exactly the end of the
  * output, at least min(output, size) bytes of it, and says whether it cut
- * anything; y is finite when read, and a refusal says why. */
+ * anything; y is finite when read, and a refusal says why. The same
+ * output is then read again with two constraint outputs (stress, mass):
+ * on success y and both outputs are finite, on failure y is NaN and the
+ * message says why. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <math.h>
@@ -44,9 +47,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     double y = NAN;
     char msg[512] = "";
+    bo_proc_tail again;
+    if (bo_proc_tail_init(&again, cap) != 0) {
+        bo_proc_tail_cleanup(&tail);
+        return 0;
+    }
+    bo_proc_tail_append(&again, tail.data, tail.len);
     bo_status status = bo_command_parse_output(&tail, &y, msg, sizeof msg);
     if (status == BO_OK ? !isfinite(y) : status != BO_EEVAL || msg[0] == '\0')
         bo_fuzz_fail("parse_output: %s, y %g, message '%s'", bo_strerror(status), y, msg);
     bo_proc_tail_cleanup(&tail);
+
+    static const char *const names[] = {"stress", "mass"};
+    double outputs[2];
+    y = 0.0;
+    msg[0] = '\0';
+    status = bo_command_parse_outputs(&again, names, 2, &y, outputs, msg, sizeof msg);
+    if (status == BO_OK ? !isfinite(y) || !isfinite(outputs[0]) || !isfinite(outputs[1])
+                        : status != BO_EEVAL || msg[0] == '\0' || !isnan(y))
+        bo_fuzz_fail("parse_outputs: %s, y %g, outputs %g %g, message '%s'",
+                     bo_strerror(status), y, outputs[0], outputs[1], msg);
+    bo_proc_tail_cleanup(&again);
     return 0;
 }

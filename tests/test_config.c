@@ -97,7 +97,7 @@ static const bad_case bad_cases[] = {
     {"nan_bound.yaml", BO_EINVAL, 3, 22, "inputs[0].lower", "expected a number, got 'nan'"},
     {"undefined_alias.yaml", BO_EPARSE, 3, 5, NULL, "alias '*first' names no anchor"},
     {"two_documents.yaml", BO_EPARSE, 5, 1, NULL, "a second document"},
-    {"input_name_reserved.yaml", BO_EINVAL, 4, 12, "inputs[1].name", "'cost' names a column of history.csv; choose another name (reserved: eval, phase, source, y, status, message, cost, cum_cost, best, acq, suggest_seconds, eval_seconds, worker, started, finished)"},
+    {"input_name_reserved.yaml", BO_EINVAL, 4, 12, "inputs[1].name", "'cost' names a column of history.csv; choose another name (reserved: eval, phase, source, y, status, message, cost, cum_cost, best, acq, suggest_seconds, eval_seconds, worker, started, finished, feasible)"},
     {"workers_in_process.yaml", BO_EINVAL, 3, 23, "evaluation.workers", "expected 1 with objective.isolate: false, got 4: a plugin called in-process evaluates one point at a time"},
     {"workers_zero.yaml", BO_EINVAL, 4, 12, "evaluation.workers", "expected an integer from 1 to 100000, got '0'"},
     {"workers_typo.yaml", BO_EINVAL, 3, 14, "evaluation.worker", "unknown key; did you mean 'workers'?"},
@@ -853,6 +853,14 @@ static void test_warnings(void)
     CHECK_MSG(strstr(buf, "on source 'hi', costs 10; raise max_cost to at least 54") &&
               strstr(buf, ", per source unless sources[i].initial says otherwise"), "%s", buf);
 
+    /* Constraints are recorded, not yet used to choose points: said at
+     * their place. */
+    snprintf(text, sizeof text, "%sbudget: {max_evaluations: 20}\nconstraints: [{name: mass, upper: 3}]\n", three);
+    CHECK(warnings_of("warn_constraints.yaml", text, buf, sizeof buf) == 1);
+    CHECK_MSG(strstr(buf, "warn_constraints.yaml:5:14: constraints: warning: the constraints "
+                          "are recorded in history.csv") &&
+              strstr(buf, "do not steer the search yet"), "%s", buf);
+
     /* Both limits spent: two warnings, two lines; a short buffer keeps the
      * count, stays terminated and within its size; no buffer at all. */
     snprintf(text, sizeof text, "%sbudget: {max_evaluations: 5, max_cost: 5}\n", three);
@@ -1354,6 +1362,98 @@ static void test_names(void)
     CHECK(strcmp(bo_config_mean_name((bo_gp_mean)99), "?") == 0);
 }
 
+/* constraints: parsed with absent bounds infinite, written back and
+ * compared; every mistake refused at its line and column. */
+static void test_constraints(void)
+{
+    const char *head = "name: c\nobjective: {plugin: p.so}\n"
+                       "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                       "budget: {max_evaluations: 9}\n";
+    char text[1024], err[512], what[128];
+    bo_config cfg, other;
+    snprintf(text, sizeof text,
+             "%sconstraints: [{name: stress, upper: 250}, {name: mass, lower: 1},\n"
+             "              {name: t, lower: -1, upper: 2.5}]\n", head);
+    bo_status st = load_text("constraints.yaml", text, &cfg, err, sizeof err);
+    CHECK_MSG(st == BO_OK, "%s", err);
+    if (st == BO_OK) {
+        CHECK(cfg.n_constraints == 3);
+        CHECK(strcmp(cfg.constraints[0].name, "stress") == 0 &&
+              cfg.constraints[0].lower == -HUGE_VAL && cfg.constraints[0].upper == 250.0);
+        CHECK(cfg.constraints[1].lower == 1.0 && cfg.constraints[1].upper == HUGE_VAL);
+        CHECK(cfg.constraints[2].lower == -1.0 && cfg.constraints[2].upper == 2.5);
+        CHECK(bo_config_constraint_holds(&cfg.constraints[0], 250.0));
+        CHECK(!bo_config_constraint_holds(&cfg.constraints[0], 250.5));
+        CHECK(!bo_config_constraint_holds(&cfg.constraints[1], 0.5));
+        CHECK(!bo_config_constraint_holds(&cfg.constraints[2], NAN));
+        round_trip(TMP "/constraints.yaml");
+        /* A changed bound is a different run (--resume refuses it). */
+        snprintf(text, sizeof text,
+                 "%sconstraints: [{name: stress, upper: 251}, {name: mass, lower: 1},\n"
+                 "              {name: t, lower: -1, upper: 2.5}]\n", head);
+        CHECK(load_text("constraints2.yaml", text, &other, err, sizeof err) == BO_OK);
+        CHECK(!bo_config_equal(&cfg, &other, what, sizeof what) &&
+              strcmp(what, "constraints[0]") == 0);
+        bo_config_cleanup(&other);
+        snprintf(text, sizeof text, "%s", head);
+        CHECK(load_text("constraints3.yaml", text, &other, err, sizeof err) == BO_OK);
+        CHECK(!bo_config_equal(&cfg, &other, what, sizeof what) &&
+              strcmp(what, "constraints") == 0);
+        bo_config_cleanup(&other);
+        bo_config_cleanup(&cfg);
+    }
+    static const struct {
+        const char *list, *want;
+    } bad[] = {
+        {"[{name: s}]", ":5:15: constraints[0]: expected lower, upper or both for 's', got neither"},
+        {"[{name: s, lower: 2, upper: 1}]",
+         ":5:42: constraints[0].upper: expected a number > lower (2), got 1"},
+        {"[{name: s, lower: 1, upper: 1}]", "constraints[0].upper: expected a number > lower"},
+        {"[{name: s, upper: 1}, {name: s, lower: 0}]",
+         ":5:43: constraints[1].name: expected a unique name, got 's' again (constraints[0])"},
+        {"[{name: x, upper: 1}]",
+         ":5:22: constraints[0].name: 'x' is the name of inputs[0]"},
+        {"[{name: feasible, upper: 1}]",
+         "constraints[0].name: 'feasible' names a column of history.csv"},
+        {"[{name: y, upper: 1}]", "constraints[0].name: 'y' names a column of history.csv"},
+        {"[{name: 2s, upper: 1}]", "constraints[0].name: expected an identifier"},
+        {"[{name: s, upper: abc}]", "constraints[0].upper"},
+        {"[{name: s, upper: .inf}]", "constraints[0].upper"},
+        {"[{name: s, uper: 1}]", "constraints[0]"},
+        {"[{upper: 1}]", "constraints[0]"},
+        {"[]", ":5:14: constraints: expected a list of output constraints"},
+        {"{name: s}", "constraints: expected a list of output constraints"},
+        {"[{name: a, upper: 1}, {name: b, upper: 1}, {name: c, upper: 1}, {name: d, upper: 1}, "
+         "{name: e, upper: 1}, {name: f, upper: 1}, {name: g, upper: 1}, {name: h, upper: 1}, "
+         "{name: i, upper: 1}, {name: j, upper: 1}, {name: k, upper: 1}, {name: l, upper: 1}, "
+         "{name: m, upper: 1}, {name: n, upper: 1}, {name: o, upper: 1}, {name: p, upper: 1}, "
+         "{name: q, upper: 1}]", ":5:14: constraints: expected at most 16 constraints, got 17"},
+    };
+    /* With initial_data (resolved after the walk) the constraints stay. */
+    snprintf(text, sizeof text, "%sinitial_data: old.csv\nconstraints: [{name: stress, upper: 1}]\n",
+             head);
+    st = load_text("constraints_data.yaml", text, &cfg, err, sizeof err);
+    CHECK_MSG(st == BO_OK, "%s", err);
+    if (st == BO_OK) {
+        CHECK(cfg.n_constraints == 1 && strcmp(cfg.constraints[0].name, "stress") == 0);
+        bo_config_cleanup(&cfg);
+    }
+    /* The library has no way to receive outputs yet: refused, not ignored. */
+    snprintf(text, sizeof text, "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                                "constraints: [{name: s, upper: 1}]\n");
+    st = bo_config_load_text(text, strlen(text), "options", BO_CONFIG_LIBRARY, &cfg, err,
+                             sizeof err);
+    CHECK(st == BO_EINVAL);
+    CHECK_MSG(strstr(err, "options:2:14: constraints: output constraints are not supported by "
+                          "the library"), "%s", err);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(text, sizeof text, "%sconstraints: %s\n", head, bad[i].list);
+        st = load_text("bad_constraints.yaml", text, &cfg, err, sizeof err);
+        CHECK_MSG(st == BO_EINVAL, "case %zu (%s) accepted", i, bad[i].list);
+        CHECK_MSG(strstr(err, bad[i].want), "case %zu: %s", i, err);
+    }
+}
+
 int main(void)
 {
     mkdir(TMP, 0777);
@@ -1376,5 +1476,6 @@ int main(void)
     test_unsupported_input_type();
     test_reserved_input_names();
     test_names();
+    test_constraints();
     return CHECK_DONE();
 }

@@ -730,10 +730,123 @@ static void remove_dir(void)
     static const char *const files[] = {"history.csv", "crlf.csv", "overwritten.csv",
                                         "foreign.csv", "torn.csv", "bad.csv", "rejects.csv", "order.csv",
                                         "utf8.csv", "sparse.csv", "sparse2.csv", "state.txt",
-                                        "fresh-state.txt"};
+                                        "fresh-state.txt", "outputs.csv"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         remove(path_in_dir(files[i]));
     CHECK(rmdir(dir) == 0);
+}
+
+/* Constraint outputs: their columns after finished and the feasible flag
+ * are written and read back bit for bit, a failed row may lack outputs,
+ * and a file whose constraint columns differ from the config's is refused
+ * naming the column. */
+static void test_outputs(void)
+{
+    const char *path = path_in_dir("outputs.csv");
+    const char *const inputs[] = {"x"};
+    const char *const outputs[] = {"stress", "mass"};
+    char err[512] = "";
+    bo_history *h = NULL;
+    CHECK(bo_history_create_outputs(path, inputs, 1, outputs, 2,
+                                    BO_HISTORY_OVERWRITE | BO_HISTORY_NO_SYNC, &h, err,
+                                    sizeof err) == BO_OK);
+    if (h == NULL)
+        return;
+    double x1 = 0.5, x2 = 0.25, x3 = 1.0 / 3.0;
+    double o1[] = {240.5, 0.1}, o2[] = {260.0, 1.0 / 7.0}, o3[] = {NAN, 2.0};
+    bo_history_row r = {.eval = 1, .phase = BO_HISTORY_INIT, .source = "f", .x = &x1,
+                        .y = 1.5, .status = BO_HISTORY_OK, .message = "", .cost = 1,
+                        .cum_cost = 1, .best = 1.5, .acq = NAN, .worker = 1, .started = 10,
+                        .finished = 11, .outputs = o1, .feasible = 1};
+    CHECK_MSG(bo_history_append(h, &r) == BO_OK, "%s", bo_history_errmsg(h));
+    r.eval = 2, r.x = &x2, r.y = -2.0, r.outputs = o2, r.feasible = 0, r.cum_cost = 2;
+    CHECK_MSG(bo_history_append(h, &r) == BO_OK, "%s", bo_history_errmsg(h));
+    r.eval = 3, r.x = &x3, r.y = NAN, r.status = BO_HISTORY_FAILED, r.outputs = o3;
+    r.message = "constraint output stress missing", r.cum_cost = 3;
+    CHECK_MSG(bo_history_append(h, &r) == BO_OK, "%s", bo_history_errmsg(h));
+    /* Refused: a feasible failed row, an ok row without an output. */
+    r.eval = 4, r.feasible = 1;
+    CHECK(bo_history_append(h, &r) == BO_EINVAL);
+    CHECK_MSG(strstr(bo_history_errmsg(h), "cannot be feasible"), "%s", bo_history_errmsg(h));
+    r.status = BO_HISTORY_OK, r.y = 1.0, r.feasible = 0;
+    CHECK(bo_history_append(h, &r) == BO_EINVAL);
+    CHECK_MSG(strstr(bo_history_errmsg(h), "constraint 1 is nan"), "%s", bo_history_errmsg(h));
+    bo_history_destroy(h);
+
+    char *text = test_read_text(path);
+    const char *want =
+        "eval,phase,source,x,y,status,message,cost,cum_cost,best,acq,suggest_seconds,"
+        "eval_seconds,worker,started,finished,stress,mass,feasible\n"
+        "1,init,f,0.5,1.5,ok,,1,1,1.5,,0,0,1,10.000,11.000,240.5,0.10000000000000001,1\n";
+    CHECK_MSG(text && strncmp(text, want, strlen(want)) == 0, "%s", text ? text : "(null)");
+    CHECK(text && strstr(text, ",,2,0\n") != NULL); /* row 3: stress empty, mass 2 */
+    free(text);
+
+    bo_history_row *rows = NULL;
+    size_t n = 0;
+    CHECK_MSG(bo_history_read_outputs(path, inputs, 1, outputs, 2, &rows, &n, err,
+                                      sizeof err) == BO_OK, "%s", err);
+    CHECK(n == 3);
+    if (n == 3) {
+        CHECK(rows[0].feasible == 1 && rows[0].outputs[0] == 240.5 &&
+              rows[0].outputs[1] == 0.1);
+        CHECK(rows[1].feasible == 0 && rows[1].outputs[1] == 1.0 / 7.0);
+        CHECK(rows[2].status == BO_HISTORY_FAILED && isnan(rows[2].outputs[0]) &&
+              rows[2].outputs[1] == 2.0 && rows[2].feasible == 0);
+    }
+    bo_history_rows_free(rows);
+    /* Reopening for --resume keeps the rows. */
+    size_t kept = 0;
+    CHECK(bo_history_open_append_outputs(path, inputs, 1, outputs, 2, BO_HISTORY_NO_SYNC, &h,
+                                         &kept, err, sizeof err) == BO_OK && kept == 3);
+    bo_history_destroy(h);
+
+    /* Another config's constraints, or none, are refused with the column. */
+    const char *const other[] = {"stress", "volume"};
+    CHECK(bo_history_read_outputs(path, inputs, 1, other, 2, &rows, &n, err, sizeof err) ==
+          BO_EPARSE);
+    CHECK_MSG(strstr(err, "column 18 is 'mass' but the config's constraint 2 is 'volume'"), "%s",
+              err);
+    CHECK(bo_history_read(path, inputs, 1, &rows, &n, err, sizeof err) == BO_EPARSE);
+    CHECK_MSG(strstr(err, "the config has no constraints"), "%s", err);
+    CHECK(bo_history_read_outputs(path, inputs, 1, outputs, 1, &rows, &n, err, sizeof err) ==
+          BO_EPARSE);
+    CHECK_MSG(strstr(err, "column 18 is 'mass' but the config's constraint 1 is 'stress'"), "%s",
+              err);
+    const char *const plain_header =
+        "eval,phase,source,x,y,status,message,cost,cum_cost,best,acq,suggest_seconds,"
+        "eval_seconds,worker,started,finished\n";
+    write_file(path, plain_header);
+    CHECK(bo_history_read_outputs(path, inputs, 1, outputs, 2, &rows, &n, err, sizeof err) ==
+          BO_EPARSE);
+    CHECK_MSG(strstr(err, "no 'feasible' column"), "%s", err);
+
+    /* Bad fields of a row name the row and the column. */
+    const char *const header =
+        "eval,phase,source,x,y,status,message,cost,cum_cost,best,acq,suggest_seconds,"
+        "eval_seconds,worker,started,finished,stress,mass,feasible\n";
+    static const struct {
+        const char *row, *want;
+    } bad[] = {
+        {"1,init,f,0.5,1.5,ok,,1,1,1.5,,0,0,1,10,11,,0.1,1\n",
+         "row 1 (line 2): constraint stress '' is not a finite number (the row is ok)"},
+        {"1,init,f,0.5,1.5,ok,,1,1,1.5,,0,0,1,10,11,abc,0.1,1\n",
+         "constraint stress 'abc' is not a finite number"},
+        {"1,init,f,0.5,,failed,x,1,1,,,0,0,1,10,11,inf,,0\n",
+         "constraint stress 'inf' is not a finite number or empty"},
+        {"1,init,f,0.5,1.5,ok,,1,1,1.5,,0,0,1,10,11,1,0.1,yes\n",
+         "row 1 (line 2): feasible 'yes', expected 0 or 1"},
+        {"1,init,f,0.5,,failed,x,1,1,,,0,0,1,10,11,1,0.1,1\n", "a failed row cannot be feasible"},
+        {"1,init,f,0.5,1.5,ok,,1,1,1.5,,0,0,1,10,11,1,0.1\n", "18 fields, expected 19"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char content[512];
+        snprintf(content, sizeof content, "%s%s", header, bad[i].row);
+        write_file(path, content);
+        CHECK(bo_history_read_outputs(path, inputs, 1, outputs, 2, &rows, &n, err,
+                                      sizeof err) == BO_EPARSE);
+        CHECK_MSG(strstr(err, bad[i].want), "case %zu: %s", i, err);
+    }
 }
 
 int main(void)
@@ -756,6 +869,7 @@ int main(void)
     test_sparse_evals(&e);
     test_append_rejects(&e);
     test_write_failures();
+    test_outputs();
     test_state();
     remove_dir();
     return CHECK_DONE();

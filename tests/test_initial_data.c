@@ -193,6 +193,49 @@ static void test_history_as_is(void)
     }
 }
 
+/* A history with constraint columns (bo_history_create_outputs) reads as
+ * one without: its outputs are neither inputs nor unknown columns. */
+static void test_history_with_constraints(void)
+{
+    char path[PATH_MAX], err[512];
+    snprintf(path, sizeof path, "%s/constrained.csv", TMP);
+    const char *const outputs[] = {"stress", "mass"};
+    bo_history *h = NULL;
+    CHECK(bo_history_create_outputs(path, inputs2, 2, outputs, 2,
+                                    BO_HISTORY_OVERWRITE | BO_HISTORY_NO_SYNC, &h, err,
+                                    sizeof err) == BO_OK);
+    if (!h)
+        return;
+    const double x[2][2] = {{1.0, 2.0}, {3.0, 4.0}};
+    const double out[2][2] = {{5.0, NAN}, {7.0, 8.0}};
+    for (size_t i = 0; i < 2; i++) {
+        bo_history_row row = {.eval = i + 1, .phase = BO_HISTORY_INIT, .source = "HF",
+                              .x = x[i], .y = i ? 1.5 : NAN,
+                              .status = i ? BO_HISTORY_OK : BO_HISTORY_FAILED,
+                              .message = i ? "" : "constraint output mass missing", .cost = 1,
+                              .cum_cost = (double)(i + 1), .best = NAN, .acq = NAN,
+                              .worker = 1, .started = 1, .finished = 2, .outputs = out[i],
+                              .feasible = (int)i};
+        CHECK_MSG(bo_history_append(h, &row) == BO_OK, "%s", bo_history_errmsg(h));
+    }
+    bo_history_destroy(h);
+    bo_initial_data_spec spec = named_spec();
+    bo_initial_data d;
+    bo_status status = bo_initial_data_read(path, &spec, &d, err, sizeof err);
+    CHECK_MSG(status == BO_OK, "%s", err);
+    if (status == BO_OK) {
+        CHECK(d.n_rows == 2 && d.n_failed == 1 && d.y[1] == 1.5 && d.x[2] == 3.0);
+        bo_initial_data_cleanup(&d);
+    }
+    bo_initial_data_spec found = {0};
+    status = bo_initial_data_read(path, &found, &d, err, sizeof err);
+    CHECK_MSG(status == BO_OK, "%s", err);
+    if (status == BO_OK) {
+        CHECK(d.n_inputs == 2 && strcmp(d.input_names[1], "x2") == 0);
+        bo_initial_data_cleanup(&d);
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* Every error: the status, the place, the column named, what is said.  */
 
@@ -347,6 +390,7 @@ int main(void)
     test_full_table();
     test_minimal_table();
     test_history_as_is();
+    test_history_with_constraints();
     test_bad_tables();
     test_other_errors();
     test_many_sources();

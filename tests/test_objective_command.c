@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "bo/objective/objective.h"
+#include "bo/objective/command.h"
 #include "tests/check.h"
 #include "tests/test_process.h"
 #include "tests/test_interrupt.h"
@@ -108,6 +109,58 @@ static void read_log(char *buf, size_t len)
         fclose(f);
     }
     buf[n] = '\0';
+}
+
+/* Constraint outputs of a command: NAME=VALUE lines anywhere on stdout (the
+ * last of a name counts, other names are ignored), not taken for y; a
+ * missing, non-numeric or non-finite one fails the evaluation naming it. */
+static void test_outputs(void)
+{
+    static const struct {
+        const char *which;
+        bo_status want;
+        const char *frag;
+    } cases[] = {
+        {"", BO_OK, NULL},
+        {"missing", BO_EEVAL, "command printed no line mass=VALUE for the constraint output mass"},
+        {"garbage", BO_EEVAL, "constraint output mass: \"heavy\" is not a finite number"},
+        {"nonfinite", BO_EEVAL, "constraint output stress: \"inf\" is not a finite number"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        setenv("OUTPUTS_CASE", cases[i].which, 1);
+        bo_objective *obj = open_cmd(COMMAND("outputs.sh"), 5.0);
+        if (obj == NULL)
+            return;
+        const char *const names[] = {"stress", "mass"};
+        char err[512], msg[512];
+        CHECK_MSG(bo_objective_set_outputs(obj, names, 2, err, sizeof err) == BO_OK, "%s", err);
+        double x[2] = {1.0, 2.0}, y = 0, out[2] = {0, 0};
+        bo_status st = bo_objective_evaluate_outputs(obj, x, 0, NULL, &y, out, msg, sizeof msg);
+        CHECK_MSG(st == cases[i].want, "case %s: status %d (%s)", cases[i].which, (int)st, msg);
+        if (cases[i].want == BO_OK) {
+            CHECK_MSG(y == 2.5 && out[0] == 12.5 && out[1] == 0.75, "y %g stress %g mass %g", y,
+                      out[0], out[1]);
+        } else {
+            CHECK(isnan(y));
+            CHECK_MSG(strstr(msg, cases[i].frag), "case %s: %s", cases[i].which, msg);
+        }
+        /* Without outputs asked for, an output line is an ordinary line. */
+        CHECK(bo_objective_set_outputs(obj, NULL, 0, err, sizeof err) == BO_OK);
+        if (cases[i].want == BO_OK) {
+            st = bo_objective_evaluate(obj, x, 0, &y, msg, sizeof msg);
+            CHECK_MSG(st == BO_EEVAL && strstr(msg, "\"mass=0.75\""), "%s", msg);
+        }
+        bo_objective_close(obj);
+    }
+    unsetenv("OUTPUTS_CASE");
+    /* The parser alone: outputs read but y missing keeps the y message. */
+    char text[] = "stress=3\n";
+    bo_proc_tail tail = {text, sizeof text - 1, sizeof text, false};
+    const char *const one[] = {"stress"};
+    double y = 0, out = 0;
+    char msg[256];
+    CHECK(bo_command_parse_outputs(&tail, one, 1, &y, &out, msg, sizeof msg) == BO_EEVAL);
+    CHECK_MSG(strstr(msg, "printed nothing on stdout") && out == 3.0, "%s", msg);
 }
 
 int main(void)
@@ -307,6 +360,7 @@ int main(void)
 
     unlink(log_path);
     CHECK(test_no_children());
+    test_outputs();
     CHECK_MSG(test_count_open_fds() == fds_at_start, "fds %d at start, %d at end", fds_at_start,
               test_count_open_fds());
     return CHECK_DONE();

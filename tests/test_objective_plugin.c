@@ -104,6 +104,54 @@ static void check_fault(bo_objective *obj, const double *x, size_t source, bo_st
     check_host_still_works(good);
 }
 
+/* Several outputs (bo/bo_plugin.h's appended members): asked for by name in
+ * any order, read in that order in process and isolated; a missing or
+ * infinite one fails the evaluation naming it; names the plugin does not
+ * give are refused naming what it gives; a version-1 plugin still loads
+ * and evaluates, and offers no outputs. */
+static void test_outputs(void)
+{
+    char err[512], msg[512];
+    for (int isolate = 0; isolate < 2; isolate++) {
+        bo_objective *obj = open_ok(PLUGIN("outputs"), NULL, 0, 2, 1, isolate, 5.0);
+        if (obj == NULL)
+            return;
+        const char *const wanted[] = {"mass", "stress"};
+        CHECK_MSG(bo_objective_set_outputs(obj, wanted, 2, err, sizeof err) == BO_OK, "%s", err);
+        double x[2] = {0.25, 2.0}, y = 0, out[2] = {0, 0};
+        bo_status st = bo_objective_evaluate_outputs(obj, x, 0, NULL, &y, out, msg, sizeof msg);
+        CHECK_MSG(st == BO_OK, "%s", msg);
+        CHECK(y == 2.25 && out[0] == 2.0 && out[1] == 25.0);
+        /* Without outputs asked for, the same plugin evaluates as before. */
+        st = bo_objective_evaluate(obj, x, 0, &y, msg, sizeof msg);
+        CHECK(st == BO_OK && y == 2.25);
+        double bad_mass[2] = {-1.0, 2.0};
+        st = bo_objective_evaluate_outputs(obj, bad_mass, 0, NULL, &y, out, msg, sizeof msg);
+        CHECK(st == BO_EEVAL && isnan(y));
+        CHECK_MSG(strstr(msg, "constraint output mass as nan, not a finite number"), "%s", msg);
+        CHECK(isnan(out[0]) && out[1] == -100.0);
+        double bad_stress[2] = {200.0, 2.0};
+        st = bo_objective_evaluate_outputs(obj, bad_stress, 0, NULL, &y, out, msg, sizeof msg);
+        CHECK(st == BO_EEVAL);
+        CHECK_MSG(strstr(msg, "constraint output stress as inf"), "%s", msg);
+        const char *const unknown[] = {"stress", "volume"};
+        CHECK(bo_objective_set_outputs(obj, unknown, 2, err, sizeof err) == BO_EPLUGIN);
+        CHECK_MSG(strstr(err, "gives no output volume (its outputs: stress, mass)"), "%s", err);
+        CHECK(test_no_children());
+        bo_objective_close(obj);
+    }
+    bo_objective *old = open_ok(PLUGIN("abi1"), NULL, 0, 1, 1, true, 5.0);
+    if (old == NULL)
+        return;
+    double x = 0.5, y = 0;
+    bo_status st = bo_objective_evaluate(old, &x, 0, &y, msg, sizeof msg);
+    CHECK_MSG(st == BO_OK && y == 1.5, "version-1 plugin: %s", msg);
+    const char *const stress[] = {"stress"};
+    CHECK(bo_objective_set_outputs(old, stress, 1, err, sizeof err) == BO_EPLUGIN);
+    CHECK_MSG(strstr(err, "gives no outputs besides y (no evaluate_outputs"), "%s", err);
+    bo_objective_close(old);
+}
+
 int main(void)
 {
     int fds_at_start = test_count_open_fds();
@@ -353,6 +401,7 @@ int main(void)
         check_refused(path, neg, 1, 2, 1, BO_EPLUGIN, "scale must be positive", NULL);
     }
 
+    test_outputs();
     bo_objective_close(good);
     bo_objective_close(NULL);
     CHECK(test_no_children());

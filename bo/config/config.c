@@ -417,6 +417,8 @@ static bo_status h_params(load_ctx *, const field *, const bo_yaml_node *, void 
 static bo_status h_noise(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
 static bo_status h_inputs(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
 static bo_status h_sources(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
+static bo_status h_constraints(load_ctx *, const field *, const bo_yaml_node *, void *,
+                               const char *);
 static bo_status h_scalar(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
 static bo_status h_memory_limit(load_ctx *, const field *, const bo_yaml_node *, void *,
                                 const char *);
@@ -463,6 +465,16 @@ static const field source_fields[] = {
     /* No default text: resolved from initial_design.size once that is known. */
     {.key = "initial", .type = F_SIZE, .offset = offsetof(bo_config_source, initial), .min = 0.0,
      .max = 1e6},
+    END_OF_FIELDS};
+
+/* No defaults: an absent bound stays infinite (h_constraints sets them). */
+static const field constraint_fields[] = {
+    {.key = "name", .type = F_STRING, .offset = offsetof(bo_config_constraint, name),
+     .required = 1},
+    {.key = "lower", .type = F_DOUBLE, .offset = offsetof(bo_config_constraint, lower),
+     .min = -HUGE_VAL, .max = HUGE_VAL},
+    {.key = "upper", .type = F_DOUBLE, .offset = offsetof(bo_config_constraint, upper),
+     .min = -HUGE_VAL, .max = HUGE_VAL},
     END_OF_FIELDS};
 
 static const field model_fields[] = {
@@ -550,6 +562,8 @@ static const field root_fields[] = {
     {.key = "evaluation", .type = F_SECTION, .sub = evaluation_fields},
     /* Resolved against the config's folder, like objective.plugin. */
     {.key = "initial_data", .type = F_STRING, .offset = CFG(initial_data)},
+    {.key = "constraints", .type = F_CUSTOM, .handler = h_constraints,
+     .expect = "a list of output constraints, each {name, lower and/or upper}"},
     END_OF_FIELDS};
 
 /* Where each schema level lives, to tell a user who put a key at the wrong
@@ -560,6 +574,7 @@ static const struct {
 } schema_levels[] = {
     {"the top level", root_fields},   {"objective:", objective_fields},
     {"each inputs: entry", input_fields}, {"each sources: entry", source_fields},
+    {"each constraints: entry", constraint_fields},
     {"model:", model_fields},         {"acquisition:", acquisition_fields},
     {"initial_design:", design_fields}, {"budget:", budget_fields},
     {"output:", output_fields},       {"evaluation:", evaluation_fields},
@@ -1031,6 +1046,30 @@ static bo_status h_sources(load_ctx *ctx, const field *f, const bo_yaml_node *no
     return BO_OK;
 }
 
+static bo_status h_constraints(load_ctx *ctx, const field *f, const bo_yaml_node *node,
+                               void *dst, const char *path)
+{
+    (void)dst;
+    bo_config *cfg = ctx->cfg;
+    if (node->kind != BO_YAML_SEQ || node->n == 0)
+        return fail_expected(ctx, f, node, path);
+    cfg->constraints = calloc(node->n, sizeof *cfg->constraints);
+    if (!cfg->constraints)
+        return out_of_memory(ctx);
+    cfg->n_constraints = node->n;
+    for (size_t i = 0; i < node->n; i++) {
+        char sub[PATH_TEXT];
+        item_path(sub, path, i);
+        cfg->constraints[i].lower = -HUGE_VAL;
+        cfg->constraints[i].upper = HUGE_VAL;
+        bo_status status =
+            walk_map(ctx, constraint_fields, node->items[i], &cfg->constraints[i], sub);
+        if (status != BO_OK)
+            return status;
+    }
+    return BO_OK;
+}
+
 /* ------------------------------------------------------------------ */
 /* Checks across keys and defaults that depend on other keys.           */
 
@@ -1213,7 +1252,7 @@ static bo_status resolve_initial_data(load_ctx *ctx)
  * a history is written with. */
 static const char *const history_column_names[] = {
     "eval", "phase", "source", "y", "status", "message", "cost", "cum_cost", "best", "acq",
-    "suggest_seconds", "eval_seconds", "worker", "started", "finished", NULL};
+    "suggest_seconds", "eval_seconds", "worker", "started", "finished", "feasible", NULL};
 
 static void list_history_columns(char *buf, size_t len)
 {
@@ -1306,6 +1345,79 @@ static bo_status check_input(load_ctx *ctx, const bo_yaml_node *item, size_t i, 
                        "expected a number > 0 with scale: log, got %g", in->lower);
     }
     return BO_OK;
+}
+
+/* constraints[i] (item: its node), whose name first appears earlier at
+ * constraints[same] (SIZE_MAX: it does not). Constraint names become
+ * columns of history.csv and command output keys, so they follow the
+ * rules of input names and may not be one. */
+static bo_status check_constraint(load_ctx *ctx, const bo_yaml_node *item, size_t i,
+                                  size_t same)
+{
+    const bo_config *cfg = ctx->cfg;
+    const bo_config_constraint *c = &cfg->constraints[i];
+    char path[PATH_TEXT];
+    snprintf(path, sizeof path, "constraints[%zu].name", i);
+    const bo_yaml_node *name = bo_yaml_map_get(item, "name");
+    if (!is_identifier(c->name))
+        return fail_at(ctx, name, path,
+                       "expected an identifier (letters, digits, _; not starting with a "
+                       "digit), got '%s'", c->name);
+    if (bo_history_fixed_column(c->name)) {
+        char reserved[300];
+        list_history_columns(reserved, sizeof reserved);
+        return fail_at(ctx, name, path,
+                       "'%s' names a column of history.csv; choose another name (reserved: "
+                       "%s)", c->name, reserved);
+    }
+    for (size_t k = 0; k < cfg->n_inputs; k++)
+        if (strcmp(cfg->inputs[k].name, c->name) == 0)
+            return fail_at(ctx, name, path,
+                           "'%s' is the name of inputs[%zu]; an output needs a name of its own",
+                           c->name, k);
+    if (same != SIZE_MAX)
+        return fail_at(ctx, name, path, "expected a unique name, got '%s' again (constraints[%zu])",
+                       c->name, same);
+    const bo_yaml_node *lower = bo_yaml_map_get(item, "lower");
+    const bo_yaml_node *upper = bo_yaml_map_get(item, "upper");
+    if (!lower && !upper) {
+        snprintf(path, sizeof path, "constraints[%zu]", i);
+        return fail_at(ctx, item, path, "expected lower, upper or both for '%s', got neither",
+                       c->name);
+    }
+    if (lower && upper && !(c->lower < c->upper)) {
+        snprintf(path, sizeof path, "constraints[%zu].upper", i);
+        return fail_at(ctx, upper, path, "expected a number > lower (%g), got %g", c->lower,
+                       c->upper);
+    }
+    return BO_OK;
+}
+
+static bo_status check_constraints(load_ctx *ctx)
+{
+    const bo_config *cfg = ctx->cfg;
+    if (cfg->n_constraints == 0)
+        return BO_OK;
+    const bo_yaml_node *list = bo_yaml_map_get(ctx->root, "constraints");
+    /* libbo's tell has no way to hand over outputs yet: refused rather
+     * than ignored. */
+    if (ctx->library)
+        return fail_at(ctx, list, "constraints",
+                       "output constraints are not supported by the library (bo/bo.h) yet; "
+                       "bo-run reads them");
+    if (cfg->n_constraints > BO_CONFIG_MAX_CONSTRAINTS)
+        return fail_at(ctx, list, "constraints", "expected at most %d constraints, got %zu",
+                       BO_CONFIG_MAX_CONSTRAINTS, cfg->n_constraints);
+    size_t *earlier = earlier_same_names(cfg->constraints, sizeof *cfg->constraints,
+                                         offsetof(bo_config_constraint, name),
+                                         cfg->n_constraints);
+    if (!earlier)
+        return out_of_memory(ctx);
+    bo_status status = BO_OK;
+    for (size_t i = 0; i < cfg->n_constraints && status == BO_OK; i++)
+        status = check_constraint(ctx, list->items[i], i, earlier[i]);
+    free(earlier);
+    return status;
 }
 
 static bo_status check_inputs(load_ctx *ctx)
@@ -1520,6 +1632,8 @@ static bo_status resolve(load_ctx *ctx)
         return status;
     if ((status = check_inputs(ctx)) != BO_OK)
         return status;
+    if ((status = check_constraints(ctx)) != BO_OK)
+        return status;
     if ((status = resolve_sources(ctx)) != BO_OK)
         return status;
     if ((status = resolve_acquisition(ctx)) != BO_OK)
@@ -1566,6 +1680,9 @@ void bo_config_cleanup(bo_config *cfg)
         free(cfg->sources[i].name);
     free(cfg->sources);
     free(cfg->initial_data);
+    for (size_t i = 0; i < cfg->n_constraints; i++)
+        free(cfg->constraints[i].name);
+    free(cfg->constraints);
     for (size_t i = 0; i < cfg->n_places; i++)
         free(cfg->places[i].key);
     free(cfg->places);
@@ -1877,6 +1994,25 @@ bo_status bo_config_write_resolved(const bo_config *cfg, FILE *out)
         fprintf(out, ", lower: %s, upper: %s, scale: %s}\n", num[0], num[1],
                 bo_config_scale_name(in->scale));
     }
+    if (cfg->n_constraints > 0) {
+        fputs("constraints:\n", out);
+        for (size_t i = 0; i < cfg->n_constraints; i++) {
+            const bo_config_constraint *c = &cfg->constraints[i];
+            fputs("  - {name: ", out);
+            write_quoted(out, c->name);
+            if (isfinite(c->lower)) {
+                format_double(num[0], sizeof num[0], c->lower);
+                fprintf(out, ", lower: %s", num[0]);
+            }
+            if (isfinite(c->upper)) {
+                format_double(num[0], sizeof num[0], c->upper);
+                fprintf(out, ", upper: %s", num[0]);
+            }
+            fputs("}\n", out);
+        }
+    } else {
+        fputs("# constraints: none\n", out);
+    }
     fputs("sources:\n", out);
     for (size_t i = 0; i < cfg->n_sources; i++) {
         const bo_config_source *s = &cfg->sources[i];
@@ -2043,6 +2179,13 @@ int bo_config_equal_ignoring(const bo_config *a, const bo_config *b, unsigned ig
         if (!same_text(x->name, y->name) || x->lower != y->lower || x->upper != y->upper ||
             x->scale != y->scale)
             return differs(what, whatlen, "inputs[%zu]", i);
+    }
+    if (a->n_constraints != b->n_constraints)
+        return differs(what, whatlen, "constraints");
+    for (size_t i = 0; i < a->n_constraints; i++) {
+        const bo_config_constraint *x = &a->constraints[i], *y = &b->constraints[i];
+        if (!same_text(x->name, y->name) || x->lower != y->lower || x->upper != y->upper)
+            return differs(what, whatlen, "constraints[%zu]", i);
     }
     if (a->n_sources != b->n_sources)
         return differs(what, whatlen, "sources");
@@ -2229,7 +2372,17 @@ size_t bo_config_warnings(const bo_config *cfg, char *buf, size_t len)
     if (w.buf)
         w.buf[0] = '\0';
     warn_no_model_step(&w);
+    if (cfg->n_constraints > 0)
+        add_warning(&w, "constraints",
+                    "the constraints are recorded in history.csv (a column each and the "
+                    "feasible flag) but do not steer the search yet: points are chosen, and the "
+                    "best is reported, as if there were none");
     return w.count;
+}
+
+int bo_config_constraint_holds(const bo_config_constraint *c, double value)
+{
+    return value >= c->lower && value <= c->upper;
 }
 
 size_t bo_config_dim(const bo_config *cfg) { return cfg->n_inputs; }

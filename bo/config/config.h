@@ -68,6 +68,20 @@ typedef struct bo_config_source {
     size_t initial;         /* points of the initial design evaluated on this source */
 } bo_config_source;
 
+/* One entry of constraints: an extra output of the objective, named like an
+ * input, that must lie within [lower, upper] for a point to be feasible.
+ * At least one bound is finite; the absent one is -INFINITY or INFINITY;
+ * lower < upper. */
+/* The most constraints a config may have: what one objective evaluation
+ * returns (bo/bo_plugin.h's outputs). */
+#define BO_CONFIG_MAX_CONSTRAINTS 16
+
+typedef struct bo_config_constraint {
+    char *name;
+    double lower;
+    double upper;
+} bo_config_constraint;
+
 typedef struct bo_config_objective {
     char *plugin;           /* path of the shared object, or NULL */
     char **command;         /* argv, NULL-terminated (execvp-ready), or NULL */
@@ -167,6 +181,10 @@ typedef struct bo_config {
     bo_config_evaluation evaluation;
     char *initial_data;     /* absolute path of a CSV of evaluations made before
                                the run (bo/io/initial_data.h), or NULL */
+    bo_config_constraint *constraints; /* output constraints in file order, or NULL;
+                               names are unique identifiers, none an input's
+                               name or a column of history.csv */
+    size_t n_constraints;
     bo_config_place_entry *places;  /* every key the file writes, in file order;
                                        not part of the run's identity */
     size_t n_places;
@@ -258,6 +276,10 @@ int bo_config_place(const bo_config *cfg, const char *key, size_t *line, size_t 
  * stops). Returns the number of warnings, even when buf was too short to
  * hold them all. */
 size_t bo_config_warnings(const bo_config *cfg, char *buf, size_t len);
+
+/* 1 when value satisfies constraint c (lower <= value <= upper; NaN never
+ * does). */
+int bo_config_constraint_holds(const bo_config_constraint *c, double value);
 
 /* Small accessors for the driver. */
 size_t bo_config_dim(const bo_config *cfg);                 /* n_inputs */

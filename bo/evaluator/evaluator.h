@@ -38,6 +38,9 @@ typedef struct bo_evaluation {
     size_t worker;              /* 1..K: which worker ran it */
     bo_status status;
     double y;                   /* NaN unless status is BO_OK */
+    double outputs[BO_OBJECTIVE_MAX_OUTPUTS]; /* the constraint outputs asked for with
+                                   bo_objective_set_outputs, in that order: all finite
+                                   when BO_OK; those given (else NaN) when failed */
     char msg[BO_EVALUATION_MSG_LEN];
     double started, finished;   /* wall clock, seconds since the epoch */
     double seconds;             /* duration of the objective call */

@@ -29,6 +29,7 @@ typedef struct runner_answer {
     unsigned long long magic;
     bo_status status;
     double y;
+    double outputs[BO_OBJECTIVE_MAX_OUTPUTS];
     double started, finished, seconds;
     char msg[BO_EVALUATION_MSG_LEN];
 } runner_answer;
@@ -65,7 +66,10 @@ static void run_objective(bo_objective *obj, const double *x, size_t source,
     double t0 = bo_proc_now();
     a->started = bo_proc_wall();
     a->y = NAN;
-    a->status = bo_objective_evaluate_call(obj, x, source, call, &a->y, a->msg, sizeof a->msg);
+    for (size_t k = 0; k < BO_OBJECTIVE_MAX_OUTPUTS; k++)
+        a->outputs[k] = NAN;
+    a->status = bo_objective_evaluate_outputs(obj, x, source, call, &a->y, a->outputs, a->msg,
+                                              sizeof a->msg);
     a->seconds = bo_proc_now() - t0;
     a->finished = bo_proc_wall();
     if (a->status != BO_OK)
@@ -115,6 +119,7 @@ static bo_status local_submit(bo_evaluator *ev, size_t i, const double *x, size_
         bo_evaluation *r = &slot->inline_result;
         r->status = a.status;
         r->y = a.y;
+        memcpy(r->outputs, a.outputs, sizeof r->outputs);
         r->started = a.started;
         r->finished = a.finished;
         r->seconds = a.seconds;
@@ -150,6 +155,8 @@ static void describe_death(int wstatus, bo_evaluation *out)
 {
     out->status = BO_EIO;
     out->y = NAN;
+    for (size_t k = 0; k < BO_OBJECTIVE_MAX_OUTPUTS; k++)
+        out->outputs[k] = NAN;
     if (WIFSIGNALED(wstatus)) {
         char sig[96];
         bo_proc_signal_text(WTERMSIG(wstatus), sig, sizeof sig);
@@ -188,6 +195,7 @@ static int local_read(local_slot *slot, bo_evaluation *out)
     }
     out->status = a->status;
     out->y = a->y;
+    memcpy(out->outputs, a->outputs, sizeof out->outputs);
     out->started = a->started;
     out->finished = a->finished;
     out->seconds = a->seconds;

@@ -182,6 +182,8 @@ static void serve_job(bo_evaluator *local, const job_header *h, const double *x,
     bo_plugin_call call = {sizeof call, h->seed, (size_t)h->tag, 0};
     memset(out, 0, sizeof *out);
     out->y = NAN;
+    for (size_t k = 0; k < BO_OBJECTIVE_MAX_OUTPUTS; k++)
+        out->outputs[k] = NAN;
     if (bo_evaluator_submit(local, (size_t)h->tag, x, (size_t)h->source, &call, NULL, err,
                             sizeof err) != BO_OK) {
         out->status = BO_EIO;

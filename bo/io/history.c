@@ -26,6 +26,8 @@ static const char *const trailing_columns[] = {
 
 int bo_history_fixed_column(const char *name)
 {
+    if (strcmp(name, "feasible") == 0)
+        return 1;
     for (size_t i = 0; i < N_LEADING; i++)
         if (strcmp(name, leading_columns[i]) == 0)
             return 1;
@@ -229,7 +231,12 @@ static void text_valid_utf8(text *t, const char *s)
     text_append(t, "", 0); /* allocated and terminated even when s is empty */
 }
 
-static void text_header(text *t, const char *const *names, size_t n_inputs)
+/* The columns after finished when a run has output constraints: one per
+ * constraint output, then this flag. */
+static const char feasible_column[] = "feasible";
+
+static void text_header(text *t, const char *const *names, size_t n_inputs,
+                        const char *const *outputs, size_t n_outputs)
 {
     for (size_t i = 0; i < N_LEADING; i++) {
         text_puts(t, leading_columns[i]);
@@ -241,8 +248,16 @@ static void text_header(text *t, const char *const *names, size_t n_inputs)
     }
     for (size_t i = 0; i < N_TRAILING; i++) {
         text_puts(t, trailing_columns[i]);
-        text_append(t, i + 1 < N_TRAILING ? "," : "\n", 1);
+        text_append(t, i + 1 < N_TRAILING || n_outputs > 0 ? "," : "\n", 1);
     }
+    if (n_outputs == 0)
+        return;
+    for (size_t i = 0; i < n_outputs; i++) {
+        text_csv_field(t, outputs[i]);
+        text_append(t, ",", 1);
+    }
+    text_puts(t, feasible_column);
+    text_append(t, "\n", 1);
 }
 
 /* ---- durable appending --------------------------------------------------- */
@@ -571,11 +586,52 @@ static int parse_size(const char *s, size_t *v)
     return 0;
 }
 
-static bo_status check_header(const char *path, csv_cursor *c, const char *const *names,
-                              size_t n_inputs, char *err, size_t err_size)
+/* The output columns and the feasible flag at the end of the header: with
+ * outputs expected they must be there, named as expected; without, the
+ * file must not have them (a history of a run with constraints is not one
+ * of a run without). On success *nf is the count of columns before them. */
+static bo_status check_output_columns(const char *path, csv_cursor *c,
+                                      const char *const *outputs, size_t n_outputs,
+                                      size_t *nf, char *err, size_t err_size)
 {
     char **f = c->fields;
-    size_t nf = c->n_fields;
+    *nf = c->n_fields;
+    if (n_outputs == 0) {
+        if (*nf > 0 && strcmp(f[*nf - 1], feasible_column) == 0)
+            return bo_error_msg(err, err_size, BO_EPARSE,
+                                "%s: line 1: the history has constraint columns and a "
+                                "'%s' flag, but the config has no constraints",
+                                path, feasible_column);
+        return BO_OK;
+    }
+    if (*nf < N_FIXED + n_outputs + 1 || strcmp(f[*nf - 1], feasible_column) != 0)
+        return bo_error_msg(err, err_size, BO_EPARSE,
+                            "%s: line 1: the history has no '%s' column at its end, but the "
+                            "config has %zu constraint%s ('%s' first)",
+                            path, feasible_column, n_outputs, n_outputs == 1 ? "" : "s",
+                            outputs[0]);
+    size_t first = *nf - 1 - n_outputs;
+    for (size_t i = 0; i < n_outputs; i++)
+        if (strcmp(f[first + i], outputs[i]) != 0)
+            return bo_error_msg(err, err_size, BO_EPARSE,
+                                "%s: line 1: column %zu is '%s' but the config's constraint "
+                                "%zu is '%s'",
+                                path, first + i + 1, f[first + i], i + 1, outputs[i]);
+    /* A file with more constraints than the config shows up as extra
+     * columns before them, which are neither inputs nor fixed columns. */
+    *nf = first;
+    return BO_OK;
+}
+
+static bo_status check_header(const char *path, csv_cursor *c, const char *const *names,
+                              size_t n_inputs, const char *const *outputs, size_t n_outputs,
+                              char *err, size_t err_size)
+{
+    char **f = c->fields;
+    size_t nf;
+    bo_status st = check_output_columns(path, c, outputs, n_outputs, &nf, err, err_size);
+    if (st != BO_OK)
+        return st;
     if (nf < N_FIXED)
         return bo_error_msg(err, err_size, BO_EPARSE,
                             "%s: line 1: not a bo-run history header "
@@ -616,16 +672,23 @@ static bo_status check_header(const char *path, csv_cursor *c, const char *const
 
 /* Fills one row from the fields of record `index` (1-based); strings point
  * into the parse buffer. */
+static bo_status parse_outputs(const char *path, const csv_cursor *c, size_t line,
+                               size_t index, size_t n_inputs, const char *const *outputs,
+                               size_t n_outputs, bo_history_row *row, double *values,
+                               char *err, size_t err_size);
+
 static bo_status parse_row(const char *path, const csv_cursor *c, size_t line, size_t index,
-                           size_t n_inputs, bo_history_row *row, double *x, char *err,
+                           size_t n_inputs, const char *const *outputs, size_t n_outputs,
+                           bo_history_row *row, double *x, double *values, char *err,
                            size_t err_size)
 {
     char **f = c->fields;
-    if (c->n_fields != N_FIXED + n_inputs)
+    size_t n_extra = n_outputs > 0 ? n_outputs + 1 : 0;
+    if (c->n_fields != N_FIXED + n_inputs + n_extra)
         return bo_error_msg(err, err_size, BO_EPARSE,
                             "%s: row %zu (line %zu): %zu fields, expected "
                             "%zu",
-                            path, index, line, c->n_fields, N_FIXED + n_inputs);
+                            path, index, line, c->n_fields, N_FIXED + n_inputs + n_extra);
     size_t eval;
     if (parse_size(f[0], &eval) != 0)
         return bo_error_msg(err, err_size, BO_EPARSE,
@@ -715,6 +778,48 @@ static bo_status parse_row(const char *path, const csv_cursor *c, size_t line, s
                             "%s: row %zu (line %zu): worker '%s' is not a worker number (1, 2, ...)",
                             path, index, line, t[9]);
     row->worker = (size_t)worker;
+    return parse_outputs(path, c, line, index, n_inputs, outputs, n_outputs, row, values, err,
+                         err_size);
+}
+
+/* The constraint outputs and the feasible flag after finished. An ok row
+ * has every output finite; a failed row may lack some (empty fields: the
+ * evaluation failed before, or because of, them). Feasible is 0 or 1, and 1
+ * only on an ok row; that it agrees with the bounds is for the caller, who
+ * knows them. */
+static bo_status parse_outputs(const char *path, const csv_cursor *c, size_t line,
+                               size_t index, size_t n_inputs, const char *const *outputs,
+                               size_t n_outputs, bo_history_row *row, double *values,
+                               char *err, size_t err_size)
+{
+    row->outputs = NULL;
+    row->feasible = 0;
+    if (n_outputs == 0)
+        return BO_OK;
+    char **o = c->fields + N_FIXED + n_inputs;
+    int empty;
+    for (size_t k = 0; k < n_outputs; k++) {
+        if (parse_double(o[k], &values[k], &empty) != 0 ||
+            (row->status == BO_HISTORY_OK ? !isfinite(values[k])
+                                          : !empty && !isfinite(values[k])))
+            return bo_error_msg(err, err_size, BO_EPARSE,
+                                "%s: row %zu (line %zu): constraint %s '%s' is not %s", path,
+                                index, line, outputs[k], o[k],
+                                row->status == BO_HISTORY_OK
+                                    ? "a finite number (the row is ok)"
+                                    : "a finite number or empty");
+    }
+    const char *flag = o[n_outputs];
+    if (strcmp(flag, "0") != 0 && strcmp(flag, "1") != 0)
+        return bo_error_msg(err, err_size, BO_EPARSE,
+                            "%s: row %zu (line %zu): %s '%s', expected 0 or 1", path, index,
+                            line, feasible_column, flag);
+    row->feasible = flag[0] == '1';
+    if (row->feasible && row->status != BO_HISTORY_OK)
+        return bo_error_msg(err, err_size, BO_EPARSE,
+                            "%s: row %zu (line %zu): a %s row cannot be feasible", path, index,
+                            line, bo_history_status_name(row->status));
+    row->outputs = values;
     return BO_OK;
 }
 
@@ -723,6 +828,7 @@ typedef struct parsed_history {
     char *buf;                 /* the file's text, fields point into it */
     bo_history_row *rows;
     double *xs;                /* n_rows * n_inputs */
+    double *outs;              /* n_rows * n_outputs */
     size_t n_rows;
     size_t valid_length;       /* bytes up to the end of the last complete record */
     eval_set evals;            /* the rows' evals */
@@ -734,6 +840,7 @@ static void parsed_history_free(parsed_history *p)
     free(p->buf);
     free(p->rows);
     free(p->xs);
+    free(p->outs);
     free(p->evals.slots);
 }
 
@@ -748,18 +855,33 @@ static bo_status check_input_names(const char *const *names, size_t n_inputs, ch
     return BO_OK;
 }
 
+static bo_status check_output_names(const char *const *outputs, size_t n_outputs, char *err,
+                                    size_t err_size)
+{
+    if (n_outputs > 0 && outputs == NULL)
+        return bo_error_msg(err, err_size, BO_EINVAL, "history: constraint names missing");
+    for (size_t i = 0; i < n_outputs; i++)
+        if (outputs[i] == NULL || outputs[i][0] == '\0')
+            return bo_error_msg(err, err_size, BO_EINVAL, "history: constraint %zu has no name",
+                                i + 1);
+    return BO_OK;
+}
+
 static bo_status parse_history(const char *path, const char *const *names, size_t n_inputs,
+                               const char *const *outputs, size_t n_outputs,
                                parsed_history *out, char *err, size_t err_size)
 {
     memset(out, 0, sizeof *out);
     bo_status status = check_input_names(names, n_inputs, err, err_size);
+    if (status == BO_OK)
+        status = check_output_names(outputs, n_outputs, err, err_size);
     if (status != BO_OK)
         return status;
     csv_cursor c;
     memset(&c, 0, sizeof c);
     c.line = 1;
     text header = {0};
-    text_header(&header, names, n_inputs);
+    text_header(&header, names, n_inputs, outputs, n_outputs);
     if (header.failed) {
         status = bo_error_msg(err, err_size, BO_ENOMEM, "%s: out of memory", path);
         goto done;
@@ -787,7 +909,7 @@ static bo_status parse_history(const char *path, const char *const *names, size_
                               path);
         goto done;
     }
-    status = check_header(path, &c, names, n_inputs, err, err_size);
+    status = check_header(path, &c, names, n_inputs, outputs, n_outputs, err, err_size);
     if (status != BO_OK)
         goto done;
     out->valid_length = c.pos;
@@ -816,15 +938,20 @@ static bo_status parse_history(const char *path, const char *const *names, size_
             double *xs = realloc(out->xs, new_cap * n_inputs * sizeof *xs);
             if (xs != NULL)
                 out->xs = xs;
-            if (rows == NULL || xs == NULL) {
+            /* One more than needed, so that the size is never 0. */
+            double *outs = realloc(out->outs, (new_cap * n_outputs + 1) * sizeof *outs);
+            if (outs != NULL)
+                out->outs = outs;
+            if (rows == NULL || xs == NULL || outs == NULL) {
                 status = bo_error_msg(err, err_size, BO_ENOMEM, "%s: out of memory at row %zu",
                                       path, index);
                 goto done;
             }
             cap = new_cap;
         }
-        status = parse_row(path, &c, line, index, n_inputs, &out->rows[out->n_rows],
-                           out->xs + out->n_rows * n_inputs, err, err_size);
+        status = parse_row(path, &c, line, index, n_inputs, outputs, n_outputs,
+                           &out->rows[out->n_rows], out->xs + out->n_rows * n_inputs,
+                           out->outs + out->n_rows * n_outputs, err, err_size);
         if (status != BO_OK)
             goto done;
         int added = eval_set_add(&out->evals, out->rows[out->n_rows].eval);
@@ -852,10 +979,20 @@ done:
 bo_status bo_history_read(const char *path, const char *const *input_names, size_t n_inputs,
                           bo_history_row **rows, size_t *n_rows, char *err, size_t err_size)
 {
+    return bo_history_read_outputs(path, input_names, n_inputs, NULL, 0, rows, n_rows, err,
+                                   err_size);
+}
+
+bo_status bo_history_read_outputs(const char *path, const char *const *input_names,
+                                  size_t n_inputs, const char *const *output_names,
+                                  size_t n_outputs, bo_history_row **rows, size_t *n_rows,
+                                  char *err, size_t err_size)
+{
     *rows = NULL;
     *n_rows = 0;
     parsed_history p;
-    bo_status status = parse_history(path, input_names, n_inputs, &p, err, err_size);
+    bo_status status = parse_history(path, input_names, n_inputs, output_names, n_outputs, &p,
+                                     err, err_size);
     if (status != BO_OK)
         return status;
     if (p.n_rows == 0) {
@@ -869,18 +1006,23 @@ bo_status bo_history_read(const char *path, const char *const *input_names, size
         string_bytes += strlen(p.rows[i].source) + strlen(p.rows[i].message) + 2;
     size_t row_bytes = p.n_rows * sizeof(bo_history_row);
     size_t x_bytes = p.n_rows * n_inputs * sizeof(double);
-    char *block = malloc(row_bytes + x_bytes + string_bytes);
+    size_t out_bytes = p.n_rows * n_outputs * sizeof(double);
+    char *block = malloc(row_bytes + x_bytes + out_bytes + string_bytes);
     if (block == NULL) {
         parsed_history_free(&p);
         return bo_error_msg(err, err_size, BO_ENOMEM, "%s: out of memory", path);
     }
     bo_history_row *out = (bo_history_row *)(void *)block;
     double *xs = (double *)(void *)(block + row_bytes);
-    char *strings = block + row_bytes + x_bytes;
+    double *outs = (double *)(void *)(block + row_bytes + x_bytes);
+    char *strings = block + row_bytes + x_bytes + out_bytes;
     memcpy(xs, p.xs, x_bytes);
+    if (out_bytes > 0)
+        memcpy(outs, p.outs, out_bytes);
     for (size_t i = 0; i < p.n_rows; i++) {
         out[i] = p.rows[i];
         out[i].x = xs + i * n_inputs;
+        out[i].outputs = n_outputs > 0 ? outs + i * n_outputs : NULL;
         size_t n = strlen(p.rows[i].source) + 1;
         memcpy(strings, p.rows[i].source, n);
         out[i].source = strings;
@@ -906,29 +1048,31 @@ void bo_history_rows_free(bo_history_row *rows)
 struct bo_history {
     appender out;
     size_t n_inputs;
+    size_t n_outputs;   /* constraint columns (and the feasible flag when > 0) */
     size_t n_rows;
     eval_set evals;     /* the evals in the file, so none is written twice */
     text line;          /* reused for every row */
     text message;       /* the row's message as valid UTF-8 */
 };
 
-static bo_status history_new(bo_history **out, size_t n_inputs, const char *path, char *err,
-                             size_t err_size)
+static bo_status history_new(bo_history **out, size_t n_inputs, size_t n_outputs,
+                             const char *path, char *err, size_t err_size)
 {
     bo_history *h = calloc(1, sizeof *h);
     if (h == NULL)
         return bo_error_msg(err, err_size, BO_ENOMEM, "%s: out of memory", path);
     appender_init(&h->out);
     h->n_inputs = n_inputs;
+    h->n_outputs = n_outputs;
     *out = h;
     return BO_OK;
 }
 
-static bo_status write_header(bo_history *h, const char *const *names, char *err,
-                              size_t err_size)
+static bo_status write_header(bo_history *h, const char *const *names,
+                              const char *const *outputs, char *err, size_t err_size)
 {
     h->line.len = 0;
-    text_header(&h->line, names, h->n_inputs);
+    text_header(&h->line, names, h->n_inputs, outputs, h->n_outputs);
     if (h->line.failed)
         return bo_error_msg(err, err_size, BO_ENOMEM, "%s: out of memory", h->out.path);
     bo_status status = appender_write(&h->out, h->line.data, h->line.len);
@@ -940,18 +1084,29 @@ static bo_status write_header(bo_history *h, const char *const *names, char *err
 bo_status bo_history_create(const char *path, const char *const *input_names, size_t n_inputs,
                             unsigned flags, bo_history **out, char *err, size_t err_size)
 {
+    return bo_history_create_outputs(path, input_names, n_inputs, NULL, 0, flags, out, err,
+                                     err_size);
+}
+
+bo_status bo_history_create_outputs(const char *path, const char *const *input_names,
+                                    size_t n_inputs, const char *const *output_names,
+                                    size_t n_outputs, unsigned flags, bo_history **out,
+                                    char *err, size_t err_size)
+{
     *out = NULL;
     bo_status status = check_input_names(input_names, n_inputs, err, err_size);
+    if (status == BO_OK)
+        status = check_output_names(output_names, n_outputs, err, err_size);
     if (status != BO_OK)
         return status;
     bo_history *h = NULL;
-    status = history_new(&h, n_inputs, path, err, err_size);
+    status = history_new(&h, n_inputs, n_outputs, path, err, err_size);
     if (status != BO_OK)
         return status;
     status = appender_open(&h->out, path, flags, 1, 0, err, err_size);
     if (status != BO_OK)
         goto fail;
-    status = write_header(h, input_names, err, err_size);
+    status = write_header(h, input_names, output_names, err, err_size);
     if (status != BO_OK)
         goto fail;
     *out = h;
@@ -965,11 +1120,21 @@ bo_status bo_history_open_append(const char *path, const char *const *input_name
                                  size_t n_inputs, unsigned flags, bo_history **out,
                                  size_t *n_rows, char *err, size_t err_size)
 {
+    return bo_history_open_append_outputs(path, input_names, n_inputs, NULL, 0, flags, out,
+                                          n_rows, err, err_size);
+}
+
+bo_status bo_history_open_append_outputs(const char *path, const char *const *input_names,
+                                         size_t n_inputs, const char *const *output_names,
+                                         size_t n_outputs, unsigned flags, bo_history **out,
+                                         size_t *n_rows, char *err, size_t err_size)
+{
     *out = NULL;
     if (n_rows != NULL)
         *n_rows = 0;
     parsed_history p;
-    bo_status status = parse_history(path, input_names, n_inputs, &p, err, err_size);
+    bo_status status = parse_history(path, input_names, n_inputs, output_names, n_outputs, &p,
+                                     err, err_size);
     if (status != BO_OK)
         return status;
     size_t rows = p.n_rows, keep = p.valid_length;
@@ -979,7 +1144,7 @@ bo_status bo_history_open_append(const char *path, const char *const *input_name
     parsed_history_free(&p);
 
     bo_history *h = NULL;
-    status = history_new(&h, n_inputs, path, err, err_size);
+    status = history_new(&h, n_inputs, n_outputs, path, err, err_size);
     if (status != BO_OK) {
         free(evals.slots);
         return status;
@@ -989,7 +1154,7 @@ bo_status bo_history_open_append(const char *path, const char *const *input_name
     if (status != BO_OK)
         goto fail;
     if (header_torn) {
-        status = write_header(h, input_names, err, err_size);
+        status = write_header(h, input_names, output_names, err, err_size);
         if (status != BO_OK)
             goto fail;
     }
@@ -1046,6 +1211,16 @@ bo_status bo_history_append(bo_history *h, const bo_history_row *row)
                               "end times must be finite", path, row->eval);
     if (row->worker == 0)
         return history_reject(h, "%s: eval %zu: workers are numbered from 1", path, row->eval);
+    if (h->n_outputs > 0 && row->outputs == NULL)
+        return history_reject(h, "%s: eval %zu: no constraint values", path, row->eval);
+    for (size_t k = 0; k < h->n_outputs; k++)
+        if (row->status == BO_HISTORY_OK ? !isfinite(row->outputs[k])
+                                         : isinf(row->outputs[k]))
+            return history_reject(h, "%s: eval %zu: constraint %zu is %g", path, row->eval,
+                                  k + 1, row->outputs[k]);
+    if (h->n_outputs > 0 && row->feasible && row->status != BO_HISTORY_OK)
+        return history_reject(h, "%s: eval %zu: a %s row cannot be feasible", path, row->eval,
+                              bo_history_status_name(row->status));
 
     text *t = &h->line;
     t->len = 0;
@@ -1075,8 +1250,15 @@ bo_status bo_history_append(bo_history *h, const bo_history_row *row)
     }
     /* Times to the millisecond: %.17g of an epoch time says nothing more. */
     char times[96];
-    snprintf(times, sizeof times, ",%zu,%.3f,%.3f\n", row->worker, row->started, row->finished);
+    snprintf(times, sizeof times, ",%zu,%.3f,%.3f", row->worker, row->started, row->finished);
     text_puts(t, times);
+    for (size_t k = 0; k < h->n_outputs; k++) {
+        text_append(t, ",", 1);
+        text_number(t, row->outputs[k]);
+    }
+    if (h->n_outputs > 0)
+        text_puts(t, row->feasible ? ",1" : ",0");
+    text_append(t, "\n", 1);
     if (t->failed) {
         snprintf(h->out.errmsg, sizeof h->out.errmsg, "%s: out of memory", path);
         return BO_ENOMEM;

@@ -18,7 +18,12 @@
  *   are appended in the order the evaluations completed, so with several
  *   workers the evals of successive rows need not be consecutive, but each
  *   appears at most once;
- * - lines end with LF (CR LF is accepted on reading).
+ * - lines end with LF (CR LF is accepted on reading);
+ * - a run with output constraints (the *_outputs functions) has, after
+ *   finished, one column per constraint output (its value; empty when a
+ *   failed evaluation did not give it) and "feasible" (1 when the row is ok
+ *   and every constraint holds, else 0). Without constraints the file has
+ *   neither, exactly as before.
  *
  * A run killed in the middle of writing a row leaves a last line without its
  * newline: reading drops it and bo_history_open_append cuts it off the file
@@ -59,7 +64,8 @@ typedef enum bo_history_status {
 
 /* 1 when name is one of the history's own columns (eval, phase, source, y,
  * status, message, cost, cum_cost, best, acq, suggest_seconds, eval_seconds,
- * worker, started, finished), which an input may not be called. */
+ * worker, started, finished, feasible), which neither an input nor a
+ * constraint may be called. */
 int bo_history_fixed_column(const char *name);
 
 /* "init"/"bo" and "ok"/"failed"/"running"; "?" for a value outside the enum. */
@@ -83,6 +89,9 @@ typedef struct bo_history_row {
     size_t worker;              /* 1..K: the worker (local slot or MPI rank) that ran it */
     double started, finished;   /* wall-clock times (seconds since the Unix epoch)
                                    when the evaluation was started and ended */
+    const double *outputs;      /* n_outputs constraint values (finite when ok, NaN =
+                                   not given), or NULL in a file without constraints */
+    int feasible;               /* 1: ok and every constraint holds (only with outputs) */
 } bo_history_row;
 
 /* Flags for the create/open functions (bitwise or). */
@@ -146,6 +155,26 @@ int bo_history_fd(const bo_history *history);
 bo_status bo_history_read(const char *path, const char *const *input_names, size_t n_inputs,
                           bo_history_row **rows, size_t *n_rows, char *err, size_t err_size);
 void bo_history_rows_free(bo_history_row *rows);
+
+/* The same three for a run with output constraints: output_names (n_outputs
+ * >= 1 non-empty names, in the config's order) are the columns after
+ * finished, followed by feasible. Reading checks they are there and named
+ * so (and refuses a file that has them when n_outputs is 0, and the plain
+ * functions are these with n_outputs 0); appending requires row->outputs
+ * (finite when ok, finite or NaN when failed) and feasible only on an ok
+ * row. Errors as above. */
+bo_status bo_history_create_outputs(const char *path, const char *const *input_names,
+                                    size_t n_inputs, const char *const *output_names,
+                                    size_t n_outputs, unsigned flags, bo_history **out,
+                                    char *err, size_t err_size);
+bo_status bo_history_open_append_outputs(const char *path, const char *const *input_names,
+                                         size_t n_inputs, const char *const *output_names,
+                                         size_t n_outputs, unsigned flags, bo_history **out,
+                                         size_t *n_rows, char *err, size_t err_size);
+bo_status bo_history_read_outputs(const char *path, const char *const *input_names,
+                                  size_t n_inputs, const char *const *output_names,
+                                  size_t n_outputs, bo_history_row **rows, size_t *n_rows,
+                                  char *err, size_t err_size);
 
 /* ---- state sidecar -------------------------------------------------------
  * Lines "eval v1 ... vn\n" (eval an unsigned integer, values %.17g, n may

@@ -127,8 +127,19 @@ static bo_status read_header(reader *r, const bo_initial_data_spec *spec, bo_ini
     for (size_t k = 0; spec->input_names != NULL && k < spec->n_inputs; k++) {
         r->input_col[k] = NO_COLUMN;
     }
+    /* A history of a run with constraints ends in finished, the constraint
+     * outputs and feasible (bo/io/history.h): the outputs are not inputs. */
+    size_t outputs_after = NO_COLUMN;
+    if (n_cols >= 2 && strcmp(bo_csv_name(t, n_cols - 1), "feasible") == 0)
+        for (size_t j = n_cols - 1; j-- > 0;)
+            if (strcmp(bo_csv_name(t, j), "finished") == 0) {
+                outputs_after = j;
+                break;
+            }
     for (size_t j = 0; j < n_cols; j++) {
         const char *name = bo_csv_name(t, j);
+        if (outputs_after != NO_COLUMN && j > outputs_after && j + 1 < n_cols)
+            continue;
         size_t k = spec->input_names != NULL
                        ? index_of(spec->input_names, spec->n_inputs, name)
                        : NO_COLUMN;

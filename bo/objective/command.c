@@ -43,6 +43,8 @@ struct bo_command {
     size_t n_sources;
     double timeout;
     unsigned long long memory_limit;    /* bytes, 0 = none */
+    char **output_names;    /* n_outputs constraint outputs read as NAME=VALUE lines */
+    size_t n_outputs;
 };
 
 static void free_strings(char **v, size_t n)
@@ -207,6 +209,7 @@ void bo_command_destroy(bo_command *cmd)
     free_strings(cmd->argv, cmd->argc);
     free_strings(cmd->input_names, cmd->dim);
     free_strings(cmd->source_names, cmd->n_sources);
+    free_strings(cmd->output_names, cmd->n_outputs);
     free(cmd);
 }
 
@@ -505,10 +508,118 @@ bo_status bo_command_parse_output(bo_proc_tail *out, double *y, char *msg, size_
     return BO_OK;
 }
 
+/* The span [*start, *start + *n) trimmed of spaces, tabs and CR. */
+static void trim_span(const char **start, size_t *n)
+{
+    while (*n > 0 && (**start == ' ' || **start == '\t' || **start == '\r'))
+        (*start)++, (*n)--;
+    while (*n > 0 && ((*start)[*n - 1] == ' ' || (*start)[*n - 1] == '\t' ||
+                      (*start)[*n - 1] == '\r'))
+        (*n)--;
+}
+
+/* Reads one output's value (the text after '=') into *value: 1 when it is
+ * one finite number, else 0 with the text quoted. */
+static int parse_output_value(const char *v, size_t n, double *value, char *quoted,
+                              size_t quoted_len)
+{
+    trim_span(&v, &n);
+    bo_proc_quote(v, n, BO_COMMAND_QUOTE_CHARS, quoted, quoted_len);
+    char text[64];
+    if (n == 0 || n >= sizeof text)
+        return 0;
+    memcpy(text, v, n);
+    text[n] = '\0';
+    char *end;
+    *value = strtod(text, &end);
+    return end == text + n && isfinite(*value);
+}
+
+bo_status bo_command_parse_outputs(bo_proc_tail *out, const char *const *names, size_t n_names,
+                                   double *y, double *outputs, char *msg, size_t msglen)
+{
+    /* Per name: 0 no line NAME=VALUE yet, 1 the last one read, 2 the last
+     * one was not a number (quoted). */
+    int seen[BO_COMMAND_MAX_OUTPUTS];
+    char quoted[BO_COMMAND_MAX_OUTPUTS][BO_COMMAND_QUOTE_CHARS + 4];
+    *y = NAN;
+    if (n_names > BO_COMMAND_MAX_OUTPUTS)
+        n_names = BO_COMMAND_MAX_OUTPUTS;
+    for (size_t k = 0; k < n_names; k++) {
+        seen[k] = 0;
+        outputs[k] = NAN;
+    }
+    char *data = out->data;
+    size_t len = out->len;
+    for (size_t pos = 0; n_names > 0 && pos < len;) {
+        char *nl = memchr(data + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - data) : len;
+        const char *line = data + pos;
+        size_t n = end - pos;
+        trim_span(&line, &n);
+        const char *eq = n > 0 ? memchr(line, '=', n) : NULL;
+        size_t key_len = eq ? (size_t)(eq - line) : 0;
+        while (key_len > 0 && (line[key_len - 1] == ' ' || line[key_len - 1] == '\t'))
+            key_len--;
+        for (size_t k = 0; eq != NULL && k < n_names; k++) {
+            size_t name_len = strlen(names[k]);
+            if (key_len != name_len || memcmp(line, names[k], name_len) != 0)
+                continue;
+            double value;
+            int ok = parse_output_value(eq + 1, (size_t)(line + n - (eq + 1)), &value,
+                                        quoted[k], sizeof quoted[k]);
+            seen[k] = ok ? 1 : 2;
+            outputs[k] = ok ? value : NAN;
+            /* Blanked, so that y is read from the last line that is not an
+             * output. */
+            memset(data + pos, ' ', end - pos);
+            break;
+        }
+        pos = end + 1;
+    }
+    bo_status status = bo_command_parse_output(out, y, msg, msglen);
+    if (status != BO_OK)
+        return status;
+    for (size_t k = 0; k < n_names; k++) {
+        if (seen[k] != 1)
+            *y = NAN;
+        if (seen[k] == 0) {
+            bo_msg(msg, msglen, "command printed no line %s=VALUE for the constraint output %s",
+                   names[k], names[k]);
+            return BO_EEVAL;
+        }
+        if (seen[k] == 2) {
+            bo_msg(msg, msglen, "constraint output %s: \"%s\" is not a finite number",
+                   names[k], quoted[k]);
+            return BO_EEVAL;
+        }
+    }
+    return BO_OK;
+}
+
+bo_status bo_command_set_outputs(bo_command *cmd, const char *const *names, size_t n,
+                                 char *err, size_t errlen)
+{
+    if (n > BO_COMMAND_MAX_OUTPUTS)
+        return bo_error_msg(err, errlen, BO_EINVAL, "at most %d constraint outputs, not %zu",
+                            BO_COMMAND_MAX_OUTPUTS, n);
+    for (size_t k = 0; k < n; k++)
+        if (names[k] == NULL || !valid_name(names[k]))
+            return bo_error_msg(err, errlen, BO_EINVAL, "constraint output %zu has no valid name",
+                                k + 1);
+    char **copy = n > 0 ? copy_strings(names, n) : NULL;
+    if (n > 0 && copy == NULL)
+        return bo_error_msg(err, errlen, BO_ENOMEM, "out of memory");
+    free_strings(cmd->output_names, cmd->n_outputs);
+    cmd->output_names = copy;
+    cmd->n_outputs = n;
+    return BO_OK;
+}
+
 bo_status bo_command_evaluate(bo_command *cmd, const double *x, size_t source,
                               const bo_plugin_call *call,
-                              const volatile sig_atomic_t *cancel, double *y, char *msg,
-                              size_t msglen)
+                              const volatile sig_atomic_t *cancel, double *y, double *outputs,
+                              char *msg, size_t msglen)
 {
     bo_status status = BO_EIO;
     launch l;
@@ -589,7 +700,8 @@ bo_status bo_command_evaluate(bo_command *cmd, const double *x, size_t source,
     } else if (WEXITSTATUS(res.wstatus) != 0) {
         bo_msg(msg, msglen, "command exited with status %d", WEXITSTATUS(res.wstatus));
     } else {
-        status = bo_command_parse_output(&out, y, msg, msglen);
+        status = bo_command_parse_outputs(&out, (const char *const *)cmd->output_names,
+                                          cmd->n_outputs, y, outputs, msg, msglen);
     }
     if (status != BO_OK && res.exec_errno == 0)
         add_stderr_line(msg, msglen, &err);

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,12 @@ struct bo_objective {
 
     /* command */
     bo_command *command;
+
+    /* outputs asked for (bo_objective_set_outputs): for a plugin, where
+     * each is in the plugin's outputs */
+    size_t n_wanted;
+    size_t wanted_index[BO_OBJECTIVE_MAX_OUTPUTS];
+    char *wanted_names[BO_OBJECTIVE_MAX_OUTPUTS];
 };
 
 /* What an isolated child sends back: one fixed-size record. */
@@ -54,6 +61,7 @@ typedef struct plugin_answer {
     unsigned long long magic;
     int rc;
     double y;
+    double outputs[BO_OBJECTIVE_MAX_OUTPUTS];   /* in the plugin's order */
     char msg[BO_PLUGIN_MSG_LEN];
 } plugin_answer;
 
@@ -111,6 +119,17 @@ static plugin_evaluate_call_fn plugin_evaluate_call(const bo_plugin *p)
     return p->struct_size >= end ? p->evaluate_call : NULL;
 }
 
+/* The appended evaluate_outputs member, or NULL; with it, n_outputs and
+ * output_names are there too. */
+typedef int (*plugin_evaluate_outputs_fn)(void *, const double *, size_t, size_t,
+                                          const bo_plugin_call *, double *, double *, char *,
+                                          size_t);
+static plugin_evaluate_outputs_fn plugin_evaluate_outputs(const bo_plugin *p)
+{
+    size_t end = offsetof(bo_plugin, evaluate_outputs) + sizeof p->evaluate_outputs;
+    return p->struct_size >= end ? p->evaluate_outputs : NULL;
+}
+
 /* Checks the descriptor against this host and the config; on refusal writes
  * the reason (without the path) to err and returns false. */
 static bool plugin_acceptable(const bo_plugin *p, size_t dim, size_t n_sources,
@@ -134,7 +153,22 @@ static bool plugin_acceptable(const bo_plugin *p, size_t dim, size_t n_sources,
                p->struct_size, (size_t)BO_PLUGIN_ABI1_SIZE);
         return false;
     }
-    if (p->evaluate == NULL && plugin_evaluate_call(p) == NULL) {
+    if (plugin_evaluate_outputs(p) != NULL) {
+        if (p->n_outputs > BO_OBJECTIVE_MAX_OUTPUTS) {
+            bo_msg(err, errlen, "descriptor declares %zu outputs, more than the %d this bo-run "
+                   "reads", p->n_outputs, BO_OBJECTIVE_MAX_OUTPUTS);
+            return false;
+        }
+        for (size_t k = 0; k < p->n_outputs; k++)
+            if (p->output_names == NULL || p->output_names[k] == NULL ||
+                p->output_names[k][0] == '\0') {
+                bo_msg(err, errlen, "descriptor's output %zu has no name (n_outputs is %zu)",
+                       k + 1, p->n_outputs);
+                return false;
+            }
+    }
+    if (p->evaluate == NULL && plugin_evaluate_call(p) == NULL &&
+        plugin_evaluate_outputs(p) == NULL) {
         bo_msg(err, errlen, "descriptor has no evaluate callback (nor evaluate_call)");
         return false;
     }
@@ -281,8 +315,13 @@ bo_status bo_objective_open_command(bo_objective **out, const char *const *argv,
 }
 
 /* Turns the plugin's answer into the evaluation's outcome. */
-static bo_status plugin_verdict(const plugin_answer *a, double *y, char *msg, size_t msglen)
+static bo_status plugin_verdict(const bo_objective *obj, const plugin_answer *a, double *y,
+                                double *outputs, char *msg, size_t msglen)
 {
+    for (size_t k = 0; k < obj->n_wanted; k++) {
+        double v = a->outputs[obj->wanted_index[k]];
+        outputs[k] = isfinite(v) ? v : NAN;
+    }
     if (a->rc != 0) {
         bo_msg(msg, msglen, "plugin evaluate failed (returned %d): %s", a->rc,
                a->msg[0] != '\0' ? a->msg : "no message given");
@@ -292,6 +331,12 @@ static bo_status plugin_verdict(const plugin_answer *a, double *y, char *msg, si
         bo_msg(msg, msglen, "plugin returned a non-finite value (%g)", a->y);
         return BO_EEVAL;
     }
+    for (size_t k = 0; k < obj->n_wanted; k++)
+        if (isnan(outputs[k])) {
+            bo_msg(msg, msglen, "plugin gave the constraint output %s as %g, not a finite "
+                   "number", obj->wanted_names[k], a->outputs[obj->wanted_index[k]]);
+            return BO_EEVAL;
+        }
     *y = a->y;
     bo_msg(msg, msglen, "%s", "");
     return BO_OK;
@@ -302,8 +347,14 @@ static void call_plugin(const bo_objective *obj, const double *x, size_t source,
 {
     memset(a, 0, sizeof *a);
     a->y = NAN;
+    for (size_t k = 0; k < BO_OBJECTIVE_MAX_OUTPUTS; k++)
+        a->outputs[k] = NAN;
+    plugin_evaluate_outputs_fn with_outputs = plugin_evaluate_outputs(obj->plugin);
     plugin_evaluate_call_fn with_call = plugin_evaluate_call(obj->plugin);
-    if (with_call != NULL)
+    if (with_outputs != NULL)
+        a->rc = with_outputs(obj->state, x, obj->dim, source, call, &a->y, a->outputs, a->msg,
+                             sizeof a->msg);
+    else if (with_call != NULL)
         a->rc = with_call(obj->state, x, obj->dim, source, call, &a->y, a->msg, sizeof a->msg);
     else
         a->rc = obj->plugin->evaluate(obj->state, x, obj->dim, source, &a->y, a->msg,
@@ -340,8 +391,8 @@ static void isolated_child(const bo_objective *obj, const double *x, size_t sour
 }
 
 static bo_status evaluate_isolated(bo_objective *obj, const double *x, size_t source,
-                                   const bo_plugin_call *call, double *y, char *msg,
-                                   size_t msglen)
+                                   const bo_plugin_call *call, double *y, double *outputs,
+                                   char *msg, size_t msglen)
 {
     int fds[2];
     double start = bo_proc_now();
@@ -429,7 +480,7 @@ static bo_status evaluate_isolated(bo_objective *obj, const double *x, size_t so
          * wait is short; anything it started is killed then. */
         bo_proc_reap_group(pid, INFINITY, &wstatus);
         a.msg[sizeof a.msg - 1] = '\0';
-        return plugin_verdict(&a, y, msg, msglen);
+        return plugin_verdict(obj, &a, y, outputs, msg, msglen);
     }
     /* The pipe closed early: the child died or exited, or closed the pipe
      * and keeps running (then the deadline still applies). */
@@ -468,7 +519,79 @@ bo_status bo_objective_evaluate_call(bo_objective *obj, const double *x, size_t 
                                      const bo_plugin_call *call, double *y, char *msg,
                                      size_t msglen)
 {
+    double ignored[BO_OBJECTIVE_MAX_OUTPUTS];
+    return bo_objective_evaluate_outputs(obj, x, source, call, y, ignored, msg, msglen);
+}
+
+bo_status bo_objective_set_outputs(bo_objective *obj, const char *const *names, size_t n,
+                                   char *err, size_t errlen)
+{
+    if (obj == NULL || (n > 0 && names == NULL) || n > BO_OBJECTIVE_MAX_OUTPUTS)
+        return bo_error_msg(err, errlen, BO_EINVAL, "at most %d constraint outputs, not %zu",
+                            BO_OBJECTIVE_MAX_OUTPUTS, n);
+    size_t index[BO_OBJECTIVE_MAX_OUTPUTS];
+    if (obj->kind == BO_OBJECTIVE_COMMAND) {
+        bo_status st = bo_command_set_outputs(obj->command, names, n, err, errlen);
+        if (st != BO_OK)
+            return st;
+        for (size_t k = 0; k < n; k++)
+            index[k] = k;
+    } else {
+        const bo_plugin *p = obj->plugin;
+        size_t have = plugin_evaluate_outputs(p) != NULL ? p->n_outputs : 0;
+        for (size_t k = 0; k < n; k++) {
+            index[k] = SIZE_MAX;
+            for (size_t j = 0; j < have; j++)
+                if (strcmp(p->output_names[j], names[k]) == 0)
+                    index[k] = j;
+            if (index[k] != SIZE_MAX)
+                continue;
+            char list[512] = "";
+            size_t used = 0;
+            for (size_t j = 0; j < have && used < sizeof list; j++)
+                used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
+                                         j ? ", " : "", p->output_names[j]);
+            if (have == 0)
+                return bo_error_msg(err, errlen, BO_EPLUGIN,
+                                    "plugin %s gives no outputs besides y (no evaluate_outputs "
+                                    "in its descriptor), so the constraint output %s cannot be "
+                                    "read", obj->name, names[k]);
+            return bo_error_msg(err, errlen, BO_EPLUGIN,
+                                "plugin %s gives no output %s (its outputs: %s)", obj->name,
+                                names[k], list);
+        }
+    }
+    char *copies[BO_OBJECTIVE_MAX_OUTPUTS];
+    for (size_t k = 0; k < n; k++) {
+        copies[k] = copy_string(names[k]);
+        if (copies[k] == NULL) {
+            for (size_t j = 0; j < k; j++)
+                free(copies[j]);
+            return bo_error_msg(err, errlen, BO_ENOMEM, "out of memory");
+        }
+    }
+    for (size_t k = 0; k < obj->n_wanted; k++)
+        free(obj->wanted_names[k]);
+    for (size_t k = 0; k < n; k++) {
+        obj->wanted_names[k] = copies[k];
+        obj->wanted_index[k] = index[k];
+    }
+    obj->n_wanted = n;
+    return BO_OK;
+}
+
+bo_status bo_objective_evaluate_outputs(bo_objective *obj, const double *x, size_t source,
+                                        const bo_plugin_call *call, double *y,
+                                        double *outputs, char *msg, size_t msglen)
+{
     bo_plugin_call none = {sizeof none, 0, 0, 0};
+    if (obj != NULL && outputs != NULL)
+        for (size_t k = 0; k < obj->n_wanted; k++)
+            outputs[k] = NAN;
+    if (obj != NULL && obj->n_wanted > 0 && outputs == NULL) {
+        bo_msg(msg, msglen, "bo_objective_evaluate_outputs: NULL outputs");
+        return BO_EINVAL;
+    }
     if (call == NULL)
         call = &none;
     if (y != NULL)
@@ -483,10 +606,11 @@ bo_status bo_objective_evaluate_call(bo_objective *obj, const double *x, size_t 
     }
     switch (obj->kind) {
     case BO_OBJECTIVE_COMMAND:
-        return bo_command_evaluate(obj->command, x, source, call, obj->cancel, y, msg, msglen);
+        return bo_command_evaluate(obj->command, x, source, call, obj->cancel, y, outputs, msg,
+                                   msglen);
     case BO_OBJECTIVE_PLUGIN:
         if (obj->isolate)
-            return evaluate_isolated(obj, x, source, call, y, msg, msglen);
+            return evaluate_isolated(obj, x, source, call, y, outputs, msg, msglen);
         static int exit_guard_registered;
         if (!exit_guard_registered && atexit(exit_during_evaluation) == 0)
             exit_guard_registered = 1;
@@ -494,7 +618,7 @@ bo_status bo_objective_evaluate_call(bo_objective *obj, const double *x, size_t 
         in_process_evaluation = 1;
         call_plugin(obj, x, source, call, &a);
         in_process_evaluation = 0;
-        return plugin_verdict(&a, y, msg, msglen);
+        return plugin_verdict(obj, &a, y, outputs, msg, msglen);
     }
     bo_msg(msg, msglen, "bo_objective_evaluate: corrupt objective");
     return BO_EINVAL;
@@ -529,6 +653,8 @@ void bo_objective_close(bo_objective *obj)
     if (obj->library != NULL)
         dlclose(obj->library);
     bo_command_destroy(obj->command);
+    for (size_t k = 0; k < obj->n_wanted; k++)
+        free(obj->wanted_names[k]);
     free(obj->name);
     free(obj);
 }

@@ -116,6 +116,27 @@ bo_status bo_objective_evaluate_call(bo_objective *obj, const double *x, size_t 
                                      const bo_plugin_call *call, double *y, char *msg,
                                      size_t msglen);
 
+/* The most constraint outputs one objective gives (bo/bo_plugin.h's limit). */
+enum { BO_OBJECTIVE_MAX_OUTPUTS = 16 };
+
+/* Asks every later evaluation for the outputs names[0..n) (the config's
+ * constraints, n <= BO_OBJECTIVE_MAX_OUTPUTS; copied). A plugin must declare
+ * each of them among its output_names and have evaluate_outputs; a command
+ * must print a line NAME=VALUE for each (see bo_command_parse_outputs in
+ * command.h). BO_EPLUGIN when the plugin lacks one (err names it and lists
+ * what the plugin gives), BO_EINVAL for bad names, BO_ENOMEM. */
+bo_status bo_objective_set_outputs(bo_objective *obj, const char *const *names, size_t n,
+                                   char *err, size_t errlen);
+
+/* bo_objective_evaluate_call that also returns the outputs asked for by
+ * bo_objective_set_outputs in outputs[0..n) (NULL allowed when n is 0).
+ * An output that is missing, NaN or infinite fails the evaluation
+ * (BO_EEVAL, the message names it); outputs the evaluation gave are
+ * kept even then, the others are NaN. */
+bo_status bo_objective_evaluate_outputs(bo_objective *obj, const double *x, size_t source,
+                                        const bo_plugin_call *call, double *y,
+                                        double *outputs, char *msg, size_t msglen);
+
 /* Makes evaluations of obj cancellable: while an isolated plugin child or a
  * command runs, `*flag` is checked at least every 100 ms (and whenever a
  * signal interrupts the wait); once non-zero, the child (the command's whole

@@ -333,6 +333,12 @@ static int record(run *r, const bo_evaluation *ev)
     row.worker = ev->worker;
     row.started = ev->started;
     row.finished = ev->finished;
+    if (r->cfg.n_constraints > 0) {
+        row.outputs = ev->outputs;
+        row.feasible = ok;
+        for (size_t k = 0; k < r->cfg.n_constraints; k++)
+            row.feasible &= bo_config_constraint_holds(&r->cfg.constraints[k], ev->outputs[k]);
+    }
     f->eval = 0;
     if (bo_history_append(r->history, &row) != BO_OK) {
         r->history_failed = 1;

@@ -242,6 +242,9 @@ static int open_objective(run *r)
                                        c->objective.timeout, r->err, sizeof r->err);
         free(argv);
     }
+    if (st == BO_OK && c->n_constraints > 0)
+        st = bo_objective_set_outputs(r->objective, r->constraint_names, c->n_constraints,
+                                      r->err, sizeof r->err);
     if (st != BO_OK)
         return bo_runi_fail(r, BO_RUN_USAGE, "%s:%zu:%zu: objective.%s: %s", c->path,
                             c->objective.line, c->objective.column,
@@ -275,6 +278,13 @@ static int prepare_names(run *r)
     }
     for (size_t s = 0; s < c->n_sources; s++)
         r->source_names[s] = c->sources[s].name;
+    if (c->n_constraints > 0) {
+        r->constraint_names = calloc(c->n_constraints, sizeof *r->constraint_names);
+        if (!r->constraint_names)
+            return -1;
+        for (size_t k = 0; k < c->n_constraints; k++)
+            r->constraint_names[k] = c->constraints[k].name;
+    }
     return 0;
 }
 
@@ -320,7 +330,8 @@ static int replay_history(run *r, const char *history_path, size_t *n_rows_out,
 {
     bo_history_row *rows = NULL;
     size_t n_rows = 0, d = r->cfg.n_inputs;
-    bo_status st = bo_history_read(history_path, r->input_names, d, &rows, &n_rows, r->err,
+    bo_status st = bo_history_read_outputs(history_path, r->input_names, d, r->constraint_names,
+                                           r->cfg.n_constraints, &rows, &n_rows, r->err,
                                    sizeof r->err);
     if (st != BO_OK)
         return bo_runi_fail(r, BO_RUN_USAGE, "--resume: %s", r->err);
@@ -381,8 +392,9 @@ static int collect_redo(run *r, const char *journal_path, const char *history_pa
     bo_status st = bo_history_read(journal_path, r->input_names, d, &rows, &n_rows, r->err,
                                    sizeof r->err);
     if (st == BO_OK)
-        st = bo_history_read(history_path, r->input_names, d, &done, &n_done, r->err,
-                             sizeof r->err);
+        st = bo_history_read_outputs(history_path, r->input_names, d, r->constraint_names,
+                                     r->cfg.n_constraints, &done, &n_done, r->err,
+                                     sizeof r->err);
     if (st != BO_OK) {
         bo_history_rows_free(rows);
         return bo_runi_fail(r, BO_RUN_USAGE, "--resume: %s", r->err);
@@ -516,8 +528,9 @@ static int resume_files(run *r, const char *history_path, const char *journal_pa
                         "and may differ from an uninterrupted one\n", state_path);
     }
     size_t d = r->cfg.n_inputs, n_check = 0;
-    st = bo_history_open_append(history_path, r->input_names, d, 0, &r->history, &n_check,
-                                r->err, sizeof r->err);
+    st = bo_history_open_append_outputs(history_path, r->input_names, d, r->constraint_names,
+                                        r->cfg.n_constraints, 0, &r->history, &n_check, r->err,
+                                        sizeof r->err);
     if (st == BO_OK)
         st = have_journal ? bo_history_open_append(journal_path, r->input_names, d, 0,
                                                    &r->journal, NULL, r->err, sizeof r->err)
@@ -565,8 +578,9 @@ static int start_run(run *r, const char *history_path, const char *journal_path,
     if (write_resolved_config(r) != BO_RUN_FINISHED)
         return BO_RUN_USAGE;
     size_t d = r->cfg.n_inputs;
-    bo_status st = bo_history_create(history_path, r->input_names, d, 0u, &r->history, r->err,
-                                     sizeof r->err);
+    bo_status st = bo_history_create_outputs(history_path, r->input_names, d,
+                                             r->constraint_names, r->cfg.n_constraints, 0u,
+                                             &r->history, r->err, sizeof r->err);
     if (st == BO_OK)
         st = bo_history_create(journal_path, r->input_names, d, BO_HISTORY_OVERWRITE,
                                &r->journal, r->err, sizeof r->err);
@@ -718,6 +732,7 @@ static void run_cleanup(run *r)
         bo_runi_flight_free(&r->redo[i]);
     free(r->redo);
     free(r->input_names);
+    free(r->constraint_names);
     free(r->source_names);
     free(r->lower);
     free(r->upper);

@@ -60,6 +60,7 @@ typedef struct run {
     run_state rs;
     const char **input_names;
     const char **source_names;
+    const char **constraint_names;  /* cfg.n_constraints, or NULL: history columns */
     double *lower, *upper;
     int *log_scale;
     double *theta;
