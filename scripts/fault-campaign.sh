@@ -198,6 +198,20 @@ two_trial() { # name trial
 }
 
 # The disk fills after a random number of bytes; then --resume with room.
+# The number of rows of history $2 when they are the first rows of history
+# $1 in every column but the timings, else -1.
+prefix_rows() { # reference run
+  python3 - "$1" "$2" <<'PY'
+import csv, sys
+timing = {"suggest_seconds", "eval_seconds", "worker", "started", "finished"}
+def rows(p):
+    with open(p, newline="") as f:
+        return [{k: v for k, v in r.items() if k not in timing} for r in csv.DictReader(f)]
+ref, got = rows(sys.argv[1]), rows(sys.argv[2])
+print(len(got) if got == ref[:len(got)] else -1)
+PY
+}
+
 disk_trial() { # name trial total_bytes
   local out="$work/$1-$2" verdict=ok rc=0 rows=0 limit cmp
   limit=$(python3 -c "import random; print(random.randint(200, $3))")
@@ -209,16 +223,7 @@ disk_trial() { # name trial total_bytes
   fi
   for f in "$out"/*.tmp; do [ -e "$f" ] && verdict="lost 0 repeated 1"; done
   if [ -f "$out/history.csv" ]; then
-    rows=$(python3 - "$work/$1-reference/history.csv" "$out/history.csv" <<'PY'
-import csv, sys
-timing = {"suggest_seconds", "eval_seconds", "worker", "started", "finished"}
-def rows(p):
-    with open(p, newline="") as f:
-        return [{k: v for k, v in r.items() if k not in timing} for r in csv.DictReader(f)]
-ref, got = rows(sys.argv[1]), rows(sys.argv[2])
-print(len(got) if got == ref[:len(got)] else -1)
-PY
-)
+    rows=$(prefix_rows "$work/$1-reference/history.csv" "$out/history.csv")
     [ "$rows" -ge 0 ] || verdict="lost 0 repeated 1"
     "$bin" "$work/$1.yaml" --out "$out" --quiet --resume > /dev/null 2>&1 || verdict="lost 1 repeated 0"
     cmp=$(compare exact "$work/$1-reference" "$out")
@@ -243,16 +248,7 @@ tmpfs_trial() { # name trial total_bytes
   fi
   for f in "$out"/*.tmp; do [ -e "$f" ] && verdict="lost 0 repeated 1"; done
   if [ -f "$out/history.csv" ]; then
-    rows=$(python3 - "$work/$1-reference/history.csv" "$out/history.csv" <<'PY'
-import csv, sys
-timing = {"suggest_seconds", "eval_seconds", "worker", "started", "finished"}
-def rows(p):
-    with open(p, newline="") as f:
-        return [{k: v for k, v in r.items() if k not in timing} for r in csv.DictReader(f)]
-ref, got = rows(sys.argv[1]), rows(sys.argv[2])
-print(len(got) if got == ref[:len(got)] else -1)
-PY
-)
+    rows=$(prefix_rows "$work/$1-reference/history.csv" "$out/history.csv")
     [ "$rows" -ge 0 ] || verdict="lost 0 repeated 1"
   fi
   # Room again: the same file system, grown.
