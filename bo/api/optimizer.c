@@ -6,6 +6,7 @@
 #include "bo/api/api_internal.h"
 
 #include <cblas.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,15 +158,23 @@ static bo_result load_initial_data(bo_optimizer *o, const char **input_names,
         if (bo_design_from_user(x, 1, o->dim, o->lower, o->upper, o->log_scale, o->u, msg,
                                 sizeof msg) != BO_OK)
             r = FAIL(o, BO_ERR_INVALID, "%s:%zu: %s", c->initial_data, data.line[i], msg);
-        else if (bo_engine_observe_prior(o->engine, o->u, data.source[i], data.y[i],
-                                         !data.failed[i]) != BO_OK)
-            r = FAIL(o, BO_ERR_INVALID, "%s:%zu: %s", c->initial_data, data.line[i],
+        else if ((st = bo_engine_observe_prior(o->engine, o->u, data.source[i], data.y[i],
+                                               !data.failed[i])) != BO_OK)
+            r = FAIL(o, bo_apii_result(st), "%s:%zu: %s", c->initial_data, data.line[i],
                      bo_engine_errmsg(o->engine));
         else
             r = remember(o, x, data.source[i], data.y[i], !data.failed[i]);
     }
     bo_initial_data_cleanup(&data);
     return r;
+}
+
+/* What a constructor that returns NULL with only a message failed of:
+ * the options were checked by the config loader before, so a failure with
+ * errno set to ENOMEM (cleared before the call) ran out of memory. */
+static bo_result creation_failure(void)
+{
+    return errno == ENOMEM ? BO_ERR_NOMEM : BO_ERR_INVALID;
 }
 
 static bo_result setup(bo_optimizer *o)
@@ -198,9 +207,10 @@ static bo_result setup(bo_optimizer *o)
     bo_engine_options eo;
     bo_config_engine_options(c, &eo, costs, initial);
     char msg[BO_API_ERRLEN];
+    errno = 0;
     o->engine = bo_engine_create(&eo, msg, sizeof msg);
     if (!o->engine) {
-        r = FAIL(o, BO_ERR_INVALID, "%s", msg);
+        r = FAIL(o, creation_failure(), "%s", msg);
         goto done;
     }
     r = load_initial_data(o, input_names, source_names);
@@ -538,9 +548,10 @@ static bo_result fit_model(bo_optimizer *o)
     go.seed = o->cfg.seed;
     char msg[BO_API_ERRLEN];
     bo_gp_destroy(o->model);
+    errno = 0;
     o->model = bo_gp_create(&go, msg, sizeof msg);
     if (!o->model) {
-        r = FAIL(o, BO_ERR_INVALID, "predict: model: %s", msg);
+        r = FAIL(o, creation_failure(), "predict: model: %s", msg);
         goto done;
     }
     bo_status st = bo_gp_set_data(o->model, n_ok, X, src, y, NULL);
