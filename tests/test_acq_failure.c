@@ -398,10 +398,6 @@ static void test_bo_run_gpc(void)
     CHECK_MSG(err && strstr(err, "acquisition.failure_model") != NULL, "stderr: %s",
               err ? err : "(none)");
     free(err);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (check_failures_ == 0 && system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", tmpdir);
 }
 
 int main(void)
@@ -409,5 +405,5 @@ int main(void)
     test_weighted_acquisitions();
     test_engine_gpc();
     test_bo_run_gpc();
-    return CHECK_DONE();
+    return test_finish(CHECK_DONE());
 }

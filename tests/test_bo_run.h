@@ -2,12 +2,16 @@
 #define BO_TESTS_TEST_BO_RUN_H
 
 /* Whole runs of the bo-run program from a test: a temporary folder for the
- * configs and run folders, files written into it, and bo-run started with
- * its stdout and stderr in tmpdir/out.txt and tmpdir/err.txt. */
+ * configs and run folders, files written into it, bo-run started with its
+ * stdout and stderr in tmpdir/out.txt and tmpdir/err.txt, histories
+ * compared, and the folder removed when every check passed. */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "bo/io/history.h"
 #include "tests/test_process.h"
 
 static char tmpdir[128];
@@ -21,6 +25,35 @@ static inline int test_make_tmpdir(const char *name)
         return -1;
     }
     return 0;
+}
+
+/* The test program's exit status: result, after removing tmpdir when it is
+ * 0 (a failed test keeps its outputs and says where). */
+static inline int test_finish(int result)
+{
+    if (result == 0) {
+        char cmd[600];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "could not remove %s\n", tmpdir);
+    } else {
+        fprintf(stderr, "outputs kept in %s\n", tmpdir);
+    }
+    return result;
+}
+
+/* Two history rows of a two-input run equal in every column but the
+ * timings (NaN equal to NaN). */
+static inline int same_rows(const bo_history_row *a, const bo_history_row *b)
+{
+    int same = a->eval == b->eval && a->phase == b->phase && strcmp(a->source, b->source) == 0 &&
+               a->status == b->status && strcmp(a->message, b->message) == 0 &&
+               a->cost == b->cost && a->cum_cost == b->cum_cost;
+    same &= memcmp(a->x, b->x, 2 * sizeof(double)) == 0;
+    same &= (isnan(a->y) && isnan(b->y)) || a->y == b->y;
+    same &= (isnan(a->best) && isnan(b->best)) || a->best == b->best;
+    same &= (isnan(a->acq) && isnan(b->acq)) || a->acq == b->acq;
+    return same;
 }
 
 static inline void path_in(char *buf, size_t len, const char *name)

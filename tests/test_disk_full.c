@@ -52,19 +52,6 @@ static int read_history(const char *dir, bo_history_row **rows, size_t *n)
     return 0;
 }
 
-/* Equal in every column but the timings. */
-static int same_rows(const bo_history_row *a, const bo_history_row *b)
-{
-    int same = a->eval == b->eval && a->phase == b->phase && strcmp(a->source, b->source) == 0 &&
-               a->status == b->status && strcmp(a->message, b->message) == 0 &&
-               a->cost == b->cost && a->cum_cost == b->cum_cost;
-    same &= memcmp(a->x, b->x, 2 * sizeof(double)) == 0;
-    same &= (isnan(a->y) && isnan(b->y)) || a->y == b->y;
-    same &= (isnan(a->best) && isnan(b->best)) || a->best == b->best;
-    same &= (isnan(a->acq) && isnan(b->acq)) || a->acq == b->acq;
-    return same;
-}
-
 static long file_size(const char *dir, const char *name)
 {
     char p[2200];
@@ -243,5 +230,5 @@ int main(void)
     write_config();
     test_disk_fills_during_the_run();
     test_outputs_cannot_be_written();
-    return CHECK_DONE();
+    return test_finish(CHECK_DONE());
 }

@@ -53,19 +53,6 @@ static int read_history(const char *dir, bo_history_row **rows, size_t *n)
     return bo_history_read(path, input_names, 2, rows, n, err, sizeof err) == BO_OK ? 0 : -1;
 }
 
-/* Equal in every column but the wall time. */
-static int same_rows(const bo_history_row *a, const bo_history_row *b)
-{
-    int same = a->eval == b->eval && a->phase == b->phase && strcmp(a->source, b->source) == 0 &&
-               a->status == b->status && strcmp(a->message, b->message) == 0 &&
-               a->cost == b->cost && a->cum_cost == b->cum_cost;
-    same &= memcmp(a->x, b->x, 2 * sizeof(double)) == 0;
-    same &= (isnan(a->y) && isnan(b->y)) || a->y == b->y;
-    same &= (isnan(a->best) && isnan(b->best)) || a->best == b->best;
-    same &= (isnan(a->acq) && isnan(b->acq)) || a->acq == b->acq;
-    return same;
-}
-
 static void test_clean_run(void)
 {
     write_plugin_config("clean.yaml", "clean", "", "", 6, 14);
@@ -472,14 +459,5 @@ int main(void)
     test_interrupt_and_resume();
     test_stopping_rules();
     test_bad_out();
-    int result = CHECK_DONE();
-    if (result == 0) {
-        char cmd[600];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-        if (system(cmd) != 0)
-            fprintf(stderr, "could not remove %s\n", tmpdir);
-    } else {
-        fprintf(stderr, "outputs kept in %s\n", tmpdir);
-    }
-    return result;
+    return test_finish(CHECK_DONE());
 }

@@ -147,14 +147,5 @@ int main(void)
               "%s", err ? err : "(null)");
     free(err);
 
-    int result = CHECK_DONE();
-    if (result == 0) {
-        char cmd[600];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-        if (system(cmd) != 0)
-            fprintf(stderr, "could not remove %s\n", tmpdir);
-    } else {
-        fprintf(stderr, "outputs kept in %s\n", tmpdir);
-    }
-    return result;
+    return test_finish(CHECK_DONE());
 }
