@@ -5,6 +5,7 @@
  *
  * Usage: bench_gp [max_n]   (default 3200) */
 #define _POSIX_C_SOURCE 200809L
+#include "bench/bench_problems.h"
 #include "gp/gp.h"
 #include "gp/rng.h"
 
@@ -16,35 +17,6 @@
 #include <time.h>
 
 #define DIM 6
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* Hartmann-6 (the standard A, P, alpha tables), a smooth test function. */
-static double hartmann6(const double *x)
-{
-    static const double a[4] = {1.0, 1.2, 3.0, 3.2};
-    static const double A[4][6] = {{10, 3, 17, 3.5, 1.7, 8},
-                                   {0.05, 10, 17, 0.1, 8, 14},
-                                   {3, 3.5, 1.7, 10, 17, 8},
-                                   {17, 8, 0.05, 10, 0.1, 14}};
-    static const double P[4][6] = {{0.1312, 0.1696, 0.5569, 0.0124, 0.8283, 0.5886},
-                                   {0.2329, 0.4135, 0.8307, 0.3736, 0.1004, 0.9991},
-                                   {0.2348, 0.1451, 0.3522, 0.2883, 0.3047, 0.6650},
-                                   {0.4047, 0.8828, 0.8732, 0.5743, 0.1091, 0.0381}};
-    double s = 0.0;
-    for (int i = 0; i < 4; i++) {
-        double e = 0.0;
-        for (int j = 0; j < 6; j++)
-            e += A[i][j] * (x[j] - P[i][j]) * (x[j] - P[i][j]);
-        s += a[i] * exp(-e);
-    }
-    return -s;
-}
 
 static void make_data(size_t n, bo_rng *rng, double *X, double *y)
 {

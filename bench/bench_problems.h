@@ -1,21 +1,21 @@
 #ifndef BO_BENCH_BENCH_PROBLEMS_H
 #define BO_BENCH_BENCH_PROBLEMS_H
 
-/* The clock and the two test problems bench_engine and bench_parallel time
- * the engine on: Hartmann-6 (single fidelity) and a five-source 8-input
- * response shaped like the Borehole's. */
+/* The clock and the test problems the benchmarks time (bench_gp,
+ * bench_engine, bench_parallel): Hartmann-6 (single fidelity) and a
+ * five-source 8-input response shaped like the Borehole's. */
 #include <math.h>
 #include <stddef.h>
 #include <time.h>
 
-static double now(void)
+static inline double now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static double hartmann6(const double *x)
+static inline double hartmann6(const double *x)
 {
     static const double a[4][6] = {{10, 3, 17, 3.5, 1.7, 8},
                                    {0.05, 10, 17, 0.1, 8, 14},
@@ -38,7 +38,7 @@ static double hartmann6(const double *x)
 
 /* A smooth 8-input response with source-dependent bias, shaped like the
  * Borehole's: the sources are correlated but not copies. */
-static double mf_response(const double *x, size_t source)
+static inline double mf_response(const double *x, size_t source)
 {
     double base = 0.0;
     for (int j = 0; j < 8; j++)
