@@ -518,6 +518,21 @@ static void test_aggregate(void)
     CHECK_CSV_ROW(text, "A,1,", 5, 5, 5, 1);
     CHECK_CSV_ROW(text, "B,4,", 0.5, 0.2515, 1.25, 3);
     CHECK(strstr(text, "\nC,5,-3.5,-3.75,-3.25,2\n") != NULL);
+    /* An output that cannot be written leaves the earlier complete one in
+     * place and is named: runs.csv's temporary file is a folder here. */
+    path_in(path, sizeof path, "out_lib/runs.csv");
+    char *runs_before = test_read_text(path);
+    char blocker[1300];
+    path_in(blocker, sizeof blocker, "out_lib/runs.csv.tmp");
+    CHECK(mkdir(blocker, 0777) == 0);
+    CHECK(bo_study_write_outputs(s, out) == BO_EIO);
+    CHECK_MSG(strstr(bo_study_errmsg(s), "runs.csv.tmp") != NULL, "%s", bo_study_errmsg(s));
+    char *runs_after = test_read_text(path);
+    CHECK(runs_before && runs_after && strcmp(runs_before, runs_after) == 0);
+    CHECK(rmdir(blocker) == 0);
+    CHECK(bo_study_write_outputs(s, out) == BO_OK);
+    free(runs_before);
+    free(runs_after);
     /* B: b1..b3 finished at cost 5 and cover the grid up to 12. */
     CHECK(strstr(text, "\nB,12,") != NULL);
     free(text);

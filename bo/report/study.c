@@ -16,6 +16,7 @@
 
 #include "bo/report/benchmarks.h"
 #include "bo/config/config.h"
+#include "bo/io/atomic_file.h"
 #include "bo/io/history.h"
 #include "bo/io/plot.h"
 #include "bo/report/run_report.h"
@@ -70,6 +71,11 @@ struct bo_study {
     int computed;
     int value_figure;       /* study_value.gp and .dat are written (see study_decide_value_figure) */
     char value_skip[1024];  /* why not, when some label has an optimum; "" otherwise */
+    /* The output file being written. Outputs are written one at a time, each
+     * gathered in memory and renamed into place whole, so an interrupted or
+     * disk-full study never leaves a truncated summary or curve beside the
+     * previous complete one. */
+    bo_atomic_file out_file;
     char err[8192];
 };
 
@@ -1042,18 +1048,17 @@ static FILE *study_open(bo_study *s, const char *dir, const char *name, char *pa
 {
     if (study_join(s, path, len, dir, name) != BO_OK)
         return NULL;
-    FILE *f = fopen(path, "w");
-    if (!f)
-        study_fail(s, BO_EIO, "%s: cannot write: %s", path, strerror(errno));
-    return f;
+    return bo_atomic_file_open(&s->out_file, path, s->err, sizeof s->err);
 }
 
+/* Commits the file study_open started; f is that file's stream. */
 static bo_status study_close(bo_study *s, FILE *f, const char *path)
 {
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad)
-        return study_fail(s, BO_EIO, "%s: cannot write: %s", path, strerror(errno));
-    return BO_OK;
+    if (ferror(f)) {
+        bo_atomic_file_abandon(&s->out_file);
+        return study_fail(s, BO_EIO, "%s: cannot write: out of memory while writing", path);
+    }
+    return bo_atomic_file_commit(&s->out_file, s->err, sizeof s->err);
 }
 
 static void study_csv_row(FILE *f, const char *label, double x, const bo_study_stats *st,
