@@ -70,6 +70,7 @@ static const bad_case bad_cases[] = {
     {"no_budget_limit.yaml", BO_EINVAL, 5, 3, "budget", "expected max_evaluations or max_cost"},
     {"missing_budget.yaml", BO_EINVAL, 1, 1, "budget", "missing; expected a mapping with max_evaluations"},
     {"failure_model_unknown.yaml", BO_EINVAL, 6, 18, "acquisition.failure_model", "expected one of gpc, radius, none, got 'classifier'"},
+    {"output_transform_unknown.yaml", BO_EINVAL, 6, 21, "model.output_transform", "expected one of auto, none, got 'log'"},
     {"stall_explore_ucb.yaml", BO_EINVAL, 6, 18, "acquisition.stall_explore", "works with acquisition type ei or logei, not 'ucb'"},
     {"mfca_single_source.yaml", BO_EINVAL, 4, 21, "acquisition.type", "got 'mfca' (it needs two or more sources:)"},
     {"target_missing.yaml", BO_EINVAL, 5, 3, "target", "missing; expected the name of the source to optimise"},
@@ -237,6 +238,7 @@ static void test_spec_example(void)
     CHECK(cfg.model.noise == BO_NOISE_LEARN && cfg.model.noise_var == 0.0);
     CHECK(cfg.model.mean == BO_MEAN_CONSTANT);
     CHECK(cfg.model.restarts == 8);
+    CHECK(cfg.model.output_transform == BO_OUTPUT_TRANSFORM_AUTO);
     CHECK(cfg.acquisition.type == BO_ACQ_MFCA);
     CHECK(cfg.acquisition.starts == 16);
     CHECK(cfg.acquisition.pool == 1000);
@@ -683,6 +685,7 @@ static void test_equal_detects_changes(void)
     MUTATE(model.noise_var, 0.02, "model.noise", 0);
     MUTATE(model.mean, BO_MEAN_ZERO, "model.mean", 0);
     MUTATE(model.restarts, 2, "model.restarts", 0);
+    MUTATE(model.output_transform, BO_OUTPUT_TRANSFORM_NONE, "model.output_transform", 0);
     MUTATE(acquisition.type, BO_ACQ_EI, "acquisition.type", 0);
     MUTATE(acquisition.starts, 4, "acquisition.starts", 0);
     MUTATE(acquisition.pool, 65, "acquisition.pool", 0);

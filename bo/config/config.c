@@ -59,6 +59,8 @@ static const name_entry scale_rows[] = {
 static const name_entry mean_rows[] = {
     {"constant", BO_MEAN_CONSTANT}, {"zero", BO_MEAN_ZERO},
     {"per_source", BO_MEAN_PER_SOURCE}, {NULL, 0}};
+static const name_entry transform_rows[] = {
+    {"auto", BO_OUTPUT_TRANSFORM_AUTO}, {"none", BO_OUTPUT_TRANSFORM_NONE}, {NULL, 0}};
 static const name_entry failure_rows[] = {
     {"gpc", BO_FAILURE_GPC}, {"radius", BO_FAILURE_RADIUS}, {"none", BO_FAILURE_NONE},
     {NULL, 0}};
@@ -81,6 +83,7 @@ static const name_table goal_names = NAME_TABLE(goal_rows, name_entry, name, val
 static const name_table scale_names = NAME_TABLE(scale_rows, name_entry, name, value);
 static const name_table mean_names = NAME_TABLE(mean_rows, name_entry, name, value);
 static const name_table failure_names = NAME_TABLE(failure_rows, name_entry, name, value);
+static const name_table transform_names = NAME_TABLE(transform_rows, name_entry, name, value);
 static const name_table kernel_names =
     NAME_TABLE(bo_kernel_registry, bo_kernel_info, name, kind);
 static const name_table acq_names = NAME_TABLE(bo_acq_registry, bo_acq_info, name, kind);
@@ -147,6 +150,10 @@ const char *bo_config_scale_name(bo_config_scale scale)
     return name_of(&scale_names, (int)scale);
 }
 const char *bo_config_mean_name(bo_gp_mean mean) { return name_of(&mean_names, (int)mean); }
+static const char *transform_name(bo_engine_output_transform t)
+{
+    return name_of(&transform_names, (int)t);
+}
 
 /* ------------------------------------------------------------------ */
 /* "Did you mean": optimal string alignment distance (Levenshtein plus  */
@@ -486,6 +493,8 @@ static const field model_fields[] = {
      .default_text = "constant"},
     {.key = "restarts", .type = F_SIZE, .offset = CFG(model.restarts), .min = 1.0, .max = 1000.0,
      .default_text = "5"},
+    {.key = "output_transform", .type = F_ENUM, .offset = CFG(model.output_transform),
+     .names = &transform_names, .default_text = "auto"},
     END_OF_FIELDS};
 
 static const field acquisition_fields[] = {
@@ -1872,6 +1881,7 @@ void bo_config_engine_options(const bo_config *cfg, bo_engine_options *eo, doubl
     eo->noise = cfg->model.noise;
     eo->fixed_noise_var = cfg->model.noise_var;
     eo->restarts = cfg->model.restarts;
+    eo->output_transform = cfg->model.output_transform;
     eo->ucb_beta = cfg->acquisition.beta;
     eo->mfca_target_ei = cfg->acquisition.target_ei;
     eo->explore_budget = cfg->acquisition.explore_budget;
@@ -2036,6 +2046,7 @@ bo_status bo_config_write_resolved(const bo_config *cfg, FILE *out)
     }
     fprintf(out, "  mean: %s\n", bo_config_mean_name(cfg->model.mean));
     fprintf(out, "  restarts: %zu\n", cfg->model.restarts);
+    fprintf(out, "  output_transform: %s\n", transform_name(cfg->model.output_transform));
 
     format_double(num[0], sizeof num[0], cfg->acquisition.beta);
     format_double(num[1], sizeof num[1], cfg->acquisition.explore_budget);
@@ -2208,6 +2219,8 @@ int bo_config_equal_ignoring(const bo_config *a, const bo_config *b, unsigned ig
         return differs(what, whatlen, "model.mean");
     if (a->model.restarts != b->model.restarts)
         return differs(what, whatlen, "model.restarts");
+    if (a->model.output_transform != b->model.output_transform)
+        return differs(what, whatlen, "model.output_transform");
     if (a->acquisition.type != b->acquisition.type)
         return differs(what, whatlen, "acquisition.type");
     if (a->acquisition.starts != b->acquisition.starts)

@@ -108,6 +108,8 @@ typedef struct bo_config_model {
     double noise_var;       /* BO_NOISE_FIXED: variance in y units^2, >= 0; else 0 */
     bo_gp_mean mean;
     size_t restarts;        /* hyperparameter optimisation starts, >= 1 */
+    bo_engine_output_transform output_transform; /* what suggestions model
+                               (default auto: docs/config.md) */
 } bo_config_model;
 
 typedef struct bo_config_acquisition {

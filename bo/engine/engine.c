@@ -550,9 +550,11 @@ void bo_enginei_failure_options(const bo_engine *e, bo_acq_maximizer_options *mo
     }
 }
 
-/* Builds and fits a GP to the current observations, warm-started from the
- * last hyperparameters. Leaves it in e->gp. */
-static bo_status engine_fit(bo_engine *e, size_t n_gp, uint64_t fit_index)
+/* A GP with the engine's model options, fitted to n_gp rows of gp_x and y,
+ * warm-started from the last hyperparameters; NULL with the message in
+ * e->errmsg and the status in *st. */
+static bo_gp *engine_fit_gp(bo_engine *e, size_t n_gp, const double *y, uint64_t fit_index,
+                            bo_status *st)
 {
     bo_gp_options go;
     bo_gp_options_default(&go, e->opt.dim);
@@ -574,19 +576,102 @@ static bo_status engine_fit(bo_engine *e, size_t n_gp, uint64_t fit_index)
         go.restarts = e->opt.restarts;
     go.seed = bo_enginei_derived_seed(e, ENGINE_STREAM_FIT, fit_index);
 
+    bo_gp *gp = bo_gp_create(&go, e->errmsg, sizeof e->errmsg);
+    if (!gp) {
+        *st = BO_EINVAL;
+        return NULL;
+    }
+    *st = bo_gp_set_data(gp, n_gp, e->gp_x, e->gp_source, y, NULL);
+    if (*st != BO_OK) {
+        bo_enginei_fail(e, *st, "model: %s", bo_gp_errmsg(gp));
+        bo_gp_destroy(gp);
+        return NULL;
+    }
+    size_t nh = bo_gp_n_hyper(gp);
+    *st = bo_gp_fit(gp, e->n_theta == nh ? e->theta : NULL);
+    if (*st != BO_OK) {
+        bo_enginei_fail(e, *st, "model fit: %s", bo_gp_errmsg(gp));
+        bo_gp_destroy(gp);
+        return NULL;
+    }
+    return gp;
+}
+
+/* output_transform auto: the GP of the power-transformed values replaces
+ * e->gp when its log marginal likelihood plus the map's log Jacobian, both
+ * in the observed values' units, is the larger, and gp_y then holds the
+ * transformed values. Both fits start from the same warm start and seed, so
+ * the choice depends on the observations alone. A transform whose fit fails
+ * is not taken; BO_ENOMEM is the only error. */
+static bo_status engine_try_transform(bo_engine *e, size_t n_gp, uint64_t fit_index)
+{
+    bo_output_transform t;
+    int fitted = bo_output_transform_fit(&t, e->gp_y, n_gp);
+    if (fitted < 0)
+        return bo_enginei_fail(e, BO_ENOMEM, "engine: out of memory");
+    /* lambda = 1 is the identity up to the standardisation the GP repeats. */
+    if (fitted == 0 || fabs(t.lambda - 1.0) < 1e-6)
+        return BO_OK;
+    double *z = malloc(n_gp * sizeof *z);
+    if (!z)
+        return bo_enginei_fail(e, BO_ENOMEM, "engine: out of memory");
+    double log_jacobian = 0.0;
+    for (size_t i = 0; i < n_gp; i++) {
+        z[i] = bo_output_transform_apply(&t, e->gp_y[i]);
+        log_jacobian += log(bo_output_transform_dy(&t, e->gp_y[i]));
+    }
+    bo_status st = BO_OK;
+    char kept[sizeof e->errmsg];
+    memcpy(kept, e->errmsg, sizeof kept);
+    bo_gp *gz = engine_fit_gp(e, n_gp, z, fit_index, &st);
+    if (!gz) {
+        free(z);
+        if (st == BO_ENOMEM)
+            return st;
+        memcpy(e->errmsg, kept, sizeof kept); /* the identity's fit stands */
+        return BO_OK;
+    }
+    double with = bo_gp_log_marginal_likelihood(gz) + log_jacobian;
+    double without = bo_gp_log_marginal_likelihood(e->gp);
+    /* lambda was fitted to these values: it must buy more than the half
+     * log n nats a fitted parameter costs (the Bayesian information
+     * criterion), or a map that is no better than the identity would be
+     * taken and dropped from one fit to the next on noise. */
+    double penalty = 0.5 * log((double)n_gp);
+    if (isfinite(with) && with - penalty > without) {
+        bo_gp_destroy(e->gp);
+        e->gp = gz;
+        memcpy(e->gp_y, z, n_gp * sizeof *z);
+        e->tf = t;
+    } else {
+        bo_gp_destroy(gz);
+    }
+    free(z);
+    return BO_OK;
+}
+
+/* Builds and fits a GP to the current observations (gp_y holding the
+ * observed values), warm-started from the last hyperparameters; with
+ * may_transform and output_transform auto on one source, perhaps of their
+ * power transform (engine_try_transform). Leaves it in e->gp. */
+static bo_status engine_fit(bo_engine *e, size_t n_gp, uint64_t fit_index, int may_transform)
+{
     bo_gp_destroy(e->gp);
+    e->gp = NULL;
     e->fit_n = ENGINE_NO_FIT;
     e->n_fantasy = 0;
-    e->gp = bo_gp_create(&go, e->errmsg, sizeof e->errmsg);
+    e->tf.active = 0;
+    bo_status st = BO_OK;
+    e->gp = engine_fit_gp(e, n_gp, e->gp_y, fit_index, &st);
     if (!e->gp)
-        return BO_EINVAL;
-    bo_status st = bo_gp_set_data(e->gp, n_gp, e->gp_x, e->gp_source, e->gp_y, NULL);
-    if (st != BO_OK)
-        return bo_enginei_fail(e, st, "model: %s", bo_gp_errmsg(e->gp));
+        return st;
+    if (may_transform && e->opt.output_transform == BO_OUTPUT_TRANSFORM_AUTO &&
+        e->n_model_sources == 1) {
+        st = engine_try_transform(e, n_gp, fit_index);
+        if (st != BO_OK)
+            return st;
+    }
     size_t nh = bo_gp_n_hyper(e->gp);
-    st = bo_gp_fit(e->gp, e->n_theta == nh ? e->theta : NULL);
-    if (st != BO_OK)
-        return bo_enginei_fail(e, st, "model fit: %s", bo_gp_errmsg(e->gp));
     if (e->n_theta != nh) {
         free(e->theta);
         e->theta = malloc(nh * sizeof *e->theta);
@@ -602,6 +687,16 @@ static bo_status engine_fit(bo_engine *e, size_t n_gp, uint64_t fit_index)
     return BO_OK;
 }
 
+bo_output_transform bo_engine_output_map(const bo_engine *e)
+{
+    return e->tf;
+}
+
+double bo_enginei_model_value(const bo_engine *e, double y)
+{
+    return bo_output_transform_apply(&e->tf, y);
+}
+
 /* The model for a suggestion: the fit to every observation, reused when no
  * observation came since it was made (several workers asking at once: the
  * fit is the costly part, and a refit on the same data would only polish
@@ -613,9 +708,12 @@ static bo_status engine_model(bo_engine *e, size_t n_gp)
         e->n_fantasy = 0;
         if (st != BO_OK)
             return bo_enginei_fail(e, st, "model: %s", bo_gp_errmsg(e->gp));
+        /* engine_gather wrote the observed values; the model holds its own. */
+        for (size_t i = 0; i < n_gp; i++)
+            e->gp_y[i] = bo_enginei_model_value(e, e->gp_y[i]);
         return BO_OK;
     }
-    return engine_fit(e, n_gp, e->n);
+    return engine_fit(e, n_gp, e->n, 1);
 }
 
 /* Kriging believer (Ginsbourger, Le Riche and Carraro, 2010): each pending
@@ -629,7 +727,8 @@ static bo_status engine_model(bo_engine *e, size_t n_gp)
 static bo_status engine_add_fantasies(bo_engine *e, size_t n_gp, double *incumbent)
 {
     size_t d = e->opt.dim;
-    *incumbent = e->best_y;
+    double best = bo_enginei_model_value(e, e->best_y);
+    *incumbent = best;
     e->n_fantasy = 0;
     for (size_t i = 0; i < e->n_pending; i++) {
         size_t ms = e->model_source[e->pending_source[i]];
@@ -640,7 +739,7 @@ static bo_status engine_add_fantasies(bo_engine *e, size_t n_gp, double *incumbe
         bo_status st = bo_gp_predict(e->gp, xp, ms, &mean, NULL, NULL);
         if (st == BO_OK && e->opt.pending == BO_PENDING_BELIEVER_CAPPED && e->have_best &&
             e->pending_source[i] == e->opt.target_source)
-            mean = fmax(mean, e->best_y);
+            mean = fmax(mean, best);
         if (st == BO_OK)
             st = bo_gp_add_point(e->gp, xp, ms, mean, 0.0);
         if (st != BO_OK)
@@ -831,12 +930,14 @@ bo_gp *bo_engine_fit_final(bo_engine *e)
     engine_gather(e, &n_gp, &n_avoid);
     if (n_gp == 0)
         return NULL;
-    if (engine_fit(e, n_gp, e->n) != BO_OK)
+    /* Of the observed values, whatever the suggestions used: model.txt and
+     * the predictions are in the user's units. */
+    if (engine_fit(e, n_gp, e->n, 0) != BO_OK)
         return NULL;
     /* The loop's warm refits trade a short polish for the next iteration's
      * continuation; the saved model has no next iteration, so it gets a full
      * fit, with the warm result as one of its starts. */
-    if (bo_gp_fit(e->gp, NULL) != BO_OK && engine_fit(e, n_gp, e->n) != BO_OK)
+    if (bo_gp_fit(e->gp, NULL) != BO_OK && engine_fit(e, n_gp, e->n, 0) != BO_OK)
         return NULL;
     e->fit_n = ENGINE_NO_FIT; /* not the loop's warm fit: never reused */
     return e->gp;

@@ -37,6 +37,7 @@
 
 #include "acquisition/acquisition.h"
 #include "bo/engine/design.h"
+#include "bo/engine/output_transform.h"
 #include "gp/bo_status.h"
 #include "gp/gp.h"
 
@@ -62,6 +63,16 @@ typedef enum bo_engine_failure_model {
     BO_FAILURE_NONE             /* nothing more */
 } bo_engine_failure_model;
 
+/* What the suggestion model is fitted to (output_transform.h). */
+typedef enum bo_engine_output_transform {
+    BO_OUTPUT_TRANSFORM_NONE = 0,  /* the observed values */
+    BO_OUTPUT_TRANSFORM_AUTO       /* one source: at each fit, the Yeo-Johnson
+                                      power transform when the GP's marginal
+                                      likelihood with the map's Jacobian
+                                      prefers it; the final model (model.txt)
+                                      is always of the observed values */
+} bo_engine_output_transform;
+
 typedef struct bo_engine_options {
     size_t dim;                 /* >= 1 */
     size_t n_sources;           /* >= 1 */
@@ -77,6 +88,8 @@ typedef struct bo_engine_options {
     bo_gp_noise noise;          /* LEARN, FIXED or PER_SOURCE */
     double fixed_noise_var;     /* with BO_NOISE_FIXED, in y units^2 */
     size_t restarts;            /* GP fit random starts; 0 = the GP's default */
+    bo_engine_output_transform output_transform; /* default NONE here; the
+                                   config's default is auto */
 
     bo_acq_kind acquisition;    /* a single-source kind on a multi-source
                                    problem models and evaluates the target
@@ -202,6 +215,11 @@ bo_status bo_engine_set_hyper(bo_engine *engine, const double *theta, size_t n);
 
 /* The GP of the last suggestion (NULL before the first fit); borrowed. */
 const bo_gp *bo_engine_model(const bo_engine *engine);
+/* The map from observed (minimised: the user's sign flipped when
+ * maximising) values to those the model of the last suggestion was fitted
+ * to (model.output_transform; inactive: the identity). bo_engine_fit_final's
+ * model is always of the observed values. */
+bo_output_transform bo_engine_output_map(const bo_engine *engine);
 /* Fits the model to every observation now (for the final model dump) and
  * returns it, or NULL when no model can be fitted. */
 bo_gp *bo_engine_fit_final(bo_engine *engine);

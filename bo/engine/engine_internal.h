@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "bo/engine/engine.h"
+#include "bo/engine/output_transform.h"
 #include "acquisition/maximize.h"
 #include "gp/gp.h"
 #include "gp/gpc.h"
@@ -74,6 +75,11 @@ struct bo_engine {
     double *model_cost;
 
     bo_gp *gp;
+    /* The map from observed (minimised) values to the values e->gp and
+     * gp_y hold: chosen at each fit (output_transform auto), inactive for
+     * the identity. Derived from the observations and the warm start alone,
+     * so nothing about it needs saving for --resume. */
+    bo_output_transform tf;
     /* failure_model gpc: the classifier of the last suggestion, fitted to
      * the first gpc_n observations (ENGINE_NO_FIT when none is); gpc_ok
      * says the fit succeeded and the suggestions weight by it. The fit
@@ -98,6 +104,9 @@ uint64_t bo_enginei_derived_seed(const bo_engine *e, uint64_t stream, uint64_t i
 /* Sets the failure handling of a maximisation from failure_model and the
  * classifier's state: the success model to weight by, or the radius. */
 void bo_enginei_failure_options(const bo_engine *e, bo_acq_maximizer_options *mo);
+
+/* An observed (minimised) value in the units of the model e->gp. */
+double bo_enginei_model_value(const bo_engine *e, double y);
 
 /* acquisition.stall_explore: with the model fitted to the n_gp successful
  * points (n_avoid failed ones), decides whether this suggestion is a stall

@@ -194,12 +194,14 @@ static void stall_replay(const bo_engine *e, size_t n, stall_state *s)
     }
 }
 
-/* Marks the points in the basin of anchor ax (value ay): the posterior mean
- * on the segment between them never rises above the higher end value. */
+/* Marks the points in the basin of anchor ax (observed value ay): the
+ * posterior mean on the segment between them never rises above the higher
+ * end value (both in the model's units, as gp_y). */
 static bo_status engine_mark_basin(bo_engine *e, size_t n, const double *ax, double ay,
                                    int *mark)
 {
     size_t d = e->opt.dim;
+    ay = bo_enginei_model_value(e, ay);
     const double *X = e->gp_x, *Y = e->gp_y;
     double *seg = malloc(STALL_SEGMENT * d * sizeof *seg);
     double mu[STALL_SEGMENT];
@@ -288,7 +290,10 @@ static bo_status engine_search_step(bo_engine *e, size_t n, size_t n_avoid,
     bo_acq_options_default(&ao);
     ao.kind = BO_ACQ_EI;
     *note = "stall: refine";
-    if (ref - e->best_y > STALL_PROMISING * (engine_median(e, e->n) - e->best_y)) {
+    /* Compared in the model's units, in which ref (a gp_y value) is. */
+    double best = bo_enginei_model_value(e, e->best_y);
+    double median = bo_enginei_model_value(e, engine_median(e, e->n));
+    if (ref - best > STALL_PROMISING * (median - best)) {
         ao.kind = BO_ACQ_UCB;
         ao.beta = STALL_BETA;
         *note = "stall: search";
@@ -311,7 +316,8 @@ static bo_status engine_local_step(bo_engine *e, size_t n, size_t n_avoid, int *
     bo_acq_options_default(&ao);
     ao.kind = BO_ACQ_EI;
     *note = "stall: local";
-    return engine_masked_max(e, &ao, e->best_y, n, n_avoid, mark, 1, xb, x, value);
+    return engine_masked_max(e, &ao, bo_enginei_model_value(e, e->best_y), n, n_avoid, mark, 1,
+                             xb, x, value);
 }
 
 /* *done = 1 when the stall phase chose x; otherwise the caller's EI runs on
