@@ -15,6 +15,7 @@
 #include "acquisition/acquisition.h"
 #include "bo/engine/engine.h"
 #include "gp/gp.h"
+#include "gp/gpc.h"
 #include "gp/rng.h"
 #include "tests/check.h"
 
@@ -173,6 +174,58 @@ static void test_constrained_acquisition(void)
             bo_acq_evaluator_destroy(ev);
             bo_acq_evaluator_destroy(ev0);
         }
+    /* With the failure model on top: a P(feasible) P(success) for EI and
+     * PI, a + log P(feasible) + log P(success) for log-EI, gradient
+     * included. The classifier: success left of x1 = 0.7. */
+    {
+        enum { M = 30 };
+        double C[2 * M];
+        int ok[M];
+        for (size_t i = 0; i < M; i++) {
+            C[2 * i] = bo_rng_uniform(&rng);
+            C[2 * i + 1] = bo_rng_uniform(&rng);
+            ok[i] = C[2 * i] < 0.7;
+        }
+        bo_gpc_options co;
+        bo_gpc_options_default(&co, 2);
+        bo_gpc *gpc = bo_gpc_create(&co, NULL, 0);
+        CHECK(gpc && bo_gpc_set_data(gpc, M, C, ok) == BO_OK && bo_gpc_fit(gpc) == BO_OK);
+        bo_acq_kind both[] = {BO_ACQ_EI, BO_ACQ_LOGEI, BO_ACQ_PI};
+        for (size_t k = 0; gpc && k < 3; k++) {
+            bo_acq_options ao;
+            bo_acq_options_default(&ao);
+            ao.kind = both[k];
+            ao.n_constraints = 2;
+            ao.constraint_gp = cg;
+            ao.constraint_lower = lower;
+            ao.constraint_upper = upper;
+            bo_acq_evaluator *ev = bo_acq_evaluator_create(&ao, gp, -0.2, 4, NULL, 0);
+            CHECK(ev != NULL);
+            for (int t = 0; ev && t < 4; t++) {
+                double x[2] = {0.1 + 0.8 * bo_rng_uniform(&rng), 0.1 + 0.8 * bo_rng_uniform(&rng)};
+                double a, v, g[2], ps, block;
+                CHECK(bo_acq_evaluate(ev, x, &a, NULL) == BO_OK);
+                CHECK(bo_acq_evaluate_weighted(ev, gpc, x, &v, g) == BO_OK);
+                CHECK(bo_acq_evaluate_block_weighted(ev, gpc, 1, x, &block) == BO_OK);
+                CHECK(bo_gpc_predict(gpc, x, &ps, NULL, NULL) == BO_OK);
+                CHECK_CLOSE(v, both[k] == BO_ACQ_LOGEI ? a + log(ps) : a * ps, 1e-10, 1e-300);
+                CHECK_CLOSE(block, v, 1e-6, 1e-300);
+                for (size_t j = 0; j < 2; j++) {
+                    double h = 1e-6, xp[2] = {x[0], x[1]}, xm[2] = {x[0], x[1]}, vp, vm;
+                    xp[j] += h;
+                    xm[j] -= h;
+                    CHECK(bo_acq_evaluate_weighted(ev, gpc, xp, &vp, NULL) == BO_OK);
+                    CHECK(bo_acq_evaluate_weighted(ev, gpc, xm, &vm, NULL) == BO_OK);
+                    double fd = (vp - vm) / (2 * h);
+                    CHECK_MSG(fabs(g[j] - fd) <= 1e-4 * fmax(1.0, fabs(fd)) + 1e-7 * fabs(v),
+                              "with P(success), kind %d: grad %g, fd %g", (int)both[k], g[j], fd);
+                }
+            }
+            bo_acq_evaluator_destroy(ev);
+        }
+        bo_gpc_destroy(gpc);
+    }
+
     /* Bounds the wrong way round, or a missing GP: refused with a reason. */
     bo_acq_options ao;
     bo_acq_options_default(&ao);
@@ -292,6 +345,43 @@ static void test_engine(void)
         double bv;
         CHECK(bo_engine_best(e, &bv, NULL) && bv > -5.0);
         CHECK(bo_engine_suggest(e, x, &s) == BO_OK);
+        bo_engine_destroy(e);
+    }
+
+    /* MFCA on two sources with a constraint no initial point meets: until
+     * one is feasible the target is evaluated (the constraint GP knows the
+     * target's outputs only), then the run goes on with both sources. */
+    {
+        bo_engine_options eo;
+        bo_engine_options_default(&eo, 2);
+        size_t init[2] = {6, 6};
+        double cost[2] = {10.0, 1.0}, lo[1] = {-HUGE_VAL}, up[1] = {-0.995};
+        eo.n_sources = 2;
+        eo.initial = init;
+        eo.cost = cost;
+        eo.acquisition = BO_ACQ_MFCA;
+        eo.n_constraints = 1;
+        eo.constraint_lower = lo;
+        eo.constraint_upper = up;
+        eo.seed = 5;
+        eo.acq_pool = 256;
+        char err[256];
+        e = bo_engine_create(&eo, err, sizeof err);
+        CHECK_MSG(e != NULL, "%s", err);
+        int feasible_seen = 0, target_before = 1, steps = 0;
+        for (int k = 0; e && k < 40; k++) {
+            CHECK(bo_engine_suggest(e, x, &s) == BO_OK);
+            double c = gardner_c(x), y = gardner_f(x) + (s.source ? 0.3 : 0.0);
+            if (!s.initial && !feasible_seen) {
+                target_before &= s.source == 0;
+                steps++;
+            }
+            CHECK(bo_engine_observe_outputs(e, x, s.source, y, 1, s.initial, &c) == BO_OK);
+            feasible_seen |= s.source == 0 && c <= -0.995;
+        }
+        CHECK(feasible_seen && target_before && steps > 0);
+        double bv;
+        CHECK(bo_engine_best(e, &bv, x) && gardner_c(x) <= -0.995);
         bo_engine_destroy(e);
     }
 
