@@ -516,8 +516,6 @@ bo_status bo_engine_observe_outputs(bo_engine *e, const double *x, size_t source
                                : NAN;
     if (initial)
         e->n_initial_observed++;
-    if (ok && source == e->opt.target_source)
-        e->n_target_ok++;
     if (bo_engine_feasible(e, i) && (!e->have_best || e->y[i] < e->best_y)) {
         e->have_best = 1;
         e->best_y = e->y[i];

@@ -93,7 +93,6 @@ struct bo_engine {
     size_t *cgp_rows;
     size_t cgp_n;
     double *cgp_x, *cgp_y;   /* scratch for one constraint's data */
-    size_t n_target_ok;      /* successful target-source observations */
     char errmsg[512];
 };
 
