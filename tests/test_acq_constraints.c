@@ -385,6 +385,19 @@ static void test_engine(void)
         bo_engine_destroy(e);
     }
 
+    /* A constraint output that never changes (always met): its GP fits a
+     * constant, P(feasible) is 1 and the search is the unconstrained one,
+     * model-based throughout (no fallback notes). */
+    e = gardner_engine(7, 0.5, 8);
+    for (int k = 0; e && k < 20; k++) {
+        CHECK(bo_engine_suggest(e, x, &s) == BO_OK);
+        CHECK_MSG(s.initial || (s.note == NULL && s.reason == NULL), "step %d: %s", k,
+                  s.note ? s.note : s.reason);
+        double c = 0.25;
+        CHECK(bo_engine_observe_outputs(e, x, 0, gardner_f(x), 1, s.initial, &c) == BO_OK);
+    }
+    bo_engine_destroy(e);
+
     /* Bounds that hold nothing, or no bounds at all: refused. */
     bo_engine_options eo;
     bo_engine_options_default(&eo, 2);
