@@ -48,6 +48,22 @@ typedef struct bo_acq_options {
                                Copied by bo_acq_evaluator_create. */
     int mfca_target_ei;     /* MFCA: score the target by EI / c_t instead of
                                the predicted improvement (y* - mu_t) / c_t */
+    /* Output constraints (docs/acquisition.md, "Output constraints"): each
+     * constraint output c_j has its own conditioned single-source GP over the
+     * same inputs (borrowed: they must outlive the evaluator), and must lie
+     * in [constraint_lower[j], constraint_upper[j]] (-HUGE_VAL / HUGE_VAL
+     * for an absent bound). The acquisition a(x) of every source is then
+     * weighted by P(feasible | x) = prod_j P(c_j(x) within its bounds), the
+     * latent posterior of each c_j: log-EI becomes a + log P, the others
+     * a P where a >= 0 and a / P where a < 0 (as for P(success)). With
+     * no_feasible set (no feasible point observed yet, so there is no best
+     * to improve on) the value is P(feasible) alone, or its log for log-EI,
+     * whatever the kind. 0 constraints: none of this. */
+    size_t n_constraints;
+    bo_gp *const *constraint_gp;
+    const double *constraint_lower;
+    const double *constraint_upper;
+    int no_feasible;
 } bo_acq_options;
 
 /* EI, minimise, beta 2, single source, target 0, no costs. */
@@ -94,7 +110,8 @@ const char *bo_acq_name(bo_acq_kind kind);
 typedef struct bo_acq_evaluator bo_acq_evaluator;
 
 /* NULL on invalid options (unknown kind, cost <= 0 or not finite, target or
- * sources inconsistent with the GP) or no memory, with a message in errbuf
+ * sources inconsistent with the GP, a constraint GP missing or of another
+ * dimension, a constraint's bounds not lower < upper) or no memory, with a message in errbuf
  * (if not NULL). max_block bounds the m of bo_acq_evaluate_block. */
 bo_acq_evaluator *bo_acq_evaluator_create(const bo_acq_options *opt, bo_gp *gp, double best,
                                           size_t max_block, char *errbuf, size_t errlen);
@@ -107,6 +124,13 @@ bo_status bo_acq_evaluate(bo_acq_evaluator *ev, const double *x, double *value, 
 /* Values at m <= max_block points (X m-by-dim row-major), one GP block
  * prediction. BO_EINVAL when m > max_block. */
 bo_status bo_acq_evaluate_block(bo_acq_evaluator *ev, size_t m, const double *X, double *value);
+
+/* log P(lower <= c <= upper) for c ~ N(mu, sigma^2) (sigma > 0, floored
+ * like bo_acq_value's; lower < upper, either may be infinite) and, when not
+ * NULL, its partial derivatives. Accurate in both tails; never below
+ * -1e300 (its partials are 0 there). */
+double bo_acq_log_prob_within(double mu, double sigma, double lower, double upper,
+                              double *dmu, double *dsigma);
 
 /* bo_acq_evaluate and bo_acq_evaluate_block weighted by P = P(success | x)
  * from a conditioned classifier over the GP's inputs (success NULL: the

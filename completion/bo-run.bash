@@ -92,7 +92,7 @@ _bo_gp()
                 --mean) COMPREPLY=($(compgen -W 'zero constant per_source' -- "$cur"))
                         return 0 ;;
                 -o|--output) _bo_complete_files "$cur" txt model; return 0 ;;
-                --y|--noise-col|--source-col)
+                --y|--noise-col|--source-col|--class-col)
                     local IFS=$'\n'
                     COMPREPLY=($(compgen -W "$(_bo_gp_csv_columns)" -- "$cur"))
                     return 0 ;;
@@ -100,7 +100,8 @@ _bo_gp()
             esac
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W '-o --output --kernel --noise --noise-col --y
-                             --source-col --target-source --mean --restarts --seed -h --help' \
+                             --source-col --target-source --mean --restarts --seed --class-col
+                             -h --help' \
                              -- "$cur"))
                 return 0
             fi

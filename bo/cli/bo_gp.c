@@ -13,10 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bo/io/classifier_file.h"
 #include "bo/io/csv.h"
 #include "bo/io/initial_data.h"
 #include "bo/io/model_file.h"
 #include "gp/gp.h"
+#include "gp/gpc.h"
 #include "gp/gp_sensitivity.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
@@ -68,6 +70,10 @@ static const char usage_fit[] =
     "                         per_source with several sources)\n"
     "  --restarts N           random starts of the hyperparameter fit\n"
     "  --seed N               seed of the random starts (default 1)\n"
+    "  --class-col C          fit a GP classifier of success instead: column C\n"
+    "                         holds 1/0, true/false, ok/failed or success/failure\n"
+    "                         (any case), every other column is an input; predict\n"
+    "                         then prints P(success)\n"
     "  -h, --help             show this help\n";
 
 static const char usage_predict[] =
@@ -75,6 +81,7 @@ static const char usage_predict[] =
     "\n"
     "Prints CSV on stdout: mean,sd per row of POINTS.csv, where sd is the\n"
     "standard deviation of the latent function f (without observation noise).\n"
+    "With a classifier model (fit to a label column) it prints p_success instead.\n"
     "POINTS.csv needs the model's input columns by name; other columns are\n"
     "ignored, except the model's source column, which selects the source\n"
     "(the target source when it is absent).\n"
@@ -242,7 +249,7 @@ static char *copy_string(const char *s)
 
 typedef struct fit_args {
     const char *train, *output, *kernel, *noise, *restarts, *y, *noise_col, *source_col,
-        *target_source, *mean, *seed;
+        *target_source, *mean, *seed, *class_col;
 } fit_args;
 
 /* Fills the options of m from the command line; 0 or EXIT_USAGE. */
@@ -584,6 +591,8 @@ done:
     return rc;
 }
 
+static int fit_classifier(const fit_args *a);
+
 static int cmd_fit(int argc, char **argv)
 {
     fit_args a;
@@ -600,6 +609,7 @@ static int cmd_fit(int argc, char **argv)
         {"--target-source", NULL, 1, &a.target_source, NULL},
         {"--mean", NULL, 1, &a.mean, NULL},
         {"--seed", NULL, 1, &a.seed, NULL},
+        {"--class-col", NULL, 1, &a.class_col, NULL},
         {NULL, NULL, 0, NULL, NULL},
     };
     char err[ERRLEN];
@@ -628,6 +638,8 @@ static int cmd_fit(int argc, char **argv)
         return usage_error("fit", "%s", "-o MODEL is required");
     }
     a.train = pos[0];
+    if (a.class_col)
+        return fit_classifier(&a);
 
     bo_model_file_init(&m);
     st = bo_csv_read(a.train, &table, err, sizeof err);
@@ -694,6 +706,251 @@ done:
     return rc;
 }
 
+/* ---- fit --class-col: the GP classifier ---- */
+
+/* The label spellings --class-col accepts, compared without case. The
+ * first four mean success, the rest failure; "ok" and "failed" are
+ * bo-run's history statuses. */
+static const char *const success_words[] = {"1", "true", "ok", "success"};
+static const char *const failure_words[] = {"0", "false", "failed", "failure"};
+
+static int same_word(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if ((*a | 0x20) != (*b | 0x20))
+            return 0;
+    return *a == *b;
+}
+
+/* 1 success, 0 failure, -1 neither. */
+static int parse_label(const char *text)
+{
+    for (size_t k = 0; k < sizeof success_words / sizeof success_words[0]; k++) {
+        if (same_word(text, success_words[k]))
+            return 1;
+        if (same_word(text, failure_words[k]))
+            return 0;
+    }
+    return -1;
+}
+
+static int fit_classifier(const fit_args *a)
+{
+    const char *not_for_classifier[][2] = {
+        {a->y, "--y"},           {a->noise, "--noise"},   {a->noise_col, "--noise-col"},
+        {a->source_col, "--source-col"}, {a->target_source, "--target-source"},
+        {a->mean, "--mean"},     {a->restarts, "--restarts"}, {a->seed, "--seed"},
+    };
+    for (size_t k = 0; k < sizeof not_for_classifier / sizeof not_for_classifier[0]; k++)
+        if (not_for_classifier[k][0])
+            return usage_error("fit", "%s does not apply with --class-col (the classifier's fit "
+                               "has fixed starts and no noise)", not_for_classifier[k][1]);
+    bo_kernel_kind kernel;
+    if (bo_kernel_from_name(a->kernel, &kernel) != 0 || kernel == BO_KERNEL_ROUGH_RBF)
+        return usage_error("fit", "--class-col: kernel '%s' is not one of matern52, matern32, "
+                           "sqexp", a->kernel);
+    char err[ERRLEN];
+    bo_csv *t = NULL;
+    bo_status st = bo_csv_read(a->train, &t, err, sizeof err);
+    if (st != BO_OK) {
+        fprintf(stderr, "bo-gp fit: %s\n", err);
+        return st == BO_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+    }
+    bo_classifier_file c;
+    bo_classifier_file_init(&c);
+    bo_gpc *g = NULL;
+    size_t *cols = NULL;
+    int rc = EXIT_USAGE;
+    size_t label_col, n = bo_csv_n_rows(t), n_cols = bo_csv_n_cols(t);
+    if (bo_csv_require(t, a->class_col, &label_col, err, sizeof err) != BO_OK) {
+        fprintf(stderr, "bo-gp fit: --class-col: %s\n", err);
+        goto done;
+    }
+    if (n_cols < 2 || n == 0) {
+        fprintf(stderr, "bo-gp fit: %s: needs at least one input column beside '%s' and one "
+                "data row\n", a->train, a->class_col);
+        goto done;
+    }
+    size_t dim = n_cols - 1;
+    st = bo_classifier_file_alloc(&c, dim, n);
+    cols = malloc(dim * sizeof *cols);
+    if (st != BO_OK || !cols || !(c.label_name = copy_string(a->class_col))) {
+        fprintf(stderr, "bo-gp fit: out of memory\n");
+        rc = EXIT_RUNTIME;
+        goto done;
+    }
+    for (size_t j = 0, k = 0; j < n_cols; j++) {
+        if (j == label_col)
+            continue;
+        cols[k] = j;
+        if (!(c.input_names[k] = copy_string(bo_csv_name(t, j)))) {
+            fprintf(stderr, "bo-gp fit: out of memory\n");
+            rc = EXIT_RUNTIME;
+            goto done;
+        }
+        k++;
+    }
+    if (bo_csv_numbers(t, dim, cols, c.X, err, sizeof err) != BO_OK) {
+        fprintf(stderr, "bo-gp fit: %s\n", err);
+        goto done;
+    }
+    size_t n_success = 0;
+    for (size_t i = 0; i < n; i++) {
+        int label = parse_label(bo_csv_cell(t, i, label_col));
+        if (label < 0) {
+            fprintf(stderr, "bo-gp fit: %s:%zu:%zu: column '%s': '%s' is not a label: success "
+                    "is 1, true, ok or success, failure 0, false, failed or failure\n",
+                    a->train, bo_csv_line(t, i), bo_csv_cell_column(t, i, label_col),
+                    a->class_col, bo_csv_cell(t, i, label_col));
+            goto done;
+        }
+        c.success[i] = label;
+        n_success += (size_t)label;
+    }
+    /* The box the classifier scales by: the data's range, as for the GP. */
+    for (size_t j = 0; j < dim; j++) {
+        double lo = c.X[j], hi = c.X[j];
+        for (size_t i = 1; i < n; i++) {
+            lo = fmin(lo, c.X[i * dim + j]);
+            hi = fmax(hi, c.X[i * dim + j]);
+        }
+        if (!(hi > lo)) {
+            double half = 0.5 * fmax(1.0, fabs(lo));
+            lo -= half;
+            hi += half;
+        }
+        c.lower[j] = lo;
+        c.upper[j] = hi;
+    }
+    c.kernel = kernel;
+    bo_gpc_options o;
+    bo_gpc_options_default(&o, dim);
+    o.kernel = kernel;
+    o.lower = c.lower;
+    o.upper = c.upper;
+    g = bo_gpc_create(&o, err, sizeof err);
+    if (!g) {
+        fprintf(stderr, "bo-gp fit: %s\n", err);
+        rc = EXIT_RUNTIME;
+        goto done;
+    }
+    st = bo_gpc_set_data(g, n, c.X, c.success);
+    if (st == BO_OK)
+        st = bo_gpc_fit(g);
+    if (st != BO_OK) {
+        fprintf(stderr, "bo-gp fit: the classifier's fit failed: %s (%s)\n", bo_gpc_errmsg(g),
+                bo_strerror(st));
+        rc = EXIT_RUNTIME;
+        goto done;
+    }
+    c.n_hyper = bo_gpc_n_hyper(g);
+    if (!(c.theta = malloc(c.n_hyper * sizeof *c.theta))) {
+        fprintf(stderr, "bo-gp fit: out of memory\n");
+        rc = EXIT_RUNTIME;
+        goto done;
+    }
+    bo_gpc_get_hyper(g, c.theta);
+    st = bo_classifier_file_write(&c, a->output, err, sizeof err);
+    if (st != BO_OK) {
+        fprintf(stderr, "bo-gp fit: %s\n", err);
+        rc = EXIT_RUNTIME;
+        goto done;
+    }
+    printf("fitted a classifier of '%s' to %zu points (%zu successes, %zu failures), %zu "
+           "input%s; kernel %s\n",
+           a->class_col, n, n_success, n - n_success, dim, dim == 1 ? "" : "s",
+           bo_kernel_name(kernel));
+    double *ell = c.X; /* reused after the write: dim values suffice */
+    bo_gpc_lengthscales(g, ell);
+    for (size_t j = 0; j < dim; j++)
+        printf("  length-scale %s = %.6g\n", c.input_names[j], ell[j]);
+    printf("  P(success) far from the data = %.6g\n", bo_gpc_prior_success(g));
+    printf("  approximate log marginal likelihood = %.6g\n", bo_gpc_log_marginal_likelihood(g));
+    printf("model written to %s\n", a->output);
+    rc = EXIT_OK;
+done:
+    free(cols);
+    bo_gpc_destroy(g);
+    bo_classifier_file_cleanup(&c);
+    bo_csv_destroy(t);
+    return rc;
+}
+
+/* predict with a classifier file: P(success) per row of POINTS.csv. */
+static int predict_classifier(const char *model, const char *points, int grad)
+{
+    if (grad)
+        return usage_error("predict", "%s", "--grad is for a regression model; this is a "
+                           "classifier (bo-gp fit --class-col)");
+    char err[ERRLEN];
+    bo_classifier_file c;
+    bo_classifier_file_init(&c);
+    bo_gpc *g = NULL;
+    bo_csv *t = NULL;
+    size_t *cols = NULL;
+    double *X = NULL;
+    int rc = EXIT_USAGE;
+    bo_status st = bo_classifier_file_read(&c, model, err, sizeof err);
+    if (st != BO_OK) {
+        fprintf(stderr, "bo-gp predict: %s\n", err);
+        return st == BO_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+    }
+    st = bo_classifier_file_build(&c, &g, err, sizeof err);
+    if (st != BO_OK) {
+        fprintf(stderr, "bo-gp predict: %s: %s\n", model, err);
+        rc = st == BO_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+        goto done;
+    }
+    st = bo_csv_read(points, &t, err, sizeof err);
+    if (st != BO_OK) {
+        fprintf(stderr, "bo-gp predict: %s\n", err);
+        rc = st == BO_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+        goto done;
+    }
+    size_t n = bo_csv_n_rows(t), dim = c.dim;
+    cols = malloc(dim * sizeof *cols);
+    X = malloc((n ? n : 1) * dim * sizeof *X);
+    if (!cols || !X) {
+        fprintf(stderr, "bo-gp predict: out of memory\n");
+        rc = EXIT_RUNTIME;
+        goto done;
+    }
+    for (size_t j = 0; j < dim; j++)
+        if (bo_csv_require(t, c.input_names[j], &cols[j], err, sizeof err) != BO_OK) {
+            fprintf(stderr, "bo-gp predict: %s\n", err);
+            goto done;
+        }
+    if (bo_csv_numbers(t, dim, cols, X, err, sizeof err) != BO_OK) {
+        fprintf(stderr, "bo-gp predict: %s\n", err);
+        goto done;
+    }
+    puts("p_success");
+    for (size_t i = 0; i < n; i++) {
+        double p;
+        st = bo_gpc_predict(g, X + i * dim, &p, NULL, NULL);
+        if (st != BO_OK) {
+            fprintf(stderr, "bo-gp predict: %s: line %zu: prediction failed: %s\n", points,
+                    bo_csv_line(t, i), bo_gpc_errmsg(g));
+            rc = EXIT_RUNTIME;
+            goto done;
+        }
+        printf("%.17g\n", p);
+    }
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "bo-gp predict: writing the output failed: %s\n", strerror(errno));
+        rc = EXIT_RUNTIME;
+        goto done;
+    }
+    rc = EXIT_OK;
+done:
+    free(cols);
+    free(X);
+    bo_csv_destroy(t);
+    bo_gpc_destroy(g);
+    bo_classifier_file_cleanup(&c);
+    return rc;
+}
+
 /* ---- predict and eval ---- */
 
 /* Loads the model and rebuilds its GP. Returns 0, or an exit code after a
@@ -701,6 +958,11 @@ done:
 static int load_model(const char *cmd, const char *path, bo_model_file *m, bo_gp **gp)
 {
     char err[ERRLEN];
+    if (bo_classifier_file_is(path)) {
+        fprintf(stderr, "bo-gp %s: %s is a classifier (bo-gp fit --class-col); only "
+                "'bo-gp predict' reads it\n", cmd, path);
+        return EXIT_USAGE;
+    }
     bo_status st = bo_model_file_read(m, path, err, sizeof err);
     if (st != BO_OK) {
         fprintf(stderr, "bo-gp %s: %s\n", cmd, err);
@@ -848,6 +1110,8 @@ static int cmd_predict(int argc, char **argv)
     if (n_pos != 2) {
         return usage_error("predict", "%s", "expected MODEL and POINTS.csv");
     }
+    if (bo_classifier_file_is(pos[0]))
+        return predict_classifier(pos[0], pos[1], grad);
     bo_model_file_init(&m);
     rc = load_model("predict", pos[0], &m, &gp);
     if (rc != 0) {

@@ -2385,11 +2385,6 @@ size_t bo_config_warnings(const bo_config *cfg, char *buf, size_t len)
     if (w.buf)
         w.buf[0] = '\0';
     warn_no_model_step(&w);
-    if (cfg->n_constraints > 0)
-        add_warning(&w, "constraints",
-                    "the constraints are recorded in history.csv (a column each and the "
-                    "feasible flag) but do not steer the search yet: points are chosen, and the "
-                    "best is reported, as if there were none");
     return w.count;
 }
 

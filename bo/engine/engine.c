@@ -82,6 +82,20 @@ static int engine_grow(bo_engine *e)
         e->sorted_y = sy;
     if (!x || !src || !y || !ok || !gx || !gy || !gs || !ax || !as || !sy)
         return -1;
+    size_t nc = e->opt.n_constraints;
+    if (nc > 0) {
+        double *c = realloc(e->c, cap * nc * sizeof *c);
+        if (c)
+            e->c = c;
+        double *cx = realloc(e->cgp_x, cap * d * sizeof *cx);
+        if (cx)
+            e->cgp_x = cx;
+        double *cy = realloc(e->cgp_y, cap * sizeof *cy);
+        if (cy)
+            e->cgp_y = cy;
+        if (!c || !cx || !cy)
+            return -1;
+    }
     e->cap = cap;
     return 0;
 }
@@ -132,6 +146,36 @@ bo_engine *bo_engine_create(const bo_engine_options *opt, char *err, size_t errl
             goto fail;
         }
     }
+    size_t nc = opt->n_constraints;
+    e->opt.constraint_lower = e->opt.constraint_upper = NULL;
+    if (nc > BO_ENGINE_MAX_CONSTRAINTS) {
+        snprintf(err, errlen, "engine: %zu constraints, at most %d", nc,
+                 BO_ENGINE_MAX_CONSTRAINTS);
+        goto fail;
+    }
+    if (nc > 0) {
+        if (!opt->constraint_lower || !opt->constraint_upper) {
+            snprintf(err, errlen, "engine: %zu constraints without bounds", nc);
+            goto fail;
+        }
+        e->clower = malloc(2 * nc * sizeof *e->clower);
+        e->cgp = calloc(nc, sizeof *e->cgp);
+        e->cgp_rows = calloc(nc, sizeof *e->cgp_rows);
+        if (!e->clower || !e->cgp || !e->cgp_rows)
+            goto oom;
+        e->cupper = e->clower + nc;
+        for (size_t j = 0; j < nc; j++) {
+            e->clower[j] = opt->constraint_lower[j];
+            e->cupper[j] = opt->constraint_upper[j];
+            if (!(e->clower[j] < e->cupper[j]) || isnan(e->clower[j]) ||
+                isnan(e->cupper[j]) || (e->clower[j] == -HUGE_VAL && e->cupper[j] == HUGE_VAL)) {
+                snprintf(err, errlen, "engine: constraint %zu needs lower < upper and at least "
+                         "one finite bound", j);
+                goto fail;
+            }
+        }
+    }
+    e->cgp_n = ENGINE_NO_FIT;
     e->multi_source = S > 1 && bo_acq_is_multi_source(opt->acquisition);
     for (size_t s = 0; s < S; s++) {
         if (e->multi_source || s == opt->target_source) {
@@ -186,6 +230,14 @@ void bo_engine_destroy(bo_engine *e)
         return;
     bo_gp_destroy(e->gp);
     bo_gpc_destroy(e->gpc);
+    for (size_t j = 0; e->cgp && j < e->opt.n_constraints; j++)
+        bo_gp_destroy(e->cgp[j]);
+    free(e->cgp);
+    free(e->cgp_rows);
+    free(e->clower);
+    free(e->c);
+    free(e->cgp_x);
+    free(e->cgp_y);
     free(e->cost);
     free(e->initial);
     free(e->model_source);
@@ -419,6 +471,29 @@ const bo_gp *bo_engine_model(const bo_engine *e)
 bo_status bo_engine_observe(bo_engine *e, const double *x, size_t source, double y, int ok,
                             int initial)
 {
+    return bo_engine_observe_outputs(e, x, source, y, ok, initial, NULL);
+}
+
+/* Every constraint output of observation i holds (NaN never does). */
+static int engine_outputs_hold(const bo_engine *e, size_t i)
+{
+    for (size_t j = 0; j < e->opt.n_constraints; j++) {
+        double v = e->c[i * e->opt.n_constraints + j];
+        if (!(v >= e->clower[j] && v <= e->cupper[j]))
+            return 0;
+    }
+    return 1;
+}
+
+int bo_engine_feasible(const bo_engine *e, size_t i)
+{
+    return i < e->n && e->ok[i] && e->source[i] == e->opt.target_source &&
+           engine_outputs_hold(e, i);
+}
+
+bo_status bo_engine_observe_outputs(bo_engine *e, const double *x, size_t source, double y,
+                                    int ok, int initial, const double *outputs)
+{
     bo_status st = engine_check_point(e, "observation", x, source);
     if (st != BO_OK)
         return st;
@@ -434,9 +509,14 @@ bo_status bo_engine_observe(bo_engine *e, const double *x, size_t source, double
     e->source[i] = source;
     e->ok[i] = ok != 0;
     e->y[i] = ok ? (e->opt.maximize ? -y : y) : NAN;
+    size_t nc = e->opt.n_constraints;
+    for (size_t j = 0; j < nc; j++)
+        e->c[i * nc + j] = outputs && ok && source == e->opt.target_source && isfinite(outputs[j])
+                               ? outputs[j]
+                               : NAN;
     if (initial)
         e->n_initial_observed++;
-    if (ok && source == e->opt.target_source && (!e->have_best || e->y[i] < e->best_y)) {
+    if (bo_engine_feasible(e, i) && (!e->have_best || e->y[i] < e->best_y)) {
         e->have_best = 1;
         e->best_y = e->y[i];
         e->best_index = i;
@@ -749,8 +829,118 @@ static bo_status engine_add_fantasies(bo_engine *e, size_t n_gp, double *incumbe
         memcpy(e->gp_x + row * d, xp, d * sizeof *xp);
         e->gp_y[row] = mean;
         e->gp_source[row] = ms;
-        if (e->pending_source[i] == e->opt.target_source)
+        /* With constraints, engine_add_constraint_fantasies decides
+         * whether a believed target value is a feasible one. */
+        if (e->pending_source[i] == e->opt.target_source && e->opt.n_constraints == 0)
             *incumbent = fmin(*incumbent, mean);
+    }
+    return BO_OK;
+}
+
+/* The constraint GPs: one per output, with the objective's kernel, mean and
+ * noise settings, fitted to the successful target-source evaluations that
+ * gave that output. Each fit starts afresh (seeded from the number of
+ * observations and the constraint), not from the last one, so a resumed run
+ * fits the same models as an uninterrupted one with nothing to save; it is
+ * redone only when an observation came. The believer points of the last
+ * suggestion are dropped first. Returns BO_EINVAL with a message when a
+ * constraint has fewer than two values or its fit fails. */
+static bo_status engine_fit_constraints(bo_engine *e)
+{
+    size_t nc = e->opt.n_constraints, d = e->opt.dim;
+    if (nc == 0)
+        return BO_OK;
+    if (e->cgp_n == e->n) {
+        for (size_t j = 0; j < nc; j++) {
+            bo_status st = bo_gp_truncate(e->cgp[j], e->cgp_rows[j]);
+            if (st != BO_OK)
+                return bo_enginei_fail(e, st, "constraint %zu model: %s", j + 1,
+                                       bo_gp_errmsg(e->cgp[j]));
+        }
+        return BO_OK;
+    }
+    e->cgp_n = ENGINE_NO_FIT;
+    for (size_t j = 0; j < nc; j++) {
+        size_t m = 0;
+        for (size_t i = 0; i < e->n; i++) {
+            double v = e->c[i * nc + j];
+            if (!e->ok[i] || e->source[i] != e->opt.target_source || !isfinite(v))
+                continue;
+            memcpy(e->cgp_x + m * d, e->x + i * d, d * sizeof(double));
+            e->cgp_y[m++] = v;
+        }
+        if (m < 2)
+            return bo_enginei_fail(e, BO_EINVAL, "constraint %zu: fewer than two evaluations "
+                                   "gave its value", j + 1);
+        bo_gp_options go;
+        bo_gp_options_default(&go, d);
+        go.kernel = e->opt.kernel;
+        go.mean = e->opt.mean == BO_MEAN_PER_SOURCE ? BO_MEAN_CONSTANT : e->opt.mean;
+        go.noise = e->opt.noise == BO_NOISE_PER_SOURCE ? BO_NOISE_LEARN : e->opt.noise;
+        if (go.noise == BO_NOISE_FIXED) /* the fixed variance is the objective's, in its units */
+            go.noise = BO_NOISE_LEARN;
+        if (e->opt.restarts)
+            go.restarts = e->opt.restarts;
+        go.seed = bo_enginei_derived_seed(e, ENGINE_STREAM_CONSTRAINT_FIT,
+                                          e->n * BO_ENGINE_MAX_CONSTRAINTS + j);
+        bo_gp_destroy(e->cgp[j]);
+        e->cgp[j] = bo_gp_create(&go, e->errmsg, sizeof e->errmsg);
+        if (!e->cgp[j])
+            return BO_EINVAL;
+        bo_status st = bo_gp_set_data(e->cgp[j], m, e->cgp_x, NULL, e->cgp_y, NULL);
+        if (st == BO_OK)
+            st = bo_gp_fit(e->cgp[j], NULL);
+        if (st != BO_OK)
+            return bo_enginei_fail(e, st, "constraint %zu model: %s", j + 1,
+                                   bo_gp_errmsg(e->cgp[j]));
+        e->cgp_rows[j] = m;
+    }
+    e->cgp_n = e->n;
+    return BO_OK;
+}
+
+void bo_enginei_constraint_options(const bo_engine *e, bo_acq_options *ao)
+{
+    ao->n_constraints = e->opt.n_constraints;
+    if (ao->n_constraints == 0)
+        return;
+    ao->constraint_gp = e->cgp;
+    ao->constraint_lower = e->clower;
+    ao->constraint_upper = e->cupper;
+    ao->no_feasible = !e->have_best;
+}
+
+/* Believer points on the constraint GPs: a pending target-source point is
+ * added to each at that GP's mean there, as the objective's believer is, so
+ * that P(feasible) too stops pulling the next suggestion onto it. A pending
+ * point counts for the incumbent only if it is believed feasible (every
+ * constraint mean within its bounds). Called after engine_add_fantasies. */
+static bo_status engine_add_constraint_fantasies(bo_engine *e, double *incumbent)
+{
+    size_t nc = e->opt.n_constraints, d = e->opt.dim, t = e->opt.target_source;
+    if (nc == 0)
+        return BO_OK;
+    for (size_t i = 0; i < e->n_pending; i++) {
+        if (e->pending_source[i] != t)
+            continue;
+        const double *xp = e->pending_x + i * d;
+        int feasible = 1;
+        for (size_t j = 0; j < nc; j++) {
+            double mean;
+            bo_status st = bo_gp_predict(e->cgp[j], xp, 0, &mean, NULL, NULL);
+            if (st == BO_OK)
+                st = bo_gp_add_point(e->cgp[j], xp, 0, mean, 0.0);
+            if (st != BO_OK)
+                return bo_enginei_fail(e, st, "constraint %zu model: pending point %zu: %s", j + 1,
+                                       i + 1, bo_gp_errmsg(e->cgp[j]));
+            feasible &= mean >= e->clower[j] && mean <= e->cupper[j];
+        }
+        if (feasible && e->model_source[t] != ENGINE_NO_SOURCE) {
+            double mean;
+            if (bo_gp_predict(e->gp, xp, e->model_source[t], &mean, NULL, NULL) == BO_OK &&
+                (!e->have_best || mean < *incumbent))
+                *incumbent = mean;
+        }
     }
     return BO_OK;
 }
@@ -835,7 +1025,7 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
 
     size_t n_gp, n_avoid;
     size_t n_target = engine_gather(e, &n_gp, &n_avoid);
-    if (n_target == 0 || !e->have_best) {
+    if (n_target == 0 || (!e->have_best && e->opt.n_constraints == 0)) {
         return engine_fallback(e, x, s, "no successful target evaluation yet");
     }
     if (n_gp < 2) {
@@ -853,11 +1043,21 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
         return st;
     if (st != BO_OK)
         return engine_fallback(e, x, s, "the pending points could not be added to the model");
+    st = engine_fit_constraints(e);
+    if (st == BO_OK)
+        st = engine_add_constraint_fantasies(e, &incumbent);
+    if (st == BO_ENOMEM)
+        return st;
+    if (st != BO_OK)
+        return engine_fallback(e, x, s, "the constraint models could not be fitted");
     st = engine_fit_failure_model(e, n_gp, n_avoid);
     if (st != BO_OK)
         return st;
     int done = 0;
-    st = bo_enginei_stall(e, n_gp, n_avoid, x, s, &done);
+    /* Stall steps refine around the incumbent: with constraints there is
+     * none until a point is feasible. */
+    if (e->have_best)
+        st = bo_enginei_stall(e, n_gp, n_avoid, x, s, &done);
     if (st == BO_ENOMEM)
         return st;
     if (st != BO_OK)
@@ -878,6 +1078,12 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
     ao.n_sources = e->n_model_sources;
     ao.cost = e->model_cost;
     ao.mfca_target_ei = e->opt.mfca_target_ei;
+    bo_enginei_constraint_options(e, &ao);
+    /* Before a feasible point, P(feasible) is the value for every source;
+     * the constraint GPs know only the target's outputs, so the target is
+     * the one evaluated. */
+    if (ao.no_feasible && bo_acq_is_multi_source(ao.kind))
+        ao.kind = BO_ACQ_EI;
 
     bo_acq_maximizer_options mo;
     bo_acq_maximizer_options_default(&mo);
@@ -889,7 +1095,7 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
     /* The acquisition's peak often sits right next to the incumbent, finer
      * than the candidate pool resolves: start a local run there too. */
     mo.extra_starts = e->x + e->best_index * d;
-    mo.n_extra_starts = 1;
+    mo.n_extra_starts = e->have_best ? 1 : 0;
     bo_enginei_failure_options(e, &mo);
 
     bo_acq_points observed = {n_gp + e->n_fantasy, e->gp_x, e->gp_source};
@@ -919,7 +1125,10 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
         x[j] = fmin(1.0, fmax(0.0, x[j]));
     *s = (bo_suggestion){.source = chosen,
                          .acq_value = res.value,
-                         .reason = forced ? "explore_budget spent: the target's EI" : NULL,
+                         .reason = forced ? "explore_budget spent: the target's EI"
+                                   : ao.no_feasible ? "no feasible point yet: the probability "
+                                                      "that every constraint holds"
+                                                    : NULL,
                          .target_forced = forced};
     return BO_OK;
 }

@@ -73,6 +73,9 @@ typedef enum bo_engine_output_transform {
                                       is always of the observed values */
 } bo_engine_output_transform;
 
+/* The most output constraints an engine takes. */
+#define BO_ENGINE_MAX_CONSTRAINTS 16
+
 typedef struct bo_engine_options {
     size_t dim;                 /* >= 1 */
     size_t n_sources;           /* >= 1 */
@@ -112,6 +115,18 @@ typedef struct bo_engine_options {
     bo_engine_failure_model failure_model; /* default BO_FAILURE_RADIUS here
                                    (what engines had before there was a
                                    choice); the config's default is gpc */
+    /* Output constraints (docs/acquisition.md, "Output constraints"):
+     * observations of the target source carry n_constraints outputs (see
+     * bo_engine_observe_outputs) that must lie in [constraint_lower[j],
+     * constraint_upper[j]] (-HUGE_VAL / HUGE_VAL for an absent bound;
+     * copied). Each output gets its own GP, like the objective's, fitted to
+     * the successful target evaluations that gave it; the acquisition is
+     * weighted by P(every constraint holds), the incumbent is the best
+     * feasible value, and until a feasible point exists the suggestion
+     * maximises P(feasible) alone. 0 = no constraints. */
+    size_t n_constraints;
+    const double *constraint_lower;
+    const double *constraint_upper;
     uint64_t seed;
 } bo_engine_options;
 
@@ -163,6 +178,18 @@ bo_status bo_engine_suggest(bo_engine *engine, double *x, bo_suggestion *s);
 bo_status bo_engine_observe(bo_engine *engine, const double *x, size_t source, double y,
                             int ok, int initial);
 
+/* bo_engine_observe with the constraint outputs of the evaluation
+ * (n_constraints values; NULL, or a NaN entry, for outputs it did not give:
+ * such a point is not feasible and that constraint's GP leaves it out).
+ * bo_engine_observe is this with NULL. Outputs of a failed evaluation or of
+ * another source than the target are not used. */
+bo_status bo_engine_observe_outputs(bo_engine *engine, const double *x, size_t source, double y,
+                                    int ok, int initial, const double *outputs);
+/* 1 when observation i (as in bo_engine_observation) is feasible: a
+ * successful target-source evaluation whose every constraint output holds
+ * (every successful target evaluation when there are no constraints). */
+int bo_engine_feasible(const bo_engine *engine, size_t i);
+
 /* Registers a point being evaluated (x in the unit cube, source, initial = 1
  * for a point of the initial design) so that suggestions condition on it.
  * Used for every dispatched point, and by a resumed run for the
@@ -194,7 +221,8 @@ size_t bo_engine_n_observations(const bo_engine *engine);
 /* Initial-design points that remain to be suggested. */
 size_t bo_engine_initial_remaining(const bo_engine *engine);
 /* Best successful target-source value so far in the user's sign, with its
- * point (unit cube, may be NULL); returns 0 when there is none yet. */
+ * point (unit cube, may be NULL); returns 0 when there is none yet. With
+ * constraints: the best feasible one (0 while no point is feasible). */
 int bo_engine_best(const bo_engine *engine, double *y, double *x);
 /* Observation i (0-based, in the order observed, failed ones included: on a
  * resumed run the history's row order): its point (unit cube, may be NULL),

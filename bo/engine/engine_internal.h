@@ -19,7 +19,8 @@ enum {
     ENGINE_STREAM_FIT = 2,
     ENGINE_STREAM_ACQ = 3,
     ENGINE_STREAM_FALLBACK = 4,
-    ENGINE_STREAM_EXPLORE = 5
+    ENGINE_STREAM_EXPLORE = 5,
+    ENGINE_STREAM_CONSTRAINT_FIT = 6  /* index: (observations, constraint) */
 };
 
 #define ENGINE_NO_SOURCE ((size_t)-1)
@@ -88,8 +89,22 @@ struct bo_engine {
     bo_gpc *gpc;
     size_t gpc_n;
     int gpc_ok;
+    /* Output constraints: n_constraints outputs per observation (NaN =
+     * not given), a GP per constraint fitted to the first cgp_n
+     * observations (ENGINE_NO_FIT when not fitted) on cgp_rows[j] points,
+     * and their believer points. */
+    double *clower, *cupper;
+    double *c;               /* n-by-n_constraints */
+    bo_gp **cgp;
+    size_t *cgp_rows;
+    size_t cgp_n;
+    double *cgp_x, *cgp_y;   /* scratch for one constraint's data */
     char errmsg[512];
 };
+
+/* Adds the output constraints (their GPs, bounds and whether a feasible
+ * point exists) to acquisition options for the current models. */
+void bo_enginei_constraint_options(const bo_engine *e, bo_acq_options *ao);
 
 /* Writes the message into e->errmsg and returns st. */
 bo_status bo_enginei_fail(bo_engine *e, bo_status st, const char *fmt, ...)

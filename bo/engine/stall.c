@@ -298,6 +298,7 @@ static bo_status engine_search_step(bo_engine *e, size_t n, size_t n_avoid,
         ao.beta = STALL_BETA;
         *note = "stall: search";
     }
+    bo_enginei_constraint_options(e, &ao); /* weighted by P(feasible) as the main step is */
     bo_status st = engine_cap_lengths(e);
     if (st != BO_OK)
         return st;
@@ -316,6 +317,7 @@ static bo_status engine_local_step(bo_engine *e, size_t n, size_t n_avoid, int *
     bo_acq_options_default(&ao);
     ao.kind = BO_ACQ_EI;
     *note = "stall: local";
+    bo_enginei_constraint_options(e, &ao);
     return engine_masked_max(e, &ao, bo_enginei_model_value(e, e->best_y), n, n_avoid, mark, 1,
                              xb, x, value);
 }

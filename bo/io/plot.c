@@ -603,7 +603,8 @@ static void plot_legend(FILE *f, const bo_plot_options *opt, const plot_data *s,
     int n_items = 0;
     if (plot_best_count(opt, s) > 0) {
         plot_next_item(f, &n_items);
-        fprintf(f, "NaN " PLOT_BEST_STYLE " title 'best so far'");
+        fprintf(f, "NaN " PLOT_BEST_STYLE " title '%s'",
+                opt->best_feasible ? "best feasible so far" : "best so far");
     } else if (fr->have_phase) {
         plot_blank_entry(f, &n_items);
     }

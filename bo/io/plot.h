@@ -57,6 +57,9 @@ typedef struct bo_plot_options {
                                         by the acquisition; NULL: not told apart */
     const char *objective;           /* plugin or command name, the legend's title */
     int maximize;                    /* the goal, for the axis label */
+    int best_feasible;               /* 1: the best-so-far line is the best
+                                        feasible value (a run with output
+                                        constraints), and its legend says so */
 } bo_plot_options;
 
 /* Writes DIR/BASENAME.dat and DIR/BASENAME.gp and, unless the format is

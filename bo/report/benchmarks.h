@@ -18,6 +18,7 @@
 
 #define BO_BENCHMARK_MAX_DIM 20
 #define BO_BENCHMARK_MAX_SOURCES 5
+#define BO_BENCHMARK_MAX_CONSTRAINTS 4
 
 typedef enum bo_benchmark_goal {
     BO_BENCHMARK_MINIMIZE = 0,
@@ -38,6 +39,12 @@ typedef struct bo_benchmark {
     int optimum_known;                /* 0: optimum and argopt are meaningless */
     double optimum;                   /* best noise-free target value in the box */
     double argopt[BO_BENCHMARK_MAX_DIM]; /* one point where it is attained */
+    /* Constrained benchmarks (plugins/constrained_plugin.h): the outputs
+     * that must satisfy c_j <= constraint_upper[j]; optimum and argopt are
+     * then the best feasible value and its point. 0 for the others. */
+    size_t n_constraints;
+    const char *constraint_names[BO_BENCHMARK_MAX_CONSTRAINTS];
+    double constraint_upper[BO_BENCHMARK_MAX_CONSTRAINTS];
 } bo_benchmark;
 
 /* The entry named `name`, or NULL when there is none (or name is NULL). */

@@ -134,13 +134,18 @@ static void put_best(FILE *f, const bo_config *cfg, const bo_run_recommendation 
 {
     const char *target = cfg->sources[cfg->target].name;
     fputs("<h2>Best point</h2>\n", f);
+    int constrained = cfg->n_constraints > 0;
     if (!rec->have_observed) {
-        fprintf(f, "<p>No successful evaluation of the target source %s.</p>\n", target);
+        fprintf(f, "<p>No %s evaluation of the target source %s.</p>\n",
+                constrained ? "feasible" : "successful", target);
         return;
     }
     int model = rec->have_model;
-    fprintf(f, "<p><b>Best observed</b>: the %s value of %s in the history. ",
-            cfg->goal == BO_CONFIG_MAXIMIZE ? "highest" : "lowest", target);
+    fprintf(f, "<p><b>Best observed</b>: the %s %svalue of %s in the history. ",
+            cfg->goal == BO_CONFIG_MAXIMIZE ? "highest" : "lowest",
+            constrained ? "feasible " : "", target);
+    if (constrained)
+        fputs("Feasible: every constraint holds; only feasible points are compared. ", f);
     if (model)
         fprintf(f, "<b>Recommended</b>: the evaluated point whose posterior mean of %s under "
                    "the final model is %s. With a noisy objective the best observation is "

@@ -141,7 +141,9 @@ bo_status bo_run_recommend(const bo_config *cfg, const bo_engine *engine, bo_gp 
         double y;
         int ok;
         bo_engine_observation(engine, i, u, &source, &y, &ok);
-        if (ok && source == target && (!rec->have_observed || sign * y < sign * rec->observed_y)) {
+        /* With constraints only a feasible point can be the best. */
+        if (bo_engine_feasible(engine, i) &&
+            (!rec->have_observed || sign * y < sign * rec->observed_y)) {
             rec->have_observed = 1;
             rec->observed_prior = i < n_prior;
             rec->observed_row = i < n_prior ? i + 1 : i + 1 - n_prior;
@@ -161,7 +163,7 @@ bo_status bo_run_recommend(const bo_config *cfg, const bo_engine *engine, bo_gp 
         double y, mean = NAN, sd = NAN; /* set by target_posterior when it succeeds */
         int ok;
         bo_engine_observation(engine, i, u, &source, &y, &ok);
-        if (!ok || source != target)
+        if (!bo_engine_feasible(engine, i))
             continue;
         st = target_posterior(gp, gp_target, sign, u, i + 1, &mean, &sd, err, errlen);
         if (st == BO_OK && (!rec->have_model || sign * mean < best_min)) {
@@ -194,12 +196,18 @@ void bo_run_print_recommendation(FILE *out, const bo_config *cfg,
                                  const bo_run_recommendation *rec)
 {
     const char *target = cfg->sources[cfg->target].name;
+    const char *feasible = cfg->n_constraints > 0 ? "feasible " : "";
     if (!rec->have_observed) {
-        fprintf(out, "no successful evaluation of the target source %s\n", target);
+        if (cfg->n_constraints > 0)
+            fprintf(out, "no feasible evaluation of the target source %s: none met every "
+                    "constraint\n", target);
+        else
+            fprintf(out, "no successful evaluation of the target source %s\n", target);
         return;
     }
     char label[64];
-    fprintf(out, "best %s value: %.10g   (the best observed, %s)\n", target, rec->observed_y,
+    fprintf(out, "best %s%s value: %.10g   (the best observed, %s)\n", feasible, target,
+            rec->observed_y,
             bo_run_row_label(rec->observed_row, rec->observed_prior, label, sizeof label));
     for (size_t j = 0; j < rec->dim; j++)
         fprintf(out, "  %s = %.10g\n", cfg->inputs[j].name, rec->observed_x[j]);
@@ -392,14 +400,17 @@ static void write_recommendation(FILE *f, const bo_config *cfg,
                "# the best observation is often a lucky draw; the posterior mean averages the\n"
                "# noise out, so the recommended point is the better estimate of the optimum.\n"
                "# Values in y's own sign; rows are history.csv's data rows (1-based).\n");
+    if (cfg->n_constraints > 0)
+        fprintf(f, "# With constraints both are feasible points: every constraint holds.\n");
     if (!rec->have_observed) {
-        fprintf(f, "best_observed: none   # no successful evaluation of the target source %s\n",
+        fprintf(f, "best_observed: none   # no %s evaluation of the target source %s\n",
+                cfg->n_constraints > 0 ? "feasible" : "successful",
                 cfg->sources[cfg->target].name);
         return;
     }
-    fprintf(f, "best_observed:   # the %s observed %s value\n",
+    fprintf(f, "best_observed:   # the %s observed %s%s value\n",
             cfg->goal == BO_CONFIG_MAXIMIZE ? "highest" : "lowest",
-            cfg->sources[cfg->target].name);
+            cfg->n_constraints > 0 ? "feasible " : "", cfg->sources[cfg->target].name);
     fprintf(f, "  row: %zu%s\n  y: %.10g\n", rec->observed_row,
             rec->observed_prior ? "   # of initial_data" : "", rec->observed_y);
     if (rec->have_model)

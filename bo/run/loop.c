@@ -318,7 +318,8 @@ static int record(run *r, const bo_evaluation *ev)
     int ok = ev->status == BO_OK;
     if (!ok && ev->status != BO_EEVAL && ev->status != BO_ETIMEOUT)
         return bo_runi_fail(r, BO_RUN_FAILED, "evaluation %zu: %s", ev->tag, ev->msg);
-    if (bo_engine_observe(r->engine, f->u, f->source, ev->y, ok, f->initial) != BO_OK)
+    if (bo_engine_observe_outputs(r->engine, f->u, f->source, ev->y, ok, f->initial,
+                                  r->cfg.n_constraints > 0 ? ev->outputs : NULL) != BO_OK)
         return bo_runi_fail(r, BO_RUN_FAILED, "evaluation %zu: %s", ev->tag,
                             bo_engine_errmsg(r->engine));
     if (bo_runi_record(r, f->source, ok, f->initial, ev->y, ev->seconds) != 0)

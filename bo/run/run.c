@@ -364,11 +364,21 @@ static int replay_history(run *r, const char *history_path, size_t *n_rows_out,
         }
         int ok = row->status == BO_HISTORY_OK;
         int initial = row->phase == BO_HISTORY_INIT;
-        if (bo_engine_observe(r->engine, u, src, row->y, ok, initial) != BO_OK) {
+        if (bo_engine_observe_outputs(r->engine, u, src, row->y, ok, initial, row->outputs) !=
+            BO_OK) {
             code = bo_runi_fail(r, BO_RUN_USAGE, "--resume: %s: row %zu: %s", history_path,
                                 i + 1, bo_engine_errmsg(r->engine));
             break;
         }
+        /* The engine decides feasibility from the recorded constraint
+         * values and the config's bounds, not from the recorded flag: a
+         * flag that disagrees is reported, and the values win. */
+        if (r->cfg.n_constraints > 0 &&
+            bo_engine_feasible(r->engine, bo_engine_n_observations(r->engine) - 1) !=
+                (row->feasible != 0))
+            fprintf(stderr, "bo-run: warning: --resume: %s: row %zu: feasible is %d but its "
+                    "constraint values make it %d under the config's bounds; %d is used\n",
+                    history_path, i + 1, row->feasible != 0, !row->feasible, !row->feasible);
         if (bo_runi_record(r, src, ok, initial, row->y, row->eval_seconds) != 0)
             code = bo_runi_fail(r, BO_RUN_FAILED, "out of memory");
         if (row->eval > *max_eval)
@@ -648,6 +658,7 @@ static int write_outputs(run *r, const char *stop_why, outputs_written *w)
     po.evaluation_initial = r->rs.initial;
     po.objective = bo_objective_name(r->objective);
     po.maximize = c->goal == BO_CONFIG_MAXIMIZE;
+    po.best_feasible = c->n_constraints > 0;
     bo_plot_series series = {r->rs.n, r->rs.cum_cost, r->rs.best, r->rs.source};
     int drawn = 0;
     /* The script is the last file the plot writes, renamed into place: a new
@@ -861,6 +872,16 @@ static int run_body(run *r)
         return bo_runi_fail(r, BO_RUN_FAILED, "out of memory");
     }
     bo_config_engine_options(c, &eo, costs, initial);
+    /* The constraints' bounds for the engine (it copies them). */
+    double bounds[2 * BO_ENGINE_MAX_CONSTRAINTS];
+    eo.n_constraints = c->n_constraints < BO_ENGINE_MAX_CONSTRAINTS ? c->n_constraints
+                                                                    : BO_ENGINE_MAX_CONSTRAINTS;
+    for (size_t k = 0; k < eo.n_constraints; k++) {
+        bounds[k] = c->constraints[k].lower;
+        bounds[BO_ENGINE_MAX_CONSTRAINTS + k] = c->constraints[k].upper;
+    }
+    eo.constraint_lower = bounds;
+    eo.constraint_upper = bounds + BO_ENGINE_MAX_CONSTRAINTS;
     r->engine = bo_engine_create(&eo, r->err, sizeof r->err);
     free(costs);
     free(initial);
