@@ -1064,6 +1064,61 @@ static void test_categorical(void)
         int rc = run(args);
         CHECK_MSG(rc == 0, "exit %d: %s", rc, slurp(err_path));
     }
+    /* Sources and a categorical input together (GP+'s HOIP setting): a
+     * cheap biased source beside the target, both over x and the material;
+     * the summary has the fidelity map and the latent map, and the figure
+     * a panel for each. */
+    {
+        const char *mf = in_dir("cat_mf.csv"), *mf_model = in_dir("cat_mf.model");
+        static const char *mats[4] = {"steel", "alu minium", "titanium", "copper"};
+        FILE *f = fopen(mf, "w");
+        bo_rng rng;
+        size_t i;
+        bo_rng_init(&rng, 9);
+        CHECK(f != NULL);
+        if (f != NULL) {
+            fprintf(f, "x,material,fidelity,y\n");
+            for (i = 0; i < 60; i++) {
+                double x = bo_rng_uniform(&rng);
+                int mat = (int)(i % 4), low = i % 3 != 0;
+                double y = cat_truth(x, mat, 1) + (low ? 0.3 * x - 0.2 : 0.0);
+                fprintf(f, "%.17g,%s,%s,%.17g\n", x, mats[mat], low ? "LF" : "HF", y);
+            }
+            fclose(f);
+        }
+        {
+            const char *args[] = {"fit", mf, "-o", mf_model, "--source-col", "fidelity", NULL};
+            int rc = run(args);
+            const char *out = slurp(out_path);
+            CHECK_MSG(rc == 0 && contains(out, "fidelity map") &&
+                          contains(out, "latent map of 'material'"),
+                      "exit %d: %s %s", rc, out, slurp(err_path));
+        }
+        {
+            const char *args[] = {"latent", mf_model, "-o", fig, NULL};
+            int rc = run(args);
+            const char *out = slurp(out_path);
+            CHECK_MSG(rc == 0 && contains(out, "\nsources,HF,0,0\n") &&
+                          contains(out, "\nmaterial,steel,0,0\n"),
+                      "exit %d: %s", rc, out);
+        }
+        {
+            /* Predicting HF and LF rows by the source column. */
+            const char *pts = in_dir("cat_mf_points.csv");
+            double mean[2], sd[2];
+            write_file(pts, "x,material,fidelity\n0.5,copper,HF\n0.5,copper,LF\n");
+            const char *args[] = {"predict", mf_model, pts, NULL};
+            CHECK(run(args) == 0);
+            CHECK(parse_predictions(slurp(out_path), "mean,sd", mean, sd, NULL, 2) == 2);
+            CHECK_MSG(fabs(mean[0] - cat_truth(0.5, 3, 1)) < 0.05 &&
+                          fabs(mean[1] - (cat_truth(0.5, 3, 1) - 0.05)) < 0.05,
+                      "HF %g (want %g), LF %g (want %g)", mean[0], cat_truth(0.5, 3, 1), mean[1],
+                      cat_truth(0.5, 3, 1) - 0.05);
+            remove(pts);
+        }
+        remove(mf);
+        remove(mf_model);
+    }
     write_file(sin_train, "x,y\n0,0\n1,0.84\n2,0.91\n3,0.14\n");
     {
         const char *args[] = {"fit", sin_train, "-o", sin_model, NULL};
