@@ -201,8 +201,12 @@ static bo_status search_levels(mixed *s, double *x, int start_here, double *valu
     }
     double cv;
     bo_status st = continuous(s, s->rcol, s->nr, x, start_here, &cv);
-    if (st != BO_OK || !(cv > -HUGE_VAL) || s->nreal == s->nr)
+    if (st != BO_OK || !(cv > -HUGE_VAL))
         return st;
+    if (s->nreal == s->nr) { /* no integers to round */
+        *value = cv;
+        return BO_OK;
+    }
     /* x holds the continuous answer; try the roundings. */
     memcpy(s->cur, x, s->dim * sizeof *x);
     double best = -HUGE_VAL;

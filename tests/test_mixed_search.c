@@ -211,6 +211,42 @@ int main(void)
         CHECK(bo_mixed_maximize(&sc, &cs, &mo, 6, X, x, &v, NULL, err, sizeof err) == BO_EOPTIM);
         free_posterior(&p);
     }
+    /* Real and categorical variables, no integer: the continuous search's
+     * own answer is the value (no rounding step). */
+    {
+        static const bo_var_kind rk[2] = {BO_VAR_REAL, BO_VAR_CATEGORICAL};
+        static const size_t rl[2] = {0, 3}, gl[2] = {0, 3};
+        static const double rlo[2] = {0.0, 0.0}, rhi[2] = {1.0, 0.0};
+        bo_mixed_space rs = {2, rk, rlo, rhi, rl};
+        posterior p;
+        memset(&p, 0, sizeof p);
+        bo_gp_options opt;
+        bo_gp_options_default(&opt, 2);
+        opt.n_levels = gl;
+        double X[12] = {0.1, 0, 0.5, 0, 0.9, 1, 0.3, 1, 0.7, 2, 0.2, 2};
+        double y[6] = {1.0, 0.2, 0.8, 0.5, 0.9, 0.4};
+        p.gp = bo_gp_create(&opt, NULL, 0);
+        CHECK(p.gp && bo_gp_set_data(p.gp, 6, X, NULL, y, NULL) == BO_OK &&
+              bo_gp_fit(p.gp, NULL) == BO_OK);
+        bo_acq_options acq;
+        bo_acq_options_default(&acq);
+        p.ev = bo_acq_evaluator_create(&acq, p.gp, 0.2, 64, NULL, 0);
+        bo_acq_scorer sc = {2, 64, p.ev, block_cb, point_cb};
+        bo_mixed_options mo;
+        bo_mixed_options_default(&mo);
+        for (int local = 0; local < 2; local++) {
+            double x[2], v, v2;
+            char err[256];
+            mo.max_enumerate = local ? 0 : 64;
+            CHECK_MSG(bo_mixed_maximize(&sc, &rs, &mo, 6, X, x, &v, NULL, err, sizeof err) ==
+                          BO_OK, "%s", err);
+            CHECK(bo_acq_evaluate(p.ev, x, &v2, NULL) == BO_OK);
+            CHECK_MSG(isfinite(v) && v == v2 && x[0] >= 0.0 && x[0] <= 1.0 &&
+                          (x[1] == 0.0 || x[1] == 1.0 || x[1] == 2.0),
+                      "value %g (at x: %g), x = (%g, %g)", v, v2, x[0], x[1]);
+        }
+        free_posterior(&p);
+    }
     /* Bad spaces. */
     {
         static const double lo[DIM] = {0.0, -2.5, 0.0, 0.0};
