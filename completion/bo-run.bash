@@ -79,7 +79,7 @@ _bo_gp()
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
     COMPREPLY=()
     if ((COMP_CWORD == 1)); then
-        COMPREPLY=($(compgen -W 'fit predict eval sobol help --help' -- "$cur"))
+        COMPREPLY=($(compgen -W 'fit predict eval sobol latent help --help' -- "$cur"))
         return 0
     fi
     local cmd=${COMP_WORDS[1]}
@@ -91,8 +91,9 @@ _bo_gp()
                 --noise) COMPREPLY=($(compgen -W 'learn' -- "$cur")); return 0 ;;
                 --mean) COMPREPLY=($(compgen -W 'zero constant per_source' -- "$cur"))
                         return 0 ;;
+                --latent) COMPREPLY=($(compgen -W 'per_input shared' -- "$cur")); return 0 ;;
                 -o|--output) _bo_complete_files "$cur" txt model; return 0 ;;
-                --y|--noise-col|--source-col|--class-col)
+                --y|--noise-col|--source-col|--class-col|--categorical)
                     local IFS=$'\n'
                     COMPREPLY=($(compgen -W "$(_bo_gp_csv_columns)" -- "$cur"))
                     return 0 ;;
@@ -101,7 +102,7 @@ _bo_gp()
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W '-o --output --kernel --noise --noise-col --y
                              --source-col --target-source --mean --restarts --seed --class-col
-                             -h --help' \
+                             --categorical --latent -h --help' \
                              -- "$cur"))
                 return 0
             fi
@@ -121,6 +122,15 @@ _bo_gp()
             esac
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W '--samples --draws --seed -h --help' -- "$cur"))
+                return 0
+            fi
+            _bo_complete_files "$cur" txt model ;;
+        latent)
+            case $prev in
+                -o|--output) _bo_complete_files "$cur" png; return 0 ;;
+            esac
+            if [[ $cur == -* ]]; then
+                COMPREPLY=($(compgen -W '-o --output -h --help' -- "$cur"))
                 return 0
             fi
             _bo_complete_files "$cur" txt model ;;

@@ -66,6 +66,14 @@ static void check_same(const bo_model_file *a, const bo_model_file *b)
         (a->noise_var != NULL && !same_doubles(a->noise_var, b->noise_var, a->n)) ||
         memcmp(a->source, b->source, a->n * sizeof *a->source) != 0)
         bo_fuzz_fail("the data differ after writing and reading");
+    for (size_t j = 0; j < x->dim; j++)
+        if (a->n_levels[j] != b->n_levels[j] ||
+            (a->n_levels[j] > 0 && !same_names(a->level_names[j], b->level_names[j],
+                                               a->n_levels[j])))
+            bo_fuzz_fail("the categorical inputs differ after writing and reading");
+    if (x->latent_mode != y->latent_mode || a->n_level_latent != b->n_level_latent ||
+        !same_doubles(a->level_latent, b->level_latent, 4 * a->n_level_latent))
+        bo_fuzz_fail("the latent maps differ after writing and reading");
 }
 
 static void use_model(const bo_model_file *m)

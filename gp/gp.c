@@ -11,6 +11,11 @@
  *   off_mean ...      BO_MEAN_CONSTANT: one constant; BO_MEAN_PER_SOURCE: one per
  *                     source except the target, in source order; else none
  *   off_latent ...    n_sources > 1: z_s (2 values per source, in order)
+ *   off_cat ...       categorical inputs: each latent map's points (2 values
+ *                     per level, in level order), the maps in input order
+ *
+ * The length-scales are those of the continuous inputs only (dc of them, in
+ * input order), so without categorical inputs the layout is as it always was.
  *
  * Latent symmetries: the likelihood depends only on distances between the
  * z_s, so translations, rotations and reflections of the whole map leave it
@@ -53,6 +58,8 @@ void bo_gp_options_default(bo_gp_options *opt, size_t dim)
     opt->upper = NULL;
     opt->restarts = 0;
     opt->seed = 0;
+    opt->n_levels = NULL;
+    opt->latent_mode = BO_LATENT_PER_VARIABLE;
 }
 
 static int kernel_valid(bo_kernel_kind kind)
@@ -112,8 +119,33 @@ static int check_options(const bo_gp_options *opt, char *msg, size_t len)
         snprintf(msg, len, "gp options: give both lower and upper, or neither");
         return -1;
     }
+    if (opt->latent_mode != BO_LATENT_PER_VARIABLE && opt->latent_mode != BO_LATENT_SHARED) {
+        snprintf(msg, len, "gp options: unknown latent_mode value %d", (int)opt->latent_mode);
+        return -1;
+    }
+    if (opt->n_levels) {
+        size_t combos = 1;
+        for (size_t k = 0; k < opt->dim; k++) {
+            if (opt->n_levels[k] > BO_GP_MAX_LEVELS) {
+                snprintf(msg, len, "gp options: input %zu: %zu levels, more than the %d a "
+                         "categorical input may have", k, opt->n_levels[k], BO_GP_MAX_LEVELS);
+                return -1;
+            }
+            if (opt->n_levels[k] > 0) {
+                combos *= opt->n_levels[k];
+                if (opt->latent_mode == BO_LATENT_SHARED && combos > BO_GP_MAX_SHARED_LEVELS) {
+                    snprintf(msg, len, "gp options: the categorical inputs have more than %d "
+                             "combinations of levels, too many for one shared latent map "
+                             "(use one map per input)", BO_GP_MAX_SHARED_LEVELS);
+                    return -1;
+                }
+            }
+        }
+    }
     if (opt->lower) {
         for (size_t k = 0; k < opt->dim; k++) {
+            if (opt->n_levels && opt->n_levels[k] > 0)
+                continue; /* a categorical input is not scaled */
             double lo = opt->lower[k], hi = opt->upper[k];
             if (!(isfinite(lo) && isfinite(hi) && lo < hi)) {
                 snprintf(msg, len, "gp options: input %zu: lower %g must be below upper %g "
@@ -128,7 +160,7 @@ static int check_options(const bo_gp_options *opt, char *msg, size_t len)
 static void set_layout(bo_gp *gp)
 {
     const bo_gp_options *o = &gp->opt;
-    size_t d = o->dim, S = o->n_sources;
+    size_t d = gp->dc, S = o->n_sources;
     gp->off_signal = d;
     gp->off_noise = d + 1;
     switch (o->noise) {
@@ -145,13 +177,14 @@ static void set_layout(bo_gp *gp)
     }
     gp->off_latent = gp->off_mean + gp->n_mean;
     gp->n_latent = S > 1 ? 2 * S : 0;
-    gp->n_hyper = gp->off_latent + gp->n_latent;
+    gp->off_cat = gp->off_latent + gp->n_latent;
+    gp->n_hyper = gp->off_cat + gp->n_zc;
 }
 
 /* Bounds, priors and starting values; see docs/gp.md for the reasoning. */
 static void set_priors(bo_gp *gp)
 {
-    size_t d = gp->opt.dim, S = gp->opt.n_sources;
+    size_t d = gp->dc, S = gp->opt.n_sources;
     double floor_var = gp->opt.noise_floor > 0.0 ? gp->opt.noise_floor : BO_GPI_NOISE_FLOOR;
     for (size_t k = 0; k < d; k++) {
         if (gp->opt.kernel == BO_KERNEL_ROUGH_RBF) {
@@ -193,7 +226,9 @@ static void set_priors(bo_gp *gp)
         gp->prior_mu[j] = 0.0;
         gp->prior_sd[j] = 0.0;
     }
-    for (size_t i = 0; i < gp->n_latent; i++) {
+    /* The categorical maps' points follow the sources' and have the same
+     * box and prior. */
+    for (size_t i = 0; i < gp->n_latent + gp->n_zc; i++) {
         size_t j = gp->off_latent + i;
         gp->theta_lo[j] = -BO_GPI_LATENT_BOUND;
         gp->theta_hi[j] = BO_GPI_LATENT_BOUND;
@@ -215,11 +250,19 @@ static void set_priors(bo_gp *gp)
         gp->theta[gp->off_latent + 2 * s] = 0.5 * cos(a);
         gp->theta[gp->off_latent + 2 * s + 1] = 0.5 * sin(a);
     }
+    for (size_t m = 0; m < gp->n_fac; m++) {
+        size_t L = gp->fac_levels[m];
+        for (size_t l = 0; l < L; l++) {
+            double a = 6.283185307179586 * (double)l / (double)L;
+            gp->theta[gp->off_cat + gp->fac_zoff[m] + 2 * l] = 0.5 * cos(a);
+            gp->theta[gp->off_cat + gp->fac_zoff[m] + 2 * l + 1] = 0.5 * sin(a);
+        }
+    }
 }
 
-static int params_alloc(bo_gpi_params *p, size_t d, size_t S)
+static int params_alloc(bo_gpi_params *p, size_t d, size_t S, size_t nzc, size_t nlatc)
 {
-    double *block = calloc(d + 4 * S + S * S, sizeof *block);
+    double *block = calloc(d + 4 * S + S * S + nzc + nlatc, sizeof *block);
     if (!block)
         return -1;
     p->w = block;
@@ -227,7 +270,91 @@ static int params_alloc(bo_gpi_params *p, size_t d, size_t S)
     p->mean = p->noise + S;
     p->z = p->mean + S;
     p->lat = p->z + 2 * S;
+    p->zc = p->lat + S * S;
+    p->latc = p->zc + nzc;
     return 0;
+}
+
+/* Which inputs are continuous and which categorical, and the latent maps
+ * of the categorical ones; 0, or -1 when memory runs out. */
+static int set_categorical(bo_gp *gp)
+{
+    size_t d = gp->opt.dim;
+    gp->cont_col = malloc((8 * d + BO_GPI_BLOCK * d) * sizeof *gp->cont_col);
+    if (!gp->cont_col)
+        return -1;
+    gp->cat_col = gp->cont_col + d;
+    gp->levels = gp->cat_col + d;
+    gp->fac_levels = gp->levels + d;
+    gp->fac_zoff = gp->fac_levels + d;
+    gp->fac_loff = gp->fac_zoff + d;
+    gp->cat_stride = gp->fac_loff + d;
+    gp->plev = gp->cat_stride + d;
+    gp->blk_lev = gp->plev + d;
+    gp->dc = gp->nc = 0;
+    for (size_t k = 0; k < d; k++) {
+        gp->levels[k] = gp->opt.n_levels ? gp->opt.n_levels[k] : 0;
+        if (gp->levels[k] > 0)
+            gp->cat_col[gp->nc++] = k;
+        else
+            gp->cont_col[gp->dc++] = k;
+    }
+    gp->opt.n_levels = gp->levels; /* the GP's own copy */
+    gp->n_fac = 0;
+    if (gp->nc > 0 && gp->opt.latent_mode == BO_LATENT_SHARED) {
+        size_t stride = 1;
+        for (size_t v = gp->nc; v-- > 0;) {
+            gp->cat_stride[v] = stride;
+            stride *= gp->levels[gp->cat_col[v]];
+        }
+        gp->fac_levels[0] = stride;
+        gp->n_fac = 1;
+    } else {
+        for (size_t v = 0; v < gp->nc; v++) {
+            gp->cat_stride[v] = 1;
+            gp->fac_levels[gp->n_fac++] = gp->levels[gp->cat_col[v]];
+        }
+    }
+    gp->n_zc = gp->n_latc = 0;
+    for (size_t m = 0; m < gp->n_fac; m++) {
+        gp->fac_zoff[m] = gp->n_zc;
+        gp->fac_loff[m] = gp->n_latc;
+        gp->n_zc += 2 * gp->fac_levels[m];
+        gp->n_latc += gp->fac_levels[m] * gp->fac_levels[m];
+    }
+    if (gp->nc > 0) {
+        gp->pG = malloc(d * d * sizeof *gp->pG);
+        if (!gp->pG)
+            return -1;
+    }
+    return 0;
+}
+
+int bo_gpi_levels(const bo_gp *gp, const double *x, size_t *lev, size_t *bad)
+{
+    size_t combo = 0;
+    for (size_t v = 0; v < gp->nc; v++) {
+        size_t k = gp->cat_col[v];
+        double t = x[k];
+        if (!(t >= 0.0 && t < (double)gp->levels[k] && t == floor(t))) {
+            *bad = k;
+            return -1;
+        }
+        if (gp->opt.latent_mode == BO_LATENT_SHARED)
+            combo += (size_t)t * gp->cat_stride[v];
+        else
+            lev[v] = (size_t)t;
+    }
+    if (gp->nc > 0 && gp->opt.latent_mode == BO_LATENT_SHARED)
+        lev[0] = combo;
+    return 0;
+}
+
+bo_status bo_gpi_level_error(bo_gp *gp, const char *what, const double *x, size_t bad)
+{
+    return bo_gpi_fail(gp, BO_EINVAL, "%s: x[%zu] = %g is not a level of categorical input "
+                       "%zu (an integer from 0 to %zu)", what, bad, x[bad], bad,
+                       gp->levels[bad] - 1);
 }
 
 bo_gp *bo_gp_create(const bo_gp_options *opt, char *errbuf, size_t errlen)
@@ -242,6 +369,7 @@ bo_gp *bo_gp_create(const bo_gp_options *opt, char *errbuf, size_t errlen)
     if (!gp)
         goto fail;
     gp->opt = *opt;
+    gp->opt.n_levels = NULL; /* until set_categorical has the GP's copy */
     size_t d = opt->dim, S = opt->n_sources;
     gp->offset = calloc(2 * d, sizeof *gp->offset);
     if (!gp->offset)
@@ -258,9 +386,13 @@ bo_gp *bo_gp_create(const bo_gp_options *opt, char *errbuf, size_t errlen)
     /* The caller's pointers are not kept: the GP owns copies. */
     gp->opt.lower = gp->lower;
     gp->opt.upper = gp->upper;
-    for (size_t k = 0; k < d; k++) {
-        gp->offset[k] = gp->lower ? gp->lower[k] : 0.0;
-        gp->scale[k] = gp->lower ? gp->upper[k] - gp->lower[k] : 1.0;
+    gp->opt.n_levels = opt->n_levels;
+    if (set_categorical(gp) != 0)
+        goto fail;
+    for (size_t q = 0; q < gp->dc; q++) {
+        size_t k = gp->cont_col[q];
+        gp->offset[q] = gp->lower ? gp->lower[k] : 0.0;
+        gp->scale[q] = gp->lower ? gp->upper[k] - gp->lower[k] : 1.0;
     }
     if (gp->opt.restarts == 0)
         gp->opt.restarts = 8;
@@ -275,7 +407,8 @@ bo_gp *bo_gp_create(const bo_gp_options *opt, char *errbuf, size_t errlen)
     gp->start_mu = gp->prior_sd + gp->n_hyper;
     gp->start_sd = gp->start_mu + gp->n_hyper;
     set_priors(gp);
-    if (params_alloc(&gp->cur, d, S) != 0 || params_alloc(&gp->trial, d, S) != 0)
+    if (params_alloc(&gp->cur, d, S, gp->n_zc, gp->n_latc) != 0 ||
+        params_alloc(&gp->trial, d, S, gp->n_zc, gp->n_latc) != 0)
         goto fail;
     gp->pu = calloc(2 * d, sizeof *gp->pu);
     if (!gp->pu)
@@ -301,6 +434,9 @@ void bo_gp_destroy(bo_gp *gp)
         return;
     free(gp->lower);
     free(gp->offset);
+    free(gp->cont_col);
+    free(gp->lev);
+    free(gp->pG);
     free(gp->theta);
     free(gp->cur.w);
     free(gp->trial.w);
@@ -369,7 +505,8 @@ bo_status bo_gpi_reserve(bo_gp *gp, size_t n)
         grow((void **)&gp->pv, cap, sizeof(double)) ||
         grow((void **)&gp->pJ, cap * d, sizeof(double)) ||
         grow((void **)&gp->pZ, cap * d, sizeof(double)) ||
-        grow((void **)&gp->blk, cap * BO_GPI_BLOCK, sizeof(double)))
+        grow((void **)&gp->blk, cap * BO_GPI_BLOCK, sizeof(double)) ||
+        (gp->n_fac > 0 && grow((void **)&gp->lev, cap * gp->n_fac, sizeof(size_t))))
         return bo_gpi_fail(gp, BO_ENOMEM, "gp: out of memory for %zu observations", n);
     gp->cap = cap;
     gp->pred_cap = cap;
@@ -476,6 +613,12 @@ bo_status bo_gp_set_data(bo_gp *gp, size_t n, const double *X, const size_t *sou
             if (!isfinite(X[i * d + k]))
                 return bo_gpi_fail(gp, BO_EINVAL, "gp set_data: row %zu: x[%zu] = %g is not "
                                    "finite", i, k, X[i * d + k]);
+        size_t bad;
+        if (bo_gpi_levels(gp, X + i * d, gp->plev, &bad) != 0) {
+            char what[64];
+            snprintf(what, sizeof what, "gp set_data: row %zu", i);
+            return bo_gpi_level_error(gp, what, X + i * d, bad);
+        }
         if (!isfinite(y[i]))
             return bo_gpi_fail(gp, BO_EINVAL, "gp set_data: row %zu: y = %g is not finite",
                                i, y[i]);
@@ -489,8 +632,9 @@ bo_status bo_gp_set_data(bo_gp *gp, size_t n, const double *X, const size_t *sou
     /* The fit's length-scale gradient squares the scaled inputs: past 1e150
      * that overflows, and the fit fails with no reason given. */
     for (size_t i = 0; i < n; i++)
-        for (size_t k = 0; k < d; k++) {
-            double u = (X[i * d + k] - gp->offset[k]) / gp->scale[k];
+        for (size_t q = 0; q < gp->dc; q++) {
+            size_t k = gp->cont_col[q];
+            double u = (X[i * d + k] - gp->offset[q]) / gp->scale[q];
             if (!(fabs(u) <= BO_GP_U_MAX))
                 return bo_gpi_fail(gp, BO_EINVAL, "gp set_data: row %zu: x[%zu] = %g is %g "
                                    "in the model's scaled inputs, beyond +-%g; %s", i, k,
@@ -514,7 +658,10 @@ bo_status bo_gp_set_data(bo_gp *gp, size_t n, const double *X, const size_t *sou
     gp->conditioned = 0;
     gp->n = n;
     for (size_t i = 0; i < n; i++) {
-        bo_gpi_scale_x(gp, X + i * d, gp->U + i * d);
+        size_t bad;
+        bo_gpi_scale_x(gp, X + i * d, gp->U + i * gp->dc);
+        if (gp->n_fac > 0)
+            (void)bo_gpi_levels(gp, X + i * d, gp->lev + i * gp->n_fac, &bad);
         gp->src[i] = source ? source[i] : 0;
         gp->y[i] = y[i];
         gp->nv[i] = noise_var ? noise_var[i] : 0.0;
@@ -525,7 +672,7 @@ bo_status bo_gp_set_data(bo_gp *gp, size_t n, const double *X, const size_t *sou
 
 void bo_gpi_unpack(const bo_gp *gp, const double *theta, bo_gpi_params *p)
 {
-    size_t d = gp->opt.dim, S = gp->opt.n_sources;
+    size_t d = gp->dc, S = gp->opt.n_sources;
     for (size_t k = 0; k < d; k++)
         p->w[k] = exp(gp->ls_dlog * theta[k]);
     p->sig2 = exp(theta[gp->off_signal]);
@@ -558,6 +705,18 @@ void bo_gpi_unpack(const bo_gp *gp, const double *theta, bo_gpi_params *p)
             double dx = p->z[2 * a] - p->z[2 * b], dy = p->z[2 * a + 1] - p->z[2 * b + 1];
             p->lat[a * S + b] = exp(-(dx * dx + dy * dy));
         }
+    for (size_t i = 0; i < gp->n_zc; i++)
+        p->zc[i] = theta[gp->off_cat + i];
+    for (size_t m = 0; m < gp->n_fac; m++) {
+        size_t L = gp->fac_levels[m];
+        const double *z = p->zc + gp->fac_zoff[m];
+        double *lat = p->latc + gp->fac_loff[m];
+        for (size_t a = 0; a < L; a++)
+            for (size_t b = 0; b < L; b++) {
+                double dx = z[2 * a] - z[2 * b], dy = z[2 * a + 1] - z[2 * b + 1];
+                lat[a * L + b] = exp(-(dx * dx + dy * dy));
+            }
+    }
 }
 
 bo_gpi_data bo_gpi_full_data(const bo_gp *gp)
@@ -568,13 +727,14 @@ bo_gpi_data bo_gpi_full_data(const bo_gp *gp)
     D.src = gp->src;
     D.ys = gp->ys;
     D.nvs = gp->opt.noise == BO_NOISE_KNOWN ? gp->nvs : NULL;
+    D.lev = gp->n_fac > 0 ? gp->lev : NULL;
     return D;
 }
 
 void bo_gpi_build_lower(const bo_gp *gp, const bo_gpi_data *D, const bo_gpi_params *P,
                         double *K, size_t ld)
 {
-    size_t n = D->n, d = gp->opt.dim, S = gp->opt.n_sources;
+    size_t n = D->n, d = gp->dc, S = gp->opt.n_sources, nf = gp->n_fac;
     bo_kernel_kind kind = gp->opt.kernel;
     const double *w = P->w;
     for (size_t i = 1; i < n; i++) {
@@ -588,7 +748,10 @@ void bo_gpi_build_lower(const bo_gp *gp, const bo_gpi_data *D, const bo_gpi_para
                 double du = ui[k] - uj[k];
                 d2 += w[k] * du * du;
             }
-            row[j] = P->sig2 * lat[D->src[j]] * bo_gpi_kernel(kind, d2, &dg);
+            double c = P->sig2 * lat[D->src[j]];
+            if (nf > 0)
+                c *= bo_gpi_cat_factor(gp, P, D->lev + i * nf, D->lev + j * nf);
+            row[j] = c * bo_gpi_kernel(kind, d2, &dg);
         }
     }
 }
@@ -705,7 +868,7 @@ bo_status bo_gp_cap_lengthscales(bo_gp *gp, double max_ell)
     if (!(max_ell > 0.0) || !isfinite(max_ell))
         return bo_gpi_fail(gp, BO_EINVAL, "gp cap_lengthscales: %g is not a positive length",
                            max_ell);
-    for (size_t k = 0; k < gp->opt.dim; k++) {
+    for (size_t k = 0; k < gp->dc; k++) {
         double l = max_ell / gp->scale[k]; /* in the model's scaled inputs */
         if (gp->opt.kernel == BO_KERNEL_ROUGH_RBF) /* omega = log10(1/(2 l^2)) grows as l shrinks */
             gp->theta[k] = fmax(gp->theta[k], log10(0.5 / (l * l)));
@@ -739,9 +902,18 @@ const char *bo_gp_hyper_name(const bo_gp *gp, size_t i, char *buf, size_t len)
             snprintf(buf, len, "mean[%zu]", s);
         } else
             snprintf(buf, len, "mean");
-    } else if (i < gp->n_hyper) {
+    } else if (i < gp->off_cat) {
         size_t j = i - gp->off_latent;
         snprintf(buf, len, "latent[%zu][%zu]", j / 2, j % 2);
+    } else if (i < gp->n_hyper) {
+        size_t j = i - gp->off_cat, m = 0;
+        while (m + 1 < gp->n_fac && j >= gp->fac_zoff[m + 1])
+            m++;
+        j -= gp->fac_zoff[m];
+        if (gp->opt.latent_mode == BO_LATENT_SHARED)
+            snprintf(buf, len, "level_latent[shared][%zu][%zu]", j / 2, j % 2);
+        else
+            snprintf(buf, len, "level_latent[x%zu][%zu][%zu]", gp->cat_col[m], j / 2, j % 2);
     } else
         snprintf(buf, len, "?");
     return buf;
@@ -772,11 +944,13 @@ size_t bo_gp_n_sources(const bo_gp *gp)
 
 void bo_gp_lengthscales(const bo_gp *gp, double *ell)
 {
-    for (size_t k = 0; k < gp->opt.dim; k++) {
-        double w = exp(gp->ls_dlog * gp->theta[k]);
+    for (size_t v = 0; v < gp->nc; v++)
+        ell[gp->cat_col[v]] = NAN;
+    for (size_t q = 0; q < gp->dc; q++) {
+        double w = exp(gp->ls_dlog * gp->theta[q]);
         /* ROUGH_RBF reports the squared exponential's equivalent 1/sqrt(2 w). */
         double l = gp->opt.kernel == BO_KERNEL_ROUGH_RBF ? sqrt(0.5 / w) : 1.0 / sqrt(w);
-        ell[k] = l * gp->scale[k];
+        ell[gp->cont_col[q]] = l * gp->scale[q];
     }
 }
 
@@ -812,17 +986,13 @@ double bo_gp_mean_value(const bo_gp *gp, size_t source)
     return gp->y_mean + gp->y_sd * m;
 }
 
-/* Canonical form for reporting: the target at the origin, the first other
- * source (in index order) that is not on top of it on the positive first
- * axis, and the next one off that axis with a non-negative second
- * coordinate. Distances, hence the model, are unchanged. */
-void bo_gp_latent(const bo_gp *gp, size_t source, double *z)
+/* Canonical form of a latent map for reporting: the anchor at the origin,
+ * the first other point (in index order) that is not on top of it on the
+ * positive first axis, and the next one off that axis with a non-negative
+ * second coordinate. Distances, hence the model, are unchanged. The sources'
+ * anchor is the target; a categorical map's is level 0. */
+static void canonical_point(const double *raw, size_t S, size_t t, size_t source, double *z)
 {
-    size_t S = gp->opt.n_sources, t = gp->opt.target_source;
-    z[0] = z[1] = 0.0;
-    if (S < 2 || source >= S)
-        return;
-    const double *raw = gp->theta + gp->off_latent;
     double c = 1.0, s = 0.0, flip = 1.0;
     size_t first = S;
     for (size_t q = 0; q < S; q++) {
@@ -850,4 +1020,44 @@ void bo_gp_latent(const bo_gp *gp, size_t source, double *z)
     double px = raw[2 * source] - raw[2 * t], py = raw[2 * source + 1] - raw[2 * t + 1];
     z[0] = c * px + s * py;
     z[1] = flip * (-s * px + c * py);
+}
+
+void bo_gp_latent(const bo_gp *gp, size_t source, double *z)
+{
+    size_t S = gp->opt.n_sources;
+    z[0] = z[1] = 0.0;
+    if (S < 2 || source >= S)
+        return;
+    canonical_point(gp->theta + gp->off_latent, S, gp->opt.target_source, source, z);
+}
+
+size_t bo_gp_n_levels(const bo_gp *gp, size_t input)
+{
+    return input < gp->opt.dim ? gp->levels[input] : 0;
+}
+
+size_t bo_gp_n_latent_maps(const bo_gp *gp)
+{
+    return gp->n_fac;
+}
+
+size_t bo_gp_latent_map_levels(const bo_gp *gp, size_t map)
+{
+    return map < gp->n_fac ? gp->fac_levels[map] : 0;
+}
+
+size_t bo_gp_latent_map_input(const bo_gp *gp, size_t map)
+{
+    if (map >= gp->n_fac || gp->opt.latent_mode == BO_LATENT_SHARED)
+        return gp->opt.dim;
+    return gp->cat_col[map];
+}
+
+void bo_gp_level_latent(const bo_gp *gp, size_t map, size_t level, double *z)
+{
+    z[0] = z[1] = 0.0;
+    if (map >= gp->n_fac || level >= gp->fac_levels[map])
+        return;
+    canonical_point(gp->theta + gp->off_cat + gp->fac_zoff[map], gp->fac_levels[map], 0, level,
+                    z);
 }

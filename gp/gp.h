@@ -10,6 +10,14 @@
  * with r the input kernel (ARD). With n_sources == 1 the latent factor is 1
  * and this is the ordinary single-fidelity GP.
  *
+ * Categorical inputs (options.n_levels) are given in x as level indices
+ * 0, 1, ..., L-1 (doubles holding integers). Each categorical input v gets
+ * its own learned 2-D latent point per level, and the covariance gains the
+ * factor exp(-|z_v(l) - z_v(l')|^2) for each (BO_LATENT_PER_VARIABLE), or
+ * all combinations of levels share one 2-D map (BO_LATENT_SHARED); r runs
+ * over the continuous inputs only. Integer inputs are continuous inputs to
+ * the GP (rounding is the caller's business).
+ *
  * Units: callers pass x and y in their own units. Inside, x is mapped to the
  * unit cube with the box given in the options (or used as given when no box is
  * given) and y is standardised; every result (means, variances, gradients,
@@ -50,6 +58,17 @@ typedef enum bo_gp_noise {
                                learn_extra_noise is set */
 } bo_gp_noise;
 
+typedef enum bo_gp_latent_mode {
+    BO_LATENT_PER_VARIABLE = 0, /* one 2-D latent map per categorical input */
+    BO_LATENT_SHARED            /* one 2-D map over all combinations of levels */
+} bo_gp_latent_mode;
+
+/* Limits of categorical inputs: levels of one input, and combinations of
+ * levels under BO_LATENT_SHARED (each a latent point; the fit holds a
+ * matrix of their pairs). */
+#define BO_GP_MAX_LEVELS 1000
+#define BO_GP_MAX_SHARED_LEVELS 1024
+
 typedef struct bo_gp_options {
     size_t dim;                 /* number of inputs, >= 1 */
     size_t n_sources;           /* >= 1; 1 = single fidelity */
@@ -67,6 +86,11 @@ typedef struct bo_gp_options {
     const double *upper;        /* dim values, or NULL */
     size_t restarts;            /* random starts of the hyperparameter fit, 0 = default */
     uint64_t seed;              /* every random start and sample derives from it */
+    const size_t *n_levels;     /* dim values, or NULL: every input continuous.
+                                   0: input k is continuous (or integer);
+                                   1..BO_GP_MAX_LEVELS: categorical, x[k] a level
+                                   index below n_levels[k]; lower/upper ignored */
+    bo_gp_latent_mode latent_mode; /* how categorical inputs share latent maps */
 } bo_gp_options;
 
 /* Fills *opt with defaults for a dim-input single-source problem:
@@ -86,7 +110,8 @@ const char *bo_gp_errmsg(const bo_gp *gp);
 /* Replaces the data: n observations, X n-by-dim row-major in caller units,
  * source n indices (NULL = all source 0), y n values, noise_var n known noise
  * variances in y units^2 (required with BO_NOISE_KNOWN, else must be NULL).
- * Non-finite values are rejected with BO_EINVAL naming the row, and so is a y
+ * Non-finite values are rejected with BO_EINVAL naming the row, and so is a
+ * categorical value that is not a level index, and a y
  * whose standard deviation is outside [BO_GP_Y_SPREAD_MIN, BO_GP_Y_SPREAD_MAX]
  * (unless y is constant): its variances are not representable in double;
  * so is an x beyond +-BO_GP_U_MAX once scaled to the box (or, without a box,
@@ -160,7 +185,8 @@ size_t bo_gp_n(const bo_gp *gp);
 size_t bo_gp_dim(const bo_gp *gp);
 size_t bo_gp_n_sources(const bo_gp *gp);
 /* Length-scales in the caller's input units (dim values); for
- * BO_KERNEL_ROUGH_RBF the squared exponential's equivalent 1/sqrt(2 10^omega). */
+ * BO_KERNEL_ROUGH_RBF the squared exponential's equivalent 1/sqrt(2 10^omega).
+ * NAN for a categorical input (it has a latent map instead). */
 void bo_gp_lengthscales(const bo_gp *gp, double *ell);
 double bo_gp_signal_var(const bo_gp *gp);                 /* y units^2 */
 /* y units^2; BO_NOISE_KNOWN: the learned extra term, or 0 without one.
@@ -169,6 +195,22 @@ double bo_gp_noise_var(const bo_gp *gp, size_t source);
 double bo_gp_mean_value(const bo_gp *gp, size_t source);  /* y units */
 /* Latent point of a source, canonicalised (see gp.c): z[0], z[1]. */
 void bo_gp_latent(const bo_gp *gp, size_t source, double *z);
+
+/* Categorical inputs. bo_gp_n_levels: the levels of input k, 0 for a
+ * continuous input. The latent maps of the categorical inputs: one per
+ * categorical input in input order (BO_LATENT_PER_VARIABLE), or one
+ * (BO_LATENT_SHARED) whose levels are the combinations of levels, numbered
+ * in mixed radix with the last categorical input fastest. A map's points
+ * are canonicalised as the sources' (level 0 at the origin, the first level
+ * off it on the positive first axis, the next off that axis with z[1] >= 0);
+ * z = (0, 0) for a map or level out of range. */
+size_t bo_gp_n_levels(const bo_gp *gp, size_t input);
+size_t bo_gp_n_latent_maps(const bo_gp *gp);
+size_t bo_gp_latent_map_levels(const bo_gp *gp, size_t map);
+/* The input a map belongs to (BO_LATENT_PER_VARIABLE), or dim for the
+ * shared map. */
+size_t bo_gp_latent_map_input(const bo_gp *gp, size_t map);
+void bo_gp_level_latent(const bo_gp *gp, size_t map, size_t level, double *z);
 
 /* Posterior at one point of a source: mean, variance of f and variance of a
  * new observation y (f plus the source's noise). Any output may be NULL. */
@@ -181,12 +223,13 @@ bo_status bo_gp_predict_block(bo_gp *gp, size_t m, const double *X, size_t sourc
                               double *mean, double *var_f, double *var_y);
 
 /* Mean and variance of f at x with their gradients with respect to x (dim
- * values each, caller units). Outputs may be NULL. */
+ * values each, caller units; 0 for a categorical input). Outputs may be NULL. */
 bo_status bo_gp_predict_grad(bo_gp *gp, const double *x, size_t source, double *mean,
                              double *var_f, double *dmean, double *dvar_f);
 
 /* The posterior of the gradient process df/dx at x: its mean (dim values)
- * and covariance (dim-by-dim row-major). */
+ * and covariance (dim-by-dim row-major); rows and columns of categorical
+ * inputs are 0. */
 bo_status bo_gp_predict_gradient_dist(bo_gp *gp, const double *x, size_t source,
                                       double *grad_mean, double *grad_cov);
 

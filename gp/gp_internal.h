@@ -41,6 +41,8 @@ typedef struct bo_gpi_data {
     const size_t *src;      /* n source indices */
     const double *ys;       /* n standardised outputs */
     const double *nvs;      /* n known noise variances (standardised), or NULL */
+    const size_t *lev;      /* n x n_fac level indices (one per latent map of the
+                               categorical inputs), or NULL when there are none */
 } bo_gpi_data;
 
 /* Hyperparameters unpacked from theta into what the kernel needs. */
@@ -52,18 +54,34 @@ typedef struct bo_gpi_params {
     double *mean;           /* n_sources constant means */
     double *z;              /* 2 n_sources latent coordinates */
     double *lat;            /* n_sources^2: exp(-|z_a - z_b|^2) */
+    double *zc;             /* n_zc latent coordinates of the categorical maps */
+    double *latc;           /* n_latc: each map's L^2 matrix exp(-|z_l - z_l'|^2) */
 } bo_gpi_params;
 
 struct bo_gp {
     bo_gp_options opt;
     double *lower, *upper;  /* copies of the box, or NULL */
-    double *offset, *scale; /* u = (x - offset) / scale */
+    double *offset, *scale; /* u_q = (x[cont_col[q]] - offset[q]) / scale[q] */
+
+    /* Categorical inputs: the dc continuous inputs are x's columns cont_col
+     * (U holds only them, and the length-scales are theirs); the nc
+     * categorical ones are cat_col. Their n_fac latent maps (one per input,
+     * or one shared) have fac_levels[m] levels each, coordinates from
+     * fac_zoff[m] in zc and the pair matrix from fac_loff[m] in latc. Under
+     * the shared map, an observation's level is sum_v x[cat_col[v]] cat_stride[v]. */
+    size_t dc, nc, n_fac, n_zc, n_latc;
+    size_t *cont_col, *cat_col, *levels, *fac_levels, *fac_zoff, *fac_loff, *cat_stride;
+    size_t *lev;            /* n x n_fac level indices (capacity cap) */
+    size_t *plev;           /* n_fac: a query point's */
+    size_t *blk_lev;        /* BLOCK x n_fac: a block's */
+    double *pG;             /* dim^2: gradient covariance before spreading to dim */
     char errmsg[256];
 
     /* Hyperparameter layout: [log length-scales | omega](dim), log signal
      * variance, noise terms, mean terms, latent coordinates. */
     size_t n_hyper;
     size_t off_signal, off_noise, n_noise, off_mean, n_mean, off_latent, n_latent;
+    size_t off_cat;         /* the categorical maps' coordinates (n_zc of them) */
     double ls_dlog;         /* dw/dtheta = ls_dlog * w for the scale parameters */
     double *theta, *theta_lo, *theta_hi, *prior_mu, *prior_sd; /* prior_sd 0: flat */
     double *start_mu, *start_sd; /* where the fit's random starts are drawn */
@@ -176,6 +194,23 @@ bo_status bo_gpi_fail(bo_gp *gp, bo_status status, const char *fmt, ...)
 #endif
     ;
 
+/* The factor the categorical maps give the covariance of two observations
+ * with level vectors li and lj (n_fac values each). */
+static inline double bo_gpi_cat_factor(const bo_gp *gp, const bo_gpi_params *P,
+                                       const size_t *li, const size_t *lj)
+{
+    double f = 1.0;
+    for (size_t m = 0; m < gp->n_fac; m++)
+        f *= P->latc[gp->fac_loff[m] + li[m] * gp->fac_levels[m] + lj[m]];
+    return f;
+}
+
+/* The latent-map levels of x (caller units) into lev (n_fac values). -1
+ * when a categorical value is not a level index; *bad is then its input. */
+int bo_gpi_levels(const bo_gp *gp, const double *x, size_t *lev, size_t *bad);
+/* BO_EINVAL naming what, the input and the value, for bo_gpi_levels's -1. */
+bo_status bo_gpi_level_error(bo_gp *gp, const char *what, const double *x, size_t bad);
+
 /* theta -> params (w, sig2, noise, mean, z, lat). */
 void bo_gpi_unpack(const bo_gp *gp, const double *theta, bo_gpi_params *p);
 /* The handle's full data as a view. */
@@ -224,8 +259,8 @@ bo_status bo_gpi_reserve_fit(bo_gp *gp, size_t n);
 /* Input x (caller units) -> unit cube. */
 static inline void bo_gpi_scale_x(const bo_gp *gp, const double *x, double *u)
 {
-    for (size_t k = 0; k < gp->opt.dim; k++)
-        u[k] = (x[k] - gp->offset[k]) / gp->scale[k];
+    for (size_t k = 0; k < gp->dc; k++)
+        u[k] = (x[gp->cont_col[k]] - gp->offset[k]) / gp->scale[k];
 }
 
 #endif

@@ -20,19 +20,28 @@ static bo_status check_predict(bo_gp *gp, const double *x, size_t source, const 
     if (source >= gp->opt.n_sources)
         return bo_gpi_fail(gp, BO_EINVAL, "gp %s: source %zu not below n_sources %zu", what,
                            source, gp->opt.n_sources);
-    if (x)
+    if (x) {
         for (size_t k = 0; k < gp->opt.dim; k++)
             if (!isfinite(x[k]))
                 return bo_gpi_fail(gp, BO_EINVAL, "gp %s: x[%zu] = %g is not finite", what, k,
                                    x[k]);
+        size_t bad;
+        if (bo_gpi_levels(gp, x, gp->plev, &bad) != 0) {
+            char where[64];
+            snprintf(where, sizeof where, "gp %s", what);
+            return bo_gpi_level_error(gp, where, x, bad);
+        }
+    }
     return BO_OK;
 }
 
-/* k_i = cov(f(u, s), f(u_i, s_i)) for the first n rows, and when J is not NULL
- * its gradient dk_i/du (n x dim). */
-static void cross_cov(const bo_gp *gp, size_t n, const double *u, size_t s, double *k, double *J)
+/* k_i = cov(f(u, s, lev), f(u_i, s_i, lev_i)) for the first n rows (lev: the
+ * point's latent-map levels, unused without categorical inputs), and when J
+ * is not NULL its gradient dk_i/du (n x dc). */
+static void cross_cov(const bo_gp *gp, size_t n, const double *u, size_t s, const size_t *lev,
+                      double *k, double *J)
 {
-    size_t d = gp->opt.dim, S = gp->opt.n_sources;
+    size_t d = gp->dc, S = gp->opt.n_sources, nf = gp->n_fac;
     const bo_gpi_params *P = &gp->cur;
     const double *lat = P->lat + s * S;
     bo_kernel_kind kind = gp->opt.kernel;
@@ -44,6 +53,8 @@ static void cross_cov(const bo_gp *gp, size_t n, const double *u, size_t s, doub
             d2 += P->w[q] * du * du;
         }
         double c = P->sig2 * lat[gp->src[i]];
+        if (nf > 0)
+            c *= bo_gpi_cat_factor(gp, P, lev, gp->lev + i * nf);
         k[i] = c * bo_gpi_kernel(kind, d2, &dg);
         if (J)
             for (size_t q = 0; q < d; q++)
@@ -65,7 +76,7 @@ bo_status bo_gp_predict(bo_gp *gp, const double *x, size_t source, double *mean,
     size_t n = gp->n;
     double ysd = gp->y_sd;
     bo_gpi_scale_x(gp, x, gp->pu);
-    cross_cov(gp, n, gp->pu, source, gp->pk, NULL);
+    cross_cov(gp, n, gp->pu, source, gp->plev, gp->pk, NULL);
     if (mean)
         *mean = gp->y_mean + ysd * (gp->cur.mean[source] + dot(n, gp->pk, gp->alpha));
     if (var_f || var_y) {
@@ -87,11 +98,19 @@ bo_status bo_gp_predict_block(bo_gp *gp, size_t m, const double *X, size_t sourc
     bo_status st = check_predict(gp, NULL, source, "predict_block");
     if (st != BO_OK)
         return st;
-    size_t n = gp->n, d = gp->opt.dim, S = gp->opt.n_sources;
+    size_t n = gp->n, d = gp->opt.dim, S = gp->opt.n_sources, dc = gp->dc, nf = gp->n_fac;
     for (size_t j = 0; j < m * d; j++)
         if (!isfinite(X[j]))
             return bo_gpi_fail(gp, BO_EINVAL, "gp predict_block: point %zu: x[%zu] = %g is not "
                                "finite", j / d, j % d, X[j]);
+    for (size_t j = 0; j < m; j++) {
+        size_t bad;
+        if (bo_gpi_levels(gp, X + j * d, gp->plev, &bad) != 0) {
+            char where[64];
+            snprintf(where, sizeof where, "gp predict_block: point %zu", j);
+            return bo_gpi_level_error(gp, where, X + j * d, bad);
+        }
+    }
     const bo_gpi_params *P = &gp->cur;
     const double *lat = P->lat + source * S;
     bo_kernel_kind kind = gp->opt.kernel;
@@ -99,20 +118,28 @@ bo_status bo_gp_predict_block(bo_gp *gp, size_t m, const double *X, size_t sourc
     double *mu = gp->blk_acc, *vv = gp->blk_acc + BO_GPI_BLOCK;
     for (size_t j0 = 0; j0 < m; j0 += BO_GPI_BLOCK) {
         size_t mb = m - j0 < BO_GPI_BLOCK ? m - j0 : BO_GPI_BLOCK;
-        for (size_t j = 0; j < mb; j++)
-            bo_gpi_scale_x(gp, X + (j0 + j) * d, gp->blk_u + j * d);
+        for (size_t j = 0; j < mb; j++) {
+            size_t bad;
+            bo_gpi_scale_x(gp, X + (j0 + j) * d, gp->blk_u + j * dc);
+            if (nf > 0)
+                (void)bo_gpi_levels(gp, X + (j0 + j) * d, gp->blk_lev + j * nf, &bad);
+        }
         for (size_t i = 0; i < n; i++) {
-            const double *ui = gp->U + i * d;
+            const double *ui = gp->U + i * dc;
             double c = P->sig2 * lat[gp->src[i]], dg;
             double *row = gp->blk + i * mb;
             for (size_t j = 0; j < mb; j++) {
-                const double *uj = gp->blk_u + j * d;
+                const double *uj = gp->blk_u + j * dc;
                 double d2 = 0.0;
-                for (size_t q = 0; q < d; q++) {
+                for (size_t q = 0; q < dc; q++) {
                     double du = uj[q] - ui[q];
                     d2 += P->w[q] * du * du;
                 }
-                row[j] = c * bo_gpi_kernel(kind, d2, &dg);
+                if (nf > 0)
+                    row[j] = c * bo_gpi_cat_factor(gp, P, gp->blk_lev + j * nf, gp->lev + i * nf) *
+                             bo_gpi_kernel(kind, d2, &dg);
+                else
+                    row[j] = c * bo_gpi_kernel(kind, d2, &dg);
             }
         }
         cblas_dgemv(CblasRowMajor, CblasTrans, (int)n, (int)mb, 1.0, gp->blk, (int)mb,
@@ -147,17 +174,20 @@ bo_status bo_gp_predict_grad(bo_gp *gp, const double *x, size_t source, double *
     bo_status st = check_predict(gp, x, source, "predict_grad");
     if (st != BO_OK)
         return st;
-    size_t n = gp->n, d = gp->opt.dim;
+    size_t n = gp->n, d = gp->dc;
     double ysd = gp->y_sd;
     bo_gpi_scale_x(gp, x, gp->pu);
-    cross_cov(gp, n, gp->pu, source, gp->pk, gp->pJ);
+    cross_cov(gp, n, gp->pu, source, gp->plev, gp->pk, gp->pJ);
     if (mean)
         *mean = gp->y_mean + ysd * (gp->cur.mean[source] + dot(n, gp->pk, gp->alpha));
     if (dmean) {
-        cblas_dgemv(CblasRowMajor, CblasTrans, (int)n, (int)d, 1.0, gp->pJ, (int)d, gp->alpha,
-                    1, 0.0, gp->pd, 1);
+        for (size_t v = 0; v < gp->nc; v++)
+            dmean[gp->cat_col[v]] = 0.0;
+        if (d > 0)
+            cblas_dgemv(CblasRowMajor, CblasTrans, (int)n, (int)d, 1.0, gp->pJ, (int)d,
+                        gp->alpha, 1, 0.0, gp->pd, 1);
         for (size_t q = 0; q < d; q++)
-            dmean[q] = ysd * gp->pd[q] / gp->scale[q];
+            dmean[gp->cont_col[q]] = ysd * gp->pd[q] / gp->scale[q];
     }
     if (var_f || dvar_f) {
         memcpy(gp->pv, gp->pk, n * sizeof *gp->pv);
@@ -169,10 +199,13 @@ bo_status bo_gp_predict_grad(bo_gp *gp, const double *x, size_t source, double *
             /* d var / du = -2 J' K^-1 k, with K^-1 k = L^-T (L^-1 k). */
             cblas_dtrsv(CblasRowMajor, CblasLower, CblasTrans, CblasNonUnit, (int)n, gp->L,
                         (int)gp->ldl, gp->pv, 1);
-            cblas_dgemv(CblasRowMajor, CblasTrans, (int)n, (int)d, -2.0, gp->pJ, (int)d,
-                        gp->pv, 1, 0.0, gp->pd, 1);
+            for (size_t v = 0; v < gp->nc; v++)
+                dvar_f[gp->cat_col[v]] = 0.0;
+            if (d > 0)
+                cblas_dgemv(CblasRowMajor, CblasTrans, (int)n, (int)d, -2.0, gp->pJ, (int)d,
+                            gp->pv, 1, 0.0, gp->pd, 1);
             for (size_t q = 0; q < d; q++)
-                dvar_f[q] = ysd * ysd * gp->pd[q] / gp->scale[q];
+                dvar_f[gp->cont_col[q]] = ysd * ysd * gp->pd[q] / gp->scale[q];
         }
     }
     return BO_OK;
@@ -184,17 +217,38 @@ bo_status bo_gp_predict_gradient_dist(bo_gp *gp, const double *x, size_t source,
     bo_status st = check_predict(gp, x, source, "predict_gradient_dist");
     if (st != BO_OK)
         return st;
-    size_t n = gp->n, d = gp->opt.dim;
+    size_t n = gp->n, d = gp->dc, dim = gp->opt.dim;
     double ysd = gp->y_sd;
     bo_gpi_scale_x(gp, x, gp->pu);
-    cross_cov(gp, n, gp->pu, source, gp->pk, gp->pJ);
+    cross_cov(gp, n, gp->pu, source, gp->plev, gp->pk, gp->pJ);
     if (grad_mean) {
-        cblas_dgemv(CblasRowMajor, CblasTrans, (int)n, (int)d, 1.0, gp->pJ, (int)d, gp->alpha,
-                    1, 0.0, gp->pd, 1);
+        for (size_t v = 0; v < gp->nc; v++)
+            grad_mean[gp->cat_col[v]] = 0.0;
+        if (d > 0)
+            cblas_dgemv(CblasRowMajor, CblasTrans, (int)n, (int)d, 1.0, gp->pJ, (int)d,
+                        gp->alpha, 1, 0.0, gp->pd, 1);
         for (size_t q = 0; q < d; q++)
-            grad_mean[q] = ysd * gp->pd[q] / gp->scale[q];
+            grad_mean[gp->cont_col[q]] = ysd * gp->pd[q] / gp->scale[q];
     }
-    if (grad_cov) {
+    if (grad_cov && gp->nc > 0) {
+        /* The continuous inputs' block, computed as below into pG, then
+         * spread over the dim x dim matrix with zeros for categorical ones. */
+        memset(grad_cov, 0, dim * dim * sizeof *grad_cov);
+        if (d == 0)
+            return BO_OK;
+        memcpy(gp->pZ, gp->pJ, n * d * sizeof *gp->pZ);
+        cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, (int)n,
+                    (int)d, 1.0, gp->L, (int)gp->ldl, gp->pZ, (int)d);
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)d, (int)d, (int)n, -1.0,
+                    gp->pZ, (int)d, gp->pZ, (int)d, 0.0, gp->pG, (int)d);
+        double dg0 = bo_gpi_kernel_dg0(gp->opt.kernel);
+        for (size_t a = 0; a < d; a++) {
+            gp->pG[a * d + a] += -2.0 * gp->cur.sig2 * dg0 * gp->cur.w[a];
+            for (size_t b = 0; b < d; b++)
+                grad_cov[gp->cont_col[a] * dim + gp->cont_col[b]] =
+                    gp->pG[a * d + b] * ysd * ysd / (gp->scale[a] * gp->scale[b]);
+        }
+    } else if (grad_cov) {
         /* Prior: d^2 k / du_a du'_b at u = u' is -2 sig2 r'(0) w_a delta_ab;
          * the data remove J' K^-1 J = Z'Z with Z = L^-1 J. */
         memcpy(gp->pZ, gp->pJ, n * d * sizeof *gp->pZ);
@@ -218,28 +272,42 @@ bo_status bo_gp_sample(bo_gp *gp, size_t m, const double *X, size_t source, size
     bo_status st = check_predict(gp, NULL, source, "sample");
     if (st != BO_OK)
         return st;
-    size_t n = gp->n, d = gp->opt.dim;
+    size_t n = gp->n, d = gp->opt.dim, dc = gp->dc, nf = gp->n_fac;
     if (m == 0 || n_samples == 0)
         return BO_OK;
     for (size_t j = 0; j < m * d; j++)
         if (!isfinite(X[j]))
             return bo_gpi_fail(gp, BO_EINVAL, "gp sample: point %zu: x[%zu] = %g is not finite",
                                j / d, j % d, X[j]);
+    for (size_t j = 0; j < m; j++) {
+        size_t bad;
+        if (bo_gpi_levels(gp, X + j * d, gp->plev, &bad) != 0) {
+            char where[64];
+            snprintf(where, sizeof where, "gp sample: point %zu", j);
+            return bo_gpi_level_error(gp, where, X + j * d, bad);
+        }
+    }
     /* Samples are not on the hot path: one allocation per call. */
     double *Ks = malloc((n * m + m + 2 * m * m + m * d) * sizeof *Ks);
     double *Z = malloc(n_samples * m * sizeof *Z);
-    if (!Ks || !Z) {
+    size_t *Ls = nf > 0 ? malloc(m * nf * sizeof *Ls) : NULL;
+    if (!Ks || !Z || (nf > 0 && !Ls)) {
         free(Ks);
         free(Z);
+        free(Ls);
         return bo_gpi_fail(gp, BO_ENOMEM, "gp sample: out of memory for %zu points", m);
     }
     double *mu = Ks + n * m, *C = mu + m, *Cf = C + m * m, *Us = Cf + m * m;
     const bo_gpi_params *P = &gp->cur;
     bo_kernel_kind kind = gp->opt.kernel;
-    for (size_t j = 0; j < m; j++)
-        bo_gpi_scale_x(gp, X + j * d, Us + j * d);
     for (size_t j = 0; j < m; j++) {
-        cross_cov(gp, n, Us + j * d, source, gp->pk, NULL);
+        size_t bad;
+        bo_gpi_scale_x(gp, X + j * d, Us + j * dc);
+        if (nf > 0)
+            (void)bo_gpi_levels(gp, X + j * d, Ls + j * nf, &bad);
+    }
+    for (size_t j = 0; j < m; j++) {
+        cross_cov(gp, n, Us + j * dc, source, Ls ? Ls + j * nf : NULL, gp->pk, NULL);
         for (size_t i = 0; i < n; i++)
             Ks[i * m + j] = gp->pk[i];
     }
@@ -250,11 +318,15 @@ bo_status bo_gp_sample(bo_gp *gp, size_t m, const double *X, size_t source, size
     for (size_t a = 0; a < m; a++) {
         for (size_t b = 0; b < a; b++) {
             double d2 = 0.0, dg;
-            for (size_t q = 0; q < d; q++) {
-                double du = Us[a * d + q] - Us[b * d + q];
+            for (size_t q = 0; q < dc; q++) {
+                double du = Us[a * dc + q] - Us[b * dc + q];
                 d2 += P->w[q] * du * du;
             }
-            C[a * m + b] = P->sig2 * bo_gpi_kernel(kind, d2, &dg);
+            if (nf > 0)
+                C[a * m + b] = P->sig2 * bo_gpi_cat_factor(gp, P, Ls + a * nf, Ls + b * nf) *
+                               bo_gpi_kernel(kind, d2, &dg);
+            else
+                C[a * m + b] = P->sig2 * bo_gpi_kernel(kind, d2, &dg);
         }
         C[a * m + a] = P->sig2;
     }
@@ -274,6 +346,7 @@ bo_status bo_gp_sample(bo_gp *gp, size_t m, const double *X, size_t source, size
     if (!ok) {
         free(Ks);
         free(Z);
+        free(Ls);
         return bo_gpi_fail(gp, BO_ENUMERIC, "gp sample: posterior covariance of %zu points not "
                            "positive definite even with jitter", m);
     }
@@ -288,6 +361,7 @@ bo_status bo_gp_sample(bo_gp *gp, size_t m, const double *X, size_t source, size
             out[s * m + j] = gp->y_mean + gp->y_sd * (P->mean[source] + mu[j] + Z[s * m + j]);
     free(Ks);
     free(Z);
+    free(Ls);
     return BO_OK;
 }
 
@@ -300,6 +374,9 @@ bo_status bo_gp_add_point(bo_gp *gp, const double *x, size_t source, double y, d
             return bo_gpi_fail(gp, BO_EINVAL, "gp add_point: x[%zu] = %g is not finite", k, x[k]);
     if (!isfinite(y))
         return bo_gpi_fail(gp, BO_EINVAL, "gp add_point: y = %g is not finite", y);
+    size_t bad;
+    if (bo_gpi_levels(gp, x, gp->plev, &bad) != 0)
+        return bo_gpi_level_error(gp, "gp add_point", x, bad);
     if (source >= gp->opt.n_sources)
         return bo_gpi_fail(gp, BO_EINVAL, "gp add_point: source %zu not below n_sources %zu",
                            source, gp->opt.n_sources);
@@ -312,7 +389,9 @@ bo_status bo_gp_add_point(bo_gp *gp, const double *x, size_t source, double y, d
         st = bo_gpi_reserve_factor(gp, n + 1);
     if (st != BO_OK)
         return st;
-    bo_gpi_scale_x(gp, x, gp->U + n * d);
+    bo_gpi_scale_x(gp, x, gp->U + n * gp->dc);
+    if (gp->n_fac > 0)
+        memcpy(gp->lev + n * gp->n_fac, gp->plev, gp->n_fac * sizeof *gp->lev);
     gp->src[n] = source;
     gp->y[n] = y;
     gp->nv[n] = known ? noise_var : 0.0;
@@ -324,7 +403,7 @@ bo_status bo_gp_add_point(bo_gp *gp, const double *x, size_t source, double y, d
     }
     /* New row of the factor: l = L^-1 k, l_nn = sqrt(k_nn - l'l). */
     double *row = gp->L + n * gp->ldl;
-    cross_cov(gp, n, gp->U + n * d, source, row, NULL);
+    cross_cov(gp, n, gp->U + n * gp->dc, source, gp->plev, row, NULL);
     cblas_dtrsv(CblasRowMajor, CblasLower, CblasNoTrans, CblasNonUnit, (int)n, gp->L,
                 (int)gp->ldl, row, 1);
     double knn = gp->cur.sig2 + gp->cur.noise[source] + gp->nvs[n] + gp->jitter;

@@ -23,6 +23,10 @@ static bo_status check_args(bo_gp *gp, size_t source, const double *lower, const
     if (source >= gp->opt.n_sources)
         return bo_gpi_fail(gp, BO_EINVAL, "gp sobol: source %zu out of range (%zu sources)",
                            source, gp->opt.n_sources);
+    /* The estimators draw every input uniformly from an interval. */
+    if (gp->nc > 0)
+        return bo_gpi_fail(gp, BO_EINVAL, "gp sobol: the model has categorical inputs; Sobol "
+                           "indices are computed for continuous inputs only");
     for (size_t k = 0; k < d; k++)
         if (!isfinite(lower[k]) || !isfinite(upper[k]) || !(lower[k] < upper[k]))
             return bo_gpi_fail(gp, BO_EINVAL, "gp sobol: input %zu: box [%g, %g] is not an "

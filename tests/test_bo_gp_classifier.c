@@ -176,6 +176,9 @@ static void test_errors(void)
     expect_usage((const char *[]){"fit", bad, "--class-col", "ok", "--noise", "0.1", "-o",
                                   model, NULL},
                  "--noise does not apply with --class-col");
+    expect_usage((const char *[]){"fit", bad, "--class-col", "ok", "--categorical", "x", "-o",
+                                  model, NULL},
+                 "--categorical does not apply with --class-col");
     expect_usage((const char *[]){"fit", bad, "--class-col", "ok", "--kernel", "rough_rbf",
                                   "-o", model, NULL},
                  "kernel 'rough_rbf' is not one of matern52, matern32, sqexp");

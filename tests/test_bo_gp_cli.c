@@ -907,6 +907,239 @@ static void remove_dir(void)
     rmdir(dir);
 }
 
+/* Categorical inputs: a text column (found by itself) and a column of
+ * numeric codes (named with --categorical), the model file, predict and
+ * eval with level names, unknown levels, the latent-map figure. */
+static double cat_truth(double x, int material, int code)
+{
+    /* steel and copper behave alike, aluminium and titanium alike. */
+    double group = (material == 0 || material == 3) ? 2.0 : 0.0;
+    return sin(3.0 * x) + group + 0.3 * (double)code * x;
+}
+
+static void write_cat_table(const char *path, size_t n, uint64_t seed, const char *unknown)
+{
+    static const char *materials[4] = {"steel", "alu minium", "titanium", "copper"};
+    FILE *f = fopen(path, "w");
+    bo_rng rng;
+    size_t i;
+    bo_rng_init(&rng, seed);
+    CHECK(f != NULL);
+    if (f == NULL) {
+        return;
+    }
+    fprintf(f, "x,material,code,y\n");
+    for (i = 0; i < n; i++) {
+        double x = bo_rng_uniform(&rng);
+        int mat = (int)(i % 4), code = 1 + (int)((i / 4) % 3);
+        const char *name = (unknown != NULL && i == 1) ? unknown : materials[mat];
+        fprintf(f, "%.17g,\"%s\",%d,%.17g\n", x, name, code, cat_truth(x, mat, code));
+    }
+    fclose(f);
+}
+
+static void test_categorical(void)
+{
+    const char *train = in_dir("cat_train.csv"), *test = in_dir("cat_test.csv");
+    const char *model = in_dir("cat.model"), *model2 = in_dir("cat2.model");
+    const char *bad = in_dir("cat_bad.csv"), *fig = in_dir("cat_latent.png");
+    const char *empty = in_dir("cat_empty.csv"), *mixed = in_dir("cat_mixed.csv");
+    const char *sin_model = in_dir("cat_sin.model"), *sin_train = in_dir("cat_sin.csv");
+    write_cat_table(train, 48, 1, NULL);
+    write_cat_table(test, 40, 2, NULL);
+    write_cat_table(bad, 5, 3, "copper plate");
+    {
+        const char *args[] = {"fit", train, "-o", model, NULL};
+        int rc = run(args);
+        const char *out = slurp(out_path);
+        CHECK_MSG(rc == 0, "fit: exit %d: %s", rc, slurp(err_path));
+        CHECK_MSG(contains(out, "categorical inputs: 1, latent map per input") &&
+                      contains(out, "material  categorical, 4 levels"),
+                  "fit output: %s", out);
+        out = slurp(model);
+        CHECK_MSG(contains(out, "\ncategorical 4 material\nlevel steel\nlevel alu minium\n") &&
+                      contains(out, "\nlatent_map per_input\n") &&
+                      contains(out, "\nlevel_latent 4\n") && contains(out, " code\n"),
+                  "model: %.400s", out);
+    }
+    {
+        const char *args[] = {"fit", train, "-o", model2, "--categorical", "code", NULL};
+        int rc = run(args);
+        const char *out = slurp(out_path);
+        CHECK_MSG(rc == 0, "fit: exit %d: %s", rc, slurp(err_path));
+        CHECK_MSG(contains(out, "categorical inputs: 2"), "fit output: %s", out);
+        CHECK(contains(slurp(model2), "\ncategorical 3 code\nlevel 1\nlevel 2\nlevel 3\n"));
+    }
+    {
+        const char *args[] = {"eval", model2, test, NULL};
+        int rc = run(args);
+        double e = eval_figure(slurp(out_path), "NRMSE: ");
+        CHECK_MSG(rc == 0 && e < 0.05, "eval: exit %d, NRMSE %g: %s", rc, e, slurp(err_path));
+    }
+    {
+        /* Predictions at the test rows against the function, and the
+         * gradient columns of the continuous input only. */
+        const char *args[] = {"predict", model2, test, "--grad", NULL};
+        double mean[40], sd[40], dm[40];
+        int rc = run(args);
+        size_t got;
+        CHECK_MSG(rc == 0, "predict: exit %d: %s", rc, slurp(err_path));
+        got = parse_predictions(slurp(out_path), "mean,sd,dmean_x", mean, sd, dm, 40);
+        CHECK(got == 40);
+    }
+    {
+        const char *args[] = {"predict", model2, bad, NULL};
+        expect_usage(args, "cat_bad.csv: line 3, column 'material': 'copper plate' is not a "
+                           "level", "'steel', 'alu minium', 'titanium', 'copper'");
+    }
+    {
+        const char *args[] = {"eval", model, bad, NULL};
+        expect_usage(args, "line 3, column 'material'", NULL);
+    }
+    {
+        const char *args[] = {"latent", model2, "-o", fig, NULL};
+        int rc = run(args);
+        const char *out = slurp(out_path);
+        CHECK_MSG(rc == 0, "latent: exit %d: %s", rc, slurp(err_path));
+        CHECK_MSG(contains(out, "map,level,z1,z2\nmaterial,steel,0,0\n") &&
+                      contains(out, "\nmaterial,alu minium,") && contains(out, "\ncode,3,"),
+                  "latent output: %s", out);
+        if (access("/usr/bin/gnuplot", X_OK) == 0) {
+            const char *png = slurp(fig);
+            CHECK_MSG(strncmp(png, "\x89PNG", 4) == 0, "%s is not a PNG", fig);
+        }
+        CHECK(contains(slurp(in_dir("cat_latent.dat")), "\"alu minium\""));
+    }
+    {
+        const char *args[] = {"latent", model2, "-o", in_dir("cat_latent.svg"), NULL};
+        expect_usage(args, "must end in .png", NULL);
+    }
+    {
+        const char *args[] = {"fit", train, "-o", model2, "--categorical", "code",
+                              "--latent", "shared", NULL};
+        int rc = run(args);
+        CHECK_MSG(rc == 0 && contains(slurp(out_path), "latent map shared"), "exit %d: %s", rc,
+                  slurp(err_path));
+        CHECK(contains(slurp(model2), "\nlatent_map shared\n") &&
+              contains(slurp(model2), "\nlevel_latent 12\n"));
+    }
+    {
+        const char *args[] = {"latent", model2, "-o", fig, NULL};
+        int rc = run(args);
+        CHECK_MSG(rc == 0 && contains(slurp(out_path), "\nshared,alu minium/2,"), "exit %d: %s",
+                  rc, slurp(out_path));
+    }
+    {
+        const char *args[] = {"sobol", model2, NULL};
+        expect_usage(args, "categorical", NULL);
+    }
+    {
+        const char *args[] = {"fit", train, "-o", model2, "--categorical", "nope", NULL};
+        expect_usage(args, "--categorical: 'nope' is not an input column", NULL);
+    }
+    {
+        const char *args[] = {"fit", train, "-o", model2, "--categorical", "code,y", NULL};
+        expect_usage(args, "'y' is not an input column", "response");
+    }
+    {
+        const char *args[] = {"fit", train, "-o", model2, "--categorical", "code,", NULL};
+        expect_usage(args, "ends with a comma", NULL);
+    }
+    {
+        const char *args[] = {"fit", train, "-o", model2, "--latent", "joint", NULL};
+        expect_usage(args, "--latent needs per_input or shared", NULL);
+    }
+    write_file(empty, "x,material,y\n0.1,steel,1\n0.2,,2\n0.3,copper,3\n");
+    {
+        const char *args[] = {"fit", empty, "-o", model2, NULL};
+        expect_usage(args, "cat_empty.csv: line 3, column 'material': empty cell", NULL);
+    }
+    write_file(mixed, "x,material,y\n0.1,1,1\n0.2,abc,2\n0.3,2,3\n");
+    {
+        const char *args[] = {"fit", mixed, "-o", model2, NULL};
+        expect_usage(args, "'abc' is not a number", "--categorical 'material'");
+    }
+    {
+        const char *args[] = {"fit", mixed, "-o", model2, "--categorical", "material", NULL};
+        int rc = run(args);
+        CHECK_MSG(rc == 0, "exit %d: %s", rc, slurp(err_path));
+    }
+    /* Sources and a categorical input together (GP+'s HOIP setting): a
+     * cheap biased source beside the target, both over x and the material;
+     * the summary has the fidelity map and the latent map, and the figure
+     * a panel for each. */
+    {
+        const char *mf = in_dir("cat_mf.csv"), *mf_model = in_dir("cat_mf.model");
+        static const char *mats[4] = {"steel", "alu minium", "titanium", "copper"};
+        FILE *f = fopen(mf, "w");
+        bo_rng rng;
+        size_t i;
+        bo_rng_init(&rng, 9);
+        CHECK(f != NULL);
+        if (f != NULL) {
+            fprintf(f, "x,material,fidelity,y\n");
+            for (i = 0; i < 60; i++) {
+                double x = bo_rng_uniform(&rng);
+                int mat = (int)(i % 4), low = i % 3 != 0;
+                double y = cat_truth(x, mat, 1) + (low ? 0.3 * x - 0.2 : 0.0);
+                fprintf(f, "%.17g,%s,%s,%.17g\n", x, mats[mat], low ? "LF" : "HF", y);
+            }
+            fclose(f);
+        }
+        {
+            const char *args[] = {"fit", mf, "-o", mf_model, "--source-col", "fidelity", NULL};
+            int rc = run(args);
+            const char *out = slurp(out_path);
+            CHECK_MSG(rc == 0 && contains(out, "fidelity map") &&
+                          contains(out, "latent map of 'material'"),
+                      "exit %d: %s %s", rc, out, slurp(err_path));
+        }
+        {
+            const char *args[] = {"latent", mf_model, "-o", fig, NULL};
+            int rc = run(args);
+            const char *out = slurp(out_path);
+            CHECK_MSG(rc == 0 && contains(out, "\nsources,HF,0,0\n") &&
+                          contains(out, "\nmaterial,steel,0,0\n"),
+                      "exit %d: %s", rc, out);
+        }
+        {
+            /* Predicting HF and LF rows by the source column. */
+            const char *pts = in_dir("cat_mf_points.csv");
+            double mean[2], sd[2];
+            write_file(pts, "x,material,fidelity\n0.5,copper,HF\n0.5,copper,LF\n");
+            const char *args[] = {"predict", mf_model, pts, NULL};
+            CHECK(run(args) == 0);
+            CHECK(parse_predictions(slurp(out_path), "mean,sd", mean, sd, NULL, 2) == 2);
+            CHECK_MSG(fabs(mean[0] - cat_truth(0.5, 3, 1)) < 0.05 &&
+                          fabs(mean[1] - (cat_truth(0.5, 3, 1) - 0.05)) < 0.05,
+                      "HF %g (want %g), LF %g (want %g)", mean[0], cat_truth(0.5, 3, 1), mean[1],
+                      cat_truth(0.5, 3, 1) - 0.05);
+            remove(pts);
+        }
+        remove(mf);
+        remove(mf_model);
+    }
+    write_file(sin_train, "x,y\n0,0\n1,0.84\n2,0.91\n3,0.14\n");
+    {
+        const char *args[] = {"fit", sin_train, "-o", sin_model, NULL};
+        CHECK(run(args) == 0);
+    }
+    {
+        const char *args[] = {"latent", sin_model, "-o", fig, NULL};
+        expect_usage(args, "no latent map", NULL);
+    }
+    {
+        const char *names[] = {"cat_train.csv", "cat_test.csv", "cat.model", "cat2.model",
+                               "cat_bad.csv", "cat_latent.png", "cat_latent.gp",
+                               "cat_latent.dat", "cat_empty.csv", "cat_mixed.csv",
+                               "cat_sin.model", "cat_sin.csv", NULL};
+        size_t i;
+        for (i = 0; names[i] != NULL; i++) {
+            remove(in_dir(names[i]));
+        }
+    }
+}
+
 int main(void)
 {
     if (mkdtemp(dir) == NULL) {
@@ -926,6 +1159,7 @@ int main(void)
     test_sobol();
     test_version_and_help();
     test_extremes();
+    test_categorical();
     remove_dir();
     free_paths();
     return CHECK_DONE();

@@ -482,6 +482,151 @@ static void test_names(void)
     CHECK(bo_model_noise_from_name("none", &noise) == -1);
 }
 
+/* Categorical inputs: input 1 with three named levels, input 2 with two;
+ * the model file keeps their levels, the latent mode and the canonical
+ * latent points, and the rebuilt GP predicts bit for bit as the fitted one. */
+static void test_categorical(bo_gp_latent_mode mode, size_t ns, const char *name)
+{
+    static const char *materials[3] = {"steel", "alu minium", "titanium"};
+    static const char *shapes[2] = {"round", "square"};
+    char path[600], err[512] = "";
+    bo_model_file m, back;
+    bo_gp *gp = NULL, *rebuilt = NULL;
+    bo_rng rng;
+    size_t i, j, n = 30, s;
+
+    bo_model_file_init(&m);
+    bo_model_file_init(&back);
+    bo_rng_init(&rng, 77);
+    CHECK(bo_model_file_alloc(&m, 3, ns, n, 0) == BO_OK);
+    CHECK(bo_model_file_set_categorical(&m, 1, 3) == BO_OK);
+    CHECK(bo_model_file_set_categorical(&m, 2, 2) == BO_OK);
+    CHECK(bo_model_file_set_categorical(&m, 3, 2) == BO_EINVAL);
+    bo_gp_options_default(&m.opt, 3);
+    m.opt.n_sources = ns;
+    m.opt.lower = m.lower;
+    m.opt.upper = m.upper;
+    m.opt.n_levels = m.n_levels;
+    m.opt.latent_mode = mode;
+    m.opt.restarts = 2;
+    m.opt.seed = 5;
+    if (ns > 1) {
+        m.opt.mean = BO_MEAN_PER_SOURCE;
+        m.opt.noise = BO_NOISE_PER_SOURCE;
+        m.source_column = copy_string("fidelity");
+    }
+    m.input_names[0] = copy_string("thickness");
+    m.input_names[1] = copy_string("material");
+    m.input_names[2] = copy_string("shape");
+    m.response_name = copy_string("mass");
+    for (s = 0; s < ns; s++) {
+        m.source_names[s] = copy_string(s == 0 ? "high" : "low");
+    }
+    for (j = 0; j < 3; j++) {
+        m.level_names[1][j] = copy_string(materials[j]);
+    }
+    for (j = 0; j < 2; j++) {
+        m.level_names[2][j] = copy_string(shapes[j]);
+    }
+    m.lower[0] = 1.0;
+    m.upper[0] = 5.0;
+    m.lower[1] = m.lower[2] = 0.0;
+    m.upper[1] = 3.0;
+    m.upper[2] = 2.0;
+    for (i = 0; i < n; i++) {
+        double t = 1.0 + 4.0 * bo_rng_uniform(&rng);
+        m.X[3 * i] = t;
+        m.X[3 * i + 1] = (double)(i % 3);
+        m.X[3 * i + 2] = (double)((i / 3) % 2);
+        m.source[i] = i % ns;
+        m.y[i] = t * (1.0 + (double)(i % 3)) + 0.5 * m.X[3 * i + 2] + 0.2 * (double)m.source[i];
+    }
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    gp = bo_gp_create(&m.opt, err, sizeof err);
+    CHECK_MSG(gp != NULL, "%s: %s", name, err);
+    if (gp == NULL) {
+        bo_model_file_cleanup(&m);
+        return;
+    }
+    CHECK(bo_gp_set_data(gp, n, m.X, m.source, m.y, NULL) == BO_OK);
+    CHECK_MSG(bo_gp_fit(gp, NULL) == BO_OK, "%s: %s", name, bo_gp_errmsg(gp));
+    CHECK(bo_model_file_capture(&m, gp) == BO_OK);
+    CHECK(m.n_level_latent == (mode == BO_LATENT_SHARED ? 6u : 5u));
+    CHECK_MSG(bo_model_file_write(&m, gp, path, err, sizeof err) == BO_OK, "%s", err);
+    CHECK_MSG(bo_model_file_read(&back, path, err, sizeof err) == BO_OK, "%s: %s", name, err);
+    compare_models(&m, &back);
+    CHECK(back.opt.latent_mode == mode);
+    CHECK(back.n_levels[0] == 0 && back.n_levels[1] == 3 && back.n_levels[2] == 2);
+    for (j = 0; j < 3; j++) {
+        same_string(back.level_names[1][j], materials[j], "level name");
+    }
+    for (j = 0; j < 2; j++) {
+        same_string(back.level_names[2][j], shapes[j], "level name");
+    }
+    CHECK(back.n_level_latent == m.n_level_latent);
+    if (back.n_level_latent == m.n_level_latent) {
+        CHECK(memcmp(back.level_latent, m.level_latent,
+                     4 * m.n_level_latent * sizeof(double)) == 0);
+    }
+    /* The stored points are the GP's canonical ones. */
+    for (i = 0; i < m.n_level_latent; i++) {
+        double z[2];
+        bo_gp_level_latent(gp, (size_t)m.level_latent[4 * i], (size_t)m.level_latent[4 * i + 1],
+                           z);
+        CHECK(z[0] == m.level_latent[4 * i + 2] && z[1] == m.level_latent[4 * i + 3]);
+    }
+    {
+        char label[64];
+        if (mode == BO_LATENT_SHARED) {
+            same_string(bo_model_file_level_label(&back, 0, 3, label, sizeof label),
+                        "alu minium/square", "combination label");
+        } else {
+            same_string(bo_model_file_level_label(&back, 0, 1, label, sizeof label),
+                        "alu minium", "level label");
+            same_string(bo_model_file_level_label(&back, 1, 1, label, sizeof label), "square",
+                        "level label");
+        }
+    }
+    CHECK_MSG(bo_model_file_build(&back, &rebuilt, err, sizeof err) == BO_OK, "%s: %s", name,
+              err);
+    if (rebuilt != NULL) {
+        for (s = 0; s < ns; s++) {
+            for (i = 0; i < 12; i++) {
+                double x[3] = {0.5 + 0.45 * (double)i, (double)(i % 3), (double)(i % 2)};
+                double ma = 0, fa = 0, mb = 1, fb = 1;
+                CHECK(bo_gp_predict(gp, x, s, &ma, &fa, NULL) == BO_OK);
+                CHECK(bo_gp_predict(rebuilt, x, s, &mb, &fb, NULL) == BO_OK);
+                CHECK_MSG(ma == mb && fa == fb, "%s: %.17g/%.17g", name, ma, mb);
+            }
+        }
+    }
+    /* Malformed categorical parts, each refused at its line. */
+    {
+        size_t count, at;
+        char **lines = read_lines(path, &count);
+        at = find_line(lines, count, "level steel");
+        expect_bad(lines, count, at + 1, "level steel\n", at + 1, "appears twice");
+        at = find_line(lines, count, "categorical 3");
+        expect_bad(lines, count, at, "categorical 0 material\n", at, "level count");
+        at = find_line(lines, count, "latent_map");
+        expect_bad(lines, count, at, "latent_map both\n", at, "unknown latent_map");
+        at = find_line(lines, count, "level_latent");
+        expect_bad(lines, count, at, "level_latent 4\n", at, "holds 4 points");
+        at = find_line(lines, count, "data ");
+        {
+            char row[256];
+            snprintf(row, sizeof row, "2.5 3 0 0 %s1.0\n", ns > 1 ? "" : "");
+            expect_bad(lines, count, at + 1, row, at + 1, "not a level index");
+        }
+        free_lines(lines, count);
+    }
+    remove(path);
+    bo_gp_destroy(gp);
+    bo_gp_destroy(rebuilt);
+    bo_model_file_cleanup(&m);
+    bo_model_file_cleanup(&back);
+}
+
 int main(void)
 {
     bo_model_file m;
@@ -521,6 +666,8 @@ int main(void)
     round_trip(&m, 0, "fixed.model");
     bo_model_file_cleanup(&m);
 
+    test_categorical(BO_LATENT_PER_VARIABLE, 1, "categorical.model");
+    test_categorical(BO_LATENT_SHARED, 2, "shared.model");
     test_malformed();
     rmdir(tmpdir);
     return CHECK_DONE();

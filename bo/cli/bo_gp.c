@@ -16,6 +16,7 @@
 #include "bo/io/classifier_file.h"
 #include "bo/io/csv.h"
 #include "bo/io/initial_data.h"
+#include "bo/io/latent_plot.h"
 #include "bo/io/model_file.h"
 #include "gp/gp.h"
 #include "gp/gpc.h"
@@ -39,6 +40,7 @@ static const char usage_main[] =
     "  predict MODEL POINTS.csv [--grad]  print mean,sd (and gradient) as CSV\n"
     "  eval MODEL TEST.csv                print NRMSE and NIS on a test table\n"
     "  sobol MODEL [--samples N]          print Sobol indices of the posterior mean\n"
+    "  latent MODEL -o FIG.png            draw the latent maps (levels, sources)\n"
     "\n"
     "TRAIN.csv may be a bo-run history.csv as it is.\n"
     "Run 'bo-gp COMMAND --help' for a command's options, 'bo-gp --version' for\n"
@@ -68,6 +70,11 @@ static const char usage_fit[] =
     "  --target-source LABEL  the target source (default: the first label seen)\n"
     "  --mean M               zero, constant, per_source (default: constant, or\n"
     "                         per_source with several sources)\n"
+    "  --categorical A,B      make these input columns categorical (their values\n"
+    "                         are level names, compared as text); a column with\n"
+    "                         no numeric cell is categorical without it\n"
+    "  --latent M             per_input (default: a latent map per categorical\n"
+    "                         input) or shared (one map over their combinations)\n"
     "  --restarts N           random starts of the hyperparameter fit\n"
     "  --seed N               seed of the random starts (default 1)\n"
     "  --class-col C          fit a GP classifier of success instead: column C\n"
@@ -86,8 +93,11 @@ static const char usage_predict[] =
     "ignored, except the model's source column, which selects the source\n"
     "(the target source when it is absent).\n"
     "\n"
+    "A categorical input's cells must be levels the model was fitted with.\n"
+    "\n"
     "Options:\n"
-    "  --grad      add dmean_<input> columns: the gradient of the mean\n"
+    "  --grad      add dmean_<input> columns: the gradient of the mean (for\n"
+    "              continuous inputs only)\n"
     "  -h, --help  show this help\n";
 
 static const char usage_eval[] =
@@ -116,6 +126,19 @@ static const char usage_sobol[] =
     "  --draws K    posterior draws for the spread (2 to 1000; default none)\n"
     "  --seed N     seed of the samples and draws (default 1)\n"
     "  -h, --help   show this help\n";
+
+static const char usage_latent[] =
+    "Usage: bo-gp latent MODEL -o FIG.png\n"
+    "\n"
+    "Draws the model's latent maps with gnuplot, one panel per map: the\n"
+    "sources' fidelity map (with several sources) and the map of each\n"
+    "categorical input (or the shared one), each level a labelled point;\n"
+    "two levels at distance d correlate by exp(-d^2). FIG.gp and FIG.dat are\n"
+    "written beside it. Prints CSV on stdout: map,level,z1,z2.\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output FIG.png  the figure (required)\n"
+    "  -h, --help            show this help\n";
 
 /* ---- argument parsing ---- */
 
@@ -249,7 +272,7 @@ static char *copy_string(const char *s)
 
 typedef struct fit_args {
     const char *train, *output, *kernel, *noise, *restarts, *y, *noise_col, *source_col,
-        *target_source, *mean, *seed, *class_col;
+        *target_source, *mean, *seed, *class_col, *categorical, *latent;
 } fit_args;
 
 /* Fills the options of m from the command line; 0 or EXIT_USAGE. */
@@ -308,6 +331,13 @@ static int fit_options(const fit_args *a, bo_model_file *m, int has_sources)
         }
         o->restarts = (size_t)count;
     }
+    if (a->latent == NULL || strcmp(a->latent, "per_input") == 0) {
+        o->latent_mode = BO_LATENT_PER_VARIABLE;
+    } else if (strcmp(a->latent, "shared") == 0) {
+        o->latent_mode = BO_LATENT_SHARED;
+    } else {
+        return usage_error("fit", "--latent needs per_input or shared, not '%s'", a->latent);
+    }
     if (a->seed != NULL) {
         if (parse_count(a->seed, &count) != 0) {
             return usage_error("fit", "--seed needs a non-negative integer, not '%s'",
@@ -363,6 +393,11 @@ static int fit_load_history(const fit_args *a, bo_model_file *m)
     bo_status st;
 
     /* The history fixes the roles of its columns. */
+    if (a->categorical != NULL) {
+        fprintf(stderr, "bo-gp fit: %s is a bo-run history.csv, whose inputs are all "
+                        "continuous; drop --categorical\n", a->train);
+        return EXIT_USAGE;
+    }
     if ((a->y != NULL && strcmp(a->y, "y") != 0) ||
         (a->source_col != NULL && strcmp(a->source_col, "source") != 0) || a->noise_col != NULL) {
         fprintf(stderr, "bo-gp fit: %s is a bo-run history.csv: its response is y and its "
@@ -448,6 +483,109 @@ done:
     return rc;
 }
 
+/* Which input columns are categorical: those --categorical names (each
+ * must be an input column), and those in which no cell is a number.
+ * Returns 0 or EXIT_USAGE after a message. */
+static int categorical_columns(const fit_args *a, const bo_csv *t, const size_t *input_cols,
+                               size_t dim, int *is_cat)
+{
+    size_t n = bo_csv_n_rows(t), i, j;
+    if (a->categorical != NULL) {
+        const char *p = a->categorical;
+        while (*p != '\0') {
+            size_t len = strcspn(p, ","), col;
+            char name[512];
+            if (len == 0 || len >= sizeof name) {
+                return usage_error("fit", "--categorical needs column names separated by "
+                                          "commas, not '%s'", a->categorical);
+            }
+            memcpy(name, p, len);
+            name[len] = '\0';
+            for (j = 0; j < dim && strcmp(bo_csv_name(t, input_cols[j]), name) != 0; j++) {
+            }
+            if (j == dim) {
+                fprintf(stderr, "bo-gp fit: --categorical: '%s' is not an input column of %s%s\n",
+                        name, bo_csv_path(t), bo_csv_find(t, name, &col)
+                                                  ? " (it is the response, noise or source column)"
+                                                  : "");
+                return EXIT_USAGE;
+            }
+            is_cat[j] = 1;
+            p += len;
+            if (*p == ',') {
+                p++;
+                if (*p == '\0') {
+                    return usage_error("fit", "--categorical: '%s' ends with a comma",
+                                       a->categorical);
+                }
+            }
+        }
+    }
+    for (j = 0; j < dim; j++) {
+        int any_number = 0, any_text = 0;
+        for (i = 0; i < n && !any_number; i++) {
+            double v;
+            bo_number_error ne = bo_parse_double(bo_csv_cell(t, i, input_cols[j]), &v);
+            any_number |= ne == BO_NUMBER_OK || ne == BO_NUMBER_RANGE || ne == BO_NUMBER_NONFINITE;
+            any_text |= ne == BO_NUMBER_SYNTAX;
+        }
+        if (!any_number && any_text) {
+            is_cat[j] = 1;
+        }
+    }
+    return 0;
+}
+
+/* Input j of m (CSV column col) as a categorical input: its levels are the
+ * distinct cell texts in order of first appearance, X gets level indices.
+ * Returns 0, EXIT_USAGE after a message, or EXIT_RUNTIME. */
+static int fit_levels(const bo_csv *t, size_t col, bo_model_file *m, size_t j)
+{
+    size_t n = bo_csv_n_rows(t), i, k, L = 0, dim = m->opt.dim;
+    const char **names = malloc(n * sizeof *names);
+    int rc = EXIT_USAGE;
+    if (names == NULL) {
+        fprintf(stderr, "bo-gp fit: out of memory\n");
+        return EXIT_RUNTIME;
+    }
+    for (i = 0; i < n; i++) {
+        const char *cell = bo_csv_cell(t, i, col);
+        if (cell[0] == '\0') {
+            fprintf(stderr, "%s: line %zu, column '%s': empty cell in a categorical column "
+                            "(a level needs a name)\n",
+                    bo_csv_path(t), bo_csv_line(t, i), bo_csv_name(t, col));
+            goto done;
+        }
+        for (k = 0; k < L && strcmp(names[k], cell) != 0; k++) {
+        }
+        if (k == L) {
+            if (L == BO_GP_MAX_LEVELS) {
+                fprintf(stderr, "%s: column '%s': more than %d levels, too many for a "
+                                "categorical input\n",
+                        bo_csv_path(t), bo_csv_name(t, col), BO_GP_MAX_LEVELS);
+                goto done;
+            }
+            names[L++] = cell;
+        }
+        m->X[i * dim + j] = (double)k;
+    }
+    rc = EXIT_RUNTIME;
+    if (bo_model_file_set_categorical(m, j, L) != BO_OK) {
+        fprintf(stderr, "bo-gp fit: out of memory\n");
+        goto done;
+    }
+    for (k = 0; k < L; k++) {
+        if ((m->level_names[j][k] = copy_string(names[k])) == NULL) {
+            fprintf(stderr, "bo-gp fit: out of memory\n");
+            goto done;
+        }
+    }
+    rc = 0;
+done:
+    free(names);
+    return rc;
+}
+
 /* Reads the table into m: column roles, numbers, source labels, the box.
  * Returns 0 or EXIT_USAGE (or EXIT_RUNTIME when memory runs out). */
 static int fit_load(const fit_args *a, const bo_csv *t, bo_model_file *m)
@@ -458,6 +596,7 @@ static int fit_load(const fit_args *a, const bo_csv *t, bo_model_file *m)
     int has_noise = a->noise_col != NULL, has_source = a->source_col != NULL;
     size_t *input_cols = NULL, *label_of_row = NULL;
     const char **labels = NULL;
+    int *is_cat = NULL;
     int rc = EXIT_USAGE;
 
     if (a->y != NULL) {
@@ -499,6 +638,13 @@ static int fit_load(const fit_args *a, const bo_csv *t, bo_model_file *m)
         fprintf(stderr, "%s: no input columns: the table needs at least one column besides "
                         "the response%s\n",
                 bo_csv_path(t), has_noise || has_source ? ", noise and source columns" : "");
+        goto done;
+    }
+    is_cat = calloc(dim, sizeof *is_cat);
+    if (is_cat == NULL) {
+        goto oom;
+    }
+    if (categorical_columns(a, t, input_cols, dim, is_cat) != 0) {
         goto done;
     }
     /* Source labels become indices in order of first appearance. */
@@ -551,11 +697,22 @@ static int fit_load(const fit_args *a, const bo_csv *t, bo_model_file *m)
         (has_source && (m->source_column = copy_string(a->source_col)) == NULL)) {
         goto oom;
     }
+    for (j = 0; j < dim; j++) {
+        if (is_cat[j] && (rc = fit_levels(t, input_cols[j], m, j)) != 0) {
+            goto done;
+        }
+    }
+    rc = EXIT_USAGE;
     for (i = 0; i < n; i++) {
         for (j = 0; j < dim; j++) {
+            if (is_cat[j]) {
+                continue; /* fit_levels filled it */
+            }
             if (bo_csv_number(t, i, input_cols[j], &m->X[i * dim + j], err, sizeof err) !=
                 BO_OK) {
                 fprintf(stderr, "%s\n", err);
+                fprintf(stderr, "(a column of labels is a categorical input: name it with "
+                                "--categorical '%s')\n", bo_csv_name(t, input_cols[j]));
                 goto done;
             }
         }
@@ -579,12 +736,21 @@ static int fit_load(const fit_args *a, const bo_csv *t, bo_model_file *m)
         m->source[i] = label_of_row[i];
     }
     set_box_from_data(m);
+    for (j = 0; j < dim; j++) {
+        if (m->n_levels[j] > 0) {
+            /* Not used for scaling: the range of the level indices, as
+             * the model file gives it back. */
+            m->lower[j] = 0.0;
+            m->upper[j] = (double)m->n_levels[j];
+        }
+    }
     rc = 0;
     goto done;
 oom:
     fprintf(stderr, "bo-gp fit: out of memory\n");
     rc = EXIT_RUNTIME;
 done:
+    free(is_cat);
     free(input_cols);
     free(labels);
     free(label_of_row);
@@ -610,6 +776,8 @@ static int cmd_fit(int argc, char **argv)
         {"--mean", NULL, 1, &a.mean, NULL},
         {"--seed", NULL, 1, &a.seed, NULL},
         {"--class-col", NULL, 1, &a.class_col, NULL},
+        {"--categorical", NULL, 1, &a.categorical, NULL},
+        {"--latent", NULL, 1, &a.latent, NULL},
         {NULL, NULL, 0, NULL, NULL},
     };
     char err[ERRLEN];
@@ -656,6 +824,7 @@ static int cmd_fit(int argc, char **argv)
     defaults.target_source = m.opt.target_source;
     defaults.lower = m.lower;
     defaults.upper = m.upper;
+    defaults.n_levels = m.n_levels;
     m.opt = defaults;
     rc = fit_options(&a, &m, m.opt.n_sources > 1);
     if (rc != 0) {
@@ -696,6 +865,16 @@ static int cmd_fit(int argc, char **argv)
            m.n, m.opt.dim, m.opt.dim == 1 ? "" : "s", m.opt.n_sources,
            m.opt.n_sources == 1 ? "" : "s", bo_kernel_name(m.opt.kernel),
            bo_model_mean_name(m.opt.mean), bo_model_noise_name(m.opt.noise));
+    {
+        size_t j, n_cat = 0;
+        for (j = 0; j < m.opt.dim; j++) {
+            n_cat += m.n_levels[j] > 0;
+        }
+        if (n_cat > 0) {
+            printf("categorical inputs: %zu, latent map %s\n", n_cat,
+                   m.opt.latent_mode == BO_LATENT_SHARED ? "shared" : "per input");
+        }
+    }
     bo_model_file_summary(&m, gp, stdout, "");
     printf("model written to %s\n", a.output);
     rc = EXIT_OK;
@@ -745,6 +924,9 @@ static int fit_classifier(const fit_args *a)
         if (not_for_classifier[k][0])
             return usage_error("fit", "%s does not apply with --class-col (the classifier's fit "
                                "has fixed starts and no noise)", not_for_classifier[k][1]);
+    if (a->categorical || a->latent)
+        return usage_error("fit", "%s does not apply with --class-col (the classifier takes "
+                           "numeric inputs only)", a->categorical ? "--categorical" : "--latent");
     bo_kernel_kind kernel;
     if (bo_kernel_from_name(a->kernel, &kernel) != 0 || kernel == BO_KERNEL_ROUGH_RBF)
         return usage_error("fit", "--class-col: kernel '%s' is not one of matern52, matern32, "
@@ -998,9 +1180,32 @@ static int load_points(const char *cmd, const bo_model_file *m, const bo_csv *t,
             goto done;
         }
     }
-    if (bo_csv_numbers(t, dim, cols, X, err, sizeof err) != BO_OK) {
-        fprintf(stderr, "bo-gp %s: %s\n", cmd, err);
-        goto done;
+    for (i = 0; i < n; i++) {
+        for (j = 0; j < dim; j++) {
+            const char *cell;
+            size_t l;
+            if (m->n_levels[j] == 0) {
+                if (bo_csv_number(t, i, cols[j], &X[i * dim + j], err, sizeof err) != BO_OK) {
+                    fprintf(stderr, "bo-gp %s: %s\n", cmd, err);
+                    goto done;
+                }
+                continue;
+            }
+            cell = bo_csv_cell(t, i, cols[j]);
+            for (l = 0; l < m->n_levels[j] && strcmp(m->level_names[j][l], cell) != 0; l++) {
+            }
+            if (l == m->n_levels[j]) {
+                fprintf(stderr, "bo-gp %s: %s: line %zu, column '%s': '%s' is not a level of "
+                                "the model's categorical input (levels:",
+                        cmd, bo_csv_path(t), bo_csv_line(t, i), m->input_names[j], cell);
+                for (l = 0; l < m->n_levels[j] && l < 20; l++) {
+                    fprintf(stderr, "%s '%s'", l > 0 ? "," : "", m->level_names[j][l]);
+                }
+                fprintf(stderr, "%s)\n", m->n_levels[j] > 20 ? ", ..." : "");
+                goto done;
+            }
+            X[i * dim + j] = (double)l;
+        }
     }
     for (i = 0; i < n; i++) {
         source[i] = m->opt.target_source;
@@ -1149,6 +1354,9 @@ static int cmd_predict(int argc, char **argv)
     fputs("mean,sd", stdout);
     if (grad) {
         for (j = 0; j < dim; j++) {
+            if (m.n_levels[j] > 0) {
+                continue; /* no gradient along a categorical input */
+            }
             fputs(",", stdout);
             /* The prefix joins the name inside one field. */
             {
@@ -1181,7 +1389,9 @@ static int cmd_predict(int argc, char **argv)
         printf("%.17g,%.17g", mean[i], sqrt(fmax(var_f[i], 0.0)));
         if (grad) {
             for (j = 0; j < dim; j++) {
-                printf(",%.17g", dmean[j]);
+                if (m.n_levels[j] == 0) {
+                    printf(",%.17g", dmean[j]);
+                }
             }
         }
         putchar('\n');
@@ -1422,6 +1632,80 @@ done:
     return rc;
 }
 
+static int cmd_latent(int argc, char **argv)
+{
+    const char *pos[1], *output = NULL;
+    size_t n_pos, p, l;
+    int rc, drawn = 0;
+    option_spec specs[] = {
+        {"--output", "-o", 1, &output, NULL},
+        {NULL, NULL, 0, NULL, NULL},
+    };
+    char err[ERRLEN];
+    bo_model_file m;
+    bo_gp *gp = NULL;
+    bo_status st;
+
+    rc = parse_args("latent", argc, argv, specs, pos, 1, &n_pos);
+    if (rc == -1) {
+        fputs(usage_latent, stdout);
+        return EXIT_OK;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "Try 'bo-gp latent --help'.\n");
+        return rc;
+    }
+    if (n_pos != 1) {
+        return usage_error("latent", "%s", "expected one MODEL file");
+    }
+    if (output == NULL) {
+        return usage_error("latent", "%s", "-o FIG.png is required");
+    }
+    bo_model_file_init(&m);
+    rc = load_model("latent", pos[0], &m, &gp);
+    if (rc != 0) {
+        goto done;
+    }
+    st = bo_latent_plot(&m, gp, output, &drawn, err, sizeof err);
+    if (st != BO_OK) {
+        fprintf(stderr, "bo-gp latent: %s: %s\n", pos[0], err);
+        rc = st == BO_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+        goto done;
+    }
+    printf("map,level,z1,z2\n");
+    if (m.opt.n_sources > 1) {
+        for (l = 0; l < m.opt.n_sources; l++) {
+            double z[2];
+            bo_gp_latent(gp, l, z);
+            put_csv_field("sources");
+            putchar(',');
+            put_csv_field(m.source_names[l]);
+            printf(",%.10g,%.10g\n", z[0] + 0.0, z[1] + 0.0);
+        }
+    }
+    for (p = 0; p < bo_gp_n_latent_maps(gp); p++) {
+        size_t input = bo_gp_latent_map_input(gp, p);
+        for (l = 0; l < bo_gp_latent_map_levels(gp, p); l++) {
+            char label[512];
+            double z[2];
+            bo_gp_level_latent(gp, p, l, z);
+            put_csv_field(input < m.opt.dim ? m.input_names[input] : "shared");
+            putchar(',');
+            put_csv_field(bo_model_file_level_label(&m, p, l, label, sizeof label));
+            printf(",%.10g,%.10g\n", z[0] + 0.0, z[1] + 0.0);
+        }
+    }
+    if (!drawn) {
+        fprintf(stderr, "bo-gp latent: gnuplot is not installed: wrote the data and script "
+                        "beside %s but not the figure\n", output);
+    }
+    rc = EXIT_OK;
+done:
+    bo_gp_destroy(gp);
+    bo_model_file_cleanup(&m);
+    return rc;
+}
+
 /* The same rule as bo-run's (docs/gp.md, "BLAS threads"): one OpenBLAS
  * thread unless OPENBLAS_NUM_THREADS says otherwise. Measured with
  * bench_gp on a busy 2-core machine: a fit with two threads took 7x as
@@ -1462,6 +1746,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "sobol") == 0) {
         return cmd_sobol(argc - 2, argv + 2);
+    }
+    if (strcmp(cmd, "latent") == 0) {
+        return cmd_latent(argc - 2, argv + 2);
     }
     fprintf(stderr, "bo-gp: unknown command '%s'\n", cmd);
     fputs(usage_main, stderr);

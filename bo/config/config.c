@@ -423,6 +423,8 @@ static bo_status h_launcher(load_ctx *, const field *, const bo_yaml_node *, voi
 static bo_status h_params(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
 static bo_status h_noise(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
 static bo_status h_inputs(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
+static bo_status h_input_type(load_ctx *, const field *, const bo_yaml_node *, void *,
+                              const char *);
 static bo_status h_sources(load_ctx *, const field *, const bo_yaml_node *, void *, const char *);
 static bo_status h_constraints(load_ctx *, const field *, const bo_yaml_node *, void *,
                                const char *);
@@ -458,11 +460,10 @@ static const field input_fields[] = {
      .min = -HUGE_VAL, .max = HUGE_VAL, .required = 1},
     {.key = "scale", .type = F_ENUM, .offset = offsetof(bo_config_input, scale),
      .names = &scale_names, .default_text = "linear"},
-    /* Integer and categorical inputs are planned; until then "type" must not
-     * be sent to acquisition: as an unknown key would be. */
-    {.key = "type", .type = F_CUSTOM,
-     .unsupported = "input types are not supported yet: every input is continuous, "
-                    "given by lower, upper and scale (linear or log)"},
+    /* real only: integer and categorical entries are checked, and refused,
+     * by check_mixed_input before this table sees them. */
+    {.key = "type", .type = F_CUSTOM, .handler = h_input_type,
+     .expect = "real, integer or categorical"},
     END_OF_FIELDS};
 
 static const field source_fields[] = {
@@ -581,10 +582,13 @@ static const struct {
     const char *where;
     const field *fields;
 } schema_levels[] = {
+    /* acquisition: before inputs: a misplaced top-level type: is far more
+     * often acquisition's than an input's. */
     {"the top level", root_fields},   {"objective:", objective_fields},
+    {"acquisition:", acquisition_fields},
     {"each inputs: entry", input_fields}, {"each sources: entry", source_fields},
     {"each constraints: entry", constraint_fields},
-    {"model:", model_fields},         {"acquisition:", acquisition_fields},
+    {"model:", model_fields},
     {"initial_design:", design_fields}, {"budget:", budget_fields},
     {"output:", output_fields},       {"evaluation:", evaluation_fields},
     {NULL, NULL}};
@@ -1011,6 +1015,107 @@ static bo_status h_noise(load_ctx *ctx, const field *f, const bo_yaml_node *node
     return BO_OK;
 }
 
+static bo_status h_input_type(load_ctx *ctx, const field *f, const bo_yaml_node *node,
+                              void *dst, const char *path)
+{
+    (void)dst;
+    if (node->kind != BO_YAML_SCALAR || strcmp(node->text, "real") != 0)
+        return fail_expected(ctx, f, node, path);
+    return BO_OK;
+}
+
+static int is_identifier(const char *s);
+
+/* An integer or categorical entry of inputs: (item, at path, type its
+ * type node). The syntax is checked as it will be read -- integer:
+ * {name, type, lower, upper} with integer bounds, lower < upper;
+ * categorical: {name, type, levels} with a non-empty list of distinct
+ * non-empty level names -- and then the entry is refused, since bo-run's
+ * engine does not optimise over such inputs yet (bo-gp fits them). */
+/* child_path for check_mixed_input's longer buffers. */
+static void mixed_path(char out[2 * PATH_TEXT], const char *parent, const char *key)
+{
+    snprintf(out, 2 * PATH_TEXT, "%.*s.%s", PATH_TEXT - 1, parent, key);
+}
+
+static bo_status check_mixed_input(load_ctx *ctx, const bo_yaml_node *item, const char *path,
+                                   const bo_yaml_node *type)
+{
+    int categorical = strcmp(type->text, "categorical") == 0;
+    static const char *const integer_keys[] = {"name", "type", "lower", "upper", NULL};
+    static const char *const categorical_keys[] = {"name", "type", "levels", NULL};
+    const char *const *keys = categorical ? categorical_keys : integer_keys;
+    char sub[2 * PATH_TEXT], got[64];
+    for (size_t i = 0; i < item->n; i++) {
+        const bo_yaml_node *key = item->items[2 * i];
+        size_t k = 0;
+        while (keys[k] && strcmp(keys[k], key->text) != 0)
+            k++;
+        if (!keys[k]) {
+            mixed_path(sub, path, key->text);
+            return fail_at(ctx, key, sub, "not a key of %s input; expected one of %s",
+                           categorical ? "a categorical" : "an integer", categorical ? "name, type, levels"
+                                                   : "name, type, lower, upper");
+        }
+    }
+    const bo_yaml_node *name = bo_yaml_map_get(item, "name");
+    mixed_path(sub, path, "name");
+    if (!name)
+        return fail_at(ctx, item, sub, "missing; expected text");
+    if (name->kind != BO_YAML_SCALAR || bo_yaml_is_null(name) || !is_identifier(name->text))
+        return fail_at(ctx, name, sub, "expected an identifier (letters, digits, _; not "
+                       "starting with a digit), got %s", describe(name, got, sizeof got));
+    if (!categorical) {
+        double bound[2];
+        static const char *const which[2] = {"lower", "upper"};
+        const bo_yaml_node *nodes[2];
+        for (int b = 0; b < 2; b++) {
+            nodes[b] = bo_yaml_map_get(item, which[b]);
+            mixed_path(sub, path, which[b]);
+            if (!nodes[b])
+                return fail_at(ctx, item, sub, "missing; expected an integer");
+            /* Integers a double holds exactly. */
+            if (nodes[b]->kind != BO_YAML_SCALAR || parse_double(nodes[b]->text, &bound[b]) != 0 ||
+                bound[b] != floor(bound[b]) || fabs(bound[b]) > 9007199254740992.0)
+                return fail_at(ctx, nodes[b], sub, "expected an integer (an integer input's "
+                               "bounds are integers), got %s", describe(nodes[b], got, sizeof got));
+        }
+        if (!(bound[0] < bound[1])) {
+            mixed_path(sub, path, "upper");
+            return fail_at(ctx, nodes[1], sub, "expected an integer > lower (%.17g), got %.17g",
+                           bound[0], bound[1]);
+        }
+    } else {
+        const bo_yaml_node *levels = bo_yaml_map_get(item, "levels");
+        mixed_path(sub, path, "levels");
+        if (!levels)
+            return fail_at(ctx, item, sub, "missing; expected a list of level names");
+        if (levels->kind != BO_YAML_SEQ || levels->n == 0)
+            return fail_at(ctx, levels, sub, "expected a non-empty list of level names, got %s",
+                           describe(levels, got, sizeof got));
+        if (levels->n > BO_GP_MAX_LEVELS)
+            return fail_at(ctx, levels, sub, "%zu levels; at most %d", levels->n,
+                           BO_GP_MAX_LEVELS);
+        for (size_t i = 0; i < levels->n; i++) {
+            const bo_yaml_node *level = levels->items[i];
+            char at[3 * PATH_TEXT];
+            snprintf(at, sizeof at, "%s[%zu]", sub, i);
+            if (level->kind != BO_YAML_SCALAR || bo_yaml_is_null(level) || !level->text[0])
+                return fail_at(ctx, level, at, "expected a level name (text), got %s",
+                               describe(level, got, sizeof got));
+            for (size_t j = 0; j < i; j++)
+                if (strcmp(levels->items[j]->text, level->text) == 0)
+                    return fail_at(ctx, level, at, "expected a level name not given before, got "
+                                   "'%s' again (levels[%zu])", level->text, j);
+        }
+    }
+    mixed_path(sub, path, "type");
+    return fail_at(ctx, type, sub, "%s inputs are not optimised by bo-run yet; this entry is "
+                   "well formed, but every input of a run must be real (lower, upper, scale). "
+                   "bo-gp fit models integer and categorical columns (docs/bo-gp.md)",
+                   categorical ? "categorical" : "integer");
+}
+
 static bo_status h_inputs(load_ctx *ctx, const field *f, const bo_yaml_node *node, void *dst,
                           const char *path)
 {
@@ -1025,7 +1130,12 @@ static bo_status h_inputs(load_ctx *ctx, const field *f, const bo_yaml_node *nod
     for (size_t i = 0; i < node->n; i++) {
         char sub[PATH_TEXT];
         item_path(sub, path, i);
-        bo_status status = walk_map(ctx, input_fields, node->items[i], &cfg->inputs[i], sub);
+        const bo_yaml_node *item = node->items[i];
+        const bo_yaml_node *type = item->kind == BO_YAML_MAP ? bo_yaml_map_get(item, "type") : NULL;
+        if (type && type->kind == BO_YAML_SCALAR &&
+            (strcmp(type->text, "integer") == 0 || strcmp(type->text, "categorical") == 0))
+            return check_mixed_input(ctx, item, sub, type);
+        bo_status status = walk_map(ctx, input_fields, item, &cfg->inputs[i], sub);
         if (status != BO_OK)
             return status;
     }

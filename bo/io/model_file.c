@@ -92,6 +92,8 @@ int bo_model_noise_from_name(const char *name, bo_gp_noise *noise)
 
 /* ---- the struct ---- */
 
+static bo_status capture_hyper(bo_model_file *m, const bo_gp *gp);
+
 void bo_model_file_init(bo_model_file *m)
 {
     memset(m, 0, sizeof *m);
@@ -113,6 +115,15 @@ static void free_names(char **names, size_t count)
 
 void bo_model_file_cleanup(bo_model_file *m)
 {
+    if (m->level_names != NULL) {
+        size_t j;
+        for (j = 0; j < m->opt.dim; j++) {
+            free_names(m->level_names[j], m->n_levels ? m->n_levels[j] : 0);
+        }
+        free(m->level_names);
+    }
+    free(m->n_levels);
+    free(m->level_latent);
     free_names(m->input_names, m->opt.dim);
     free_names(m->source_names, m->opt.n_sources);
     free_names(m->hyper_names, m->n_hyper);
@@ -149,11 +160,14 @@ bo_status bo_model_file_alloc(bo_model_file *m, size_t dim, size_t n_sources, si
     m->X = calloc(n * dim, sizeof *m->X);
     m->source = calloc(n, sizeof *m->source);
     m->y = calloc(n, sizeof *m->y);
+    m->n_levels = calloc(dim, sizeof *m->n_levels);
+    m->level_names = calloc(dim, sizeof *m->level_names);
     if (with_noise_var) {
         m->noise_var = calloc(n, sizeof *m->noise_var);
     }
     if (m->input_names == NULL || m->source_names == NULL || m->lower == NULL ||
         m->upper == NULL || m->X == NULL || m->source == NULL || m->y == NULL ||
+        m->n_levels == NULL || m->level_names == NULL ||
         (with_noise_var && m->noise_var == NULL)) {
         bo_model_file_cleanup(m);
         return BO_ENOMEM;
@@ -163,7 +177,111 @@ bo_status bo_model_file_alloc(bo_model_file *m, size_t dim, size_t n_sources, si
     return BO_OK;
 }
 
+bo_status bo_model_file_set_categorical(bo_model_file *m, size_t j, size_t n_levels)
+{
+    if (j >= m->opt.dim || n_levels == 0 || m->n_levels == NULL || m->level_names == NULL) {
+        return BO_EINVAL;
+    }
+    free_names(m->level_names[j], m->n_levels[j]);
+    m->n_levels[j] = 0;
+    m->level_names[j] = calloc(n_levels, sizeof *m->level_names[j]);
+    if (m->level_names[j] == NULL) {
+        return BO_ENOMEM;
+    }
+    m->n_levels[j] = n_levels;
+    return BO_OK;
+}
+
+static size_t n_categorical(const bo_model_file *m)
+{
+    size_t j, count = 0;
+    for (j = 0; m->n_levels != NULL && j < m->opt.dim; j++) {
+        count += m->n_levels[j] > 0;
+    }
+    return count;
+}
+
+/* The input of the map-th categorical input; opt.dim when there is none. */
+static size_t categorical_input(const bo_model_file *m, size_t map)
+{
+    size_t j;
+    for (j = 0; m->n_levels != NULL && j < m->opt.dim; j++) {
+        if (m->n_levels[j] > 0 && map-- == 0) {
+            return j;
+        }
+    }
+    return m->opt.dim;
+}
+
+static const char *level_name(const bo_model_file *m, size_t j, size_t level)
+{
+    if (m->level_names == NULL || m->level_names[j] == NULL || level >= m->n_levels[j] ||
+        m->level_names[j][level] == NULL) {
+        return "?";
+    }
+    return m->level_names[j][level];
+}
+
+const char *bo_model_file_level_label(const bo_model_file *m, size_t map, size_t level,
+                                      char *buf, size_t len)
+{
+    size_t j, stride = 1, used = 0;
+    if (len == 0) {
+        return buf;
+    }
+    buf[0] = '\0';
+    if (m->opt.latent_mode != BO_LATENT_SHARED) {
+        snprintf(buf, len, "%s", level_name(m, categorical_input(m, map), level));
+        return buf;
+    }
+    /* Mixed radix, the last categorical input fastest (gp/gp.h). */
+    for (j = 0; j < m->opt.dim; j++) {
+        if (m->n_levels[j] > 0) {
+            stride *= m->n_levels[j];
+        }
+    }
+    for (j = 0; j < m->opt.dim; j++) {
+        if (m->n_levels[j] == 0) {
+            continue;
+        }
+        stride /= m->n_levels[j];
+        if (used < len) {
+            int w = snprintf(buf + used, len - used, "%s%s", used > 0 ? "/" : "",
+                             level_name(m, j, (level / stride) % m->n_levels[j]));
+            used += w > 0 ? (size_t)w : 0;
+        }
+    }
+    return buf;
+}
+
 bo_status bo_model_file_capture(bo_model_file *m, const bo_gp *gp)
+{
+    size_t maps = bo_gp_n_latent_maps(gp), map, points = 0, k;
+    for (map = 0; map < maps; map++) {
+        points += bo_gp_latent_map_levels(gp, map);
+    }
+    free(m->level_latent);
+    m->level_latent = NULL;
+    m->n_level_latent = 0;
+    if (points > 0) {
+        m->level_latent = malloc(4 * points * sizeof *m->level_latent);
+        if (m->level_latent == NULL) {
+            return BO_ENOMEM;
+        }
+        for (map = 0, k = 0; map < maps; map++) {
+            size_t l;
+            for (l = 0; l < bo_gp_latent_map_levels(gp, map); l++, k++) {
+                m->level_latent[4 * k] = (double)map;
+                m->level_latent[4 * k + 1] = (double)l;
+                bo_gp_level_latent(gp, map, l, &m->level_latent[4 * k + 2]);
+            }
+        }
+        m->n_level_latent = points;
+    }
+    return capture_hyper(m, gp);
+}
+
+static bo_status capture_hyper(bo_model_file *m, const bo_gp *gp)
 {
     size_t i, count = bo_gp_n_hyper(gp);
     double *theta = calloc(count ? count : 1, sizeof *theta);
@@ -201,7 +319,11 @@ bo_status bo_model_file_build(const bo_model_file *m, bo_gp **out, char *errbuf,
     char name[128];
 
     *out = NULL;
-    gp = bo_gp_create(&m->opt, errbuf, errlen);
+    {
+        bo_gp_options o = m->opt;
+        o.n_levels = m->n_levels;
+        gp = bo_gp_create(&o, errbuf, errlen);
+    }
     if (gp == NULL) {
         return BO_EINVAL;
     }
@@ -290,6 +412,11 @@ void bo_model_file_summary(const bo_model_file *m, const bo_gp *gp, FILE *out,
         bo_gp_lengthscales(gp, ell);
         fprintf(out, "%slength-scales:\n", prefix);
         for (j = 0; j < dim; j++) {
+            if (m->n_levels != NULL && m->n_levels[j] > 0) {
+                fprintf(out, "%s  %-*s  categorical, %zu levels (latent map below)\n", prefix,
+                        wi, m->input_names[j], m->n_levels[j]);
+                continue;
+            }
             fprintf(out, "%s  %-*s  %.6g\n", prefix, wi, m->input_names[j], ell[j]);
         }
         free(ell);
@@ -333,6 +460,28 @@ void bo_model_file_summary(const bo_model_file *m, const bo_gp *gp, FILE *out,
                     s == t ? "  (target)" : "");
         }
     }
+    {
+        size_t map, maps = bo_gp_n_latent_maps(gp);
+        for (map = 0; map < maps; map++) {
+            size_t l, L = bo_gp_latent_map_levels(gp, map), input = bo_gp_latent_map_input(gp, map);
+            char label[256];
+            if (input < dim) {
+                fprintf(out, "%slatent map of '%s' (level: z; correlation with another level "
+                             "exp(-d^2)):\n", prefix, m->input_names[input]);
+            } else {
+                fprintf(out, "%sshared latent map of the categorical inputs (combination: z; "
+                             "correlation exp(-d^2)):\n", prefix);
+            }
+            for (l = 0; l < L; l++) {
+                double z[2];
+                bo_gp_level_latent(gp, map, l, z);
+                z[0] = fabs(z[0]) < 5e-5 ? 0.0 : z[0];
+                z[1] = fabs(z[1]) < 5e-5 ? 0.0 : z[1];
+                fprintf(out, "%s  %-20s  z = (%9.4f, %9.4f)\n", prefix,
+                        bo_model_file_level_label(m, map, l, label, sizeof label), z[0], z[1]);
+            }
+        }
+    }
 }
 
 /* ---- writing ---- */
@@ -363,7 +512,18 @@ static void write_body(const bo_model_file *m, const bo_gp *gp, FILE *f)
     fprintf(f, "\n# input box used for scaling: lower upper name\n");
     fprintf(f, "inputs %zu\n", o->dim);
     for (j = 0; j < o->dim; j++) {
+        if (m->n_levels != NULL && m->n_levels[j] > 0) {
+            size_t l;
+            fprintf(f, "categorical %zu %s\n", m->n_levels[j], m->input_names[j]);
+            for (l = 0; l < m->n_levels[j]; l++) {
+                fprintf(f, "level %s\n", level_name(m, j, l));
+            }
+            continue;
+        }
         fprintf(f, "input %.17g %.17g %s\n", m->lower[j], m->upper[j], m->input_names[j]);
+    }
+    if (n_categorical(m) > 0) {
+        fprintf(f, "latent_map %s\n", o->latent_mode == BO_LATENT_SHARED ? "shared" : "per_input");
     }
     fprintf(f, "\n# source labels in index order\n");
     fprintf(f, "sources %zu\n", o->n_sources);
@@ -376,6 +536,14 @@ static void write_body(const bo_model_file *m, const bo_gp *gp, FILE *f)
     for (j = 0; j < m->n_hyper; j++) {
         fprintf(f, "theta %.17g %s\n", m->theta[j],
                 m->hyper_names && m->hyper_names[j] ? m->hyper_names[j] : "");
+    }
+    if (n_categorical(m) > 0) {
+        fprintf(f, "\n# latent points of the categorical levels, canonicalised: map level z1 z2\n");
+        fprintf(f, "level_latent %zu\n", m->n_level_latent);
+        for (j = 0; j < m->n_level_latent; j++) {
+            const double *p = &m->level_latent[4 * j];
+            fprintf(f, "point %zu %zu %.17g %.17g\n", (size_t)p[0], (size_t)p[1], p[2], p[3]);
+        }
     }
     if (gp != NULL) {
         fprintf(f, "\n# The same in the data's units (for reading only):\n");
@@ -708,14 +876,56 @@ static bo_status read_inputs(reader *rd, bo_model_file *m)
     m->input_names = calloc(dim, sizeof *m->input_names);
     m->lower = calloc(dim, sizeof *m->lower);
     m->upper = calloc(dim, sizeof *m->upper);
+    m->n_levels = calloc(dim, sizeof *m->n_levels);
+    m->level_names = calloc(dim, sizeof *m->level_names);
     m->opt.dim = dim;
     m->opt.lower = m->lower;
     m->opt.upper = m->upper;
-    if (m->input_names == NULL || m->lower == NULL || m->upper == NULL) {
+    if (m->input_names == NULL || m->lower == NULL || m->upper == NULL || m->n_levels == NULL ||
+        m->level_names == NULL) {
         return out_of_memory(rd);
     }
     for (j = 0; j < dim; j++) {
-        char *rest;
+        char *rest, *line = next_line(rd);
+        if (line != NULL && strncmp(line, "categorical", 11) == 0 &&
+            (line[11] == ' ' || line[11] == '\t')) {
+            size_t L, l;
+            char *tok;
+            rest = line + 11;
+            tok = next_token(&rest);
+            if (tok == NULL || parse_size(tok, &L) != 0 || L == 0 || L > BO_GP_MAX_LEVELS) {
+                return parse_error(rd, "'categorical' needs a level count from 1 to %d",
+                                   BO_GP_MAX_LEVELS);
+            }
+            while (*rest == ' ' || *rest == '\t') {
+                rest++;
+            }
+            if (*rest == '\0') {
+                return parse_error(rd, "input %zu has no name", j + 1);
+            }
+            if ((m->input_names[j] = strdup(rest)) == NULL ||
+                (m->level_names[j] = calloc(L, sizeof *m->level_names[j])) == NULL) {
+                return out_of_memory(rd);
+            }
+            m->n_levels[j] = L;
+            /* Not used for scaling; the range of the level indices. */
+            m->lower[j] = 0.0;
+            m->upper[j] = (double)L;
+            for (l = 0; l < L; l++) {
+                size_t q;
+                if ((st = key_name(rd, "level", &m->level_names[j][l])) != BO_OK) {
+                    return st;
+                }
+                for (q = 0; q < l; q++) {
+                    if (strcmp(m->level_names[j][q], m->level_names[j][l]) == 0) {
+                        return parse_error(rd, "input '%s': level '%s' appears twice",
+                                           m->input_names[j], m->level_names[j][l]);
+                    }
+                }
+            }
+            continue;
+        }
+        rd->pending = line != NULL;
         if ((st = expect_key(rd, "input", &rest)) != BO_OK) {
             return st;
         }
@@ -737,6 +947,90 @@ static bo_status read_inputs(reader *rd, bo_model_file *m)
         if (m->input_names[j] == NULL) {
             return out_of_memory(rd);
         }
+    }
+    return BO_OK;
+}
+
+/* "latent_map per_input|shared", present exactly when an input is
+ * categorical. */
+static bo_status read_latent_map(reader *rd, bo_model_file *m)
+{
+    char *rest;
+    bo_status st;
+    if (n_categorical(m) == 0) {
+        return BO_OK;
+    }
+    if ((st = expect_key(rd, "latent_map", &rest)) != BO_OK) {
+        return st;
+    }
+    if (strcmp(rest, "per_input") == 0) {
+        m->opt.latent_mode = BO_LATENT_PER_VARIABLE;
+    } else if (strcmp(rest, "shared") == 0) {
+        m->opt.latent_mode = BO_LATENT_SHARED;
+    } else {
+        return parse_error(rd, "unknown latent_map '%s' (per_input, shared)", rest);
+    }
+    return BO_OK;
+}
+
+/* The canonicalised level points, present exactly when an input is
+ * categorical: each map's levels in order. */
+static bo_status read_level_latent(reader *rd, bo_model_file *m)
+{
+    size_t count, i, j, combos = 1;
+    size_t expect_total = 0;
+    bo_status st;
+    if (n_categorical(m) == 0) {
+        return BO_OK;
+    }
+    for (j = 0; j < m->opt.dim; j++) {
+        if (m->n_levels[j] > 0) {
+            expect_total += m->n_levels[j];
+            combos *= m->n_levels[j];
+            if (combos > BO_GP_MAX_SHARED_LEVELS) {
+                combos = BO_GP_MAX_SHARED_LEVELS + 1;
+            }
+        }
+    }
+    if (m->opt.latent_mode == BO_LATENT_SHARED) {
+        expect_total = combos;
+    }
+    if ((st = key_size(rd, "level_latent", &count)) != BO_OK) {
+        return st;
+    }
+    if (count != expect_total) {
+        return parse_error(rd, "'level_latent' holds %zu points; the categorical inputs have %zu",
+                           count, expect_total);
+    }
+    m->level_latent = calloc(4 * count, sizeof *m->level_latent);
+    m->n_level_latent = count;
+    if (m->level_latent == NULL) {
+        return out_of_memory(rd);
+    }
+    for (i = 0; i < count; i++) {
+        char *rest, *tok;
+        size_t map, level;
+        double *p = &m->level_latent[4 * i];
+        if ((st = expect_key(rd, "point", &rest)) != BO_OK) {
+            return st;
+        }
+        tok = next_token(&rest);
+        if (tok == NULL || parse_size(tok, &map) != 0) {
+            return parse_error(rd, "'point' needs a map index");
+        }
+        tok = next_token(&rest);
+        if (tok == NULL || parse_size(tok, &level) != 0) {
+            return parse_error(rd, "'point' needs a level index");
+        }
+        if ((st = token_double(rd, &rest, "z1", &p[2])) != BO_OK ||
+            (st = token_double(rd, &rest, "z2", &p[3])) != BO_OK) {
+            return st;
+        }
+        if (next_token(&rest) != NULL) {
+            return parse_error(rd, "'point': more than map, level, z1 and z2");
+        }
+        p[0] = (double)map;
+        p[1] = (double)level;
     }
     return BO_OK;
 }
@@ -839,9 +1133,16 @@ static bo_status read_data(reader *rd, bo_model_file *m)
                                i + 1, n);
         }
         for (j = 0; j < dim; j++) {
+            double v;
             if ((st = token_double(rd, &line, "an input value", &m->X[i * dim + j])) !=
                 BO_OK) {
                 return st;
+            }
+            v = m->X[i * dim + j];
+            if (m->n_levels[j] > 0 && !(v >= 0 && v < (double)m->n_levels[j] && v == floor(v))) {
+                return parse_error(rd, "data row %zu: '%s' is categorical; %.17g is not a level "
+                                       "index below %zu",
+                                   i + 1, m->input_names[j], v, m->n_levels[j]);
             }
         }
         tok = next_token(&line);
@@ -901,8 +1202,9 @@ static bo_status read_body(reader *rd, bo_model_file *m)
         (st = key_name(rd, "response", &m->response_name)) != BO_OK ||
         (st = optional_name(rd, "noise_column", &m->noise_column)) != BO_OK ||
         (st = optional_name(rd, "source_column", &m->source_column)) != BO_OK ||
-        (st = read_inputs(rd, m)) != BO_OK || (st = read_sources(rd, m)) != BO_OK ||
-        (st = read_hyper(rd, m)) != BO_OK || (st = read_data(rd, m)) != BO_OK ||
+        (st = read_inputs(rd, m)) != BO_OK || (st = read_latent_map(rd, m)) != BO_OK ||
+        (st = read_sources(rd, m)) != BO_OK || (st = read_hyper(rd, m)) != BO_OK ||
+        (st = read_level_latent(rd, m)) != BO_OK || (st = read_data(rd, m)) != BO_OK ||
         (st = expect_key(rd, "end", &rest)) != BO_OK) {
         return st;
     }

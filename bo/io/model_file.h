@@ -25,7 +25,10 @@
  *     source_column source     (only when the data had one)
  *     inputs 2
  *     input <lower> <upper> <name>
+ *     categorical <levels> <name>  (a categorical input, instead of 'input')
+ *     level <name>                 (one line per level, in index order)
  *     ...
+ *     latent_map per_input|shared  (only with categorical inputs)
  *     sources 1
  *     target 0
  *     source <label>
@@ -33,13 +36,17 @@
  *     hyper 4
  *     theta <value> <name>
  *     ...
+ *     level_latent <count>         (only with categorical inputs)
+ *     point <map> <level> <z1> <z2>   canonicalised latent points
+ *     ...
  *     data 25
  *     <x_1> ... <x_dim> <source index> <y> [<noise variance>]
  *     ...
  *     end
  *
- * Names (inputs, response, labels) take the rest of their line, so they may
- * hold spaces. */
+ * Names (inputs, response, labels, levels) take the rest of their line, so
+ * they may hold spaces. A categorical input's values in the data rows are
+ * level indices. */
 
 #include <stddef.h>
 #include <stdio.h>
@@ -68,6 +75,15 @@ typedef struct bo_model_file {
     double *y;              /* n responses */
     double *noise_var;      /* n known noise variances; NULL unless opt.noise is
                                BO_NOISE_KNOWN */
+    size_t *n_levels;       /* opt.dim values: 0 for a continuous input, else the
+                               levels of a categorical one (the GP's n_levels;
+                               bo_model_file_build passes them) */
+    char ***level_names;    /* opt.dim entries: NULL for a continuous input, else
+                               n_levels[j] names in index order */
+    size_t n_level_latent;  /* latent points of the categorical inputs' maps */
+    double *level_latent;   /* 4 values per point: map, level, z1, z2 (the GP's
+                               canonical form, bo_gp_level_latent); set by
+                               bo_model_file_capture and read from the file */
 } bo_model_file;
 
 /* Sets every member to zero/NULL so cleanup is always safe. */
@@ -83,7 +99,17 @@ void bo_model_file_cleanup(bo_model_file *m);
 bo_status bo_model_file_alloc(bo_model_file *m, size_t dim, size_t n_sources, size_t n,
                               int with_noise_var);
 
-/* Copies the hyperparameters (values and names) of gp into m. */
+/* Makes input j categorical with n_levels levels (names left NULL for the
+ * caller); BO_ENOMEM, or BO_EINVAL for j out of range or 0 levels. */
+bo_status bo_model_file_set_categorical(bo_model_file *m, size_t j, size_t n_levels);
+/* The name of level `level` of map `map` of gp built from m: a level name,
+ * or for the shared map the level names of each categorical input joined
+ * by '/'. Written into buf (truncated to len). */
+const char *bo_model_file_level_label(const bo_model_file *m, size_t map, size_t level,
+                                      char *buf, size_t len);
+
+/* Copies the hyperparameters (values and names) of gp into m, and the
+ * canonicalised latent points of its categorical inputs' maps. */
 bo_status bo_model_file_capture(bo_model_file *m, const bo_gp *gp);
 
 /* Creates a GP from m: bo_gp_create with m->opt, bo_gp_set_data with the
