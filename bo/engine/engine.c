@@ -786,6 +786,7 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
         mo.pool_size = e->opt.acq_pool;
     if (e->opt.acq_starts)
         mo.starts = e->opt.acq_starts;
+    mo.threads = e->opt.acq_threads > 1 ? e->opt.acq_threads : 1;
     mo.seed = bo_enginei_derived_seed(e, ENGINE_STREAM_ACQ, bo_enginei_suggestion_index(e));
     /* The acquisition's peak often sits right next to the incumbent, finer
      * than the candidate pool resolves: start a local run there too. */

@@ -96,6 +96,10 @@ typedef struct bo_engine_options {
     bo_engine_pending pending;  /* how pending points enter the model */
     size_t acq_pool;            /* Sobol candidates; 0 = default */
     size_t acq_starts;          /* local optimisations; 0 = default */
+    size_t acq_threads;         /* threads that maximise the acquisition
+                                   (maximize.h); 0 or 1 = one. Speed only:
+                                   every suggestion is bit for bit the same
+                                   for any count */
     bo_engine_failure_model failure_model; /* default BO_FAILURE_RADIUS here
                                    (what engines had before there was a
                                    choice); the config's default is gpc */

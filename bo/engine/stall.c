@@ -251,6 +251,7 @@ static bo_status engine_masked_max(bo_engine *e, const bo_acq_options *ao, doubl
     mo.admissible_ctx = &region;
     mo.pool_size = STALL_POOL;
     mo.seed = bo_enginei_derived_seed(e, ENGINE_STREAM_EXPLORE, bo_enginei_suggestion_index(e));
+    mo.threads = e->opt.acq_threads > 1 ? e->opt.acq_threads : 1;
     mo.extra_starts = start;
     mo.n_extra_starts = 1;
     bo_enginei_failure_options(e, &mo);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bo/engine/design.h"
 #include "bo/objective/proc.h"
@@ -15,6 +16,16 @@
 
 /* Redraw interval of the live line while evaluations run (terminal only). */
 static const double LIVE_REFRESH_SECONDS = 0.5;
+
+size_t bo_runi_acq_threads(size_t workers)
+{
+    if (workers <= 1)
+        return 1;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cores < 1)
+        return 1;
+    return cores > 8 ? 8 : (size_t)cores;
+}
 
 static size_t in_flight(const run *r)
 {

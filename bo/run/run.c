@@ -861,6 +861,9 @@ static int run_body(run *r)
         return bo_runi_fail(r, BO_RUN_FAILED, "out of memory");
     }
     bo_config_engine_options(c, &eo, costs, initial);
+    /* Under mpirun the workers are the other ranks, known once the
+     * evaluator exists; they are never one alone there. */
+    eo.acq_threads = bo_runi_acq_threads(r->args.mpi ? 2 : c->evaluation.workers);
     r->engine = bo_engine_create(&eo, r->err, sizeof r->err);
     free(costs);
     free(initial);
