@@ -650,7 +650,8 @@ static bo_status engine_add_fantasies(bo_engine *e, size_t n_gp, double *incumbe
         memcpy(e->gp_x + row * d, xp, d * sizeof *xp);
         e->gp_y[row] = mean;
         e->gp_source[row] = ms;
-        if (e->pending_source[i] == e->opt.target_source)
+        if (e->pending_source[i] == e->opt.target_source &&
+            e->opt.pending != BO_PENDING_BELIEVER_OBSERVED_BEST)
             *incumbent = fmin(*incumbent, mean);
     }
     return BO_OK;
@@ -764,6 +765,11 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
     if (st != BO_OK)
         return engine_fallback(e, x, s, "the model could not be fitted");
     if (done)
+        return BO_OK;
+    st = bo_enginei_pending_refine(e, n_gp, n_avoid, x, s, &done);
+    if (st == BO_ENOMEM)
+        return st;
+    if (st == BO_OK && done)
         return BO_OK;
 
     bo_acq_options ao;

@@ -44,9 +44,18 @@
  * "Evaluations in flight"). */
 typedef enum bo_engine_pending {
     BO_PENDING_BELIEVER = 0,    /* the model's mean there (kriging believer) */
-    BO_PENDING_BELIEVER_CAPPED  /* the mean, but never better than the best
+    BO_PENDING_BELIEVER_CAPPED, /* the mean, but never better than the best
                                    observed: no pending point is believed to
                                    improve, so the next one must by itself */
+    BO_PENDING_BELIEVER_REFINE, /* the believer, and single-source EI / log-EI
+                                   keeps about a quarter of the points in
+                                   flight refining the incumbent: while fewer
+                                   than 1 + pending / 4 of them lie in its
+                                   neighbourhood, the next point maximises
+                                   the acquisition there (stall.c) */
+    BO_PENDING_BELIEVER_OBSERVED_BEST /* the believer's model, but the
+                                   improvement is measured against the best
+                                   observed value, not the best believed */
 } bo_engine_pending;
 
 /* What failed evaluations do to later suggestions (docs/acquisition.md,
