@@ -340,7 +340,7 @@ bo_status bo_acq_maximize_scorers(const bo_acq_scorer *scorers, size_t n_scorers
     size_t n_extra = direct ? 0 : opt->n_extra_starts;
     size_t runs = direct ? 1 : opt->starts + n_extra;
 
-    double *box = malloc(4 * dim * sizeof *box); /* lower, upper, tol, start */
+    double *box = malloc(3 * dim * sizeof *box); /* lower, upper, tol */
     double *best_x = malloc(dim * sizeof *best_x);
     double *pool = pool_n ? malloc(pool_n * dim * sizeof *pool) : NULL;
     double *pool_value = pool_n ? malloc(pool_n * sizeof *pool_value) : NULL;
@@ -358,7 +358,7 @@ bo_status bo_acq_maximize_scorers(const bo_acq_scorer *scorers, size_t n_scorers
                           pool_n);
         goto done;
     }
-    double *lower = box, *upper = box + dim, *tol = box + 2 * dim, *start = box + 3 * dim;
+    double *lower = box, *upper = box + dim, *tol = box + 2 * dim;
     for (size_t j = 0; j < dim; j++) {
         lower[j] = opt->lower ? opt->lower[j] : 0.0;
         upper[j] = opt->upper ? opt->upper[j] : 1.0;
@@ -462,7 +462,6 @@ bo_status bo_acq_maximize_scorers(const bo_acq_scorer *scorers, size_t n_scorers
         run_search[r].n_evals = 0;
         run_search[r].scorer_status = BO_OK;
     }
-    (void)start;
     if (runs > 0) {
         local_job lj = {scorers, nl, run_search, run_x, has_start, code, opt->seed};
         run_tasks(local_run, &lj, runs, n_threads);
