@@ -289,6 +289,8 @@ static void local_run(void *ctx, size_t r, size_t thread)
     s->scorer = &j->scorers[thread];
     nlopt_opt nl = j->nl[thread];
     nlopt_set_max_objective(nl, nlopt_objective, s);
+    /* NLopt keeps its generator per thread (thread-local state), so each
+     * run seeds the one its thread will use. */
     bo_rng rng;
     bo_rng_init_derived(&rng, j->seed, STREAM_NLOPT, r);
     nlopt_srand((unsigned long)bo_rng_u64(&rng));
