@@ -5,6 +5,7 @@
 #include <float.h>
 #include <math.h>
 #include <nlopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,7 @@ void bo_acq_maximizer_options_default(bo_acq_maximizer_options *opt)
     opt->min_success_prob = 0.0;
     opt->skip_local_below = -HUGE_VAL;
     opt->source_prune_ratio = 10.0;
+    opt->threads = 1;
     opt->seed = 0;
 }
 
@@ -188,37 +190,177 @@ static bo_status check_options(const bo_acq_scorer *sc, const bo_acq_maximizer_o
     return BO_OK;
 }
 
+/* Runs task(ctx, i, thread) for every i in [0, n) on up to n_threads
+ * threads, the caller's among them; thread is the index of the one running
+ * it (0 = the caller), so that a task can use that thread's scorer. A task
+ * writes only its own outputs, so what they compute does not depend on which
+ * thread ran which task or in what order. A thread that cannot be started
+ * leaves its share to the others. */
+typedef void (*task_fn)(void *ctx, size_t i, size_t thread);
+
+typedef struct task_queue {
+    task_fn fn;
+    void *ctx;
+    size_t n, next;
+    pthread_mutex_t lock;
+} task_queue;
+
+typedef struct task_worker {
+    task_queue *q;
+    size_t thread;
+} task_worker;
+
+static void *run_queue(void *arg)
+{
+    task_worker *w = arg;
+    task_queue *q = w->q;
+    for (;;) {
+        pthread_mutex_lock(&q->lock);
+        size_t i = q->next < q->n ? q->next++ : q->n;
+        pthread_mutex_unlock(&q->lock);
+        if (i >= q->n)
+            return NULL;
+        q->fn(q->ctx, i, w->thread);
+    }
+}
+
+static void run_tasks(task_fn fn, void *ctx, size_t n, size_t n_threads)
+{
+    if (n_threads > n)
+        n_threads = n;
+    if (n_threads > BO_ACQ_MAX_THREADS)
+        n_threads = BO_ACQ_MAX_THREADS;
+    if (n_threads <= 1) {
+        for (size_t i = 0; i < n; i++)
+            fn(ctx, i, 0);
+        return;
+    }
+    task_queue q = {fn, ctx, n, 0, PTHREAD_MUTEX_INITIALIZER};
+    task_worker w[BO_ACQ_MAX_THREADS];
+    pthread_t tid[BO_ACQ_MAX_THREADS];
+    int started[BO_ACQ_MAX_THREADS] = {0};
+    for (size_t t = 0; t < n_threads; t++)
+        w[t] = (task_worker){&q, t};
+    for (size_t t = 1; t < n_threads; t++)
+        started[t] = pthread_create(&tid[t], NULL, run_queue, &w[t]) == 0;
+    run_queue(&w[0]);
+    for (size_t t = 1; t < n_threads; t++)
+        if (started[t])
+            pthread_join(tid[t], NULL);
+    pthread_mutex_destroy(&q.lock);
+}
+
+/* The candidate pool, one block per task. */
+typedef struct pool_job {
+    const bo_acq_scorer *scorers;
+    size_t dim, pool_n, block;
+    const double *pool;
+    double *value;
+    bo_status *status;      /* per block */
+} pool_job;
+
+static void score_pool_block(void *ctx, size_t b, size_t thread)
+{
+    pool_job *j = ctx;
+    const bo_acq_scorer *sc = &j->scorers[thread];
+    size_t i0 = b * j->block;
+    size_t m = j->pool_n - i0 < j->block ? j->pool_n - i0 : j->block;
+    j->status[b] = sc->block(sc->ctx, m, j->pool + i0 * j->dim, j->value + i0);
+}
+
+/* The local runs, one per task: each keeps its own best point, and the
+ * caller merges them in run order afterwards. */
+typedef struct local_job {
+    const bo_acq_scorer *scorers;
+    nlopt_opt *nl;          /* one per thread */
+    search *runs;           /* one per run, best_x its own */
+    double *starts;         /* runs x dim, overwritten by NLopt */
+    const int *has_start;
+    int *code;
+    uint64_t seed;
+} local_job;
+
+static void local_run(void *ctx, size_t r, size_t thread)
+{
+    local_job *j = ctx;
+    if (!j->has_start[r])
+        return;
+    search *s = &j->runs[r];
+    s->scorer = &j->scorers[thread];
+    nlopt_opt nl = j->nl[thread];
+    nlopt_set_max_objective(nl, nlopt_objective, s);
+    /* NLopt keeps its generator per thread (thread-local state), so each
+     * run seeds the one its thread will use. */
+    bo_rng rng;
+    bo_rng_init_derived(&rng, j->seed, STREAM_NLOPT, r);
+    nlopt_srand((unsigned long)bo_rng_u64(&rng));
+    double value;
+    j->code[r] = (int)nlopt_optimize(nl, j->starts + r * s->dim, &value);
+}
+
 bo_status bo_acq_maximize_scorer(const bo_acq_scorer *scorer,
                                  const bo_acq_maximizer_options *opt, size_t n_exclude,
                                  const double *exclude, double *x, bo_acq_result *result,
                                  char *errbuf, size_t errlen)
 {
+    return bo_acq_maximize_scorers(scorer, 1, opt, n_exclude, exclude, x, result, errbuf, errlen);
+}
+
+bo_status bo_acq_maximize_scorers(const bo_acq_scorer *scorers, size_t n_scorers,
+                                  const bo_acq_maximizer_options *opt, size_t n_exclude,
+                                  const double *exclude, double *x, bo_acq_result *result,
+                                  char *errbuf, size_t errlen)
+{
+    const bo_acq_scorer *scorer = scorers;
+    if (n_scorers < 1 || !scorers)
+        return bo_error_msg(errbuf, errlen, BO_EINVAL, "maximize: at least one scorer is required");
     bo_status st = check_options(scorer, opt, x, result, errbuf, errlen);
     if (st != BO_OK)
         return st;
+    for (size_t t = 1; t < n_scorers; t++)
+        if (scorers[t].dim != scorer->dim || scorers[t].max_block != scorer->max_block ||
+            !scorers[t].block || !scorers[t].point)
+            return bo_error_msg(errbuf, errlen, BO_EINVAL,
+                                "maximize: scorer %zu differs from scorer 0 in dim, max_block "
+                                "or callbacks", t);
     if (n_exclude > 0 && !exclude)
         return bo_error_msg(errbuf, errlen, BO_EINVAL, "maximize: %zu excluded points but no array",
                             n_exclude);
     memset(result, 0, sizeof *result);
+    size_t n_threads = opt->threads > 1 ? opt->threads : 1;
+    if (n_threads > n_scorers)
+        n_threads = n_scorers;
+    if (n_threads > BO_ACQ_MAX_THREADS)
+        n_threads = BO_ACQ_MAX_THREADS;
     search s;
     memset(&s, 0, sizeof s);
     const size_t dim = scorer->dim;
     const int direct = opt->optimizer == BO_ACQ_OPT_DIRECT_L;
     const size_t pool_n = direct ? 0 : opt->pool_size;
     size_t block = opt->block_size < scorer->max_block ? opt->block_size : scorer->max_block;
+    size_t n_blocks = pool_n ? (pool_n + block - 1) / block : 0;
+    size_t n_extra = direct ? 0 : opt->n_extra_starts;
+    size_t runs = direct ? 1 : opt->starts + n_extra;
 
-    double *box = malloc(4 * dim * sizeof *box); /* lower, upper, tol, start */
+    double *box = malloc(3 * dim * sizeof *box); /* lower, upper, tol */
     double *best_x = malloc(dim * sizeof *best_x);
     double *pool = pool_n ? malloc(pool_n * dim * sizeof *pool) : NULL;
     double *pool_value = pool_n ? malloc(pool_n * sizeof *pool_value) : NULL;
     ranked *order = pool_n ? malloc(pool_n * sizeof *order) : NULL;
-    nlopt_opt nl = NULL;
-    if (!box || !best_x || (pool_n && (!pool || !pool_value || !order))) {
+    bo_status *block_status = n_blocks ? malloc(n_blocks * sizeof *block_status) : NULL;
+    /* Per run: its start, whether it has one, NLopt's code, its search
+     * (best point seen) and that point. */
+    double *run_x = runs ? malloc(2 * runs * dim * sizeof *run_x) : NULL;
+    int *run_flags = runs ? calloc(2 * runs, sizeof *run_flags) : NULL;
+    search *run_search = runs ? calloc(runs, sizeof *run_search) : NULL;
+    nlopt_opt nl[BO_ACQ_MAX_THREADS] = {NULL};
+    if (!box || !best_x || (pool_n && (!pool || !pool_value || !order || !block_status)) ||
+        (runs && (!run_x || !run_flags || !run_search))) {
         st = bo_error_msg(errbuf, errlen, BO_ENOMEM, "maximize: out of memory for %zu candidates",
                           pool_n);
         goto done;
     }
-    double *lower = box, *upper = box + dim, *tol = box + 2 * dim, *start = box + 3 * dim;
+    double *lower = box, *upper = box + dim, *tol = box + 2 * dim;
     for (size_t j = 0; j < dim; j++) {
         lower[j] = opt->lower ? opt->lower[j] : 0.0;
         upper[j] = opt->upper ? opt->upper[j] : 1.0;
@@ -235,11 +377,14 @@ bo_status bo_acq_maximize_scorer(const bo_acq_scorer *scorer,
 
     if (pool_n) {
         fill_pool(pool, pool_n, dim, lower, upper, opt->seed);
-        for (size_t i0 = 0; i0 < pool_n; i0 += block) {
-            size_t m = pool_n - i0 < block ? pool_n - i0 : block;
-            st = scorer->block(scorer->ctx, m, pool + i0 * dim, pool_value + i0);
+        pool_job pj = {scorers, dim, pool_n, block, pool, pool_value, block_status};
+        run_tasks(score_pool_block, &pj, n_blocks, n_threads);
+        /* The first failing block is the one a serial pass would stop at. */
+        for (size_t b = 0; b < n_blocks; b++) {
+            size_t i0 = b * block, m = pool_n - i0 < block ? pool_n - i0 : block;
             s.n_evals += m;
-            if (st != BO_OK) {
+            if (block_status[b] != BO_OK) {
+                st = block_status[b];
                 bo_error_msg(errbuf, errlen, st, "maximize: scoring candidates %zu..%zu failed", i0,
                              i0 + m - 1);
                 goto done;
@@ -253,23 +398,25 @@ bo_status bo_acq_maximize_scorer(const bo_acq_scorer *scorer,
     }
 
     size_t max_evals = opt->max_evals ? opt->max_evals : (direct ? 2000 : 150);
-    size_t n_extra = direct ? 0 : opt->n_extra_starts;
-    size_t runs = direct ? 1 : opt->starts + n_extra;
     if (runs > 0) {
         nlopt_algorithm alg = direct                                 ? NLOPT_GN_DIRECT_L
                               : opt->optimizer == BO_ACQ_OPT_SLSQP ? NLOPT_LD_SLSQP
                                                                      : NLOPT_LD_LBFGS;
-        nl = nlopt_create(alg, (unsigned)dim);
-        if (!nl || nlopt_set_lower_bounds(nl, lower) < 0 || nlopt_set_upper_bounds(nl, upper) < 0 ||
-            nlopt_set_max_objective(nl, nlopt_objective, &s) < 0 ||
-            nlopt_set_maxeval(nl, (int)max_evals) < 0) {
-            st = bo_error_msg(errbuf, errlen, BO_ENOMEM, "maximize: cannot set up NLopt (%s)",
-                              nlopt_algorithm_name(alg));
-            goto done;
-        }
-        if (!direct) {
-            nlopt_set_xtol_rel(nl, opt->xtol_rel);
-            nlopt_set_ftol_rel(nl, opt->ftol_rel);
+        size_t n_nl = n_threads < runs ? n_threads : runs;
+        for (size_t t = 0; t < n_nl; t++) {
+            nl[t] = nlopt_create(alg, (unsigned)dim);
+            if (!nl[t] || nlopt_set_lower_bounds(nl[t], lower) < 0 ||
+                nlopt_set_upper_bounds(nl[t], upper) < 0 ||
+                nlopt_set_max_objective(nl[t], nlopt_objective, &s) < 0 ||
+                nlopt_set_maxeval(nl[t], (int)max_evals) < 0) {
+                st = bo_error_msg(errbuf, errlen, BO_ENOMEM, "maximize: cannot set up NLopt (%s)",
+                                  nlopt_algorithm_name(alg));
+                goto done;
+            }
+            if (!direct) {
+                nlopt_set_xtol_rel(nl[t], opt->xtol_rel);
+                nlopt_set_ftol_rel(nl[t], opt->ftol_rel);
+            }
         }
     }
 
@@ -282,17 +429,22 @@ bo_status bo_acq_maximize_scorer(const bo_acq_scorer *scorer,
         next--; /* the best pool point is the first start */
     if (!direct && s.have_best && s.best_value < opt->skip_local_below)
         runs = 0;
+    /* Every start is known before any run: they depend on the pool and the
+     * exclusions only, not on what the runs find. */
+    int *has_start = run_flags, *code = run_flags + runs;
+    double *run_best = run_x + runs * dim;
     for (size_t r = 0; r < runs; r++) {
+        double *st_x = run_x + r * dim;
         if (direct) {
             for (size_t j = 0; j < dim; j++)
-                start[j] = 0.5 * (lower[j] + upper[j]);
+                st_x[j] = 0.5 * (lower[j] + upper[j]);
         } else if (r < opt->starts) {
             while (next < pool_n && (order[next].value == -HUGE_VAL ||
                                      is_excluded(&s, pool + order[next].index * dim)))
                 next++;
             if (next >= pool_n)
                 continue; /* the pool has no admissible point left */
-            memcpy(start, pool + order[next].index * dim, dim * sizeof *start);
+            memcpy(st_x, pool + order[next].index * dim, dim * sizeof *st_x);
             next++;
         } else {
             bo_rng nudge;
@@ -301,18 +453,40 @@ bo_status bo_acq_maximize_scorer(const bo_acq_scorer *scorer,
             for (size_t j = 0; j < dim; j++) {
                 double w = upper[j] - lower[j];
                 double v = e[j] + (2.0 * bo_rng_uniform(&nudge) - 1.0) * 1e-3 * w;
-                start[j] = fmin(fmax(v, lower[j]), upper[j]);
+                st_x[j] = fmin(fmax(v, lower[j]), upper[j]);
             }
         }
-        bo_rng rng;
-        bo_rng_init_derived(&rng, opt->seed, STREAM_NLOPT, r);
-        nlopt_srand((unsigned long)bo_rng_u64(&rng));
-        double value;
-        nlopt_result code = nlopt_optimize(nl, start, &value);
+        has_start[r] = 1;
+        run_search[r] = s;
+        run_search[r].best_value = -HUGE_VAL;
+        run_search[r].have_best = 0;
+        run_search[r].best_x = run_best + r * dim;
+        run_search[r].n_evals = 0;
+        run_search[r].scorer_status = BO_OK;
+    }
+    if (runs > 0) {
+        local_job lj = {scorers, nl, run_search, run_x, has_start, code, opt->seed};
+        run_tasks(local_run, &lj, runs, n_threads);
+    }
+    /* Merged in run order, keeping a point only when strictly better, as a
+     * serial pass offering every point in turn would: the same answer
+     * whatever the thread count. */
+    for (size_t r = 0; r < runs; r++) {
+        if (!has_start[r])
+            continue;
+        const search *rs = &run_search[r];
         result->n_local++;
-        result->last_nlopt_code = (int)code;
-        if (code < 0)
+        result->last_nlopt_code = code[r];
+        if (code[r] < 0)
             result->n_local_failed++;
+        s.n_evals += rs->n_evals;
+        if (rs->scorer_status != BO_OK && s.scorer_status == BO_OK)
+            s.scorer_status = rs->scorer_status;
+        if (rs->have_best && (!s.have_best || rs->best_value > s.best_value)) {
+            memcpy(best_x, rs->best_x, dim * sizeof *best_x);
+            s.best_value = rs->best_value;
+            s.have_best = 1;
+        }
     }
     if (!s.have_best) {
         st = s.scorer_status != BO_OK ? s.scorer_status : BO_EOPTIM;
@@ -326,7 +500,12 @@ bo_status bo_acq_maximize_scorer(const bo_acq_scorer *scorer,
     st = BO_OK;
 done:
     result->n_evals = s.n_evals;
-    nlopt_destroy(nl);
+    for (size_t t = 0; t < BO_ACQ_MAX_THREADS; t++)
+        nlopt_destroy(nl[t]);
+    free(run_search);
+    free(run_flags);
+    free(run_x);
+    free(block_status);
     free(order);
     free(pool_value);
     free(pool);

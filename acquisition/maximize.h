@@ -107,8 +107,20 @@ typedef struct bo_acq_maximizer_options {
                                (default 10; 0 = every source gets them;
                                otherwise >= 1). A pruned source's value (see
                                source_value) is its pool best. */
+    size_t threads;         /* threads that score the pool's blocks and run
+                               the local searches (default 1; at most
+                               BO_ACQ_MAX_THREADS). Every block and every run
+                               is one task with its own outputs, merged in a
+                               fixed order afterwards, so the answer is bit
+                               for bit the same for any thread count.
+                               bo_acq_maximize gives each thread a copy of
+                               the GP (bo_gp_clone); it uses one thread with
+                               success_model, whose classifier is not
+                               copied. Callers keep BLAS to one thread. */
     uint64_t seed;
 } bo_acq_maximizer_options;
+
+#define BO_ACQ_MAX_THREADS 64
 
 void bo_acq_maximizer_options_default(bo_acq_maximizer_options *opt);
 
@@ -136,6 +148,17 @@ bo_status bo_acq_maximize_scorer(const bo_acq_scorer *scorer,
                                  const bo_acq_maximizer_options *opt, size_t n_exclude,
                                  const double *exclude, double *x, bo_acq_result *result,
                                  char *errbuf, size_t errlen);
+
+/* bo_acq_maximize_scorer with n_scorers copies of one function, each with
+ * its own state (workspaces), so that up to min(opt->threads, n_scorers)
+ * threads can score at once; scorer t is only ever called from one thread at
+ * a time. Every scorer must give the same values; the answer is then that of
+ * bo_acq_maximize_scorer with scorers[0], bit for bit. BO_EINVAL when a
+ * scorer's dim or max_block differs from the first's. */
+bo_status bo_acq_maximize_scorers(const bo_acq_scorer *scorers, size_t n_scorers,
+                                  const bo_acq_maximizer_options *opt, size_t n_exclude,
+                                  const double *exclude, double *x, bo_acq_result *result,
+                                  char *errbuf, size_t errlen);
 
 /* Points to keep away from: n rows of X (n-by-dim, the GP's input units);
  * source[i] is the source row i belongs to, or source NULL for points that

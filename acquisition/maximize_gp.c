@@ -132,6 +132,29 @@ bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
     bo_acq_evaluator *ev = bo_acq_evaluator_create(acq, gp, best, block, errbuf, errlen);
     if (!ev)
         return BO_EINVAL;
+    /* Threads beyond the first score through copies of the GP (their own
+     * prediction workspaces); the classifier and the constraints' GPs are
+     * not copied, so either keeps the search on one thread. A copy that
+     * cannot be made only means fewer threads: the answer is the same. */
+    size_t n_threads =
+        opt->threads > 1 && !opt->success_model && acq->n_constraints == 0 ? opt->threads : 1;
+    if (n_threads > BO_ACQ_MAX_THREADS)
+        n_threads = BO_ACQ_MAX_THREADS;
+    bo_gp *gp_copy[BO_ACQ_MAX_THREADS] = {NULL};
+    bo_acq_evaluator *ev_copy[BO_ACQ_MAX_THREADS] = {NULL};
+    gp_scorer gsc_t[BO_ACQ_MAX_THREADS];
+    bo_acq_scorer scorer_t[BO_ACQ_MAX_THREADS];
+    size_t n_copies = 0;
+    while (n_copies + 1 < n_threads) {
+        bo_gp *c = bo_gp_clone(gp, NULL, 0);
+        bo_acq_evaluator *cev = c ? bo_acq_evaluator_create(acq, c, best, block, NULL, 0) : NULL;
+        if (!cev) {
+            bo_gp_destroy(c);
+            break;
+        }
+        gp_copy[n_copies] = c;
+        ev_copy[n_copies++] = cev;
+    }
     size_t n_ex_max = (observed ? observed->n : 0) + (avoid ? avoid->n : 0);
     double *exclude = malloc((n_ex_max ? n_ex_max : 1) * dim * sizeof *exclude);
     double *x_src = malloc(dim * sizeof *x_src);
@@ -153,6 +176,7 @@ bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
                      opt->admissible_ctx, opt->success_model,
                      opt->min_success_prob > 0.0 ? log(opt->min_success_prob) : -HUGE_VAL};
     bo_acq_scorer scorer = {dim, block, &gsc, score_block, score_point};
+    scorer_t[0] = scorer;
     int multi = bo_acq_is_multi_source(acq->kind);
     size_t n_searched = multi ? n_sources : 1;
     bo_acq_maximizer_options source_opt = *opt;
@@ -171,8 +195,16 @@ bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
         gsc.n_ok = n_ok;
         gsc.failed_x = exclude + n_ok * dim;
         gsc.n_failed = n_failed;
+        for (size_t t = 0; t < n_copies; t++) {
+            bo_acq_evaluator_set_source(ev_copy[t], s);
+            gsc_t[t] = gsc;
+            gsc_t[t].ev = ev_copy[t];
+            scorer_t[t + 1] = scorer;
+            scorer_t[t + 1].ctx = &gsc_t[t];
+        }
         bo_acq_result r = {0};
-        st = bo_acq_maximize_scorer(&scorer, &source_opt, n_ex, exclude, x_src, &r, errbuf, errlen);
+        st = bo_acq_maximize_scorers(scorer_t, n_copies + 1, &source_opt, n_ex, exclude, x_src, &r,
+                                     errbuf, errlen);
         result->n_evals += r.n_evals;
         result->n_local += r.n_local;
         result->n_local_failed += r.n_local_failed;
@@ -208,5 +240,9 @@ done:
     free(x_src);
     free(exclude);
     bo_acq_evaluator_destroy(ev);
+    for (size_t t = 0; t < n_copies; t++) {
+        bo_acq_evaluator_destroy(ev_copy[t]);
+        bo_gp_destroy(gp_copy[t]);
+    }
     return st;
 }

@@ -17,7 +17,14 @@
  * each K in turn on the same new observation. The ratio to K = 1 of the same
  * run is what compares; absolute times move with the machine's load.
  *
- * Usage: bench_parallel [--quick]   (--quick: fewer repetitions, no n = 1000) */
+ * With --threads T, every K also gets an engine whose acquisition maximiser
+ * runs on T threads (bo_engine_options.acq_threads), timed on the same
+ * observations in the same repetitions; its suggestions must be bit for bit
+ * those of the one-thread engine (checked: the program fails otherwise), so
+ * the line "T threads" is speed alone.
+ *
+ * Usage: bench_parallel [--quick] [--threads T]
+ *        (--quick: fewer repetitions, no n = 1000) */
 #define _POSIX_C_SOURCE 200809L
 
 #include <cblas.h>
@@ -54,7 +61,9 @@ static double median(double *v, size_t n)
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-static bo_engine *make_engine(int mf)
+static size_t acq_threads = 1;
+
+static bo_engine *make_engine(int mf, size_t threads)
 {
     size_t d = mf ? 8 : 6;
     static const double cost[5] = {1000, 100, 10, 100, 10};
@@ -66,6 +75,7 @@ static bo_engine *make_engine(int mf)
     opt.initial = initial;
     opt.seed = 1;
     opt.kernel = BO_KERNEL_MATERN52;
+    opt.acq_threads = threads;
     if (mf) {
         opt.acquisition = BO_ACQ_MFCA;
         opt.mfca_target_ei = 1;
@@ -98,9 +108,8 @@ static int observe_random(bo_engine *e, int mf, size_t i, bo_rng *rng, double *x
                : 1;
 }
 
-static int timed_suggest(bo_engine *e, double *seconds)
+static int timed_suggest(bo_engine *e, double *seconds, double *x)
 {
-    double x[8];
     bo_suggestion s;
     double t0 = now();
     bo_status st = bo_engine_suggest(e, x, &s);
@@ -119,19 +128,21 @@ static int timed_suggest(bo_engine *e, double *seconds)
 static int run_case(const char *label, int mf, size_t n, size_t reps, size_t reuse)
 {
     size_t d = mf ? 8 : 6;
-    bo_engine *e[N_K] = {NULL};
-    double *first = calloc(N_K * reps, sizeof *first);
-    double *again = calloc(N_K * reps * reuse, sizeof *again);
+    /* e[k]: one thread; e[N_K + k] (with --threads): acq_threads threads. */
+    size_t n_e = acq_threads > 1 ? 2 * N_K : N_K;
+    bo_engine *e[2 * N_K] = {NULL};
+    double *first = calloc(2 * N_K * reps, sizeof *first);
+    double *again = calloc(2 * N_K * reps * reuse, sizeof *again);
     int rc = 1;
     if (!first || !again)
         goto done;
-    for (size_t k = 0; k < N_K; k++)
-        if ((e[k] = make_engine(mf)) == NULL)
+    for (size_t k = 0; k < n_e; k++)
+        if ((e[k] = make_engine(mf, k < N_K ? 1 : acq_threads)) == NULL)
             goto done;
     /* The same observations and pending points in every engine: one
      * stream of points, replayed per engine. */
-    double x[8];
-    for (size_t k = 0; k < N_K; k++) {
+    double x[8], xs[2 * N_K][8];
+    for (size_t k = 0; k < n_e; k++) {
         bo_rng rng;
         bo_rng_init(&rng, 99);
         for (size_t i = 0; i < n; i++)
@@ -139,7 +150,7 @@ static int run_case(const char *label, int mf, size_t n, size_t reps, size_t reu
                 goto done;
         bo_rng pending;
         bo_rng_init(&pending, 7);
-        for (size_t p = 0; p + 1 < ks[k]; p++) {
+        for (size_t p = 0; p + 1 < ks[k % N_K]; p++) {
             for (size_t j = 0; j < d; j++)
                 x[j] = bo_rng_uniform(&pending);
             if (bo_engine_add_pending(e[k], x, mf ? mf_source(n + p) : 0, 0) != BO_OK)
@@ -147,7 +158,7 @@ static int run_case(const char *label, int mf, size_t n, size_t reps, size_t reu
         }
         /* Untimed: the first fit of all has no warm start. */
         double ignored;
-        if (timed_suggest(e[k], &ignored) != 0)
+        if (timed_suggest(e[k], &ignored, xs[k]) != 0)
             goto done;
     }
     bo_rng fresh;
@@ -158,18 +169,23 @@ static int run_case(const char *label, int mf, size_t n, size_t reps, size_t reu
             xn[j] = bo_rng_uniform(&fresh);
         size_t src = mf ? mf_source(n + 64 + r) : 0;
         double y = mf ? mf_response(xn, src) : hartmann6(xn);
-        for (size_t k = 0; k < N_K; k++) {
+        for (size_t k = 0; k < n_e; k++) {
             if (bo_engine_observe(e[k], xn, src, y, 1, 0) != BO_OK)
                 goto done;
-            if (timed_suggest(e[k], &first[k * reps + r]) != 0)
+            if (timed_suggest(e[k], &first[k * reps + r], xs[k]) != 0)
                 goto done;
             for (size_t q = 0; q < reuse; q++)
-                if (timed_suggest(e[k], &again[(k * reps + r) * reuse + q]) != 0)
+                if (timed_suggest(e[k], &again[(k * reps + r) * reuse + q], xs[k]) != 0)
                     goto done;
+            if (k >= N_K && memcmp(xs[k], xs[k - N_K], d * sizeof xs[k][0]) != 0) {
+                fprintf(stderr, "bench_parallel: %s n=%zu K=%zu: %zu threads suggested another "
+                        "point than one thread\n", label, n, ks[k - N_K], acq_threads);
+                goto done;
+            }
         }
     }
-    double med_first[N_K], med_again[N_K];
-    for (size_t k = 0; k < N_K; k++) {
+    double med_first[2 * N_K], med_again[2 * N_K];
+    for (size_t k = 0; k < n_e; k++) {
         med_first[k] = median(first + k * reps, reps);
         med_again[k] = median(again + k * reps * reuse, reps * reuse);
     }
@@ -178,10 +194,16 @@ static int run_case(const char *label, int mf, size_t n, size_t reps, size_t reu
                "   reuse/first %5.3f\n",
                label, n, ks[k], 1e3 * med_first[k], med_first[k] / med_first[0],
                1e3 * med_again[k], med_again[k] / med_again[0], med_again[k] / med_first[k]);
+    for (size_t k = N_K; k < n_e; k++)
+        printf("%-16s n=%5zu  K=%3zu  %zu threads: first %9.1f ms (x%5.2f of 1 thread)   reuse %9.1f"
+               " ms (x%5.2f), same points\n",
+               label, n, ks[k - N_K], acq_threads, 1e3 * med_first[k],
+               med_first[k] / med_first[k - N_K], 1e3 * med_again[k],
+               med_again[k] / med_again[k - N_K]);
     fflush(stdout);
     rc = 0;
 done:
-    for (size_t k = 0; k < N_K; k++)
+    for (size_t k = 0; k < 2 * N_K; k++)
         bo_engine_destroy(e[k]);
     free(first);
     free(again);
@@ -190,10 +212,19 @@ done:
 
 int main(int argc, char **argv)
 {
-    int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
-    if (argc > 2 || (argc == 2 && !quick)) {
-        fprintf(stderr, "usage: bench_parallel [--quick]\n");
-        return 2;
+    int quick = 0;
+    for (int i = 1; i < argc; i++) {
+        char *end = NULL;
+        if (strcmp(argv[i], "--quick") == 0)
+            quick = 1;
+        else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc &&
+                 (acq_threads = strtoul(argv[i + 1], &end, 10)) >= 1 && *end == '\0' &&
+                 acq_threads <= 64)
+            i++;
+        else {
+            fprintf(stderr, "usage: bench_parallel [--quick] [--threads T (1..64)]\n");
+            return 2;
+        }
     }
     /* As bo-run does: single-threaded BLAS unless OPENBLAS_NUM_THREADS says. */
     if (!getenv("OPENBLAS_NUM_THREADS"))

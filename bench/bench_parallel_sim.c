@@ -1,7 +1,7 @@
 /* Evaluations in flight on a simulated clock, and the analysis of real runs.
  *
  *   bench_parallel_sim run CONFIG --workers K --seed S --out DIR
- *       [--pending believer|capped] [--max-evals N] [--max-cost C]
+ *       [--pending believer|capped|refine|observed] [--max-evals N] [--max-cost C]
  *       [--horizon SECONDS] [--mean-seconds M] [--sigma SD]
  *       [--engine-time cpu|wall|zero]
  *   bench_parallel_sim summarise [--evals N] [--tol T] [--ref LABEL] [--level R]
@@ -374,7 +374,7 @@ static int usage(void)
 {
     fprintf(stderr,
             "usage: bench_parallel_sim run CONFIG --workers K --seed S --out DIR\n"
-            "           [--pending believer|capped] [--max-evals N] [--max-cost C]\n"
+            "           [--pending believer|capped|refine|observed] [--max-evals N] [--max-cost C]\n"
             "           [--horizon SECONDS] [--mean-seconds M] [--sigma SD]\n"
             "           [--engine-time cpu|wall|zero]\n"
             "       bench_parallel_sim summarise [--evals N] [--tol T] [--ref LABEL] [--level R]\n"
@@ -413,8 +413,13 @@ static int cmd_run(int argc, char **argv)
             out = v;
             continue;
         }
-        if (strcmp(a, "--pending") == 0 && (strcmp(v, "believer") == 0 || strcmp(v, "capped") == 0)) {
-            pending = strcmp(v, "capped") == 0 ? BO_PENDING_BELIEVER_CAPPED : BO_PENDING_BELIEVER;
+        if (strcmp(a, "--pending") == 0 && (strcmp(v, "believer") == 0 || strcmp(v, "capped") == 0 ||
+                                            strcmp(v, "refine") == 0 ||
+                                            strcmp(v, "observed") == 0)) {
+            pending = strcmp(v, "capped") == 0   ? BO_PENDING_BELIEVER_CAPPED
+                      : strcmp(v, "refine") == 0 ? BO_PENDING_BELIEVER_REFINE
+                      : strcmp(v, "observed") == 0 ? BO_PENDING_BELIEVER_OBSERVED_BEST
+                                                 : BO_PENDING_BELIEVER;
             continue;
         }
         if (strcmp(a, "--max-evals") == 0 && parse_size(v, &max_evals) == 0 && max_evals >= 1)
@@ -555,7 +560,10 @@ static int cmd_run(int argc, char **argv)
              "workers %zu pending %s engine_time %s evaluations %zu wall %.6g busy %.6g "
              "utilisation %.4f engine_seconds %.6g refits %zu refit_seconds %.6g reuses %zu "
              "reuse_seconds %.6g best %.10g stop \"%s\"\n",
-             workers, pending == BO_PENDING_BELIEVER ? "believer" : "capped",
+             workers, pending == BO_PENDING_BELIEVER          ? "believer"
+             : pending == BO_PENDING_BELIEVER_CAPPED ? "capped"
+             : pending == BO_PENDING_BELIEVER_REFINE ? "refine"
+                                                     : "observed",
              clock == CLOCK_CPU ? "cpu" : clock == CLOCK_WALL ? "wall" : "zero", s.n_done, s.t,
              s.busy_seconds, util, s.engine_seconds, s.n_refit, s.refit_seconds, s.n_reuse,
              s.reuse_seconds, s.best, why);

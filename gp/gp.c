@@ -1061,3 +1061,56 @@ void bo_gp_level_latent(const bo_gp *gp, size_t map, size_t level, double *z)
     canonical_point(gp->theta + gp->off_cat + gp->fac_zoff[map], gp->fac_levels[map], 0, level,
                     z);
 }
+
+bo_gp *bo_gp_clone(const bo_gp *gp, char *errbuf, size_t errlen)
+{
+    if (!gp) {
+        if (errbuf && errlen)
+            snprintf(errbuf, errlen, "gp clone: NULL handle");
+        return NULL;
+    }
+    bo_gp *c = bo_gp_create(&gp->opt, errbuf, errlen);
+    if (!c)
+        return NULL;
+    const size_t d = gp->opt.dim, S = gp->opt.n_sources, n = gp->n;
+    /* bo_gp_create laid out the same hyperparameter vector for the same
+     * options; the fitted values, bounds and parameter blocks follow. */
+    memcpy(c->theta, gp->theta, 7 * gp->n_hyper * sizeof *c->theta);
+    /* The whole parameter block: scales, noises, means, the sources' latent
+     * points and pair matrix, then the categorical maps'. */
+    memcpy(c->cur.w, gp->cur.w,
+           (d + 4 * S + S * S + gp->n_zc + gp->n_latc) * sizeof *c->cur.w);
+    c->cur.sig2 = gp->cur.sig2;
+    c->y_mean = gp->y_mean;
+    c->y_sd = gp->y_sd;
+    c->jitter = gp->jitter;
+    c->lml_std = gp->lml_std;
+    if (n > 0) {
+        if (bo_gpi_reserve(c, n) != BO_OK)
+            goto fail;
+        memcpy(c->U, gp->U, n * d * sizeof *c->U);
+        memcpy(c->src, gp->src, n * sizeof *c->src);
+        if (gp->n_fac > 0)
+            memcpy(c->lev, gp->lev, n * gp->n_fac * sizeof *c->lev);
+        memcpy(c->y, gp->y, n * sizeof *c->y);
+        memcpy(c->ys, gp->ys, n * sizeof *c->ys);
+        memcpy(c->nv, gp->nv, n * sizeof *c->nv);
+        memcpy(c->nvs, gp->nvs, n * sizeof *c->nvs);
+        memcpy(c->alpha, gp->alpha, n * sizeof *c->alpha);
+        memcpy(c->resid, gp->resid, n * sizeof *c->resid);
+        c->n = n;
+        if (gp->conditioned) {
+            if (bo_gpi_reserve_factor(c, n) != BO_OK)
+                goto fail;
+            for (size_t i = 0; i < n; i++)
+                memcpy(c->L + i * c->ldl, gp->L + i * gp->ldl, (i + 1) * sizeof *c->L);
+        }
+    }
+    c->conditioned = gp->conditioned;
+    return c;
+fail:
+    if (errbuf && errlen)
+        snprintf(errbuf, errlen, "%s", c->errmsg);
+    bo_gp_destroy(c);
+    return NULL;
+}

@@ -239,6 +239,14 @@ bo_status bo_gp_predict_gradient_dist(bo_gp *gp, const double *x, size_t source,
 bo_status bo_gp_sample(bo_gp *gp, size_t m, const double *X, size_t source,
                        size_t n_samples, uint64_t seed, double *out);
 
+/* A copy of gp that predicts exactly as gp does (bit for bit: the same
+ * data, hyperparameters, standardisation and Cholesky factor, so the same
+ * arithmetic), with its own workspaces: a second thread can predict from the
+ * copy while gp serves another. O(n^2) copying, no factorisation. The copy is
+ * a full model (it can be fitted or extended too) and independent of gp
+ * afterwards. NULL when out of memory (message in errbuf). */
+bo_gp *bo_gp_clone(const bo_gp *gp, char *errbuf, size_t errlen);
+
 /* Accuracy on a test set, as in GP+: NRMSE = RMSE / std(y_true), and the
  * negatively oriented interval score of the central (1 - alpha) interval
  * normalised by std(y_true) (alpha = 0.05 for 95%), with l, u = mean -/+

@@ -272,6 +272,121 @@ static void test_explore_budget_pending(void)
     bo_engine_destroy(e);
 }
 
+/* BO_PENDING_BELIEVER_REFINE: while fewer than 1 + pending / 4 pending
+ * points lie in the incumbent's box (half-width 0.05), the next point is
+ * chosen inside that box; once enough are there, the believer's choice as
+ * usual; never a duplicate; the same state under BO_PENDING_BELIEVER never
+ * refines; and with nothing pending the two rules choose the same point. */
+static void test_refine_share(void)
+{
+    enum { D = 3, K = 12 };
+    bo_engine_options opt;
+    bo_engine *e[2];
+    for (int r = 0; r < 2; r++) {
+        static size_t initial[1] = {6};
+        bo_engine_options_default(&opt, D);
+        opt.initial = initial;
+        opt.seed = 77;
+        opt.pending = r ? BO_PENDING_BELIEVER_REFINE : BO_PENDING_BELIEVER;
+        char err[256] = "";
+        e[r] = bo_engine_create(&opt, err, sizeof err);
+        CHECK_MSG(e[r] != NULL, "%s", err);
+        if (!e[r])
+            return;
+        warm_up(e[r], D, 12);
+    }
+    double xb[D], yb, x0[D], x1[D];
+    CHECK(bo_engine_best(e[1], &yb, xb) == 1);
+    bo_suggestion s0, s1;
+    CHECK(bo_engine_suggest(e[0], x0, &s0) == BO_OK);
+    CHECK(bo_engine_suggest(e[1], x1, &s1) == BO_OK);
+    CHECK(memcmp(x0, x1, sizeof x0) == 0 && s1.reason == s0.reason);
+    /* Points in flight far from the incumbent (the opposite corner). */
+    size_t n_far = 0;
+    for (size_t k = 0; k < 4; k++) {
+        double far[D];
+        for (size_t j = 0; j < D; j++)
+            far[j] = xb[j] < 0.5 ? 0.9 - 0.05 * (double)k : 0.1 + 0.05 * (double)k;
+        for (int r = 0; r < 2; r++)
+            CHECK(bo_engine_add_pending(e[r], far, 0, 0) == BO_OK);
+        n_far++;
+    }
+    size_t refined = 0, in_box = 0;
+    double xs[K][D];
+    for (size_t k = 0; k < K; k++) {
+        bo_suggestion s;
+        CHECK(bo_engine_suggest(e[1], xs[k], &s) == BO_OK);
+        int near = 1;
+        for (size_t j = 0; j < D; j++)
+            near &= fabs(xs[k][j] - xb[j]) <= 0.05 * (1.0 + 1e-9);
+        size_t pending = bo_engine_n_pending(e[1]);
+        int is_refine = s.reason && strcmp(s.reason, "pending: refine the incumbent") == 0;
+        /* The rule: refine while fewer than 1 + pending / 4 are near. */
+        CHECK_MSG(is_refine == (in_box < 1 + pending / 4), "point %zu: %zu of %zu pending near, "
+                  "refine %d", k, in_box, pending, is_refine);
+        if (is_refine)
+            CHECK(near);
+        refined += is_refine;
+        in_box += near;
+        for (size_t i = 0; i < k; i++)
+            CHECK(dist2(xs[i], xs[k], D) > 1e-12);
+        CHECK(bo_engine_add_pending(e[1], xs[k], 0, 0) == BO_OK);
+        bo_suggestion sb;
+        double xbel[D];
+        CHECK(bo_engine_suggest(e[0], xbel, &sb) == BO_OK);
+        CHECK(!sb.reason || strcmp(sb.reason, "pending: refine the incumbent") != 0);
+        CHECK(bo_engine_add_pending(e[0], xbel, 0, 0) == BO_OK);
+    }
+    CHECK(refined >= 2 && refined < K);
+    bo_engine_destroy(e[0]);
+    bo_engine_destroy(e[1]);
+}
+
+/* BO_PENDING_BELIEVER_OBSERVED_BEST: the same believer model, but EI is
+ * measured against the best observed value. With a pending point believed
+ * to beat the incumbent, the believer lowers the bar and the observed-best
+ * rule does not, so its best EI is larger; with nothing believed below the
+ * incumbent the two are the same. */
+static void test_observed_best(void)
+{
+    enum { D = 3 };
+    bo_engine *e[2];
+    for (int r = 0; r < 2; r++) {
+        static size_t initial[1] = {6};
+        bo_engine_options opt;
+        bo_engine_options_default(&opt, D);
+        opt.initial = initial;
+        opt.seed = 78;
+        opt.pending = r ? BO_PENDING_BELIEVER_OBSERVED_BEST : BO_PENDING_BELIEVER;
+        char err[256] = "";
+        e[r] = bo_engine_create(&opt, err, sizeof err);
+        CHECK_MSG(e[r] != NULL, "%s", err);
+        if (!e[r])
+            return;
+        warm_up(e[r], D, 12);
+    }
+    /* The point EI wants next: its mean is usually below the incumbent. */
+    double xp[D], x[2][D], yb;
+    bo_suggestion s[2];
+    CHECK(bo_engine_suggest(e[0], xp, &s[0]) == BO_OK);
+    /* The engine's model is read-only; a copy predicts as it does. */
+    bo_gp *gp = bo_gp_clone(bo_engine_model(e[0]), NULL, 0);
+    double mean = NAN;
+    CHECK(gp && bo_gp_predict(gp, xp, 0, &mean, NULL, NULL) == BO_OK);
+    bo_gp_destroy(gp);
+    CHECK(bo_engine_best(e[0], &yb, NULL) == 1);
+    CHECK_MSG(mean < yb, "the test needs a pending point believed to improve (%g vs %g)", mean,
+              yb);
+    for (int r = 0; r < 2; r++) {
+        CHECK(bo_engine_add_pending(e[r], xp, 0, 0) == BO_OK);
+        CHECK(bo_engine_suggest(e[r], x[r], &s[r]) == BO_OK);
+    }
+    CHECK_MSG(s[1].acq_value > s[0].acq_value, "EI %g (observed best) vs %g (believer)",
+              s[1].acq_value, s[0].acq_value);
+    bo_engine_destroy(e[0]);
+    bo_engine_destroy(e[1]);
+}
+
 int main(void)
 {
     test_no_duplicates();
@@ -279,5 +394,7 @@ int main(void)
     test_design_in_flight();
     test_fantasies_undone();
     test_explore_budget_pending();
+    test_refine_share();
+    test_observed_best();
     return CHECK_DONE();
 }

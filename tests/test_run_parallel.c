@@ -80,6 +80,34 @@ static int evals_are_permutation(const bo_history_row *rows, size_t n)
 /* K = 4: 24 evaluations of 150 ms each overlap, use every worker, come in
  * completion order with each eval once, and the summary reports the
  * workers' utilisation. */
+/* BO_ACQ_THREADS: a count runs (the maximiser's threads never change a
+ * point: tests/test_acq_threads.c); anything else is named in a warning
+ * and ignored, and the run still finishes. */
+static void test_acq_threads_env(void)
+{
+    write_config("thr.yaml", "thr", 20, 2, 12, "");
+    char cfg[512], out[512];
+    path_in(cfg, sizeof cfg, "thr.yaml");
+    const char *values[] = {"3", "lots", "0"};
+    for (size_t i = 0; i < 3; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "run-thr-%zu", i);
+        path_in(out, sizeof out, name);
+        setenv("BO_ACQ_THREADS", values[i], 1);
+        CHECK(bo_run((const char *[]){cfg, "--out", out, NULL}) == 0);
+        bo_history_row *rows = NULL;
+        size_t n = 0;
+        CHECK(read_rows(out, "history.csv", &rows, &n) == 0 && n == 12);
+        bo_history_rows_free(rows);
+        char *err = last_output("err.txt");
+        int warned = err && strstr(err, "BO_ACQ_THREADS=") != NULL &&
+                     strstr(err, values[i]) != NULL && strstr(err, "ignored") != NULL;
+        CHECK_MSG(warned == (i > 0), "BO_ACQ_THREADS=%s: stderr: %s", values[i], err ? err : "");
+        free(err);
+    }
+    unsetenv("BO_ACQ_THREADS");
+}
+
 static void test_four_workers(void)
 {
     write_config("k4.yaml", "k4", 150, 4, 24, "");
@@ -675,6 +703,7 @@ int main(void)
     if (test_make_tmpdir("bo_test_run_parallel") != 0)
         return 1;
     test_four_workers();
+    test_acq_threads_env();
     test_kill_and_resume();
     test_interrupt();
     test_launcher();

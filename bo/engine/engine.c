@@ -831,7 +831,8 @@ static bo_status engine_add_fantasies(bo_engine *e, size_t n_gp, double *incumbe
         e->gp_source[row] = ms;
         /* With constraints, engine_add_constraint_fantasies decides
          * whether a believed target value is a feasible one. */
-        if (e->pending_source[i] == e->opt.target_source && e->opt.n_constraints == 0)
+        if (e->pending_source[i] == e->opt.target_source && e->opt.n_constraints == 0 &&
+            e->opt.pending != BO_PENDING_BELIEVER_OBSERVED_BEST)
             *incumbent = fmin(*incumbent, mean);
     }
     return BO_OK;
@@ -1064,6 +1065,11 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
         return engine_fallback(e, x, s, "the model could not be fitted");
     if (done)
         return BO_OK;
+    st = bo_enginei_pending_refine(e, n_gp, n_avoid, x, s, &done);
+    if (st == BO_ENOMEM)
+        return st;
+    if (st == BO_OK && done)
+        return BO_OK;
 
     bo_acq_options ao;
     bo_acq_options_default(&ao);
@@ -1091,6 +1097,7 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
         mo.pool_size = e->opt.acq_pool;
     if (e->opt.acq_starts)
         mo.starts = e->opt.acq_starts;
+    mo.threads = e->opt.acq_threads > 1 ? e->opt.acq_threads : 1;
     mo.seed = bo_enginei_derived_seed(e, ENGINE_STREAM_ACQ, bo_enginei_suggestion_index(e));
     /* The acquisition's peak often sits right next to the incumbent, finer
      * than the candidate pool resolves: start a local run there too. */

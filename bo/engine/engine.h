@@ -45,9 +45,18 @@
  * "Evaluations in flight"). */
 typedef enum bo_engine_pending {
     BO_PENDING_BELIEVER = 0,    /* the model's mean there (kriging believer) */
-    BO_PENDING_BELIEVER_CAPPED  /* the mean, but never better than the best
+    BO_PENDING_BELIEVER_CAPPED, /* the mean, but never better than the best
                                    observed: no pending point is believed to
                                    improve, so the next one must by itself */
+    BO_PENDING_BELIEVER_REFINE, /* the believer, and single-source EI / log-EI
+                                   keeps about a quarter of the points in
+                                   flight refining the incumbent: while fewer
+                                   than 1 + pending / 4 of them lie in its
+                                   neighbourhood, the next point maximises
+                                   the acquisition there (stall.c) */
+    BO_PENDING_BELIEVER_OBSERVED_BEST /* the believer's model, but the
+                                   improvement is measured against the best
+                                   observed value, not the best believed */
 } bo_engine_pending;
 
 /* What failed evaluations do to later suggestions (docs/acquisition.md,
@@ -112,6 +121,10 @@ typedef struct bo_engine_options {
     bo_engine_pending pending;  /* how pending points enter the model */
     size_t acq_pool;            /* Sobol candidates; 0 = default */
     size_t acq_starts;          /* local optimisations; 0 = default */
+    size_t acq_threads;         /* threads that maximise the acquisition
+                                   (maximize.h); 0 or 1 = one. Speed only:
+                                   every suggestion is bit for bit the same
+                                   for any count */
     bo_engine_failure_model failure_model; /* default BO_FAILURE_RADIUS here
                                    (what engines had before there was a
                                    choice); the config's default is gpc */

@@ -129,5 +129,10 @@ double bo_enginei_model_value(const bo_engine *e, double y);
  * acquisition runs, on the fitted model. BO_ENOMEM is the only error. */
 bo_status bo_enginei_stall(bo_engine *e, size_t n_gp, size_t n_avoid, double *x,
                            bo_suggestion *s, int *done);
+/* BO_PENDING_BELIEVER_REFINE: *done = 1 when x is a refinement point of the
+ * incumbent's neighbourhood (the rule is in stall.c); otherwise the caller's
+ * acquisition runs as usual. */
+bo_status bo_enginei_pending_refine(bo_engine *e, size_t n_gp, size_t n_avoid, double *x,
+                                    bo_suggestion *s, int *done);
 
 #endif

@@ -253,6 +253,7 @@ static bo_status engine_masked_max(bo_engine *e, const bo_acq_options *ao, doubl
     mo.admissible_ctx = &region;
     mo.pool_size = STALL_POOL;
     mo.seed = bo_enginei_derived_seed(e, ENGINE_STREAM_EXPLORE, bo_enginei_suggestion_index(e));
+    mo.threads = e->opt.acq_threads > 1 ? e->opt.acq_threads : 1;
     mo.extra_starts = start;
     mo.n_extra_starts = 1;
     bo_enginei_failure_options(e, &mo);
@@ -363,3 +364,80 @@ bo_status bo_enginei_stall(bo_engine *e, size_t n_gp, size_t n_avoid, double *x,
     return BO_OK;
 }
 
+
+/* Evaluations in flight, BO_PENDING_BELIEVER_REFINE. With K workers, the
+ * believer spreads the K points: each pending point's believed value makes
+ * its neighbourhood look known, so EI sends the next point elsewhere. Near
+ * the incumbent that stops the local refinement that a single worker does
+ * (Hartmann-6, K = 16: in evaluations 50-100 a median of 35 % of the points
+ * lay within 0.05 of the incumbent, against 85 % with one worker, and the
+ * regret after 100 evaluations was 10^4 times K = 1's). So a share of the
+ * workers refines: while fewer than 1 + n_pending / 4 pending points lie in
+ * the box of half-width REFINE_HALF_WIDTH around the incumbent, the next
+ * point maximises the acquisition inside that box, on the same believer
+ * model (the refinement points in flight spread inside the box as the others
+ * do outside it), against the observed best. One worker (no pending point)
+ * is never affected. */
+static const double REFINE_HALF_WIDTH = 0.05; /* STALL_NEAR: the incumbent's neighbourhood */
+
+bo_status bo_enginei_pending_refine(bo_engine *e, size_t n_gp, size_t n_avoid, double *x,
+                                    bo_suggestion *s, int *done)
+{
+    *done = 0;
+    if (e->opt.pending != BO_PENDING_BELIEVER_REFINE || e->n_pending == 0 ||
+        e->n_model_sources != 1 || !e->have_best ||
+        (e->opt.acquisition != BO_ACQ_EI && e->opt.acquisition != BO_ACQ_LOGEI))
+        return BO_OK;
+    size_t d = e->opt.dim;
+    const double *xb = e->x + e->best_index * d;
+    size_t near = 0;
+    for (size_t i = 0; i < e->n_pending; i++) {
+        const double *p = e->pending_x + i * d;
+        size_t j = 0;
+        /* A point chosen on the box's edge counts as inside: xb + w - xb
+         * may round above w. */
+        while (j < d && fabs(p[j] - xb[j]) <= REFINE_HALF_WIDTH * (1.0 + 1e-9))
+            j++;
+        near += j == d;
+    }
+    if (near >= 1 + e->n_pending / 4)
+        return BO_OK;
+    double *box = malloc(2 * d * sizeof *box);
+    if (!box)
+        return bo_enginei_fail(e, BO_ENOMEM, "engine: out of memory");
+    for (size_t j = 0; j < d; j++) {
+        box[j] = fmax(0.0, xb[j] - REFINE_HALF_WIDTH);
+        box[d + j] = fmin(1.0, xb[j] + REFINE_HALF_WIDTH);
+    }
+    bo_acq_options ao;
+    bo_acq_options_default(&ao);
+    ao.kind = e->opt.acquisition;
+    bo_acq_maximizer_options mo;
+    bo_acq_maximizer_options_default(&mo);
+    if (e->opt.acq_pool)
+        mo.pool_size = e->opt.acq_pool;
+    if (e->opt.acq_starts)
+        mo.starts = e->opt.acq_starts;
+    mo.lower = box;
+    mo.upper = box + d;
+    mo.seed = bo_enginei_derived_seed(e, ENGINE_STREAM_EXPLORE, bo_enginei_suggestion_index(e));
+    mo.threads = e->opt.acq_threads > 1 ? e->opt.acq_threads : 1;
+    mo.extra_starts = xb;
+    mo.n_extra_starts = 1;
+    bo_enginei_failure_options(e, &mo);
+    bo_acq_points observed = {n_gp + e->n_fantasy, e->gp_x, e->gp_source};
+    bo_acq_points avoid = {n_avoid, e->avoid_x, e->avoid_source};
+    bo_acq_result res = {0};
+    bo_status st = bo_acq_maximize(&ao, e->gp, e->best_y, &mo, &observed, &avoid, x, &res, NULL,
+                                   e->errmsg, sizeof e->errmsg);
+    free(box);
+    if (st != BO_OK)
+        return st == BO_ENOMEM ? st : BO_EOPTIM; /* the caller's acquisition then */
+    for (size_t j = 0; j < d; j++)
+        x[j] = fmin(1.0, fmax(0.0, x[j]));
+    *s = (bo_suggestion){.source = e->opt.target_source,
+                         .acq_value = res.value,
+                         .reason = "pending: refine the incumbent"};
+    *done = 1;
+    return BO_OK;
+}

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bo/engine/design.h"
 #include "bo/objective/proc.h"
@@ -15,6 +16,27 @@
 
 /* Redraw interval of the live line while evaluations run (terminal only). */
 static const double LIVE_REFRESH_SECONDS = 0.5;
+
+size_t bo_runi_acq_threads(size_t workers)
+{
+    /* BO_ACQ_THREADS=N (1 to 64) overrides the choice, for a master that
+     * shares its node with the evaluations, or to compare. */
+    const char *env = getenv("BO_ACQ_THREADS");
+    if (env && *env) {
+        char *end = NULL;
+        unsigned long n = strtoul(env, &end, 10);
+        if (*end == '\0' && n >= 1 && n <= 64)
+            return (size_t)n;
+        fprintf(stderr, "bo-run: warning: BO_ACQ_THREADS=%s is not a count from 1 to 64; "
+                        "ignored\n", env);
+    }
+    if (workers <= 1)
+        return 1;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cores < 1)
+        return 1;
+    return cores > 8 ? 8 : (size_t)cores;
+}
 
 static size_t in_flight(const run *r)
 {

@@ -882,6 +882,9 @@ static int run_body(run *r)
     }
     eo.constraint_lower = bounds;
     eo.constraint_upper = bounds + BO_ENGINE_MAX_CONSTRAINTS;
+    /* Under mpirun the workers are the other ranks, known once the
+     * evaluator exists; they are never one alone there. */
+    eo.acq_threads = bo_runi_acq_threads(r->args.mpi ? 2 : c->evaluation.workers);
     r->engine = bo_engine_create(&eo, r->err, sizeof r->err);
     free(costs);
     free(initial);

@@ -95,6 +95,13 @@ void bo_runi_flight_free(flight *f);
 /* Saves the engine's warm start under eval (before it is dispatched). */
 int bo_runi_save_engine_state(run *r, size_t eval);
 
+/* Threads for the engine's acquisition maximiser with this many workers:
+ * one for a single worker (the evaluation has the other cores), else the
+ * machine's online cores, at most 8. With workers in flight the master's
+ * choice is what they wait for, and the count never changes a suggestion.
+ * The environment's BO_ACQ_THREADS (1 to 64) overrides it. */
+size_t bo_runi_acq_threads(size_t workers);
+
 /* The loop: keeps the workers busy until a stopping rule holds and nothing
  * is in flight (or an interrupt, or a failure of the host). *stop_why says
  * why it stopped. Returns an exit status. */
