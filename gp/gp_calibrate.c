@@ -453,7 +453,7 @@ bo_status bo_gp_calib_posterior(bo_gp_calib *c, double *sd, double *cov, int *on
     bo_gp *gp = c->gp;
     size_t nh = gp->n_hyper, q = c->q, nv = nh + q;
     double *lo = malloc((4 * nv + nv * nv + 2 * nv) * sizeof *lo);
-    size_t *free_idx = malloc(nv * sizeof *free_idx);
+    size_t *free_idx = malloc((nv + q) * sizeof *free_idx);
     if (!lo || !free_idx) {
         free(lo);
         free(free_idx);
@@ -470,12 +470,13 @@ bo_status bo_gp_calib_posterior(bo_gp_calib *c, double *sd, double *cov, int *on
     for (size_t a = 0; a < nv; a++) {
         double tol = 1e-6 * (hi[a] - lo[a]);
         int at = c->v[a] <= lo[a] + tol || c->v[a] >= hi[a] - tol;
-        if (a >= nh) {
+        /* A parameter on its bound is held there: at a constrained
+         * optimum the curvature across the bound means nothing (it may be
+         * negative). A theta held so gets no sd. */
+        if (a >= nh)
             edge |= at;
-            free_idx[m++] = a; /* theta always: its sd is the point of this */
-        } else if (!at) {
+        if (!at)
             free_idx[m++] = a;
-        }
     }
     for (size_t a = 0; a < m; a++) {
         size_t ia = free_idx[a];
@@ -503,14 +504,23 @@ bo_status bo_gp_calib_posterior(bo_gp_calib *c, double *sd, double *cov, int *on
                   "is not negative definite (a flat or saddle direction): no Laplace sd");
         goto done;
     }
-    /* theta's entries are the last q of the free set; dpotri filled the
-     * lower triangle. */
-    size_t t0 = m - q;
+    /* Where each theta sits in the free set (the thetas come last, in
+     * order); dpotri filled the lower triangle. */
+    size_t *pos_of = free_idx + m; /* free_idx has nv entries, m + q <= nv + q */
+    for (size_t k = 0; k < q; k++)
+        pos_of[k] = (size_t)-1;
+    for (size_t a = 0; a < m; a++)
+        if (free_idx[a] >= nh)
+            pos_of[free_idx[a] - nh] = a;
     for (size_t k = 0; k < q; k++) {
         double sk = gp->scale[c->dx + k];
         for (size_t l = 0; l < q; l++) {
-            size_t a = t0 + (k > l ? k : l), b = t0 + (k > l ? l : k);
-            double s = H[a * m + b] * sk * gp->scale[c->dx + l];
+            double s = NAN;
+            if (pos_of[k] != (size_t)-1 && pos_of[l] != (size_t)-1) {
+                size_t a = pos_of[k] > pos_of[l] ? pos_of[k] : pos_of[l];
+                size_t b = pos_of[k] > pos_of[l] ? pos_of[l] : pos_of[k];
+                s = H[a * m + b] * sk * gp->scale[c->dx + l];
+            }
             if (cov)
                 cov[k * q + l] = s;
             if (k == l)

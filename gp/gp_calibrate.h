@@ -67,8 +67,10 @@ double bo_gp_calib_neg_log_posterior_at_fit(const bo_gp_calib *c);
  * not the conditional, of the Gaussian approximation). Hyperparameters
  * sitting on a bound of their box (a noise on its floor) are held fixed.
  * sd: n_theta values; cov: n_theta^2 row-major, or NULL; both caller units.
- * *on_bound (may be NULL) is set when some theta-hat is on its box's edge,
- * where a Gaussian is a poor description of a truncated posterior.
+ * A theta-hat on its box's edge is held there too (at a constrained optimum
+ * the curvature across the bound says nothing, and a Gaussian describes a
+ * truncated posterior poorly): its sd and covariances are NAN and *on_bound
+ * (may be NULL) is set.
  * BO_ESTATE before a fit; BO_ENUMERIC when the Hessian is not positive
  * definite (the optimum is flat or not a minimum in some direction). */
 bo_status bo_gp_calib_posterior(bo_gp_calib *c, double *sd, double *cov, int *on_bound);

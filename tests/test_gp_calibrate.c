@@ -169,6 +169,40 @@ static void recovers_theta(void)
     CHECK(fabs(theta[1] - theta_true[1]) < 0.15);
 }
 
+/* theta2's box stops short of the truth: its estimate sits on the bound,
+ * gets no Laplace sd, and the flag says so; theta1 keeps a finite sd. */
+static void estimate_on_bound(void)
+{
+    enum { NS = 60, NF = 8 };
+    double X[(NS + NF) * DIM], y[NS + NF];
+    size_t src[NS + NF];
+    make_data(NS, NF, 0.0, 0.01, 31, X, src, y);
+    bo_gp_options opt;
+    bo_gp_options_default(&opt, DIM);
+    opt.n_sources = 2;
+    opt.target_source = 1;
+    opt.mean = BO_MEAN_PER_SOURCE;
+    opt.noise = BO_NOISE_PER_SOURCE;
+    opt.lower = lower;
+    opt.upper = upper;
+    double tlo[Q] = {0.0, 0.5}, thi[Q] = {1.5, 1.0}, theta[Q], sd[Q], cov[Q * Q];
+    bo_gp_calib *c = bo_gp_calib_create(&opt, Q, tlo, thi, NULL, 0);
+    CHECK(c != NULL);
+    if (!c)
+        return;
+    CHECK(bo_gp_calib_set_data(c, NS + NF, X, src, y) == BO_OK);
+    CHECK(bo_gp_calib_fit(c, 4) == BO_OK);
+    bo_gp_calib_theta(c, theta);
+    int edge = 0;
+    CHECK_MSG(bo_gp_calib_posterior(c, sd, cov, &edge) == BO_OK, "%s", bo_gp_calib_errmsg(c));
+    printf("on bound: theta-hat (%.4f, %.4f) sd (%g, %g)\n", theta[0], theta[1], sd[0], sd[1]);
+    CHECK(theta[1] == 1.0);
+    CHECK(edge == 1);
+    CHECK(isnan(sd[1]) && isnan(cov[1]) && isnan(cov[3]));
+    CHECK(sd[0] > 0.0 && isfinite(sd[0]));
+    bo_gp_calib_destroy(c);
+}
+
 static void errors(void)
 {
     bo_gp_options opt;
@@ -222,6 +256,7 @@ int main(void)
 {
     gradient_matches_differences();
     recovers_theta();
+    estimate_on_bound();
     errors();
     return CHECK_DONE();
 }

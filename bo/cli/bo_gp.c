@@ -1519,8 +1519,8 @@ static int cmd_calibrate(int argc, char **argv)
             goto done;
         }
         if (edge) {
-            fprintf(stderr, "bo-gp calibrate: warning: an estimate is on its bound; the "
-                            "Laplace sd describes a truncated posterior poorly\n");
+            fprintf(stderr, "bo-gp calibrate: warning: an estimate is on its bound, where "
+                            "the Laplace approximation does not apply: its sd is nan\n");
         }
     }
     printf("parameter,estimate%s,lower,upper\n", posterior ? ",sd" : "");
