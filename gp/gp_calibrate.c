@@ -445,22 +445,23 @@ double bo_gp_calib_neg_log_posterior_at_fit(const bo_gp_calib *c)
     return c->fitted ? c->f_best : NAN;
 }
 
-bo_status bo_gp_calib_posterior(bo_gp_calib *c, double *sd, double *cov, int *on_bound)
+bo_status bo_gp_calib_posterior(bo_gp_calib *c, double *sd, double *cov, int *on_bound,
+                                int *conditional)
 {
     c->errmsg[0] = '\0';
     if (!c->fitted)
         return fail(c, BO_ESTATE, "gp calibrate: posterior before a fit");
     bo_gp *gp = c->gp;
     size_t nh = gp->n_hyper, q = c->q, nv = nh + q;
-    double *lo = malloc((4 * nv + nv * nv + 2 * nv) * sizeof *lo);
-    size_t *free_idx = malloc((nv + q) * sizeof *free_idx);
+    double *lo = malloc((4 * nv + 2 * nv * nv + 2 * nv) * sizeof *lo);
+    size_t *free_idx = malloc((nv + 2 * q) * sizeof *free_idx);
     if (!lo || !free_idx) {
         free(lo);
         free(free_idx);
         return fail(c, BO_ENOMEM, "gp calibrate: out of memory");
     }
     double *hi = lo + nv, *vp = hi + nv, *gp_plus = vp + nv, *H = gp_plus + nv;
-    double *gm = H + nv * nv, *vm = gm + nv;
+    double *gm = H + nv * nv, *vm = gm + nv, *Hc = vm + nv;
     bo_status st = BO_OK;
     bo_gp_hyper_bounds(gp, lo, hi);
     memcpy(lo + nh, c->lo_u, q * sizeof *lo);
@@ -498,11 +499,34 @@ bo_status bo_gp_calib_posterior(bo_gp_calib *c, double *sd, double *cov, int *on
             double s = 0.5 * (H[a * m + b] + H[b * m + a]);
             H[a * m + b] = H[b * m + a] = s;
         }
+    memcpy(Hc, H, m * m * sizeof *Hc);
+    int cond = 0;
     if (LAPACKE_dpotrf_work(LAPACK_ROW_MAJOR, 'L', (lapack_int)m, H, (lapack_int)m) != 0 ||
         LAPACKE_dpotri_work(LAPACK_ROW_MAJOR, 'L', (lapack_int)m, H, (lapack_int)m) != 0) {
-        st = fail(c, BO_ENUMERIC, "gp calibrate: the log posterior's Hessian at the optimum "
-                  "is not negative definite (a flat or saddle direction): no Laplace sd");
-        goto done;
+        /* A hyperparameter in a flat or saddle direction (a field noise
+         * walking towards its floor on a handful of points is the usual
+         * one): no joint Gaussian. Fall back on theta's conditional given
+         * the hyperparameters, the Hessian's theta block alone: smaller than
+         * the marginal, and flagged as such. */
+        size_t mt = 0, *row = free_idx + nv + q; /* row in Hc of each kept theta */
+        for (size_t a = 0; a < m; a++)
+            if (free_idx[a] >= nh) {
+                row[mt] = a;
+                free_idx[mt++] = free_idx[a];
+            }
+        for (size_t a = 0; a < mt; a++)
+            for (size_t b = 0; b < mt; b++)
+                H[a * mt + b] = Hc[row[a] * m + row[b]];
+        m = mt;
+        cond = 1;
+        if (m == 0 ||
+            LAPACKE_dpotrf_work(LAPACK_ROW_MAJOR, 'L', (lapack_int)m, H, (lapack_int)m) != 0 ||
+            LAPACKE_dpotri_work(LAPACK_ROW_MAJOR, 'L', (lapack_int)m, H, (lapack_int)m) != 0) {
+            st = fail(c, BO_ENUMERIC, "gp calibrate: the log posterior's Hessian in theta at "
+                      "the optimum is not negative definite (theta not identified by the "
+                      "data): no Laplace sd");
+            goto done;
+        }
     }
     /* Where each theta sits in the free set (the thetas come last, in
      * order); dpotri filled the lower triangle. */
@@ -529,6 +553,8 @@ bo_status bo_gp_calib_posterior(bo_gp_calib *c, double *sd, double *cov, int *on
     }
     if (on_bound)
         *on_bound = edge;
+    if (conditional)
+        *conditional = cond;
 done:
     /* The objective moved the field rows' inputs; put them back at the MAP. */
     (void)objective(c, c->v, NULL);

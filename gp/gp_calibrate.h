@@ -71,9 +71,15 @@ double bo_gp_calib_neg_log_posterior_at_fit(const bo_gp_calib *c);
  * the curvature across the bound says nothing, and a Gaussian describes a
  * truncated posterior poorly): its sd and covariances are NAN and *on_bound
  * (may be NULL) is set.
- * BO_ESTATE before a fit; BO_ENUMERIC when the Hessian is not positive
- * definite (the optimum is flat or not a minimum in some direction). */
-bo_status bo_gp_calib_posterior(bo_gp_calib *c, double *sd, double *cov, int *on_bound);
+ * When the joint Hessian is not positive definite (a hyperparameter in a
+ * flat or saddle direction, such as a field noise heading for its floor on
+ * a handful of points), the sd is theta's conditional given the
+ * hyperparameters (the Hessian's theta block alone), which is smaller, and
+ * *conditional (may be NULL) is set. BO_ESTATE before a fit; BO_ENUMERIC
+ * when theta's own block is not positive definite either (theta not
+ * identified). */
+bo_status bo_gp_calib_posterior(bo_gp_calib *c, double *sd, double *cov, int *on_bound,
+                                int *conditional);
 
 /* The objective at hyperparameters hyper (bo_gp_n_hyper values, the GP's
  * space) and theta (caller units), with its gradient when grad_hyper and

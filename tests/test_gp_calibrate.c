@@ -131,7 +131,9 @@ static void calibrate(size_t ns, size_t nf, double bias, uint64_t seed, double *
         bo_gp_calib_theta(c, theta);
         double cov[Q * Q];
         int edge = -1;
-        bo_status st = bo_gp_calib_posterior(c, sd, cov, &edge);
+        int cond = -1;
+        bo_status st = bo_gp_calib_posterior(c, sd, cov, &edge, &cond);
+        CHECK(cond == 0);
         CHECK_MSG(st == BO_OK, "%s", bo_gp_calib_errmsg(c));
         CHECK(edge == 0);
         CHECK_CLOSE(cov[1], cov[2], 1e-12, 0.0);
@@ -194,7 +196,7 @@ static void estimate_on_bound(void)
     CHECK(bo_gp_calib_fit(c, 4) == BO_OK);
     bo_gp_calib_theta(c, theta);
     int edge = 0;
-    CHECK_MSG(bo_gp_calib_posterior(c, sd, cov, &edge) == BO_OK, "%s", bo_gp_calib_errmsg(c));
+    CHECK_MSG(bo_gp_calib_posterior(c, sd, cov, &edge, NULL) == BO_OK, "%s", bo_gp_calib_errmsg(c));
     printf("on bound: theta-hat (%.4f, %.4f) sd (%g, %g)\n", theta[0], theta[1], sd[0], sd[1]);
     CHECK(theta[1] == 1.0);
     CHECK(edge == 1);
@@ -238,7 +240,7 @@ static void errors(void)
     double y[3] = {1.0, 2.0, 1.5}, sd[Q];
     size_t all_sim[3] = {0, 0, 0}, bad[3] = {0, 2, 1}, ok[3] = {0, 0, 1};
     CHECK(bo_gp_calib_fit(c, 0) == BO_ESTATE);
-    CHECK(bo_gp_calib_posterior(c, sd, NULL, NULL) == BO_ESTATE);
+    CHECK(bo_gp_calib_posterior(c, sd, NULL, NULL, NULL) == BO_ESTATE);
     CHECK(bo_gp_calib_set_data(c, 3, X, all_sim, y) == BO_EINVAL);
     CHECK_MSG(strstr(bo_gp_calib_errmsg(c), "field rows"), "%s", bo_gp_calib_errmsg(c));
     CHECK(bo_gp_calib_set_data(c, 3, X, bad, y) == BO_EINVAL);

@@ -1510,13 +1510,19 @@ static int cmd_calibrate(int argc, char **argv)
     }
     bo_gp_calib_theta(c, est);
     if (posterior) {
-        int edge = 0;
-        st = bo_gp_calib_posterior(c, sd, NULL, &edge);
+        int edge = 0, conditional = 0;
+        st = bo_gp_calib_posterior(c, sd, NULL, &edge, &conditional);
         if (st != BO_OK) {
             fprintf(stderr, "bo-gp calibrate: %s (%s)\n", bo_gp_calib_errmsg(c),
                     bo_strerror(st));
             rc = EXIT_RUNTIME;
             goto done;
+        }
+        if (conditional) {
+            fprintf(stderr, "bo-gp calibrate: warning: the posterior is flat or not concave "
+                            "in some hyperparameter at the optimum: the sd is theta's "
+                            "conditional given the hyperparameters (smaller than the "
+                            "marginal)\n");
         }
         if (edge) {
             fprintf(stderr, "bo-gp calibrate: warning: an estimate is on its bound, where "
