@@ -79,7 +79,7 @@ _bo_gp()
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
     COMPREPLY=()
     if ((COMP_CWORD == 1)); then
-        COMPREPLY=($(compgen -W 'fit predict eval sobol latent help --help' -- "$cur"))
+        COMPREPLY=($(compgen -W 'fit predict eval sobol latent calibrate help --help' -- "$cur"))
         return 0
     fi
     local cmd=${COMP_WORDS[1]}
@@ -134,6 +134,23 @@ _bo_gp()
                 return 0
             fi
             _bo_complete_files "$cur" txt model ;;
+        calibrate)
+            case $prev in
+                --kernel) COMPREPLY=($(compgen -W 'matern52 matern32 sqexp rough_rbf' \
+                                       -- "$cur")); return 0 ;;
+                -o|--output) _bo_complete_files "$cur" txt model; return 0 ;;
+                --theta|--y)
+                    local IFS=$'\n'
+                    COMPREPLY=($(compgen -W "$(_bo_gp_csv_columns)" -- "$cur"))
+                    return 0 ;;
+                --bounds|--starts|--seed) return 0 ;;
+            esac
+            if [[ $cur == -* ]]; then
+                COMPREPLY=($(compgen -W '--theta --bounds --posterior -o --output --y
+                             --kernel --starts --seed -h --help' -- "$cur"))
+                return 0
+            fi
+            _bo_complete_files "$cur" csv ;;
     esac
     return 0
 }

@@ -31,7 +31,7 @@ declare -A help_text
 help_text[bo-run]=$("$bin/bo-run" --help)
 help_text[bo-gp]=$("$bin/bo-gp" --help; "$bin/bo-gp" fit --help; "$bin/bo-gp" predict --help;
                    "$bin/bo-gp" eval --help; "$bin/bo-gp" sobol --help;
-                   "$bin/bo-gp" latent --help)
+                   "$bin/bo-gp" latent --help; "$bin/bo-gp" calibrate --help)
 help_text[bo-study]=$("$bin/bo-study" --help)
 
 for prog in bo-run bo-gp bo-study; do
@@ -103,6 +103,8 @@ expect_options "bo-gp sobol -" "$(complete_words _bo_gp bo-gp sobol m.txt -)" \
   "$("$bin/bo-gp" sobol --help)"
 expect_options "bo-gp latent -" "$(complete_words _bo_gp bo-gp latent m.txt -)" \
   "$("$bin/bo-gp" latent --help)"
+expect_options "bo-gp calibrate -" "$(complete_words _bo_gp bo-gp calibrate s.csv f.csv -)" \
+  "$("$bin/bo-gp" calibrate --help)"
 expect_options "bo-study aggregate --" "$(complete_words _bo_study bo-study aggregate --)" \
   "${help_text[bo-study]}"
 
@@ -114,7 +116,7 @@ expect_words "bo-run --re" "--resume" "$(complete_words _bo_run bo-run --re)"
 expect_words "bo-run CONFIG" $'a.yaml\nb.yml\nconfigs\nruns' "$(complete_words _bo_run bo-run '')"
 expect_words "bo-run x --out r" "runs" "$(complete_words _bo_run bo-run a.yaml --out r)"
 expect_words "bo-run x --seed" "" "$(complete_words _bo_run bo-run a.yaml --seed '')"
-expect_words "bo-gp COMMAND" $'--help\neval\nfit\nhelp\nlatent\npredict\nsobol' "$(complete_words _bo_gp bo-gp '')"
+expect_words "bo-gp COMMAND" $'--help\ncalibrate\neval\nfit\nhelp\nlatent\npredict\nsobol' "$(complete_words _bo_gp bo-gp '')"
 # The kernels are bo-gp's own list.
 kernels=$("$bin/bo-gp" fit --help | sed -n 's/.*--kernel K *//p' | tr -d ',' |
           sed 's/(default)//' | tr ' ' '\n' | sed '/^$/d')

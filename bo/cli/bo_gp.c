@@ -20,6 +20,7 @@
 #include "bo/io/model_file.h"
 #include "gp/gp.h"
 #include "gp/gpc.h"
+#include "gp/gp_calibrate.h"
 #include "gp/gp_sensitivity.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
@@ -41,6 +42,7 @@ static const char usage_main[] =
     "  eval MODEL TEST.csv                print NRMSE and NIS on a test table\n"
     "  sobol MODEL [--samples N]          print Sobol indices of the posterior mean\n"
     "  latent MODEL -o FIG.png            draw the latent maps (levels, sources)\n"
+    "  calibrate SIM.csv FIELD.csv --theta NAMES   estimate calibration parameters\n"
     "\n"
     "TRAIN.csv may be a bo-run history.csv as it is.\n"
     "Run 'bo-gp COMMAND --help' for a command's options, 'bo-gp --version' for\n"
@@ -1706,6 +1708,421 @@ done:
     return rc;
 }
 
+/* ---- calibrate ---- */
+
+static const char usage_calibrate[] =
+    "Usage: bo-gp calibrate SIM.csv FIELD.csv --theta NAME[,NAME...] [options]\n"
+    "\n"
+    "Estimates a computer model's calibration parameters from field (or\n"
+    "high-fidelity) observations. SIM.csv holds simulator runs: the inputs,\n"
+    "the calibration inputs named by --theta and the response. FIELD.csv holds\n"
+    "observations with the same inputs and response but no calibration\n"
+    "columns. One GP over both (two sources, each with its latent point) is\n"
+    "fitted jointly with theta by MAP, theta's prior uniform on its bounds.\n"
+    "Prints parameter,estimate[,sd],lower,upper, then the GP's summary.\n"
+    "\n"
+    "Options:\n"
+    "  --theta NAMES          the calibration columns of SIM.csv (required)\n"
+    "  --bounds LO:HI,...     theta's box, one LO:HI per name (default: the\n"
+    "                         range of each column in SIM.csv)\n"
+    "  --posterior            add each parameter's posterior sd (Laplace\n"
+    "                         approximation at the MAP)\n"
+    "  -o, --output MODEL     write the fitted GP; its field rows hold theta's\n"
+    "                         estimate, sources 'simulation' and 'field'\n"
+    "  --y NAME               the response column (default: SIM.csv's last)\n"
+    "  --kernel K             matern52 (default), matern32, sqexp, rough_rbf\n"
+    "  --starts N             starting values of theta (default 8)\n"
+    "  --seed N               seed of the starts (default 1)\n"
+    "  -h, --help             show this help\n";
+
+/* Splits a comma-separated list in place; at most max items. Returns the
+ * count, or 0 when an item is empty or there are too many. */
+static size_t split_list(char *text, char **items, size_t max)
+{
+    size_t count = 0;
+    char *p = text;
+    for (;;) {
+        char *comma = strchr(p, ',');
+        if (comma != NULL) {
+            *comma = '\0';
+        }
+        if (*p == '\0' || count == max) {
+            return 0;
+        }
+        items[count++] = p;
+        if (comma == NULL) {
+            return count;
+        }
+        p = comma + 1;
+    }
+}
+
+#define CALIB_MAX_THETA 64
+
+static int cmd_calibrate(int argc, char **argv)
+{
+    const char *output = NULL, *theta_arg = NULL, *bounds_arg = NULL, *y_name = NULL;
+    const char *kernel = "matern52", *starts_arg = NULL, *seed_arg = NULL;
+    int posterior = 0;
+    option_spec specs[] = {
+        {"--output", "-o", 1, &output, NULL},
+        {"--theta", NULL, 1, &theta_arg, NULL},
+        {"--bounds", NULL, 1, &bounds_arg, NULL},
+        {"--posterior", NULL, 0, NULL, &posterior},
+        {"--y", NULL, 1, &y_name, NULL},
+        {"--kernel", NULL, 1, &kernel, NULL},
+        {"--starts", NULL, 1, &starts_arg, NULL},
+        {"--seed", NULL, 1, &seed_arg, NULL},
+        {NULL, NULL, 0, NULL, NULL},
+    };
+    const char *pos[2];
+    size_t n_pos, q = 0, dx = 0, i, j, k;
+    char err[ERRLEN];
+    char *theta_copy = NULL, *bounds_copy = NULL;
+    char *theta_names[CALIB_MAX_THETA], *bound_items[CALIB_MAX_THETA];
+    size_t theta_cols[CALIB_MAX_THETA], *x_cols = NULL, *field_cols = NULL;
+    double tlo[CALIB_MAX_THETA], thi[CALIB_MAX_THETA], est[CALIB_MAX_THETA],
+        sd[CALIB_MAX_THETA];
+    bo_csv *sim = NULL, *field = NULL;
+    bo_model_file m;
+    bo_gp_calib *c = NULL;
+    unsigned long long count;
+    size_t starts = 0, y_sim, y_field, ns, nf;
+    bo_kernel_kind kind = BO_KERNEL_MATERN52;
+    bo_status st;
+    int rc;
+
+    bo_model_file_init(&m);
+    rc = parse_args("calibrate", argc, argv, specs, pos, 2, &n_pos);
+    if (rc == -1) {
+        fputs(usage_calibrate, stdout);
+        return EXIT_OK;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "Try 'bo-gp calibrate --help'.\n");
+        return rc;
+    }
+    if (n_pos != 2) {
+        return usage_error("calibrate", "%s", "expected SIM.csv and FIELD.csv");
+    }
+    if (theta_arg == NULL) {
+        return usage_error("calibrate", "%s", "--theta NAME[,NAME...] is required");
+    }
+    rc = EXIT_USAGE;
+    if (bo_kernel_from_name(kernel, &kind) != 0) {
+        usage_error("calibrate", "unknown kernel '%s' (matern52, matern32, sqexp, rough_rbf)",
+                    kernel);
+        goto done;
+    }
+    if (starts_arg != NULL && (parse_count(starts_arg, &count) != 0 || count < 1 ||
+                               count > 1000)) {
+        usage_error("calibrate", "--starts needs a count from 1 to 1000, not '%s'", starts_arg);
+        goto done;
+    }
+    starts = starts_arg != NULL ? (size_t)count : 0;
+    if (seed_arg != NULL && parse_count(seed_arg, &count) != 0) {
+        usage_error("calibrate", "--seed needs a non-negative integer, not '%s'", seed_arg);
+        goto done;
+    }
+    theta_copy = copy_string(theta_arg);
+    if (theta_copy == NULL) {
+        goto oom;
+    }
+    q = split_list(theta_copy, theta_names, CALIB_MAX_THETA);
+    if (q == 0) {
+        usage_error("calibrate", "--theta needs column names separated by commas (at most 64), "
+                    "not '%s'", theta_arg);
+        goto done;
+    }
+    st = bo_csv_read(pos[0], &sim, err, sizeof err);
+    if (st == BO_OK) {
+        st = bo_csv_read(pos[1], &field, err, sizeof err);
+    }
+    if (st != BO_OK) {
+        fprintf(stderr, "bo-gp calibrate: %s\n", err);
+        rc = st == BO_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+        goto done;
+    }
+    /* Column roles: SIM's response, its theta columns, the rest inputs. */
+    if (y_name != NULL) {
+        if (bo_csv_require(sim, y_name, &y_sim, err, sizeof err) != BO_OK) {
+            fprintf(stderr, "bo-gp calibrate: --y: %s\n", err);
+            goto done;
+        }
+    } else {
+        y_sim = bo_csv_n_cols(sim) - 1;
+    }
+    for (k = 0; k < q; k++) {
+        if (bo_csv_require(sim, theta_names[k], &theta_cols[k], err, sizeof err) != BO_OK) {
+            fprintf(stderr, "bo-gp calibrate: --theta: %s\n", err);
+            goto done;
+        }
+        if (theta_cols[k] == y_sim) {
+            fprintf(stderr, "bo-gp calibrate: --theta: '%s' is the response column\n",
+                    theta_names[k]);
+            goto done;
+        }
+        for (j = 0; j < k; j++) {
+            if (theta_cols[j] == theta_cols[k]) {
+                fprintf(stderr, "bo-gp calibrate: --theta: '%s' is named twice\n",
+                        theta_names[k]);
+                goto done;
+            }
+        }
+    }
+    x_cols = malloc(2 * bo_csv_n_cols(sim) * sizeof *x_cols);
+    if (x_cols == NULL) {
+        goto oom;
+    }
+    field_cols = x_cols + bo_csv_n_cols(sim);
+    for (j = 0; j < bo_csv_n_cols(sim); j++) {
+        int is_theta = 0;
+        for (k = 0; k < q; k++) {
+            is_theta |= theta_cols[k] == j;
+        }
+        if (j != y_sim && !is_theta) {
+            x_cols[dx++] = j;
+        }
+    }
+    if (dx == 0) {
+        fprintf(stderr, "%s: no input columns besides the response and the calibration "
+                        "columns\n", bo_csv_path(sim));
+        goto done;
+    }
+    /* FIELD: the same inputs and response by name, no theta, nothing else. */
+    for (j = 0; j < dx; j++) {
+        if (bo_csv_require(field, bo_csv_name(sim, x_cols[j]), &field_cols[j], err,
+                           sizeof err) != BO_OK) {
+            fprintf(stderr, "bo-gp calibrate: %s (an input of %s)\n", err, bo_csv_path(sim));
+            goto done;
+        }
+    }
+    if (bo_csv_require(field, bo_csv_name(sim, y_sim), &y_field, err, sizeof err) != BO_OK) {
+        fprintf(stderr, "bo-gp calibrate: %s (the response of %s)\n", err, bo_csv_path(sim));
+        goto done;
+    }
+    for (j = 0; j < bo_csv_n_cols(field); j++) {
+        int known = j == y_field;
+        for (k = 0; k < dx && !known; k++) {
+            known = field_cols[k] == j;
+        }
+        if (!known) {
+            int is_theta = 0;
+            for (k = 0; k < q; k++) {
+                is_theta |= strcmp(bo_csv_name(field, j), theta_names[k]) == 0;
+            }
+            fprintf(stderr, "%s:%zu:%zu: column '%s' %s\n", bo_csv_path(field),
+                    bo_csv_header_line(field), bo_csv_name_column(field, j),
+                    bo_csv_name(field, j),
+                    is_theta ? "is a calibration input: field data must not have it (it is "
+                               "what is estimated)"
+                             : "is not an input or the response of the simulation data");
+            goto done;
+        }
+    }
+    ns = bo_csv_n_rows(sim);
+    nf = bo_csv_n_rows(field);
+    if (ns == 0 || nf == 0) {
+        fprintf(stderr, "%s: no data rows\n", bo_csv_path(ns == 0 ? sim : field));
+        goto done;
+    }
+    if (bo_model_file_alloc(&m, dx + q, 2, ns + nf, 0) != BO_OK) {
+        goto oom;
+    }
+    for (i = 0; i < ns + nf; i++) {
+        const bo_csv *t = i < ns ? sim : field;
+        size_t r = i < ns ? i : i - ns;
+        double *x = m.X + i * (dx + q);
+        for (j = 0; j < dx; j++) {
+            if (bo_csv_number(t, r, i < ns ? x_cols[j] : field_cols[j], &x[j], err,
+                              sizeof err) != BO_OK) {
+                fprintf(stderr, "%s\n", err);
+                goto done;
+            }
+        }
+        for (k = 0; k < q; k++) {
+            x[dx + k] = NAN;
+            if (i < ns && bo_csv_number(t, r, theta_cols[k], &x[dx + k], err, sizeof err) !=
+                              BO_OK) {
+                fprintf(stderr, "%s\n", err);
+                goto done;
+            }
+        }
+        if (bo_csv_number(t, r, i < ns ? y_sim : y_field, &m.y[i], err, sizeof err) !=
+            BO_OK) {
+            fprintf(stderr, "%s\n", err);
+            goto done;
+        }
+        m.source[i] = i < ns ? 0 : 1;
+    }
+    /* Theta's box: --bounds, or the simulator's range of each column. */
+    for (k = 0; k < q; k++) {
+        tlo[k] = thi[k] = m.X[dx + k];
+        for (i = 1; i < ns; i++) {
+            tlo[k] = fmin(tlo[k], m.X[i * (dx + q) + dx + k]);
+            thi[k] = fmax(thi[k], m.X[i * (dx + q) + dx + k]);
+        }
+    }
+    if (bounds_arg != NULL) {
+        bounds_copy = copy_string(bounds_arg);
+        if (bounds_copy == NULL) {
+            goto oom;
+        }
+        if (split_list(bounds_copy, bound_items, CALIB_MAX_THETA) != q) {
+            fprintf(stderr, "bo-gp calibrate: --bounds needs one LO:HI per calibration "
+                            "input (%zu), separated by commas, not '%s'\n", q, bounds_arg);
+            goto done;
+        }
+        for (k = 0; k < q; k++) {
+            char *colon = strchr(bound_items[k], ':');
+            if (colon != NULL) {
+                *colon = '\0';
+            }
+            if (colon == NULL || bo_parse_double(bound_items[k], &tlo[k]) != BO_NUMBER_OK ||
+                bo_parse_double(colon + 1, &thi[k]) != BO_NUMBER_OK || !(tlo[k] < thi[k])) {
+                fprintf(stderr, "bo-gp calibrate: --bounds: item %zu (for '%s') must be LO:HI "
+                                "with finite numbers, LO < HI\n", k + 1, theta_names[k]);
+                goto done;
+            }
+        }
+    } else {
+        for (k = 0; k < q; k++) {
+            if (!(tlo[k] < thi[k])) {
+                fprintf(stderr, "%s: column '%s' is constant (%g): give its range with "
+                                "--bounds\n", bo_csv_path(sim), theta_names[k], tlo[k]);
+                goto done;
+            }
+        }
+    }
+    /* The GP's box: the inputs' range over both files, theta's over the
+     * simulator and its bounds (the field rows' theta columns are unknown
+     * until the fit). */
+    for (j = 0; j < dx + q; j++) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (i = 0; i < (j < dx ? ns + nf : ns); i++) {
+            lo = fmin(lo, m.X[i * (dx + q) + j]);
+            hi = fmax(hi, m.X[i * (dx + q) + j]);
+        }
+        if (j >= dx) {
+            lo = fmin(lo, tlo[j - dx]);
+            hi = fmax(hi, thi[j - dx]);
+        }
+        if (!(hi > lo)) {
+            double half = 0.5 * fmax(1.0, fabs(lo));
+            lo -= half;
+            hi += half;
+        }
+        m.lower[j] = lo;
+        m.upper[j] = hi;
+    }
+    bo_gp_options_default(&m.opt, dx + q);
+    m.opt.kernel = kind;
+    m.opt.n_sources = 2;
+    m.opt.target_source = 1;
+    m.opt.mean = BO_MEAN_PER_SOURCE;
+    m.opt.noise = BO_NOISE_PER_SOURCE;
+    m.opt.lower = m.lower;
+    m.opt.upper = m.upper;
+    m.opt.seed = seed_arg != NULL ? (uint64_t)count : 1;
+    for (j = 0; j < dx + q; j++) {
+        const char *name = j < dx ? bo_csv_name(sim, x_cols[j]) : theta_names[j - dx];
+        if ((m.input_names[j] = copy_string(name)) == NULL) {
+            goto oom;
+        }
+    }
+    if ((m.source_names[0] = copy_string("simulation")) == NULL ||
+        (m.source_names[1] = copy_string("field")) == NULL ||
+        (m.source_column = copy_string("source")) == NULL ||
+        (m.response_name = copy_string(bo_csv_name(sim, y_sim))) == NULL) {
+        goto oom;
+    }
+    c = bo_gp_calib_create(&m.opt, q, tlo, thi, err, sizeof err);
+    if (c == NULL) {
+        fprintf(stderr, "bo-gp calibrate: %s\n", err);
+        goto done;
+    }
+    st = bo_gp_calib_set_data(c, m.n, m.X, m.source, m.y);
+    if (st != BO_OK) {
+        /* Rows count simulation first, then field. */
+        fprintf(stderr, "bo-gp calibrate: %s (rows 1-%zu are %s, %zu-%zu %s)\n",
+                bo_gp_calib_errmsg(c), ns, bo_csv_path(sim), ns + 1, ns + nf,
+                bo_csv_path(field));
+        goto done;
+    }
+    st = bo_gp_calib_fit(c, starts);
+    if (st != BO_OK) {
+        fprintf(stderr, "bo-gp calibrate: the fit failed: %s (%s)\n", bo_gp_calib_errmsg(c),
+                bo_strerror(st));
+        rc = EXIT_RUNTIME;
+        goto done;
+    }
+    bo_gp_calib_theta(c, est);
+    if (posterior) {
+        int edge = 0, conditional = 0;
+        st = bo_gp_calib_posterior(c, sd, NULL, &edge, &conditional);
+        if (st != BO_OK) {
+            fprintf(stderr, "bo-gp calibrate: %s (%s)\n", bo_gp_calib_errmsg(c),
+                    bo_strerror(st));
+            rc = EXIT_RUNTIME;
+            goto done;
+        }
+        if (conditional) {
+            fprintf(stderr, "bo-gp calibrate: warning: the posterior is flat or not concave "
+                            "in some hyperparameter at the optimum: the sd is theta's "
+                            "conditional given the hyperparameters (smaller than the "
+                            "marginal)\n");
+        }
+        if (edge) {
+            fprintf(stderr, "bo-gp calibrate: warning: an estimate is on its bound, where "
+                            "the Laplace approximation does not apply: its sd is nan\n");
+        }
+    }
+    printf("parameter,estimate%s,lower,upper\n", posterior ? ",sd" : "");
+    for (k = 0; k < q; k++) {
+        put_csv_field(theta_names[k]);
+        printf(",%.17g", est[k]);
+        if (posterior) {
+            printf(",%.17g", sd[k]);
+        }
+        printf(",%.17g,%.17g\n", tlo[k], thi[k]);
+    }
+    /* The field rows of the model hold the estimate. */
+    for (i = ns; i < ns + nf; i++) {
+        memcpy(m.X + i * (dx + q) + dx, est, q * sizeof *est);
+    }
+    printf("calibrated %zu parameter%s from %zu simulation runs and %zu field observations; "
+           "kernel %s; neg log posterior %.6g\n",
+           q, q == 1 ? "" : "s", ns, nf, bo_kernel_name(m.opt.kernel),
+           bo_gp_calib_neg_log_posterior_at_fit(c));
+    if (bo_model_file_capture(&m, bo_gp_calib_model(c)) != BO_OK) {
+        goto oom;
+    }
+    bo_model_file_summary(&m, bo_gp_calib_model(c), stdout, "");
+    if (output != NULL) {
+        st = bo_model_file_write(&m, bo_gp_calib_model(c), output, err, sizeof err);
+        if (st != BO_OK) {
+            fprintf(stderr, "bo-gp calibrate: %s\n", err);
+            rc = EXIT_RUNTIME;
+            goto done;
+        }
+        printf("model written to %s\n", output);
+    }
+    rc = EXIT_OK;
+    goto done;
+oom:
+    fprintf(stderr, "bo-gp calibrate: out of memory\n");
+    rc = EXIT_RUNTIME;
+done:
+    bo_gp_calib_destroy(c);
+    bo_model_file_cleanup(&m);
+    bo_csv_destroy(sim);
+    bo_csv_destroy(field);
+    free(x_cols);
+    free(theta_copy);
+    free(bounds_copy);
+    return rc;
+}
+
 /* The same rule as bo-run's (docs/gp.md, "BLAS threads"): one OpenBLAS
  * thread unless OPENBLAS_NUM_THREADS says otherwise. Measured with
  * bench_gp on a busy 2-core machine: a fit with two threads took 7x as
@@ -1749,6 +2166,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "latent") == 0) {
         return cmd_latent(argc - 2, argv + 2);
+    }
+    if (strcmp(cmd, "calibrate") == 0) {
+        return cmd_calibrate(argc - 2, argv + 2);
     }
     fprintf(stderr, "bo-gp: unknown command '%s'\n", cmd);
     fputs(usage_main, stderr);
