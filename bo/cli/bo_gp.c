@@ -267,6 +267,17 @@ static int parse_count(const char *text, unsigned long long *value)
     return errno != 0 || *end != '\0' ? -1 : 0;
 }
 
+/* Flushes stdout at the end of a subcommand: a full disk or a closed pipe
+ * is an error, not a silently short table. Returns the exit code. */
+static int finish_output(const char *cmd)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "bo-gp %s: writing the output failed: %s\n", cmd, strerror(errno));
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
 /* Writes a CSV field, quoted when it holds a comma, a quote or blanks at
  * its ends. */
 static void put_csv_field(const char *text)
@@ -1139,12 +1150,7 @@ static int predict_classifier(const char *model, const char *points, int grad)
         }
         printf("%.17g\n", p);
     }
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "bo-gp predict: writing the output failed: %s\n", strerror(errno));
-        rc = EXIT_RUNTIME;
-        goto done;
-    }
-    rc = EXIT_OK;
+    rc = finish_output("predict");
 done:
     free(cols);
     free(X);
@@ -1409,12 +1415,7 @@ static int cmd_predict(int argc, char **argv)
         }
         putchar('\n');
     }
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "bo-gp predict: writing the output failed: %s\n", strerror(errno));
-        rc = EXIT_RUNTIME;
-        goto done;
-    }
-    rc = EXIT_OK;
+    rc = finish_output("predict");
 done:
     free(X);
     free(source);
