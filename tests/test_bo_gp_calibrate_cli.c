@@ -14,6 +14,7 @@
 
 #include "gp/rng.h"
 #include "tests/check.h"
+#include "tests/test_files.h"
 #include "tests/test_process.h"
 
 #define BO_GP BO_BINARY_DIR "/bo-gp"
@@ -27,24 +28,10 @@ static int run(const char *const *args)
     return test_wait_exit(test_spawn(BO_GP, args, out_path, err_path));
 }
 
-static const char *slurp(const char *path)
-{
-    static char buf[65536];
-    FILE *f = fopen(path, "r");
-    size_t got = 0;
-    buf[0] = '\0';
-    if (f != NULL) {
-        got = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-    }
-    buf[got] = '\0';
-    return buf;
-}
-
 static void expect_usage(const char *const *args, const char *frag1, const char *frag2)
 {
     int rc = run(args);
-    const char *err = slurp(err_path);
+    const char *err = test_slurp(err_path);
     CHECK_MSG(rc == 2, "exit %d, want 2; stderr: %s", rc, err);
     CHECK_MSG(strstr(err, frag1) != NULL, "want '%s' in stderr: %s", frag1, err);
     CHECK_MSG(frag2 == NULL || strstr(err, frag2) != NULL, "want '%s' in stderr: %s", frag2,
@@ -103,8 +90,8 @@ static void test_recovers(void)
     const char *args[] = {"calibrate", sim_path, field_path, "--theta", "t1,t2",
                           "--bounds", "0:1.5,0.5:2", "--posterior", "-o", model_path, NULL};
     int rc = run(args);
-    const char *out = slurp(out_path);
-    CHECK_MSG(rc == 0, "calibrate: exit %d: %s", rc, slurp(err_path));
+    const char *out = test_slurp(out_path);
+    CHECK_MSG(rc == 0, "calibrate: exit %d: %s", rc, test_slurp(err_path));
     double est[2] = {NAN, NAN}, sd[2] = {NAN, NAN}, lo, hi;
     const char *p = strstr(out, "parameter,estimate,sd,lower,upper\n");
     CHECK_MSG(p != NULL, "output: %s", out);
@@ -126,8 +113,8 @@ static void test_recovers(void)
     const char *pargs[] = {"predict", model_path, points_path, NULL};
     rc = run(pargs);
     double mean = NAN, psd;
-    CHECK_MSG(rc == 0, "predict: exit %d: %s", rc, slurp(err_path));
-    CHECK(sscanf(slurp(out_path), "mean,sd\n%lf,%lf", &mean, &psd) == 2);
+    CHECK_MSG(rc == 0, "predict: exit %d: %s", rc, test_slurp(err_path));
+    CHECK(sscanf(test_slurp(out_path), "mean,sd\n%lf,%lf", &mean, &psd) == 2);
     CHECK_MSG(fabs(mean - simulator(0.3, 0.6, 0.7, 1.3)) < 0.03, "field prediction %g", mean);
 
     /* Without --posterior there is no sd column; the same seed gives the
@@ -136,7 +123,7 @@ static void test_recovers(void)
                            "--bounds", "0:1.5,0.5:2", NULL};
     rc = run(plain);
     CHECK(rc == 0);
-    out = slurp(out_path);
+    out = test_slurp(out_path);
     double again[2] = {NAN, NAN};
     CHECK(sscanf(out, "parameter,estimate,lower,upper\nt1,%lf,%lf,%lf\nt2,%lf", &again[0], &lo,
                  &hi, &again[1]) == 4);
@@ -231,7 +218,7 @@ static void test_errors(void)
     {
         const char *a[] = {"calibrate", "--help", NULL};
         CHECK(run(a) == 0);
-        CHECK(strstr(slurp(out_path), "Usage: bo-gp calibrate") != NULL);
+        CHECK(strstr(test_slurp(out_path), "Usage: bo-gp calibrate") != NULL);
     }
 }
 
