@@ -48,6 +48,15 @@ static void write_file(const char *path, const char *text)
     }
 }
 
+/* Calibrates against a field file holding text, which must end in a usage
+ * error whose message holds frag1 and frag2 (frag2 may be NULL). */
+static void expect_bad_field(const char *text, const char *frag1, const char *frag2)
+{
+    write_file(bad_path, text);
+    const char *a[] = {"calibrate", sim_path, bad_path, "--theta", "t1,t2", NULL};
+    expect_usage(a, frag1, frag2);
+}
+
 static double simulator(double x1, double x2, double t1, double t2)
 {
     return sin(2.0 * x1 + t1) + t2 * x2 * x2 + 0.5 * t1 * x2;
@@ -182,39 +191,23 @@ static void test_errors(void)
         expect_usage(a, "unknown kernel 'cubic'", NULL);
     }
     /* A field file with a calibration column: named with file:line:column. */
-    write_file(bad_path, "x1,x2,t1,y\n0.1,0.2,0.5,1.0\n");
     {
-        const char *a[] = {"calibrate", sim_path, bad_path, "--theta", "t1,t2", NULL};
         char where[700];
         snprintf(where, sizeof where, "%s:1:7: column 't1' is a calibration input", bad_path);
-        expect_usage(a, where, NULL);
+        expect_bad_field("x1,x2,t1,y\n0.1,0.2,0.5,1.0\n", where, NULL);
     }
     /* A field column the simulator does not have. */
-    write_file(bad_path, "x1,x2,pressure,y\n0.1,0.2,0.5,1.0\n");
     {
-        const char *a[] = {"calibrate", sim_path, bad_path, "--theta", "t1,t2", NULL};
         char where[700];
         snprintf(where, sizeof where, "%s:1:7: column 'pressure' is not an input", bad_path);
-        expect_usage(a, where, NULL);
+        expect_bad_field("x1,x2,pressure,y\n0.1,0.2,0.5,1.0\n", where, NULL);
     }
     /* A field file without one of the inputs. */
-    write_file(bad_path, "x1,y\n0.1,1.0\n");
-    {
-        const char *a[] = {"calibrate", sim_path, bad_path, "--theta", "t1,t2", NULL};
-        expect_usage(a, "x2", "(an input of");
-    }
+    expect_bad_field("x1,y\n0.1,1.0\n", "x2", "(an input of");
     /* A bad cell: file, line and column. */
-    write_file(bad_path, "x1,x2,y\n0.1,0.2,1.0\n0.3,abc,1.0\n");
-    {
-        const char *a[] = {"calibrate", sim_path, bad_path, "--theta", "t1,t2", NULL};
-        expect_usage(a, bad_path, "line 3");
-    }
+    expect_bad_field("x1,x2,y\n0.1,0.2,1.0\n0.3,abc,1.0\n", bad_path, "line 3");
     /* A header only. */
-    write_file(bad_path, "x1,x2,y\n");
-    {
-        const char *a[] = {"calibrate", sim_path, bad_path, "--theta", "t1,t2", NULL};
-        expect_usage(a, "no data rows", NULL);
-    }
+    expect_bad_field("x1,x2,y\n", "no data rows", NULL);
     {
         const char *a[] = {"calibrate", "--help", NULL};
         CHECK(run(a) == 0);
