@@ -38,6 +38,27 @@ static bo_status check_predict(bo_gp *gp, const double *x, size_t source, const 
 /* k_i = cov(f(u, s, lev), f(u_i, s_i, lev_i)) for the first n rows (lev: the
  * point's latent-map levels, unused without categorical inputs), and when J
  * is not NULL its gradient dk_i/du (n x dc). */
+/* Refuses a block of m points with a coordinate that is not finite or a
+ * categorical value that is not one of the input's levels; what names the
+ * caller in the message. */
+static bo_status check_points(bo_gp *gp, const char *what, size_t m, const double *X)
+{
+    size_t d = gp->opt.dim;
+    for (size_t j = 0; j < m * d; j++)
+        if (!isfinite(X[j]))
+            return bo_gpi_fail(gp, BO_EINVAL, "%s: point %zu: x[%zu] = %g is not finite", what,
+                               j / d, j % d, X[j]);
+    for (size_t j = 0; j < m; j++) {
+        size_t bad;
+        if (bo_gpi_levels(gp, X + j * d, gp->plev, &bad) != 0) {
+            char where[64];
+            snprintf(where, sizeof where, "%s: point %zu", what, j);
+            return bo_gpi_level_error(gp, where, X + j * d, bad);
+        }
+    }
+    return BO_OK;
+}
+
 static void cross_cov(const bo_gp *gp, size_t n, const double *u, size_t s, const size_t *lev,
                       double *k, double *J)
 {
@@ -99,18 +120,9 @@ bo_status bo_gp_predict_block(bo_gp *gp, size_t m, const double *X, size_t sourc
     if (st != BO_OK)
         return st;
     size_t n = gp->n, d = gp->opt.dim, S = gp->opt.n_sources, dc = gp->dc, nf = gp->n_fac;
-    for (size_t j = 0; j < m * d; j++)
-        if (!isfinite(X[j]))
-            return bo_gpi_fail(gp, BO_EINVAL, "gp predict_block: point %zu: x[%zu] = %g is not "
-                               "finite", j / d, j % d, X[j]);
-    for (size_t j = 0; j < m; j++) {
-        size_t bad;
-        if (bo_gpi_levels(gp, X + j * d, gp->plev, &bad) != 0) {
-            char where[64];
-            snprintf(where, sizeof where, "gp predict_block: point %zu", j);
-            return bo_gpi_level_error(gp, where, X + j * d, bad);
-        }
-    }
+    st = check_points(gp, "gp predict_block", m, X);
+    if (st != BO_OK)
+        return st;
     const bo_gpi_params *P = &gp->cur;
     const double *lat = P->lat + source * S;
     bo_kernel_kind kind = gp->opt.kernel;
@@ -275,18 +287,9 @@ bo_status bo_gp_sample(bo_gp *gp, size_t m, const double *X, size_t source, size
     size_t n = gp->n, d = gp->opt.dim, dc = gp->dc, nf = gp->n_fac;
     if (m == 0 || n_samples == 0)
         return BO_OK;
-    for (size_t j = 0; j < m * d; j++)
-        if (!isfinite(X[j]))
-            return bo_gpi_fail(gp, BO_EINVAL, "gp sample: point %zu: x[%zu] = %g is not finite",
-                               j / d, j % d, X[j]);
-    for (size_t j = 0; j < m; j++) {
-        size_t bad;
-        if (bo_gpi_levels(gp, X + j * d, gp->plev, &bad) != 0) {
-            char where[64];
-            snprintf(where, sizeof where, "gp sample: point %zu", j);
-            return bo_gpi_level_error(gp, where, X + j * d, bad);
-        }
-    }
+    st = check_points(gp, "gp sample", m, X);
+    if (st != BO_OK)
+        return st;
     /* Samples are not on the hot path: one allocation per call. */
     double *Ks = malloc((n * m + m + 2 * m * m + m * d) * sizeof *Ks);
     double *Z = malloc(n_samples * m * sizeof *Z);

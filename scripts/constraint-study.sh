@@ -25,6 +25,7 @@
 set -uo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
+. "$root/scripts/lib/study-runs.sh"
 seeds=10
 first=1
 jobs=1
@@ -44,9 +45,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 bo_run="$build/bo-run"
-for f in "$bo_run" "$build/plugins/gardner_toy.so" "$build/plugins/gramacy_toy.so"; do
-  [ -e "$f" ] || { echo "constraint-study.sh: $f is missing: build first" >&2; exit 2; }
-done
+require_built constraint-study.sh "$bo_run" "$build/plugins/gardner_toy.so" \
+  "$build/plugins/gramacy_toy.so"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
@@ -81,19 +81,6 @@ output: {plot: none}
 EOF
 }
 
-run_one() { # problem method seed
-  local dir="$out/$1/$2/seed-$3"
-  if [ -f "$dir/exit_status" ] && [ "$(cat "$dir/exit_status")" = 0 ]; then
-    return 0
-  fi
-  rm -rf "$dir"
-  mkdir -p "$(dirname "$dir")"
-  "$bo_run" "$out/$1-$2.yaml" --seed "$3" --out "$dir" --quiet >"$dir.log" 2>&1
-  echo $? >"$dir/exit_status"
-}
-export -f run_one
-export out bo_run
-
 tasks=()
 for p in gardner_toy gramacy_toy; do
   for m in cei penalty; do
@@ -103,9 +90,8 @@ for p in gardner_toy gramacy_toy; do
     done
   done
 done
-start=$(date +%s)
-printf '%s\n' "${tasks[@]}" | xargs -P "$jobs" -L 1 bash -c 'run_one "$@"' _
-echo "bo-run runs: ${#tasks[@]} in $(( $(date +%s) - start )) s (jobs $jobs); penalty $penalty"
+run_tasks "${tasks[@]}"
+echo "bo-run runs: ${#tasks[@]} in $run_seconds s (jobs $jobs); penalty $penalty"
 
 /usr/bin/python3 - "$out" "$first" "$seeds" "$penalty" <<'EOF'
 import csv, math, os, statistics, sys

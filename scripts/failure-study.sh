@@ -16,6 +16,7 @@
 set -uo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
+. "$root/scripts/lib/study-runs.sh"
 seeds=10
 first=1
 jobs=2
@@ -38,9 +39,7 @@ while [ $# -gt 0 ]; do
 done
 bo_run="$build/bo-run"
 plugin="$build/test-plugins/crash_region.so"
-for f in "$bo_run" "$plugin"; do
-  [ -e "$f" ] || { echo "failure-study.sh: $f is missing: build first" >&2; exit 2; }
-done
+require_built failure-study.sh "$bo_run" "$plugin"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 
@@ -78,19 +77,6 @@ output: {plot: none}
 EOF
 }
 
-run_one() { # problem model seed
-  local dir="$out/$1/$2/seed-$3"
-  if [ -f "$dir/exit_status" ] && [ "$(cat "$dir/exit_status")" = 0 ]; then
-    return 0
-  fi
-  rm -rf "$dir"
-  mkdir -p "$(dirname "$dir")"
-  "$bo_run" "$out/$1-$2.yaml" --seed "$3" --out "$dir" --quiet >"$dir.log" 2>&1
-  echo $? >"$dir/exit_status"
-}
-export -f run_one
-export out bo_run
-
 IFS=, read -r -a plist <<<"$problems"
 IFS=, read -r -a mlist <<<"$models"
 tasks=()
@@ -102,9 +88,8 @@ for p in "${plist[@]}"; do
     done
   done
 done
-start=$(date +%s)
-printf '%s\n' "${tasks[@]}" | xargs -P "$jobs" -L 1 bash -c 'run_one "$@"' _
-echo "runs: ${#tasks[@]} in $(( $(date +%s) - start )) s (jobs $jobs)"
+run_tasks "${tasks[@]}"
+echo "runs: ${#tasks[@]} in $run_seconds s (jobs $jobs)"
 
 python3 - "$out" "$first" "$seeds" "$problems" "$models" <<'EOF'
 import csv, statistics, sys, os

@@ -19,6 +19,19 @@
 #include "gp/rng.h"
 #include "tests/check.h"
 
+/* Acquisition options of the given kind weighted by two constraints, each
+ * with its GP and its bounds. */
+static void two_constraints(bo_acq_options *ao, bo_acq_kind kind, bo_gp *const *cg,
+                            const double *lower, const double *upper)
+{
+    bo_acq_options_default(ao);
+    ao->kind = kind;
+    ao->n_constraints = 2;
+    ao->constraint_gp = cg;
+    ao->constraint_lower = lower;
+    ao->constraint_upper = upper;
+}
+
 static double normal_cdf_ref(double z) { return 0.5 * erfc(-z / sqrt(2.0)); }
 
 static void test_log_prob_within(void)
@@ -97,12 +110,7 @@ static void test_constrained_acquisition(void)
     for (int nf = 0; nf <= 1; nf++)
         for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
             bo_acq_options ao;
-            bo_acq_options_default(&ao);
-            ao.kind = kinds[k];
-            ao.n_constraints = 2;
-            ao.constraint_gp = cg;
-            ao.constraint_lower = lower;
-            ao.constraint_upper = upper;
+            two_constraints(&ao, kinds[k], cg, lower, upper);
             ao.no_feasible = nf;
             bo_acq_options plain = ao;
             plain.n_constraints = 0;
@@ -193,12 +201,7 @@ static void test_constrained_acquisition(void)
         bo_acq_kind both[] = {BO_ACQ_EI, BO_ACQ_LOGEI, BO_ACQ_PI};
         for (size_t k = 0; gpc && k < 3; k++) {
             bo_acq_options ao;
-            bo_acq_options_default(&ao);
-            ao.kind = both[k];
-            ao.n_constraints = 2;
-            ao.constraint_gp = cg;
-            ao.constraint_lower = lower;
-            ao.constraint_upper = upper;
+            two_constraints(&ao, both[k], cg, lower, upper);
             bo_acq_evaluator *ev = bo_acq_evaluator_create(&ao, gp, -0.2, 4, NULL, 0);
             CHECK(ev != NULL);
             for (int t = 0; ev && t < 4; t++) {

@@ -14,6 +14,7 @@
 
 #include "gp/rng.h"
 #include "tests/check.h"
+#include "tests/test_files.h"
 #include "tests/test_process.h"
 
 #define BO_GP BO_BINARY_DIR "/bo-gp"
@@ -27,24 +28,10 @@ static int run(const char *const *args)
     return test_wait_exit(test_spawn(BO_GP, args, out_path, err_path));
 }
 
-static const char *slurp(const char *path)
-{
-    static char buf[65536];
-    FILE *f = fopen(path, "r");
-    size_t got = 0;
-    buf[0] = '\0';
-    if (f != NULL) {
-        got = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-    }
-    buf[got] = '\0';
-    return buf;
-}
-
 static void expect_usage(const char *const *args, const char *frag1, const char *frag2)
 {
     int rc = run(args);
-    const char *err = slurp(err_path);
+    const char *err = test_slurp(err_path);
     CHECK_MSG(rc == 2, "exit %d, want 2; stderr: %s", rc, err);
     CHECK_MSG(strstr(err, frag1) != NULL, "want '%s' in stderr: %s", frag1, err);
     CHECK_MSG(frag2 == NULL || strstr(err, frag2) != NULL, "want '%s' in stderr: %s", frag2,
@@ -59,6 +46,15 @@ static void write_file(const char *path, const char *text)
         fputs(text, f);
         fclose(f);
     }
+}
+
+/* Calibrates against a field file holding text, which must end in a usage
+ * error whose message holds frag1 and frag2 (frag2 may be NULL). */
+static void expect_bad_field(const char *text, const char *frag1, const char *frag2)
+{
+    write_file(bad_path, text);
+    const char *a[] = {"calibrate", sim_path, bad_path, "--theta", "t1,t2", NULL};
+    expect_usage(a, frag1, frag2);
 }
 
 static double simulator(double x1, double x2, double t1, double t2)
@@ -103,8 +99,8 @@ static void test_recovers(void)
     const char *args[] = {"calibrate", sim_path, field_path, "--theta", "t1,t2",
                           "--bounds", "0:1.5,0.5:2", "--posterior", "-o", model_path, NULL};
     int rc = run(args);
-    const char *out = slurp(out_path);
-    CHECK_MSG(rc == 0, "calibrate: exit %d: %s", rc, slurp(err_path));
+    const char *out = test_slurp(out_path);
+    CHECK_MSG(rc == 0, "calibrate: exit %d: %s", rc, test_slurp(err_path));
     double est[2] = {NAN, NAN}, sd[2] = {NAN, NAN}, lo, hi;
     const char *p = strstr(out, "parameter,estimate,sd,lower,upper\n");
     CHECK_MSG(p != NULL, "output: %s", out);
@@ -126,8 +122,8 @@ static void test_recovers(void)
     const char *pargs[] = {"predict", model_path, points_path, NULL};
     rc = run(pargs);
     double mean = NAN, psd;
-    CHECK_MSG(rc == 0, "predict: exit %d: %s", rc, slurp(err_path));
-    CHECK(sscanf(slurp(out_path), "mean,sd\n%lf,%lf", &mean, &psd) == 2);
+    CHECK_MSG(rc == 0, "predict: exit %d: %s", rc, test_slurp(err_path));
+    CHECK(sscanf(test_slurp(out_path), "mean,sd\n%lf,%lf", &mean, &psd) == 2);
     CHECK_MSG(fabs(mean - simulator(0.3, 0.6, 0.7, 1.3)) < 0.03, "field prediction %g", mean);
 
     /* Without --posterior there is no sd column; the same seed gives the
@@ -136,7 +132,7 @@ static void test_recovers(void)
                            "--bounds", "0:1.5,0.5:2", NULL};
     rc = run(plain);
     CHECK(rc == 0);
-    out = slurp(out_path);
+    out = test_slurp(out_path);
     double again[2] = {NAN, NAN};
     CHECK(sscanf(out, "parameter,estimate,lower,upper\nt1,%lf,%lf,%lf\nt2,%lf", &again[0], &lo,
                  &hi, &again[1]) == 4);
@@ -195,43 +191,27 @@ static void test_errors(void)
         expect_usage(a, "unknown kernel 'cubic'", NULL);
     }
     /* A field file with a calibration column: named with file:line:column. */
-    write_file(bad_path, "x1,x2,t1,y\n0.1,0.2,0.5,1.0\n");
     {
-        const char *a[] = {"calibrate", sim_path, bad_path, "--theta", "t1,t2", NULL};
         char where[700];
         snprintf(where, sizeof where, "%s:1:7: column 't1' is a calibration input", bad_path);
-        expect_usage(a, where, NULL);
+        expect_bad_field("x1,x2,t1,y\n0.1,0.2,0.5,1.0\n", where, NULL);
     }
     /* A field column the simulator does not have. */
-    write_file(bad_path, "x1,x2,pressure,y\n0.1,0.2,0.5,1.0\n");
     {
-        const char *a[] = {"calibrate", sim_path, bad_path, "--theta", "t1,t2", NULL};
         char where[700];
         snprintf(where, sizeof where, "%s:1:7: column 'pressure' is not an input", bad_path);
-        expect_usage(a, where, NULL);
+        expect_bad_field("x1,x2,pressure,y\n0.1,0.2,0.5,1.0\n", where, NULL);
     }
     /* A field file without one of the inputs. */
-    write_file(bad_path, "x1,y\n0.1,1.0\n");
-    {
-        const char *a[] = {"calibrate", sim_path, bad_path, "--theta", "t1,t2", NULL};
-        expect_usage(a, "x2", "(an input of");
-    }
+    expect_bad_field("x1,y\n0.1,1.0\n", "x2", "(an input of");
     /* A bad cell: file, line and column. */
-    write_file(bad_path, "x1,x2,y\n0.1,0.2,1.0\n0.3,abc,1.0\n");
-    {
-        const char *a[] = {"calibrate", sim_path, bad_path, "--theta", "t1,t2", NULL};
-        expect_usage(a, bad_path, "line 3");
-    }
+    expect_bad_field("x1,x2,y\n0.1,0.2,1.0\n0.3,abc,1.0\n", bad_path, "line 3");
     /* A header only. */
-    write_file(bad_path, "x1,x2,y\n");
-    {
-        const char *a[] = {"calibrate", sim_path, bad_path, "--theta", "t1,t2", NULL};
-        expect_usage(a, "no data rows", NULL);
-    }
+    expect_bad_field("x1,x2,y\n", "no data rows", NULL);
     {
         const char *a[] = {"calibrate", "--help", NULL};
         CHECK(run(a) == 0);
-        CHECK(strstr(slurp(out_path), "Usage: bo-gp calibrate") != NULL);
+        CHECK(strstr(test_slurp(out_path), "Usage: bo-gp calibrate") != NULL);
     }
 }
 

@@ -15,6 +15,7 @@
 
 #include "gp/gpc.h"
 #include "tests/check.h"
+#include "tests/test_files.h"
 #include "tests/test_process.h"
 
 #define BO_GP BO_BINARY_DIR "/bo-gp"
@@ -36,19 +37,6 @@ static int run(const char *const *args)
     return test_wait_exit(test_spawn(BO_GP, args, out_path, err_path));
 }
 
-static const char *slurp(const char *path)
-{
-    static char buf[65536];
-    FILE *f = fopen(path, "r");
-    size_t got = 0;
-    if (f) {
-        got = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-    }
-    buf[got] = '\0';
-    return buf;
-}
-
 static void write_text(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
@@ -62,7 +50,7 @@ static void write_text(const char *path, const char *text)
 static void expect_usage(const char *const *args, const char *frag)
 {
     int rc = run(args);
-    const char *err = slurp(err_path);
+    const char *err = test_slurp(err_path);
     CHECK_MSG(rc == 2, "exit %d, want 2; stderr: %s", rc, err);
     CHECK_MSG(strstr(err, frag), "want '%s' in stderr: %s", frag, err);
 }
@@ -96,19 +84,19 @@ static void test_fit_predict(void)
     const char *train = in_dir("labels.csv"), *model = in_dir("labels.model");
     write_train(train);
     int rc = run((const char *[]){"fit", train, "--class-col", "status", "-o", model, NULL});
-    const char *out = slurp(out_path);
-    CHECK_MSG(rc == 0, "exit %d: %s", rc, slurp(err_path));
+    const char *out = test_slurp(out_path);
+    CHECK_MSG(rc == 0, "exit %d: %s", rc, test_slurp(err_path));
     CHECK_MSG(strstr(out, "fitted a classifier of 'status' to 24 points (14 successes, 10 "
                           "failures), 1 input; kernel matern52"), "%s", out);
-    CHECK(strstr(slurp(model), "bo-gp-classifier 1\n") == slurp(model));
+    CHECK(strstr(test_slurp(model), "bo-gp-classifier 1\n") == test_slurp(model));
 
     /* Points with an extra column first: found by name. */
     const char *points = in_dir("points.csv");
     double px[5] = {0.5, 3.0, 5.9, 7.0, 9.7};
     write_text(points, "note,x\na,0.5\nb,3\nc,5.9\nd,7\ne,9.7\n");
     rc = run((const char *[]){"predict", model, points, NULL});
-    out = slurp(out_path);
-    CHECK_MSG(rc == 0, "exit %d: %s", rc, slurp(err_path));
+    out = test_slurp(out_path);
+    CHECK_MSG(rc == 0, "exit %d: %s", rc, test_slurp(err_path));
     CHECK(strncmp(out, "p_success\n", 10) == 0);
 
     /* The same fit in this process: the box is the data's range. */
@@ -146,7 +134,7 @@ static void test_fit_predict(void)
     /* A model cut short. */
     const char *cut = in_dir("cut.model");
     char text[65536];
-    snprintf(text, sizeof text, "%s", slurp(model));
+    snprintf(text, sizeof text, "%s", test_slurp(model));
     char *data = strstr(text, "\ndata ");
     CHECK(data != NULL);
     if (data)

@@ -15,6 +15,7 @@
 #include "bo/io/history.h"
 #include "gp/rng.h"
 #include "tests/check.h"
+#include "tests/test_files.h"
 #include "tests/test_process.h"
 
 #define BO_GP BO_BINARY_DIR "/bo-gp"
@@ -54,21 +55,6 @@ static int run(const char *const *args)
     return test_wait_exit(test_spawn(BO_GP, args, out_path, err_path));
 }
 
-/* The whole content of a file (static buffer, truncated at 64 KiB). */
-static const char *slurp(const char *path)
-{
-    static char buf[65536];
-    FILE *f = fopen(path, "r");
-    size_t got = 0;
-    buf[0] = '\0';
-    if (f != NULL) {
-        got = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-    }
-    buf[got] = '\0';
-    return buf;
-}
-
 static int contains(const char *text, const char *part)
 {
     return strstr(text, part) != NULL;
@@ -79,7 +65,7 @@ static int contains(const char *text, const char *part)
 static void expect_usage(const char *const *args, const char *frag1, const char *frag2)
 {
     int rc = run(args);
-    const char *err = slurp(err_path);
+    const char *err = test_slurp(err_path);
     CHECK_MSG(rc == 2, "%s %s: exit %d, want 2; stderr: %s", args[0] ? args[0] : "",
               args[0] && args[1] ? args[1] : "", rc, err);
     CHECK_MSG(contains(err, frag1), "want '%s' in stderr: %s", frag1, err);
@@ -167,9 +153,9 @@ static void test_fit_predict_eval(void)
         const char *args[] = {"fit", train, "-o", model, "--noise-col", "sd", "--seed", "3",
                               NULL};
         rc = run(args);
-        CHECK_MSG(rc == 0, "heteroscedastic fit: exit %d: %s", rc, slurp(err_path));
-        CHECK_MSG(contains(slurp(out_path), "noise sd: given per point by column 'sd'"),
-                  "%s", slurp(out_path));
+        CHECK_MSG(rc == 0, "heteroscedastic fit: exit %d: %s", rc, test_slurp(err_path));
+        CHECK_MSG(contains(test_slurp(out_path), "noise sd: given per point by column 'sd'"),
+                  "%s", test_slurp(out_path));
     }
     {
         /* Homoscedastic: a copy with x and y only (else sd is an input). */
@@ -195,8 +181,8 @@ static void test_fit_predict_eval(void)
                               NULL};
         const char *text;
         rc = run(args);
-        text = slurp(out_path);
-        CHECK_MSG(rc == 0, "fit: exit %d: %s", rc, slurp(err_path));
+        text = test_slurp(out_path);
+        CHECK_MSG(rc == 0, "fit: exit %d: %s", rc, test_slurp(err_path));
         CHECK_MSG(contains(text, "log marginal likelihood:") && contains(text, "length-scales") &&
                       contains(text, "signal sd:") && contains(text, "noise sd:"),
                   "fit output: %s", text);
@@ -223,8 +209,8 @@ static void test_fit_predict_eval(void)
     {
         const char *args[] = {"predict", model, points, "--grad", NULL};
         rc = run(args);
-        CHECK_MSG(rc == 0, "predict: exit %d: %s", rc, slurp(err_path));
-        CHECK(parse_predictions(slurp(out_path), "mean,sd,dmean_x", mean, sd, dmean, M) == M);
+        CHECK_MSG(rc == 0, "predict: exit %d: %s", rc, test_slurp(err_path));
+        CHECK(parse_predictions(test_slurp(out_path), "mean,sd,dmean_x", mean, sd, dmean, M) == M);
     }
     for (i = 0; i < M; i++) {
         /* Noise sd 0.1 over 25 points: the posterior sd of the mean is about
@@ -252,7 +238,7 @@ static void test_fit_predict_eval(void)
         double both_mean[2 * M], both_sd[2 * M];
         rc = run(args);
         CHECK(rc == 0);
-        CHECK(parse_predictions(slurp(out_path), "mean,sd", both_mean, both_sd, NULL,
+        CHECK(parse_predictions(test_slurp(out_path), "mean,sd", both_mean, both_sd, NULL,
                                 2 * M) == 2 * M);
         for (i = 0; i < M; i++) {
             mp[i] = both_mean[2 * i];
@@ -281,8 +267,8 @@ static void test_fit_predict_eval(void)
         const char *text;
         double nrmse, nis;
         rc = run(args);
-        text = slurp(out_path);
-        CHECK_MSG(rc == 0, "eval: exit %d: %s", rc, slurp(err_path));
+        text = test_slurp(out_path);
+        CHECK_MSG(rc == 0, "eval: exit %d: %s", rc, test_slurp(err_path));
         nrmse = eval_figure(text, "NRMSE: ");
         nis = eval_figure(text, "NIS (95%): ");
         CHECK_MSG(nrmse > 0 && nrmse < 0.1, "NRMSE %g: %s", nrmse, text);
@@ -329,8 +315,8 @@ static void test_two_sources(void)
         const char *args[] = {"fit", train, "-o", model, "--source-col", "fidelity", NULL};
         const char *text;
         rc = run(args);
-        text = slurp(out_path);
-        CHECK_MSG(rc == 0, "two-source fit: exit %d: %s", rc, slurp(err_path));
+        text = test_slurp(out_path);
+        CHECK_MSG(rc == 0, "two-source fit: exit %d: %s", rc, test_slurp(err_path));
         CHECK_MSG(contains(text, "2 sources") && contains(text, "fidelity map") &&
                       contains(text, "high") && contains(text, "low") &&
                       contains(text, "(target)") && contains(text, "mean per_source") &&
@@ -351,8 +337,8 @@ static void test_two_sources(void)
     {
         const char *args[] = {"predict", model, points, NULL};
         rc = run(args);
-        CHECK_MSG(rc == 0, "two-source predict: exit %d: %s", rc, slurp(err_path));
-        CHECK(parse_predictions(slurp(out_path), "mean,sd", mean, sd, NULL, 2 * M) == 2 * M);
+        CHECK_MSG(rc == 0, "two-source predict: exit %d: %s", rc, test_slurp(err_path));
+        CHECK(parse_predictions(test_slurp(out_path), "mean,sd", mean, sd, NULL, 2 * M) == 2 * M);
         for (i = 0; i < M; i++) {
             /* LF is densely sampled and noise-free: a tight fit. HF has 8
              * points and borrows shape from LF: a looser bound. */
@@ -371,8 +357,8 @@ static void test_two_sources(void)
         const char *args[] = {"fit", train, "-o", model, "--source-col", "fidelity",
                               "--target-source", "low", "--noise", "1e-6", NULL};
         rc = run(args);
-        CHECK_MSG(rc == 0, "exit %d: %s", rc, slurp(err_path));
-        CHECK_MSG(contains(slurp(out_path), "target 'low'"), "%s", slurp(out_path));
+        CHECK_MSG(rc == 0, "exit %d: %s", rc, test_slurp(err_path));
+        CHECK_MSG(contains(test_slurp(out_path), "target 'low'"), "%s", test_slurp(out_path));
     }
     {
         const char *args[] = {"fit", train, "-o", model, "--source-col", "fidelity",
@@ -493,8 +479,8 @@ static void test_bad_usage(void)
     {
         const char *args[] = {"fit", train, "-o", in_dir("no/such/dir/m.model"), NULL};
         rc = run(args);
-        CHECK_MSG(rc == 1, "exit %d: %s", rc, slurp(err_path));
-        CHECK(contains(slurp(err_path), "cannot create"));
+        CHECK_MSG(rc == 1, "exit %d: %s", rc, test_slurp(err_path));
+        CHECK(contains(test_slurp(err_path), "cannot create"));
     }
     /* Help goes to stdout with status 0. */
     {
@@ -507,7 +493,7 @@ static void test_bad_usage(void)
             }
             rc = run(args);
             CHECK_MSG(rc == 0, "%s --help: exit %d", cmds[k], rc);
-            CHECK_MSG(contains(slurp(out_path), "Usage: bo-gp"), "%s --help", cmds[k]);
+            CHECK_MSG(contains(test_slurp(out_path), "Usage: bo-gp"), "%s --help", cmds[k]);
         }
     }
 }
@@ -581,8 +567,8 @@ static void test_history(void)
         const char *args[] = {"fit", history, "-o", from_history, "--seed", "5", NULL};
         const char *text;
         rc = run(args);
-        text = slurp(out_path);
-        CHECK_MSG(rc == 0, "history fit: exit %d: %s", rc, slurp(err_path));
+        text = test_slurp(out_path);
+        CHECK_MSG(rc == 0, "history fit: exit %d: %s", rc, test_slurp(err_path));
         CHECK_MSG(contains(text, "a bo-run history: 24 evaluations, 4 failed skipped") &&
                       contains(text, "fitted 20 points, 2 inputs, 2 sources"),
                   "history fit output: %s", text);
@@ -590,14 +576,14 @@ static void test_history(void)
     /* The history's successful rows are fitted exactly as the same table
      * written by hand: the same model file, byte for byte (the fit is
      * deterministic given the data, their order and the seed). */
-    snprintf(model_text, sizeof model_text, "%s", slurp(from_history));
+    snprintf(model_text, sizeof model_text, "%s", test_slurp(from_history));
     {
         const char *args[] = {"fit", plain, "-o", from_plain, "--source-col", "source",
                               "--y", "y", "--seed", "5", NULL};
         rc = run(args);
-        CHECK_MSG(rc == 0, "plain fit: exit %d: %s", rc, slurp(err_path));
+        CHECK_MSG(rc == 0, "plain fit: exit %d: %s", rc, test_slurp(err_path));
     }
-    CHECK_MSG(strcmp(model_text, slurp(from_plain)) == 0 && model_text[0] != '\0',
+    CHECK_MSG(strcmp(model_text, test_slurp(from_plain)) == 0 && model_text[0] != '\0',
               "the history's model differs from the plain table's");
     CHECK(contains(model_text, "\nsource_column source\n") &&
           contains(model_text, "\ndata 20\n") && contains(model_text, " x1\n") &&
@@ -614,8 +600,8 @@ static void test_history(void)
         const char *args[] = {"fit", history, "-o", from_history, "--target-source", "LF",
                               NULL};
         rc = run(args);
-        CHECK_MSG(rc == 0 && contains(slurp(out_path), "target 'LF'"), "exit %d: %s %s", rc,
-                  slurp(out_path), slurp(err_path));
+        CHECK_MSG(rc == 0 && contains(test_slurp(out_path), "target 'LF'"), "exit %d: %s %s", rc,
+                  test_slurp(out_path), test_slurp(err_path));
     }
     {
         const char *args[] = {"fit", history, "-o", from_history, "--target-source", "MF",
@@ -707,14 +693,14 @@ static void test_sobol(void)
     {
         const char *args[] = {"fit", train, "-o", model, NULL};
         rc = run(args);
-        CHECK_MSG(rc == 0, "fit: exit %d: %s", rc, slurp(err_path));
+        CHECK_MSG(rc == 0, "fit: exit %d: %s", rc, test_slurp(err_path));
     }
     {
         const char *args[] = {"sobol", model, "--samples", "40000", NULL};
         const char *text;
         rc = run(args);
-        text = slurp(out_path);
-        CHECK_MSG(rc == 0, "sobol: exit %d: %s", rc, slurp(err_path));
+        text = test_slurp(out_path);
+        CHECK_MSG(rc == 0, "sobol: exit %d: %s", rc, test_slurp(err_path));
         CHECK_MSG(sscanf(text, "input,first_order,total\nx1,%lf,%lf\nx2,%lf,%lf\n", &s1, &t1,
                          &s2, &t2) == 4,
                   "sobol output: %s", text);
@@ -729,9 +715,9 @@ static void test_sobol(void)
         const char *same[] = {"sobol", model, "--samples=40000", "--seed", "1", NULL};
         const char *other[] = {"sobol", model, "--samples", "40000", "--seed", "2", NULL};
         rc = run(same);
-        CHECK(rc == 0 && strcmp(slurp(out_path), first_out) == 0);
+        CHECK(rc == 0 && strcmp(test_slurp(out_path), first_out) == 0);
         rc = run(other);
-        CHECK(rc == 0 && strcmp(slurp(out_path), first_out) != 0);
+        CHECK(rc == 0 && strcmp(test_slurp(out_path), first_out) != 0);
     }
     {
         /* With the spread: two more columns; y is linear and pinned down by
@@ -740,8 +726,8 @@ static void test_sobol(void)
         double sd1, tsd1, sd2, tsd2;
         const char *text;
         rc = run(args);
-        text = slurp(out_path);
-        CHECK_MSG(rc == 0, "sobol --draws: exit %d: %s", rc, slurp(err_path));
+        text = test_slurp(out_path);
+        CHECK_MSG(rc == 0, "sobol --draws: exit %d: %s", rc, test_slurp(err_path));
         CHECK_MSG(sscanf(text, "input,first_order,total,first_order_sd,total_sd\n"
                                "x1,%lf,%lf,%lf,%lf\nx2,%lf,%lf,%lf,%lf\n",
                          &s1, &t1, &sd1, &tsd1, &s2, &t2, &sd2, &tsd2) == 8,
@@ -803,7 +789,7 @@ static void test_sobol(void)
     {
         const char *args[] = {"sobol", "--help", NULL};
         rc = run(args);
-        CHECK(rc == 0 && contains(slurp(out_path), "Usage: bo-gp sobol MODEL"));
+        CHECK(rc == 0 && contains(test_slurp(out_path), "Usage: bo-gp sobol MODEL"));
     }
 }
 
@@ -827,8 +813,8 @@ static void test_version_and_help(void)
     {
         const char *args[] = {"--version", NULL};
         rc = run(args);
-        CHECK_MSG(rc == 0 && strcmp(slurp(out_path), want) == 0, "--version: exit %d, '%s'",
-                  rc, slurp(out_path));
+        CHECK_MSG(rc == 0 && strcmp(test_slurp(out_path), want) == 0, "--version: exit %d, '%s'",
+                  rc, test_slurp(out_path));
     }
     {
         const char *const helps[] = {"--help", "-h", "help"};
@@ -836,7 +822,7 @@ static void test_version_and_help(void)
             const char *args[] = {helps[k], NULL};
             const char *text;
             rc = run(args);
-            text = slurp(out_path);
+            text = test_slurp(out_path);
             CHECK_MSG(rc == 0 && contains(text, "Usage: bo-gp COMMAND") &&
                           contains(text, "--version") && contains(text, "history.csv"),
                       "%s: exit %d: %s", helps[k], rc, text);
@@ -845,7 +831,7 @@ static void test_version_and_help(void)
     {
         const char *args[] = {"fit", "--help", NULL};
         rc = run(args);
-        CHECK(rc == 0 && contains(slurp(out_path), "bo-run history.csv"));
+        CHECK(rc == 0 && contains(test_slurp(out_path), "bo-run history.csv"));
     }
 }
 
@@ -868,7 +854,7 @@ static void test_extremes(void)
     CHECK(run(fit) == 0);
     const char *predict[] = {"predict", in_dir("ext.model"), in_dir("ext_points.csv"), NULL};
     int rc = run(predict);
-    const char *out = slurp(out_path);
+    const char *out = test_slurp(out_path);
     CHECK_MSG(rc == 0 && !contains(out, "nan") && !contains(out, "inf"), "exit %d: %s", rc, out);
     double mean[8], sd[8];
     size_t n = parse_predictions(out, "mean,sd", mean, sd, NULL, 8);
@@ -951,12 +937,12 @@ static void test_categorical(void)
     {
         const char *args[] = {"fit", train, "-o", model, NULL};
         int rc = run(args);
-        const char *out = slurp(out_path);
-        CHECK_MSG(rc == 0, "fit: exit %d: %s", rc, slurp(err_path));
+        const char *out = test_slurp(out_path);
+        CHECK_MSG(rc == 0, "fit: exit %d: %s", rc, test_slurp(err_path));
         CHECK_MSG(contains(out, "categorical inputs: 1, latent map per input") &&
                       contains(out, "material  categorical, 4 levels"),
                   "fit output: %s", out);
-        out = slurp(model);
+        out = test_slurp(model);
         CHECK_MSG(contains(out, "\ncategorical 4 material\nlevel steel\nlevel alu minium\n") &&
                       contains(out, "\nlatent_map per_input\n") &&
                       contains(out, "\nlevel_latent 4\n") && contains(out, " code\n"),
@@ -965,16 +951,16 @@ static void test_categorical(void)
     {
         const char *args[] = {"fit", train, "-o", model2, "--categorical", "code", NULL};
         int rc = run(args);
-        const char *out = slurp(out_path);
-        CHECK_MSG(rc == 0, "fit: exit %d: %s", rc, slurp(err_path));
+        const char *out = test_slurp(out_path);
+        CHECK_MSG(rc == 0, "fit: exit %d: %s", rc, test_slurp(err_path));
         CHECK_MSG(contains(out, "categorical inputs: 2"), "fit output: %s", out);
-        CHECK(contains(slurp(model2), "\ncategorical 3 code\nlevel 1\nlevel 2\nlevel 3\n"));
+        CHECK(contains(test_slurp(model2), "\ncategorical 3 code\nlevel 1\nlevel 2\nlevel 3\n"));
     }
     {
         const char *args[] = {"eval", model2, test, NULL};
         int rc = run(args);
-        double e = eval_figure(slurp(out_path), "NRMSE: ");
-        CHECK_MSG(rc == 0 && e < 0.05, "eval: exit %d, NRMSE %g: %s", rc, e, slurp(err_path));
+        double e = eval_figure(test_slurp(out_path), "NRMSE: ");
+        CHECK_MSG(rc == 0 && e < 0.05, "eval: exit %d, NRMSE %g: %s", rc, e, test_slurp(err_path));
     }
     {
         /* Predictions at the test rows against the function, and the
@@ -983,8 +969,8 @@ static void test_categorical(void)
         double mean[40], sd[40], dm[40];
         int rc = run(args);
         size_t got;
-        CHECK_MSG(rc == 0, "predict: exit %d: %s", rc, slurp(err_path));
-        got = parse_predictions(slurp(out_path), "mean,sd,dmean_x", mean, sd, dm, 40);
+        CHECK_MSG(rc == 0, "predict: exit %d: %s", rc, test_slurp(err_path));
+        got = parse_predictions(test_slurp(out_path), "mean,sd,dmean_x", mean, sd, dm, 40);
         CHECK(got == 40);
     }
     {
@@ -999,16 +985,16 @@ static void test_categorical(void)
     {
         const char *args[] = {"latent", model2, "-o", fig, NULL};
         int rc = run(args);
-        const char *out = slurp(out_path);
-        CHECK_MSG(rc == 0, "latent: exit %d: %s", rc, slurp(err_path));
+        const char *out = test_slurp(out_path);
+        CHECK_MSG(rc == 0, "latent: exit %d: %s", rc, test_slurp(err_path));
         CHECK_MSG(contains(out, "map,level,z1,z2\nmaterial,steel,0,0\n") &&
                       contains(out, "\nmaterial,alu minium,") && contains(out, "\ncode,3,"),
                   "latent output: %s", out);
         if (access("/usr/bin/gnuplot", X_OK) == 0) {
-            const char *png = slurp(fig);
+            const char *png = test_slurp(fig);
             CHECK_MSG(strncmp(png, "\x89PNG", 4) == 0, "%s is not a PNG", fig);
         }
-        CHECK(contains(slurp(in_dir("cat_latent.dat")), "\"alu minium\""));
+        CHECK(contains(test_slurp(in_dir("cat_latent.dat")), "\"alu minium\""));
     }
     {
         const char *args[] = {"latent", model2, "-o", in_dir("cat_latent.svg"), NULL};
@@ -1018,16 +1004,16 @@ static void test_categorical(void)
         const char *args[] = {"fit", train, "-o", model2, "--categorical", "code",
                               "--latent", "shared", NULL};
         int rc = run(args);
-        CHECK_MSG(rc == 0 && contains(slurp(out_path), "latent map shared"), "exit %d: %s", rc,
-                  slurp(err_path));
-        CHECK(contains(slurp(model2), "\nlatent_map shared\n") &&
-              contains(slurp(model2), "\nlevel_latent 12\n"));
+        CHECK_MSG(rc == 0 && contains(test_slurp(out_path), "latent map shared"), "exit %d: %s", rc,
+                  test_slurp(err_path));
+        CHECK(contains(test_slurp(model2), "\nlatent_map shared\n") &&
+              contains(test_slurp(model2), "\nlevel_latent 12\n"));
     }
     {
         const char *args[] = {"latent", model2, "-o", fig, NULL};
         int rc = run(args);
-        CHECK_MSG(rc == 0 && contains(slurp(out_path), "\nshared,alu minium/2,"), "exit %d: %s",
-                  rc, slurp(out_path));
+        CHECK_MSG(rc == 0 && contains(test_slurp(out_path), "\nshared,alu minium/2,"), "exit %d: %s",
+                  rc, test_slurp(out_path));
     }
     {
         const char *args[] = {"sobol", model2, NULL};
@@ -1062,7 +1048,7 @@ static void test_categorical(void)
     {
         const char *args[] = {"fit", mixed, "-o", model2, "--categorical", "material", NULL};
         int rc = run(args);
-        CHECK_MSG(rc == 0, "exit %d: %s", rc, slurp(err_path));
+        CHECK_MSG(rc == 0, "exit %d: %s", rc, test_slurp(err_path));
     }
     /* Sources and a categorical input together (GP+'s HOIP setting): a
      * cheap biased source beside the target, both over x and the material;
@@ -1089,15 +1075,15 @@ static void test_categorical(void)
         {
             const char *args[] = {"fit", mf, "-o", mf_model, "--source-col", "fidelity", NULL};
             int rc = run(args);
-            const char *out = slurp(out_path);
+            const char *out = test_slurp(out_path);
             CHECK_MSG(rc == 0 && contains(out, "fidelity map") &&
                           contains(out, "latent map of 'material'"),
-                      "exit %d: %s %s", rc, out, slurp(err_path));
+                      "exit %d: %s %s", rc, out, test_slurp(err_path));
         }
         {
             const char *args[] = {"latent", mf_model, "-o", fig, NULL};
             int rc = run(args);
-            const char *out = slurp(out_path);
+            const char *out = test_slurp(out_path);
             CHECK_MSG(rc == 0 && contains(out, "\nsources,HF,0,0\n") &&
                           contains(out, "\nmaterial,steel,0,0\n"),
                       "exit %d: %s", rc, out);
@@ -1109,7 +1095,7 @@ static void test_categorical(void)
             write_file(pts, "x,material,fidelity\n0.5,copper,HF\n0.5,copper,LF\n");
             const char *args[] = {"predict", mf_model, pts, NULL};
             CHECK(run(args) == 0);
-            CHECK(parse_predictions(slurp(out_path), "mean,sd", mean, sd, NULL, 2) == 2);
+            CHECK(parse_predictions(test_slurp(out_path), "mean,sd", mean, sd, NULL, 2) == 2);
             CHECK_MSG(fabs(mean[0] - cat_truth(0.5, 3, 1)) < 0.05 &&
                           fabs(mean[1] - (cat_truth(0.5, 3, 1) - 0.05)) < 0.05,
                       "HF %g (want %g), LF %g (want %g)", mean[0], cat_truth(0.5, 3, 1), mean[1],

@@ -69,6 +69,29 @@ static void warm_up(bo_engine *e, size_t d, size_t steps)
     }
 }
 
+/* Two engines alike but for the pending rule, e[0] with the plain
+ * believer and e[1] with rule, both 12 steps past a 6-point design:
+ * the same history, so any difference in what they suggest next is the
+ * rule's. Returns -1 (after a failed check) when one cannot be made. */
+static int make_pair(bo_engine *e[2], size_t d, uint64_t seed, bo_engine_pending rule)
+{
+    for (int r = 0; r < 2; r++) {
+        static size_t initial[1] = {6};
+        bo_engine_options opt;
+        bo_engine_options_default(&opt, d);
+        opt.initial = initial;
+        opt.seed = seed;
+        opt.pending = r ? rule : BO_PENDING_BELIEVER;
+        char err[256] = "";
+        e[r] = bo_engine_create(&opt, err, sizeof err);
+        CHECK_MSG(e[r] != NULL, "%s", err);
+        if (!e[r])
+            return -1;
+        warm_up(e[r], d, 12);
+    }
+    return 0;
+}
+
 /* K suggestions in a row, each registered as pending: none equals another
  * of the same source (the maximiser's duplicate test: 1e-6 of the box) nor
  * an observed point, for every acquisition. */
@@ -280,21 +303,9 @@ static void test_explore_budget_pending(void)
 static void test_refine_share(void)
 {
     enum { D = 3, K = 12 };
-    bo_engine_options opt;
     bo_engine *e[2];
-    for (int r = 0; r < 2; r++) {
-        static size_t initial[1] = {6};
-        bo_engine_options_default(&opt, D);
-        opt.initial = initial;
-        opt.seed = 77;
-        opt.pending = r ? BO_PENDING_BELIEVER_REFINE : BO_PENDING_BELIEVER;
-        char err[256] = "";
-        e[r] = bo_engine_create(&opt, err, sizeof err);
-        CHECK_MSG(e[r] != NULL, "%s", err);
-        if (!e[r])
-            return;
-        warm_up(e[r], D, 12);
-    }
+    if (make_pair(e, D, 77, BO_PENDING_BELIEVER_REFINE) != 0)
+        return;
     double xb[D], yb, x0[D], x1[D];
     CHECK(bo_engine_best(e[1], &yb, xb) == 1);
     bo_suggestion s0, s1;
@@ -351,20 +362,8 @@ static void test_observed_best(void)
 {
     enum { D = 3 };
     bo_engine *e[2];
-    for (int r = 0; r < 2; r++) {
-        static size_t initial[1] = {6};
-        bo_engine_options opt;
-        bo_engine_options_default(&opt, D);
-        opt.initial = initial;
-        opt.seed = 78;
-        opt.pending = r ? BO_PENDING_BELIEVER_OBSERVED_BEST : BO_PENDING_BELIEVER;
-        char err[256] = "";
-        e[r] = bo_engine_create(&opt, err, sizeof err);
-        CHECK_MSG(e[r] != NULL, "%s", err);
-        if (!e[r])
-            return;
-        warm_up(e[r], D, 12);
-    }
+    if (make_pair(e, D, 78, BO_PENDING_BELIEVER_OBSERVED_BEST) != 0)
+        return;
     /* The point EI wants next: its mean is usually below the incumbent. */
     double xp[D], x[2][D], yb;
     bo_suggestion s[2];

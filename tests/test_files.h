@@ -35,6 +35,22 @@ static inline char *test_read_text(const char *path)
     return buf;
 }
 
+/* The file's first 64 KiB as a string in a buffer that the next call
+ * reuses; "" when it cannot be read. For short outputs a test inspects at
+ * once (a program's stdout or stderr). */
+static inline const char *test_slurp(const char *path)
+{
+    static char buf[65536];
+    FILE *f = fopen(path, "r");
+    size_t got = 0;
+    if (f != NULL) {
+        got = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+    }
+    buf[got] = '\0';
+    return buf;
+}
+
 static inline int test_path_exists(const char *path)
 {
     struct stat st;

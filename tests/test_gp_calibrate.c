@@ -48,16 +48,23 @@ static void make_data(size_t n_sim, size_t n_field, double bias, double noise_sd
     }
 }
 
+/* The GP of the simulator (source 0) and the field (source 1, the target)
+ * with a mean and a noise variance each, on the test's box. */
+static void calib_options(bo_gp_options *opt)
+{
+    bo_gp_options_default(opt, DIM);
+    opt->n_sources = 2;
+    opt->target_source = 1;
+    opt->mean = BO_MEAN_PER_SOURCE;
+    opt->noise = BO_NOISE_PER_SOURCE;
+    opt->lower = lower;
+    opt->upper = upper;
+}
+
 static bo_gp_calib *make_calib(void)
 {
     bo_gp_options opt;
-    bo_gp_options_default(&opt, DIM);
-    opt.n_sources = 2;
-    opt.target_source = 1;
-    opt.mean = BO_MEAN_PER_SOURCE;
-    opt.noise = BO_NOISE_PER_SOURCE;
-    opt.lower = lower;
-    opt.upper = upper;
+    calib_options(&opt);
     opt.seed = 3;
     char err[256];
     bo_gp_calib *c = bo_gp_calib_create(&opt, Q, lower + DX, upper + DX, err, sizeof err);
@@ -180,13 +187,7 @@ static void estimate_on_bound(void)
     size_t src[NS + NF];
     make_data(NS, NF, 0.0, 0.01, 31, X, src, y);
     bo_gp_options opt;
-    bo_gp_options_default(&opt, DIM);
-    opt.n_sources = 2;
-    opt.target_source = 1;
-    opt.mean = BO_MEAN_PER_SOURCE;
-    opt.noise = BO_NOISE_PER_SOURCE;
-    opt.lower = lower;
-    opt.upper = upper;
+    calib_options(&opt);
     double tlo[Q] = {0.0, 0.5}, thi[Q] = {1.5, 1.0}, theta[Q], sd[Q], cov[Q * Q];
     bo_gp_calib *c = bo_gp_calib_create(&opt, Q, tlo, thi, NULL, 0);
     CHECK(c != NULL);

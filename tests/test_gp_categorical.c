@@ -7,6 +7,7 @@
 #include "gp/gp.h"
 #include "gp/rng.h"
 #include "tests/check.h"
+#include "tests/test_gp_gradient.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -93,19 +94,7 @@ static void check_objective_grad(const char *label, const bo_gp_options *opt)
               "coordinates", label, n_cat);
     double f = bo_gp_neg_log_posterior(gp, theta, g);
     CHECK_MSG(isfinite(f), "%s: objective %g", label, f);
-    for (size_t j = 0; j < nh; j++) {
-        double h = 1e-5;
-        memcpy(tp, theta, nh * sizeof *tp);
-        tp[j] = theta[j] + h;
-        double fp = bo_gp_neg_log_posterior(gp, tp, NULL);
-        tp[j] = theta[j] - h;
-        double fm = bo_gp_neg_log_posterior(gp, tp, NULL);
-        double fd = (fp - fm) / (2.0 * h);
-        char name[64];
-        bo_gp_hyper_name(gp, j, name, sizeof name);
-        CHECK_MSG(fabs(fd - g[j]) <= 1e-6 + 1e-5 * fabs(fd), "%s: d/d %s: analytic %.10g fd %.10g",
-                  label, name, g[j], fd);
-    }
+    test_check_nlp_gradient(gp, theta, g, tp, nh, label);
     CHECK_CLOSE(bo_gp_neg_log_posterior(gp, theta, NULL), f, 1e-14, 0.0);
 
     /* Predictions at the perturbed hyperparameters: the gradient in the

@@ -98,6 +98,24 @@ static void check_point(const double *x, const char *what)
 }
 
 /* The best EI on a grid: every combination, every integer, 201 values of x0. */
+/* A GP fitted to six points in two inputs with the given levels (0 for a
+ * real input) and its acquisition evaluator at incumbent best, block
+ * points at a time; a failure is a failed check. */
+static void fit_small_posterior(posterior *p, const size_t *n_levels, const double *X,
+                                const double *y, double best, size_t block)
+{
+    memset(p, 0, sizeof *p);
+    bo_gp_options opt;
+    bo_gp_options_default(&opt, 2);
+    opt.n_levels = n_levels;
+    p->gp = bo_gp_create(&opt, NULL, 0);
+    CHECK(p->gp && bo_gp_set_data(p->gp, 6, X, NULL, y, NULL) == BO_OK &&
+          bo_gp_fit(p->gp, NULL) == BO_OK);
+    bo_acq_options acq;
+    bo_acq_options_default(&acq);
+    p->ev = bo_acq_evaluator_create(&acq, p->gp, best, block, NULL, 0);
+}
+
 static double brute_force(posterior *p)
 {
     double best = -HUGE_VAL, X[201 * DIM], v[201];
@@ -187,17 +205,8 @@ int main(void)
         static const size_t cl[2] = {2, 3};
         bo_mixed_space cs = {2, ck, NULL, NULL, cl};
         posterior p;
-        memset(&p, 0, sizeof p);
-        bo_gp_options opt;
-        bo_gp_options_default(&opt, 2);
-        opt.n_levels = cl;
         double X[12] = {0, 0, 0, 1, 0, 2, 1, 0, 1, 1, 1, 2}, y[6] = {1, 2, 0.5, 3, 2.5, 1.5};
-        p.gp = bo_gp_create(&opt, NULL, 0);
-        CHECK(p.gp && bo_gp_set_data(p.gp, 6, X, NULL, y, NULL) == BO_OK &&
-              bo_gp_fit(p.gp, NULL) == BO_OK);
-        bo_acq_options acq;
-        bo_acq_options_default(&acq);
-        p.ev = bo_acq_evaluator_create(&acq, p.gp, 0.5, 16, NULL, 0);
+        fit_small_posterior(&p, cl, X, y, 0.5, 16);
         bo_acq_scorer sc = {2, 16, p.ev, block_cb, point_cb};
         bo_mixed_options mo;
         bo_mixed_options_default(&mo);
@@ -219,18 +228,9 @@ int main(void)
         static const double rlo[2] = {0.0, 0.0}, rhi[2] = {1.0, 0.0};
         bo_mixed_space rs = {2, rk, rlo, rhi, rl};
         posterior p;
-        memset(&p, 0, sizeof p);
-        bo_gp_options opt;
-        bo_gp_options_default(&opt, 2);
-        opt.n_levels = gl;
         double X[12] = {0.1, 0, 0.5, 0, 0.9, 1, 0.3, 1, 0.7, 2, 0.2, 2};
         double y[6] = {1.0, 0.2, 0.8, 0.5, 0.9, 0.4};
-        p.gp = bo_gp_create(&opt, NULL, 0);
-        CHECK(p.gp && bo_gp_set_data(p.gp, 6, X, NULL, y, NULL) == BO_OK &&
-              bo_gp_fit(p.gp, NULL) == BO_OK);
-        bo_acq_options acq;
-        bo_acq_options_default(&acq);
-        p.ev = bo_acq_evaluator_create(&acq, p.gp, 0.2, 64, NULL, 0);
+        fit_small_posterior(&p, gl, X, y, 0.2, 64);
         bo_acq_scorer sc = {2, 64, p.ev, block_cb, point_cb};
         bo_mixed_options mo;
         bo_mixed_options_default(&mo);

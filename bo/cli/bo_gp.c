@@ -228,6 +228,34 @@ static int usage_error(const char *cmd, const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
+/* The preamble every subcommand shares: parses argv against specs into
+ * exactly n_pos positional arguments (expected says which, for the
+ * error). Returns 1 when the subcommand is to go on; 0 when it is to end
+ * with *status: after --help printed usage (EXIT_OK) or after a usage
+ * error that points at --help. */
+static int parse_command(const char *cmd, const char *usage, int argc, char **argv,
+                         const option_spec *specs, const char **pos, size_t n_pos,
+                         const char *expected, int *status)
+{
+    size_t found;
+    int rc = parse_args(cmd, argc, argv, specs, pos, n_pos, &found);
+    if (rc == -1) {
+        fputs(usage, stdout);
+        *status = EXIT_OK;
+        return 0;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "Try 'bo-gp %s --help'.\n", cmd);
+        *status = rc;
+        return 0;
+    }
+    if (found != n_pos) {
+        *status = usage_error(cmd, "%s", expected);
+        return 0;
+    }
+    return 1;
+}
+
 static int parse_count(const char *text, unsigned long long *value)
 {
     char *end = NULL;
@@ -237,6 +265,17 @@ static int parse_count(const char *text, unsigned long long *value)
     errno = 0;
     *value = strtoull(text, &end, 10);
     return errno != 0 || *end != '\0' ? -1 : 0;
+}
+
+/* Flushes stdout at the end of a subcommand: a full disk or a closed pipe
+ * is an error, not a silently short table. Returns the exit code. */
+static int finish_output(const char *cmd)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "bo-gp %s: writing the output failed: %s\n", cmd, strerror(errno));
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
 }
 
 /* Writes a CSV field, quoted when it holds a comma, a quote or blanks at
@@ -765,7 +804,6 @@ static int cmd_fit(int argc, char **argv)
 {
     fit_args a;
     const char *pos[1];
-    size_t n_pos;
     option_spec specs[] = {
         {"--output", "-o", 1, &a.output, NULL},
         {"--kernel", NULL, 1, &a.kernel, NULL},
@@ -792,17 +830,9 @@ static int cmd_fit(int argc, char **argv)
 
     memset(&a, 0, sizeof a);
     a.kernel = "matern52";
-    rc = parse_args("fit", argc, argv, specs, pos, 1, &n_pos);
-    if (rc == -1) {
-        fputs(usage_fit, stdout);
-        return EXIT_OK;
-    }
-    if (rc != 0) {
-        fprintf(stderr, "Try 'bo-gp fit --help'.\n");
+    if (!parse_command("fit", usage_fit, argc, argv, specs, pos, 1,
+                       "expected one training CSV file", &rc)) {
         return rc;
-    }
-    if (n_pos != 1) {
-        return usage_error("fit", "%s", "expected one training CSV file");
     }
     if (a.output == NULL) {
         return usage_error("fit", "%s", "-o MODEL is required");
@@ -1120,12 +1150,7 @@ static int predict_classifier(const char *model, const char *points, int grad)
         }
         printf("%.17g\n", p);
     }
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "bo-gp predict: writing the output failed: %s\n", strerror(errno));
-        rc = EXIT_RUNTIME;
-        goto done;
-    }
-    rc = EXIT_OK;
+    rc = finish_output("predict");
 done:
     free(cols);
     free(X);
@@ -1291,7 +1316,7 @@ done:
 static int cmd_predict(int argc, char **argv)
 {
     const char *pos[2];
-    size_t n_pos, n = 0, dim, i, j;
+    size_t n = 0, dim, i, j;
     int grad = 0, rc;
     option_spec specs[] = {
         {"--grad", NULL, 0, NULL, &grad},
@@ -1305,17 +1330,9 @@ static int cmd_predict(int argc, char **argv)
     size_t *source = NULL;
     bo_status st;
 
-    rc = parse_args("predict", argc, argv, specs, pos, 2, &n_pos);
-    if (rc == -1) {
-        fputs(usage_predict, stdout);
-        return EXIT_OK;
-    }
-    if (rc != 0) {
-        fprintf(stderr, "Try 'bo-gp predict --help'.\n");
+    if (!parse_command("predict", usage_predict, argc, argv, specs, pos, 2,
+                       "expected MODEL and POINTS.csv", &rc)) {
         return rc;
-    }
-    if (n_pos != 2) {
-        return usage_error("predict", "%s", "expected MODEL and POINTS.csv");
     }
     if (bo_classifier_file_is(pos[0]))
         return predict_classifier(pos[0], pos[1], grad);
@@ -1398,12 +1415,7 @@ static int cmd_predict(int argc, char **argv)
         }
         putchar('\n');
     }
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "bo-gp predict: writing the output failed: %s\n", strerror(errno));
-        rc = EXIT_RUNTIME;
-        goto done;
-    }
-    rc = EXIT_OK;
+    rc = finish_output("predict");
 done:
     free(X);
     free(source);
@@ -1419,7 +1431,7 @@ done:
 static int cmd_eval(int argc, char **argv)
 {
     const char *pos[2];
-    size_t n_pos, n = 0, i, y_col, noise_col = 0;
+    size_t n = 0, i, y_col, noise_col = 0;
     int rc, has_noise;
     option_spec specs[] = {
         {NULL, NULL, 0, NULL, NULL},
@@ -1434,17 +1446,9 @@ static int cmd_eval(int argc, char **argv)
     double nrmse, nis;
     size_t covered = 0;
 
-    rc = parse_args("eval", argc, argv, specs, pos, 2, &n_pos);
-    if (rc == -1) {
-        fputs(usage_eval, stdout);
-        return EXIT_OK;
-    }
-    if (rc != 0) {
-        fprintf(stderr, "Try 'bo-gp eval --help'.\n");
+    if (!parse_command("eval", usage_eval, argc, argv, specs, pos, 2,
+                       "expected MODEL and TEST.csv", &rc)) {
         return rc;
-    }
-    if (n_pos != 2) {
-        return usage_error("eval", "%s", "expected MODEL and TEST.csv");
     }
     bo_model_file_init(&m);
     rc = load_model("eval", pos[0], &m, &gp);
@@ -1531,7 +1535,7 @@ done:
 static int cmd_sobol(int argc, char **argv)
 {
     const char *pos[1], *samples_text = NULL, *seed_text = NULL, *draws_text = NULL;
-    size_t n_pos, j;
+    size_t j;
     unsigned long long samples = 10000, seed = 1, draws = 0;
     int rc;
     option_spec specs[] = {
@@ -1545,17 +1549,9 @@ static int cmd_sobol(int argc, char **argv)
     double *first = NULL, *total = NULL, *spread = NULL;
     bo_status st;
 
-    rc = parse_args("sobol", argc, argv, specs, pos, 1, &n_pos);
-    if (rc == -1) {
-        fputs(usage_sobol, stdout);
-        return EXIT_OK;
-    }
-    if (rc != 0) {
-        fprintf(stderr, "Try 'bo-gp sobol --help'.\n");
+    if (!parse_command("sobol", usage_sobol, argc, argv, specs, pos, 1,
+                       "expected one MODEL file", &rc)) {
         return rc;
-    }
-    if (n_pos != 1) {
-        return usage_error("sobol", "%s", "expected one MODEL file");
     }
     /* The cap keeps the three sample matrices within memory a user expects
      * (10^8 samples of 10 inputs would be 24 GB). */
@@ -1637,7 +1633,7 @@ done:
 static int cmd_latent(int argc, char **argv)
 {
     const char *pos[1], *output = NULL;
-    size_t n_pos, p, l;
+    size_t p, l;
     int rc, drawn = 0;
     option_spec specs[] = {
         {"--output", "-o", 1, &output, NULL},
@@ -1648,17 +1644,9 @@ static int cmd_latent(int argc, char **argv)
     bo_gp *gp = NULL;
     bo_status st;
 
-    rc = parse_args("latent", argc, argv, specs, pos, 1, &n_pos);
-    if (rc == -1) {
-        fputs(usage_latent, stdout);
-        return EXIT_OK;
-    }
-    if (rc != 0) {
-        fprintf(stderr, "Try 'bo-gp latent --help'.\n");
+    if (!parse_command("latent", usage_latent, argc, argv, specs, pos, 1,
+                       "expected one MODEL file", &rc)) {
         return rc;
-    }
-    if (n_pos != 1) {
-        return usage_error("latent", "%s", "expected one MODEL file");
     }
     if (output == NULL) {
         return usage_error("latent", "%s", "-o FIG.png is required");
@@ -1776,7 +1764,7 @@ static int cmd_calibrate(int argc, char **argv)
         {NULL, NULL, 0, NULL, NULL},
     };
     const char *pos[2];
-    size_t n_pos, q = 0, dx = 0, i, j, k;
+    size_t q = 0, dx = 0, i, j, k;
     char err[ERRLEN];
     char *theta_copy = NULL, *bounds_copy = NULL;
     char *theta_names[CALIB_MAX_THETA], *bound_items[CALIB_MAX_THETA];
@@ -1793,17 +1781,9 @@ static int cmd_calibrate(int argc, char **argv)
     int rc;
 
     bo_model_file_init(&m);
-    rc = parse_args("calibrate", argc, argv, specs, pos, 2, &n_pos);
-    if (rc == -1) {
-        fputs(usage_calibrate, stdout);
-        return EXIT_OK;
-    }
-    if (rc != 0) {
-        fprintf(stderr, "Try 'bo-gp calibrate --help'.\n");
+    if (!parse_command("calibrate", usage_calibrate, argc, argv, specs, pos, 2,
+                       "expected SIM.csv and FIELD.csv", &rc)) {
         return rc;
-    }
-    if (n_pos != 2) {
-        return usage_error("calibrate", "%s", "expected SIM.csv and FIELD.csv");
     }
     if (theta_arg == NULL) {
         return usage_error("calibrate", "%s", "--theta NAME[,NAME...] is required");

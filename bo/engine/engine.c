@@ -32,6 +32,15 @@ uint64_t bo_enginei_derived_seed(const bo_engine *e, uint64_t stream, uint64_t i
     return bo_rng_u64(&rng);
 }
 
+void bo_enginei_maximizer_options(const bo_engine *e, bo_acq_maximizer_options *mo)
+{
+    bo_acq_maximizer_options_default(mo);
+    if (e->opt.acq_pool)
+        mo->pool_size = e->opt.acq_pool;
+    if (e->opt.acq_starts)
+        mo->starts = e->opt.acq_starts;
+}
+
 void bo_engine_options_default(bo_engine_options *opt, size_t dim)
 {
     memset(opt, 0, sizeof *opt);
@@ -1092,11 +1101,7 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
         ao.kind = BO_ACQ_EI;
 
     bo_acq_maximizer_options mo;
-    bo_acq_maximizer_options_default(&mo);
-    if (e->opt.acq_pool)
-        mo.pool_size = e->opt.acq_pool;
-    if (e->opt.acq_starts)
-        mo.starts = e->opt.acq_starts;
+    bo_enginei_maximizer_options(e, &mo);
     mo.threads = e->opt.acq_threads > 1 ? e->opt.acq_threads : 1;
     mo.seed = bo_enginei_derived_seed(e, ENGINE_STREAM_ACQ, bo_enginei_suggestion_index(e));
     /* The acquisition's peak often sits right next to the incumbent, finer

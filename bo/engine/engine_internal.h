@@ -116,6 +116,11 @@ size_t bo_enginei_suggestion_index(const bo_engine *e);
 /* A seed derived from the run's seed, a stream and an index. */
 uint64_t bo_enginei_derived_seed(const bo_engine *e, uint64_t stream, uint64_t index);
 
+/* The maximiser's defaults with the run's acquisition pool size and number
+ * of starts where the user set them (the suggestion and the stall
+ * refinement search alike). */
+void bo_enginei_maximizer_options(const bo_engine *e, bo_acq_maximizer_options *mo);
+
 /* Sets the failure handling of a maximisation from failure_model and the
  * classifier's state: the success model to weight by, or the radius. */
 void bo_enginei_failure_options(const bo_engine *e, bo_acq_maximizer_options *mo);

@@ -413,11 +413,7 @@ bo_status bo_enginei_pending_refine(bo_engine *e, size_t n_gp, size_t n_avoid, d
     bo_acq_options_default(&ao);
     ao.kind = e->opt.acquisition;
     bo_acq_maximizer_options mo;
-    bo_acq_maximizer_options_default(&mo);
-    if (e->opt.acq_pool)
-        mo.pool_size = e->opt.acq_pool;
-    if (e->opt.acq_starts)
-        mo.starts = e->opt.acq_starts;
+    bo_enginei_maximizer_options(e, &mo);
     mo.lower = box;
     mo.upper = box + d;
     mo.seed = bo_enginei_derived_seed(e, ENGINE_STREAM_EXPLORE, bo_enginei_suggestion_index(e));
