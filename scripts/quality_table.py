@@ -10,10 +10,12 @@ table and, per column set, how many medians are at or below TPE's, at or
 below a tenth of it, and worse than before by more than 2x (the targets of
 docs/evidence-quality.md).
 """
-import csv
 import os
 import statistics
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compare_peers import read_runs  # noqa: E402  (runs.csv as bo-study writes it)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BEFORE = os.path.join(ROOT, "docs", "evidence-quality", "before", "runs.csv")
@@ -23,18 +25,13 @@ SUITE = ["branin", "sixhump_camel", "hartmann3", "levy", "rosenbrock", "rastrigi
 
 
 def load(path, prefix=""):
-    """label -> final regrets; with prefix, only labels that start with it."""
-    finals = {}
-    with open(path, newline="") as f:
-        for row in csv.DictReader(f):
-            label = row["label"]
-            if prefix:
-                if not label.startswith(prefix):
-                    continue
-                label = label[len(prefix):]
-            if row["final"] != "":
-                finals.setdefault(label, []).append(float(row["final"]))
-    return finals
+    """label -> final regrets; with prefix, only labels that start with it,
+    named without it."""
+    finals = read_runs(path)
+    if not prefix:
+        return finals
+    return {label[len(prefix):]: values for label, values in finals.items()
+            if label.startswith(prefix)}
 
 
 def main(argv):
