@@ -215,6 +215,21 @@ static void test_errors(void)
     }
 }
 
+/* A full disk or a closed pipe on stdout fails the command: /dev/full
+ * fails each write with ENOSPC. */
+static void test_output_error(void)
+{
+    if (access("/dev/full", W_OK) != 0) {
+        return; /* not on this system: nothing to provoke the error with */
+    }
+    const char *args[] = {"calibrate", sim_path, field_path, "--theta", "t1,t2",
+                          "--bounds", "0:1.5,0.5:2", NULL};
+    int rc = test_wait_exit(test_spawn(BO_GP, args, "/dev/full", err_path));
+    CHECK_MSG(rc == 1, "calibrate to /dev/full: exit %d", rc);
+    CHECK_MSG(strstr(test_slurp(err_path), "bo-gp calibrate: writing the output failed") != NULL,
+              "calibrate to /dev/full: %s", test_slurp(err_path));
+}
+
 int main(void)
 {
     if (mkdtemp(dir) == NULL) {
@@ -235,6 +250,7 @@ int main(void)
     write_data();
     test_recovers();
     test_errors();
+    test_output_error();
     const char *files[] = {out_path, err_path, sim_path, field_path, model_path, points_path,
                            bad_path};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)

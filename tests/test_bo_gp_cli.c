@@ -885,7 +885,8 @@ static void remove_dir(void)
                            "cut.model", "history.csv", "plain.csv", "history.model",
                            "plain.model", "bad_history.csv", "failed_history.csv",
                            "ext_train.csv", "ext_points.csv", "ext.model", "ext_scaled.csv",
-                           "out.txt", "err.txt", NULL};
+                           "full.model", "full_latent.png", "full_latent.gp",
+                           "full_latent.dat", "out.txt", "err.txt", NULL};
     size_t i;
     for (i = 0; names[i] != NULL; i++) {
         remove(in_dir(names[i]));
@@ -1126,6 +1127,42 @@ static void test_categorical(void)
     }
 }
 
+/* A full disk or a closed pipe on stdout is an error of every subcommand,
+ * not a silently short table: /dev/full fails each write with ENOSPC. */
+static void expect_write_failure(const char *const *args, const char *cmd)
+{
+    int rc = test_wait_exit(test_spawn(BO_GP, args, "/dev/full", err_path));
+    char want[64];
+    snprintf(want, sizeof want, "bo-gp %s: writing the output failed", cmd);
+    CHECK_MSG(rc == 1, "%s to /dev/full: exit %d", cmd, rc);
+    CHECK_MSG(contains(test_slurp(err_path), want), "%s to /dev/full: %s", cmd,
+              test_slurp(err_path));
+}
+
+static void test_output_errors(void)
+{
+    if (access("/dev/full", W_OK) != 0) {
+        return; /* not on this system: nothing to provoke the error with */
+    }
+    const char *model = in_dir("sin.model"), *full_model = in_dir("full.model");
+    {
+        const char *args[] = {"fit", in_dir("train2.csv"), "-o", full_model, NULL};
+        expect_write_failure(args, "fit");
+    }
+    {
+        const char *args[] = {"predict", model, in_dir("points.csv"), NULL};
+        expect_write_failure(args, "predict");
+    }
+    {
+        const char *args[] = {"eval", model, in_dir("test.csv"), NULL};
+        expect_write_failure(args, "eval");
+    }
+    {
+        const char *args[] = {"latent", in_dir("mf.model"), "-o", in_dir("full_latent.png"), NULL};
+        expect_write_failure(args, "latent");
+    }
+}
+
 int main(void)
 {
     if (mkdtemp(dir) == NULL) {
@@ -1145,6 +1182,7 @@ int main(void)
     test_sobol();
     test_version_and_help();
     test_extremes();
+    test_output_errors();
     test_categorical();
     remove_dir();
     free_paths();

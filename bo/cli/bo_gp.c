@@ -909,7 +909,7 @@ static int cmd_fit(int argc, char **argv)
     }
     bo_model_file_summary(&m, gp, stdout, "");
     printf("model written to %s\n", a.output);
-    rc = EXIT_OK;
+    rc = finish_output("fit");
 done:
     bo_gp_destroy(gp);
     bo_model_file_cleanup(&m);
@@ -1081,7 +1081,7 @@ static int fit_classifier(const fit_args *a)
     printf("  P(success) far from the data = %.6g\n", bo_gpc_prior_success(g));
     printf("  approximate log marginal likelihood = %.6g\n", bo_gpc_log_marginal_likelihood(g));
     printf("model written to %s\n", a->output);
-    rc = EXIT_OK;
+    rc = finish_output("fit");
 done:
     free(cols);
     bo_gpc_destroy(g);
@@ -1518,7 +1518,7 @@ static int cmd_eval(int argc, char **argv)
     printf("NRMSE: %.6g\n", nrmse);
     printf("NIS (95%%): %.6g\n", nis);
     printf("95%% interval coverage: %.4g\n", (double)covered / (double)n);
-    rc = EXIT_OK;
+    rc = finish_output("eval");
 done:
     free(X);
     free(y);
@@ -1689,7 +1689,7 @@ static int cmd_latent(int argc, char **argv)
         fprintf(stderr, "bo-gp latent: gnuplot is not installed: wrote the data and script "
                         "beside %s but not the figure\n", output);
     }
-    rc = EXIT_OK;
+    rc = finish_output("latent");
 done:
     bo_gp_destroy(gp);
     bo_model_file_cleanup(&m);
@@ -2087,7 +2087,7 @@ static int cmd_calibrate(int argc, char **argv)
         }
         printf("model written to %s\n", output);
     }
-    rc = EXIT_OK;
+    rc = finish_output("calibrate");
     goto done;
 oom:
     fprintf(stderr, "bo-gp calibrate: out of memory\n");
