@@ -882,7 +882,8 @@ static void remove_dir(void)
     const char *names[] = {"train.csv", "train2.csv", "sin.model", "points.csv",
                            "shifted.csv", "test.csv", "noy.csv", "mf.csv", "mf.model",
                            "mfpoints.csv", "negsd.csv", "yonly.csv", "wrongcol.csv",
-                           "cut.model", "history.csv", "plain.csv", "history.model",
+                           "cut.model", "cut2.model", "linear.csv", "linear.model",
+                           "history.csv", "plain.csv", "history.model",
                            "plain.model", "bad_history.csv", "failed_history.csv",
                            "ext_train.csv", "ext_points.csv", "ext.model", "ext_scaled.csv",
                            "full.model", "full_latent.png", "full_latent.gp",
@@ -1156,6 +1157,10 @@ static void test_output_errors(void)
     {
         const char *args[] = {"eval", model, in_dir("test.csv"), NULL};
         expect_write_failure(args, "eval");
+    }
+    {
+        const char *args[] = {"sobol", model, "--samples", "256", NULL};
+        expect_write_failure(args, "sobol");
     }
     {
         const char *args[] = {"latent", in_dir("mf.model"), "-o", in_dir("full_latent.png"), NULL};

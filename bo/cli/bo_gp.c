@@ -1620,7 +1620,7 @@ static int cmd_sobol(int argc, char **argv)
         }
         printf("\n");
     }
-    rc = EXIT_OK;
+    rc = finish_output("sobol");
 done:
     free(first);
     free(total);
