@@ -508,6 +508,7 @@ static int cmd_run(int argc, char **argv)
     bo_engine_options eo;
     bo_config_engine_options(c, &eo, costs, initial);
     eo.pending = pending;
+    eo.workers = workers;
     s.engine = bo_engine_create(&eo, s.err, sizeof s.err);
     if (!s.engine)
         goto done;

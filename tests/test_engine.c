@@ -451,6 +451,53 @@ static void test_stall_explore(void)
     CHECK(n_failed > 0);
 }
 
+/* stall_explore with K in flight (opt.workers): the stall window spans a
+ * round of K observations, and the share of them near the incumbent is not
+ * asked for (the believer spreads the K points). After a best at the centre
+ * and then m observations on a circle of radius 0.3 around it, none better:
+ * one worker never stalls (no point near the incumbent); 16 workers stall
+ * once 16 observations without progress are in, and not before. */
+static const char *stall_workers_reason(size_t workers, size_t m)
+{
+    bo_engine_options opt;
+    stall_options(&opt, 5);
+    opt.workers = workers;
+    bo_engine *e = bo_engine_create(&opt, NULL, 0);
+    const char *reason = "(engine failed)";
+    if (!e)
+        return reason;
+    int good = 1;
+    for (size_t k = 0; k < stall_initial && good; k++) {
+        double x[2];
+        bo_suggestion s;
+        good &= bo_engine_suggest(e, x, &s) == BO_OK && s.initial;
+        good &= bo_engine_observe(e, x, 0, 1.0 + 0.1 * (double)k, 1, 1) == BO_OK;
+    }
+    const double centre[2] = {0.5, 0.5};
+    good &= bo_engine_observe(e, centre, 0, -1.0, 1, 0) == BO_OK;
+    for (size_t k = 0; k < m && good; k++) {
+        double a = 6.283185307179586 * (double)k / (double)m + 0.1;
+        const double x[2] = {0.5 + 0.3 * cos(a), 0.5 + 0.3 * sin(a)};
+        good &= bo_engine_observe(e, x, 0, 0.5 * sin(3.0 * a), 1, 0) == BO_OK;
+    }
+    double x[2];
+    bo_suggestion s;
+    if (good && bo_engine_suggest(e, x, &s) == BO_OK)
+        reason = s.reason ? s.reason : "";
+    bo_engine_destroy(e);
+    return reason;
+}
+
+static void test_stall_workers(void)
+{
+    const char *one = stall_workers_reason(1, 20);
+    CHECK_MSG(strncmp(one, "stall:", 6) != 0, "one worker, 20 spread points: '%s'", one);
+    const char *early = stall_workers_reason(16, 14);
+    CHECK_MSG(strncmp(early, "stall:", 6) != 0, "16 workers, 14 points: '%s'", early);
+    const char *round = stall_workers_reason(16, 16);
+    CHECK_MSG(strncmp(round, "stall:", 6) == 0, "16 workers, 16 points: '%s'", round);
+}
+
 int main(void)
 {
     test_branin_and_determinism();
@@ -460,5 +507,6 @@ int main(void)
     test_explore_budget();
     test_replay();
     test_stall_explore();
+    test_stall_workers();
     return CHECK_DONE();
 }

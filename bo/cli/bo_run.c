@@ -155,7 +155,7 @@ int main(int argc, char **argv)
             return BO_RUN_USAGE;
         }
         /* One rank alone evaluates on this machine, as without mpirun. */
-        args.mpi = size > 1;
+        args.mpi = size > 1 ? size - 1 : 0;
         int code = rank == 0 ? bo_run_execute(&args, &interrupted)
                              : bo_run_mpi_worker(&args, &interrupted);
         bo_mpi_finalize();

@@ -119,6 +119,12 @@ typedef struct bo_engine_options {
                                    (see stall.c; default 0 here, the
                                    config's default is true) */
     bo_engine_pending pending;  /* how pending points enter the model */
+    size_t workers;             /* evaluations the caller keeps in flight
+                                   (0 or 1 = one at a time). Only
+                                   stall_explore reads it: its windows
+                                   count observations, and with K in flight
+                                   K - 1 of them were chosen before the
+                                   last result came (see stall.c) */
     size_t acq_pool;            /* Sobol candidates; 0 = default */
     size_t acq_starts;          /* local optimisations; 0 = default */
     size_t acq_threads;         /* threads that maximise the acquisition

@@ -99,23 +99,45 @@ static double engine_best_upto(const bo_engine *e, size_t n, size_t *idx)
  * STALL_FRAC (median - best) over the last STALL_WINDOW of them, and EI has
  * converged: at least STALL_CONVERGED of those lie within STALL_NEAR of the
  * incumbent. */
+/* With K evaluations in flight the rule's counts are of observations, and
+ * each observation's point was chosen K - 1 results before it came: the
+ * stall window spans at least a round of K, and an episode's patience and
+ * length grow by the K - 1 points that were already running when it began
+ * (or when its last success was chosen). */
+static size_t stall_workers(const bo_engine *e)
+{
+    return e->opt.workers > 1 ? e->opt.workers : 1;
+}
+
+static size_t stall_window(const bo_engine *e)
+{
+    return stall_workers(e) > STALL_WINDOW ? stall_workers(e) : STALL_WINDOW;
+}
+
 static int engine_stalled_at(const bo_engine *e, size_t n)
 {
-    if (n < e->n_prior + e->n_design + STALL_WINDOW)
+    size_t window = stall_window(e);
+    if (n < e->n_prior + e->n_design + window)
         return 0;
     size_t i = 0; /* set by engine_best_upto whenever best is finite */
-    double before = engine_best_upto(e, n - STALL_WINDOW, &i);
+    double before = engine_best_upto(e, n - window, &i);
     double best = engine_best_upto(e, n, &i);
     double med = engine_median(e, n);
     if (!isfinite(before) || !(med > best))
         return 0;
     if (before - best > STALL_FRAC * (med - best))
         return 0;
+    /* With points in flight the believer spreads them, so the share near
+     * the incumbent says nothing about convergence (Hartmann-6, K = 16: 0
+     * to 10 of a round of 16 whether the run sat in a wrong basin or had
+     * converged in the right one); the test is one worker's. */
+    if (stall_workers(e) > 1)
+        return 1;
     size_t d = e->opt.dim, near = 0;
     const double near2 = STALL_NEAR * STALL_NEAR;
-    for (size_t k = n - STALL_WINDOW; k < n; k++)
+    for (size_t k = n - window; k < n; k++)
         near += bo_design_squared_distance(e->x + k * d, e->x + i * d, d) <= near2;
-    return (double)near >= STALL_CONVERGED * STALL_WINDOW;
+    return (double)near >= STALL_CONVERGED * (double)window;
 }
 
 enum { PHASE_EI = 0, PHASE_SEARCH = 1, PHASE_LOCAL = 2 };
@@ -164,7 +186,9 @@ static int stall_step(const bo_engine *e, size_t m, stall_state *s)
         s->phase = PHASE_LOCAL;
         return 1;
     }
-    if (s->steps >= STALL_MAX_STEPS || s->steps - s->own_step >= STALL_PATIENCE) {
+    size_t in_flight = stall_workers(e) - 1;
+    if (s->steps >= STALL_MAX_STEPS + in_flight ||
+        s->steps - s->own_step >= STALL_PATIENCE + in_flight) {
         if (isfinite(s->own_best))
             stall_remember(e, s, s->own_index);
         s->phase = PHASE_EI;
@@ -182,7 +206,8 @@ static void stall_replay(const bo_engine *e, size_t n, stall_state *s)
     for (size_t m = e->n_prior + e->n_design + 1; m <= n; m++) {
         if (s->phase == PHASE_SEARCH && stall_step(e, m, s))
             last_end = m;
-        if (s->phase != PHASE_SEARCH && m >= last_end + STALL_WINDOW && engine_stalled_at(e, m)) {
+        if (s->phase != PHASE_SEARCH && m >= last_end + stall_window(e) &&
+            engine_stalled_at(e, m)) {
             size_t bi = 0;
             s->start_best = engine_best_upto(e, m, &bi);
             stall_remember(e, s, bi);

@@ -885,6 +885,7 @@ static int run_body(run *r)
     /* Under mpirun the workers are the other ranks, known once the
      * evaluator exists; they are never one alone there. */
     eo.acq_threads = bo_runi_acq_threads(r->args.mpi ? 2 : c->evaluation.workers);
+    eo.workers = r->args.mpi ? (size_t)r->args.mpi : c->evaluation.workers;
     r->engine = bo_engine_create(&eo, r->err, sizeof r->err);
     free(costs);
     free(initial);

@@ -27,7 +27,8 @@ typedef struct bo_run_args {
     int resume;
     int check;                  /* validate, load the objective, evaluate nothing */
     int quiet;
-    int mpi;                    /* evaluate on the other MPI ranks (rank 0 only) */
+    int mpi;                    /* > 0: evaluate on the other MPI ranks, this many
+                                   (rank 0 only); 0: on this machine */
 } bo_run_args;
 
 /* Exit statuses of bo_run_execute and bo_run_mpi_worker. */
