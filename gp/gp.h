@@ -217,6 +217,14 @@ void bo_gp_level_latent(const bo_gp *gp, size_t map, size_t level, double *z);
 bo_status bo_gp_predict(bo_gp *gp, const double *x, size_t source, double *mean,
                         double *var_f, double *var_y);
 
+/* Leave-one-out predictions at the n training points in closed form
+ * (Rasmussen & Williams 2006, eqs 5.12-5.13): mean[i] and var_y[i] (a new
+ * observation's variance, noise included) are what the model conditioned
+ * on every point but i, with the same hyperparameters and standardisation,
+ * predicts at point i, without n refits: O(n^3) once. Either output may be
+ * NULL. BO_ESTATE when the model is not conditioned. */
+bo_status bo_gp_loo(bo_gp *gp, double *mean, double *var_y);
+
 /* The same for m points (X m-by-dim row-major), all of one source, with one
  * level-3 triangular solve for the block. */
 bo_status bo_gp_predict_block(bo_gp *gp, size_t m, const double *X, size_t source,

@@ -487,3 +487,35 @@ double bo_gp_nis(size_t n, const double *y_true, const double *mean, const doubl
     double s = std_pop(n, y_true);
     return total / (double)n / (s > 0.0 ? s : 1.0);
 }
+
+bo_status bo_gp_loo(bo_gp *gp, double *mean, double *var_y)
+{
+    gp->errmsg[0] = '\0';
+    if (!gp->conditioned)
+        return bo_gpi_fail(gp, BO_ESTATE, "gp loo: the model is not fitted or conditioned");
+    size_t n = gp->n;
+    /* Only the diagonal of K^-1 is needed, but dpotri gives it at the cost
+     * of the whole inverse; the factor itself must stay intact for
+     * predictions, hence the copy. */
+    double *inv = malloc(n * n * sizeof *inv);
+    if (!inv)
+        return bo_gpi_fail(gp, BO_ENOMEM, "gp loo: out of memory for %zu x %zu", n, n);
+    for (size_t i = 0; i < n; i++)
+        memcpy(inv + i * n, gp->L + i * gp->ldl, (i + 1) * sizeof *inv);
+    if (bo_gpi_potri(inv, n, n) != 0) {
+        free(inv);
+        return bo_gpi_fail(gp, BO_ENUMERIC, "gp loo: the factor could not be inverted");
+    }
+    double ysd = gp->y_sd;
+    for (size_t i = 0; i < n; i++) {
+        double kii = inv[i * n + i];
+        /* R&W (5.12): the held-out residual is alpha_i / [K^-1]_ii, with
+         * alpha = K^-1 (y - m) on the standardised scale. */
+        if (mean)
+            mean[i] = gp->y[i] - ysd * gp->alpha[i] / kii;
+        if (var_y)
+            var_y[i] = ysd * ysd / kii;
+    }
+    free(inv);
+    return BO_OK;
+}
