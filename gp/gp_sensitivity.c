@@ -23,12 +23,10 @@ static bo_status check_args(bo_gp *gp, size_t source, const double *lower, const
     if (source >= gp->opt.n_sources)
         return bo_gpi_fail(gp, BO_EINVAL, "gp sobol: source %zu out of range (%zu sources)",
                            source, gp->opt.n_sources);
-    /* The estimators draw every input uniformly from an interval. */
-    if (gp->nc > 0)
-        return bo_gpi_fail(gp, BO_EINVAL, "gp sobol: the model has categorical inputs; Sobol "
-                           "indices are computed for continuous inputs only");
+    /* A categorical input is drawn over its levels, so its box is unused. */
     for (size_t k = 0; k < d; k++)
-        if (!isfinite(lower[k]) || !isfinite(upper[k]) || !(lower[k] < upper[k]))
+        if (bo_gp_n_levels(gp, k) == 0
+            && (!isfinite(lower[k]) || !isfinite(upper[k]) || !(lower[k] < upper[k])))
             return bo_gpi_fail(gp, BO_EINVAL, "gp sobol: input %zu: box [%g, %g] is not an "
                                "interval", k, lower[k], upper[k]);
     if (N > SIZE_MAX / (3 * (d + 2) * sizeof(double)))
@@ -36,15 +34,26 @@ static bo_status check_args(bo_gp *gp, size_t source, const double *lower, const
     return BO_OK;
 }
 
-/* Base points A then B (2N rows of d), uniform on the box, from seed. */
-static void base_points(size_t d, const double *lower, const double *upper, size_t N,
-                        uint64_t seed, double *A)
+/* Base points A then B (2N rows of d), from seed: a continuous input
+ * uniform on its box; a categorical input with L levels takes each level
+ * with probability 1/L (the uniform draw cut into L equal intervals, as
+ * GP+ does), so the indices are those of the levels equally likely. */
+static void base_points(const bo_gp *gp, size_t d, const double *lower, const double *upper,
+                        size_t N, uint64_t seed, double *A)
 {
     bo_rng rng;
     bo_rng_init_derived(&rng, seed, 0x736f626f6cULL, (uint64_t)d);
     for (size_t j = 0; j < 2 * N; j++)
-        for (size_t k = 0; k < d; k++)
-            A[j * d + k] = lower[k] + (upper[k] - lower[k]) * bo_rng_uniform(&rng);
+        for (size_t k = 0; k < d; k++) {
+            double u = bo_rng_uniform(&rng);
+            size_t L = bo_gp_n_levels(gp, k);
+            if (L > 0) {
+                size_t level = (size_t)(u * (double)L);
+                A[j * d + k] = (double)(level < L ? level : L - 1);
+            } else {
+                A[j * d + k] = lower[k] + (upper[k] - lower[k]) * u;
+            }
+        }
 }
 
 /* One set of function values: fA, fB (N each, centred in place on their
@@ -94,7 +103,7 @@ bo_status bo_gp_sobol(bo_gp *gp, size_t source, const double *lower, const doubl
         return bo_gpi_fail(gp, BO_ENOMEM, "gp sobol: out of memory for %zu samples", N);
     }
     double *B = A + N * d, *AB = B + N * d;
-    base_points(d, lower, upper, N, seed, A);
+    base_points(gp, d, lower, upper, N, seed, A);
     /* f: m(A), m(B), then m(A_B^(i)) for one input at a time, so that the
      * memory stays 3 N values whatever d (indices_of, for the draws, takes
      * all d rows at once; these are its sums, one row at a time). */
@@ -162,7 +171,7 @@ bo_status bo_gp_sobol_draws(bo_gp *gp, size_t source, const double *lower,
     if (!X)
         return bo_gpi_fail(gp, BO_ENOMEM, "gp sobol: out of memory for %zu draws", n_draws);
     double *draws = X + m * d, *first = draws + n_draws * m, *total = first + d;
-    base_points(d, lower, upper, N, seed, X);
+    base_points(gp, d, lower, upper, N, seed, X);
     const double *A = X, *B = X + N * d;
     for (size_t i = 0; i < d; i++) {
         double *AB = X + (2 + i) * N * d;

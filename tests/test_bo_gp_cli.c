@@ -1018,8 +1018,13 @@ static void test_categorical(void)
                   rc, test_slurp(out_path));
     }
     {
-        const char *args[] = {"sobol", model2, NULL};
-        expect_usage(args, "categorical", NULL);
+        /* Categorical inputs (here with a shared latent map) are drawn
+         * over their levels: a row each. */
+        const char *args[] = {"sobol", model2, "--samples", "2000", NULL};
+        int rc = run(args);
+        const char *out = test_slurp(out_path);
+        CHECK_MSG(rc == 0 && contains(out, "\nmaterial,") && contains(out, "\ncode,"),
+                  "sobol: exit %d: %s%s", rc, out, test_slurp(err_path));
     }
     {
         const char *args[] = {"fit", train, "-o", model2, "--categorical", "nope", NULL};

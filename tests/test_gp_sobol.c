@@ -193,8 +193,45 @@ static void errors(void)
     bo_gp_destroy(flat);
 }
 
+/* Input 0 categorical with levels 0, 1, 2 (offsets a = 0, 1, 2), input 1
+ * continuous uniform on [0, 1]: f = a[level] + x1. Each level equally
+ * likely: Var(a) = mean(a^2) - mean(a)^2 = 5/3 - 1 = 2/3; Var(x1) = 1/12;
+ * no interaction, so V = 3/4 and S = ST = (8/9, 1/9). */
+static void categorical_indices(void)
+{
+    static const double offset[3] = {0.0, 1.0, 2.0};
+    size_t levels[2] = {3, 0};
+    double lower[2] = {0.0, 0.0}, upper[2] = {1.0, 1.0};
+    bo_gp_options opt;
+    bo_gp_options_default(&opt, 2);
+    opt.lower = lower;
+    opt.upper = upper;
+    opt.n_levels = levels;
+    bo_gp *gp = bo_gp_create(&opt, NULL, 0);
+    enum { n = 45 };
+    double X[2 * n], y[n];
+    bo_rng rng;
+    bo_rng_init(&rng, 11);
+    for (size_t i = 0; i < n; i++) {
+        X[2 * i] = (double)(i % 3);
+        X[2 * i + 1] = bo_rng_uniform(&rng);
+        y[i] = offset[i % 3] + X[2 * i + 1];
+    }
+    CHECK(gp && bo_gp_set_data(gp, n, X, NULL, y, NULL) == BO_OK);
+    CHECK(gp && bo_gp_fit(gp, NULL) == BO_OK);
+    double first[2], total[2], var;
+    CHECK(bo_gp_sobol(gp, 0, lower, upper, 50000, 5, first, total, &var) == BO_OK);
+    CHECK_CLOSE(first[0], 8.0 / 9.0, 0.0, 0.02);
+    CHECK_CLOSE(first[1], 1.0 / 9.0, 0.0, 0.02);
+    CHECK_CLOSE(total[0], 8.0 / 9.0, 0.0, 0.02);
+    CHECK_CLOSE(total[1], 1.0 / 9.0, 0.0, 0.02);
+    CHECK_CLOSE(var, 0.75, 0.03, 0.0);
+    bo_gp_destroy(gp);
+}
+
 int main(void)
 {
+    categorical_indices();
     ishigami_indices();
     linear_indices();
     draw_spread();
