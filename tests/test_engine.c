@@ -455,8 +455,9 @@ static void test_stall_explore(void)
  * round of K observations, and the share of them near the incumbent is not
  * asked for (the believer spreads the K points). After a best at the centre
  * and then m observations on a circle of radius 0.3 around it, none better:
- * one worker never stalls (no point near the incumbent); 16 workers stall
- * once 16 observations without progress are in, and not before. */
+ * one worker never stalls (no point near the incumbent), nor do 4, whose
+ * round fits in one worker's window; 16 workers stall once 16
+ * observations without progress are in, and not before. */
 static const char *stall_workers_reason(size_t workers, size_t m)
 {
     bo_engine_options opt;
@@ -492,6 +493,9 @@ static void test_stall_workers(void)
 {
     const char *one = stall_workers_reason(1, 20);
     CHECK_MSG(strncmp(one, "stall:", 6) != 0, "one worker, 20 spread points: '%s'", one);
+    /* A round of 4 fits in one worker's window: one worker's rule. */
+    const char *four = stall_workers_reason(4, 20);
+    CHECK_MSG(strncmp(four, "stall:", 6) != 0, "4 workers, 20 spread points: '%s'", four);
     const char *early = stall_workers_reason(16, 14);
     CHECK_MSG(strncmp(early, "stall:", 6) != 0, "16 workers, 14 points: '%s'", early);
     const char *round = stall_workers_reason(16, 16);
