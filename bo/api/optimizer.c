@@ -206,6 +206,9 @@ static bo_result setup(bo_optimizer *o)
         source_names[s] = c->sources[s].name;
     bo_engine_options eo;
     bo_config_engine_options(c, &eo, costs, initial);
+    /* The caller's own workers: the stall rule's window follows them as
+     * bo-run's does (the library cannot count them before they ask). */
+    eo.workers = c->evaluation.workers;
     char msg[BO_API_ERRLEN];
     errno = 0;
     o->engine = bo_engine_create(&eo, msg, sizeof msg);
