@@ -11,16 +11,17 @@
  * `source`, for inputs independent and uniform on [lower, upper] (the
  * caller's units, dim values each). A categorical input (options.n_levels)
  * takes each of its L levels with probability 1/L instead (a uniform draw
- * cut into L equal intervals); its lower/upper are ignored. Monte Carlo with n_samples base points
- * A and B (pseudo-random, from `seed`) and the dim matrices A_B^(i) (A with
- * column i from B): n_samples (dim + 2) mean predictions.
+ * cut into L equal intervals); its lower/upper are ignored. Monte Carlo
+ * with n_samples base points A and B (pseudo-random, from `seed`) and the
+ * dim matrices A_B^(i) (A with column i from B): n_samples (dim + 2) mean
+ * predictions.
  *   first[i] = mean(m(B) (m(A_B^(i)) - m(A))) / V        (Saltelli 2010)
  *   total[i] = mean((m(A) - m(A_B^(i)))^2) / (2 V)       (Jansen 1999)
  * V the variance of m over A and B together, written to *variance when not
  * NULL (y units squared). Errors: BO_ESTATE before the GP is conditioned,
  * BO_EINVAL for n_samples < 2, a source out of range or a box with
- * lower >= upper or a non-finite bound on a continuous input, BO_ENUMERIC when m is constant on
- * the samples (V = 0: no index is defined), BO_ENOMEM. */
+ * lower >= upper or a non-finite bound on a continuous input, BO_ENUMERIC
+ * when m is constant on the samples (V = 0: no index is defined), BO_ENOMEM. */
 bo_status bo_gp_sobol(bo_gp *gp, size_t source, const double *lower, const double *upper,
                       size_t n_samples, uint64_t seed, double *first, double *total,
                       double *variance);

@@ -95,10 +95,6 @@ static double engine_best_upto(const bo_engine *e, size_t n, size_t *idx)
     return b;
 }
 
-/* 1 when, after n observations, the best improved by at most
- * STALL_FRAC (median - best) over the last STALL_WINDOW of them, and EI has
- * converged: at least STALL_CONVERGED of those lie within STALL_NEAR of the
- * incumbent. */
 /* With K evaluations in flight the rule's counts are of observations, and
  * each observation's point was chosen K - 1 results before it came: the
  * stall window spans at least a round of K, and an episode's patience and
@@ -113,11 +109,16 @@ static size_t stall_workers(const bo_engine *e)
     return e->opt.workers > STALL_WINDOW ? e->opt.workers : 1;
 }
 
+/* A round of K once it is longer than one worker's window. */
 static size_t stall_window(const bo_engine *e)
 {
-    return stall_workers(e) > STALL_WINDOW ? stall_workers(e) : STALL_WINDOW;
+    return stall_workers(e) > 1 ? stall_workers(e) : STALL_WINDOW;
 }
 
+/* 1 when, after n observations, the best improved by at most
+ * STALL_FRAC (median - best) over the last stall_window of them, and, with
+ * one worker's rule, EI has converged: at least STALL_CONVERGED of those lie
+ * within STALL_NEAR of the incumbent. */
 static int engine_stalled_at(const bo_engine *e, size_t n)
 {
     size_t window = stall_window(e);
