@@ -24,6 +24,8 @@
 #include "gp/gp.h"
 #include "gp/gpc.h"
 
+struct bo_mixed_space;
+
 /* The function to maximise. Both callbacks must be deterministic. point is
  * called from inside NLopt: it must not allocate on each call. */
 typedef struct bo_acq_scorer {
@@ -117,6 +119,14 @@ typedef struct bo_acq_maximizer_options {
                                the GP (bo_gp_clone); it uses one thread with
                                success_model, whose classifier is not
                                copied. Callers keep BLAS to one thread. */
+    const struct bo_mixed_space *space; /* bo_acq_maximize only: when set, the
+                               search is over this mixed space of real,
+                               integer and categorical inputs
+                               (mixed_search.h) instead of the box, with
+                               that maximiser's own pool and starts; the
+                               exclusions, failure regions, classifier and
+                               admissible() apply as in the box. One
+                               thread. NULL = the box (default) */
     uint64_t seed;
 } bo_acq_maximizer_options;
 

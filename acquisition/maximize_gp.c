@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "acquisition/maximize.h"
+#include "acquisition/mixed_search.h"
 
 /* What an inadmissible candidate scores: far below any acquisition value
  * (log-EI included), finite for NLopt's sake. */
@@ -36,6 +37,13 @@ static double nearest_scaled_dist2(size_t dim, const double *inv_ell, const doub
     for (size_t i = 0; i < n; i++) {
         double d2 = 0.0;
         for (size_t j = 0; j < dim && d2 < best; j++) {
+            /* A categorical input has no length-scale (NaN): another level
+             * is another region, the same level adds nothing. */
+            if (isnan(inv_ell[j])) {
+                if (x[j] != pts[i * dim + j])
+                    d2 = INFINITY;
+                continue;
+            }
             double t = (x[j] - pts[i * dim + j]) * inv_ell[j];
             d2 += t * t;
         }
@@ -112,6 +120,30 @@ static size_t gather(const bo_acq_points *p, size_t source, size_t dim, double *
         if (!p->source || p->source[i] == source)
             memcpy(out + (k++) * dim, p->X + i * dim, dim * sizeof *out);
     return k;
+}
+
+/* One source's search over a mixed space: the mixed maximiser with its
+ * defaults, the caller's seed, duplicate tolerance and local-run settings
+ * for the continuous part. One thread: the mixed search calls the scorer
+ * from its own. */
+static bo_status maximize_mixed(const bo_acq_scorer *scorer, const bo_acq_maximizer_options *opt,
+                                size_t n_ex, const double *exclude, double *x, bo_acq_result *r,
+                                char *errbuf, size_t errlen)
+{
+    bo_mixed_options mo;
+    bo_mixed_options_default(&mo);
+    mo.seed = opt->seed;
+    mo.inner.optimizer = opt->optimizer;
+    mo.inner.max_evals = opt->max_evals;
+    mo.inner.xtol_rel = opt->xtol_rel;
+    mo.inner.ftol_rel = opt->ftol_rel;
+    mo.inner.duplicate_tol = opt->duplicate_tol;
+    mo.inner.block_size = opt->block_size;
+    size_t n_scored = 0;
+    bo_status st = bo_mixed_maximize(scorer, opt->space, &mo, n_ex, exclude, x, &r->value,
+                                     &n_scored, errbuf, errlen);
+    r->n_evals = n_scored;
+    return st;
 }
 
 bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
@@ -203,8 +235,11 @@ bo_status bo_acq_maximize(const bo_acq_options *acq, bo_gp *gp, double best,
             scorer_t[t + 1].ctx = &gsc_t[t];
         }
         bo_acq_result r = {0};
-        st = bo_acq_maximize_scorers(scorer_t, n_copies + 1, &source_opt, n_ex, exclude, x_src, &r,
-                                     errbuf, errlen);
+        if (opt->space)
+            st = maximize_mixed(&scorer, opt, n_ex, exclude, x_src, &r, errbuf, errlen);
+        else
+            st = bo_acq_maximize_scorers(scorer_t, n_copies + 1, &source_opt, n_ex, exclude,
+                                         x_src, &r, errbuf, errlen);
         result->n_evals += r.n_evals;
         result->n_local += r.n_local;
         result->n_local_failed += r.n_local_failed;

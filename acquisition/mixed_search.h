@@ -2,8 +2,9 @@
 #define BO_ACQUISITION_MIXED_SEARCH_H
 
 /* Maximising an acquisition over a mixed space: real, integer and
- * categorical variables (issue 11). Not yet used by bo-run's engine; the
- * GP side is gp/gp.h's categorical inputs.
+ * categorical variables. bo_acq_maximize uses it when its options carry a
+ * space (the engine's discrete inputs); the GP side is gp/gp.h's
+ * categorical inputs.
  *
  * The scorer (maximize.h) sees every variable in one vector of dim
  * doubles: a real or integer variable as its value, a categorical one as

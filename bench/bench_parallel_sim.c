@@ -85,6 +85,8 @@
 #include "bo/report/study.h"
 
 #define SIM_PI 3.14159265358979323846
+/* The simulated problems are continuous and small. */
+#define BENCH_MAX_INPUTS 64
 
 /* ---- the duration draw, as plugins/simulated_cost.c -------------------- */
 
@@ -256,7 +258,10 @@ static int sim_dispatch(sim *s, sim_flight *f, const char **stop)
         snprintf(s->err, sizeof s->err, "%s", bo_engine_errmsg(s->engine));
         return 1;
     }
-    bo_plugin_call call = {sizeof call, s->cfg.seed, f->eval, (size_t)(f - s->slots) + 1};
+    bo_plugin_call call = {.struct_size = sizeof call,
+                           .seed = s->cfg.seed,
+                           .eval = f->eval,
+                           .worker = (size_t)(f - s->slots) + 1};
     char msg[256] = "";
     st = bo_objective_evaluate_call(s->obj, f->x, f->source, &call, &f->y, msg, sizeof msg);
     f->ok = st == BO_OK;
@@ -506,7 +511,17 @@ static int cmd_run(int argc, char **argv)
         }
     }
     bo_engine_options eo;
-    bo_config_engine_options(c, &eo, costs, initial);
+    bo_var_kind kind[BENCH_MAX_INPUTS];
+    size_t n_values[BENCH_MAX_INPUTS];
+    if (d > BENCH_MAX_INPUTS) {
+        snprintf(s.err, sizeof s.err, "at most %d inputs", BENCH_MAX_INPUTS);
+        goto done;
+    }
+    bo_config_engine_options(c, &eo, costs, initial, kind, n_values);
+    if (eo.kind) {
+        snprintf(s.err, sizeof s.err, "the simulated problems take real inputs only");
+        goto done;
+    }
     eo.pending = pending;
     eo.workers = workers;
     s.engine = bo_engine_create(&eo, s.err, sizeof s.err);

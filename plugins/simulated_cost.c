@@ -285,7 +285,7 @@ static int simulated_cost_run(const simulated_cost_state *s, const double *x, si
     }
     simulated_cost_sleep(simulated_cost_seconds(s, source, z));
     if (s->inner_call != NULL && (call != NULL || s->inner->evaluate == NULL)) {
-        bo_plugin_call none = {sizeof none, 0, 0, 0};
+        bo_plugin_call none = {.struct_size = sizeof none, .seed = 0, .eval = 0, .worker = 0};
         return s->inner_call(s->inner_state, x, dim, source, call ? call : &none, y, err,
                              errlen);
     }

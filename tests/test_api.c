@@ -61,7 +61,7 @@ static int plugin_open(plugin *p, const char *path)
 
 static double plugin_eval(const plugin *p, const double *x, uint64_t seed, size_t eval)
 {
-    bo_plugin_call call = {sizeof call, seed, eval, 1};
+    bo_plugin_call call = {.struct_size = sizeof call, .seed = seed, .eval = eval, .worker = 1};
     double y = NAN;
     char err[256];
     if (p->desc->evaluate_call(p->state, x, 2, 0, &call, &y, err, sizeof err) != 0)
@@ -247,6 +247,17 @@ static void test_option_errors(void)
     CHECK(bo_options_set(o, "acquisition.beta", "2") == BO_SUCCESS);
     CHECK(bo_options_set(o, "modle.kernel", "sqexp") == BO_SUCCESS);
     CHECK_ERR(bo_optimizer_new(o, &opt), BO_ERR_INVALID, bo_options_error(o), "modle");
+    bo_options_free(o);
+
+    /* Integer and categorical inputs: bo-run's, not yet the library's. */
+    o = bo_options_new();
+    CHECK(bo_options_set(o, "inputs",
+                         "[{name: x, lower: 0, upper: 1}, "
+                         "{name: m, type: categorical, levels: [a, b]}]") == BO_SUCCESS);
+    CHECK_ERR(bo_optimizer_new(o, &opt), BO_ERR_INVALID, bo_options_error(o),
+              "inputs[1] (m): categorical inputs are optimised by bo-run, not yet by the "
+              "library");
+    CHECK(opt == NULL);
     bo_options_free(o);
 
     /* A value that is not YAML: named by the option that holds it. */

@@ -107,7 +107,7 @@ static const bad_case bad_cases[] = {
     {"launcher_empty_program.yaml", BO_EINVAL, 3, 14, "objective.launcher[0]", "expected the program to run, got ''"},
     {"initial_data_empty.yaml", BO_EINVAL, 3, 15, "initial_data", "expected the path of a CSV file, got an empty string"},
     {"initial_data_list.yaml", BO_EINVAL, 3, 15, "initial_data", "expected text, got a list"},
-    {"input_type.yaml", BO_EINVAL, 4, 21, "inputs[1].type", "integer inputs are not optimised by bo-run yet; this entry is well formed"},
+    {"input_type.yaml", BO_EINVAL, 4, 42, "inputs[1].levels", "one level ('a'): a categorical input needs at least two"},
     {"sobol_too_many_dims.yaml", BO_EINVAL, 4, 11, "initial_design.method", "expected lhs or random for 33 inputs"},
 };
 
@@ -1275,9 +1275,8 @@ static void test_reserved_input_names(void)
     bo_config_cleanup(&cfg);
 }
 
-/* inputs[i].type: real is today's input; integer and categorical entries
- * are checked (each mistake at its line and column) and then refused, as
- * the engine does not optimise them yet; anything else is not a type. */
+/* inputs[i].type: real (the default), integer and categorical entries,
+ * each mistake at its line and column; anything else is not a type. */
 static void expect_input_error(const char *inputs, const char *where)
 {
     bo_config cfg;
@@ -1318,12 +1317,45 @@ static void test_input_types(void)
                     "inputs: [{name: x, lower: 0, upper: 1, tpye: real}]\n"
                     "budget: {max_evaluations: 9}\n", &cfg, err, sizeof err) == BO_EINVAL);
     CHECK_MSG(strstr(err, "inputs[0].tpye: unknown key; did you mean 'type'?"), "%s", err);
-    /* Well-formed integer and categorical entries: refused, naming type. */
-    expect_input_error("  - {name: n, type: integer, lower: 1, upper: 12}\n",
-                       ":3:21: inputs[0].type: integer inputs are not optimised by bo-run yet");
-    expect_input_error("  - {name: x, lower: 0, upper: 1}\n"
-                       "  - {name: material, type: categorical, levels: [steel, aluminium]}\n",
-                       ":4:28: inputs[1].type: categorical inputs are not optimised by bo-run yet");
+    /* Well-formed integer and categorical entries: read as written, and
+     * through the resolved config and back unchanged. */
+    const char *mixed = "objective: {plugin: p.so}\n"
+                        "inputs:\n"
+                        "  - {name: n, type: integer, lower: -2, upper: 12}\n"
+                        "  - {name: x, lower: 0, upper: 1}\n"
+                        "  - {name: material, type: categorical, levels: [steel, 'al, 6061', ti]}\n"
+                        "budget: {max_evaluations: 9}\n";
+    CHECK(load_text("input_type.yaml", mixed, &cfg, err, sizeof err) == BO_OK);
+    if (cfg.n_inputs == 3) {
+        CHECK(cfg.inputs[0].kind == BO_VAR_INTEGER && cfg.inputs[0].lower == -2 &&
+              cfg.inputs[0].upper == 12 && cfg.inputs[0].levels == NULL);
+        CHECK(cfg.inputs[1].kind == BO_VAR_REAL);
+        CHECK(cfg.inputs[2].kind == BO_VAR_CATEGORICAL && cfg.inputs[2].n_levels == 3 &&
+              cfg.inputs[2].lower == 0 && cfg.inputs[2].upper == 2);
+        CHECK(cfg.inputs[2].n_levels == 3 && strcmp(cfg.inputs[2].levels[1], "al, 6061") == 0);
+        size_t line = 0, column = 0;
+        CHECK(bo_config_place(&cfg, "inputs[2].levels", &line, &column) && line == 5 &&
+              column == 49);
+        char *text = resolved_text(&cfg);
+        bo_config again;
+        CHECK(text && load_text("resolved.yaml", text, &again, err, sizeof err) == BO_OK);
+        char what[128] = "";
+        CHECK_MSG(text && bo_config_equal(&cfg, &again, what, sizeof what), "%s", what);
+        /* Another level list is another run. */
+        free(again.inputs[2].levels[2]);
+        again.inputs[2].levels[2] = strdup("titanium");
+        CHECK(!bo_config_equal(&cfg, &again, what, sizeof what) &&
+              strcmp(what, "inputs[2]") == 0);
+        bo_config_cleanup(&again);
+        free(text);
+    }
+    bo_config_cleanup(&cfg);
+    expect_input_error("  - {name: m, type: categorical, levels: [steel]}\n",
+                       ":3:42: inputs[0].levels: one level ('steel'): a categorical input "
+                       "needs at least two");
+    expect_input_error("  - {name: m, type: categorical, levels: [a, b]}\n"
+                       "  - {name: m, type: integer, lower: 0, upper: 3}\n",
+                       ":4:12: inputs[1].name: expected a unique name, got 'm' again");
     /* Each mistake at its place. */
     expect_input_error("  - {name: n, type: integer, lower: 1.5, upper: 12}\n",
                        ":3:37: inputs[0].lower: expected an integer (an integer input's bounds "
@@ -1357,8 +1389,8 @@ static void test_input_types(void)
                        "'steel' again (levels[0])");
     expect_input_error("  - {name: m, type: categorical, levels: [a, '', b]}\n",
                        ":3:46: inputs[0].levels[1]: expected a level name (text), got ''");
-    expect_input_error("  - {name: m, type: categorical, levels: [a], lower: 0}\n",
-                       ":3:47: inputs[0].lower: not a key of a categorical input; expected one "
+    expect_input_error("  - {name: m, type: categorical, levels: [a, b], lower: 0}\n",
+                       ":3:50: inputs[0].lower: not a key of a categorical input; expected one "
                        "of name, type, levels");
 }
 

@@ -345,8 +345,45 @@ static void test_user_map(void)
     CHECK(strstr(err, "point 1, inputs[3]") != NULL);
 }
 
+/* Integer and categorical inputs: index k <-> lower + k exactly; a
+ * non-integer value or index is refused; discretize gives each value an
+ * equal share of [0, 1]. */
+static void test_kinds(void)
+{
+    const double lo[3] = {0.0, -3.0, 0.0}, hi[3] = {1.0, 4.0, 2.0};
+    const bo_var_kind kind[3] = {BO_VAR_REAL, BO_VAR_INTEGER, BO_VAR_CATEGORICAL};
+    double u[3] = {0.25, 5.0, 2.0}, x[3], back[3];
+    char err[256];
+    CHECK(bo_design_to_user_kinds(u, 1, 3, lo, hi, NULL, kind, x, err, sizeof err) == BO_OK);
+    CHECK(x[0] == 0.25 && x[1] == 2.0 && x[2] == 2.0);
+    CHECK(bo_design_from_user_kinds(x, 1, 3, lo, hi, NULL, kind, back, err, sizeof err) == BO_OK);
+    CHECK(memcmp(u, back, sizeof u) == 0);
+    double half[3] = {0.25, 2.5, 1.0};
+    CHECK(bo_design_from_user_kinds(half, 1, 3, lo, hi, NULL, kind, back, err, sizeof err) ==
+          BO_EINVAL);
+    CHECK_MSG(strstr(err, "inputs[1]: value 2.5 is not an integer"), "%s", err);
+    double beyond[3] = {0.25, 8.0, 1.0};
+    CHECK(bo_design_to_user_kinds(beyond, 1, 3, lo, hi, NULL, kind, x, err, sizeof err) ==
+          BO_EINVAL);
+    CHECK_MSG(strstr(err, "inputs[1]: index 8 is not one of 0 .. 7"), "%s", err);
+    const double frac_hi[3] = {1.0, 4.5, 2.0};
+    CHECK(bo_design_to_user_kinds(u, 1, 3, lo, frac_hi, NULL, kind, x, err, sizeof err) ==
+          BO_EINVAL);
+    CHECK_MSG(strstr(err, "inputs[1]: an integer or categorical input needs integer bounds"),
+              "%s", err);
+
+    /* 8 values of the integer, 3 levels: cells of width 1/8 and 1/3. */
+    const size_t n_values[3] = {0, 8, 3};
+    double pts[4 * 3] = {0.3, 0.0, 0.0, 0.3, 0.124, 0.34, 0.3, 0.126, 0.66, 0.3, 1.0, 1.0};
+    bo_design_discretize(pts, 4, 3, kind, n_values);
+    CHECK(pts[1] == 0 && pts[2] == 0 && pts[4] == 0 && pts[5] == 1 && pts[7] == 1 &&
+          pts[8] == 1 && pts[10] == 7 && pts[11] == 2);
+    CHECK(pts[0] == 0.3 && pts[9] == 0.3);
+}
+
 int main(void)
 {
+    test_kinds();
     test_registry();
     test_lhs_stratified();
     test_determinism(BO_DESIGN_LHS);

@@ -56,7 +56,7 @@ static void test_overlap_and_order(void)
     static const double xs[4][2] = {{0.8, 1.0}, {0.2, 2.0}, {0.5, -1.0}, {0.05, 3.0}};
     size_t workers[4];
     for (size_t i = 0; i < 4; i++) {
-        bo_plugin_call call = {sizeof call, 5, 10 + i, 0};
+        bo_plugin_call call = {.struct_size = sizeof call, .seed = 5, .eval = 10 + i, .worker = 0};
         CHECK(bo_evaluator_submit(ev, 10 + i, xs[i], 0, &call, &workers[i], err, sizeof err) ==
               BO_OK);
         CHECK(workers[i] == i + 1);
@@ -105,7 +105,7 @@ static void test_call_reaches_objective(void)
         return;
     }
     double x[2] = {0.1, 0.2};
-    bo_plugin_call call = {sizeof call, 4, 0, 0};
+    bo_plugin_call call = {.struct_size = sizeof call, .seed = 4, .eval = 0, .worker = 0};
     CHECK(bo_evaluator_submit(ev, 7, x, 0, &call, NULL, NULL, 0) == BO_OK);
     CHECK(bo_evaluator_submit(ev, 8, x, 0, &call, NULL, NULL, 0) == BO_OK);
     bo_evaluation r;

@@ -849,8 +849,68 @@ static void test_outputs(void)
     }
 }
 
+/* Categorical inputs: the level's name in the column (quoted as CSV says
+ * where needed), its index on reading back; an index that is not a level
+ * refused on appending, a name that is not one on reading. */
+static void test_levels(void)
+{
+    const char *path = path_in_dir("levels.csv");
+    const char *const inputs[] = {"x", "material"};
+    const char *const material[] = {"steel", "al, 6061", "ti"};
+    const size_t n_levels[] = {0, 3};
+    const char *const *const names[] = {NULL, material};
+    bo_history_levels levels = {n_levels, names};
+    char err[512] = "";
+    bo_history *h = NULL;
+    CHECK(bo_history_create_levels(path, inputs, 2, &levels, NULL, 0,
+                                   BO_HISTORY_OVERWRITE | BO_HISTORY_NO_SYNC, &h, err,
+                                   sizeof err) == BO_OK);
+    if (h == NULL)
+        return;
+    double x[3][2] = {{0.5, 1}, {0.25, 2}, {1, 0}};
+    bo_history_row r = {.eval = 1, .phase = BO_HISTORY_INIT, .source = "f", .x = x[0],
+                        .y = 1.5, .status = BO_HISTORY_OK, .message = "", .cost = 1,
+                        .cum_cost = 1, .best = 1.5, .acq = NAN, .worker = 1, .started = 10,
+                        .finished = 11};
+    for (int i = 0; i < 3; i++) {
+        r.eval = (size_t)i + 1, r.x = x[i];
+        CHECK_MSG(bo_history_append(h, &r) == BO_OK, "%s", bo_history_errmsg(h));
+    }
+    double off[2] = {0.5, 1.5};
+    r.eval = 4, r.x = off;
+    CHECK(bo_history_append(h, &r) == BO_EINVAL);
+    CHECK_MSG(strstr(bo_history_errmsg(h), "input 2 is 1.5, not a level index below 3"), "%s",
+              bo_history_errmsg(h));
+    bo_history_destroy(h);
+    char *text = test_read_text(path);
+    CHECK(text && strstr(text, "\n1,init,f,0.5,\"al, 6061\",1.5,ok,") &&
+          strstr(text, "\n2,init,f,0.25,ti,") && strstr(text, "\n3,init,f,1,steel,"));
+    free(text);
+    bo_history_row *rows = NULL;
+    size_t n = 0;
+    CHECK_MSG(bo_history_read_levels(path, inputs, 2, &levels, NULL, 0, &rows, &n, err,
+                                     sizeof err) == BO_OK, "%s", err);
+    CHECK(n == 3);
+    for (size_t i = 0; i < n && i < 3; i++)
+        CHECK(rows[i].x[0] == x[i][0] && rows[i].x[1] == x[i][1]);
+    bo_history_rows_free(rows);
+    /* Read as numbers, the names are not numbers; a name not listed is no
+     * level. */
+    CHECK(bo_history_read(path, inputs, 2, &rows, &n, err, sizeof err) == BO_EPARSE);
+    CHECK_MSG(strstr(err, "row 1 (line 2): input 2 value 'al, 6061' is not a finite number"),
+              "%s", err);
+    const char *const other[] = {"steel", "aluminium", "ti"};
+    const char *const *const other_names[] = {NULL, other};
+    bo_history_levels renamed = {n_levels, other_names};
+    CHECK(bo_history_read_levels(path, inputs, 2, &renamed, NULL, 0, &rows, &n, err,
+                                 sizeof err) == BO_EPARSE);
+    CHECK_MSG(strstr(err, "row 1 (line 2): input 2 value 'al, 6061' is not one of its levels"),
+              "%s", err);
+}
+
 int main(void)
 {
+    test_levels();
     snprintf(dir, sizeof dir, "%s/test_history_XXXXXX", BO_BINARY_DIR);
     if (mkdtemp(dir) == NULL) {
         perror(dir);

@@ -28,7 +28,12 @@ static const char *const sources2[] = {"HF", "LF"};
 /* Two named inputs with bounds, two named sources, the target HF (0). */
 static bo_initial_data_spec named_spec(void)
 {
-    bo_initial_data_spec spec = {inputs2, 2, lower2, upper2, sources2, 2, 0};
+    bo_initial_data_spec spec = {.input_names = inputs2,
+                                 .n_inputs = 2,
+                                 .lower = lower2,
+                                 .upper = upper2,
+                                 .source_names = sources2,
+                                 .n_sources = 2};
     return spec;
 }
 
@@ -348,6 +353,36 @@ static void test_other_errors(void)
     CHECK(is_empty(&d));
 }
 
+/* A categorical input: its cells are level names, read as their indices
+ * (quoted names too); a name that is not a level is an error at its cell. */
+static void test_levels(void)
+{
+    static const char *const names[] = {"x1", "material"};
+    static const double lo[] = {0.0, 0.0}, hi[] = {1.0, 2.0};
+    static const char *const material[] = {"steel", "al, 6061", "ti"};
+    static const size_t n_levels[] = {0, 3};
+    static const char *const *const level_names[] = {NULL, material};
+    bo_initial_data_spec spec = {.input_names = names,
+                                 .n_inputs = 2,
+                                 .lower = lo,
+                                 .upper = hi,
+                                 .n_levels = n_levels,
+                                 .level_names = level_names};
+    bo_initial_data d;
+    char err[512];
+    const char *good = write_tmp("levels.csv", "material,x1,y\nti,0.5,1\n\"al, 6061\",0.25,2\n"
+                                               "steel,1,3\n");
+    CHECK_MSG(bo_initial_data_read(good, &spec, &d, err, sizeof err) == BO_OK, "%s", err);
+    CHECK(d.n_rows == 3 && d.x[0] == 0.5 && d.x[1] == 2 && d.x[2] == 0.25 && d.x[3] == 1 &&
+          d.x[4] == 1 && d.x[5] == 0);
+    bo_initial_data_cleanup(&d);
+    const char *bad = write_tmp("gold.csv", "x1,material,y\n0.5,ti,1\n0.5,gold,2\n");
+    CHECK(bo_initial_data_read(bad, &spec, &d, err, sizeof err) == BO_EINVAL);
+    CHECK_MSG(strstr(err, "gold.csv:3:5: material: 'gold' is not one of the input's levels"), "%s",
+              err);
+    CHECK(is_empty(&d));
+}
+
 /* Sources found from the table are looked up by hash: a table with a source
  * per row once took time quadratic in its rows (19 s for 100,000). Names
  * keep their order of first appearance and repeated names their index. */
@@ -364,7 +399,7 @@ static void test_many_sources(void)
     used += (size_t)sprintf(text + used, "0.25,1,s100000\n");
     const char *path = write_tmp("many_sources.csv", text);
     free(text);
-    bo_initial_data_spec spec = {NULL, 0, NULL, NULL, NULL, 0, 0};
+    bo_initial_data_spec spec = {0};
     bo_initial_data d;
     char err[512] = "";
     struct timespec t0, t1;
@@ -386,6 +421,7 @@ static void test_many_sources(void)
 
 int main(void)
 {
+    test_levels();
     mkdir(TMP, 0777);
     test_full_table();
     test_minimal_table();

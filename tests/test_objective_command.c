@@ -226,7 +226,7 @@ int main(void)
         bo_objective *obj = open_cmd(COMMAND("call_env.sh"), 5.0);
         double x[2] = { 1.0, 2.0 }, y = 0.0;
         char msg[512] = "";
-        bo_plugin_call call = { sizeof call, 7, 3, 2 };
+        bo_plugin_call call = {.struct_size = sizeof call, .seed = 7, .eval = 3, .worker = 2};
         CHECK(obj && bo_objective_evaluate_call(obj, x, 0, &call, &y, msg, sizeof msg) == BO_OK);
         CHECK_MSG(y == 7032.0, "y %g (%s)", y, msg);
         CHECK(obj && bo_objective_evaluate(obj, x, 0, &y, msg, sizeof msg) == BO_OK);

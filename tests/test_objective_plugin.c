@@ -163,7 +163,7 @@ int main(void)
     for (int isolate = 0; isolate < 2; isolate++) {
         bo_objective *info = open_ok(PLUGIN("call_info"), NULL, 0, 1, 1, isolate, 5.0);
         double x[1] = { 0.5 };
-        bo_plugin_call call = { sizeof call, 7, 3, 2 };
+        bo_plugin_call call = {.struct_size = sizeof call, .seed = 7, .eval = 3, .worker = 2};
         CHECK(info && bo_objective_evaluate_call(info, x, 0, &call, &y, msg, sizeof msg) ==
                           BO_OK);
         CHECK_MSG(y == 7032.0, "isolate %d: y %g (%s)", isolate, y, msg);

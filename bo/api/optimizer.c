@@ -139,8 +139,13 @@ static bo_result load_initial_data(bo_optimizer *o, const char **input_names,
     const bo_config *c = &o->cfg;
     if (!c->initial_data)
         return BO_SUCCESS;
-    bo_initial_data_spec spec = {input_names, c->n_inputs, o->lower, o->upper, source_names,
-                                 c->n_sources, c->target};
+    bo_initial_data_spec spec = {.input_names = input_names,
+                                 .n_inputs = c->n_inputs,
+                                 .lower = o->lower,
+                                 .upper = o->upper,
+                                 .source_names = source_names,
+                                 .n_sources = c->n_sources,
+                                 .default_source = c->target};
     bo_initial_data data;
     bo_initial_data_init(&data);
     char msg[BO_API_ERRLEN];
@@ -197,6 +202,15 @@ static bo_result setup(bo_optimizer *o)
         goto done;
     }
     for (size_t j = 0; j < d; j++) {
+        /* The library's calls pass points as numbers in user units, and
+         * has no way yet to name levels: bo-run optimises such inputs. */
+        if (c->inputs[j].kind != BO_VAR_REAL) {
+            r = FAIL(o, BO_ERR_INVALID,
+                     "inputs[%zu] (%s): %s inputs are optimised by bo-run, not yet by the "
+                     "library", j, c->inputs[j].name,
+                     c->inputs[j].kind == BO_VAR_INTEGER ? "integer" : "categorical");
+            goto done;
+        }
         o->lower[j] = c->inputs[j].lower;
         o->upper[j] = c->inputs[j].upper;
         o->log_scale[j] = c->inputs[j].scale == BO_CONFIG_SCALE_LOG;
@@ -205,7 +219,18 @@ static bo_result setup(bo_optimizer *o)
     for (size_t s = 0; s < c->n_sources; s++)
         source_names[s] = c->sources[s].name;
     bo_engine_options eo;
-    bo_config_engine_options(c, &eo, costs, initial);
+    /* Every input is real here: the engine's kinds stay unset. */
+    bo_var_kind *kind = calloc(d, sizeof *kind);
+    size_t *n_values = calloc(d, sizeof *n_values);
+    if (!kind || !n_values) {
+        free(kind);
+        free(n_values);
+        r = FAIL(o, BO_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    bo_config_engine_options(c, &eo, costs, initial, kind, n_values);
+    free(kind);
+    free(n_values);
     /* The caller's own workers: the stall rule's window follows them as
      * bo-run's does (the library cannot count them before they ask). */
     eo.workers = c->evaluation.workers;

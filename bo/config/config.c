@@ -460,8 +460,8 @@ static const field input_fields[] = {
      .min = -HUGE_VAL, .max = HUGE_VAL, .required = 1},
     {.key = "scale", .type = F_ENUM, .offset = offsetof(bo_config_input, scale),
      .names = &scale_names, .default_text = "linear"},
-    /* real only: integer and categorical entries are checked, and refused,
-     * by check_mixed_input before this table sees them. */
+    /* real only: integer and categorical entries are read by
+     * read_mixed_input, and never reach this table. */
     {.key = "type", .type = F_CUSTOM, .handler = h_input_type,
      .expect = "real, integer or categorical"},
     END_OF_FIELDS};
@@ -1026,20 +1026,19 @@ static bo_status h_input_type(load_ctx *ctx, const field *f, const bo_yaml_node 
 
 static int is_identifier(const char *s);
 
-/* An integer or categorical entry of inputs: (item, at path, type its
- * type node). The syntax is checked as it will be read -- integer:
- * {name, type, lower, upper} with integer bounds, lower < upper;
- * categorical: {name, type, levels} with a non-empty list of distinct
- * non-empty level names -- and then the entry is refused, since bo-run's
- * engine does not optimise over such inputs yet (bo-gp fits them). */
-/* child_path for check_mixed_input's longer buffers. */
+/* child_path for read_mixed_input's longer buffers. */
 static void mixed_path(char out[2 * PATH_TEXT], const char *parent, const char *key)
 {
     snprintf(out, 2 * PATH_TEXT, "%.*s.%s", PATH_TEXT - 1, parent, key);
 }
 
-static bo_status check_mixed_input(load_ctx *ctx, const bo_yaml_node *item, const char *path,
-                                   const bo_yaml_node *type)
+/* An integer or categorical entry of inputs (item, at path, type its type
+ * node) into *in. Integer: {name, type, lower, upper} with integer bounds,
+ * lower < upper; categorical: {name, type, levels} with a list of at least
+ * two distinct non-empty level names. Each key's place is recorded as
+ * walk_map records those of a real entry. */
+static bo_status read_mixed_input(load_ctx *ctx, const bo_yaml_node *item, const char *path,
+                                  const bo_yaml_node *type, bo_config_input *in)
 {
     int categorical = strcmp(type->text, "categorical") == 0;
     static const char *const integer_keys[] = {"name", "type", "lower", "upper", NULL};
@@ -1085,6 +1084,14 @@ static bo_status check_mixed_input(load_ctx *ctx, const bo_yaml_node *item, cons
             return fail_at(ctx, nodes[1], sub, "expected an integer > lower (%.17g), got %.17g",
                            bound[0], bound[1]);
         }
+        in->kind = BO_VAR_INTEGER;
+        in->lower = bound[0];
+        in->upper = bound[1];
+        for (int b = 0; b < 2; b++) {
+            mixed_path(sub, path, which[b]);
+            if (record_place(ctx, sub, nodes[b]) != BO_OK)
+                return BO_ENOMEM;
+        }
     } else {
         const bo_yaml_node *levels = bo_yaml_map_get(item, "levels");
         mixed_path(sub, path, "levels");
@@ -1093,6 +1100,11 @@ static bo_status check_mixed_input(load_ctx *ctx, const bo_yaml_node *item, cons
         if (levels->kind != BO_YAML_SEQ || levels->n == 0)
             return fail_at(ctx, levels, sub, "expected a non-empty list of level names, got %s",
                            describe(levels, got, sizeof got));
+        if (levels->n == 1)
+            return fail_at(ctx, levels, sub, "one level ('%s'): a categorical input needs at "
+                           "least two (a fixed value belongs in objective.params)",
+                           levels->items[0]->kind == BO_YAML_SCALAR ? levels->items[0]->text
+                                                                    : "?");
         if (levels->n > BO_GP_MAX_LEVELS)
             return fail_at(ctx, levels, sub, "%zu levels; at most %d", levels->n,
                            BO_GP_MAX_LEVELS);
@@ -1108,12 +1120,27 @@ static bo_status check_mixed_input(load_ctx *ctx, const bo_yaml_node *item, cons
                     return fail_at(ctx, level, at, "expected a level name not given before, got "
                                    "'%s' again (levels[%zu])", level->text, j);
         }
+        in->kind = BO_VAR_CATEGORICAL;
+        in->levels = calloc(levels->n, sizeof *in->levels);
+        if (!in->levels)
+            return out_of_memory(ctx);
+        for (size_t i = 0; i < levels->n; i++) {
+            if (!(in->levels[i] = strdup(levels->items[i]->text)))
+                return out_of_memory(ctx);
+            in->n_levels = i + 1;
+        }
+        in->lower = 0.0;
+        in->upper = (double)(levels->n - 1);
+        if (record_place(ctx, sub, levels) != BO_OK)
+            return BO_ENOMEM;
     }
+    mixed_path(sub, path, "name");
+    if (!(in->name = strdup(name->text)))
+        return out_of_memory(ctx);
+    if (record_place(ctx, sub, name) != BO_OK)
+        return BO_ENOMEM;
     mixed_path(sub, path, "type");
-    return fail_at(ctx, type, sub, "%s inputs are not optimised by bo-run yet; this entry is "
-                   "well formed, but every input of a run must be real (lower, upper, scale). "
-                   "bo-gp fit models integer and categorical columns (docs/bo-gp.md)",
-                   categorical ? "categorical" : "integer");
+    return record_place(ctx, sub, type);
 }
 
 static bo_status h_inputs(load_ctx *ctx, const field *f, const bo_yaml_node *node, void *dst,
@@ -1133,8 +1160,12 @@ static bo_status h_inputs(load_ctx *ctx, const field *f, const bo_yaml_node *nod
         const bo_yaml_node *item = node->items[i];
         const bo_yaml_node *type = item->kind == BO_YAML_MAP ? bo_yaml_map_get(item, "type") : NULL;
         if (type && type->kind == BO_YAML_SCALAR &&
-            (strcmp(type->text, "integer") == 0 || strcmp(type->text, "categorical") == 0))
-            return check_mixed_input(ctx, item, sub, type);
+            (strcmp(type->text, "integer") == 0 || strcmp(type->text, "categorical") == 0)) {
+            bo_status status = read_mixed_input(ctx, item, sub, type, &cfg->inputs[i]);
+            if (status != BO_OK)
+                return status;
+            continue;
+        }
         bo_status status = walk_map(ctx, input_fields, item, &cfg->inputs[i], sub);
         if (status != BO_OK)
             return status;
@@ -1792,8 +1823,12 @@ void bo_config_cleanup(bo_config *cfg)
         free(cfg->objective.params[i].value);
     }
     free(cfg->objective.params);
-    for (size_t i = 0; i < cfg->n_inputs; i++)
+    for (size_t i = 0; i < cfg->n_inputs; i++) {
         free(cfg->inputs[i].name);
+        for (size_t l = 0; l < cfg->inputs[i].n_levels; l++)
+            free(cfg->inputs[i].levels[l]);
+        free(cfg->inputs[i].levels);
+    }
     free(cfg->inputs);
     for (size_t i = 0; i < cfg->n_sources; i++)
         free(cfg->sources[i].name);
@@ -1971,10 +2006,27 @@ bo_status bo_config_load_text(const char *text, size_t len, const char *name, un
     return load_text(text, len, name, flags, cfg, err, errlen);
 }
 
+const char *bo_config_format_input(const bo_config_input *in, double x, char *buf, size_t len)
+{
+    if (in->kind == BO_VAR_CATEGORICAL && x >= 0 && x < (double)in->n_levels && x == floor(x))
+        return in->levels[(size_t)x];
+    snprintf(buf, len, "%.10g", x);
+    return buf;
+}
+
 void bo_config_engine_options(const bo_config *cfg, bo_engine_options *eo, double *costs,
-                              size_t *initial)
+                              size_t *initial, bo_var_kind *kind, size_t *n_values)
 {
     bo_engine_options_default(eo, cfg->n_inputs);
+    for (size_t j = 0; j < cfg->n_inputs; j++) {
+        const bo_config_input *in = &cfg->inputs[j];
+        kind[j] = in->kind;
+        n_values[j] = in->kind == BO_VAR_REAL ? 0 : (size_t)(in->upper - in->lower) + 1;
+        if (in->kind != BO_VAR_REAL) {
+            eo->kind = kind;
+            eo->n_values = n_values;
+        }
+    }
     eo->n_sources = cfg->n_sources;
     eo->target_source = cfg->target;
     for (size_t s = 0; s < cfg->n_sources; s++) {
@@ -2111,8 +2163,20 @@ bo_status bo_config_write_resolved(const bo_config *cfg, FILE *out)
         format_double(num[1], sizeof num[1], in->upper);
         fputs("  - {name: ", out);
         write_quoted(out, in->name);
-        fprintf(out, ", lower: %s, upper: %s, scale: %s}\n", num[0], num[1],
-                bo_config_scale_name(in->scale));
+        if (in->kind == BO_VAR_CATEGORICAL) {
+            fputs(", type: categorical, levels: [", out);
+            for (size_t l = 0; l < in->n_levels; l++) {
+                if (l)
+                    fputs(", ", out);
+                write_quoted(out, in->levels[l]);
+            }
+            fputs("]}\n", out);
+        } else if (in->kind == BO_VAR_INTEGER) {
+            fprintf(out, ", type: integer, lower: %s, upper: %s}\n", num[0], num[1]);
+        } else {
+            fprintf(out, ", lower: %s, upper: %s, scale: %s}\n", num[0], num[1],
+                    bo_config_scale_name(in->scale));
+        }
     }
     if (cfg->n_constraints > 0) {
         fputs("constraints:\n", out);
@@ -2297,8 +2361,11 @@ int bo_config_equal_ignoring(const bo_config *a, const bo_config *b, unsigned ig
         return differs(what, whatlen, "inputs");
     for (size_t i = 0; i < a->n_inputs; i++) {
         const bo_config_input *x = &a->inputs[i], *y = &b->inputs[i];
+        int same_levels = x->kind == y->kind && x->n_levels == y->n_levels;
+        for (size_t l = 0; same_levels && l < x->n_levels; l++)
+            same_levels = same_text(x->levels[l], y->levels[l]);
         if (!same_text(x->name, y->name) || x->lower != y->lower || x->upper != y->upper ||
-            x->scale != y->scale)
+            x->scale != y->scale || !same_levels)
             return differs(what, whatlen, "inputs[%zu]", i);
     }
     if (a->n_constraints != b->n_constraints)

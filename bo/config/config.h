@@ -8,7 +8,8 @@
  *
  * Invariants after a successful bo_config_load:
  *   - n_inputs >= 1; every input has lower < upper, both finite, and
- *     lower > 0 when scale is log; input names are unique identifiers
+ *     lower > 0 when scale is log; integer and categorical inputs as
+ *     bo_config_input says; input names are unique identifiers
  *     ([A-Za-z_][A-Za-z0-9_]*, usable as CSV columns and environment names)
  *     and none is a column of history.csv (bo_history_fixed_column).
  *   - n_sources >= 1 (one implicit source "f" with cost 1 when the file has
@@ -32,6 +33,7 @@
 #include <stdio.h>
 
 #include "acquisition/acquisition.h"
+#include "acquisition/mixed_search.h"
 #include "bo/engine/design.h"
 #include "bo/engine/engine.h"
 #include "bo/io/plot.h"
@@ -55,11 +57,20 @@ typedef struct bo_config_param {
     char *value;
 } bo_config_param;
 
+/* inputs[i]. kind BO_VAR_REAL: lower < upper in the user's units. kind
+ * BO_VAR_INTEGER: lower < upper are integers (within 2^53), scale linear.
+ * kind BO_VAR_CATEGORICAL: levels holds n_levels >= 2 distinct non-empty
+ * names (at most BO_GP_MAX_LEVELS), lower = 0 and upper = n_levels - 1 (a
+ * level's user value is its index), scale linear; levels is NULL for the
+ * other kinds. */
 typedef struct bo_config_input {
     char *name;
     double lower;
     double upper;
     bo_config_scale scale;
+    bo_var_kind kind;
+    char **levels;
+    size_t n_levels;
 } bo_config_input;
 
 typedef struct bo_config_source {
@@ -226,9 +237,17 @@ bo_status bo_config_load_text(const char *text, size_t len, const char *name, un
 
 /* The engine's options for the run cfg describes, the one mapping bo-run
  * and the library share (so both make the same suggestions). costs and
- * initial hold cfg->n_sources values each and must outlive *eo's use. */
+ * initial hold cfg->n_sources values each, kind and n_values
+ * cfg->n_inputs values each (the inputs' kinds and numbers of values:
+ * eo->kind stays NULL when every input is real); all must outlive *eo's
+ * use. */
 void bo_config_engine_options(const bo_config *cfg, bo_engine_options *eo, double *costs,
-                              size_t *initial);
+                              size_t *initial, bo_var_kind *kind, size_t *n_values);
+
+/* The user value x of input in as people read it: a categorical input's
+ * level name (x its index), otherwise the number with %.10g. Returns buf
+ * (len bytes), or the config's own level name. */
+const char *bo_config_format_input(const bo_config_input *in, double x, char *buf, size_t len);
 
 /* Frees everything *cfg owns and leaves it empty; NULL is a no-op. */
 void bo_config_cleanup(bo_config *cfg);

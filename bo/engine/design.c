@@ -340,16 +340,56 @@ static double clamp(double v, double lo, double hi)
     return v < lo ? lo : v > hi ? hi : v;
 }
 
+static int is_discrete(const bo_var_kind *kind, size_t j)
+{
+    return kind != NULL && kind[j] != BO_VAR_REAL;
+}
+
+/* An integer or categorical input's bounds: integers, linear scale. */
+static bo_status check_discrete_bounds(size_t d, const double *lower, const double *upper,
+                                       const int *log_scale, const bo_var_kind *kind,
+                                       char *err, size_t err_size)
+{
+    for (size_t j = 0; j < d; j++)
+        if (is_discrete(kind, j) && (lower[j] != floor(lower[j]) || upper[j] != floor(upper[j]) ||
+                                     (log_scale != NULL && log_scale[j])))
+            return bo_error_msg(err, err_size, BO_EINVAL,
+                                "inputs[%zu]: an integer or categorical input needs integer "
+                                "bounds on a linear scale, got lower %.17g, upper %.17g",
+                                j, lower[j], upper[j]);
+    return BO_OK;
+}
+
 bo_status bo_design_to_user(const double *unit, size_t n, size_t d, const double *lower,
                             const double *upper, const int *log_scale, double *user,
                             char *err, size_t err_size)
 {
+    return bo_design_to_user_kinds(unit, n, d, lower, upper, log_scale, NULL, user, err,
+                                   err_size);
+}
+
+bo_status bo_design_to_user_kinds(const double *unit, size_t n, size_t d, const double *lower,
+                                  const double *upper, const int *log_scale,
+                                  const bo_var_kind *kind, double *user, char *err,
+                                  size_t err_size)
+{
     bo_status status = check_bounds(d, lower, upper, log_scale, err, err_size);
+    if (status == BO_OK)
+        status = check_discrete_bounds(d, lower, upper, log_scale, kind, err, err_size);
     if (status != BO_OK)
         return status;
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < d; j++) {
             double u = unit[i * d + j], lo = lower[j], hi = upper[j];
+            if (is_discrete(kind, j)) {
+                if (!(u >= 0.0 && u <= hi - lo && u == floor(u)))
+                    return bo_error_msg(err, err_size, BO_EINVAL,
+                                        "point %zu, inputs[%zu]: index %.17g is not one of "
+                                        "0 .. %.17g",
+                                        i, j, u, hi - lo);
+                user[i * d + j] = lo + u;
+                continue;
+            }
             if (!(u >= 0.0 && u <= 1.0))
                 return bo_error_msg(err, err_size, BO_EINVAL,
                                     "point %zu, inputs[%zu]: unit "
@@ -373,7 +413,18 @@ bo_status bo_design_from_user(const double *user, size_t n, size_t d, const doub
                               const double *upper, const int *log_scale, double *unit,
                               char *err, size_t err_size)
 {
+    return bo_design_from_user_kinds(user, n, d, lower, upper, log_scale, NULL, unit, err,
+                                     err_size);
+}
+
+bo_status bo_design_from_user_kinds(const double *user, size_t n, size_t d,
+                                    const double *lower, const double *upper,
+                                    const int *log_scale, const bo_var_kind *kind,
+                                    double *unit, char *err, size_t err_size)
+{
     bo_status status = check_bounds(d, lower, upper, log_scale, err, err_size);
+    if (status == BO_OK)
+        status = check_discrete_bounds(d, lower, upper, log_scale, kind, err, err_size);
     if (status != BO_OK)
         return status;
     for (size_t i = 0; i < n; i++)
@@ -384,6 +435,15 @@ bo_status bo_design_from_user(const double *user, size_t n, size_t d, const doub
                                     "point %zu, inputs[%zu]: value "
                                     "%.17g outside [%.17g, %.17g]",
                                     i, j, x, lo, hi);
+            if (is_discrete(kind, j)) {
+                if (x != floor(x))
+                    return bo_error_msg(err, err_size, BO_EINVAL,
+                                        "point %zu, inputs[%zu]: value %.17g is not an "
+                                        "integer",
+                                        i, j, x);
+                unit[i * d + j] = x - lo;
+                continue;
+            }
             double u;
             if (x == lo)
                 u = 0.0;
@@ -396,4 +456,20 @@ bo_status bo_design_from_user(const double *user, size_t n, size_t d, const doub
             unit[i * d + j] = clamp(u, 0.0, 1.0);
         }
     return BO_OK;
+}
+
+void bo_design_discretize(double *points, size_t n, size_t d, const bo_var_kind *kind,
+                          const size_t *n_values)
+{
+    if (kind == NULL)
+        return;
+    for (size_t j = 0; j < d; j++) {
+        if (kind[j] == BO_VAR_REAL)
+            continue;
+        double m = (double)n_values[j];
+        for (size_t i = 0; i < n; i++) {
+            double k = floor(points[i * d + j] * m);
+            points[i * d + j] = k < 0.0 ? 0.0 : k > m - 1.0 ? m - 1.0 : k;
+        }
+    }
 }

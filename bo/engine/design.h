@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "acquisition/mixed_search.h"
 #include "gp/bo_status.h"
 
 typedef enum bo_design_method {
@@ -86,5 +87,30 @@ bo_status bo_design_to_user(const double *unit, size_t n, size_t d, const double
 bo_status bo_design_from_user(const double *user, size_t n, size_t d, const double *lower,
                               const double *upper, const int *log_scale, double *unit,
                               char *err, size_t err_size);
+
+/* Mixed inputs (kind NULL = every input real: the two functions above).
+ * A real input maps as above. An integer or categorical input j is held by
+ * the engine as an index k in {0, 1, ..., upper[j] - lower[j]}: to_user
+ * gives lower[j] + k, from_user the inverse (a categorical input has lower
+ * 0 and upper L - 1, so its user value is the level index, as plugins
+ * receive it). Both need integer bounds and integer values in range for
+ * such inputs, and log_scale 0 there. Exact both ways. */
+bo_status bo_design_to_user_kinds(const double *unit, size_t n, size_t d, const double *lower,
+                                  const double *upper, const int *log_scale,
+                                  const bo_var_kind *kind, double *user, char *err,
+                                  size_t err_size);
+bo_status bo_design_from_user_kinds(const double *user, size_t n, size_t d,
+                                    const double *lower, const double *upper,
+                                    const int *log_scale, const bo_var_kind *kind,
+                                    double *unit, char *err, size_t err_size);
+
+/* Turns n points of a unit-cube design into the engine's coordinates of
+ * mixed inputs: a discrete input j (kind not BO_VAR_REAL) with n_values[j]
+ * values gets index floor(u * n_values[j]) (u = 1 gives the last), so each
+ * value owns an equal share of [0, 1] and a stratified design stays
+ * stratified over the values. Real inputs are left alone; kind NULL leaves
+ * every input alone. */
+void bo_design_discretize(double *points, size_t n, size_t d, const bo_var_kind *kind,
+                          const size_t *n_values);
 
 #endif

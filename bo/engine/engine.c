@@ -184,6 +184,49 @@ bo_engine *bo_engine_create(const bo_engine_options *opt, char *err, size_t errl
             }
         }
     }
+    e->opt.kind = NULL;
+    e->opt.n_values = NULL;
+    for (size_t j = 0; opt->kind && j < d; j++)
+        e->mixed |= opt->kind[j] != BO_VAR_REAL;
+    if (e->mixed) {
+        if (!opt->n_values) {
+            snprintf(err, errlen, "engine: discrete inputs without their numbers of values");
+            goto fail;
+        }
+        e->kind = malloc(d * sizeof *e->kind);
+        e->n_values = malloc(d * sizeof *e->n_values);
+        e->gp_lower = malloc(2 * d * sizeof *e->gp_lower);
+        e->gp_levels = malloc(d * sizeof *e->gp_levels);
+        if (!e->kind || !e->n_values || !e->gp_lower || !e->gp_levels)
+            goto oom;
+        e->gp_upper = e->gp_lower + d;
+        for (size_t j = 0; j < d; j++) {
+            bo_var_kind k = opt->kind[j];
+            size_t nv = k == BO_VAR_REAL ? 0 : opt->n_values[j];
+            if (k != BO_VAR_REAL && k != BO_VAR_INTEGER && k != BO_VAR_CATEGORICAL) {
+                snprintf(err, errlen, "engine: input %zu: unknown kind %d", j, (int)k);
+                goto fail;
+            }
+            if (k != BO_VAR_REAL &&
+                (nv < 2 || (k == BO_VAR_CATEGORICAL && nv > BO_GP_MAX_LEVELS) ||
+                 nv > ((size_t)1 << 52))) {
+                snprintf(err, errlen, "engine: input %zu: %zu values (need 2 .. %s)", j, nv,
+                         k == BO_VAR_CATEGORICAL ? "BO_GP_MAX_LEVELS" : "2^52");
+                goto fail;
+            }
+            e->kind[j] = k;
+            e->n_values[j] = nv;
+            e->gp_lower[j] = 0.0;
+            e->gp_upper[j] = k == BO_VAR_INTEGER ? (double)(nv - 1) : 1.0;
+            e->gp_levels[j] = k == BO_VAR_CATEGORICAL ? nv : 0;
+        }
+        e->space = (bo_mixed_space){d, e->kind, e->gp_lower, e->gp_upper, e->gp_levels};
+        /* The categorical inputs' ranges, for the maximiser's pool and
+         * duplicate test (the space itself reads n_levels there). */
+        for (size_t j = 0; j < d; j++)
+            if (e->kind[j] == BO_VAR_CATEGORICAL)
+                e->gp_upper[j] = (double)(e->n_values[j] - 1);
+    }
     e->cgp_n = ENGINE_NO_FIT;
     e->multi_source = S > 1 && bo_acq_is_multi_source(opt->acquisition);
     for (size_t s = 0; s < S; s++) {
@@ -217,6 +260,8 @@ bo_engine *bo_engine_create(const bo_engine_options *opt, char *err, size_t errl
                                           e->design_x + at * d, err, errlen);
         if (st != BO_OK)
             goto fail;
+        if (e->mixed)
+            bo_design_discretize(e->design_x + at * d, e->initial[s], d, e->kind, e->n_values);
         for (size_t i = 0; i < e->initial[s]; i++)
             e->design_source[at + i] = s;
         at += e->initial[s];
@@ -267,6 +312,10 @@ void bo_engine_destroy(bo_engine *e)
     free(e->pending_x);
     free(e->pending_source);
     free(e->pending_initial);
+    free(e->kind);
+    free(e->n_values);
+    free(e->gp_lower);
+    free(e->gp_levels);
     free(e);
 }
 
@@ -311,10 +360,16 @@ static bo_status engine_check_point(bo_engine *e, const char *what, const double
     if (source >= e->opt.n_sources)
         return bo_enginei_fail(e, BO_EINVAL, "%s: source %zu out of range (%zu sources)", what,
                                source, e->opt.n_sources);
-    for (size_t j = 0; j < e->opt.dim; j++)
-        if (!(x[j] >= 0.0 && x[j] <= 1.0))
+    for (size_t j = 0; j < e->opt.dim; j++) {
+        if (e->mixed && e->kind[j] != BO_VAR_REAL) {
+            if (!(x[j] >= 0.0 && x[j] <= (double)(e->n_values[j] - 1) && x[j] == floor(x[j])))
+                return bo_enginei_fail(e, BO_EINVAL, "%s: x[%zu] = %g is not an index 0 .. %zu",
+                                       what, j, x[j], e->n_values[j] - 1);
+        } else if (!(x[j] >= 0.0 && x[j] <= 1.0)) {
             return bo_enginei_fail(e, BO_EINVAL, "%s: x[%zu] = %g outside the unit cube", what, j,
                                    x[j]);
+        }
+    }
     return BO_OK;
 }
 
@@ -567,7 +622,9 @@ static size_t engine_gather(bo_engine *e, size_t *n_gp, size_t *n_avoid)
  * the failure radius. BO_ENOMEM is the only error. */
 static bo_status engine_fit_failure_model(bo_engine *e, size_t n_gp, size_t n_avoid)
 {
-    if (e->opt.failure_model != BO_FAILURE_GPC)
+    /* The classifier takes continuous inputs only: with discrete ones the
+     * radius rule stands in (bo_enginei_failure_options). */
+    if (e->opt.failure_model != BO_FAILURE_GPC || e->mixed)
         return BO_OK;
     if (e->gpc && e->gpc_n == e->n)
         return BO_OK;
@@ -639,6 +696,34 @@ void bo_enginei_failure_options(const bo_engine *e, bo_acq_maximizer_options *mo
     }
 }
 
+void bo_enginei_gp_options(const bo_engine *e, bo_gp_options *go)
+{
+    bo_gp_options_default(go, e->opt.dim);
+    go->n_sources = e->n_model_sources;
+    go->target_source = e->model_source[e->opt.target_source];
+    go->kernel = e->opt.kernel;
+    go->mean = e->opt.mean;
+    go->noise = e->opt.noise;
+    if (go->n_sources == 1) {
+        if (go->mean == BO_MEAN_PER_SOURCE)
+            go->mean = BO_MEAN_CONSTANT;
+        if (go->noise == BO_NOISE_PER_SOURCE)
+            go->noise = BO_NOISE_LEARN;
+    }
+    /* The GP sees minimised values, so a fixed noise variance is unchanged
+     * by the sign flip. */
+    go->fixed_noise_var = e->opt.fixed_noise_var;
+    if (e->opt.restarts)
+        go->restarts = e->opt.restarts;
+    if (e->mixed) {
+        /* Integers on their axis, scaled to [0, 1] by the GP as the real
+         * inputs already are; the categorical inputs' box is ignored. */
+        go->lower = e->gp_lower;
+        go->upper = e->gp_upper;
+        go->n_levels = e->gp_levels;
+    }
+}
+
 /* A GP with the engine's model options, fitted to n_gp rows of gp_x and y,
  * warm-started from the last hyperparameters; NULL with the message in
  * e->errmsg and the status in *st. */
@@ -646,23 +731,7 @@ static bo_gp *engine_fit_gp(bo_engine *e, size_t n_gp, const double *y, uint64_t
                             bo_status *st)
 {
     bo_gp_options go;
-    bo_gp_options_default(&go, e->opt.dim);
-    go.n_sources = e->n_model_sources;
-    go.target_source = e->model_source[e->opt.target_source];
-    go.kernel = e->opt.kernel;
-    go.mean = e->opt.mean;
-    go.noise = e->opt.noise;
-    if (go.n_sources == 1) {
-        if (go.mean == BO_MEAN_PER_SOURCE)
-            go.mean = BO_MEAN_CONSTANT;
-        if (go.noise == BO_NOISE_PER_SOURCE)
-            go.noise = BO_NOISE_LEARN;
-    }
-    /* The GP sees minimised values, so a fixed noise variance is unchanged
-     * by the sign flip. */
-    go.fixed_noise_var = e->opt.fixed_noise_var;
-    if (e->opt.restarts)
-        go.restarts = e->opt.restarts;
+    bo_enginei_gp_options(e, &go);
     go.seed = bo_enginei_derived_seed(e, ENGINE_STREAM_FIT, fit_index);
 
     bo_gp *gp = bo_gp_create(&go, e->errmsg, sizeof e->errmsg);
@@ -883,14 +952,13 @@ static bo_status engine_fit_constraints(bo_engine *e)
             return bo_enginei_fail(e, BO_EINVAL, "constraint %zu: fewer than two evaluations "
                                    "gave its value", j + 1);
         bo_gp_options go;
-        bo_gp_options_default(&go, d);
-        go.kernel = e->opt.kernel;
-        go.mean = e->opt.mean == BO_MEAN_PER_SOURCE ? BO_MEAN_CONSTANT : e->opt.mean;
-        go.noise = e->opt.noise == BO_NOISE_PER_SOURCE ? BO_NOISE_LEARN : e->opt.noise;
+        bo_enginei_gp_options(e, &go);
+        go.n_sources = 1;
+        go.target_source = 0;
+        go.mean = go.mean == BO_MEAN_PER_SOURCE ? BO_MEAN_CONSTANT : go.mean;
+        go.noise = go.noise == BO_NOISE_PER_SOURCE ? BO_NOISE_LEARN : go.noise;
         if (go.noise == BO_NOISE_FIXED) /* the fixed variance is the objective's, in its units */
             go.noise = BO_NOISE_LEARN;
-        if (e->opt.restarts)
-            go.restarts = e->opt.restarts;
         go.seed = bo_enginei_derived_seed(e, ENGINE_STREAM_CONSTRAINT_FIT,
                                           e->n * BO_ENGINE_MAX_CONSTRAINTS + j);
         bo_gp_destroy(e->cgp[j]);
@@ -958,6 +1026,23 @@ static bo_status engine_add_constraint_fantasies(bo_engine *e, double *incumbent
 /* A point when no model is available: uniform at random, derived from the
  * evaluation index, on the target source, kept away from earlier points of
  * that source by drawing a few candidates and keeping the farthest. */
+/* Squared distance with every coordinate on [0, 1]: a discrete input's
+ * index divided by its largest. */
+static double engine_unit_distance2(const bo_engine *e, const double *a, const double *b)
+{
+    size_t d = e->opt.dim;
+    if (!e->mixed)
+        return bo_design_squared_distance(a, b, d);
+    double sum = 0.0;
+    for (size_t j = 0; j < d; j++) {
+        double t = a[j] - b[j];
+        if (e->kind[j] != BO_VAR_REAL)
+            t /= (double)(e->n_values[j] - 1);
+        sum += t * t;
+    }
+    return sum;
+}
+
 static bo_status engine_fallback(bo_engine *e, double *x, bo_suggestion *s, const char *why)
 {
     size_t d = e->opt.dim;
@@ -971,16 +1056,17 @@ static bo_status engine_fallback(bo_engine *e, double *x, bo_suggestion *s, cons
     for (int k = 0; k < 32; k++) {
         for (size_t j = 0; j < d; j++)
             cand[j] = bo_rng_uniform(&rng);
+        if (e->mixed)
+            bo_design_discretize(cand, 1, d, e->kind, e->n_values);
         double nearest = INFINITY;
         for (size_t i = 0; i < e->n; i++) {
             if (e->source[i] != e->opt.target_source)
                 continue;
-            nearest = fmin(nearest, bo_design_squared_distance(cand, e->x + i * d, d));
+            nearest = fmin(nearest, engine_unit_distance2(e, cand, e->x + i * d));
         }
         for (size_t i = 0; i < e->n_pending; i++)
             if (e->pending_source[i] == e->opt.target_source)
-                nearest = fmin(nearest,
-                               bo_design_squared_distance(cand, e->pending_x + i * d, d));
+                nearest = fmin(nearest, engine_unit_distance2(e, cand, e->pending_x + i * d));
         if (nearest > best_dist) {
             best_dist = nearest;
             memcpy(x, cand, d * sizeof *x);
@@ -1109,6 +1195,8 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
     mo.extra_starts = e->x + e->best_index * d;
     mo.n_extra_starts = e->have_best ? 1 : 0;
     bo_enginei_failure_options(e, &mo);
+    if (e->mixed)
+        mo.space = &e->space;
 
     bo_acq_points observed = {n_gp + e->n_fantasy, e->gp_x, e->gp_source};
     bo_acq_points avoid = {n_avoid, e->avoid_x, e->avoid_source};
@@ -1134,7 +1222,8 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
     if (chosen == ENGINE_NO_SOURCE)
         return bo_enginei_fail(e, BO_EOPTIM, "acquisition chose an unknown source %zu", res.source);
     for (size_t j = 0; j < d; j++)
-        x[j] = fmin(1.0, fmax(0.0, x[j]));
+        if (!e->mixed || e->kind[j] == BO_VAR_REAL)
+            x[j] = fmin(1.0, fmax(0.0, x[j]));
     *s = (bo_suggestion){.source = chosen,
                          .acq_value = res.value,
                          .reason = forced ? "explore_budget spent: the target's EI"

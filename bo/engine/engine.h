@@ -146,6 +146,20 @@ typedef struct bo_engine_options {
     size_t n_constraints;
     const double *constraint_lower;
     const double *constraint_upper;
+    /* Mixed inputs (docs/acquisition.md, "Integer and categorical
+     * inputs"): kind (dim values, copied; NULL = every input real) and
+     * n_values (dim values, copied; read for the discrete inputs: how many
+     * values the input takes, 2 .. BO_GP_MAX_LEVELS for a categorical one,
+     * >= 2 for an integer one). A discrete input's coordinate is an index
+     * 0 .. n_values - 1 instead of a unit-cube value (bo_design_to_user_kinds
+     * maps it): suggestions, observations and pending points hold indices
+     * there. The GP models an integer on its axis and a categorical input
+     * by a 2-D latent map; the acquisition is maximised over the mixed
+     * space (acquisition/mixed_search.h). stall_explore and the refine
+     * rule of pending points are off, and failure_model gpc acts as
+     * radius, with any discrete input. */
+    const bo_var_kind *kind;
+    const size_t *n_values;
     uint64_t seed;
 } bo_engine_options;
 

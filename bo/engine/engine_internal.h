@@ -8,6 +8,7 @@
 #include "bo/engine/engine.h"
 #include "bo/engine/output_transform.h"
 #include "acquisition/maximize.h"
+#include "acquisition/mixed_search.h"
 #include "gp/gp.h"
 #include "gp/gpc.h"
 
@@ -99,8 +100,22 @@ struct bo_engine {
     size_t *cgp_rows;
     size_t cgp_n;
     double *cgp_x, *cgp_y;   /* scratch for one constraint's data */
+    /* Mixed inputs (opt.kind not NULL and some input discrete): the
+     * engine's copies of kind and n_values, the GP's box (0 .. 1 for a real
+     * input, 0 .. n_values - 1 for an integer), its levels (n_values for a
+     * categorical input, 0 otherwise) and the maximiser's space. */
+    int mixed;
+    bo_var_kind *kind;
+    size_t *n_values;
+    double *gp_lower, *gp_upper;
+    size_t *gp_levels;
+    bo_mixed_space space;
     char errmsg[512];
 };
+
+/* The GP options every model of the engine shares: dimension, sources,
+ * kernel, mean, noise and, with mixed inputs, the box and levels. */
+void bo_enginei_gp_options(const bo_engine *e, bo_gp_options *go);
 
 /* Adds the output constraints (their GPs, bounds and whether a feasible
  * point exists) to acquisition options for the current models. */

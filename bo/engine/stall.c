@@ -359,7 +359,9 @@ bo_status bo_enginei_stall(bo_engine *e, size_t n_gp, size_t n_avoid, double *x,
                            bo_suggestion *s, int *done)
 {
     *done = 0;
-    if (!e->opt.stall_explore || e->n_model_sources != 1 ||
+    /* Its basins and boxes are of the unit cube: with discrete inputs the
+     * ordinary acquisition runs throughout. */
+    if (!e->opt.stall_explore || e->n_model_sources != 1 || e->mixed ||
         (e->opt.acquisition != BO_ACQ_EI && e->opt.acquisition != BO_ACQ_LOGEI))
         return BO_OK;
     stall_state ss;
@@ -415,7 +417,7 @@ bo_status bo_enginei_pending_refine(bo_engine *e, size_t n_gp, size_t n_avoid, d
 {
     *done = 0;
     if (e->opt.pending != BO_PENDING_BELIEVER_REFINE || e->n_pending == 0 ||
-        e->n_model_sources != 1 || !e->have_best ||
+        e->n_model_sources != 1 || !e->have_best || e->mixed ||
         (e->opt.acquisition != BO_ACQ_EI && e->opt.acquisition != BO_ACQ_LOGEI))
         return BO_OK;
     size_t d = e->opt.dim;

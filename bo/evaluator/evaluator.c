@@ -48,7 +48,10 @@ bo_status bo_evaluator_submit(bo_evaluator *ev, size_t tag, const double *x, siz
     if (slot == ev->workers)
         return bo_error_msg(err, errlen, BO_ESTATE, "every one of the %zu workers is busy",
                             ev->workers);
-    bo_plugin_call c = {sizeof c, call ? call->seed : 0, tag, slot + 1};
+    bo_plugin_call c = {.struct_size = sizeof c,
+                        .seed = call ? call->seed : 0,
+                        .eval = tag,
+                        .worker = slot + 1};
     bo_status st = ev->ops->submit(ev, slot, x, source, &c, err, errlen);
     if (st != BO_OK)
         return st;

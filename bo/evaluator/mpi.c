@@ -179,7 +179,10 @@ static void serve_job(bo_evaluator *local, const job_header *h, const double *x,
                       const volatile sig_atomic_t *interrupted, bo_evaluation *out)
 {
     char err[512];
-    bo_plugin_call call = {sizeof call, h->seed, (size_t)h->tag, 0};
+    bo_plugin_call call = {.struct_size = sizeof call,
+                           .seed = h->seed,
+                           .eval = (size_t)h->tag,
+                           .worker = 0};
     memset(out, 0, sizeof *out);
     out->y = NAN;
     for (size_t k = 0; k < BO_OBJECTIVE_MAX_OUTPUTS; k++)

@@ -677,10 +677,24 @@ static bo_status parse_outputs(const char *path, const csv_cursor *c, size_t lin
                                size_t n_outputs, bo_history_row *row, double *values,
                                char *err, size_t err_size);
 
+/* The index of level name s of categorical input j, or -1. */
+static ptrdiff_t level_index(const bo_history_levels *levels, size_t j, const char *s)
+{
+    for (size_t l = 0; l < levels->n_levels[j]; l++)
+        if (strcmp(levels->names[j][l], s) == 0)
+            return (ptrdiff_t)l;
+    return -1;
+}
+
+static int is_categorical(const bo_history_levels *levels, size_t j)
+{
+    return levels != NULL && levels->n_levels != NULL && levels->n_levels[j] > 0;
+}
+
 static bo_status parse_row(const char *path, const csv_cursor *c, size_t line, size_t index,
-                           size_t n_inputs, const char *const *outputs, size_t n_outputs,
-                           bo_history_row *row, double *x, double *values, char *err,
-                           size_t err_size)
+                           size_t n_inputs, const bo_history_levels *levels,
+                           const char *const *outputs, size_t n_outputs, bo_history_row *row,
+                           double *x, double *values, char *err, size_t err_size)
 {
     char **f = c->fields;
     size_t n_extra = n_outputs > 0 ? n_outputs + 1 : 0;
@@ -721,6 +735,16 @@ static bo_status parse_row(const char *path, const csv_cursor *c, size_t line, s
     int empty;
     for (size_t j = 0; j < n_inputs; j++) {
         const char *s = f[N_LEADING + j];
+        if (is_categorical(levels, j)) {
+            ptrdiff_t l = level_index(levels, j, s);
+            if (l < 0)
+                return bo_error_msg(err, err_size, BO_EPARSE,
+                                    "%s: row %zu (line %zu): input %zu value '%s' is not one "
+                                    "of its levels",
+                                    path, index, line, j + 1, s);
+            x[j] = (double)l;
+            continue;
+        }
         if (parse_double(s, &x[j], &empty) != 0 || empty || !isfinite(x[j]))
             return bo_error_msg(err, err_size, BO_EPARSE,
                                 "%s: row %zu (line %zu): input %zu value "
@@ -867,12 +891,34 @@ static bo_status check_output_names(const char *const *outputs, size_t n_outputs
     return BO_OK;
 }
 
+static bo_status check_levels(const bo_history_levels *levels, size_t n_inputs, char *err,
+                              size_t err_size)
+{
+    if (levels == NULL || levels->n_levels == NULL)
+        return BO_OK;
+    for (size_t j = 0; j < n_inputs; j++) {
+        if (levels->n_levels[j] == 0)
+            continue;
+        if (levels->names == NULL || levels->names[j] == NULL)
+            return bo_error_msg(err, err_size, BO_EINVAL, "history: input %zu: level names "
+                                "missing", j + 1);
+        for (size_t l = 0; l < levels->n_levels[j]; l++)
+            if (levels->names[j][l] == NULL || levels->names[j][l][0] == '\0')
+                return bo_error_msg(err, err_size, BO_EINVAL, "history: input %zu: level %zu "
+                                    "has no name", j + 1, l + 1);
+    }
+    return BO_OK;
+}
+
 static bo_status parse_history(const char *path, const char *const *names, size_t n_inputs,
-                               const char *const *outputs, size_t n_outputs,
-                               parsed_history *out, char *err, size_t err_size)
+                               const bo_history_levels *levels, const char *const *outputs,
+                               size_t n_outputs, parsed_history *out, char *err,
+                               size_t err_size)
 {
     memset(out, 0, sizeof *out);
     bo_status status = check_input_names(names, n_inputs, err, err_size);
+    if (status == BO_OK)
+        status = check_levels(levels, n_inputs, err, err_size);
     if (status == BO_OK)
         status = check_output_names(outputs, n_outputs, err, err_size);
     if (status != BO_OK)
@@ -949,7 +995,7 @@ static bo_status parse_history(const char *path, const char *const *names, size_
             }
             cap = new_cap;
         }
-        status = parse_row(path, &c, line, index, n_inputs, outputs, n_outputs,
+        status = parse_row(path, &c, line, index, n_inputs, levels, outputs, n_outputs,
                            &out->rows[out->n_rows], out->xs + out->n_rows * n_inputs,
                            out->outs + out->n_rows * n_outputs, err, err_size);
         if (status != BO_OK)
@@ -988,11 +1034,21 @@ bo_status bo_history_read_outputs(const char *path, const char *const *input_nam
                                   size_t n_outputs, bo_history_row **rows, size_t *n_rows,
                                   char *err, size_t err_size)
 {
+    return bo_history_read_levels(path, input_names, n_inputs, NULL, output_names, n_outputs,
+                                  rows, n_rows, err, err_size);
+}
+
+bo_status bo_history_read_levels(const char *path, const char *const *input_names,
+                                 size_t n_inputs, const bo_history_levels *levels,
+                                 const char *const *output_names, size_t n_outputs,
+                                 bo_history_row **rows, size_t *n_rows, char *err,
+                                 size_t err_size)
+{
     *rows = NULL;
     *n_rows = 0;
     parsed_history p;
-    bo_status status = parse_history(path, input_names, n_inputs, output_names, n_outputs, &p,
-                                     err, err_size);
+    bo_status status = parse_history(path, input_names, n_inputs, levels, output_names,
+                                     n_outputs, &p, err, err_size);
     if (status != BO_OK)
         return status;
     if (p.n_rows == 0) {
@@ -1049,6 +1105,7 @@ struct bo_history {
     appender out;
     size_t n_inputs;
     size_t n_outputs;   /* constraint columns (and the feasible flag when > 0) */
+    const bo_history_levels *levels; /* borrowed, or NULL: every input a number */
     size_t n_rows;
     eval_set evals;     /* the evals in the file, so none is written twice */
     text line;          /* reused for every row */
@@ -1093,8 +1150,20 @@ bo_status bo_history_create_outputs(const char *path, const char *const *input_n
                                     size_t n_outputs, unsigned flags, bo_history **out,
                                     char *err, size_t err_size)
 {
+    return bo_history_create_levels(path, input_names, n_inputs, NULL, output_names, n_outputs,
+                                    flags, out, err, err_size);
+}
+
+bo_status bo_history_create_levels(const char *path, const char *const *input_names,
+                                   size_t n_inputs, const bo_history_levels *levels,
+                                   const char *const *output_names, size_t n_outputs,
+                                   unsigned flags, bo_history **out, char *err,
+                                   size_t err_size)
+{
     *out = NULL;
     bo_status status = check_input_names(input_names, n_inputs, err, err_size);
+    if (status == BO_OK)
+        status = check_levels(levels, n_inputs, err, err_size);
     if (status == BO_OK)
         status = check_output_names(output_names, n_outputs, err, err_size);
     if (status != BO_OK)
@@ -1103,6 +1172,7 @@ bo_status bo_history_create_outputs(const char *path, const char *const *input_n
     status = history_new(&h, n_inputs, n_outputs, path, err, err_size);
     if (status != BO_OK)
         return status;
+    h->levels = levels;
     status = appender_open(&h->out, path, flags, 1, 0, err, err_size);
     if (status != BO_OK)
         goto fail;
@@ -1129,12 +1199,22 @@ bo_status bo_history_open_append_outputs(const char *path, const char *const *in
                                          size_t n_outputs, unsigned flags, bo_history **out,
                                          size_t *n_rows, char *err, size_t err_size)
 {
+    return bo_history_open_append_levels(path, input_names, n_inputs, NULL, output_names,
+                                         n_outputs, flags, out, n_rows, err, err_size);
+}
+
+bo_status bo_history_open_append_levels(const char *path, const char *const *input_names,
+                                        size_t n_inputs, const bo_history_levels *levels,
+                                        const char *const *output_names, size_t n_outputs,
+                                        unsigned flags, bo_history **out, size_t *n_rows,
+                                        char *err, size_t err_size)
+{
     *out = NULL;
     if (n_rows != NULL)
         *n_rows = 0;
     parsed_history p;
-    bo_status status = parse_history(path, input_names, n_inputs, output_names, n_outputs, &p,
-                                     err, err_size);
+    bo_status status = parse_history(path, input_names, n_inputs, levels, output_names,
+                                     n_outputs, &p, err, err_size);
     if (status != BO_OK)
         return status;
     size_t rows = p.n_rows, keep = p.valid_length;
@@ -1150,6 +1230,7 @@ bo_status bo_history_open_append_outputs(const char *path, const char *const *in
         return status;
     }
     h->evals = evals;
+    h->levels = levels;
     status = appender_open(&h->out, path, flags, 0, (off_t)keep, err, err_size);
     if (status != BO_OK)
         goto fail;
@@ -1198,10 +1279,17 @@ bo_status bo_history_append(bo_history *h, const bo_history_row *row)
         return history_reject(h, "%s: eval %zu: empty source name", path, row->eval);
     if (row->x == NULL)
         return history_reject(h, "%s: eval %zu: no input values", path, row->eval);
-    for (size_t j = 0; j < h->n_inputs; j++)
+    for (size_t j = 0; j < h->n_inputs; j++) {
         if (!isfinite(row->x[j]))
             return history_reject(h, "%s: eval %zu: input %zu is %g", path, row->eval, j + 1,
                                   row->x[j]);
+        if (is_categorical(h->levels, j) &&
+            !(row->x[j] >= 0 && row->x[j] < (double)h->levels->n_levels[j] &&
+              row->x[j] == floor(row->x[j])))
+            return history_reject(h, "%s: eval %zu: input %zu is %g, not a level index below "
+                                  "%zu", path, row->eval, j + 1, row->x[j],
+                                  h->levels->n_levels[j]);
+    }
     if (row->status == BO_HISTORY_OK && !isfinite(row->y))
         return history_reject(h, "%s: eval %zu: status ok with y = %g", path, row->eval,
                               row->y);
@@ -1232,7 +1320,10 @@ bo_status bo_history_append(bo_history *h, const bo_history_row *row)
     text_csv_field(t, row->source);
     for (size_t j = 0; j < h->n_inputs; j++) {
         text_append(t, ",", 1);
-        text_number(t, row->x[j]);
+        if (is_categorical(h->levels, j))
+            text_csv_field(t, h->levels->names[j][(size_t)row->x[j]]);
+        else
+            text_number(t, row->x[j]);
     }
     text_append(t, ",", 1);
     if (row->status == BO_HISTORY_OK)

@@ -176,6 +176,35 @@ bo_status bo_history_read_outputs(const char *path, const char *const *input_nam
                                   size_t n_outputs, bo_history_row **rows, size_t *n_rows,
                                   char *err, size_t err_size);
 
+/* The same three for a run with categorical inputs: the column of input j
+ * holds the name of a level (levels->names[j][k], for the value k) where
+ * levels->n_levels[j] > 0, and a number otherwise. Reading gives back the
+ * level index k as x[j] (a name that is not a level is a malformed row);
+ * appending requires x[j] to be such an index. levels (NULL = every input
+ * a number, the functions above) is borrowed: the handle keeps the pointer,
+ * so it and its arrays must outlive the handle. Level names are non-empty
+ * and, within an input, distinct. */
+typedef struct bo_history_levels {
+    const size_t *n_levels;             /* n_inputs values; 0 = a numeric input */
+    const char *const *const *names;    /* names[j]: n_levels[j] names, or NULL */
+} bo_history_levels;
+
+bo_status bo_history_create_levels(const char *path, const char *const *input_names,
+                                   size_t n_inputs, const bo_history_levels *levels,
+                                   const char *const *output_names, size_t n_outputs,
+                                   unsigned flags, bo_history **out, char *err,
+                                   size_t err_size);
+bo_status bo_history_open_append_levels(const char *path, const char *const *input_names,
+                                        size_t n_inputs, const bo_history_levels *levels,
+                                        const char *const *output_names, size_t n_outputs,
+                                        unsigned flags, bo_history **out, size_t *n_rows,
+                                        char *err, size_t err_size);
+bo_status bo_history_read_levels(const char *path, const char *const *input_names,
+                                 size_t n_inputs, const bo_history_levels *levels,
+                                 const char *const *output_names, size_t n_outputs,
+                                 bo_history_row **rows, size_t *n_rows, char *err,
+                                 size_t err_size);
+
 /* ---- state sidecar -------------------------------------------------------
  * Lines "eval v1 ... vn\n" (eval an unsigned integer, values %.17g, n may
  * differ between lines and may be 0), each written and synced like a history

@@ -285,6 +285,16 @@ static bo_status read_row(reader *r, const bo_initial_data_spec *spec, bo_initia
         size_t col = r->input_col[k], column = bo_csv_cell_column(t, i, col);
         const char *text = bo_csv_cell(t, i, col);
         double *v = &out->x[i * out->n_inputs + k];
+        if (spec->input_names != NULL && spec->n_levels != NULL && spec->n_levels[k] > 0) {
+            size_t l = 0;
+            while (l < spec->n_levels[k] && strcmp(spec->level_names[k][l], text) != 0)
+                l++;
+            if (l == spec->n_levels[k])
+                return fail_place(r, BO_EINVAL, line, column, out->input_names[k],
+                                  "'%s' is not one of the input's levels", text);
+            *v = (double)l;
+            continue;
+        }
         bo_number_error e = bo_parse_double(text, v);
         if (e != BO_NUMBER_OK) {
             return fail_place(r, BO_EPARSE, line, column, out->input_names[k], "'%s' %s", text,

@@ -50,6 +50,12 @@ typedef struct bo_initial_data_spec {
                                         has no source column (bo-run: the
                                         target); with source_names NULL there
                                         is then one source, named "f" */
+    const size_t *n_levels;          /* with input_names: n_inputs values, or
+                                        NULL. n_levels[k] > 0: input k is
+                                        categorical, its cells are names of
+                                        level_names[k][0 .. n_levels[k]) and
+                                        its value is the level's index */
+    const char *const *const *level_names;
 } bo_initial_data_spec;
 
 /* The rows read, in file order. A caller-owned struct: bo_initial_data_init

@@ -292,8 +292,13 @@ static bool launch_build(launch *l, const bo_command *cmd, const double *x, size
     for (size_t i = 0; i < cmd->argc; i++)
         l->argv[i] = cmd->argv[i];
     l->owned_from = l->n_argv = cmd->argc;
+    /* A categorical input passes its level's name, not its index. */
+    const char *const *level =
+        call != NULL && call->struct_size >= sizeof *call ? call->level_names : NULL;
     for (size_t i = 0; i < cmd->dim; i++) {
-        l->argv[l->n_argv] = format_string("%s=%.17g", cmd->input_names[i], x[i]);
+        l->argv[l->n_argv] = level && level[i]
+                                 ? format_string("%s=%s", cmd->input_names[i], level[i])
+                                 : format_string("%s=%.17g", cmd->input_names[i], x[i]);
         if (l->argv[l->n_argv] == NULL)
             return false;
         l->n_argv++;
@@ -317,7 +322,9 @@ static bool launch_build(launch *l, const bo_command *cmd, const double *x, size
     }
     l->env_owned_from = l->n_env;
     for (size_t i = 0; i < cmd->dim; i++) {
-        l->envp[l->n_env] = format_string("BO_INPUT_%s=%.17g", cmd->input_names[i], x[i]);
+        l->envp[l->n_env] =
+            level && level[i] ? format_string("BO_INPUT_%s=%s", cmd->input_names[i], level[i])
+                              : format_string("BO_INPUT_%s=%.17g", cmd->input_names[i], x[i]);
         if (l->envp[l->n_env] == NULL)
             return false;
         l->n_env++;

@@ -49,6 +49,12 @@ struct bo_objective {
     size_t n_wanted;
     size_t wanted_index[BO_OBJECTIVE_MAX_OUTPUTS];
     char *wanted_names[BO_OBJECTIVE_MAX_OUTPUTS];
+
+    /* categorical inputs (bo_objective_set_levels), or NULL: dim entries
+     * each; level_now holds the names of the evaluation being made */
+    size_t *n_levels;
+    char ***levels;
+    const char **level_now;
 };
 
 /* What an isolated child sends back: one fixed-size record. */
@@ -584,7 +590,7 @@ bo_status bo_objective_evaluate_outputs(bo_objective *obj, const double *x, size
                                         const bo_plugin_call *call, double *y,
                                         double *outputs, char *msg, size_t msglen)
 {
-    bo_plugin_call none = {sizeof none, 0, 0, 0};
+    bo_plugin_call none = {.struct_size = sizeof none, .seed = 0, .eval = 0, .worker = 0};
     if (obj != NULL && outputs != NULL)
         for (size_t k = 0; k < obj->n_wanted; k++)
             outputs[k] = NAN;
@@ -603,6 +609,24 @@ bo_status bo_objective_evaluate_outputs(bo_objective *obj, const double *x, size
     if (source >= obj->n_sources) {
         bo_msg(msg, msglen, "source index %zu out of range (%zu sources)", source, obj->n_sources);
         return BO_EINVAL;
+    }
+    bo_plugin_call with_levels;
+    if (obj->levels != NULL) {
+        for (size_t j = 0; j < obj->dim; j++) {
+            obj->level_now[j] = NULL;
+            if (obj->n_levels[j] == 0)
+                continue;
+            if (!(x[j] >= 0 && x[j] < (double)obj->n_levels[j] && x[j] == floor(x[j]))) {
+                bo_msg(msg, msglen, "input %zu: %.17g is not a level index (0 .. %zu)", j + 1,
+                       x[j], obj->n_levels[j] - 1);
+                return BO_EINVAL;
+            }
+            obj->level_now[j] = obj->levels[j][(size_t)x[j]];
+        }
+        with_levels = *call;
+        with_levels.struct_size = sizeof with_levels;
+        with_levels.level_names = obj->level_now;
+        call = &with_levels;
     }
     switch (obj->kind) {
     case BO_OBJECTIVE_COMMAND:
@@ -644,10 +668,69 @@ void bo_objective_set_cancel(bo_objective *obj, const volatile sig_atomic_t *fla
     obj->cancel = flag;
 }
 
+static void free_levels(bo_objective *obj)
+{
+    for (size_t j = 0; obj->levels != NULL && j < obj->dim; j++) {
+        for (size_t l = 0; obj->levels[j] != NULL && l < obj->n_levels[j]; l++)
+            free(obj->levels[j][l]);
+        free(obj->levels[j]);
+    }
+    free(obj->levels);
+    free(obj->n_levels);
+    free(obj->level_now);
+    obj->levels = NULL;
+    obj->n_levels = NULL;
+    obj->level_now = NULL;
+}
+
+bo_status bo_objective_set_levels(bo_objective *obj, const size_t *n_levels,
+                                  const char *const *const *names, char *err, size_t errlen)
+{
+    if (obj == NULL)
+        return bo_error_msg(err, errlen, BO_EINVAL, "bo_objective_set_levels: no objective");
+    free_levels(obj);
+    size_t any = 0;
+    for (size_t j = 0; n_levels != NULL && j < obj->dim; j++)
+        any += n_levels[j] > 0;
+    if (any == 0)
+        return BO_OK;
+    obj->n_levels = calloc(obj->dim, sizeof *obj->n_levels);
+    obj->levels = calloc(obj->dim, sizeof *obj->levels);
+    obj->level_now = calloc(obj->dim, sizeof *obj->level_now);
+    if (obj->n_levels == NULL || obj->levels == NULL || obj->level_now == NULL) {
+        free_levels(obj);
+        return bo_error_msg(err, errlen, BO_ENOMEM, "out of memory");
+    }
+    for (size_t j = 0; j < obj->dim; j++) {
+        if (n_levels[j] == 0)
+            continue;
+        obj->levels[j] = calloc(n_levels[j], sizeof *obj->levels[j]);
+        if (obj->levels[j] == NULL) {
+            free_levels(obj);
+            return bo_error_msg(err, errlen, BO_ENOMEM, "out of memory");
+        }
+        obj->n_levels[j] = n_levels[j];
+        for (size_t l = 0; l < n_levels[j]; l++) {
+            if (names == NULL || names[j] == NULL || names[j][l] == NULL || !names[j][l][0]) {
+                free_levels(obj);
+                return bo_error_msg(err, errlen, BO_EINVAL,
+                                    "input %zu: level %zu has no name", j + 1, l + 1);
+            }
+            obj->levels[j][l] = copy_string(names[j][l]);
+            if (obj->levels[j][l] == NULL) {
+                free_levels(obj);
+                return bo_error_msg(err, errlen, BO_ENOMEM, "out of memory");
+            }
+        }
+    }
+    return BO_OK;
+}
+
 void bo_objective_close(bo_objective *obj)
 {
     if (obj == NULL)
         return;
+    free_levels(obj);
     if (obj->initialised && obj->plugin != NULL && obj->plugin->fini != NULL)
         obj->plugin->fini(obj->state);
     if (obj->library != NULL)

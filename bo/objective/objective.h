@@ -116,6 +116,17 @@ bo_status bo_objective_evaluate_call(bo_objective *obj, const double *x, size_t 
                                      const bo_plugin_call *call, double *y, char *msg,
                                      size_t msglen);
 
+/* Declares categorical inputs: input j with n_levels[j] > 0 is
+ * categorical, its value in x the index of one of names[j][0 ..
+ * n_levels[j]) (copied). Every later evaluation then passes the level
+ * names: a plugin in its call's level_names (bo/bo_plugin.h), a command
+ * as NAME=LEVEL arguments and BO_INPUT_NAME=LEVEL variables in place of
+ * the number. An x that is not a level index there fails the evaluation
+ * with BO_EINVAL. n_levels NULL: every input numeric (the default).
+ * BO_EINVAL for an empty name, BO_ENOMEM. */
+bo_status bo_objective_set_levels(bo_objective *obj, const size_t *n_levels,
+                                  const char *const *const *names, char *err, size_t errlen);
+
 /* The most constraint outputs one objective gives (bo/bo_plugin.h's limit). */
 enum { BO_OBJECTIVE_MAX_OUTPUTS = 16 };
 

@@ -174,11 +174,17 @@ static void put_best(FILE *f, const bo_config *cfg, const bo_run_recommendation 
                 target, rec->observed_mean, rec->observed_sd, rec->recommended_mean,
                 rec->recommended_sd);
     }
+    char num[32];
     for (size_t j = 0; j < cfg->n_inputs; j++) {
-        fprintf(f, "<tr><th>%s</th><td class=\"num\">%.10g</td>", cfg->inputs[j].name,
-                rec->observed_x[j]);
-        if (model)
-            fprintf(f, "<td class=\"num\">%.10g</td>", rec->recommended_x[j]);
+        const bo_config_input *in = &cfg->inputs[j];
+        fprintf(f, "<tr><th>%s</th><td class=\"num\">", in->name);
+        put_escaped(f, bo_config_format_input(in, rec->observed_x[j], num, sizeof num));
+        fputs("</td>", f);
+        if (model) {
+            fputs("<td class=\"num\">", f);
+            put_escaped(f, bo_config_format_input(in, rec->recommended_x[j], num, sizeof num));
+            fputs("</td>", f);
+        }
         fputs("</tr>\n", f);
     }
     fputs("</table>\n", f);
@@ -297,6 +303,13 @@ static void put_model(FILE *f, const bo_config *cfg, const bo_engine *engine, co
               "<th>length-scale (input's units)</th><th>length-scale / range</th></tr>\n", f);
         for (size_t j = 0; j < d; j++) {
             const bo_config_input *in = &cfg->inputs[j];
+            if (in->kind == BO_VAR_CATEGORICAL) {
+                /* No length-scale: the levels' latent points (model.txt). */
+                fprintf(f, "<tr><td>%s</td><td class=\"num\">%zu levels</td><td>categorical"
+                           "</td><td>latent map</td><td></td></tr>\n",
+                        in->name, in->n_levels);
+                continue;
+            }
             fprintf(f, "<tr><td>%s</td><td class=\"num\">[%.6g, %.6g]</td><td>%s</td>"
                        "<td class=\"num\">%.6g%s</td><td class=\"num\">%.3g</td></tr>\n",
                     in->name, in->lower, in->upper, bo_config_scale_name(in->scale), ell[j],

@@ -10,8 +10,15 @@
 #include "bo/io/atomic_file.h"
 #include "gp/bo_status.h"
 
+/* The width the engine's coordinate of input in spans: 1 for an integer
+ * (its coordinate is the offset from lower, as the GP sees it), NaN for a
+ * categorical one (a latent map, no length-scale). */
 static double input_width(const bo_config_input *in)
 {
+    if (in->kind == BO_VAR_INTEGER)
+        return 1.0;
+    if (in->kind == BO_VAR_CATEGORICAL)
+        return NAN;
     return in->scale == BO_CONFIG_SCALE_LOG ? log(in->upper / in->lower) : in->upper - in->lower;
 }
 
@@ -66,15 +73,17 @@ static bo_status point_to_user(const bo_config *cfg, const double *u, double *x,
     size_t d = cfg->n_inputs;
     double *lo = malloc(d * sizeof *lo), *hi = malloc(d * sizeof *hi);
     int *log_scale = malloc(d * sizeof *log_scale);
+    bo_var_kind *kind = malloc(d * sizeof *kind);
     bo_status st = BO_ENOMEM;
-    if (lo && hi && log_scale) {
+    if (lo && hi && log_scale && kind) {
         for (size_t j = 0; j < d; j++) {
             lo[j] = cfg->inputs[j].lower;
             hi[j] = cfg->inputs[j].upper;
             log_scale[j] = cfg->inputs[j].scale == BO_CONFIG_SCALE_LOG;
+            kind[j] = cfg->inputs[j].kind;
         }
         char why[256] = "";
-        st = bo_design_to_user(u, 1, d, lo, hi, log_scale, x, why, sizeof why);
+        st = bo_design_to_user_kinds(u, 1, d, lo, hi, log_scale, kind, x, why, sizeof why);
         if (st != BO_OK)
             bo_msg(err, errlen, "recommendation: %s", why);
     } else {
@@ -83,6 +92,7 @@ static bo_status point_to_user(const bo_config *cfg, const double *u, double *x,
     free(lo);
     free(hi);
     free(log_scale);
+    free(kind);
     return st;
 }
 
@@ -205,12 +215,13 @@ void bo_run_print_recommendation(FILE *out, const bo_config *cfg,
             fprintf(out, "no successful evaluation of the target source %s\n", target);
         return;
     }
-    char label[64];
+    char label[64], num[32];
     fprintf(out, "best %s%s value: %.10g   (the best observed, %s)\n", feasible, target,
             rec->observed_y,
             bo_run_row_label(rec->observed_row, rec->observed_prior, label, sizeof label));
     for (size_t j = 0; j < rec->dim; j++)
-        fprintf(out, "  %s = %.10g\n", cfg->inputs[j].name, rec->observed_x[j]);
+        fprintf(out, "  %s = %s\n", cfg->inputs[j].name,
+                bo_config_format_input(&cfg->inputs[j], rec->observed_x[j], num, sizeof num));
     if (!rec->have_model) {
         fprintf(out, "recommended: none (no model to predict with): the best observed point "
                      "stands\n");
@@ -226,7 +237,8 @@ void bo_run_print_recommendation(FILE *out, const bo_config *cfg,
             bo_run_row_label(rec->recommended_row, rec->recommended_prior, label, sizeof label),
             rec->recommended_mean, rec->recommended_sd, rec->recommended_y);
     for (size_t j = 0; j < rec->dim; j++)
-        fprintf(out, "  %s = %.10g\n", cfg->inputs[j].name, rec->recommended_x[j]);
+        fprintf(out, "  %s = %s\n", cfg->inputs[j].name,
+                bo_config_format_input(&cfg->inputs[j], rec->recommended_x[j], num, sizeof num));
 }
 
 /* ---- hyperparameters on a bound ---- */
@@ -386,9 +398,61 @@ size_t bo_run_print_bound_warnings(FILE *out, const char *prefix, const bo_confi
 static void write_point(FILE *f, const bo_config *cfg, const double *x)
 {
     fprintf(f, "  x: {");
+    char num[32];
     for (size_t j = 0; j < cfg->n_inputs; j++)
-        fprintf(f, "%s%s: %.10g", j ? ", " : "", cfg->inputs[j].name, x[j]);
+        fprintf(f, "%s%s: %s", j ? ", " : "", cfg->inputs[j].name,
+                bo_config_format_input(&cfg->inputs[j], x[j], num, sizeof num));
     fprintf(f, "}\n");
+}
+
+/* A level name as a YAML key: plain when it is an identifier-like word,
+ * else double-quoted with backslash escapes. */
+static void write_yaml_key(FILE *f, const char *s)
+{
+    int plain = s[0] != '\0';
+    for (const char *p = s; *p && plain; p++)
+        plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                (*p >= '0' && *p <= '9' && p != s) || *p == '_' || *p == '-' || *p == '.';
+    if (plain) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (const char *p = s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fputc('\\', f);
+        if ((unsigned char)*p < 0x20)
+            fprintf(f, "\\x%02x", (unsigned char)*p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+/* The latent points of each categorical input's levels (one 2-D map per
+ * input, canonicalised as gp.h says): levels that lie close together
+ * behave alike under the model, in units of the kernel's length-scale. */
+static void write_level_maps(FILE *f, const bo_config *cfg, const bo_gp *gp)
+{
+    size_t n_maps = bo_gp_n_latent_maps(gp);
+    if (n_maps == 0)
+        return;
+    fprintf(f, "level_latent:   # per categorical input, its levels' 2-D latent points\n");
+    for (size_t m = 0; m < n_maps; m++) {
+        size_t j = bo_gp_latent_map_input(gp, m);
+        if (j >= cfg->n_inputs || cfg->inputs[j].kind != BO_VAR_CATEGORICAL)
+            continue;
+        const bo_config_input *in = &cfg->inputs[j];
+        fprintf(f, "  %s:\n", in->name);
+        for (size_t l = 0; l < in->n_levels && l < bo_gp_latent_map_levels(gp, m); l++) {
+            double z[2];
+            bo_gp_level_latent(gp, m, l, z);
+            fputs("    ", f);
+            write_yaml_key(f, in->levels[l]);
+            fprintf(f, ": [%.6g, %.6g]\n", fabs(z[0]) < 1e-12 ? 0.0 : z[0],
+                    fabs(z[1]) < 1e-12 ? 0.0 : z[1]);
+        }
+    }
 }
 
 /* why: NULL, or the reason the recommendation could not be computed. */
@@ -490,9 +554,11 @@ bo_status bo_run_write_model(const char *path, const bo_config *cfg, const bo_en
             bo_run_lengthscales(cfg, gp, ell);
             fprintf(f, "lengthscales:   # in the input's units (log-scaled: natural-log units)\n");
             for (size_t j = 0; j < d; j++)
-                fprintf(f, "  %s: %.6g\n", cfg->inputs[j].name, ell[j]);
+                if (cfg->inputs[j].kind != BO_VAR_CATEGORICAL)
+                    fprintf(f, "  %s: %.6g\n", cfg->inputs[j].name, ell[j]);
             free(ell);
         }
+        write_level_maps(f, cfg, gp);
         fprintf(f, "signal_sd: %.6g\n", sqrt(bo_gp_signal_var(gp)));
         fprintf(f, "sources:\n");
         double zt[2] = {0, 0};

@@ -246,7 +246,10 @@ static bo_history_row flight_row(const run *r, const flight *f)
  * pending in the engine already). */
 static int dispatch(run *r, flight *f)
 {
-    bo_plugin_call call = {sizeof call, r->cfg.seed, f->eval, 0};
+    bo_plugin_call call = {.struct_size = sizeof call,
+                           .seed = r->cfg.seed,
+                           .eval = f->eval,
+                           .worker = 0};
     size_t worker = 0;
     bo_status st = bo_evaluator_submit(r->evaluator, f->eval, f->x, f->source, &call, &worker,
                                        r->err, sizeof r->err);
@@ -276,10 +279,10 @@ static int suggest_and_dispatch(run *r, flight *f, const char **stop_why)
         return BO_RUN_FINISHED; /* Ctrl-C during the model fit: start nothing */
     /* The point evaluated is the one that reads back from the history
      * exactly: map to user units and back once. */
-    if (bo_design_to_user(f->u, 1, d, r->lower, r->upper, r->log_scale, f->x, r->err,
-                          sizeof r->err) != BO_OK ||
-        bo_design_from_user(f->x, 1, d, r->lower, r->upper, r->log_scale, f->u, r->err,
-                            sizeof r->err) != BO_OK)
+    if (bo_design_to_user_kinds(f->u, 1, d, r->lower, r->upper, r->log_scale, r->kind, f->x,
+                                r->err, sizeof r->err) != BO_OK ||
+        bo_design_from_user_kinds(f->x, 1, d, r->lower, r->upper, r->log_scale, r->kind, f->u,
+                                  r->err, sizeof r->err) != BO_OK)
         return bo_runi_fail(r, BO_RUN_FAILED, "%s", r->err);
     f->eval = ++r->n_suggested;
     f->source = s.source;

@@ -245,6 +245,9 @@ static int open_objective(run *r)
     if (st == BO_OK && c->n_constraints > 0)
         st = bo_objective_set_outputs(r->objective, r->constraint_names, c->n_constraints,
                                       r->err, sizeof r->err);
+    if (st == BO_OK)
+        st = bo_objective_set_levels(r->objective, r->n_levels, r->level_names, r->err,
+                                     sizeof r->err);
     if (st != BO_OK)
         return bo_runi_fail(r, BO_RUN_USAGE, "%s:%zu:%zu: objective.%s: %s", c->path,
                             c->objective.line, c->objective.column,
@@ -268,14 +271,22 @@ static int prepare_names(run *r)
     r->lower = calloc(d, sizeof *r->lower);
     r->upper = calloc(d, sizeof *r->upper);
     r->log_scale = calloc(d, sizeof *r->log_scale);
-    if (!r->input_names || !r->source_names || !r->lower || !r->upper || !r->log_scale)
+    r->kind = calloc(d, sizeof *r->kind);
+    r->n_levels = calloc(d, sizeof *r->n_levels);
+    r->level_names = calloc(d, sizeof *r->level_names);
+    if (!r->input_names || !r->source_names || !r->lower || !r->upper || !r->log_scale ||
+        !r->kind || !r->n_levels || !r->level_names)
         return -1;
     for (size_t j = 0; j < d; j++) {
         r->input_names[j] = c->inputs[j].name;
         r->lower[j] = c->inputs[j].lower;
         r->upper[j] = c->inputs[j].upper;
         r->log_scale[j] = c->inputs[j].scale == BO_CONFIG_SCALE_LOG;
+        r->kind[j] = c->inputs[j].kind;
+        r->n_levels[j] = c->inputs[j].n_levels;
+        r->level_names[j] = (const char *const *)c->inputs[j].levels;
     }
+    r->levels = (bo_history_levels){r->n_levels, r->level_names};
     for (size_t s = 0; s < c->n_sources; s++)
         r->source_names[s] = c->sources[s].name;
     if (c->n_constraints > 0) {
@@ -330,9 +341,9 @@ static int replay_history(run *r, const char *history_path, size_t *n_rows_out,
 {
     bo_history_row *rows = NULL;
     size_t n_rows = 0, d = r->cfg.n_inputs;
-    bo_status st = bo_history_read_outputs(history_path, r->input_names, d, r->constraint_names,
-                                           r->cfg.n_constraints, &rows, &n_rows, r->err,
-                                   sizeof r->err);
+    bo_status st = bo_history_read_levels(history_path, r->input_names, d, &r->levels,
+                                          r->constraint_names, r->cfg.n_constraints, &rows,
+                                          &n_rows, r->err, sizeof r->err);
     if (st != BO_OK)
         return bo_runi_fail(r, BO_RUN_USAGE, "--resume: %s", r->err);
     double *u = malloc(d * sizeof *u);
@@ -356,7 +367,8 @@ static int replay_history(run *r, const char *history_path, size_t *n_rows_out,
                                 i + 1);
             break;
         }
-        if (bo_design_from_user(row->x, 1, d, r->lower, r->upper, r->log_scale, u, r->err,
+        if (bo_design_from_user_kinds(row->x, 1, d, r->lower, r->upper, r->log_scale, r->kind, u,
+                                      r->err,
                                 sizeof r->err) != BO_OK) {
             code = bo_runi_fail(r, BO_RUN_USAGE, "--resume: %s: row %zu: %s", history_path,
                                 i + 1, r->err);
@@ -399,12 +411,12 @@ static int collect_redo(run *r, const char *journal_path, const char *history_pa
 {
     bo_history_row *rows = NULL, *done = NULL;
     size_t n_rows = 0, n_done = 0, d = r->cfg.n_inputs;
-    bo_status st = bo_history_read(journal_path, r->input_names, d, &rows, &n_rows, r->err,
-                                   sizeof r->err);
+    bo_status st = bo_history_read_levels(journal_path, r->input_names, d, &r->levels, NULL, 0,
+                                          &rows, &n_rows, r->err, sizeof r->err);
     if (st == BO_OK)
-        st = bo_history_read_outputs(history_path, r->input_names, d, r->constraint_names,
-                                     r->cfg.n_constraints, &done, &n_done, r->err,
-                                     sizeof r->err);
+        st = bo_history_read_levels(history_path, r->input_names, d, &r->levels,
+                                    r->constraint_names, r->cfg.n_constraints, &done, &n_done,
+                                    r->err, sizeof r->err);
     if (st != BO_OK) {
         bo_history_rows_free(rows);
         return bo_runi_fail(r, BO_RUN_USAGE, "--resume: %s", r->err);
@@ -438,7 +450,8 @@ static int collect_redo(run *r, const char *journal_path, const char *history_pa
         }
         r->n_redo++;
         memcpy(f->x, row->x, d * sizeof *f->x);
-        if (bo_design_from_user(f->x, 1, d, r->lower, r->upper, r->log_scale, f->u, r->err,
+        if (bo_design_from_user_kinds(f->x, 1, d, r->lower, r->upper, r->log_scale, r->kind,
+                                      f->u, r->err,
                                 sizeof r->err) != BO_OK) {
             code = bo_runi_fail(r, BO_RUN_USAGE, "--resume: %s: row %zu: %s", journal_path,
                                 i + 1, r->err);
@@ -538,14 +551,16 @@ static int resume_files(run *r, const char *history_path, const char *journal_pa
                         "and may differ from an uninterrupted one\n", state_path);
     }
     size_t d = r->cfg.n_inputs, n_check = 0;
-    st = bo_history_open_append_outputs(history_path, r->input_names, d, r->constraint_names,
-                                        r->cfg.n_constraints, 0, &r->history, &n_check, r->err,
-                                        sizeof r->err);
+    st = bo_history_open_append_levels(history_path, r->input_names, d, &r->levels,
+                                       r->constraint_names, r->cfg.n_constraints, 0,
+                                       &r->history, &n_check, r->err, sizeof r->err);
     if (st == BO_OK)
-        st = have_journal ? bo_history_open_append(journal_path, r->input_names, d, 0,
-                                                   &r->journal, NULL, r->err, sizeof r->err)
-                          : bo_history_create(journal_path, r->input_names, d, 0, &r->journal,
-                                              r->err, sizeof r->err);
+        st = have_journal
+                 ? bo_history_open_append_levels(journal_path, r->input_names, d, &r->levels,
+                                                 NULL, 0, 0, &r->journal, NULL, r->err,
+                                                 sizeof r->err)
+                 : bo_history_create_levels(journal_path, r->input_names, d, &r->levels, NULL,
+                                            0, 0, &r->journal, r->err, sizeof r->err);
     if (st == BO_OK)
         st = bo_history_state_open_append(state_path, max_eval, 0, &r->state, r->err,
                                           sizeof r->err);
@@ -588,12 +603,13 @@ static int start_run(run *r, const char *history_path, const char *journal_path,
     if (write_resolved_config(r) != BO_RUN_FINISHED)
         return BO_RUN_USAGE;
     size_t d = r->cfg.n_inputs;
-    bo_status st = bo_history_create_outputs(history_path, r->input_names, d,
-                                             r->constraint_names, r->cfg.n_constraints, 0u,
-                                             &r->history, r->err, sizeof r->err);
+    bo_status st = bo_history_create_levels(history_path, r->input_names, d, &r->levels,
+                                            r->constraint_names, r->cfg.n_constraints, 0u,
+                                            &r->history, r->err, sizeof r->err);
     if (st == BO_OK)
-        st = bo_history_create(journal_path, r->input_names, d, BO_HISTORY_OVERWRITE,
-                               &r->journal, r->err, sizeof r->err);
+        st = bo_history_create_levels(journal_path, r->input_names, d, &r->levels, NULL, 0,
+                                      BO_HISTORY_OVERWRITE, &r->journal, r->err,
+                                      sizeof r->err);
     if (st == BO_OK)
         st = bo_history_state_create(state_path, BO_HISTORY_OVERWRITE, &r->state, r->err,
                                      sizeof r->err);
@@ -748,6 +764,9 @@ static void run_cleanup(run *r)
     free(r->lower);
     free(r->upper);
     free(r->log_scale);
+    free(r->kind);
+    free(r->n_levels);
+    free(r->level_names);
     free(r->theta);
     bo_config_cleanup(&r->cfg);
 }
@@ -806,8 +825,15 @@ static int load_initial_data(run *r)
     const bo_config *c = &r->cfg;
     if (!c->initial_data)
         return BO_RUN_FINISHED;
-    bo_initial_data_spec spec = {r->input_names, c->n_inputs, r->lower, r->upper,
-                                 r->source_names, c->n_sources, c->target};
+    bo_initial_data_spec spec = {.input_names = r->input_names,
+                                 .n_inputs = c->n_inputs,
+                                 .lower = r->lower,
+                                 .upper = r->upper,
+                                 .source_names = r->source_names,
+                                 .n_sources = c->n_sources,
+                                 .default_source = c->target,
+                                 .n_levels = r->n_levels,
+                                 .level_names = r->level_names};
     bo_initial_data data;
     bo_initial_data_init(&data);
     if (bo_initial_data_read(c->initial_data, &spec, &data, r->err, sizeof r->err) != BO_OK) {
@@ -820,7 +846,8 @@ static int load_initial_data(run *r)
     double *u = malloc(d * sizeof *u);
     int code = u ? BO_RUN_FINISHED : bo_runi_fail(r, BO_RUN_FAILED, "out of memory");
     for (size_t i = 0; code == BO_RUN_FINISHED && i < data.n_rows; i++) {
-        if (bo_design_from_user(data.x + i * d, 1, d, r->lower, r->upper, r->log_scale, u,
+        if (bo_design_from_user_kinds(data.x + i * d, 1, d, r->lower, r->upper, r->log_scale,
+                                      r->kind, u,
                                 r->err, sizeof r->err) != BO_OK ||
             bo_engine_observe_prior(r->engine, u, data.source[i], data.y[i], !data.failed[i]) !=
                 BO_OK)
@@ -866,12 +893,16 @@ static int run_body(run *r)
     bo_engine_options eo;
     double *costs = calloc(c->n_sources, sizeof *costs);
     size_t *initial = calloc(c->n_sources, sizeof *initial);
-    if (!costs || !initial) {
+    bo_var_kind *kinds = calloc(c->n_inputs, sizeof *kinds);
+    size_t *n_values = calloc(c->n_inputs, sizeof *n_values);
+    if (!costs || !initial || !kinds || !n_values) {
         free(costs);
         free(initial);
+        free(kinds);
+        free(n_values);
         return bo_runi_fail(r, BO_RUN_FAILED, "out of memory");
     }
-    bo_config_engine_options(c, &eo, costs, initial);
+    bo_config_engine_options(c, &eo, costs, initial, kinds, n_values);
     /* The constraints' bounds for the engine (it copies them). */
     double bounds[2 * BO_ENGINE_MAX_CONSTRAINTS];
     eo.n_constraints = c->n_constraints < BO_ENGINE_MAX_CONSTRAINTS ? c->n_constraints
@@ -889,6 +920,8 @@ static int run_body(run *r)
     r->engine = bo_engine_create(&eo, r->err, sizeof r->err);
     free(costs);
     free(initial);
+    free(kinds);
+    free(n_values);
     if (!r->engine)
         return bo_runi_fail(r, BO_RUN_USAGE, "%s: %s", c->path, r->err);
     code = make_evaluator(r);

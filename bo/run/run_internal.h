@@ -63,6 +63,10 @@ typedef struct run {
     const char **constraint_names;  /* cfg.n_constraints, or NULL: history columns */
     double *lower, *upper;
     int *log_scale;
+    bo_var_kind *kind;          /* the inputs' kinds (bo_design_to_user_kinds) */
+    size_t *n_levels;           /* levels of each categorical input, else 0 */
+    const char *const **level_names; /* the config's level names, or NULL */
+    bo_history_levels levels;   /* history.csv's and dispatched.csv's level columns */
     double *theta;
     size_t theta_cap;
     size_t n_suggested;         /* evaluations numbered so far */

@@ -1,0 +1,237 @@
+/* Whole runs over integer and categorical inputs: the plugin
+ * (tests/plugins/mixed_levels.c) checks every point and level name it is
+ * given; history.csv holds level names and integers and reads back; a run
+ * extended with --resume equals one made in one go; two workers never
+ * evaluate a point twice; a command receives NAME=LEVEL arguments and
+ * BO_INPUT_NAME=LEVEL variables; a history naming a level the config does
+ * not have is refused by --resume, naming the row. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "bo/io/history.h"
+#include "tests/check.h"
+#include "tests/test_bo_run.h"
+#include "tests/test_files.h"
+
+static const char *const input_names[] = {"x", "n", "material"};
+static const char *const material[] = {"steel", "al, 6061", "titanium"};
+static const size_t n_levels[] = {0, 0, 3};
+static const char *const *const level_names[] = {NULL, NULL, material};
+
+static const char inputs_yaml[] =
+    "inputs:\n"
+    "  - {name: x, lower: 0, upper: 1}\n"
+    "  - {name: n, type: integer, lower: -2, upper: 4}\n"
+    "  - {name: material, type: categorical, levels: [steel, 'al, 6061', titanium]}\n";
+
+static void write_plugin_config(const char *file, int evaluations, int workers)
+{
+    char path[512];
+    path_in(path, sizeof path, file);
+    write_file(path,
+               "name: mixed\n"
+               "seed: 4\n"
+               "objective: {plugin: %s/test-plugins/mixed_levels.so}\n"
+               "%s"
+               "initial_design: {size: 6}\n"
+               "evaluation: {workers: %d}\n"
+               "budget: {max_evaluations: %d}\n"
+               "output: {plot: svg}\n",
+               BO_BINARY_DIR, inputs_yaml, workers, evaluations);
+}
+
+static int read_rows(const char *dir, bo_history_row **rows, size_t *n)
+{
+    char path[2200], err[512];
+    snprintf(path, sizeof path, "%s/history.csv", dir);
+    bo_history_levels levels = {n_levels, level_names};
+    bo_status st =
+        bo_history_read_levels(path, input_names, 3, &levels, NULL, 0, rows, n, err, sizeof err);
+    CHECK_MSG(st == BO_OK, "%s", err);
+    return st == BO_OK ? 0 : -1;
+}
+
+/* Every row ok (the plugin checked what it got), integers and level
+ * indices in range, no point twice; returns the best y. */
+static double check_rows(const bo_history_row *rows, size_t n)
+{
+    double best = INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        const double *x = rows[i].x;
+        CHECK_MSG(rows[i].status == BO_HISTORY_OK, "row %zu: %s", i + 1, rows[i].message);
+        CHECK_MSG(x[1] == floor(x[1]) && x[1] >= -2 && x[1] <= 4, "row %zu: n = %g", i + 1, x[1]);
+        CHECK_MSG(x[2] == floor(x[2]) && x[2] >= 0 && x[2] <= 2, "row %zu: material %g", i + 1,
+                  x[2]);
+        for (size_t k = 0; k < i; k++)
+            CHECK_MSG(memcmp(rows[k].x, x, 3 * sizeof *x) != 0, "rows %zu and %zu: one point",
+                      k + 1, i + 1);
+        if (rows[i].status == BO_HISTORY_OK && rows[i].y < best)
+            best = rows[i].y;
+    }
+    return best;
+}
+
+/* text with its first ",steel," or ",titanium," turned into ",gold,"
+ * (malloc'd), or NULL when it has neither. */
+static char *replace_level(const char *text)
+{
+    const char *from = ",steel,";
+    const char *at = strstr(text, from);
+    if (!at) {
+        from = ",titanium,";
+        at = strstr(text, from);
+    }
+    if (!at)
+        return NULL;
+    size_t head = (size_t)(at - text), n = strlen(text);
+    char *out = malloc(n + 8);
+    if (!out)
+        return NULL;
+    memcpy(out, text, head);
+    strcpy(out + head, ",gold,");
+    strcat(out, at + strlen(from));
+    return out;
+}
+
+static void test_plugin_runs(void)
+{
+    char cfg12[512], cfg20[512], cfg_k2[512], once[512], resumed[512], two[512];
+    write_plugin_config("m12.yaml", 12, 1);
+    write_plugin_config("m20.yaml", 20, 1);
+    write_plugin_config("k2.yaml", 14, 2);
+    path_in(cfg12, sizeof cfg12, "m12.yaml");
+    path_in(cfg20, sizeof cfg20, "m20.yaml");
+    path_in(cfg_k2, sizeof cfg_k2, "k2.yaml");
+    path_in(once, sizeof once, "once");
+    path_in(resumed, sizeof resumed, "resumed");
+    path_in(two, sizeof two, "two");
+    CHECK(bo_run((const char *[]){cfg20, "--out", once, "--quiet", NULL}) == 0);
+    CHECK(bo_run((const char *[]){cfg12, "--out", resumed, "--quiet", NULL}) == 0);
+    CHECK(bo_run((const char *[]){cfg20, "--out", resumed, "--resume", "--quiet", NULL}) == 0);
+    CHECK(bo_run((const char *[]){cfg_k2, "--out", two, "--quiet", NULL}) == 0);
+
+    bo_history_row *a = NULL, *b = NULL, *c = NULL;
+    size_t na = 0, nb = 0, nc = 0;
+    if (read_rows(once, &a, &na) == 0 && read_rows(resumed, &b, &nb) == 0) {
+        CHECK(na == 20 && nb == 20);
+        double best = check_rows(a, na);
+        /* The optimum is 0 at (0.3, 1, titanium); 14 model-based steps
+         * find the level and the integer. */
+        CHECK_MSG(best < 0.05, "best %g after 20 evaluations", best);
+        for (size_t i = 0; i < na && i < nb; i++)
+            CHECK_MSG(a[i].eval == b[i].eval && memcmp(a[i].x, b[i].x, 3 * sizeof(double)) == 0 &&
+                          a[i].y == b[i].y,
+                      "row %zu differs between the run in one go and the resumed one", i + 1);
+    }
+    if (read_rows(two, &c, &nc) == 0) {
+        CHECK(nc == 14);
+        check_rows(c, nc);
+    }
+    bo_history_rows_free(a);
+    bo_history_rows_free(b);
+    bo_history_rows_free(c);
+
+    /* The file holds the names, quoted where they hold a comma. */
+    char path[700];
+    snprintf(path, sizeof path, "%s/history.csv", once);
+    char *text = test_read_text(path);
+    CHECK(text && strncmp(text, "eval,phase,source,x,n,material,y,", 33) == 0);
+    CHECK(text && (strstr(text, ",titanium,") || strstr(text, ",steel,") ||
+                   strstr(text, ",\"al, 6061\",")));
+    free(text);
+
+    /* A level the config does not name: --resume refuses, naming the row. */
+    snprintf(path, sizeof path, "%s/history.csv", resumed);
+    text = test_read_text(path);
+    char *edited = text ? replace_level(text) : NULL;
+    CHECK(edited != NULL);
+    if (edited) {
+        test_write_text(path, edited);
+        char cfg24[512];
+        write_plugin_config("m24.yaml", 24, 1);
+        path_in(cfg24, sizeof cfg24, "m24.yaml");
+        CHECK(bo_run((const char *[]){cfg24, "--out", resumed, "--resume", "--quiet", NULL}) == 2);
+        char err_path[512];
+        path_in(err_path, sizeof err_path, "err.txt");
+        char *err = test_read_text(err_path);
+        CHECK_MSG(err && strstr(err, "value 'gold' is not one of its levels"), "%s",
+                  err ? err : "");
+        free(err);
+        free(edited);
+    }
+    free(text);
+}
+
+/* A command: the script checks that the argument and the variable agree
+ * and prints y from the level's name. */
+static void test_command(void)
+{
+    char script[512], cfg[512], out[512];
+    path_in(script, sizeof script, "objective.sh");
+    write_file(script,
+               "#!/bin/sh\n"
+               "for a in \"$@\"; do case \"$a\" in\n"
+               "  material=*) m=\"${a#material=}\";;\n"
+               "  n=*) n=\"${a#n=}\";;\n"
+               "esac; done\n"
+               "[ \"$m\" = \"$BO_INPUT_material\" ] ||\n"
+               "  { echo \"arg $m env $BO_INPUT_material\" >&2; exit 3; }\n"
+               "case \"$m\" in\n"
+               "  steel) echo $((n * n + 20));;\n"
+               "  'al, 6061') echo $((n * n + 10));;\n"
+               "  titanium) echo $((n * n));;\n"
+               "  *) echo \"unknown level '$m'\" >&2; exit 4;;\n"
+               "esac\n");
+    chmod(script, 0755);
+    path_in(cfg, sizeof cfg, "command.yaml");
+    write_file(cfg,
+               "name: mixed_command\n"
+               "seed: 2\n"
+               "objective: {command: [%s]}\n"
+               "inputs:\n"
+               "  - {name: n, type: integer, lower: -3, upper: 3}\n"
+               "  - {name: material, type: categorical, levels: [steel, 'al, 6061', titanium]}\n"
+               "initial_design: {size: 5}\n"
+               "budget: {max_evaluations: 12}\n"
+               "output: {plot: svg}\n",
+               script);
+    path_in(out, sizeof out, "command");
+    CHECK(bo_run((const char *[]){cfg, "--out", out, "--quiet", NULL}) == 0);
+    char path[700], err[512];
+    snprintf(path, sizeof path, "%s/history.csv", out);
+    static const char *const names[] = {"n", "material"};
+    static const size_t nl[] = {0, 3};
+    static const char *const *const ln[] = {NULL, material};
+    bo_history_levels levels = {nl, ln};
+    bo_history_row *rows = NULL;
+    size_t n = 0;
+    bo_status st =
+        bo_history_read_levels(path, names, 2, &levels, NULL, 0, &rows, &n, err, sizeof err);
+    CHECK_MSG(st == BO_OK, "%s", err);
+    int found_zero = 0;
+    for (size_t i = 0; i < n; i++) {
+        CHECK_MSG(rows[i].status == BO_HISTORY_OK, "row %zu: %s", i + 1, rows[i].message);
+        double k = rows[i].x[0], level = rows[i].x[1];
+        double want = k * k + (level == 0 ? 20 : level == 1 ? 10 : 0);
+        CHECK_MSG(rows[i].y == want, "row %zu: y %g for n %g, level %g", i + 1, rows[i].y, k,
+                  rows[i].x[1]);
+        found_zero |= rows[i].y == 0;
+    }
+    /* 21 points in all; 12 evaluations find (0, titanium). */
+    CHECK(n == 12 && found_zero);
+    bo_history_rows_free(rows);
+}
+
+int main(void)
+{
+    if (test_make_tmpdir("bo_test_run_mixed") != 0)
+        return 1;
+    test_plugin_runs();
+    test_command();
+    return test_finish(CHECK_DONE());
+}
