@@ -421,7 +421,6 @@ static void test_many_sources(void)
 
 int main(void)
 {
-    test_levels();
     mkdir(TMP, 0777);
     test_full_table();
     test_minimal_table();
@@ -430,5 +429,6 @@ int main(void)
     test_bad_tables();
     test_other_errors();
     test_many_sources();
+    test_levels();
     return CHECK_DONE();
 }
