@@ -730,7 +730,7 @@ static void remove_dir(void)
     static const char *const files[] = {"history.csv", "crlf.csv", "overwritten.csv",
                                         "foreign.csv", "torn.csv", "bad.csv", "rejects.csv", "order.csv",
                                         "utf8.csv", "sparse.csv", "sparse2.csv", "state.txt",
-                                        "fresh-state.txt", "outputs.csv"};
+                                        "fresh-state.txt", "outputs.csv", "levels.csv"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         remove(path_in_dir(files[i]));
     CHECK(rmdir(dir) == 0);
@@ -910,7 +910,6 @@ static void test_levels(void)
 
 int main(void)
 {
-    test_levels();
     snprintf(dir, sizeof dir, "%s/test_history_XXXXXX", BO_BINARY_DIR);
     if (mkdtemp(dir) == NULL) {
         perror(dir);
@@ -930,6 +929,7 @@ int main(void)
     test_append_rejects(&e);
     test_write_failures();
     test_outputs();
+    test_levels();
     test_state();
     remove_dir();
     return CHECK_DONE();
