@@ -4,7 +4,8 @@
  * extended with --resume equals one made in one go; two workers never
  * evaluate a point twice; a command receives NAME=LEVEL arguments and
  * BO_INPUT_NAME=LEVEL variables; a history naming a level the config does
- * not have is refused by --resume, naming the row. */
+ * not have is refused by --resume, naming the row; two sources with a
+ * categorical input. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <math.h>
@@ -227,10 +228,80 @@ static void test_command(void)
     bo_history_rows_free(rows);
 }
 
+/* Sources and a categorical input together (GP+'s multi-fidelity setting
+ * with categorical variables): MFCA chooses among two sources of a command
+ * whose levels shift y; both sources are evaluated and the target's best
+ * lies at the best level. */
+static void test_multi_fidelity(void)
+{
+    char script[512], cfg[512], out[512];
+    path_in(script, sizeof script, "mf.sh");
+    write_file(script,
+               "#!/bin/sh\n"
+               "for a in \"$@\"; do case \"$a\" in\n"
+               "  x=*) x=\"${a#x=}\";; m=*) m=\"${a#m=}\";; source=*) s=\"${a#source=}\";;\n"
+               "esac; done\n"
+               "case \"$m\" in a) o=1;; b) o=0;; c) o=2;; *) exit 4;; esac\n"
+               "if [ \"$s\" = HF ]; then c=0.3; d=0; else c=0.35; d=0.1; fi\n"
+               "awk -v x=\"$x\" -v o=\"$o\" -v c=\"$c\" -v d=\"$d\" "
+               "'BEGIN { print (x - c) ^ 2 + o + d }'\n");
+    chmod(script, 0755);
+    path_in(cfg, sizeof cfg, "mf.yaml");
+    write_file(cfg,
+               "name: mixed_mf\n"
+               "seed: 1\n"
+               "objective: {command: [%s]}\n"
+               "inputs:\n"
+               "  - {name: x, lower: 0, upper: 1}\n"
+               "  - {name: m, type: categorical, levels: [a, b, c]}\n"
+               "sources:\n"
+               "  - {name: HF, cost: 1, initial: 4}\n"
+               "  - {name: LF, cost: 0.1, initial: 8}\n"
+               "target: HF\n"
+               "acquisition: {type: mfca}\n"
+               "budget: {max_cost: 12}\n"
+               "output: {plot: svg}\n",
+               script);
+    path_in(out, sizeof out, "mf");
+    CHECK(bo_run((const char *[]){cfg, "--out", out, "--quiet", NULL}) == 0);
+    char path[700], err[512];
+    snprintf(path, sizeof path, "%s/history.csv", out);
+    static const char *const names[] = {"x", "m"};
+    static const char *const abc[] = {"a", "b", "c"};
+    static const size_t nl[] = {0, 3};
+    static const char *const *const ln[] = {NULL, abc};
+    bo_history_levels levels = {nl, ln};
+    bo_history_row *rows = NULL;
+    size_t n = 0;
+    bo_status st =
+        bo_history_read_levels(path, names, 2, &levels, NULL, 0, &rows, &n, err, sizeof err);
+    CHECK_MSG(st == BO_OK, "%s", err);
+    size_t n_lf = 0, n_hf = 0;
+    double best = INFINITY, best_level = -1;
+    for (size_t i = 0; i < n; i++) {
+        CHECK_MSG(rows[i].status == BO_HISTORY_OK, "row %zu: %s", i + 1, rows[i].message);
+        int hf = strcmp(rows[i].source, "HF") == 0;
+        n_hf += (size_t)hf;
+        n_lf += (size_t)!hf;
+        if (hf && rows[i].y < best) {
+            best = rows[i].y;
+            best_level = rows[i].x[1];
+        }
+    }
+    CHECK_MSG(n_lf > 8 && n_hf > 4, "%zu LF and %zu HF evaluations", n_lf, n_hf);
+    CHECK_MSG(best < 1e-3 && best_level == 1, "best HF %g at level %g", best, best_level);
+    bo_history_rows_free(rows);
+    snprintf(path, sizeof path, "%s/model.txt", out);
+    char *model = test_read_text(path);
+    CHECK(model && strstr(model, "level_latent:") && strstr(model, "\n  m:\n    a: [0, 0]\n"));
+    free(model);
+}
+
 int main(void)
 {
     if (test_make_tmpdir("bo_test_run_mixed") != 0)
         return 1;
+    test_multi_fidelity();
     test_plugin_runs();
     test_command();
     return test_finish(CHECK_DONE());
