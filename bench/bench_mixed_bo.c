@@ -6,9 +6,10 @@
  * categorical with five levels each, the other six inputs continuous),
  * minimised, and on CoCaBO's Func2C (Ru et al. 2020: two categorical
  * inputs of 3 and 5 levels choosing among Rosenbrock, six-hump camel and
- * Beale terms over two continuous inputs). bo-run's engine does not drive mixed inputs yet; this loop is
- * what it will do: log-EI, a refit per evaluation warm-started from the
- * last, the maximiser excluding every evaluated point.
+ * Beale terms over two continuous inputs). The loop bo-run's engine runs
+ * on mixed inputs, written out on the library pieces (scripts/mixed-bo-run.sh
+ * measures bo-run itself): log-EI, a refit per evaluation warm-started from
+ * the last, the maximiser excluding every evaluated point.
  *
  * Usage: bench_mixed_bo borehole|func2c SEEDS EVALS [INITIAL]   (e.g. 10 100 10)
  * Prints one line per seed and method with the final simple regret, then,

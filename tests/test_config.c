@@ -1350,6 +1350,31 @@ static void test_input_types(void)
         free(text);
     }
     bo_config_cleanup(&cfg);
+    /* model.latent: shared, within its combinations. */
+    CHECK(load_text("latent.yaml",
+                    "objective: {plugin: p.so}\n"
+                    "inputs: [{name: m, type: categorical, levels: [a, b]}]\n"
+                    "model: {latent: shared}\n"
+                    "budget: {max_evaluations: 9}\n", &cfg, err, sizeof err) == BO_OK);
+    CHECK(cfg.model.latent == BO_LATENT_SHARED);
+    bo_config_cleanup(&cfg);
+    {
+        char text[4096] = "objective: {plugin: p.so}\ninputs:\n";
+        for (int k = 0; k < 2; k++) {
+            strcat(text, k ? "  - {name: m2, type: categorical, levels: [" :
+                             "  - {name: m1, type: categorical, levels: [");
+            for (int l = 0; l < 40; l++) {
+                char level[16];
+                snprintf(level, sizeof level, "%sl%d", l ? ", " : "", l);
+                strcat(text, level);
+            }
+            strcat(text, "]}\n");
+        }
+        strcat(text, "model: {latent: shared}\nbudget: {max_evaluations: 9}\n");
+        CHECK(load_text("latent.yaml", text, &cfg, err, sizeof err) == BO_EINVAL);
+        CHECK_MSG(strstr(err, ":5:17: model.latent: shared needs at most 1024 combinations"),
+                  "%s", err);
+    }
     expect_input_error("  - {name: m, type: categorical, levels: [steel]}\n",
                        ":3:42: inputs[0].levels: one level ('steel'): a categorical input "
                        "needs at least two");

@@ -39,7 +39,8 @@ static int valid_point(const double *x)
     return 1;
 }
 
-static bo_engine *mixed_engine(uint64_t seed, size_t initial_size, size_t workers)
+static bo_engine *mixed_engine_latent(uint64_t seed, size_t initial_size, size_t workers,
+                                      bo_gp_latent_mode latent)
 {
     static size_t initial;
     initial = initial_size;
@@ -50,6 +51,7 @@ static bo_engine *mixed_engine(uint64_t seed, size_t initial_size, size_t worker
     opt.kind = kinds;
     opt.n_values = n_values;
     opt.workers = workers;
+    opt.latent_mode = latent;
     char err[256];
     bo_engine *e = bo_engine_create(&opt, err, sizeof err);
     CHECK_MSG(e != NULL, "%s", err);
@@ -61,12 +63,17 @@ static int same_point(const double *a, const double *b)
     return memcmp(a, b, DIM * sizeof *a) == 0;
 }
 
+static bo_engine *mixed_engine(uint64_t seed, size_t initial_size, size_t workers)
+{
+    return mixed_engine_latent(seed, initial_size, workers, BO_LATENT_PER_VARIABLE);
+}
+
 /* One at a time, then with three points in flight: every suggestion valid
  * and new, and the best found lies at the right levels. */
-static void test_sequential_and_pending(void)
+static void test_sequential_and_pending(bo_gp_latent_mode latent)
 {
     enum { N = 40 };
-    bo_engine *e = mixed_engine(3, 8, 1);
+    bo_engine *e = mixed_engine_latent(3, 8, 1, latent);
     if (!e)
         return;
     double xs[N][DIM];
@@ -195,7 +202,9 @@ static void test_refused(void)
 
 int main(void)
 {
-    test_sequential_and_pending();
+    test_sequential_and_pending(BO_LATENT_PER_VARIABLE);
+    /* One categorical input: the shared map is its map, by another path. */
+    test_sequential_and_pending(BO_LATENT_SHARED);
     test_exhaust_small_space();
     test_refused();
     return CHECK_DONE();

@@ -24,6 +24,26 @@ static const char *const material[] = {"steel", "al, 6061", "titanium"};
 static const size_t n_levels[] = {0, 0, 3};
 static const char *const *const level_names[] = {NULL, NULL, material};
 
+/* The rows of DIR/history.csv of a run with these inputs and levels. */
+static int read_run(const char *dir, const char *const *names, size_t n_inputs,
+                    const bo_history_levels *levels, bo_history_row **rows, size_t *n)
+{
+    char path[2200], err[512];
+    snprintf(path, sizeof path, "%s/history.csv", dir);
+    bo_status st =
+        bo_history_read_levels(path, names, n_inputs, levels, NULL, 0, rows, n, err, sizeof err);
+    CHECK_MSG(st == BO_OK, "%s", err);
+    return st == BO_OK ? 0 : -1;
+}
+
+/* Writes an executable script NAME into the test folder; its path to path. */
+static void write_script(char *path, size_t len, const char *name, const char *text)
+{
+    path_in(path, len, name);
+    write_file(path, "%s", text);
+    chmod(path, 0755);
+}
+
 static const char inputs_yaml[] =
     "inputs:\n"
     "  - {name: x, lower: 0, upper: 1}\n"
@@ -48,13 +68,8 @@ static void write_plugin_config(const char *file, int evaluations, int workers)
 
 static int read_rows(const char *dir, bo_history_row **rows, size_t *n)
 {
-    char path[2200], err[512];
-    snprintf(path, sizeof path, "%s/history.csv", dir);
     bo_history_levels levels = {n_levels, level_names};
-    bo_status st =
-        bo_history_read_levels(path, input_names, 3, &levels, NULL, 0, rows, n, err, sizeof err);
-    CHECK_MSG(st == BO_OK, "%s", err);
-    return st == BO_OK ? 0 : -1;
+    return read_run(dir, input_names, 3, &levels, rows, n);
 }
 
 /* Every row ok (the plugin checked what it got), integers and level
@@ -173,8 +188,7 @@ static void test_plugin_runs(void)
 static void test_command(void)
 {
     char script[512], cfg[512], out[512];
-    path_in(script, sizeof script, "objective.sh");
-    write_file(script,
+    write_script(script, sizeof script, "objective.sh",
                "#!/bin/sh\n"
                "for a in \"$@\"; do case \"$a\" in\n"
                "  material=*) m=\"${a#material=}\";;\n"
@@ -188,7 +202,6 @@ static void test_command(void)
                "  titanium) echo $((n * n));;\n"
                "  *) echo \"unknown level '$m'\" >&2; exit 4;;\n"
                "esac\n");
-    chmod(script, 0755);
     path_in(cfg, sizeof cfg, "command.yaml");
     write_file(cfg,
                "name: mixed_command\n"
@@ -203,17 +216,13 @@ static void test_command(void)
                script);
     path_in(out, sizeof out, "command");
     CHECK(bo_run((const char *[]){cfg, "--out", out, "--quiet", NULL}) == 0);
-    char path[700], err[512];
-    snprintf(path, sizeof path, "%s/history.csv", out);
     static const char *const names[] = {"n", "material"};
     static const size_t nl[] = {0, 3};
     static const char *const *const ln[] = {NULL, material};
     bo_history_levels levels = {nl, ln};
     bo_history_row *rows = NULL;
     size_t n = 0;
-    bo_status st =
-        bo_history_read_levels(path, names, 2, &levels, NULL, 0, &rows, &n, err, sizeof err);
-    CHECK_MSG(st == BO_OK, "%s", err);
+    read_run(out, names, 2, &levels, &rows, &n);
     int found_zero = 0;
     for (size_t i = 0; i < n; i++) {
         CHECK_MSG(rows[i].status == BO_HISTORY_OK, "row %zu: %s", i + 1, rows[i].message);
@@ -235,8 +244,7 @@ static void test_command(void)
 static void test_multi_fidelity(void)
 {
     char script[512], cfg[512], out[512];
-    path_in(script, sizeof script, "mf.sh");
-    write_file(script,
+    write_script(script, sizeof script, "mf.sh",
                "#!/bin/sh\n"
                "for a in \"$@\"; do case \"$a\" in\n"
                "  x=*) x=\"${a#x=}\";; m=*) m=\"${a#m=}\";; source=*) s=\"${a#source=}\";;\n"
@@ -245,7 +253,6 @@ static void test_multi_fidelity(void)
                "if [ \"$s\" = HF ]; then c=0.3; d=0; else c=0.35; d=0.1; fi\n"
                "awk -v x=\"$x\" -v o=\"$o\" -v c=\"$c\" -v d=\"$d\" "
                "'BEGIN { print (x - c) ^ 2 + o + d }'\n");
-    chmod(script, 0755);
     path_in(cfg, sizeof cfg, "mf.yaml");
     write_file(cfg,
                "name: mixed_mf\n"
@@ -264,8 +271,6 @@ static void test_multi_fidelity(void)
                script);
     path_in(out, sizeof out, "mf");
     CHECK(bo_run((const char *[]){cfg, "--out", out, "--quiet", NULL}) == 0);
-    char path[700], err[512];
-    snprintf(path, sizeof path, "%s/history.csv", out);
     static const char *const names[] = {"x", "m"};
     static const char *const abc[] = {"a", "b", "c"};
     static const size_t nl[] = {0, 3};
@@ -273,9 +278,7 @@ static void test_multi_fidelity(void)
     bo_history_levels levels = {nl, ln};
     bo_history_row *rows = NULL;
     size_t n = 0;
-    bo_status st =
-        bo_history_read_levels(path, names, 2, &levels, NULL, 0, &rows, &n, err, sizeof err);
-    CHECK_MSG(st == BO_OK, "%s", err);
+    read_run(out, names, 2, &levels, &rows, &n);
     size_t n_lf = 0, n_hf = 0;
     double best = INFINITY, best_level = -1;
     for (size_t i = 0; i < n; i++) {
@@ -291,9 +294,47 @@ static void test_multi_fidelity(void)
     CHECK_MSG(n_lf > 8 && n_hf > 4, "%zu LF and %zu HF evaluations", n_lf, n_hf);
     CHECK_MSG(best < 1e-3 && best_level == 1, "best HF %g at level %g", best, best_level);
     bo_history_rows_free(rows);
+    char path[700];
     snprintf(path, sizeof path, "%s/model.txt", out);
     char *model = test_read_text(path);
     CHECK(model && strstr(model, "level_latent:") && strstr(model, "\n  m:\n    a: [0, 0]\n"));
+    free(model);
+}
+
+/* model.latent shared with two categorical inputs: one map over their six
+ * combinations, each written in model.txt as its levels joined by '/'. */
+static void test_shared_map(void)
+{
+    char script[512], cfg[512], out[512];
+    write_script(script, sizeof script, "two.sh",
+               "#!/bin/sh\n"
+               "for a in \"$@\"; do case \"$a\" in\n"
+               "  x=*) x=\"${a#x=}\";; p=*) p=\"${a#p=}\";; q=*) q=\"${a#q=}\";;\n"
+               "esac; done\n"
+               "case \"$p$q\" in ux) o=0;; uy) o=1;; uz) o=3;; vx) o=2;; vy) o=1;; vz) o=0.5;; "
+               "*) exit 4;; esac\n"
+               "awk -v x=\"$x\" -v o=\"$o\" 'BEGIN { print (x - 0.5) ^ 2 + o }'\n");
+    path_in(cfg, sizeof cfg, "shared.yaml");
+    write_file(cfg,
+               "name: shared\n"
+               "objective: {command: [%s]}\n"
+               "inputs:\n"
+               "  - {name: x, lower: 0, upper: 1}\n"
+               "  - {name: p, type: categorical, levels: [u, v]}\n"
+               "  - {name: q, type: categorical, levels: [x, y, z]}\n"
+               "model: {latent: shared}\n"
+               "initial_design: {size: 6}\n"
+               "budget: {max_evaluations: 14}\n"
+               "output: {plot: svg}\n",
+               script);
+    path_in(out, sizeof out, "shared");
+    CHECK(bo_run((const char *[]){cfg, "--out", out, "--quiet", NULL}) == 0);
+    char path[700];
+    snprintf(path, sizeof path, "%s/model.txt", out);
+    char *model = test_read_text(path);
+    CHECK_MSG(model && strstr(model, "  shared:   # the combinations of p q\n    u/x: [0, 0]\n") &&
+                  strstr(model, "\n    v/z: ["),
+              "%s", model ? model : "");
     free(model);
 }
 
@@ -302,6 +343,7 @@ int main(void)
     if (test_make_tmpdir("bo_test_run_mixed") != 0)
         return 1;
     test_multi_fidelity();
+    test_shared_map();
     test_plugin_runs();
     test_command();
     return test_finish(CHECK_DONE());

@@ -61,6 +61,8 @@ static const name_entry mean_rows[] = {
     {"per_source", BO_MEAN_PER_SOURCE}, {NULL, 0}};
 static const name_entry transform_rows[] = {
     {"auto", BO_OUTPUT_TRANSFORM_AUTO}, {"none", BO_OUTPUT_TRANSFORM_NONE}, {NULL, 0}};
+static const name_entry latent_rows[] = {
+    {"per_input", BO_LATENT_PER_VARIABLE}, {"shared", BO_LATENT_SHARED}, {NULL, 0}};
 static const name_entry failure_rows[] = {
     {"gpc", BO_FAILURE_GPC}, {"radius", BO_FAILURE_RADIUS}, {"none", BO_FAILURE_NONE},
     {NULL, 0}};
@@ -84,6 +86,7 @@ static const name_table scale_names = NAME_TABLE(scale_rows, name_entry, name, v
 static const name_table mean_names = NAME_TABLE(mean_rows, name_entry, name, value);
 static const name_table failure_names = NAME_TABLE(failure_rows, name_entry, name, value);
 static const name_table transform_names = NAME_TABLE(transform_rows, name_entry, name, value);
+static const name_table latent_names = NAME_TABLE(latent_rows, name_entry, name, value);
 static const name_table kernel_names =
     NAME_TABLE(bo_kernel_registry, bo_kernel_info, name, kind);
 static const name_table acq_names = NAME_TABLE(bo_acq_registry, bo_acq_info, name, kind);
@@ -154,6 +157,7 @@ static const char *transform_name(bo_engine_output_transform t)
 {
     return name_of(&transform_names, (int)t);
 }
+static const char *latent_name(bo_gp_latent_mode m) { return name_of(&latent_names, (int)m); }
 
 /* ------------------------------------------------------------------ */
 /* "Did you mean": optimal string alignment distance (Levenshtein plus  */
@@ -496,6 +500,8 @@ static const field model_fields[] = {
      .default_text = "5"},
     {.key = "output_transform", .type = F_ENUM, .offset = CFG(model.output_transform),
      .names = &transform_names, .default_text = "auto"},
+    {.key = "latent", .type = F_ENUM, .offset = CFG(model.latent), .names = &latent_names,
+     .default_text = "per_input"},
     END_OF_FIELDS};
 
 static const field acquisition_fields[] = {
@@ -1582,6 +1588,17 @@ static bo_status check_inputs(load_ctx *ctx)
     for (size_t i = 0; i < cfg->n_inputs && status == BO_OK; i++)
         status = check_input(ctx, list->items[i], i, earlier[i]);
     free(earlier);
+    /* A shared latent map has a point per combination of levels. */
+    size_t combinations = 1;
+    for (size_t i = 0; i < cfg->n_inputs && combinations <= BO_GP_MAX_SHARED_LEVELS; i++)
+        if (cfg->inputs[i].kind == BO_VAR_CATEGORICAL)
+            combinations *= cfg->inputs[i].n_levels;
+    const bo_yaml_node *latent = node_at(ctx->root, "model", "latent");
+    if (status == BO_OK && cfg->model.latent == BO_LATENT_SHARED &&
+        combinations > BO_GP_MAX_SHARED_LEVELS)
+        status = fail_at(ctx, latent, "model.latent",
+                         "shared needs at most %d combinations of levels, the inputs have "
+                         "more; use per_input", BO_GP_MAX_SHARED_LEVELS);
     return status;
 }
 
@@ -2044,6 +2061,7 @@ void bo_config_engine_options(const bo_config *cfg, bo_engine_options *eo, doubl
     eo->fixed_noise_var = cfg->model.noise_var;
     eo->restarts = cfg->model.restarts;
     eo->output_transform = cfg->model.output_transform;
+    eo->latent_mode = cfg->model.latent;
     eo->ucb_beta = cfg->acquisition.beta;
     eo->mfca_target_ei = cfg->acquisition.target_ei;
     eo->explore_budget = cfg->acquisition.explore_budget;
@@ -2221,6 +2239,7 @@ bo_status bo_config_write_resolved(const bo_config *cfg, FILE *out)
     fprintf(out, "  mean: %s\n", bo_config_mean_name(cfg->model.mean));
     fprintf(out, "  restarts: %zu\n", cfg->model.restarts);
     fprintf(out, "  output_transform: %s\n", transform_name(cfg->model.output_transform));
+    fprintf(out, "  latent: %s\n", latent_name(cfg->model.latent));
 
     format_double(num[0], sizeof num[0], cfg->acquisition.beta);
     format_double(num[1], sizeof num[1], cfg->acquisition.explore_budget);
@@ -2398,6 +2417,8 @@ int bo_config_equal_ignoring(const bo_config *a, const bo_config *b, unsigned ig
         return differs(what, whatlen, "model.restarts");
     if (a->model.output_transform != b->model.output_transform)
         return differs(what, whatlen, "model.output_transform");
+    if (a->model.latent != b->model.latent)
+        return differs(what, whatlen, "model.latent");
     if (a->acquisition.type != b->acquisition.type)
         return differs(what, whatlen, "acquisition.type");
     if (a->acquisition.starts != b->acquisition.starts)

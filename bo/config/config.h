@@ -121,6 +121,8 @@ typedef struct bo_config_model {
     size_t restarts;        /* hyperparameter optimisation starts, >= 1 */
     bo_engine_output_transform output_transform; /* what suggestions model
                                (default auto: docs/config.md) */
+    bo_gp_latent_mode latent;   /* categorical inputs: a latent map per input
+                               (default) or one over their combinations */
 } bo_config_model;
 
 typedef struct bo_config_acquisition {

@@ -721,6 +721,7 @@ void bo_enginei_gp_options(const bo_engine *e, bo_gp_options *go)
         go->lower = e->gp_lower;
         go->upper = e->gp_upper;
         go->n_levels = e->gp_levels;
+        go->latent_mode = e->opt.latent_mode;
     }
 }
 

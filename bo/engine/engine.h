@@ -160,6 +160,9 @@ typedef struct bo_engine_options {
      * radius, with any discrete input. */
     const bo_var_kind *kind;
     const size_t *n_values;
+    bo_gp_latent_mode latent_mode; /* categorical inputs: a latent map per
+                               input (default) or one shared map over
+                               the combinations of levels (gp/gp.h) */
     uint64_t seed;
 } bo_engine_options;
 

@@ -412,7 +412,8 @@ static void write_yaml_key(FILE *f, const char *s)
     int plain = s[0] != '\0';
     for (const char *p = s; *p && plain; p++)
         plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                (*p >= '0' && *p <= '9' && p != s) || *p == '_' || *p == '-' || *p == '.';
+                (*p >= '0' && *p <= '9' && p != s) || *p == '_' || *p == '-' || *p == '.' ||
+                (*p == '/' && p != s);
     if (plain) {
         fputs(s, f);
         return;
@@ -429,6 +430,46 @@ static void write_yaml_key(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* Categorical inputs a shared map's labels name: at most 10, since the
+ * map holds at most 1024 combinations of two or more levels each. */
+#define MAX_SHARED_INPUTS 10
+
+/* model.latent shared: one map whose points are the combinations of
+ * levels, numbered in mixed radix with the last categorical input fastest
+ * (gp/gp.h); each is written as its levels joined by '/'. */
+static void write_shared_map(FILE *f, const bo_config *cfg, const bo_gp *gp, size_t m)
+{
+    fprintf(f, "  shared:   # the combinations of");
+    for (size_t j = 0; j < cfg->n_inputs; j++)
+        if (cfg->inputs[j].kind == BO_VAR_CATEGORICAL)
+            fprintf(f, " %s", cfg->inputs[j].name);
+    fputc('\n', f);
+    size_t n = bo_gp_latent_map_levels(gp, m);
+    for (size_t c = 0; c < n; c++) {
+        char label[512] = "";
+        size_t rest = c, used = 0;
+        /* Digits from the last categorical input back to the first. */
+        const char *parts[MAX_SHARED_INPUTS];
+        size_t n_parts = 0;
+        for (size_t j = cfg->n_inputs; j-- > 0;) {
+            const bo_config_input *in = &cfg->inputs[j];
+            if (in->kind != BO_VAR_CATEGORICAL || n_parts == MAX_SHARED_INPUTS)
+                continue;
+            parts[n_parts++] = in->levels[rest % in->n_levels];
+            rest /= in->n_levels;
+        }
+        for (size_t k = n_parts; k-- > 0 && used < sizeof label;)
+            used += (size_t)snprintf(label + used, sizeof label - used, "%s%s",
+                                     k + 1 == n_parts ? "" : "/", parts[k]);
+        double z[2];
+        bo_gp_level_latent(gp, m, c, z);
+        fputs("    ", f);
+        write_yaml_key(f, label);
+        fprintf(f, ": [%.6g, %.6g]\n", fabs(z[0]) < 1e-12 ? 0.0 : z[0],
+                fabs(z[1]) < 1e-12 ? 0.0 : z[1]);
+    }
+}
+
 /* The latent points of each categorical input's levels (one 2-D map per
  * input, canonicalised as gp.h says): levels that lie close together
  * behave alike under the model, in units of the kernel's length-scale. */
@@ -440,7 +481,11 @@ static void write_level_maps(FILE *f, const bo_config *cfg, const bo_gp *gp)
     fprintf(f, "level_latent:   # per categorical input, its levels' 2-D latent points\n");
     for (size_t m = 0; m < n_maps; m++) {
         size_t j = bo_gp_latent_map_input(gp, m);
-        if (j >= cfg->n_inputs || cfg->inputs[j].kind != BO_VAR_CATEGORICAL)
+        if (j == cfg->n_inputs) {
+            write_shared_map(f, cfg, gp, m);
+            continue;
+        }
+        if (j > cfg->n_inputs || cfg->inputs[j].kind != BO_VAR_CATEGORICAL)
             continue;
         const bo_config_input *in = &cfg->inputs[j];
         fprintf(f, "  %s:\n", in->name);
