@@ -127,6 +127,10 @@ typedef struct bo_acq_maximizer_options {
                                exclusions, failure regions, classifier and
                                admissible() apply as in the box. One
                                thread. NULL = the box (default) */
+    size_t max_enumerate;   /* with space: every combination of levels is
+                               searched when there are at most this many, else
+                               the local search (mixed_search.h's
+                               max_enumerate); 0 = its default, 64 */
     uint64_t seed;
 } bo_acq_maximizer_options;
 

@@ -133,6 +133,8 @@ static bo_status maximize_mixed(const bo_acq_scorer *scorer, const bo_acq_maximi
     bo_mixed_options mo;
     bo_mixed_options_default(&mo);
     mo.seed = opt->seed;
+    if (opt->max_enumerate > 0)
+        mo.max_enumerate = opt->max_enumerate;
     mo.inner.optimizer = opt->optimizer;
     mo.inner.max_evals = opt->max_evals;
     mo.inner.xtol_rel = opt->xtol_rel;

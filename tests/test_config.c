@@ -1350,6 +1350,19 @@ static void test_input_types(void)
         free(text);
     }
     bo_config_cleanup(&cfg);
+    /* acquisition.enumerate: 64 unless given, at least 1. */
+    CHECK(load_text("enumerate.yaml",
+                    "objective: {plugin: p.so}\n"
+                    "inputs: [{name: m, type: categorical, levels: [a, b]}]\n"
+                    "budget: {max_evaluations: 9}\n", &cfg, err, sizeof err) == BO_OK);
+    CHECK(cfg.acquisition.enumerate == 64);
+    bo_config_cleanup(&cfg);
+    CHECK(load_text("enumerate.yaml",
+                    "objective: {plugin: p.so}\n"
+                    "inputs: [{name: m, type: categorical, levels: [a, b]}]\n"
+                    "acquisition: {enumerate: 0}\n"
+                    "budget: {max_evaluations: 9}\n", &cfg, err, sizeof err) == BO_EINVAL);
+    CHECK_MSG(strstr(err, ":3:26: acquisition.enumerate: expected an integer from 1"), "%s", err);
     /* model.latent: shared, within its combinations. */
     CHECK(load_text("latent.yaml",
                     "objective: {plugin: p.so}\n"

@@ -39,6 +39,9 @@ static int valid_point(const double *x)
     return 1;
 }
 
+/* enumerate: acq_enumerate (0 = the default, every combination). */
+static size_t enumerate;
+
 static bo_engine *mixed_engine_latent(uint64_t seed, size_t initial_size, size_t workers,
                                       bo_gp_latent_mode latent)
 {
@@ -52,6 +55,7 @@ static bo_engine *mixed_engine_latent(uint64_t seed, size_t initial_size, size_t
     opt.n_values = n_values;
     opt.workers = workers;
     opt.latent_mode = latent;
+    opt.acq_enumerate = enumerate;
     char err[256];
     bo_engine *e = bo_engine_create(&opt, err, sizeof err);
     CHECK_MSG(e != NULL, "%s", err);
@@ -205,6 +209,10 @@ int main(void)
     test_sequential_and_pending(BO_LATENT_PER_VARIABLE);
     /* One categorical input: the shared map is its map, by another path. */
     test_sequential_and_pending(BO_LATENT_SHARED);
+    /* The local search over levels instead of every combination. */
+    enumerate = 1;
+    test_sequential_and_pending(BO_LATENT_PER_VARIABLE);
+    enumerate = 0;
     test_exhaust_small_space();
     test_refused();
     return CHECK_DONE();

@@ -510,6 +510,8 @@ static const field acquisition_fields[] = {
     {.key = "starts", .type = F_SIZE, .offset = CFG(acquisition.starts), .min = 1.0,
      .max = 10000.0, .default_text = "10"},
     {.key = "pool", .type = F_SIZE, .offset = CFG(acquisition.pool), .min = 1.0, .max = 1e7},
+    {.key = "enumerate", .type = F_SIZE, .offset = CFG(acquisition.enumerate), .min = 1.0,
+     .max = 1e6, .default_text = "64"},
     {.key = "beta", .type = F_DOUBLE, .offset = CFG(acquisition.beta), .min = 0.0,
      .min_exclusive = 1, .max = 1e6, .default_text = "2"},
     {.key = "target_ei", .type = F_BOOL, .offset = CFG(acquisition.target_ei),
@@ -2068,6 +2070,7 @@ void bo_config_engine_options(const bo_config *cfg, bo_engine_options *eo, doubl
     eo->stall_explore = cfg->acquisition.stall_explore;
     eo->failure_model = cfg->acquisition.failure_model;
     eo->acq_pool = cfg->acquisition.pool;
+    eo->acq_enumerate = cfg->acquisition.enumerate;
     eo->acq_starts = cfg->acquisition.starts;
     eo->seed = cfg->seed;
 }
@@ -2245,11 +2248,12 @@ bo_status bo_config_write_resolved(const bo_config *cfg, FILE *out)
     format_double(num[1], sizeof num[1], cfg->acquisition.explore_budget);
     fprintf(out, "acquisition:\n  type: %s\n  starts: %zu\n  pool: %zu\n  beta: %s\n"
                  "  target_ei: %s\n  explore_budget: %s\n  stall_explore: %s\n"
-                 "  failure_model: %s\n",
+                 "  failure_model: %s\n  enumerate: %zu\n",
             bo_acq_name(cfg->acquisition.type), cfg->acquisition.starts,
             cfg->acquisition.pool, num[0], cfg->acquisition.target_ei ? "true" : "false",
             num[1], cfg->acquisition.stall_explore ? "true" : "false",
-            name_of(&failure_names, (int)cfg->acquisition.failure_model));
+            name_of(&failure_names, (int)cfg->acquisition.failure_model),
+            cfg->acquisition.enumerate);
     fprintf(out, "initial_design:\n  method: %s\n  size: %zu\n",
             bo_design_name(cfg->initial_design.method), cfg->initial_design.size);
 
@@ -2425,6 +2429,8 @@ int bo_config_equal_ignoring(const bo_config *a, const bo_config *b, unsigned ig
         return differs(what, whatlen, "acquisition.starts");
     if (a->acquisition.pool != b->acquisition.pool)
         return differs(what, whatlen, "acquisition.pool");
+    if (a->acquisition.enumerate != b->acquisition.enumerate)
+        return differs(what, whatlen, "acquisition.enumerate");
     if (a->acquisition.beta != b->acquisition.beta)
         return differs(what, whatlen, "acquisition.beta");
     if (a->acquisition.target_ei != b->acquisition.target_ei)

@@ -129,6 +129,10 @@ typedef struct bo_config_acquisition {
     bo_acq_kind type;       /* a multi-source kind (MFCA) only with >= 2 sources */
     size_t starts;          /* local optimisations per maximisation, >= 1 */
     size_t pool;            /* random candidates scored to seed the starts, >= starts */
+    size_t enumerate;       /* categorical inputs: every combination of levels is
+                               searched when there are at most this many, else a
+                               local search moves between levels (>= 1,
+                               default 64) */
     double beta;            /* UCB: mu -/+ beta sigma, > 0; unused by the others */
     int target_ei;          /* MFCA: score the target source by EI / cost instead
                                of the predicted improvement / cost (default 0) */

@@ -1196,8 +1196,10 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
     mo.extra_starts = e->x + e->best_index * d;
     mo.n_extra_starts = e->have_best ? 1 : 0;
     bo_enginei_failure_options(e, &mo);
-    if (e->mixed)
+    if (e->mixed) {
         mo.space = &e->space;
+        mo.max_enumerate = e->opt.acq_enumerate;
+    }
 
     bo_acq_points observed = {n_gp + e->n_fantasy, e->gp_x, e->gp_source};
     bo_acq_points avoid = {n_avoid, e->avoid_x, e->avoid_source};

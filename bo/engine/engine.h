@@ -126,6 +126,9 @@ typedef struct bo_engine_options {
                                    K - 1 of them were chosen before the
                                    last result came (see stall.c) */
     size_t acq_pool;            /* Sobol candidates; 0 = default */
+    size_t acq_enumerate;       /* mixed inputs: the most combinations of levels
+                                   searched one by one; more are searched
+                                   locally (mixed_search.h); 0 = default 64 */
     size_t acq_starts;          /* local optimisations; 0 = default */
     size_t acq_threads;         /* threads that maximise the acquisition
                                    (maximize.h); 0 or 1 = one. Speed only:
