@@ -381,6 +381,28 @@ static void test_levels(void)
     CHECK_MSG(strstr(err, "gold.csv:3:5: material: 'gold' is not one of the input's levels"), "%s",
               err);
     CHECK(is_empty(&d));
+
+    /* Inputs found from the table: a column without a number in it is
+     * categorical, its levels in order of first appearance; a column of
+     * numbers with a text cell is an error at that cell. */
+    bo_initial_data_spec found = {0};
+    const char *history = write_tmp("found.csv", "eval,x,material,y\n1,0.5,ti,1\n"
+                                                 "2,0.25,\"al, 6061\",2\n3,1,ti,3\n");
+    CHECK_MSG(bo_initial_data_read(history, &found, &d, err, sizeof err) == BO_OK, "%s", err);
+    CHECK(d.n_inputs == 2 && d.n_levels != NULL && d.n_levels[0] == 0 && d.n_levels[1] == 2);
+    if (d.n_levels != NULL && d.n_levels[1] == 2) {
+        CHECK(strcmp(d.level_names[1][0], "ti") == 0 &&
+              strcmp(d.level_names[1][1], "al, 6061") == 0 && d.level_names[0] == NULL);
+        CHECK(d.x[1] == 0 && d.x[3] == 1 && d.x[5] == 0 && d.x[4] == 1);
+    }
+    bo_initial_data_cleanup(&d);
+    const char *numeric = write_tmp("numeric.csv", "x,y\n0.5,1\nabc,2\n");
+    CHECK(bo_initial_data_read(numeric, &found, &d, err, sizeof err) == BO_EPARSE);
+    CHECK_MSG(strstr(err, "numeric.csv:3:1: x: 'abc' is not a number"), "%s", err);
+    const char *plain = write_tmp("plain.csv", "x,y\n0.5,1\n");
+    CHECK(bo_initial_data_read(plain, &found, &d, err, sizeof err) == BO_OK);
+    CHECK(d.n_levels == NULL && d.level_names == NULL);
+    bo_initial_data_cleanup(&d);
 }
 
 /* Sources found from the table are looked up by hash: a table with a source

@@ -152,9 +152,22 @@ static void test_plugin_runs(void)
     bo_history_rows_free(b);
     bo_history_rows_free(c);
 
-    /* The file holds the names, quoted where they hold a comma. */
-    char path[700];
+    /* bo-gp fits the history as it is: the level column is categorical. */
+    char path[700], fit_out[512], fit_err[512], model_path[700];
+    path_in(fit_out, sizeof fit_out, "fit.txt");
+    path_in(fit_err, sizeof fit_err, "fit-err.txt");
     snprintf(path, sizeof path, "%s/history.csv", once);
+    snprintf(model_path, sizeof model_path, "%s/history.model", once);
+    CHECK(test_wait_exit(test_spawn(BO_BINARY_DIR "/bo-gp",
+                                    (const char *[]){"fit", path, "-o", model_path, NULL},
+                                    fit_out, fit_err)) == 0);
+    char *fit = test_read_text(fit_out);
+    CHECK_MSG(fit && strstr(fit, "material  categorical, 3 levels") &&
+                  strstr(fit, "latent map of 'material'"),
+              "%s", fit ? fit : "");
+    free(fit);
+
+    /* The file holds the names, quoted where they hold a comma. */
     char *text = test_read_text(path);
     CHECK(text && strncmp(text, "eval,phase,source,x,n,material,y,", 33) == 0);
     CHECK(text && (strstr(text, ",titanium,") || strstr(text, ",steel,") ||

@@ -433,10 +433,11 @@ static int fit_load_history(const fit_args *a, bo_model_file *m)
     int rc = EXIT_USAGE;
     bo_status st;
 
-    /* The history fixes the roles of its columns. */
+    /* The history fixes the roles of its columns: its categorical inputs
+     * are those whose cells are level names. */
     if (a->categorical != NULL) {
-        fprintf(stderr, "bo-gp fit: %s is a bo-run history.csv, whose inputs are all "
-                        "continuous; drop --categorical\n", a->train);
+        fprintf(stderr, "bo-gp fit: %s is a bo-run history.csv, whose categorical inputs "
+                        "are the columns of level names; drop --categorical\n", a->train);
         return EXIT_USAGE;
     }
     if ((a->y != NULL && strcmp(a->y, "y") != 0) ||
@@ -510,6 +511,25 @@ static int fit_load_history(const fit_args *a, bo_model_file *m)
         k++;
     }
     set_box_from_data(m);
+    for (j = 0; data.n_levels != NULL && j < data.n_inputs; j++) {
+        size_t L = data.n_levels[j];
+        if (L == 0)
+            continue;
+        if (L > BO_GP_MAX_LEVELS) {
+            fprintf(stderr, "bo-gp fit: %s: column '%s': more than %d levels, too many for a "
+                            "categorical input\n", a->train, data.input_names[j],
+                    BO_GP_MAX_LEVELS);
+            goto done;
+        }
+        if (bo_model_file_set_categorical(m, j, L) != BO_OK)
+            goto oom;
+        for (k = 0; k < L; k++)
+            if ((m->level_names[j][k] = copy_string(data.level_names[j][k])) == NULL)
+                goto oom;
+        /* As for a CSV's categorical column: the index range, not a scale. */
+        m->lower[j] = 0.0;
+        m->upper[j] = (double)L;
+    }
     printf("%s: a bo-run history: %zu evaluations, %zu failed skipped\n", a->train,
            data.n_rows, data.n_failed);
     rc = 0;

@@ -239,6 +239,57 @@ static bo_status read_source(reader *r, const bo_initial_data_spec *spec, bo_ini
     return BO_OK;
 }
 
+/* Inputs found from the table: each column in which no cell is a number
+ * is categorical, its levels its distinct texts in order of first
+ * appearance (a history.csv of a run with categorical inputs). */
+static bo_status find_levels(reader *r, bo_initial_data *out)
+{
+    const bo_csv *t = r->table;
+    size_t n = bo_csv_n_rows(t), d = out->n_inputs;
+    for (size_t k = 0; k < d; k++) {
+        size_t col = r->input_col[k], i = 0;
+        double v;
+        while (i < n && bo_parse_double(bo_csv_cell(t, i, col), &v) != BO_NUMBER_OK)
+            i++;
+        /* A column with a number in it is numeric, and its other cells
+         * are errors at their place (read_row). */
+        if (n == 0 || i < n)
+            continue;
+        if (out->n_levels == NULL) {
+            out->n_levels = calloc(d, sizeof *out->n_levels);
+            out->level_names = calloc(d, sizeof *out->level_names);
+            if (out->n_levels == NULL || out->level_names == NULL)
+                return BO_ENOMEM;
+        }
+        /* At most one level per row; names borrowed from the table first. */
+        const char **names = malloc(n * sizeof *names);
+        if (names == NULL)
+            return BO_ENOMEM;
+        size_t L = 0;
+        for (i = 0; i < n; i++) {
+            const char *cell = bo_csv_cell(t, i, col);
+            size_t l = 0;
+            while (l < L && strcmp(names[l], cell) != 0)
+                l++;
+            if (l == L)
+                names[L++] = cell;
+        }
+        out->level_names[k] = calloc(L, sizeof *out->level_names[k]);
+        bo_status st = out->level_names[k] != NULL ? BO_OK : BO_ENOMEM;
+        for (size_t l = 0; st == BO_OK && l < L; l++) {
+            out->level_names[k][l] = copy_text(names[l]);
+            if (out->level_names[k][l] == NULL)
+                st = BO_ENOMEM;
+            else
+                out->n_levels[k] = l + 1;
+        }
+        free(names);
+        if (st != BO_OK)
+            return st;
+    }
+    return BO_OK;
+}
+
 /* Status, y, inputs, source and message of row i. */
 static bo_status read_row(reader *r, const bo_initial_data_spec *spec, bo_initial_data *out,
                           size_t i)
@@ -292,6 +343,13 @@ static bo_status read_row(reader *r, const bo_initial_data_spec *spec, bo_initia
             if (l == spec->n_levels[k])
                 return fail_place(r, BO_EINVAL, line, column, out->input_names[k],
                                   "'%s' is not one of the input's levels", text);
+            *v = (double)l;
+            continue;
+        }
+        if (out->n_levels != NULL && out->n_levels[k] > 0) {
+            size_t l = 0;
+            while (strcmp(out->level_names[k][l], text) != 0)
+                l++;  /* every cell is one of the levels found */
             *v = (double)l;
             continue;
         }
@@ -371,6 +429,13 @@ void bo_initial_data_cleanup(bo_initial_data *data)
     free(data->source);
     free(data->failed);
     free(data->line);
+    for (size_t k = 0; data->level_names != NULL && k < data->n_inputs; k++) {
+        for (size_t l = 0; data->level_names[k] != NULL && l < data->n_levels[k]; l++)
+            free(data->level_names[k][l]);
+        free(data->level_names[k]);
+    }
+    free(data->level_names);
+    free(data->n_levels);
     bo_initial_data_init(data);
 }
 
@@ -399,6 +464,8 @@ bo_status bo_initial_data_read(const char *path, const bo_initial_data_spec *spe
     r.err = err;
     r.errlen = errlen;
     status = read_header(&r, spec, out);
+    if (status == BO_OK && spec->input_names == NULL)
+        status = find_levels(&r, out);
     if (status != BO_OK) {
         goto done;
     }

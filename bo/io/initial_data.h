@@ -74,6 +74,15 @@ typedef struct bo_initial_data {
     char **message;         /* n_rows: the message column's text, "" without one */
     size_t *line;           /* n_rows: the row's line in the file, for messages */
     size_t n_failed;        /* rows with failed set */
+    /* Categorical inputs found in the table (the spec names no inputs): an
+     * input column in which no cell is a number (a history.csv's level
+     * names) is categorical, its levels the distinct texts in order of
+     * first appearance, and x holds a level's index. n_levels: n_inputs
+     * values, 0 for a numeric input; level_names[k]: n_levels[k] names or
+     * NULL. Both NULL when no such column was found, and always with the
+     * spec's inputs (whose levels the spec gives). */
+    size_t *n_levels;
+    char ***level_names;
 } bo_initial_data;
 
 /* Sets *data empty, as bo_initial_data_cleanup accepts it. */
