@@ -117,6 +117,20 @@ BO_PUBLIC size_t bo_optimizer_dim(const bo_optimizer *optimizer);
 BO_PUBLIC const char *bo_optimizer_input_name(const bo_optimizer *optimizer, size_t i);
 BO_PUBLIC bo_result bo_optimizer_input_box(const bo_optimizer *optimizer, size_t i,
                                            double *lower, double *upper);
+/* Integer and categorical inputs (a config's inputs[].type). Points hold an
+ * integer input's value and a categorical input's level index 0, 1, ...
+ * (its box is [0, levels - 1]); ask only proposes such values and tell
+ * refuses others. bo_optimizer_input_kind: BO_INPUT_REAL, _INTEGER or
+ * _CATEGORICAL, -1 for i out of range; bo_optimizer_input_levels: a
+ * categorical input's number of levels, else 0; bo_optimizer_level_name:
+ * the name of one, NULL out of range. */
+#define BO_INPUT_REAL 0
+#define BO_INPUT_INTEGER 1
+#define BO_INPUT_CATEGORICAL 2
+BO_PUBLIC int bo_optimizer_input_kind(const bo_optimizer *optimizer, size_t i);
+BO_PUBLIC size_t bo_optimizer_input_levels(const bo_optimizer *optimizer, size_t i);
+BO_PUBLIC const char *bo_optimizer_level_name(const bo_optimizer *optimizer, size_t i,
+                                              size_t level);
 BO_PUBLIC size_t bo_optimizer_n_sources(const bo_optimizer *optimizer);
 BO_PUBLIC const char *bo_optimizer_source_name(const bo_optimizer *optimizer, size_t i);
 /* The source whose value is optimised. */

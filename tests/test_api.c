@@ -249,16 +249,56 @@ static void test_option_errors(void)
     CHECK_ERR(bo_optimizer_new(o, &opt), BO_ERR_INVALID, bo_options_error(o), "modle");
     bo_options_free(o);
 
-    /* Integer and categorical inputs: bo-run's, not yet the library's. */
+    /* Integer and categorical inputs: asked at integers and level indices,
+     * other values refused by tell, the levels named. */
     o = bo_options_new();
     CHECK(bo_options_set(o, "inputs",
                          "[{name: x, lower: 0, upper: 1}, "
-                         "{name: m, type: categorical, levels: [a, b]}]") == BO_SUCCESS);
-    CHECK_ERR(bo_optimizer_new(o, &opt), BO_ERR_INVALID, bo_options_error(o),
-              "inputs[1] (m): categorical inputs are optimised by bo-run, not yet by the "
-              "library");
-    CHECK(opt == NULL);
+                         "{name: n, type: integer, lower: -2, upper: 2}, "
+                         "{name: m, type: categorical, levels: [a, b, c]}]") == BO_SUCCESS);
+    CHECK(bo_options_set(o, "seed", "3") == BO_SUCCESS);
+    CHECK_MSG(bo_optimizer_new(o, &opt) == BO_SUCCESS, "%s", bo_options_error(o));
     bo_options_free(o);
+    if (opt) {
+        CHECK(bo_optimizer_input_kind(opt, 0) == BO_INPUT_REAL &&
+              bo_optimizer_input_kind(opt, 1) == BO_INPUT_INTEGER &&
+              bo_optimizer_input_kind(opt, 2) == BO_INPUT_CATEGORICAL &&
+              bo_optimizer_input_kind(opt, 3) == -1);
+        CHECK(bo_optimizer_input_levels(opt, 2) == 3 && bo_optimizer_input_levels(opt, 1) == 0);
+        CHECK(strcmp(bo_optimizer_level_name(opt, 2, 1), "b") == 0 &&
+              bo_optimizer_level_name(opt, 2, 3) == NULL &&
+              bo_optimizer_level_name(opt, 0, 0) == NULL);
+        double lo, hi;
+        CHECK(bo_optimizer_input_box(opt, 2, &lo, &hi) == BO_SUCCESS && lo == 0 && hi == 2);
+        static const double offset[3] = {1.0, 0.0, 0.5};
+        for (int k = 0; k < 24; k++) {
+            double x[3];
+            bo_ask_info info = {.size = sizeof info};
+            if (bo_optimizer_ask(opt, x, &info) != BO_SUCCESS) {
+                CHECK_MSG(0, "ask %d: %s", k, bo_optimizer_error(opt));
+                break;
+            }
+            CHECK(x[1] == floor(x[1]) && x[1] >= -2 && x[1] <= 2);
+            CHECK(x[2] == floor(x[2]) && x[2] >= 0 && x[2] <= 2);
+            double y = (x[0] - 0.7) * (x[0] - 0.7) + (x[1] - 1) * (x[1] - 1) + offset[(int)x[2]];
+            CHECK(bo_optimizer_tell(opt, x, info.source, y) == BO_SUCCESS);
+        }
+        double best, at[3];
+        CHECK(bo_optimizer_best(opt, &best, at) == BO_SUCCESS);
+        CHECK_MSG(best < 0.01 && at[1] == 1 && at[2] == 1, "best %g at (%g, %g, %g)", best,
+                  at[0], at[1], at[2]);
+        double half[3] = {0.5, 0.5, 1};
+        CHECK_ERR(bo_optimizer_tell(opt, half, 0, 1.0), BO_ERR_INVALID, bo_optimizer_error(opt),
+                  "tell: n (x[1]) = 0.5 is not an integer");
+        double level[3] = {0.5, 1, 1.5};
+        CHECK_ERR(bo_optimizer_tell(opt, level, 0, 1.0), BO_ERR_INVALID, bo_optimizer_error(opt),
+                  "tell: m (x[2]) = 1.5 is not a level index");
+        double mean, sd;
+        CHECK(bo_optimizer_predict(opt, 1, at, 0, &mean, &sd) == BO_SUCCESS &&
+              fabs(mean - best) < 0.05);
+        bo_optimizer_free(opt);
+        opt = NULL;
+    }
 
     /* A value that is not YAML: named by the option that holds it. */
     o = bo_options_new();

@@ -32,6 +32,10 @@ struct bo_optimizer {
     size_t dim;
     double *lower, *upper;
     int *log_scale;
+    bo_var_kind *kind;      /* each input's kind; a categorical input's value is
+                               its level's index (upper = levels - 1) */
+    size_t *n_levels;       /* levels of each categorical input, else 0 */
+    const char *const **level_names; /* the config's level names, NULL for others */
     double *u;              /* dim scratch values */
     size_t n_asked;         /* evaluations numbered so far */
     point_list pending;
@@ -145,7 +149,9 @@ static bo_result load_initial_data(bo_optimizer *o, const char **input_names,
                                  .upper = o->upper,
                                  .source_names = source_names,
                                  .n_sources = c->n_sources,
-                                 .default_source = c->target};
+                                 .default_source = c->target,
+                                 .n_levels = o->n_levels,
+                                 .level_names = o->level_names};
     bo_initial_data data;
     bo_initial_data_init(&data);
     char msg[BO_API_ERRLEN];
@@ -160,8 +166,8 @@ static bo_result load_initial_data(bo_optimizer *o, const char **input_names,
     bo_result r = BO_SUCCESS;
     for (size_t i = 0; r == BO_SUCCESS && i < data.n_rows; i++) {
         const double *x = data.x + i * o->dim;
-        if (bo_design_from_user(x, 1, o->dim, o->lower, o->upper, o->log_scale, o->u, msg,
-                                sizeof msg) != BO_OK)
+        if (bo_design_from_user_kinds(x, 1, o->dim, o->lower, o->upper, o->log_scale, o->kind,
+                                      o->u, msg, sizeof msg) != BO_OK)
             r = FAIL(o, BO_ERR_INVALID, "%s:%zu: %s", c->initial_data, data.line[i], msg);
         else if ((st = bo_engine_observe_prior(o->engine, o->u, data.source[i], data.y[i],
                                                !data.failed[i])) != BO_OK)
@@ -189,6 +195,9 @@ static bo_result setup(bo_optimizer *o)
     o->lower = calloc(d, sizeof *o->lower);
     o->upper = calloc(d, sizeof *o->upper);
     o->log_scale = calloc(d, sizeof *o->log_scale);
+    o->kind = calloc(d, sizeof *o->kind);
+    o->n_levels = calloc(d, sizeof *o->n_levels);
+    o->level_names = calloc(d, sizeof *o->level_names);
     o->u = calloc(d, sizeof *o->u);
     o->model_source = calloc(c->n_sources, sizeof *o->model_source);
     const char **input_names = calloc(d, sizeof *input_names);
@@ -196,21 +205,16 @@ static bo_result setup(bo_optimizer *o)
     double *costs = calloc(c->n_sources, sizeof *costs);
     size_t *initial = calloc(c->n_sources, sizeof *initial);
     bo_result r = BO_SUCCESS;
-    if (!o->lower || !o->upper || !o->log_scale || !o->u || !o->model_source || !input_names ||
+    if (!o->lower || !o->upper || !o->log_scale || !o->kind || !o->n_levels || !o->level_names ||
+        !o->u || !o->model_source || !input_names ||
         !source_names || !costs || !initial) {
         r = FAIL(o, BO_ERR_NOMEM, "out of memory");
         goto done;
     }
     for (size_t j = 0; j < d; j++) {
-        /* The library's calls pass points as numbers in user units, and
-         * has no way yet to name levels: bo-run optimises such inputs. */
-        if (c->inputs[j].kind != BO_VAR_REAL) {
-            r = FAIL(o, BO_ERR_INVALID,
-                     "inputs[%zu] (%s): %s inputs are optimised by bo-run, not yet by the "
-                     "library", j, c->inputs[j].name,
-                     c->inputs[j].kind == BO_VAR_INTEGER ? "integer" : "categorical");
-            goto done;
-        }
+        o->kind[j] = c->inputs[j].kind;
+        o->n_levels[j] = c->inputs[j].n_levels;
+        o->level_names[j] = (const char *const *)c->inputs[j].levels;
         o->lower[j] = c->inputs[j].lower;
         o->upper[j] = c->inputs[j].upper;
         o->log_scale[j] = c->inputs[j].scale == BO_CONFIG_SCALE_LOG;
@@ -219,7 +223,6 @@ static bo_result setup(bo_optimizer *o)
     for (size_t s = 0; s < c->n_sources; s++)
         source_names[s] = c->sources[s].name;
     bo_engine_options eo;
-    /* Every input is real here: the engine's kinds stay unset. */
     bo_var_kind *kind = calloc(d, sizeof *kind);
     size_t *n_values = calloc(d, sizeof *n_values);
     if (!kind || !n_values) {
@@ -229,14 +232,14 @@ static bo_result setup(bo_optimizer *o)
         goto done;
     }
     bo_config_engine_options(c, &eo, costs, initial, kind, n_values);
-    free(kind);
-    free(n_values);
     /* The caller's own workers: the stall rule's window follows them as
      * bo-run's does (the library cannot count them before they ask). */
     eo.workers = c->evaluation.workers;
     char msg[BO_API_ERRLEN];
     errno = 0;
     o->engine = bo_engine_create(&eo, msg, sizeof msg);
+    free(kind); /* copied by the engine */
+    free(n_values);
     if (!o->engine) {
         r = FAIL(o, creation_failure(), "%s", msg);
         goto done;
@@ -301,6 +304,9 @@ void bo_optimizer_free(bo_optimizer *o)
     free(o->lower);
     free(o->upper);
     free(o->log_scale);
+    free(o->kind);
+    free(o->n_levels);
+    free(o->level_names);
     free(o->u);
     free(o->model_source);
     bo_config_cleanup(&o->cfg);
@@ -317,6 +323,25 @@ size_t bo_optimizer_dim(const bo_optimizer *o) { return o ? o->dim : 0; }
 const char *bo_optimizer_input_name(const bo_optimizer *o, size_t i)
 {
     return o && i < o->dim ? o->cfg.inputs[i].name : NULL;
+}
+
+int bo_optimizer_input_kind(const bo_optimizer *o, size_t i)
+{
+    if (!o || i >= o->dim)
+        return -1;
+    return o->kind[i] == BO_VAR_INTEGER       ? BO_INPUT_INTEGER
+           : o->kind[i] == BO_VAR_CATEGORICAL ? BO_INPUT_CATEGORICAL
+                                              : BO_INPUT_REAL;
+}
+
+size_t bo_optimizer_input_levels(const bo_optimizer *o, size_t i)
+{
+    return o && i < o->dim ? o->n_levels[i] : 0;
+}
+
+const char *bo_optimizer_level_name(const bo_optimizer *o, size_t i, size_t level)
+{
+    return o && i < o->dim && level < o->n_levels[i] ? o->level_names[i][level] : NULL;
 }
 
 bo_result bo_optimizer_input_box(const bo_optimizer *o, size_t i, double *lower, double *upper)
@@ -360,10 +385,10 @@ bo_result bo_optimizer_ask(bo_optimizer *o, double *x, bo_ask_info *info)
     if (st != BO_OK)
         return FAIL(o, bo_apii_result(st), "ask: %s", bo_engine_errmsg(o->engine));
     char msg[BO_API_ERRLEN];
-    if (bo_design_to_user(o->u, 1, o->dim, o->lower, o->upper, o->log_scale, x, msg,
-                          sizeof msg) != BO_OK ||
-        bo_design_from_user(x, 1, o->dim, o->lower, o->upper, o->log_scale, o->u, msg,
-                            sizeof msg) != BO_OK)
+    if (bo_design_to_user_kinds(o->u, 1, o->dim, o->lower, o->upper, o->log_scale, o->kind, x,
+                                msg, sizeof msg) != BO_OK ||
+        bo_design_from_user_kinds(x, 1, o->dim, o->lower, o->upper, o->log_scale, o->kind,
+                                  o->u, msg, sizeof msg) != BO_OK)
         return FAIL(o, BO_ERR_NUMERIC, "ask: %s", msg);
     point_list *p = &o->pending;
     if (list_reserve(p, o->dim, 1) != 0)
@@ -404,9 +429,14 @@ static bo_result check_point(bo_optimizer *o, const char *what, const double *x,
                         "[%.17g, %.17g]", what, o->cfg.inputs[j].name, j, x[j], o->lower[j],
                         o->upper[j]);
     }
+    for (size_t j = 0; j < o->dim; j++)
+        if (o->kind[j] != BO_VAR_REAL && x[j] != floor(x[j]))
+            return FAIL(o, BO_ERR_INVALID, "%s: %s (x[%zu]) = %.17g is not %s", what,
+                        o->cfg.inputs[j].name, j, x[j],
+                        o->kind[j] == BO_VAR_INTEGER ? "an integer" : "a level index");
     char msg[BO_API_ERRLEN];
-    if (bo_design_from_user(x, 1, o->dim, o->lower, o->upper, o->log_scale, o->u, msg,
-                            sizeof msg) != BO_OK)
+    if (bo_design_from_user_kinds(x, 1, o->dim, o->lower, o->upper, o->log_scale, o->kind, o->u,
+                                  msg, sizeof msg) != BO_OK)
         return FAIL(o, BO_ERR_INVALID, "%s: %s", what, msg);
     return BO_SUCCESS;
 }
@@ -568,6 +598,8 @@ static bo_result fit_model(bo_optimizer *o)
     go.target_source = t == SIZE_MAX ? 0 : t;
     go.lower = lo;
     go.upper = hi;
+    go.n_levels = o->n_levels;
+    go.latent_mode = m->latent;
     go.kernel = m->kernel;
     go.mean = ns == 1 && m->mean == BO_MEAN_PER_SOURCE ? BO_MEAN_CONSTANT : m->mean;
     go.noise = ns == 1 && m->noise == BO_NOISE_PER_SOURCE ? BO_NOISE_LEARN : m->noise;

@@ -102,6 +102,10 @@ _SIGNATURES = {
     "bo_optimizer_input_name": (ctypes.c_char_p, [ctypes.c_void_p, ctypes.c_size_t]),
     "bo_optimizer_input_box": (ctypes.c_int, [ctypes.c_void_p, ctypes.c_size_t, _c_double_p,
                                               _c_double_p]),
+    "bo_optimizer_input_kind": (ctypes.c_int, [ctypes.c_void_p, ctypes.c_size_t]),
+    "bo_optimizer_input_levels": (ctypes.c_size_t, [ctypes.c_void_p, ctypes.c_size_t]),
+    "bo_optimizer_level_name": (ctypes.c_char_p, [ctypes.c_void_p, ctypes.c_size_t,
+                                                  ctypes.c_size_t]),
     "bo_optimizer_n_sources": (ctypes.c_size_t, [ctypes.c_void_p]),
     "bo_optimizer_source_name": (ctypes.c_char_p, [ctypes.c_void_p, ctypes.c_size_t]),
     "bo_optimizer_target_source": (ctypes.c_size_t, [ctypes.c_void_p]),
@@ -167,16 +171,37 @@ def _yaml_value(key, value):
                            _ERR_INVALID) from None
 
 
+def _discrete_entry(i, entry):
+    """A {name, type: integer, lower, upper} or {name, type: categorical,
+    levels} entry, checked as far as Python can; the config loader checks
+    the rest and names the key."""
+    kind = entry["type"]
+    keys = {"integer": {"name", "type", "lower", "upper"},
+            "categorical": {"name", "type", "levels"}}.get(kind)
+    if keys is None:
+        raise BoValueError(f"space[{i}]: type must be 'real', 'integer' or 'categorical', "
+                           f"got {kind!r}", _ERR_INVALID)
+    unknown = set(entry) - keys
+    if unknown:
+        raise BoValueError(f"space[{i}]: unknown key(s) {sorted(unknown)} for a {kind} input "
+                           f"({', '.join(sorted(keys))})", _ERR_INVALID)
+    return {k: (list(v) if k == "levels" else v) for k, v in entry.items()}
+
+
 def _space_entries(space):
     """(name, lower, upper, log_scale) from a list of (name, lower, upper[,
     'log']) tuples or {name, lower, upper[, scale]} dicts, or a dict of
-    name: (lower, upper[, 'log'])."""
+    name: (lower, upper[, 'log']); a dict entry with type integer or
+    categorical is kept as the dict itself."""
     if isinstance(space, dict):
         space = [(name,) + tuple(bounds) for name, bounds in space.items()]
     out = []
     for i, entry in enumerate(space):
+        if isinstance(entry, dict) and entry.get("type", "real") != "real":
+            out.append(_discrete_entry(i, entry))
+            continue
         if isinstance(entry, dict):
-            unknown = set(entry) - {"name", "lower", "upper", "scale"}
+            unknown = set(entry) - {"name", "lower", "upper", "scale", "type"}
             if unknown:
                 raise BoValueError(f"space[{i}]: unknown key(s) {sorted(unknown)} (name, "
                                    "lower, upper, scale)", _ERR_INVALID)
@@ -208,7 +233,10 @@ class Optimizer:
     """Ask/tell Bayesian optimisation with bo-run's engine.
 
     space: the inputs, [(name, lower, upper), ...] (a 4th item 'log' for a
-    log scale), [{name, lower, upper, scale}], or {name: (lower, upper)}.
+    log scale), [{name, lower, upper, scale}], or {name: (lower, upper)};
+    integer and categorical inputs as {name, type: "integer", lower, upper}
+    and {name, type: "categorical", levels: [...]}: points then hold an
+    integer's value and a level's index (self.kinds, self.levels).
     seed: the run's seed. options: {config key path: value}, e.g.
     {"acquisition.type": "logei", "initial_design.size": 8,
     "sources": [{"name": "lo", "cost": 1}, {"name": "hi", "cost": 10}]}.
@@ -230,9 +258,18 @@ class Optimizer:
                 if space is None:
                     raise BoValueError("Optimizer: expected a space (the inputs), or use "
                                        "Optimizer.from_config", _ERR_INVALID)
-                for name, lower, upper, log_scale in _space_entries(space):
-                    self._check(C.options_add_input(opts, name.encode(), lower, upper,
-                                                    int(log_scale)), opts)
+                entries = _space_entries(space)
+                if all(isinstance(e, tuple) for e in entries):
+                    for name, lower, upper, log_scale in entries:
+                        self._check(C.options_add_input(opts, name.encode(), lower, upper,
+                                                        int(log_scale)), opts)
+                else:
+                    # Mixed inputs go through the config's inputs: key.
+                    inputs = [e if isinstance(e, dict) else
+                              {"name": e[0], "lower": e[1], "upper": e[2],
+                               "scale": "log" if e[3] else "linear"} for e in entries]
+                    self._check(C.options_set(opts, b"inputs",
+                                              _yaml_value("inputs", inputs).encode()), opts)
                 for key, value in (options or {}).items():
                     self._check(C.options_set(opts, str(key).encode(),
                                               _yaml_value(key, value).encode()), opts)
@@ -256,6 +293,14 @@ class Optimizer:
             C.optimizer_input_box(h, i, ctypes.byref(lo), ctypes.byref(hi))
             bounds.append((lo.value, hi.value))
         self.bounds = np.array(bounds)
+        # Integer and categorical inputs (options={"inputs": [{..., "type":
+        # "categorical", "levels": [...]}]}): points hold an integer's value
+        # and a level's index; levels[i] names a categorical input's levels.
+        kind_names = {0: "real", 1: "integer", 2: "categorical"}
+        self.kinds = [kind_names[C.optimizer_input_kind(h, i)] for i in range(self.dim)]
+        self.levels = [[C.optimizer_level_name(h, i, l).decode()
+                        for l in range(C.optimizer_input_levels(h, i))]
+                       if self.kinds[i] == "categorical" else None for i in range(self.dim)]
         self.sources = [C.optimizer_source_name(h, i).decode()
                         for i in range(C.optimizer_n_sources(h))]
         self.target_source = C.optimizer_target_source(h)

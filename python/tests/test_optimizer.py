@@ -304,6 +304,28 @@ class AskTell(unittest.TestCase):
         mean, _ = opt.model.predict(opt.best.x)
         self.assertLess(abs(mean[0] - opt.best.y), 0.05)
 
+    def test_integer_and_categorical_inputs(self):
+        opt = borun.Optimizer([
+            ("x", 0, 1),
+            {"name": "n", "type": "integer", "lower": 0, "upper": 3},
+            {"name": "m", "type": "categorical", "levels": ["a", "b", "c"]}], seed=2)
+        self.assertEqual(opt.kinds, ["real", "integer", "categorical"])
+        self.assertEqual(opt.levels, [None, None, ["a", "b", "c"]])
+        offset = {"a": 1.0, "b": 0.3, "c": 0.0}
+        for _ in range(20):
+            x = opt.ask()
+            self.assertEqual(x[1], round(x[1]))
+            self.assertIn(x[2], (0.0, 1.0, 2.0))
+            opt.tell(x, (x[0] - 0.4) ** 2 + (x[1] - 2) ** 2 + offset[opt.levels[2][int(x[2])]])
+        self.assertLess(opt.best.y, 0.01)
+        self.assertEqual(list(opt.best.x[1:]), [2.0, 2.0])
+        with self.assertRaises(borun.BoValueError) as e:
+            opt.tell([0.5, 1.5, 0], 1.0)
+        self.assertIn("n (x[1]) = 1.5 is not an integer", str(e.exception))
+        with self.assertRaises(borun.BoValueError) as e:
+            borun.Optimizer([{"name": "m", "type": "categorical", "levels": ["a"]}])
+        self.assertIn("inputs[0].levels: one level ('a')", str(e.exception))
+
 
 if __name__ == "__main__":
     unittest.main()
