@@ -38,8 +38,8 @@ typedef struct bo_plugin_call {
     size_t worker;              /* 1..K: the worker running it (evaluation.workers, or
                                    the MPI rank); differs between runs, so never use
                                    it for results, only for scratch space */
-    /* Appended member (hosts from bo-run 0.4 on; present when struct_size
-     * covers it): with categorical inputs, dim entries where
+    /* Appended member (hosts with categorical inputs; present when
+     * struct_size covers it): with categorical inputs, dim entries where
      * level_names[j] is the name of the level x[j] indexes (x[j] is the
      * level's index 0, 1, ... in the config's levels: list) for a
      * categorical input j, and NULL for a real or integer one. NULL when
