@@ -351,6 +351,42 @@ static void test_shared_map(void)
     free(model);
 }
 
+/* mpirun -n 3: the worker ranks load the plugin, which checks the level
+ * names they pass; rank 0 writes them to the history. */
+static void test_mpi(void)
+{
+    if (system("command -v mpirun >/dev/null 2>&1") != 0) {
+        printf("mpirun not installed: MPI run with categorical inputs not tested\n");
+        return;
+    }
+    char cfg[512], out[512], outtxt[512], errtxt[512];
+    write_plugin_config("mpi.yaml", 12, 1);
+    path_in(cfg, sizeof cfg, "mpi.yaml");
+    path_in(out, sizeof out, "mpi");
+    path_in(outtxt, sizeof outtxt, "mpi-out.txt");
+    path_in(errtxt, sizeof errtxt, "mpi-err.txt");
+    /* MPI's own libraries keep memory to the end: leak reports from them
+     * are not ours. */
+    const char *args[] = {"--allow-run-as-root", "--oversubscribe", "-n", "3",
+                          "-x", "ASAN_OPTIONS=detect_leaks=0",
+                          BO_BINARY_DIR "/bo-run", cfg, "--out", out, "--quiet", NULL};
+    int code = test_wait_exit(test_spawn("/usr/bin/mpirun", args, outtxt, errtxt));
+    char *err = test_read_text(errtxt);
+    CHECK_MSG(code == 0, "mpirun exit %d: %s", code, err ? err : "");
+    free(err);
+    bo_history_row *rows = NULL;
+    size_t n = 0;
+    if (read_rows(out, &rows, &n) == 0) {
+        CHECK(n == 12);
+        check_rows(rows, n);
+        size_t by_workers = 0;
+        for (size_t i = 0; i < n; i++)
+            by_workers += rows[i].worker == 1 || rows[i].worker == 2;
+        CHECK(by_workers == n);
+    }
+    bo_history_rows_free(rows);
+}
+
 int main(void)
 {
     if (test_make_tmpdir("bo_test_run_mixed") != 0)
@@ -359,5 +395,6 @@ int main(void)
     test_shared_map();
     test_plugin_runs();
     test_command();
+    test_mpi();
     return test_finish(CHECK_DONE());
 }
