@@ -173,6 +173,31 @@ static void test_exhaust_small_space(void)
         }
     }
     (void)pend;
+    /* Every point observed or pending: nothing new to suggest. */
+    double x[2];
+    bo_suggestion s;
+    CHECK(bo_engine_suggest(e, x, &s) == BO_OK && s.exhausted == 1);
+    bo_engine_destroy(e);
+
+    /* An initial design larger than the space: its repeats are replaced by
+     * points not yet visited, then the space is exhausted. */
+    initial = 12;
+    e = bo_engine_create(&opt, err, sizeof err);
+    CHECK_MSG(e != NULL, "%s", err);
+    if (!e)
+        return;
+    int seen2[3][3] = {{0}};
+    for (size_t k = 0; k < 9; k++) {
+        if (bo_engine_suggest(e, x, &s) != BO_OK || s.exhausted) {
+            CHECK_MSG(0, "design suggestion %zu: %s", k, s.exhausted ? "exhausted" : "error");
+            break;
+        }
+        int a = (int)x[0], b = (int)x[1];
+        CHECK_MSG(!seen2[a][b], "design suggestion %zu repeats (%d, %d)", k, a, b);
+        seen2[a][b] = 1;
+        CHECK(bo_engine_observe(e, x, 0, (double)(a + b), 1, s.initial) == BO_OK);
+    }
+    CHECK(bo_engine_suggest(e, x, &s) == BO_OK && s.exhausted == 1);
     bo_engine_destroy(e);
 }
 

@@ -387,6 +387,54 @@ static void test_mpi(void)
     bo_history_rows_free(rows);
 }
 
+/* An all-discrete space smaller than the budget: each of its 6 points is
+ * evaluated once, even with an initial design of 8, then the run stops. */
+static void test_exhausted_space(void)
+{
+    char script[512], cfg[512], out[512];
+    write_script(script, sizeof script, "small.sh",
+                 "#!/bin/sh\n"
+                 "for a in \"$@\"; do case \"$a\" in\n"
+                 "  n=*) n=\"${a#n=}\";; m=*) m=\"${a#m=}\";;\n"
+                 "esac; done\n"
+                 "case \"$m\" in a) o=0;; b) o=1;; *) exit 4;; esac\n"
+                 "echo $((n * n + o))\n");
+    path_in(cfg, sizeof cfg, "small.yaml");
+    write_file(cfg,
+               "name: small\n"
+               "objective: {command: [%s]}\n"
+               "inputs:\n"
+               "  - {name: n, type: integer, lower: 0, upper: 2}\n"
+               "  - {name: m, type: categorical, levels: [a, b]}\n"
+               "initial_design: {size: 8}\n"
+               "evaluation: {workers: 2}\n"
+               "budget: {max_evaluations: 10}\n"
+               "output: {plot: svg}\n",
+               script);
+    path_in(out, sizeof out, "small");
+    CHECK(bo_run((const char *[]){cfg, "--out", out, NULL}) == 0);
+    char path[600];
+    path_in(path, sizeof path, "out.txt");
+    char *said = test_read_text(path);
+    CHECK_MSG(said && strstr(said, "every point of the input space has been evaluated after 6 "
+                                   "evaluations"), "%s", said ? said : "");
+    free(said);
+    static const char *const names[] = {"n", "m"};
+    static const char *const ab[] = {"a", "b"};
+    static const size_t nl[] = {0, 2};
+    static const char *const *const ln[] = {NULL, ab};
+    bo_history_levels levels = {nl, ln};
+    bo_history_row *rows = NULL;
+    size_t n = 0;
+    if (read_run(out, names, 2, &levels, &rows, &n) == 0) {
+        CHECK(n == 6);
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k < i; k++)
+                CHECK(memcmp(rows[i].x, rows[k].x, 2 * sizeof(double)) != 0);
+    }
+    bo_history_rows_free(rows);
+}
+
 int main(void)
 {
     if (test_make_tmpdir("bo_test_run_mixed") != 0)
@@ -395,6 +443,7 @@ int main(void)
     test_shared_map();
     test_plugin_runs();
     test_command();
+    test_exhausted_space();
     test_mpi();
     return test_finish(CHECK_DONE());
 }

@@ -384,6 +384,9 @@ bo_result bo_optimizer_ask(bo_optimizer *o, double *x, bo_ask_info *info)
     bo_status st = bo_engine_suggest(o->engine, o->u, &s);
     if (st != BO_OK)
         return FAIL(o, bo_apii_result(st), "ask: %s", bo_engine_errmsg(o->engine));
+    if (s.exhausted)
+        return FAIL(o, BO_ERR_STATE, "ask: every point of the input space has been evaluated "
+                    "or is pending (its inputs are all integer or categorical)");
     char msg[BO_API_ERRLEN];
     if (bo_design_to_user_kinds(o->u, 1, o->dim, o->lower, o->upper, o->log_scale, o->kind, x,
                                 msg, sizeof msg) != BO_OK ||

@@ -221,6 +221,13 @@ bo_engine *bo_engine_create(const bo_engine_options *opt, char *err, size_t errl
             e->gp_levels[j] = k == BO_VAR_CATEGORICAL ? nv : 0;
         }
         e->space = (bo_mixed_space){d, e->kind, e->gp_lower, e->gp_upper, e->gp_levels};
+        e->n_points = 1;
+        for (size_t j = 0; j < d && e->n_points > 0; j++) {
+            size_t m = e->kind[j] == BO_VAR_REAL ? 0 : e->n_values[j];
+            e->n_points = m > 0 && e->n_points <= ENGINE_MAX_ENUMERATED_POINTS / m
+                              ? e->n_points * m
+                              : 0;
+        }
         /* The categorical inputs' ranges, for the maximiser's pool and
          * duplicate test (the space itself reads n_levels there). */
         for (size_t j = 0; j < d; j++)
@@ -1044,6 +1051,38 @@ static double engine_unit_distance2(const bo_engine *e, const double *a, const d
     return sum;
 }
 
+/* 1 when x has been observed (ok or failed) or is pending on source. */
+static int engine_visited(const bo_engine *e, const double *x, size_t source)
+{
+    size_t d = e->opt.dim;
+    for (size_t i = 0; i < e->n; i++)
+        if (e->source[i] == source && memcmp(e->x + i * d, x, d * sizeof *x) == 0)
+            return 1;
+    for (size_t i = 0; i < e->n_pending; i++)
+        if (e->pending_source[i] == source && memcmp(e->pending_x + i * d, x, d * sizeof *x) == 0)
+            return 1;
+    return 0;
+}
+
+/* A finite space (e->n_points > 0): the first point not visited on source
+ * in the order start, start + 1, ... (mod n_points, point c's indices its
+ * mixed-radix digits, the last input fastest) into x; 0 when every point
+ * has been visited. */
+static int engine_unvisited(const bo_engine *e, size_t source, size_t start, double *x)
+{
+    size_t d = e->opt.dim;
+    for (size_t t = 0; t < e->n_points; t++) {
+        size_t c = (start + t) % e->n_points;
+        for (size_t j = d; j-- > 0;) {
+            x[j] = (double)(c % e->n_values[j]);
+            c /= e->n_values[j];
+        }
+        if (!engine_visited(e, x, source))
+            return 1;
+    }
+    return 0;
+}
+
 static bo_status engine_fallback(bo_engine *e, double *x, bo_suggestion *s, const char *why)
 {
     size_t d = e->opt.dim;
@@ -1074,6 +1113,13 @@ static bo_status engine_fallback(bo_engine *e, double *x, bo_suggestion *s, cons
         }
     }
     free(cand);
+    /* In a finite space the farthest candidate may still be a visited
+     * point: then the next one not visited after a random place. */
+    if (e->n_points > 0 && engine_visited(e, x, e->opt.target_source) &&
+        !engine_unvisited(e, e->opt.target_source, bo_rng_below(&rng, e->n_points), x)) {
+        *s = (bo_suggestion){.source = e->opt.target_source, .acq_value = NAN, .exhausted = 1};
+        return BO_OK;
+    }
     *s = (bo_suggestion){.source = e->opt.target_source, .acq_value = NAN, .note = why};
     return BO_OK;
 }
@@ -1116,7 +1162,21 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
     size_t k = e->n_initial_observed + engine_pending_initial(e);
     if (k < e->n_design) {
         memcpy(x, e->design_x + k * d, d * sizeof *x);
-        *s = (bo_suggestion){.source = e->design_source[k], .initial = 1, .acq_value = NAN};
+        size_t src = e->design_source[k];
+        *s = (bo_suggestion){.source = src, .initial = 1, .acq_value = NAN};
+        /* A small finite space: a design point may repeat one visited. */
+        if (e->n_points > 0 && engine_visited(e, x, src)) {
+            bo_rng rng;
+            bo_rng_init_derived(&rng, e->opt.seed, ENGINE_STREAM_FALLBACK,
+                                bo_enginei_suggestion_index(e));
+            if (!engine_unvisited(e, src, bo_rng_below(&rng, e->n_points), x))
+                *s = (bo_suggestion){.source = src, .acq_value = NAN, .exhausted = 1};
+        }
+        return BO_OK;
+    }
+    /* x as scratch: it is written again below, or not set when exhausted. */
+    if (e->n_points > 0 && !engine_unvisited(e, e->opt.target_source, 0, x)) {
+        *s = (bo_suggestion){.source = e->opt.target_source, .acq_value = NAN, .exhausted = 1};
         return BO_OK;
     }
 

@@ -195,6 +195,11 @@ typedef struct bo_suggestion {
     int target_forced;      /* 1: explore_budget was spent, so this is the
                                target's EI maximum (acq_value is that EI),
                                not the multi-source acquisition's choice */
+    int exhausted;          /* 1: every input is integer or categorical and
+                               every point of that finite space has been
+                               observed or is pending on the target source:
+                               there is nothing new to suggest, x is not
+                               set, and the caller should stop */
 } bo_suggestion;
 
 /* Writes the next point to evaluate into x (dim values, unit cube) and its

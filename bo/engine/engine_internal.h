@@ -26,6 +26,11 @@ enum {
 
 #define ENGINE_NO_SOURCE ((size_t)-1)
 #define ENGINE_NO_FIT ((size_t)-1)
+/* An all-discrete space up to this many points is checked for points not
+ * yet visited (a design point or fallback that would repeat one is
+ * replaced, and the run stops once every point is visited); a larger one
+ * cannot be exhausted by any budget worth running. */
+#define ENGINE_MAX_ENUMERATED_POINTS 100000
 
 struct bo_engine {
     bo_engine_options opt;
@@ -110,6 +115,9 @@ struct bo_engine {
     double *gp_lower, *gp_upper;
     size_t *gp_levels;
     bo_mixed_space space;
+    size_t n_points;         /* all inputs discrete: the points of the space
+                                (at most ENGINE_MAX_ENUMERATED_POINTS); 0 when
+                                it is not finite or larger */
     char errmsg[512];
 };
 

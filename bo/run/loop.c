@@ -272,6 +272,10 @@ static int suggest_and_dispatch(run *r, flight *f, const char **stop_why)
     if (bo_engine_suggest(r->engine, f->u, &s) != BO_OK)
         return bo_runi_fail(r, BO_RUN_FAILED, "choosing evaluation %zu: %s", r->n_suggested + 1,
                             bo_engine_errmsg(r->engine));
+    if (s.exhausted) {
+        *stop_why = "every point of the input space has been evaluated";
+        return BO_RUN_FINISHED;
+    }
     *stop_why = stop_reason_next(r, bo_engine_cost(r->engine, s.source));
     if (*stop_why)
         return BO_RUN_FINISHED;
