@@ -46,27 +46,6 @@ printf '%s\n' "${runs[@]}" |
     "$build/bo-run" "$work"
 python3 "$root/scripts/mixed_bo_run.py" "$work" "$seeds" "$work/curves"
 if command -v gnuplot >/dev/null; then
-  mkdir -p "$(dirname "$figure")"
-  gnuplot <<GP
-set terminal pngcairo size 1000,420 enhanced font 'sans,11'
-set output '$figure'
-set multiplot layout 1,2
-set logscale y
-set format y '10^{%L}'
-set xlabel 'evaluations'
-set ylabel 'median simple regret (0 drawn at 10^{-9})'
-set key top right
-set grid
-clip(v) = v > 1e-9 ? v : 1e-9
-set title 'bo-run on Borehole-Mixed (r_w, H_l categorical, 5 levels each)'
-plot '$work/curves-borehole_mixed.dat' using 1:(clip(\$2)) with lines lw 2 title 'latent maps, log-EI', \
-     '' using 1:(clip(\$3)) with lines lw 2 title 'one-hot, log-EI', \
-     '' using 1:(clip(\$4)) with lines lw 2 title 'random search'
-set title 'bo-run on Func2C (3 and 5 levels, 2 real)'
-plot '$work/curves-func2c.dat' using 1:(clip(\$2)) with lines lw 2 title 'latent maps, log-EI', \
-     '' using 1:(clip(\$3)) with lines lw 2 title 'one-hot, log-EI', \
-     '' using 1:(clip(\$4)) with lines lw 2 title 'random search'
-unset multiplot
-GP
-  echo "figure: $figure"
+  . "$root/scripts/lib/mixed-figure.sh"
+  mixed_regret_figure "$figure" "$work/curves-borehole_mixed.dat" "$work/curves-func2c.dat" "bo-run on " log-EI
 fi

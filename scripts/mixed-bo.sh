@@ -39,28 +39,6 @@ for problem in borehole func2c; do
       printf "%-9s %6d %12.4g %12.4g %12.4g\n", p, $1, $2, $3, $4 }' "$work/$problem.dat"
 done
 if command -v gnuplot >/dev/null; then
-  mkdir -p "$(dirname "$figure")"
-  # A regret of exactly 0 (the optimum found) is drawn at 1e-9.
-  gnuplot <<GP
-set terminal pngcairo size 1000,420 enhanced font 'sans,11'
-set output '$figure'
-set multiplot layout 1,2
-set logscale y
-set format y '10^{%L}'
-set xlabel 'evaluations'
-set ylabel 'median simple regret'
-set key top right
-set grid
-clip(v) = v > 1e-9 ? v : 1e-9
-set title 'Borehole-Mixed (r_w, H_l categorical, 5 levels each)'
-plot '$work/borehole.dat' using 1:(clip(\$2)) with lines lw 2 title 'latent map, log-EI', \
-     '' using 1:(clip(\$3)) with lines lw 2 title 'one-hot, log-EI', \
-     '' using 1:(clip(\$4)) with lines lw 2 title 'random search'
-set title 'Func2C (CoCaBO; 3 and 5 levels, 2 continuous)'
-plot '$work/func2c.dat' using 1:(clip(\$2)) with lines lw 2 title 'latent map, log-EI', \
-     '' using 1:(clip(\$3)) with lines lw 2 title 'one-hot, log-EI', \
-     '' using 1:(clip(\$4)) with lines lw 2 title 'random search'
-unset multiplot
-GP
-  echo "figure: $figure"
+  . "$root/scripts/lib/mixed-figure.sh"
+  mixed_regret_figure "$figure" "$work/borehole.dat" "$work/func2c.dat" "" log-EI
 fi

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bo/bo_plugin.h"
+#include "plugins/mixed/mixed_plugin.h"
 
 static const double rw_value[5] = {0.08009544935958528, 0.10502135204423921,
                                    0.11258705991625613, 0.11747473182371024,
@@ -33,16 +33,6 @@ static double borehole(double rw, double r, double tu, double hu, double tl, dou
            (lr * (1.0 + 2.0 * L * tu / (lr * rw * rw * kw) + tu / tl));
 }
 
-/* The level a block of five one-hot inputs stands for. */
-static int argmax5(const double *v)
-{
-    int best = 0;
-    for (int l = 1; l < 5; l++)
-        if (v[l] > v[best])
-            best = l;
-    return best;
-}
-
 static int level_of(double x, char *err, size_t errlen)
 {
     if (!(x >= 0 && x <= 4 && x == floor(x))) {
@@ -56,29 +46,7 @@ static int init(void **state, const bo_plugin_param *params, size_t n_params, si
                 size_t n_sources, char *err, size_t errlen)
 {
     (void)n_sources;
-    static int onehot_flag = 1, levels_flag = 0;
-    *state = &levels_flag;
-    for (size_t i = 0; i < n_params; i++) {
-        if (strcmp(params[i].key, "encoding") != 0) {
-            snprintf(err, errlen, "borehole_mixed: unknown param '%s' (known: encoding)",
-                     params[i].key);
-            return 1;
-        }
-        if (strcmp(params[i].value, "onehot") == 0) {
-            *state = &onehot_flag;
-        } else if (strcmp(params[i].value, "levels") != 0) {
-            snprintf(err, errlen, "borehole_mixed: encoding is levels or onehot, not '%s'",
-                     params[i].value);
-            return 1;
-        }
-    }
-    size_t want = *(int *)*state ? 16 : 8;
-    if (dim != want) {
-        snprintf(err, errlen, "borehole_mixed: encoding %s takes %zu inputs, the config has %zu",
-                 *(int *)*state ? "onehot" : "levels", want, dim);
-        return 1;
-    }
-    return 0;
+    return mixed_init("borehole_mixed", 8, 16, state, params, n_params, dim, err, errlen);
 }
 
 static int evaluate(void *state, const double *x, size_t dim, size_t source, double *y,
@@ -88,8 +56,8 @@ static int evaluate(void *state, const double *x, size_t dim, size_t source, dou
     (void)source;
     int rw, hl;
     if (*(int *)state) {
-        rw = argmax5(x);
-        hl = argmax5(x + 9);
+        rw = mixed_argmax(x, 5);
+        hl = mixed_argmax(x + 9, 5);
         *y = borehole(rw_value[rw], x[5], x[6], x[7], x[8], hl_value[hl], x[14], x[15]);
         return 0;
     }

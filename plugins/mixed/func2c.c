@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bo/bo_plugin.h"
+#include "plugins/mixed/mixed_plugin.h"
 
 static double term(int which, double u1, double u2)
 {
@@ -30,41 +30,11 @@ static double term(int which, double u1, double u2)
     return (a * a + b * b + c * c) / 50.0;
 }
 
-static int argmax(const double *v, int n)
-{
-    int best = 0;
-    for (int l = 1; l < n; l++)
-        if (v[l] > v[best])
-            best = l;
-    return best;
-}
-
 static int init(void **state, const bo_plugin_param *params, size_t n_params, size_t dim,
                 size_t n_sources, char *err, size_t errlen)
 {
     (void)n_sources;
-    static int onehot_flag = 1, levels_flag = 0;
-    *state = &levels_flag;
-    for (size_t i = 0; i < n_params; i++) {
-        if (strcmp(params[i].key, "encoding") != 0) {
-            snprintf(err, errlen, "func2c: unknown param '%s' (known: encoding)", params[i].key);
-            return 1;
-        }
-        if (strcmp(params[i].value, "onehot") == 0) {
-            *state = &onehot_flag;
-        } else if (strcmp(params[i].value, "levels") != 0) {
-            snprintf(err, errlen, "func2c: encoding is levels or onehot, not '%s'",
-                     params[i].value);
-            return 1;
-        }
-    }
-    size_t want = *(int *)*state ? 10 : 4;
-    if (dim != want) {
-        snprintf(err, errlen, "func2c: encoding %s takes %zu inputs, the config has %zu",
-                 *(int *)*state ? "onehot" : "levels", want, dim);
-        return 1;
-    }
-    return 0;
+    return mixed_init("func2c", 4, 10, state, params, n_params, dim, err, errlen);
 }
 
 static int evaluate(void *state, const double *x, size_t dim, size_t source, double *y,
@@ -75,8 +45,8 @@ static int evaluate(void *state, const double *x, size_t dim, size_t source, dou
     int h1, h2;
     double u1, u2;
     if (*(int *)state) {
-        h1 = argmax(x, 3);
-        h2 = argmax(x + 3, 5);
+        h1 = mixed_argmax(x, 3);
+        h2 = mixed_argmax(x + 3, 5);
         u1 = 2.0 * x[8];
         u2 = 2.0 * x[9];
     } else {
