@@ -259,39 +259,47 @@ static double loo_nis(bo_gp *gp, const problem *p)
     return bo_gp_nis(p->n, p->y, mu, sd, 0.05);
 }
 
-/* A step function observed on a line: a stationary GP fitted by MAP takes
- * the jump for signal, shortens its length-scale and interpolates with
- * intervals that held-out points near the jump fall far outside. The
- * penalised fit is told about those misses and must do no worse at them;
- * its log posterior is, by construction, no higher than MAP's. */
-static void fit_improves_loo_interval_score(void)
+/* Data a stationary GP with Gaussian noise describes badly: sin(6 x) on a
+ * line with every seventh point 1.5 too high (one source), and the same
+ * function as the target of a second source that adds a smooth bias (two
+ * sources). MAP's held-out intervals miss the odd points by far; the
+ * penalised fit is told about those misses and must do better at them
+ * (here it does clearly so: LOO NIS 3.85 against 4.43, and 0.485
+ * against 0.579). And it must have minimised its own objective: MAP's
+ * optimum scores worse on it. */
+static void fit_improves_loo_interval_score(size_t n_sources)
 {
     problem p;
-    p.n = 30;
-    p.n_sources = 1;
+    p.n = 20;
+    p.n_sources = n_sources;
     for (size_t i = 0; i < p.n; i++) {
         double x = (double)i / (double)(p.n - 1);
         p.X[i * D] = x;
         p.X[i * D + 1] = 0.5 + 0.3 * sin(7.0 * (double)i);
-        p.src[i] = 0;
-        p.y[i] = (x < 0.5 ? 0.0 : 4.0) + 0.3 * x + 0.05 * cos(13.0 * (double)i);
+        p.src[i] = n_sources > 1 && i % 3 != 0;
+        p.y[i] = sin(6.0 * x) + 0.02 * cos(13.0 * (double)i);
+        if (n_sources == 1 && i % 7 == 3)
+            p.y[i] += 1.5;
+        if (p.src[i])
+            p.y[i] += 0.8 * x * x + 0.3 * sin(20.0 * x);
     }
-    bo_gp *map = make_gp(&p, BO_NOISE_LEARN, BO_FIT_MAP, 0.0);
-    bo_gp *pen = make_gp(&p, BO_NOISE_LEARN, BO_FIT_INTERVAL_SCORE, 0.0);
+    bo_gp *map = make_gp(&p, n_sources > 1 ? BO_NOISE_PER_SOURCE : BO_NOISE_LEARN, BO_FIT_MAP,
+                         0.0);
+    bo_gp *pen = make_gp(&p, n_sources > 1 ? BO_NOISE_PER_SOURCE : BO_NOISE_LEARN,
+                         BO_FIT_INTERVAL_SCORE, 0.0);
     CHECK(bo_gp_fit(map, NULL) == BO_OK);
     CHECK(bo_gp_fit(pen, NULL) == BO_OK);
     double nis_map = loo_nis(map, &p), nis_pen = loo_nis(pen, &p);
-    printf("step data: LOO NIS MAP %.4f, interval-score fit %.4f\n", nis_map, nis_pen);
-    CHECK_MSG(nis_pen <= nis_map, "LOO NIS: penalised %.6g, MAP %.6g", nis_pen, nis_map);
+    printf("%zu source(s): LOO NIS MAP %.4f, interval-score fit %.4f\n", n_sources, nis_map,
+           nis_pen);
+    /* Strictly: a fit that ignored the option would tie. */
+    CHECK_MSG(nis_pen < nis_map, "LOO NIS: penalised %.6g, MAP %.6g", nis_pen, nis_map);
     size_t nh = bo_gp_n_hyper(map);
-    double tm[16], tp[16];
-    CHECK(nh <= 16);
+    double tm[32], tp[32];
+    CHECK(nh <= 32);
     bo_gp_get_hyper(map, tm);
     bo_gp_get_hyper(pen, tp);
-    CHECK(bo_gp_neg_log_posterior(map, tp, NULL) >= bo_gp_neg_log_posterior(map, tm, NULL) - 1e-6);
-    /* The fit really optimised the penalised objective: MAP's optimum scores
-     * worse on it. */
-    CHECK(bo_gp_fit_objective(pen, tp, NULL) <= bo_gp_fit_objective(pen, tm, NULL) + 1e-9);
+    CHECK(bo_gp_fit_objective(pen, tp, NULL) < bo_gp_fit_objective(pen, tm, NULL));
     bo_gp_destroy(map);
     bo_gp_destroy(pen);
 }
@@ -345,7 +353,8 @@ int main(void)
     printf("gradient checks: %zu held-out points outside their intervals, %zu inside\n", outside,
            inside);
     CHECK(outside > 0 && inside > 0);
-    fit_improves_loo_interval_score();
+    fit_improves_loo_interval_score(1);
+    fit_improves_loo_interval_score(2);
     option_errors_are_reported();
     return CHECK_DONE();
 }
