@@ -92,17 +92,18 @@ _bo_gp()
                 --mean) COMPREPLY=($(compgen -W 'zero constant per_source' -- "$cur"))
                         return 0 ;;
                 --latent) COMPREPLY=($(compgen -W 'per_input shared' -- "$cur")); return 0 ;;
+                --fit) COMPREPLY=($(compgen -W 'map interval_score' -- "$cur")); return 0 ;;
                 -o|--output) _bo_complete_files "$cur" txt model; return 0 ;;
                 --y|--noise-col|--source-col|--class-col|--categorical)
                     local IFS=$'\n'
                     COMPREPLY=($(compgen -W "$(_bo_gp_csv_columns)" -- "$cur"))
                     return 0 ;;
-                --target-source|--restarts|--seed) return 0 ;;
+                --target-source|--restarts|--seed|--fit-weight) return 0 ;;
             esac
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W '-o --output --kernel --noise --noise-col --y
                              --source-col --target-source --mean --restarts --seed --class-col
-                             --categorical --latent -h --help' \
+                             --categorical --latent --fit --fit-weight -h --help' \
                              -- "$cur"))
                 return 0
             fi

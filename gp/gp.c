@@ -60,6 +60,8 @@ void bo_gp_options_default(bo_gp_options *opt, size_t dim)
     opt->seed = 0;
     opt->n_levels = NULL;
     opt->latent_mode = BO_LATENT_PER_VARIABLE;
+    opt->fit_criterion = BO_FIT_MAP;
+    opt->fit_is_weight = 0.0;
 }
 
 static int kernel_valid(bo_kernel_kind kind)
@@ -121,6 +123,16 @@ static int check_options(const bo_gp_options *opt, char *msg, size_t len)
     }
     if (opt->latent_mode != BO_LATENT_PER_VARIABLE && opt->latent_mode != BO_LATENT_SHARED) {
         snprintf(msg, len, "gp options: unknown latent_mode value %d", (int)opt->latent_mode);
+        return -1;
+    }
+    if (opt->fit_criterion != BO_FIT_MAP && opt->fit_criterion != BO_FIT_INTERVAL_SCORE) {
+        snprintf(msg, len, "gp options: unknown fit_criterion value %d", (int)opt->fit_criterion);
+        return -1;
+    }
+    if (opt->fit_criterion == BO_FIT_INTERVAL_SCORE &&
+        !(isfinite(opt->fit_is_weight) && opt->fit_is_weight >= 0.0)) {
+        snprintf(msg, len, "gp options: fit_is_weight %g must be finite and >= 0",
+                 opt->fit_is_weight);
         return -1;
     }
     if (opt->n_levels) {
@@ -396,6 +408,8 @@ bo_gp *bo_gp_create(const bo_gp_options *opt, char *errbuf, size_t errlen)
     }
     if (gp->opt.restarts == 0)
         gp->opt.restarts = 8;
+    if (gp->opt.fit_criterion == BO_FIT_INTERVAL_SCORE && gp->opt.fit_is_weight == 0.0)
+        gp->opt.fit_is_weight = BO_GP_FIT_IS_WEIGHT;
     set_layout(gp);
     gp->theta = calloc(7 * gp->n_hyper, sizeof *gp->theta);
     if (!gp->theta)
@@ -463,6 +477,8 @@ void bo_gp_destroy(bo_gp *gp)
     free(gp->wa);
     free(gp->wgls);
     free(gp->wM);
+    free(gp->wQ);
+    free(gp->wv);
     free(gp);
 }
 

@@ -28,7 +28,9 @@
  * Not thread-safe per handle (predictions use internal workspaces); separate
  * handles are independent. gp/ does no I/O and never exits.
  *
- * Hyperparameters are fitted by MAP (docs/gp.md has the details). Bounds and
+ * Hyperparameters are fitted by MAP, or by MAP penalised with the interval
+ * score of the leave-one-out predictions (fit_criterion; docs/gp.md has the
+ * details). Bounds and
  * weak priors, on the unit-cube / standardised scale:
  *   log length-scale   in [log 1e-3, log 20],   prior N(log 0.5, 1.5^2)
  *     (BO_KERNEL_ROUGH_RBF: omega = log10(1/(2 l^2)), same box and prior mapped)
@@ -63,6 +65,19 @@ typedef enum bo_gp_latent_mode {
     BO_LATENT_SHARED            /* one 2-D map over all combinations of levels */
 } bo_gp_latent_mode;
 
+/* What bo_gp_fit minimises (docs/gp.md, "The interval-score fit"). */
+typedef enum bo_gp_fit_criterion {
+    BO_FIT_MAP = 0,             /* negative log posterior (MAP) */
+    BO_FIT_INTERVAL_SCORE       /* that plus fit_is_weight |itself| times the
+                                   normalised interval score of the
+                                   leave-one-out predictions (GP+'s penalty) */
+} bo_gp_fit_criterion;
+
+/* GP+'s default weight of the interval-score penalty. */
+#define BO_GP_FIT_IS_WEIGHT 0.08
+/* The central interval the penalty scores: 95%, alpha = 0.05. */
+#define BO_GP_FIT_IS_ALPHA 0.05
+
 /* Limits of categorical inputs: levels of one input, and combinations of
  * levels under BO_LATENT_SHARED (each a latent point; the fit holds a
  * matrix of their pairs). */
@@ -91,6 +106,10 @@ typedef struct bo_gp_options {
                                    1..BO_GP_MAX_LEVELS: categorical, x[k] a level
                                    index below n_levels[k]; lower/upper ignored */
     bo_gp_latent_mode latent_mode; /* how categorical inputs share latent maps */
+    bo_gp_fit_criterion fit_criterion; /* BO_FIT_MAP (0) unless set */
+    double fit_is_weight;       /* BO_FIT_INTERVAL_SCORE: the penalty's weight,
+                                   finite and >= 0; 0 = BO_GP_FIT_IS_WEIGHT
+                                   (ignored under BO_FIT_MAP) */
 } bo_gp_options;
 
 /* Fills *opt with defaults for a dim-input single-source problem:
@@ -141,10 +160,12 @@ bo_status bo_gp_add_point(bo_gp *gp, const double *x, size_t source, double y,
  * BO_EINVAL when n exceeds the number of observations. */
 bo_status bo_gp_truncate(bo_gp *gp, size_t n);
 
-/* MAP fit of the hyperparameters: L-BFGS with analytic gradients from
- * several starts (draws from the prior, the current hyperparameters, and
- * theta_warm when not NULL), the best kept. Leaves the model conditioned.
- * Works for n >= 1; jitter is escalated when a factorisation fails. */
+/* Fit of the hyperparameters: L-BFGS with analytic gradients from several
+ * starts (draws from the prior, the current hyperparameters, and theta_warm
+ * when not NULL), the best kept. It minimises bo_gp_fit_objective: the
+ * negative log posterior (MAP), or with BO_FIT_INTERVAL_SCORE that plus the
+ * interval-score penalty. Leaves the model conditioned. Works for n >= 1;
+ * jitter is escalated when a factorisation fails. */
 bo_status bo_gp_fit(bo_gp *gp, const double *theta_warm);
 
 /* Factorises with the current hyperparameters, no optimisation. */
@@ -174,6 +195,16 @@ const char *bo_gp_hyper_name(const bo_gp *gp, size_t i, char *buf, size_t len);
  * prior at theta, with its gradient in grad (may be NULL). Exposed for tests
  * and benchmarks. NAN with a message when theta cannot be factorised. */
 double bo_gp_neg_log_posterior(bo_gp *gp, const double *theta, double *grad);
+/* What bo_gp_fit minimises at theta, with its gradient in grad (may be
+ * NULL): bo_gp_neg_log_posterior under BO_FIT_MAP. Under
+ * BO_FIT_INTERVAL_SCORE, with L that value and IS the normalised interval
+ * score (bo_gp_nis, alpha = BO_GP_FIT_IS_ALPHA) of the closed-form
+ * leave-one-out predictions bo_gp_loo would give at theta,
+ *     L + w |L| IS,   w = fit_is_weight.
+ * IS has kinks where a held-out observation meets its interval's end; the
+ * gradient there is the one-sided limit from inside the interval. NAN with
+ * a message when theta cannot be factorised. */
+double bo_gp_fit_objective(bo_gp *gp, const double *theta, double *grad);
 /* The log marginal likelihood of the conditioned model, in the caller's
  * units (so it is comparable across data sets with the same y); NAN when the
  * model is not conditioned. */

@@ -12,7 +12,12 @@
  *   1/2 tr(W dK/dtheta_k) = c w_k [sum_i x_ik^2 (B 1)_i - sum_i x_ik (B x_k)_i],
  * so all length-scale terms come from one dsymm of B with [X 1]: level 3
  * instead of a scalar loop over pairs and inputs. Inputs are centred first
- * to keep the difference of the two sums well conditioned. */
+ * to keep the difference of the two sums well conditioned.
+ *
+ * BO_FIT_INTERVAL_SCORE adds w |nll| IS, IS the normalised interval score of
+ * the closed-form leave-one-out predictions (GP+'s penalty, docs/gp.md). Its
+ * gradient is another trace against dK/dtheta, so penalised_w folds it into
+ * W and the pass above serves both objectives. */
 #include "gp/gp_internal.h"
 #include "gp/rng.h"
 
@@ -45,6 +50,7 @@ static const double LOG_2PI = 1.8378770664093454836;
 bo_status bo_gpi_reserve_fit(bo_gp *gp, size_t n)
 {
     size_t d = gp->opt.dim, S = gp->opt.n_sources;
+    int penalised = gp->opt.fit_criterion == BO_FIT_INTERVAL_SCORE;
     if (!gp->wgls) {
         gp->wgls = malloc(d * sizeof *gp->wgls);
         gp->wM = malloc((S * S + 2 * S + gp->n_latc) * sizeof *gp->wM);
@@ -76,6 +82,20 @@ bo_status bo_gpi_reserve_fit(bo_gp *gp, size_t n)
                            cap, cap);
     }
     gp->wBX = gp->wX + cap * (d + 1);
+    if (penalised) {
+        free(gp->wQ);
+        free(gp->wv);
+        gp->wQ = malloc(2 * cap * cap * sizeof *gp->wQ);
+        gp->wv = malloc(3 * cap * sizeof *gp->wv);
+        if (!gp->wQ || !gp->wv) {
+            free(gp->wQ);
+            free(gp->wv);
+            gp->wQ = gp->wv = NULL;
+            gp->w_cap = 0;
+            return bo_gpi_fail(gp, BO_ENOMEM, "gp fit: out of memory for the interval score's "
+                               "%zu x %zu matrices", cap, cap);
+        }
+    }
     gp->w_cap = cap;
     return BO_OK;
 }
@@ -110,7 +130,85 @@ static void build_pairs(const bo_gp *gp, const bo_gpi_data *D, const bo_gpi_para
     }
 }
 
-double bo_gpi_objective(bo_gp *gp, const bo_gpi_data *D, const double *theta, double *grad)
+/* z_{1 - alpha/2} for BO_GP_FIT_IS_ALPHA = 0.05. */
+static const double IS_Z = 1.959963984540054;
+
+/* The interval-score penalty (BO_FIT_INTERVAL_SCORE). With q_i = [K^-1]_ii
+ * and a = alpha = K^-1 r, point i's leave-one-out residual is e_i = a_i / q_i
+ * and its predictive sd s_i = q_i^-1/2 (R&W eqs 5.12-5.13), so its interval
+ * score is
+ *   IS_i = 2 z s_i + (2 / alpha) max(0, |e_i| - z s_i),
+ * and IS = sum_i IS_i / (n sd(ys)), sd the population sd of the data's
+ * outputs (a constant), which is bo_gp_nis of the LOO predictions. Returns
+ * IS; with g and h not NULL also g_i = dIS/dq_i and h_i = dIS/da_i:
+ *   g_i = c (-z s_i / q_i + [out] (2 / alpha) (z s_i / (2 q_i) - |e_i| / q_i)),
+ *   h_i = c [out] (2 / alpha) sign(a_i) / q_i,   c = 1 / (n sd(ys)),
+ * [out] = 1 when |e_i| > z s_i (so at a kink, the limit from inside). Q is
+ * K^-1's lower triangle, row-major with leading dimension n. */
+static double loo_interval_score(const bo_gpi_data *D, const double *Q, const double *a,
+                                 double *g, double *h)
+{
+    size_t n = D->n;
+    double mean = 0.0, ss = 0.0;
+    for (size_t i = 0; i < n; i++)
+        mean += D->ys[i];
+    mean /= (double)n;
+    for (size_t i = 0; i < n; i++)
+        ss += (D->ys[i] - mean) * (D->ys[i] - mean);
+    double sd = sqrt(ss / (double)n);
+    double c = 1.0 / ((double)n * (sd > 0.0 ? sd : 1.0)), k = 2.0 / BO_GP_FIT_IS_ALPHA;
+    double total = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double q = Q[i * n + i], s = 1.0 / sqrt(q), e = a[i] / q;
+        double outside = fabs(e) - IS_Z * s;
+        total += 2.0 * IS_Z * s + (outside > 0.0 ? k * outside : 0.0);
+        if (g) {
+            double dq = -IS_Z * s / q, da = 0.0;
+            if (outside > 0.0) {
+                dq += k * (0.5 * IS_Z * s / q - fabs(e) / q);
+                da = k * (a[i] >= 0.0 ? 1.0 : -1.0) / q;
+            }
+            g[i] = c * dq;
+            h[i] = c * da;
+        }
+    }
+    return c * total;
+}
+
+/* Turns K^-1 (lower triangle of Q) into the W of the penalised objective
+ * f = nll + cw IS (cw = w |nll|), so that the gradient pass of the MAP
+ * objective, unchanged, gives df. Because dq_i = -[K^-1 dK K^-1]_ii and
+ * da = -K^-1 dK a - K^-1 dm (dm the mean vector's change),
+ *   dIS = -tr(V dK) - b'dm,  V = K^-1 G K^-1 + (a b' + b a') / 2,
+ * with G = diag(g) and b = K^-1 h. So with u = 1 + w sign(nll) IS,
+ *   df = 1/2 tr((u (K^-1 - a a') - 2 cw V) dK) - (u a + cw b)'dm + u d(-log prior).
+ * Q's lower triangle becomes that W; am gets u a + cw b, what the mean terms
+ * sum. Uses wQ (2 n^2) and wv (3 n): g, h, then b. */
+static void penalised_w(bo_gp *gp, size_t n, double *Q, const double *a, double u, double cw,
+                        double *am)
+{
+    double *g = gp->wv, *h = g + n, *b = h + n;
+    double *B = gp->wQ, *P = gp->wQ + n * n;
+    /* B = G K^-1 in full, P = K^-1 B: a level-3 product. */
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++)
+            B[i * n + j] = g[i] * (j <= i ? Q[i * n + j] : Q[j * n + i]);
+    cblas_dsymm(CblasRowMajor, CblasLeft, CblasLower, (int)n, (int)n, 1.0, Q, (int)n, B, (int)n,
+                0.0, P, (int)n);
+    cblas_dsymv(CblasRowMajor, CblasLower, (int)n, 1.0, Q, (int)n, h, 1, 0.0, b, 1);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j <= i; j++) {
+            double V = P[i * n + j] + 0.5 * (a[i] * b[j] + b[i] * a[j]);
+            Q[i * n + j] = u * (Q[i * n + j] - a[i] * a[j]) - 2.0 * cw * V;
+        }
+        am[i] = u * a[i] + cw * b[i];
+    }
+}
+
+/* The objective of gp_fit: the negative log posterior, and with penalised
+ * set the interval-score penalty on top (see penalised_w). */
+static double objective(bo_gp *gp, const bo_gpi_data *D, const double *theta, double *grad,
+                        int penalised)
 {
     size_t n = D->n, d = gp->dc, S = gp->opt.n_sources, nh = gp->n_hyper, nf = gp->n_fac;
     bo_gpi_params *P = &gp->trial;
@@ -152,22 +250,42 @@ double bo_gpi_objective(bo_gp *gp, const bo_gpi_data *D, const double *theta, do
             nll += 0.5 * t * t + log(gp->prior_sd[j]) + 0.5 * LOG_2PI;
         }
     }
-    if (!grad)
+    if (!grad && !penalised)
         return nll;
 
     if (bo_gpi_potri(K, n, n) != 0)
         return NAN;
+    /* The gradient pass below forms W_ij = Ki[j] - aw_i aw_j and sums am_i
+     * for the mean terms; the prior's gradient is scaled by u. MAP: Ki is
+     * K^-1, aw = am = alpha, u = 1. */
+    const double *aw = a, *am = a;
+    double u = 1.0;
+    if (penalised) {
+        double *g = gp->wv, *h = g + n;
+        double is = loo_interval_score(D, K, a, grad ? g : NULL, grad ? h : NULL);
+        double w = gp->opt.fit_is_weight, cw = w * fabs(nll);
+        double f = nll + cw * is;
+        if (!grad)
+            return f;
+        u = 1.0 + w * (nll >= 0.0 ? 1.0 : -1.0) * is;
+        /* am overwrites g once P is formed; aw is zeros where h was. */
+        penalised_w(gp, n, K, a, u, cw, g);
+        memset(h, 0, n * sizeof *h);
+        am = g;
+        aw = h;
+        nll = f;
+    }
     double *M = gp->wM, *Wsum = gp->wM + S * S, *asum = Wsum + S, *Mc = asum + S;
     memset(M, 0, (S * S + 2 * S + gp->n_latc) * sizeof *M);
     double gsig = 0.0;
     for (size_t i = 0; i < n; i++) {
         double *Ki = K + i * n;
         const double *pairs = A + i * (i - 1);
-        double ai = a[i];
+        double ai = aw[i];
         size_t si = D->src[i];
         if (S == 1 && nf == 0) {
             for (size_t j = 0; j < i; j++) {
-                double W = Ki[j] - ai * a[j];
+                double W = Ki[j] - ai * aw[j];
                 gsig += W * pairs[2 * j];
                 Ki[j] = W * pairs[2 * j + 1];
             }
@@ -177,7 +295,7 @@ double bo_gpi_objective(bo_gp *gp, const bo_gpi_data *D, const double *theta, do
             double *Mi = M + si * S;
             const size_t *li = D->lev + i * nf;
             for (size_t j = 0; j < i; j++) {
-                double W = Ki[j] - ai * a[j], Wk = W * pairs[2 * j];
+                double W = Ki[j] - ai * aw[j], Wk = W * pairs[2 * j];
                 const size_t *lj = D->lev + j * nf;
                 gsig += Wk;
                 Mi[D->src[j]] += Wk;
@@ -188,7 +306,7 @@ double bo_gpi_objective(bo_gp *gp, const bo_gpi_data *D, const double *theta, do
         } else {
             double *Mi = M + si * S;
             for (size_t j = 0; j < i; j++) {
-                double W = Ki[j] - ai * a[j], Wk = W * pairs[2 * j];
+                double W = Ki[j] - ai * aw[j], Wk = W * pairs[2 * j];
                 gsig += Wk;
                 Mi[D->src[j]] += Wk;
                 Ki[j] = W * pairs[2 * j + 1];
@@ -198,7 +316,7 @@ double bo_gpi_objective(bo_gp *gp, const bo_gpi_data *D, const double *theta, do
         Ki[i] = 0.0; /* B's diagonal meets zero distances only */
         gsig += 0.5 * Wii * P->sig2;
         Wsum[si] += Wii;
-        asum[si] += ai;
+        asum[si] += am[i];
     }
     /* Length-scale terms: one level-3 product of B with [X - mean(X), 1]. */
     size_t d1 = d + 1;
@@ -297,25 +415,43 @@ double bo_gpi_objective(bo_gp *gp, const bo_gpi_data *D, const double *theta, do
     }
     for (size_t j = 0; j < nh; j++)
         if (gp->prior_sd[j] > 0.0)
-            grad[j] += (theta[j] - gp->prior_mu[j]) / (gp->prior_sd[j] * gp->prior_sd[j]);
+            grad[j] += u * (theta[j] - gp->prior_mu[j]) / (gp->prior_sd[j] * gp->prior_sd[j]);
     return nll;
 }
 
-double bo_gp_neg_log_posterior(bo_gp *gp, const double *theta, double *grad)
+double bo_gpi_objective(bo_gp *gp, const bo_gpi_data *D, const double *theta, double *grad)
+{
+    return objective(gp, D, theta, grad, gp->opt.fit_criterion == BO_FIT_INTERVAL_SCORE);
+}
+
+/* The public objectives on all data: name is the caller's, for messages. */
+static double full_objective(bo_gp *gp, const double *theta, double *grad, int penalised,
+                             const char *name)
 {
     gp->errmsg[0] = '\0';
     if (gp->n == 0) {
-        bo_gpi_fail(gp, BO_ESTATE, "gp neg_log_posterior: no data");
+        bo_gpi_fail(gp, BO_ESTATE, "gp %s: no data", name);
         return NAN;
     }
     if (bo_gpi_reserve_fit(gp, gp->n) != BO_OK)
         return NAN;
     bo_gpi_data D = bo_gpi_full_data(gp);
-    double f = bo_gpi_objective(gp, &D, theta, grad);
+    double f = objective(gp, &D, theta, grad, penalised);
     if (!isfinite(f))
-        bo_gpi_fail(gp, BO_ENUMERIC, "gp neg_log_posterior: covariance not positive definite "
-                    "even with jitter (n = %zu)", gp->n);
+        bo_gpi_fail(gp, BO_ENUMERIC, "gp %s: covariance not positive definite "
+                    "even with jitter (n = %zu)", name, gp->n);
     return f;
+}
+
+double bo_gp_fit_objective(bo_gp *gp, const double *theta, double *grad)
+{
+    return full_objective(gp, theta, grad, gp->opt.fit_criterion == BO_FIT_INTERVAL_SCORE,
+                          "fit_objective");
+}
+
+double bo_gp_neg_log_posterior(bo_gp *gp, const double *theta, double *grad)
+{
+    return full_objective(gp, theta, grad, 0, "neg_log_posterior");
 }
 
 typedef struct fit_ctx {

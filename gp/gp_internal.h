@@ -118,6 +118,10 @@ struct bo_gp {
     double *wX, *wBX;       /* n*(dim+1): centred inputs with a ones column; B times them */
     size_t w_cap;           /* rows they hold */
     double *wr, *wa, *wgls, *wM;
+    /* The interval-score objective's (BO_FIT_INTERVAL_SCORE only, sized
+     * with w_cap): wQ 2 n^2 for diag(g) K^-1 and K^-1 diag(g) K^-1, wv 3 n
+     * for the per-point derivatives and K^-1 h (see gp_fit.c). */
+    double *wQ, *wv;
     size_t wv_cap;
     unsigned long fit_count;
 };

@@ -367,6 +367,110 @@ static void test_two_sources(void)
     }
 }
 
+/* --fit interval_score on the two-source set of test_two_sources: the fit
+ * says so, the model file records the weight (a MAP file has no fit line),
+ * the model predicts, and the option's errors are usage errors naming it. */
+static void test_fit_criterion(void)
+{
+    const char *train = in_dir("mf.csv"), *model = in_dir("mf_is.model");
+    const char *points = in_dir("mf_is_points.csv"), *bad = in_dir("mf_is_bad.model");
+    int rc;
+    {
+        const char *args[] = {"fit", train, "-o", model, "--source-col", "fidelity", "--fit",
+                              "interval_score", NULL};
+        rc = run(args);
+        CHECK_MSG(rc == 0, "interval-score fit: exit %d: %s", rc, test_slurp(err_path));
+        CHECK_MSG(contains(test_slurp(out_path),
+                           "fit: MAP penalised by the leave-one-out interval score, weight 0.08"),
+                  "%s", test_slurp(out_path));
+        CHECK_MSG(contains(test_slurp(model),
+                           "\nseed 1\nfit interval_score 0.080000000000000002\nresponse y\n"),
+                  "%s", test_slurp(model));
+    }
+    write_file(points, "x,fidelity\n1,high\n2,low\n");
+    {
+        const char *args[] = {"predict", model, points, NULL};
+        double mean[2], sd[2];
+        rc = run(args);
+        CHECK_MSG(rc == 0, "predict: exit %d: %s", rc, test_slurp(err_path));
+        CHECK(parse_predictions(test_slurp(out_path), "mean,sd", mean, sd, NULL, 2) == 2);
+        CHECK_CLOSE(mean[0], sin(1.0), 0, 0.25);
+        CHECK_CLOSE(mean[1], sin(2.0) + 0.3 * 2.0 - 0.5, 0, 0.05);
+    }
+    {
+        const char *args[] = {"fit", train, "-o", model, "--source-col", "fidelity", "--fit",
+                              "interval_score", "--fit-weight", "0.25", NULL};
+        rc = run(args);
+        CHECK_MSG(rc == 0, "exit %d: %s", rc, test_slurp(err_path));
+        CHECK_MSG(contains(test_slurp(out_path), "interval score, weight 0.25\n"), "%s",
+                  test_slurp(out_path));
+        CHECK_MSG(contains(test_slurp(model), "\nfit interval_score 0.25\n"), "%s",
+                  test_slurp(model));
+    }
+    {
+        /* A MAP fit writes no fit line. */
+        const char *args[] = {"fit", train, "-o", bad, "--source-col", "fidelity", "--fit", "map",
+                              NULL};
+        rc = run(args);
+        CHECK_MSG(rc == 0, "exit %d: %s", rc, test_slurp(err_path));
+        CHECK(!contains(test_slurp(bad), "\nfit "));
+        CHECK(!contains(test_slurp(out_path), "interval score"));
+    }
+    {
+        const char *args[] = {"fit", train, "-o", model, "--fit", "loo", NULL};
+        expect_usage(args, "--fit needs map or interval_score, not 'loo'", NULL);
+    }
+    {
+        const char *args[] = {"fit", train, "-o", model, "--fit-weight", "0.1", NULL};
+        expect_usage(args, "--fit-weight applies only with --fit interval_score", NULL);
+    }
+    {
+        const char *args[] = {"fit", train, "-o", model, "--fit", "interval_score", "--fit-weight",
+                              "-1", NULL};
+        expect_usage(args, "--fit-weight needs a finite number > 0, not '-1'", NULL);
+    }
+    {
+        const char *args[] = {"fit", train, "-o", model, "--fit", "interval_score", "--fit-weight",
+                              "0", NULL};
+        expect_usage(args, "--fit-weight needs a finite number > 0, not '0'", NULL);
+    }
+    {
+        const char *args[] = {"fit", train, "-o", model, "--class-col", "y", "--fit",
+                              "interval_score", NULL};
+        expect_usage(args, "--fit does not apply with --class-col", NULL);
+    }
+    /* A model file whose fit line is damaged is refused, naming the line. */
+    {
+        char *text = strdup(test_slurp(model));
+        char *at = text ? strstr(text, "\nfit interval_score 0.25\n") : NULL;
+        CHECK(at != NULL);
+        if (at != NULL) {
+            const char *variants[][2] = {
+                {"\nfit interval_score -0.25\n", "fit weight -0.25 must be finite and > 0"},
+                {"\nfit loo_score 0.25\n", "unknown fit 'loo_score'"},
+                {"\nfit interval_score\n", "fit weight is missing"},
+                {"\nfit interval_score 0.25 0.5\n", "text after the fit weight"},
+            };
+            for (size_t k = 0; k < sizeof variants / sizeof variants[0]; k++) {
+                FILE *f = fopen(bad, "w");
+                CHECK(f != NULL);
+                if (f == NULL)
+                    break;
+                fwrite(text, 1, (size_t)(at - text), f);
+                fputs(variants[k][0], f);
+                fputs(at + strlen("\nfit interval_score 0.25\n"), f);
+                fclose(f);
+                const char *args[] = {"predict", bad, points, NULL};
+                expect_usage(args, variants[k][1], "line 12");
+            }
+        }
+        free(text);
+    }
+    remove(model);
+    remove(bad);
+    remove(points);
+}
+
 static void test_bad_usage(void)
 {
     const char *train = in_dir("train2.csv"), *model = in_dir("sin.model");
@@ -1187,6 +1291,7 @@ int main(void)
     }
     test_fit_predict_eval();
     test_two_sources();
+    test_fit_criterion();
     test_bad_usage();
     test_history();
     test_sobol();

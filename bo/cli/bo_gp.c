@@ -51,10 +51,10 @@ static const char usage_main[] =
 static const char usage_fit[] =
     "Usage: bo-gp fit TRAIN.csv -o MODEL [options]\n"
     "\n"
-    "Fits a GP (MAP hyperparameters) to TRAIN.csv and writes MODEL, a text file.\n"
-    "Inputs are all columns except the response, the noise column and the\n"
-    "source column. Prints the hyperparameters in the data's units and the\n"
-    "log marginal likelihood.\n"
+    "Fits a GP (MAP hyperparameters, or see --fit) to TRAIN.csv and writes\n"
+    "MODEL, a text file. Inputs are all columns except the response, the noise\n"
+    "column and the source column. Prints the hyperparameters in the data's\n"
+    "units and the log marginal likelihood.\n"
     "\n"
     "A bo-run history.csv (header eval,phase,source,...) is read as it is: the\n"
     "inputs are its input columns, the response y, the sources the source\n"
@@ -79,6 +79,13 @@ static const char usage_fit[] =
     "                         input) or shared (one map over their combinations)\n"
     "  --restarts N           random starts of the hyperparameter fit\n"
     "  --seed N               seed of the random starts (default 1)\n"
+    "  --fit F                map (default): maximise the posterior; or\n"
+    "                         interval_score: also penalise the interval score of\n"
+    "                         the leave-one-out predictions (GP+'s fit for\n"
+    "                         multi-fidelity BO; see docs/gp.md)\n"
+    "  --fit-weight W         the penalty's weight with --fit interval_score\n"
+    "                         (default 0.08, GP+'s): W |log posterior| per unit\n"
+    "                         of normalised interval score\n"
     "  --class-col C          fit a GP classifier of success instead: column C\n"
     "                         holds 1/0, true/false, ok/failed or success/failure\n"
     "                         (any case), every other column is an input; predict\n"
@@ -313,7 +320,7 @@ static char *copy_string(const char *s)
 
 typedef struct fit_args {
     const char *train, *output, *kernel, *noise, *restarts, *y, *noise_col, *source_col,
-        *target_source, *mean, *seed, *class_col, *categorical, *latent;
+        *target_source, *mean, *seed, *class_col, *categorical, *latent, *fit, *fit_weight;
 } fit_args;
 
 /* Fills the options of m from the command line; 0 or EXIT_USAGE. */
@@ -378,6 +385,24 @@ static int fit_options(const fit_args *a, bo_model_file *m, int has_sources)
         o->latent_mode = BO_LATENT_SHARED;
     } else {
         return usage_error("fit", "--latent needs per_input or shared, not '%s'", a->latent);
+    }
+    if (a->fit == NULL || strcmp(a->fit, "map") == 0) {
+        o->fit_criterion = BO_FIT_MAP;
+    } else if (strcmp(a->fit, "interval_score") == 0) {
+        o->fit_criterion = BO_FIT_INTERVAL_SCORE;
+    } else {
+        return usage_error("fit", "--fit needs map or interval_score, not '%s'", a->fit);
+    }
+    if (a->fit_weight != NULL) {
+        double w;
+        if (o->fit_criterion != BO_FIT_INTERVAL_SCORE) {
+            return usage_error("fit", "%s", "--fit-weight applies only with --fit interval_score");
+        }
+        if (bo_parse_double(a->fit_weight, &w) != BO_NUMBER_OK || !(w > 0.0) || !isfinite(w)) {
+            return usage_error("fit", "--fit-weight needs a finite number > 0, not '%s'",
+                               a->fit_weight);
+        }
+        o->fit_is_weight = w;
     }
     if (a->seed != NULL) {
         if (parse_count(a->seed, &count) != 0) {
@@ -838,6 +863,8 @@ static int cmd_fit(int argc, char **argv)
         {"--class-col", NULL, 1, &a.class_col, NULL},
         {"--categorical", NULL, 1, &a.categorical, NULL},
         {"--latent", NULL, 1, &a.latent, NULL},
+        {"--fit", NULL, 1, &a.fit, NULL},
+        {"--fit-weight", NULL, 1, &a.fit_weight, NULL},
         {NULL, NULL, 0, NULL, NULL},
     };
     char err[ERRLEN];
@@ -917,6 +944,10 @@ static int cmd_fit(int argc, char **argv)
            m.n, m.opt.dim, m.opt.dim == 1 ? "" : "s", m.opt.n_sources,
            m.opt.n_sources == 1 ? "" : "s", bo_kernel_name(m.opt.kernel),
            bo_model_mean_name(m.opt.mean), bo_model_noise_name(m.opt.noise));
+    if (m.opt.fit_criterion == BO_FIT_INTERVAL_SCORE) {
+        printf("fit: MAP penalised by the leave-one-out interval score, weight %g\n",
+               m.opt.fit_is_weight > 0.0 ? m.opt.fit_is_weight : BO_GP_FIT_IS_WEIGHT);
+    }
     {
         size_t j, n_cat = 0;
         for (j = 0; j < m.opt.dim; j++) {
@@ -971,6 +1002,7 @@ static int fit_classifier(const fit_args *a)
         {a->y, "--y"},           {a->noise, "--noise"},   {a->noise_col, "--noise-col"},
         {a->source_col, "--source-col"}, {a->target_source, "--target-source"},
         {a->mean, "--mean"},     {a->restarts, "--restarts"}, {a->seed, "--seed"},
+        {a->fit, "--fit"},       {a->fit_weight, "--fit-weight"},
     };
     for (size_t k = 0; k < sizeof not_for_classifier / sizeof not_for_classifier[0]; k++)
         if (not_for_classifier[k][0])

@@ -502,6 +502,13 @@ static void write_body(const bo_model_file *m, const bo_gp *gp, FILE *f)
     fprintf(f, "noise_floor %.17g\n", o->noise_floor);
     fprintf(f, "restarts %zu\n", o->restarts);
     fprintf(f, "seed %llu\n", (unsigned long long)o->seed);
+    /* How the hyperparameters below were chosen; a loaded model only
+     * conditions on them, so the line is a record, absent for MAP (files
+     * from before the option read the same). */
+    if (o->fit_criterion == BO_FIT_INTERVAL_SCORE) {
+        fprintf(f, "fit interval_score %.17g\n",
+                o->fit_is_weight > 0.0 ? o->fit_is_weight : BO_GP_FIT_IS_WEIGHT);
+    }
     fprintf(f, "response %s\n", m->response_name);
     if (m->noise_column != NULL) {
         fprintf(f, "noise_column %s\n", m->noise_column);
@@ -792,6 +799,43 @@ static bo_status key_count(reader *rd, const char *key, size_t limit, size_t *va
     return BO_OK;
 }
 
+/* The optional "fit interval_score WEIGHT" line; without it the fit was
+ * MAP. */
+static bo_status read_fit(reader *rd, bo_gp_options *o)
+{
+    char *line = next_line(rd), *rest, *tok;
+    bo_status st;
+    double w;
+
+    o->fit_criterion = BO_FIT_MAP;
+    o->fit_is_weight = 0.0;
+    if (line == NULL && rd->nul_line != 0) {
+        return BO_EPARSE; /* bo_model_file_read names the line */
+    }
+    if (line == NULL || strncmp(line, "fit", 3) != 0 || (line[3] != ' ' && line[3] != '\t')) {
+        rd->pending = line != NULL;
+        return BO_OK;
+    }
+    rest = line + 3;
+    tok = next_token(&rest);
+    if (tok == NULL || strcmp(tok, "interval_score") != 0) {
+        return parse_error(rd, "unknown fit '%s' (interval_score WEIGHT, or no 'fit' line "
+                           "for map)", tok ? tok : "");
+    }
+    if ((st = token_double(rd, &rest, "fit weight", &w)) != BO_OK) {
+        return st;
+    }
+    if (!(w > 0.0) || !isfinite(w)) {
+        return parse_error(rd, "fit weight %g must be finite and > 0", w);
+    }
+    if (next_token(&rest) != NULL) {
+        return parse_error(rd, "text after the fit weight");
+    }
+    o->fit_criterion = BO_FIT_INTERVAL_SCORE;
+    o->fit_is_weight = w;
+    return BO_OK;
+}
+
 /* The options, one key per line in a fixed order. */
 static bo_status read_options(reader *rd, bo_gp_options *o)
 {
@@ -838,7 +882,7 @@ static bo_status read_options(reader *rd, bo_gp_options *o)
         return st;
     }
     o->seed = (uint64_t)value;
-    return BO_OK;
+    return read_fit(rd, o);
 }
 
 /* Reads an optional "key NAME" line: when the next line has another key it
