@@ -60,11 +60,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char *const sources[] = {"HF", "LF"};
     const char *path = bo_fuzz_file("initial.csv", data, size);
 
-    const bo_initial_data_spec run = {inputs, 2, lower, upper, sources, 2, 0};
-    const bo_initial_data_spec fit = {NULL, 0, NULL, NULL, NULL, 0, 0};
-    const bo_initial_data_spec names_only = {inputs, 2, NULL, NULL, NULL, 0, 0};
+    /* x2 categorical as well: level names read into indices. */
+    static const char *const x2_levels[] = {"a", "b", "c"};
+    static const size_t n_levels[] = {0, 3};
+    static const char *const *const level_names[] = {NULL, x2_levels};
+    static const double level_upper[] = {10, 2};
+    const bo_initial_data_spec run = {.input_names = inputs, .n_inputs = 2, .lower = lower,
+                                      .upper = upper, .source_names = sources, .n_sources = 2};
+    const bo_initial_data_spec fit = {0};
+    const bo_initial_data_spec names_only = {.input_names = inputs, .n_inputs = 2};
+    const bo_initial_data_spec mixed = {.input_names = inputs, .n_inputs = 2, .lower = lower,
+                                        .upper = level_upper, .source_names = sources,
+                                        .n_sources = 2, .n_levels = n_levels,
+                                        .level_names = level_names};
     read_with(path, &run);
     read_with(path, &fit);
     read_with(path, &names_only);
+    read_with(path, &mixed);
     return 0;
 }
