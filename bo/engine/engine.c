@@ -216,8 +216,11 @@ bo_engine *bo_engine_create(const bo_engine_options *opt, char *err, size_t errl
             }
             e->kind[j] = k;
             e->n_values[j] = nv;
+            /* The GP's box scales an integer's indices as the real inputs'
+             * unit range; it ignores a categorical input's, which the
+             * maximiser reads as the range of its level indices. */
             e->gp_lower[j] = 0.0;
-            e->gp_upper[j] = k == BO_VAR_INTEGER ? (double)(nv - 1) : 1.0;
+            e->gp_upper[j] = k == BO_VAR_REAL ? 1.0 : (double)(nv - 1);
             e->gp_levels[j] = k == BO_VAR_CATEGORICAL ? nv : 0;
         }
         e->space = (bo_mixed_space){d, e->kind, e->gp_lower, e->gp_upper, e->gp_levels};
@@ -228,11 +231,6 @@ bo_engine *bo_engine_create(const bo_engine_options *opt, char *err, size_t errl
                               ? e->n_points * m
                               : 0;
         }
-        /* The categorical inputs' ranges, for the maximiser's pool and
-         * duplicate test (the space itself reads n_levels there). */
-        for (size_t j = 0; j < d; j++)
-            if (e->kind[j] == BO_VAR_CATEGORICAL)
-                e->gp_upper[j] = (double)(e->n_values[j] - 1);
     }
     e->cgp_n = ENGINE_NO_FIT;
     e->multi_source = S > 1 && bo_acq_is_multi_source(opt->acquisition);
@@ -1031,9 +1029,6 @@ static bo_status engine_add_constraint_fantasies(bo_engine *e, double *incumbent
     return BO_OK;
 }
 
-/* A point when no model is available: uniform at random, derived from the
- * evaluation index, on the target source, kept away from earlier points of
- * that source by drawing a few candidates and keeping the farthest. */
 /* Squared distance with every coordinate on [0, 1]: a discrete input's
  * index divided by its largest. */
 static double engine_unit_distance2(const bo_engine *e, const double *a, const double *b)
@@ -1064,6 +1059,17 @@ static int engine_visited(const bo_engine *e, const double *x, size_t source)
     return 0;
 }
 
+/* Observations and pending points of the target source. */
+static size_t engine_target_rows(const bo_engine *e)
+{
+    size_t rows = 0;
+    for (size_t i = 0; i < e->n; i++)
+        rows += e->source[i] == e->opt.target_source;
+    for (size_t i = 0; i < e->n_pending; i++)
+        rows += e->pending_source[i] == e->opt.target_source;
+    return rows;
+}
+
 /* A finite space (e->n_points > 0): the first point not visited on source
  * in the order start, start + 1, ... (mod n_points, point c's indices its
  * mixed-radix digits, the last input fastest) into x; 0 when every point
@@ -1083,6 +1089,9 @@ static int engine_unvisited(const bo_engine *e, size_t source, size_t start, dou
     return 0;
 }
 
+/* A point when no model is available: uniform at random, derived from the
+ * evaluation index, on the target source, kept away from earlier points of
+ * that source by drawing a few candidates and keeping the farthest. */
 static bo_status engine_fallback(bo_engine *e, double *x, bo_suggestion *s, const char *why)
 {
     size_t d = e->opt.dim;
@@ -1114,12 +1123,10 @@ static bo_status engine_fallback(bo_engine *e, double *x, bo_suggestion *s, cons
     }
     free(cand);
     /* In a finite space the farthest candidate may still be a visited
-     * point: then the next one not visited after a random place. */
-    if (e->n_points > 0 && engine_visited(e, x, e->opt.target_source) &&
-        !engine_unvisited(e, e->opt.target_source, bo_rng_below(&rng, e->n_points), x)) {
-        *s = (bo_suggestion){.source = e->opt.target_source, .acq_value = NAN, .exhausted = 1};
-        return BO_OK;
-    }
+     * point: then the next one not visited after a random place (there is
+     * one: bo_engine_suggest stops before this when there is none). */
+    if (e->n_points > 0 && engine_visited(e, x, e->opt.target_source))
+        (void)engine_unvisited(e, e->opt.target_source, bo_rng_below(&rng, e->n_points), x);
     *s = (bo_suggestion){.source = e->opt.target_source, .acq_value = NAN, .note = why};
     return BO_OK;
 }
@@ -1174,8 +1181,10 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
         }
         return BO_OK;
     }
-    /* x as scratch: it is written again below, or not set when exhausted. */
-    if (e->n_points > 0 && !engine_unvisited(e, e->opt.target_source, 0, x)) {
+    /* x as scratch: it is written again below, or not set when exhausted.
+     * Fewer target rows than points leave one unvisited: no search. */
+    if (e->n_points > 0 && engine_target_rows(e) >= e->n_points &&
+        !engine_unvisited(e, e->opt.target_source, 0, x)) {
         *s = (bo_suggestion){.source = e->opt.target_source, .acq_value = NAN, .exhausted = 1};
         return BO_OK;
     }

@@ -268,10 +268,7 @@ static bo_status find_levels(reader *r, bo_initial_data *out)
         size_t L = 0;
         for (i = 0; i < n; i++) {
             const char *cell = bo_csv_cell(t, i, col);
-            size_t l = 0;
-            while (l < L && strcmp(names[l], cell) != 0)
-                l++;
-            if (l == L)
+            if (index_of(names, L, cell) == NO_COLUMN)
                 names[L++] = cell;
         }
         out->level_names[k] = calloc(L, sizeof *out->level_names[k]);
@@ -337,20 +334,17 @@ static bo_status read_row(reader *r, const bo_initial_data_spec *spec, bo_initia
         const char *text = bo_csv_cell(t, i, col);
         double *v = &out->x[i * out->n_inputs + k];
         if (spec->input_names != NULL && spec->n_levels != NULL && spec->n_levels[k] > 0) {
-            size_t l = 0;
-            while (l < spec->n_levels[k] && strcmp(spec->level_names[k][l], text) != 0)
-                l++;
-            if (l == spec->n_levels[k])
+            size_t l = index_of(spec->level_names[k], spec->n_levels[k], text);
+            if (l == NO_COLUMN)
                 return fail_place(r, BO_EINVAL, line, column, out->input_names[k],
                                   "'%s' is not one of the input's levels", text);
             *v = (double)l;
             continue;
         }
         if (out->n_levels != NULL && out->n_levels[k] > 0) {
-            size_t l = 0;
-            while (strcmp(out->level_names[k][l], text) != 0)
-                l++;  /* every cell is one of the levels found */
-            *v = (double)l;
+            /* Every cell is one of the levels found. */
+            *v = (double)index_of((const char *const *)out->level_names[k], out->n_levels[k],
+                                  text);
             continue;
         }
         bo_number_error e = bo_parse_double(text, v);
