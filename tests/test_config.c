@@ -686,6 +686,8 @@ static void test_equal_detects_changes(void)
     MUTATE(model.mean, BO_MEAN_ZERO, "model.mean", 0);
     MUTATE(model.restarts, 2, "model.restarts", 0);
     MUTATE(model.output_transform, BO_OUTPUT_TRANSFORM_NONE, "model.output_transform", 0);
+    MUTATE(model.fit, BO_FIT_INTERVAL_SCORE, "model.fit", 0);
+    MUTATE(model.fit_weight, 0.5, "model.fit", 0);
     MUTATE(acquisition.type, BO_ACQ_EI, "acquisition.type", 0);
     MUTATE(acquisition.starts, 4, "acquisition.starts", 0);
     MUTATE(acquisition.pool, 65, "acquisition.pool", 0);
@@ -1580,6 +1582,69 @@ static void test_constraints(void)
     }
 }
 
+/* model.fit and model.fit_weight: the default, GP+'s weight, the engine
+ * options they become, the resolved text, and each mistake at its place. */
+static void test_model_fit(void)
+{
+    bo_config cfg;
+    char err[512];
+    static const char head[] = "objective: {plugin: p.so}\n"
+                               "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                               "budget: {max_evaluations: 9}\n";
+    char text[1024];
+    bo_engine_options eo;
+    double costs[1];
+    size_t initial[1], n_values[1];
+    bo_var_kind kind[1];
+
+    CHECK(load_text("fit.yaml", head, &cfg, err, sizeof err) == BO_OK);
+    CHECK(cfg.model.fit == BO_FIT_MAP && cfg.model.fit_weight == 0.0);
+    bo_config_engine_options(&cfg, &eo, costs, initial, kind, n_values);
+    CHECK(eo.fit_criterion == BO_FIT_MAP);
+    char *resolved = resolved_text(&cfg);
+    CHECK(resolved && strstr(resolved, "  fit: map\n") && !strstr(resolved, "fit_weight"));
+    free(resolved);
+    bo_config_cleanup(&cfg);
+
+    snprintf(text, sizeof text, "%smodel: {fit: interval_score}\n", head);
+    CHECK(load_text("fit.yaml", text, &cfg, err, sizeof err) == BO_OK);
+    CHECK(cfg.model.fit == BO_FIT_INTERVAL_SCORE && cfg.model.fit_weight == BO_GP_FIT_IS_WEIGHT);
+    bo_config_cleanup(&cfg);
+
+    snprintf(text, sizeof text, "%smodel: {fit: interval_score, fit_weight: 0.25}\n", head);
+    CHECK(load_text("fit.yaml", text, &cfg, err, sizeof err) == BO_OK);
+    CHECK(cfg.model.fit == BO_FIT_INTERVAL_SCORE && cfg.model.fit_weight == 0.25);
+    bo_config_engine_options(&cfg, &eo, costs, initial, kind, n_values);
+    CHECK(eo.fit_criterion == BO_FIT_INTERVAL_SCORE && eo.fit_weight == 0.25);
+    resolved = resolved_text(&cfg);
+    CHECK(resolved && strstr(resolved, "  fit: interval_score\n  fit_weight: 0.25\n"));
+    bo_config again;
+    if (resolved) {
+        CHECK(load_text("fit-resolved.yaml", resolved, &again, err, sizeof err) == BO_OK);
+        char what[128] = "";
+        CHECK_MSG(bo_config_equal(&cfg, &again, what, sizeof what), "%s", what);
+        bo_config_cleanup(&again);
+    }
+    free(resolved);
+    bo_config_cleanup(&cfg);
+
+    snprintf(text, sizeof text, "%smodel: {fit: interval}\n", head);
+    CHECK(load_text("fit.yaml", text, &cfg, err, sizeof err) == BO_EINVAL);
+    CHECK_MSG(strstr(err, ":4:14: model.fit: expected one of map, interval_score, got "
+                          "'interval'"),
+              "%s", err);
+    snprintf(text, sizeof text, "%smodel: {fit_weight: 0.1}\n", head);
+    CHECK(load_text("fit.yaml", text, &cfg, err, sizeof err) == BO_EINVAL);
+    CHECK_MSG(strstr(err, ":4:21: model.fit_weight: applies only with model.fit: interval_score"),
+              "%s", err);
+    snprintf(text, sizeof text, "%smodel: {fit: interval_score, fit_weight: 0}\n", head);
+    CHECK(load_text("fit.yaml", text, &cfg, err, sizeof err) == BO_EINVAL);
+    CHECK_MSG(strstr(err, ":4:42: model.fit_weight: expected a number > 0"), "%s", err);
+    snprintf(text, sizeof text, "%smodel: {fit: interval_score, fit_weight: -1}\n", head);
+    CHECK(load_text("fit.yaml", text, &cfg, err, sizeof err) == BO_EINVAL);
+    CHECK_MSG(strstr(err, ":4:42: model.fit_weight: expected a number > 0"), "%s", err);
+}
+
 int main(void)
 {
     mkdir(TMP, 0777);
@@ -1603,5 +1668,6 @@ int main(void)
     test_reserved_input_names();
     test_names();
     test_constraints();
+    test_model_fit();
     return CHECK_DONE();
 }

@@ -502,6 +502,85 @@ static void test_stall_workers(void)
     CHECK_MSG(strncmp(round, "stall:", 6) == 0, "16 workers, 16 points: '%s'", round);
 }
 
+/* The final model of a two-source run on its initial design alone (the
+ * same points for either criterion: they derive from the seed), fitted
+ * with fit_criterion; its hyperparameters go to theta (capacity cap).
+ * Returns the number of hyperparameters, 0 on failure; *engine_out keeps
+ * the engine, whose model the caller evaluates and then destroys. */
+static size_t fit_initial_design(bo_gp_fit_criterion criterion, double *theta, size_t cap,
+                                 bo_engine **engine_out)
+{
+    static const double costs[2] = {10.0, 1.0};
+    static const size_t initial[2] = {5, 9};
+    bo_engine_options opt;
+    two_source_options(&opt, costs, initial, 21);
+    opt.fit_criterion = criterion;
+    bo_engine *e = bo_engine_create(&opt, NULL, 0);
+    *engine_out = e;
+    CHECK(e != NULL);
+    if (!e)
+        return 0;
+    double x[1];
+    bo_suggestion s;
+    while (bo_engine_initial_remaining(e) > 0 && bo_engine_suggest(e, x, &s) == BO_OK) {
+        double y = sin(10 * x[0]) + (s.source == 1 ? 0.4 * x[0] - 0.2 : 0.0);
+        CHECK(bo_engine_observe(e, x, s.source, y, 1, s.initial) == BO_OK);
+    }
+    bo_gp *gp = bo_engine_fit_final(e);
+    CHECK(gp != NULL && bo_gp_n_hyper(gp) <= cap);
+    if (!gp || bo_gp_n_hyper(gp) > cap)
+        return 0;
+    bo_gp_get_hyper(gp, theta);
+    return bo_gp_n_hyper(gp);
+}
+
+/* fit_criterion reaches every fit: with the interval score the model's
+ * objective carries the penalty, and each criterion's fit is no worse than
+ * the other's hyperparameters under its own objective, on the same data. */
+static void test_fit_criterion(void)
+{
+    enum { CAP = 32 };
+    double theta_map[CAP], theta_is[CAP];
+    bo_engine *map = NULL, *is = NULL;
+    size_t nm = fit_initial_design(BO_FIT_MAP, theta_map, CAP, &map);
+    size_t ni = fit_initial_design(BO_FIT_INTERVAL_SCORE, theta_is, CAP, &is);
+    CHECK(nm > 0 && nm == ni);
+    if (nm > 0 && nm == ni) {
+        bo_gp *gm = (bo_gp *)bo_engine_model(map), *gi = (bo_gp *)bo_engine_model(is);
+        CHECK(bo_gp_fit_objective(gm, theta_map, NULL) ==
+              bo_gp_neg_log_posterior(gm, theta_map, NULL));
+        double penalised = bo_gp_fit_objective(gi, theta_is, NULL);
+        double plain = bo_gp_neg_log_posterior(gi, theta_is, NULL);
+        CHECK_MSG(penalised > plain, "interval-score objective %g, MAP objective %g", penalised,
+                  plain);
+        CHECK(memcmp(theta_map, theta_is, nm * sizeof *theta_map) != 0);
+        double is_at_map = bo_gp_fit_objective(gi, theta_map, NULL);
+        CHECK_MSG(penalised <= is_at_map + 1e-6, "interval-score fit %g, at MAP's theta %g",
+                  penalised, is_at_map);
+        double map_at_is = bo_gp_neg_log_posterior(gm, theta_is, NULL);
+        double map_own = bo_gp_neg_log_posterior(gm, theta_map, NULL);
+        CHECK_MSG(map_own <= map_at_is + 1e-6, "MAP fit %g, at the interval-score theta %g",
+                  map_own, map_at_is);
+    }
+    bo_engine_destroy(map);
+    bo_engine_destroy(is);
+
+    bo_engine_options opt;
+    bo_engine_options_default(&opt, 1);
+    size_t initial = 4;
+    opt.initial = &initial;
+    char err[256];
+    opt.fit_criterion = (bo_gp_fit_criterion)7;
+    CHECK(bo_engine_create(&opt, err, sizeof err) == NULL &&
+          strstr(err, "unknown fit_criterion 7"));
+    opt.fit_criterion = BO_FIT_INTERVAL_SCORE;
+    opt.fit_weight = -1.0;
+    CHECK(bo_engine_create(&opt, err, sizeof err) == NULL &&
+          strstr(err, "fit_weight -1 must be finite and >= 0"));
+    opt.fit_weight = NAN;
+    CHECK(bo_engine_create(&opt, err, sizeof err) == NULL && strstr(err, "fit_weight"));
+}
+
 int main(void)
 {
     test_branin_and_determinism();
@@ -512,5 +591,6 @@ int main(void)
     test_replay();
     test_stall_explore();
     test_stall_workers();
+    test_fit_criterion();
     return CHECK_DONE();
 }

@@ -608,6 +608,8 @@ static bo_result fit_model(bo_optimizer *o)
     go.noise = ns == 1 && m->noise == BO_NOISE_PER_SOURCE ? BO_NOISE_LEARN : m->noise;
     go.fixed_noise_var = m->noise_var;
     go.restarts = m->restarts;
+    go.fit_criterion = m->fit;
+    go.fit_is_weight = m->fit_weight;
     go.seed = o->cfg.seed;
     char msg[BO_API_ERRLEN];
     bo_gp_destroy(o->model);

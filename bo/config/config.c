@@ -63,6 +63,8 @@ static const name_entry transform_rows[] = {
     {"auto", BO_OUTPUT_TRANSFORM_AUTO}, {"none", BO_OUTPUT_TRANSFORM_NONE}, {NULL, 0}};
 static const name_entry latent_rows[] = {
     {"per_input", BO_LATENT_PER_VARIABLE}, {"shared", BO_LATENT_SHARED}, {NULL, 0}};
+static const name_entry fit_rows[] = {
+    {"map", BO_FIT_MAP}, {"interval_score", BO_FIT_INTERVAL_SCORE}, {NULL, 0}};
 static const name_entry failure_rows[] = {
     {"gpc", BO_FAILURE_GPC}, {"radius", BO_FAILURE_RADIUS}, {"none", BO_FAILURE_NONE},
     {NULL, 0}};
@@ -87,6 +89,7 @@ static const name_table mean_names = NAME_TABLE(mean_rows, name_entry, name, val
 static const name_table failure_names = NAME_TABLE(failure_rows, name_entry, name, value);
 static const name_table transform_names = NAME_TABLE(transform_rows, name_entry, name, value);
 static const name_table latent_names = NAME_TABLE(latent_rows, name_entry, name, value);
+static const name_table fit_names = NAME_TABLE(fit_rows, name_entry, name, value);
 static const name_table kernel_names =
     NAME_TABLE(bo_kernel_registry, bo_kernel_info, name, kind);
 static const name_table acq_names = NAME_TABLE(bo_acq_registry, bo_acq_info, name, kind);
@@ -158,6 +161,7 @@ static const char *transform_name(bo_engine_output_transform t)
     return name_of(&transform_names, (int)t);
 }
 static const char *latent_name(bo_gp_latent_mode m) { return name_of(&latent_names, (int)m); }
+static const char *fit_name(bo_gp_fit_criterion c) { return name_of(&fit_names, (int)c); }
 
 /* ------------------------------------------------------------------ */
 /* "Did you mean": optimal string alignment distance (Levenshtein plus  */
@@ -502,6 +506,11 @@ static const field model_fields[] = {
      .names = &transform_names, .default_text = "auto"},
     {.key = "latent", .type = F_ENUM, .offset = CFG(model.latent), .names = &latent_names,
      .default_text = "per_input"},
+    {.key = "fit", .type = F_ENUM, .offset = CFG(model.fit), .names = &fit_names,
+     .default_text = "map"},
+    /* No default text: it depends on fit (check_model_fit). */
+    {.key = "fit_weight", .type = F_DOUBLE, .offset = CFG(model.fit_weight), .min = 0.0,
+     .min_exclusive = 1, .max = 1e6},
     END_OF_FIELDS};
 
 static const field acquisition_fields[] = {
@@ -1710,6 +1719,23 @@ static bo_status resolve_acquisition(load_ctx *ctx)
     return BO_OK;
 }
 
+/* model.fit_weight belongs to the interval-score fit, whose default weight
+ * is GP+'s; under MAP a weight would silently do nothing, so it is refused. */
+static bo_status resolve_model_fit(load_ctx *ctx)
+{
+    bo_config *cfg = ctx->cfg;
+    const bo_yaml_node *weight = node_at(ctx->root, "model", "fit_weight");
+    if (cfg->model.fit != BO_FIT_INTERVAL_SCORE) {
+        if (weight)
+            return fail_at(ctx, weight, "model.fit_weight",
+                           "applies only with model.fit: interval_score");
+        cfg->model.fit_weight = 0.0;
+    } else if (!weight) {
+        cfg->model.fit_weight = BO_GP_FIT_IS_WEIGHT;
+    }
+    return BO_OK;
+}
+
 static int is_not_sobol(int method) { return method != BO_DESIGN_SOBOL; }
 
 /* initial_design.size when neither it nor the budget says otherwise. */
@@ -1806,6 +1832,8 @@ static bo_status resolve(load_ctx *ctx)
     if ((status = resolve_sources(ctx)) != BO_OK)
         return status;
     if ((status = resolve_acquisition(ctx)) != BO_OK)
+        return status;
+    if ((status = resolve_model_fit(ctx)) != BO_OK)
         return status;
     return resolve_budget_and_design(ctx);
 }
@@ -2064,6 +2092,8 @@ void bo_config_engine_options(const bo_config *cfg, bo_engine_options *eo, doubl
     eo->restarts = cfg->model.restarts;
     eo->output_transform = cfg->model.output_transform;
     eo->latent_mode = cfg->model.latent;
+    eo->fit_criterion = cfg->model.fit;
+    eo->fit_weight = cfg->model.fit_weight;
     eo->ucb_beta = cfg->acquisition.beta;
     eo->mfca_target_ei = cfg->acquisition.target_ei;
     eo->explore_budget = cfg->acquisition.explore_budget;
@@ -2243,6 +2273,11 @@ bo_status bo_config_write_resolved(const bo_config *cfg, FILE *out)
     fprintf(out, "  restarts: %zu\n", cfg->model.restarts);
     fprintf(out, "  output_transform: %s\n", transform_name(cfg->model.output_transform));
     fprintf(out, "  latent: %s\n", latent_name(cfg->model.latent));
+    fprintf(out, "  fit: %s\n", fit_name(cfg->model.fit));
+    if (cfg->model.fit == BO_FIT_INTERVAL_SCORE) {
+        format_double(num[0], sizeof num[0], cfg->model.fit_weight);
+        fprintf(out, "  fit_weight: %s\n", num[0]);
+    }
 
     format_double(num[0], sizeof num[0], cfg->acquisition.beta);
     format_double(num[1], sizeof num[1], cfg->acquisition.explore_budget);
@@ -2423,6 +2458,8 @@ int bo_config_equal_ignoring(const bo_config *a, const bo_config *b, unsigned ig
         return differs(what, whatlen, "model.output_transform");
     if (a->model.latent != b->model.latent)
         return differs(what, whatlen, "model.latent");
+    if (a->model.fit != b->model.fit || a->model.fit_weight != b->model.fit_weight)
+        return differs(what, whatlen, "model.fit");
     if (a->acquisition.type != b->acquisition.type)
         return differs(what, whatlen, "acquisition.type");
     if (a->acquisition.starts != b->acquisition.starts)

@@ -123,6 +123,10 @@ typedef struct bo_config_model {
                                (default auto: docs/config.md) */
     bo_gp_latent_mode latent;   /* categorical inputs: a latent map per input
                                (default) or one over their combinations */
+    bo_gp_fit_criterion fit;    /* what each fit minimises: MAP (default) or
+                               MAP plus the interval-score penalty */
+    double fit_weight;          /* BO_FIT_INTERVAL_SCORE: the penalty's weight,
+                               > 0 (default BO_GP_FIT_IS_WEIGHT); 0 under MAP */
 } bo_config_model;
 
 typedef struct bo_config_acquisition {

@@ -184,6 +184,16 @@ bo_engine *bo_engine_create(const bo_engine_options *opt, char *err, size_t errl
             }
         }
     }
+    /* Checked here rather than at the first fit, which comes only after the
+     * initial design has been evaluated. */
+    if (opt->fit_criterion != BO_FIT_MAP && opt->fit_criterion != BO_FIT_INTERVAL_SCORE) {
+        snprintf(err, errlen, "engine: unknown fit_criterion %d", (int)opt->fit_criterion);
+        goto fail;
+    }
+    if (!(isfinite(opt->fit_weight) && opt->fit_weight >= 0.0)) {
+        snprintf(err, errlen, "engine: fit_weight %g must be finite and >= 0", opt->fit_weight);
+        goto fail;
+    }
     e->opt.kind = NULL;
     e->opt.n_values = NULL;
     for (size_t j = 0; opt->kind && j < d; j++)
@@ -720,6 +730,8 @@ void bo_enginei_gp_options(const bo_engine *e, bo_gp_options *go)
     go->fixed_noise_var = e->opt.fixed_noise_var;
     if (e->opt.restarts)
         go->restarts = e->opt.restarts;
+    go->fit_criterion = e->opt.fit_criterion;
+    go->fit_is_weight = e->opt.fit_weight;
     if (e->mixed) {
         /* Integers on their axis, scaled to [0, 1] by the GP as the real
          * inputs already are; the categorical inputs' box is ignored. */

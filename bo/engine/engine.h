@@ -166,6 +166,11 @@ typedef struct bo_engine_options {
     bo_gp_latent_mode latent_mode; /* categorical inputs: a latent map per
                                input (default) or one shared map over
                                the combinations of levels (gp/gp.h) */
+    bo_gp_fit_criterion fit_criterion; /* what every GP fit minimises: MAP
+                               (default) or MAP plus the interval-score
+                               penalty (gp/gp.h, docs/gp.md) */
+    double fit_weight;          /* BO_FIT_INTERVAL_SCORE: the penalty's
+                               weight, >= 0; 0 = BO_GP_FIT_IS_WEIGHT */
     uint64_t seed;
 } bo_engine_options;
 

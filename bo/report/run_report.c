@@ -575,6 +575,9 @@ bo_status bo_run_write_model(const char *path, const bo_config *cfg, const bo_en
         size_t d = cfg->n_inputs;
         int flip = cfg->goal == BO_CONFIG_MAXIMIZE;
         fprintf(f, "kernel: %s\n", bo_kernel_name(cfg->model.kernel));
+        if (cfg->model.fit == BO_FIT_INTERVAL_SCORE)
+            fprintf(f, "fit: interval_score   # weight %g (docs/gp.md)\n",
+                    cfg->model.fit_weight);
         fprintf(f, "observations: %zu\n", bo_gp_n(gp));
         fprintf(f, "log_marginal_likelihood: %.10g\n", bo_gp_log_marginal_likelihood(gp));
         /* First, so a reader who stops early still sees them. */
