@@ -253,3 +253,33 @@ done:
     free(X);
     return st;
 }
+
+bo_status bo_gp_level_distance(bo_gp *gp, size_t input, double *mean_distance)
+{
+    gp->errmsg[0] = '\0';
+    size_t d = gp->opt.dim;
+    if (input >= d)
+        return bo_gpi_fail(gp, BO_EINVAL, "gp level distance: input %zu out of range (%zu "
+                           "inputs)", input, d);
+    size_t L = bo_gp_n_levels(gp, input);
+    if (L == 0)
+        return bo_gpi_fail(gp, BO_EINVAL, "gp level distance: input %zu is continuous (it has "
+                           "a length-scale, not a latent map)", input);
+    if (gp->opt.latent_mode == BO_LATENT_SHARED)
+        return bo_gpi_fail(gp, BO_EINVAL, "gp level distance: input %zu: the categorical "
+                           "inputs share one latent map, whose points are combinations of "
+                           "levels: no distance belongs to one input", input);
+    size_t map = 0;
+    while (bo_gp_latent_map_input(gp, map) != input)
+        map++;
+    double sum = 0.0;
+    for (size_t p = 0; p < L; p++)
+        for (size_t q = p + 1; q < L; q++) {
+            double zp[2], zq[2];
+            bo_gp_level_latent(gp, map, p, zp);
+            bo_gp_level_latent(gp, map, q, zq);
+            sum += hypot(zp[0] - zq[0], zp[1] - zq[1]);
+        }
+    *mean_distance = L > 1 ? sum / (0.5 * (double)L * (double)(L - 1)) : 0.0;
+    return BO_OK;
+}

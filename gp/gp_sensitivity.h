@@ -66,4 +66,19 @@ bo_status bo_gp_sobol_draws(bo_gp *gp, size_t source, const double *lower,
                             uint64_t seed, double *first_mean, double *first_sd,
                             double *total_mean, double *total_sd);
 
+/* GP+'s sensitivity measure of a categorical input (their Appendix B):
+ * the mean distance between its levels' points in its own latent map, over
+ * the L (L - 1) / 2 pairs of its L levels, in *mean_distance. The distance
+ * is in the kernel's units: two levels at distance d correlate by
+ * exp(-d^2) with all else equal, so 0 says the model treats the levels
+ * alike (the input does not matter) and 2 or more that they are nearly
+ * uncorrelated (exp(-4) = 0.02); as with a length-scale, it measures the
+ * model's sensitivity, not a share of variance. 0 for an input of one
+ * level. The map's symmetries (translation, rotation, reflection) leave it
+ * unchanged. Needs one map per categorical input (BO_LATENT_PER_VARIABLE):
+ * in a shared map a point is a combination of levels and no distance
+ * belongs to one input. Errors: BO_EINVAL for an input out of range, a
+ * continuous input, or a shared map (the message in gp). */
+bo_status bo_gp_level_distance(bo_gp *gp, size_t input, double *mean_distance);
+
 #endif

@@ -401,8 +401,101 @@ static void categorical_indices(void)
     bo_gp_destroy(gp);
 }
 
+/* A GP over (x0 continuous, x1 with 3 levels, x2 with 4), on n points
+ * of y = a[x1] + x0 (x2 plays no part), in the given latent mode; fitted
+ * when asked. */
+static bo_gp *two_categorical(bo_gp_latent_mode mode, const double *offset, size_t n, int fit)
+{
+    size_t levels[3] = {0, 3, 4};
+    double lower[3] = {0.0, 0.0, 0.0}, upper[3] = {1.0, 0.0, 0.0};
+    bo_gp_options opt;
+    bo_gp_options_default(&opt, 3);
+    opt.lower = lower;
+    opt.upper = upper;
+    opt.n_levels = levels;
+    opt.latent_mode = mode;
+    bo_gp *gp = bo_gp_create(&opt, NULL, 0);
+    double *X = malloc(3 * n * sizeof *X), *y = malloc(n * sizeof *y);
+    bo_rng rng;
+    bo_rng_init(&rng, 17);
+    for (size_t i = 0; i < n; i++) {
+        X[3 * i] = bo_rng_uniform(&rng);
+        X[3 * i + 1] = (double)(i % 3);
+        X[3 * i + 2] = (double)((i / 3) % 4);
+        y[i] = offset[i % 3] + X[3 * i];
+    }
+    CHECK(gp && bo_gp_set_data(gp, n, X, NULL, y, NULL) == BO_OK);
+    if (fit)
+        CHECK(gp && bo_gp_fit(gp, NULL) == BO_OK);
+    free(X);
+    free(y);
+    return gp;
+}
+
+/* The latent-distance measure: exact on latent points set by hand; on a
+ * fit, large for the input whose levels differ, about 0 for the one the
+ * data ignore, in the order of their total Sobol indices; and its refusals. */
+static void level_distance(void)
+{
+    static const double offset[3] = {0.0, 1.0, 2.0};
+    bo_gp *gp = two_categorical(BO_LATENT_PER_VARIABLE, offset, 48, 0);
+    /* x1's levels at (1, 1), (4, 1), (1, -3): distances 3, 4 and 5, mean 4;
+     * x2's four levels on a unit square: four sides of 1, two diagonals of
+     * sqrt 2, mean (4 + 2 sqrt 2) / 6. */
+    static const double z1[3][2] = {{1, 1}, {4, 1}, {1, -3}};
+    static const double z2[4][2] = {{0, 0}, {1, 0}, {1, 1}, {0, 1}};
+    size_t nh = bo_gp_n_hyper(gp), set = 0;
+    double *theta = malloc(nh * sizeof *theta);
+    bo_gp_get_hyper(gp, theta);
+    for (size_t j = 0; j < nh; j++) {
+        char name[64];
+        size_t input, level, coord;
+        bo_gp_hyper_name(gp, j, name, sizeof name);
+        if (sscanf(name, "level_latent[x%zu][%zu][%zu]", &input, &level, &coord) == 3) {
+            theta[j] = input == 1 ? z1[level][coord] : z2[level][coord];
+            set++;
+        }
+    }
+    CHECK(set == 14);
+    CHECK(bo_gp_set_hyper(gp, theta) == BO_OK);
+    double dist[3];
+    CHECK(bo_gp_level_distance(gp, 1, &dist[1]) == BO_OK);
+    CHECK(bo_gp_level_distance(gp, 2, &dist[2]) == BO_OK);
+    CHECK_CLOSE(dist[1], 4.0, 1e-12, 0.0);
+    CHECK_CLOSE(dist[2], (4.0 + 2.0 * sqrt(2.0)) / 6.0, 1e-12, 0.0);
+    free(theta);
+    bo_gp_destroy(gp);
+
+    gp = two_categorical(BO_LATENT_PER_VARIABLE, offset, 48, 1);
+    double lower[3] = {0.0, 0.0, 0.0}, upper[3] = {1.0, 0.0, 0.0}, first[3], total[3];
+    CHECK(bo_gp_level_distance(gp, 1, &dist[1]) == BO_OK);
+    CHECK(bo_gp_level_distance(gp, 2, &dist[2]) == BO_OK);
+    CHECK(bo_gp_sobol(gp, 0, lower, upper, 20000, 1, first, total, NULL) == BO_OK);
+    printf("fitted: mean latent distance x1 (levels 0, 1, 2 apart) %.4f, x2 (ignored) %.4f; "
+           "total Sobol indices %.4f, %.4f\n",
+           dist[1], dist[2], total[1], total[2]);
+    CHECK_MSG(dist[1] > 0.5 && dist[2] < 0.05, "x1 %.4f, x2 %.4f", dist[1], dist[2]);
+    CHECK(total[1] > total[2]);
+
+    CHECK(bo_gp_level_distance(gp, 0, &dist[0]) == BO_EINVAL);
+    CHECK_MSG(strstr(bo_gp_errmsg(gp), "gp level distance: input 0 is continuous") != NULL,
+              "%s", bo_gp_errmsg(gp));
+    CHECK(bo_gp_level_distance(gp, 3, &dist[0]) == BO_EINVAL);
+    CHECK_MSG(strstr(bo_gp_errmsg(gp), "input 3 out of range (3 inputs)") != NULL, "%s",
+              bo_gp_errmsg(gp));
+    bo_gp_destroy(gp);
+
+    gp = two_categorical(BO_LATENT_SHARED, offset, 48, 0);
+    CHECK(bo_gp_level_distance(gp, 1, &dist[1]) == BO_EINVAL);
+    CHECK_MSG(strstr(bo_gp_errmsg(gp), "input 1: the categorical inputs share one latent "
+                                       "map") != NULL,
+              "%s", bo_gp_errmsg(gp));
+    bo_gp_destroy(gp);
+}
+
 int main(void)
 {
+    level_distance();
     exact_indices();
     estimate_errors();
     categorical_indices();
