@@ -41,6 +41,8 @@ for seed in $seeds; do
   "$build/bo-gp" fit "$d/latent-train.csv" -o "$d/latent.model" --seed "$seed" >/dev/null
   "$build/bo-gp" sobol "$d/latent.model" --samples "$samples" > "$d/sobol.csv"
 done
+# $seeds is split on purpose: one argument per seed.
+# shellcheck disable=SC2086
 "$python" - "$root/scripts" "$work" "$n" "$samples" $seeds <<'PY'
 import os
 import sys
