@@ -30,6 +30,13 @@ LEVELS = 5
 LETTERS = "abcde"
 
 
+def level_values_of(rng):
+    """The five values of each categorical input, sorted (level a is the
+    smallest): the first draws of a seed's stream, as main() makes them."""
+    return [np.sort(LOWER[k] + (UPPER[k] - LOWER[k]) * rng.uniform(size=LEVELS))
+            for k in CATEGORICAL]
+
+
 def borehole(x):
     rw, r, tu, hu, tl, hl, L, kw = x.T
     lr = np.log(r / rw)
@@ -73,10 +80,7 @@ def main():
         sys.exit(__doc__.strip().splitlines()[-1])
     seed, n_train, n_test, out = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     rng = np.random.default_rng([20240, seed])
-    # The five values of each categorical input, sorted: level a is the
-    # smallest.
-    level_values = [np.sort(LOWER[k] + (UPPER[k] - LOWER[k]) * rng.uniform(size=LEVELS))
-                    for k in CATEGORICAL]
+    level_values = level_values_of(rng)
     train = draw(rng, n_train, level_values)
     test = draw(rng, n_test, level_values)
     os.makedirs(out, exist_ok=True)

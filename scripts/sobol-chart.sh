@@ -39,7 +39,9 @@ base=${out%.png}
 # bo-gp reports bad models and options itself (exit 2) and writes nothing.
 "$build/bo-gp" sobol "$model" ${pass[@]+"${pass[@]}"} > "$base.csv.tmp" ||
   { status=$?; rm -f "$base.csv.tmp"; exit "$status"; }
-mv "$base.csv.tmp" "$base.csv"
+# With categorical inputs a second table (latent distances) follows a blank
+# line; the chart and its CSV are the Sobol table only.
+awk 'NF == 0 { exit } { print }' "$base.csv.tmp" > "$base.csv" && rm -f "$base.csv.tmp"
 csv_name=$(basename "$base.csv")
 title=$(basename "$model" | sed "s/'/''/g")
 cat > "$base.gp" <<GP

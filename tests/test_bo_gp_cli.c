@@ -812,6 +812,10 @@ static void test_sobol(void)
         CHECK_CLOSE(t1, 0.2, 0.0, 0.015);
         CHECK_CLOSE(s2, 0.8, 0.0, 0.015);
         CHECK_CLOSE(t2, 0.8, 0.0, 0.015);
+        /* No categorical input, no second table: the output is the one
+         * table that scripts/sobol-chart.sh plots. */
+        CHECK_MSG(!contains(text, "latent_distance") && !contains(text, "\n\n"),
+                  "sobol output: %s", text);
         snprintf(first_out, sizeof first_out, "%s", text);
     }
     {
@@ -1030,6 +1034,25 @@ static void write_cat_table(const char *path, size_t n, uint64_t seed, const cha
     fclose(f);
 }
 
+/* The points of one map in bo-gp latent's CSV (map,level,z1,z2; a level
+ * name holds no comma), at most 4; returns how many. */
+static size_t latent_points_of(const char *csv, const char *map, double (*z)[2])
+{
+    size_t n = 0, len = strlen(map);
+    for (const char *line = strchr(csv, '\n'); line != NULL && n < 4;
+         line = strchr(line + 1, '\n')) {
+        const char *row = line + 1, *comma;
+        if (strncmp(row, map, len) != 0 || row[len] != ',') {
+            continue;
+        }
+        comma = strchr(row + len + 1, ',');
+        if (comma != NULL && sscanf(comma + 1, "%lf,%lf", &z[n][0], &z[n][1]) == 2) {
+            n++;
+        }
+    }
+    return n;
+}
+
 static void test_categorical(void)
 {
     const char *train = in_dir("cat_train.csv"), *test = in_dir("cat_test.csv");
@@ -1103,6 +1126,41 @@ static void test_categorical(void)
         CHECK(contains(test_slurp(in_dir("cat_latent.dat")), "\"alu minium\""));
     }
     {
+        /* After the Sobol table, each categorical input's mean distance
+         * between its levels: the mean over pairs of the points bo-gp
+         * latent prints (to their 10 digits). */
+        const char *latent_args[] = {"latent", model2, "-o", fig, NULL};
+        const char *args[] = {"sobol", model2, "--samples", "2000", NULL};
+        const char *out, *table;
+        double got[2] = {-1.0, -1.0};
+        int rc = run(latent_args);
+        CHECK_MSG(rc == 0, "latent: exit %d: %s", rc, test_slurp(err_path));
+        for (int map = 0; map < 2; map++) {
+            double z[4][2], sum = 0.0;
+            size_t L = latent_points_of(test_slurp(out_path), map ? "code" : "material", z);
+            CHECK(L == (map ? 3u : 4u));
+            for (size_t p = 0; p < L; p++) {
+                for (size_t q = p + 1; q < L; q++) {
+                    sum += hypot(z[p][0] - z[q][0], z[p][1] - z[q][1]);
+                }
+            }
+            got[map] = sum / (0.5 * (double)(L * (L - 1)));
+        }
+        rc = run(args);
+        out = test_slurp(out_path);
+        CHECK_MSG(rc == 0, "sobol: exit %d: %s", rc, test_slurp(err_path));
+        table = strstr(out, "\n\ninput,levels,latent_distance\n");
+        double material = -1.0, code = -1.0;
+        CHECK_MSG(table != NULL && sscanf(table, "\n\ninput,levels,latent_distance\n"
+                                                 "material,4,%lf\ncode,3,%lf\n",
+                                          &material, &code) == 2,
+                  "sobol output: %s", out);
+        printf("bo-gp sobol of cat2.model (per-input maps):\n%s", out);
+        CHECK_CLOSE(material, got[0], 0.0, 2e-6);
+        CHECK_CLOSE(code, got[1], 0.0, 2e-6);
+        CHECK(material > 0.0 && code > 0.0);
+    }
+    {
         const char *args[] = {"latent", model2, "-o", in_dir("cat_latent.svg"), NULL};
         expect_usage(args, "must end in .png", NULL);
     }
@@ -1129,6 +1187,11 @@ static void test_categorical(void)
         const char *out = test_slurp(out_path);
         CHECK_MSG(rc == 0 && contains(out, "\nmaterial,") && contains(out, "\ncode,"),
                   "sobol: exit %d: %s%s", rc, out, test_slurp(err_path));
+        /* A shared map has no distance per input: a note, no second table. */
+        CHECK_MSG(!contains(out, "latent_distance") &&
+                      contains(test_slurp(err_path), "cat2.model: note: the categorical "
+                                                     "inputs share one latent map"),
+                  "sobol: %s%s", out, test_slurp(err_path));
     }
     {
         const char *args[] = {"fit", train, "-o", model2, "--categorical", "nope", NULL};

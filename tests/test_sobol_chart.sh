@@ -34,6 +34,22 @@ awk -F, 'NR == 3 && $1 == "x2" && $2 > 0.78 && $2 < 0.82 { ok = 1 } END { exit !
 check
 grep -q "plot 'chart.csv'" "$work/chart.gp" || fail "chart.gp does not plot chart.csv"
 
+# A categorical input (a text column): bo-gp sobol prints a second table
+# after a blank line; the chart's CSV keeps the Sobol table alone.
+awk 'BEGIN { srand(7); print "x1,m,y"
+             for (i = 0; i < 30; i++) { a = rand(); m = i % 3; printf "%.17g,%s,%.17g\n", a, substr("abc", m + 1, 1), a + m } }' \
+  > "$work/cat.csv"
+"$bin/bo-gp" fit "$work/cat.csv" -o "$work/cat.txt" >/dev/null || fail "bo-gp fit of cat.csv failed"
+check
+"$bin/bo-gp" sobol "$work/cat.txt" --samples 2000 | grep -q '^input,levels,latent_distance$' ||
+  fail "bo-gp sobol printed no latent distances for a categorical input"
+check
+out=$(bash "$chart" --build "$bin" "$work/cat.txt" "$work/catchart.png" --samples 2000 2>&1) ||
+  fail "sobol-chart of a categorical model failed: $out"
+check
+[ "$(cat "$work/catchart.csv")" = "$("$bin/bo-gp" sobol "$work/cat.txt" --samples 2000 | head -3)" ] ||
+  fail "catchart.csv is not the Sobol table alone: $(cat "$work/catchart.csv")"
+
 # Usage errors: exit 2, a message, no output files.
 expect_usage() { # message fragment, arguments...
   local want=$1 got status

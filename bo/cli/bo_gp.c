@@ -125,10 +125,16 @@ static const char usage_sobol[] =
     "\n"
     "Prints CSV on stdout: input,first_order,total, the Sobol indices of the\n"
     "model's posterior mean (of the target source) for inputs independent and\n"
-    "uniform on the model's input box, by Monte Carlo with N (d + 2) predictions.\n"
+    "uniform on the model's input box, a categorical input's levels equally\n"
+    "likely, by Monte Carlo with N (d + 2) predictions.\n"
     "With --draws, two more columns first_order_sd,total_sd: the indices' sd\n"
     "over K joint posterior draws of f, on the first min(N, 4000 / (d + 2))\n"
     "base samples.\n"
+    "With categorical inputs, then a blank line and a second table,\n"
+    "input,levels,latent_distance: per categorical input, the mean distance\n"
+    "between its levels' points in its latent map (GP+'s measure; levels at\n"
+    "distance d correlate by exp(-d^2), so 0 means the levels act alike). Not\n"
+    "given under a shared latent map (a note on stderr instead).\n"
     "\n"
     "Options:\n"
     "  --samples N  base samples (default 10000, at least 2)\n"
@@ -1584,6 +1590,42 @@ done:
     return rc;
 }
 
+/* After the Sobol table, for a model with categorical inputs: a blank line
+ * and a second CSV table, input,levels,latent_distance, GP+'s measure
+ * (bo_gp_level_distance) per categorical input. Under a shared map no
+ * distance belongs to one input: a note on stderr instead. A model with
+ * only continuous inputs prints nothing more. */
+static int print_level_distances(bo_gp *gp, const bo_model_file *m, const char *path)
+{
+    size_t j, n_categorical = 0;
+    for (j = 0; j < m->opt.dim; j++) {
+        n_categorical += bo_gp_n_levels(gp, j) > 0;
+    }
+    if (n_categorical == 0) {
+        return EXIT_OK;
+    }
+    if (m->opt.latent_mode == BO_LATENT_SHARED) {
+        fprintf(stderr, "bo-gp sobol: %s: note: the categorical inputs share one latent map "
+                        "(fit --latent shared), so no latent distance is given per input\n",
+                path);
+        return EXIT_OK;
+    }
+    printf("\ninput,levels,latent_distance\n");
+    for (j = 0; j < m->opt.dim; j++) {
+        double distance;
+        if (bo_gp_n_levels(gp, j) == 0) {
+            continue;
+        }
+        if (bo_gp_level_distance(gp, j, &distance) != BO_OK) {
+            fprintf(stderr, "bo-gp sobol: %s: %s\n", path, bo_gp_errmsg(gp));
+            return EXIT_RUNTIME;
+        }
+        put_csv_field(m->input_names[j]);
+        printf(",%zu,%.6f\n", bo_gp_n_levels(gp, j), distance);
+    }
+    return EXIT_OK;
+}
+
 static int cmd_sobol(int argc, char **argv)
 {
     const char *pos[1], *samples_text = NULL, *seed_text = NULL, *draws_text = NULL;
@@ -1672,7 +1714,10 @@ static int cmd_sobol(int argc, char **argv)
         }
         printf("\n");
     }
-    rc = finish_output("sobol");
+    rc = print_level_distances(gp, &m, pos[0]);
+    if (rc == EXIT_OK) {
+        rc = finish_output("sobol");
+    }
 done:
     free(first);
     free(total);
