@@ -695,6 +695,7 @@ static void test_equal_detects_changes(void)
     MUTATE(acquisition.target_ei, 1, "acquisition.target_ei", 0);
     MUTATE(acquisition.explore_budget, 1.0, "acquisition.explore_budget", 0);
     MUTATE(acquisition.stall_explore, 1, "acquisition.stall_explore", 0);
+    MUTATE(acquisition.trust_region, 1, "acquisition.trust_region", 0);
     MUTATE(acquisition.failure_model, BO_FAILURE_NONE, "acquisition.failure_model", 0);
     MUTATE(initial_design.method, BO_DESIGN_LHS, "initial_design.method", 0);
     MUTATE(budget.max_evaluations, 10, "budget.max_evaluations", BO_CONFIG_IGNORE_BUDGET);
@@ -1645,6 +1646,69 @@ static void test_model_fit(void)
     CHECK_MSG(strstr(err, ":4:42: model.fit_weight: expected a number > 0"), "%s", err);
 }
 
+/* acquisition.trust_region: false unless given; true reaches the engine
+ * and is refused, at its place, where the region has no single real box. */
+static void test_trust_region_key(void)
+{
+    bo_config cfg;
+    char err[512];
+    bo_engine_options eo;
+    double costs[2];
+    size_t initial[2], n_values[1];
+    bo_var_kind kind[1];
+    CHECK(load_text("tr.yaml",
+                    "objective: {plugin: p.so}\n"
+                    "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                    "budget: {max_evaluations: 9}\n", &cfg, err, sizeof err) == BO_OK);
+    CHECK(cfg.acquisition.trust_region == 0);
+    bo_config_cleanup(&cfg);
+    CHECK(load_text("tr.yaml",
+                    "objective: {plugin: p.so}\n"
+                    "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                    "acquisition: {trust_region: true}\n"
+                    "budget: {max_evaluations: 9}\n", &cfg, err, sizeof err) == BO_OK);
+    bo_config_engine_options(&cfg, &eo, costs, initial, kind, n_values);
+    CHECK(cfg.acquisition.trust_region == 1 && eo.trust_region == 1);
+    char *resolved = resolved_text(&cfg);
+    CHECK(resolved && strstr(resolved, "  trust_region: true\n"));
+    free(resolved);
+    bo_config_cleanup(&cfg);
+    CHECK(load_text("tr.yaml",
+                    "objective: {plugin: p.so}\n"
+                    "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                    "sources: [{name: hi, cost: 10}, {name: lo, cost: 1}]\n"
+                    "target: hi\n"
+                    "acquisition: {trust_region: true}\n"
+                    "budget: {max_evaluations: 9}\n", &cfg, err, sizeof err) == BO_EINVAL);
+    CHECK_MSG(strstr(err, ":5:29: acquisition.trust_region: works with one source, real inputs "
+                          "and no constraints; this problem has more than one source"),
+              "%s", err);
+    CHECK(load_text("tr.yaml",
+                    "objective: {plugin: p.so}\n"
+                    "inputs: [{name: m, type: categorical, levels: [a, b]}]\n"
+                    "acquisition: {trust_region: true}\n"
+                    "budget: {max_evaluations: 9}\n", &cfg, err, sizeof err) == BO_EINVAL);
+    CHECK_MSG(strstr(err, ":3:29: acquisition.trust_region: ") &&
+                  strstr(err, "has integer or categorical inputs"),
+              "%s", err);
+    CHECK(load_text("tr.yaml",
+                    "objective: {plugin: p.so}\n"
+                    "inputs: [{name: x, lower: 0, upper: 1}]\n"
+                    "constraints: [{name: mass, upper: 3}]\n"
+                    "acquisition: {trust_region: true}\n"
+                    "budget: {max_evaluations: 9}\n", &cfg, err, sizeof err) == BO_EINVAL);
+    CHECK_MSG(strstr(err, ":4:29: acquisition.trust_region: ") &&
+                  strstr(err, "has output constraints"),
+              "%s", err);
+    /* false is always allowed. */
+    CHECK(load_text("tr.yaml",
+                    "objective: {plugin: p.so}\n"
+                    "inputs: [{name: m, type: categorical, levels: [a, b]}]\n"
+                    "acquisition: {trust_region: false}\n"
+                    "budget: {max_evaluations: 9}\n", &cfg, err, sizeof err) == BO_OK);
+    bo_config_cleanup(&cfg);
+}
+
 int main(void)
 {
     mkdir(TMP, 0777);
@@ -1669,5 +1733,6 @@ int main(void)
     test_names();
     test_constraints();
     test_model_fit();
+    test_trust_region_key();
     return CHECK_DONE();
 }

@@ -581,6 +581,116 @@ static void test_fit_criterion(void)
     CHECK(bo_engine_create(&opt, err, sizeof err) == NULL && strstr(err, "fit_weight"));
 }
 
+/* acquisition.trust_region: the side follows TuRBO's rule over the target's
+ * evaluations after the initial design (3 successes in a row double it up
+ * to 1.6, max(4, d) failures in a row halve it, below 2^-7 it starts again
+ * at 0.8; a success beats the best by 1e-3 of |best|, a failed evaluation
+ * is a failure), and suggestions stay in the box around the incumbent. */
+static void observe_bo(bo_engine *e, double y, int ok)
+{
+    static double x[2] = {0.5, 0.5};
+    x[0] = fmod(x[0] + 0.381966, 1.0); /* distinct points: their place does not matter */
+    CHECK(bo_engine_observe(e, x, 0, y, ok, 0) == BO_OK);
+}
+
+static void test_trust_region(void)
+{
+    bo_engine_options opt;
+    bo_engine_options_default(&opt, 2);
+    size_t initial = 4;
+    opt.initial = &initial;
+    opt.trust_region = 1;
+    bo_engine *e = bo_engine_create(&opt, NULL, 0);
+    CHECK(e != NULL);
+    if (!e)
+        return;
+    double side, x[2];
+    CHECK(bo_engine_trust_region(e, &side, NULL, NULL) == 0 && isnan(side));
+    for (int k = 0; k < 4; k++) {
+        bo_suggestion s;
+        CHECK(bo_engine_suggest(e, x, &s) == BO_OK && s.initial);
+        CHECK(bo_engine_observe(e, x, 0, 10.0 + k, 1, 1) == BO_OK);
+    }
+    CHECK(bo_engine_trust_region(e, &side, NULL, NULL) == 1 && side == 0.8);
+    for (int k = 0; k < 3; k++)
+        observe_bo(e, 20.0, 1); /* failures 1-3 of the 4 that halve */
+    /* Within 1e-3 |best| of the best: no success. */
+    observe_bo(e, 10.0 - 0.5e-3 * 10.0, 1);
+    CHECK(bo_engine_trust_region(e, &side, NULL, NULL) == 1 && side == 0.4);
+    double best = 10.0 - 0.5e-3 * 10.0;
+    for (int k = 0; k < 6; k++)
+        observe_bo(e, best -= 1.0, 1); /* two runs of three successes */
+    CHECK(bo_engine_trust_region(e, &side, NULL, NULL) == 1 && side == 1.6);
+    for (int k = 0; k < 3; k++)
+        observe_bo(e, best -= 1.0, 1);
+    CHECK(bo_engine_trust_region(e, &side, NULL, NULL) == 1 && side == 1.6); /* the cap */
+    /* Seven halvings, a failed evaluation among the failures. */
+    for (int k = 0; k < 28; k++)
+        observe_bo(e, k == 5 ? NAN : 50.0, k != 5);
+    CHECK_MSG(bo_engine_trust_region(e, &side, NULL, NULL) == 1 && side == 1.6 / 128,
+              "side %g", side);
+    for (int k = 0; k < 4; k++)
+        observe_bo(e, 50.0, 1);
+    CHECK_MSG(bo_engine_trust_region(e, &side, NULL, NULL) == 1 && side == 0.8,
+              "after the collapse: side %g", side);
+    bo_engine_destroy(e);
+
+    /* On Branin: every model-based suggestion lies in the box it was
+     * searched in, which is centred on the incumbent, as wide as the side
+     * where the box does not meet the cube's faces (volume of the cube of
+     * the side), and the run still finds a basin. */
+    e = bo_engine_create(&opt, NULL, 0);
+    CHECK(e != NULL);
+    if (!e)
+        return;
+    int inside = 1, centred = 1, boxes = 0;
+    for (int k = 0; k < 30; k++) {
+        bo_suggestion s;
+        double before_side = NAN, lo[2] = {0, 0}, hi[2] = {1, 1}, centre[2];
+        int region = 0;
+        CHECK(bo_engine_suggest(e, x, &s) == BO_OK);
+        /* The box this suggestion was searched in: the same observations
+         * and model, read before the point is observed. */
+        if (!s.initial && s.note == NULL && s.reason == NULL) {
+            region = bo_engine_trust_region(e, &before_side, lo, hi);
+            CHECK(region == 1);
+            double ell[2];
+            bo_gp_lengthscales(bo_engine_model(e), ell);
+            bo_engine_best(e, NULL, centre);
+            for (int j = 0; j < 2; j++) {
+                inside &= x[j] >= lo[j] - 1e-12 && x[j] <= hi[j] + 1e-12;
+                double w = ell[j] / sqrt(ell[0] * ell[1]);
+                double half = 0.5 * before_side * w;
+                double want_lo = fmax(0.0, centre[j] - half), want_hi = fmin(1.0, centre[j] + half);
+                centred &= fabs(lo[j] - want_lo) < 1e-12 && fabs(hi[j] - want_hi) < 1e-12;
+            }
+            boxes++;
+        }
+        CHECK(bo_engine_observe(e, x, 0, branin_unit(x), 1, s.initial) == BO_OK);
+    }
+    CHECK(boxes >= 20);
+    CHECK(inside);
+    CHECK(centred);
+    CHECK(bo_engine_best(e, &best, NULL) && best < 0.397887 + 0.5);
+    bo_engine_destroy(e);
+
+    /* Two sources: no region. */
+    double costs[2] = {10.0, 1.0};
+    size_t init2[2] = {3, 4};
+    two_source_options(&opt, costs, init2, 3);
+    opt.acquisition = BO_ACQ_MFCA;
+    opt.trust_region = 1;
+    e = bo_engine_create(&opt, NULL, 0);
+    CHECK(e != NULL);
+    for (int k = 0; e && k < 7; k++) {
+        bo_suggestion s;
+        CHECK(bo_engine_suggest(e, x, &s) == BO_OK);
+        CHECK(bo_engine_observe(e, x, s.source, sin(10 * x[0]), 1, 1) == BO_OK);
+    }
+    CHECK(e && bo_engine_trust_region(e, &side, NULL, NULL) == 0 && isnan(side));
+    bo_engine_destroy(e);
+}
+
 int main(void)
 {
     test_branin_and_determinism();
@@ -592,5 +702,6 @@ int main(void)
     test_stall_explore();
     test_stall_workers();
     test_fit_criterion();
+    test_trust_region();
     return CHECK_DONE();
 }

@@ -271,23 +271,22 @@ static void test_refusals(void)
 }
 
 /* kill -9 at random moments, then --resume until done: the history equals
- * the uninterrupted run's in every column but the wall time. */
-static void test_kill_and_resume(void)
+ * the uninterrupted run's (in ref) in every column but the wall time. */
+static void kill_and_resume(const char *file, const char *ref_name, int trials, uint64_t seed)
 {
-    write_plugin_config("slow.yaml", "slow", "sleep_ms: 15, mode: fail, edge: 0.9", "", 6, 20);
     char cfg[512], ref[512];
-    path_in(cfg, sizeof cfg, "slow.yaml");
-    path_in(ref, sizeof ref, "run-reference");
+    path_in(cfg, sizeof cfg, file);
+    path_in(ref, sizeof ref, ref_name);
     CHECK(bo_run((const char *[]){cfg, "--out", ref, "--quiet", NULL}) == 0);
     bo_history_row *want = NULL;
     size_t n_want = 0;
     CHECK(read_history(ref, &want, &n_want) == 0 && n_want == 20);
 
     bo_rng rng;
-    bo_rng_init(&rng, 2024);
-    for (int trial = 0; trial < 3; trial++) {
+    bo_rng_init(&rng, seed);
+    for (int trial = 0; trial < trials; trial++) {
         char out[512];
-        snprintf(out, sizeof out, "%s/run-killed-%d", tmpdir, trial);
+        snprintf(out, sizeof out, "%s/%s-killed-%d", tmpdir, ref_name, trial);
         int kills = 0;
         for (int attempt = 0; attempt < 12; attempt++) {
             const char *args_new[] = {cfg, "--out", out, "--quiet", NULL};
@@ -331,6 +330,30 @@ static void test_kill_and_resume(void)
         bo_history_rows_free(got);
     }
     bo_history_rows_free(want);
+}
+
+static void test_kill_and_resume(void)
+{
+    write_plugin_config("slow.yaml", "slow", "sleep_ms: 15, mode: fail, edge: 0.9", "", 6, 20);
+    kill_and_resume("slow.yaml", "run-reference", 3, 2024);
+    /* acquisition.trust_region: its state is replayed from the history, so
+     * a resumed run searches the same boxes. Its history differs from the
+     * plain run's (the region is in force). */
+    write_plugin_config("slow-tr.yaml", "slow", "sleep_ms: 15, mode: fail, edge: 0.9",
+                        "acquisition: {trust_region: true}\n", 6, 20);
+    kill_and_resume("slow-tr.yaml", "run-reference-tr", 2, 2025);
+    char plain[512], tr[512];
+    path_in(plain, sizeof plain, "run-reference");
+    path_in(tr, sizeof tr, "run-reference-tr");
+    bo_history_row *a = NULL, *b = NULL;
+    size_t na = 0, nb = 0;
+    CHECK(read_history(plain, &a, &na) == 0 && read_history(tr, &b, &nb) == 0 && na == nb);
+    int differ = 0;
+    for (size_t i = 0; i < na && i < nb; i++)
+        differ |= !same_rows(&a[i], &b[i]);
+    CHECK_MSG(differ, "trust_region: true gave the plain run's history");
+    bo_history_rows_free(a);
+    bo_history_rows_free(b);
 }
 
 /* A run's stdout (out.txt of the last run). */

@@ -530,6 +530,8 @@ static const field acquisition_fields[] = {
     /* stall_explore: its default (true) applies to ei and logei only. */
     {.key = "stall_explore", .type = F_BOOL, .offset = CFG(acquisition.stall_explore),
      .default_text = "true"},
+    {.key = "trust_region", .type = F_BOOL, .offset = CFG(acquisition.trust_region),
+     .default_text = "false"},
     {.key = "failure_model", .type = F_ENUM, .offset = CFG(acquisition.failure_model),
      .names = &failure_names, .default_text = "gpc"},
     END_OF_FIELDS};
@@ -1708,6 +1710,19 @@ static bo_status resolve_acquisition(load_ctx *ctx)
                        bo_acq_name(cfg->acquisition.type));
     if (!stall && !stall_applies)
         cfg->acquisition.stall_explore = 0; /* the default is for EI only */
+    /* The region needs one incumbent in one real box. */
+    const bo_yaml_node *region = node_at(ctx->root, "acquisition", "trust_region");
+    if (region && cfg->acquisition.trust_region) {
+        const char *why = cfg->n_sources > 1 ? "more than one source" :
+                          cfg->n_constraints > 0 ? "output constraints" : NULL;
+        for (size_t j = 0; j < cfg->n_inputs && !why; j++)
+            if (cfg->inputs[j].kind != BO_VAR_REAL)
+                why = "integer or categorical inputs";
+        if (why)
+            return fail_at(ctx, region, "acquisition.trust_region",
+                           "works with one source, real inputs and no constraints; this "
+                           "problem has %s", why);
+    }
     const bo_yaml_node *pool = node_at(ctx->root, "acquisition", "pool");
     if (!pool)
         cfg->acquisition.pool =
@@ -2098,6 +2113,7 @@ void bo_config_engine_options(const bo_config *cfg, bo_engine_options *eo, doubl
     eo->mfca_target_ei = cfg->acquisition.target_ei;
     eo->explore_budget = cfg->acquisition.explore_budget;
     eo->stall_explore = cfg->acquisition.stall_explore;
+    eo->trust_region = cfg->acquisition.trust_region;
     eo->failure_model = cfg->acquisition.failure_model;
     eo->acq_pool = cfg->acquisition.pool;
     eo->acq_enumerate = cfg->acquisition.enumerate;
@@ -2283,10 +2299,11 @@ bo_status bo_config_write_resolved(const bo_config *cfg, FILE *out)
     format_double(num[1], sizeof num[1], cfg->acquisition.explore_budget);
     fprintf(out, "acquisition:\n  type: %s\n  starts: %zu\n  pool: %zu\n  beta: %s\n"
                  "  target_ei: %s\n  explore_budget: %s\n  stall_explore: %s\n"
-                 "  failure_model: %s\n  enumerate: %zu\n",
+                 "  trust_region: %s\n  failure_model: %s\n  enumerate: %zu\n",
             bo_acq_name(cfg->acquisition.type), cfg->acquisition.starts,
             cfg->acquisition.pool, num[0], cfg->acquisition.target_ei ? "true" : "false",
             num[1], cfg->acquisition.stall_explore ? "true" : "false",
+            cfg->acquisition.trust_region ? "true" : "false",
             name_of(&failure_names, (int)cfg->acquisition.failure_model),
             cfg->acquisition.enumerate);
     fprintf(out, "initial_design:\n  method: %s\n  size: %zu\n",
@@ -2476,6 +2493,8 @@ int bo_config_equal_ignoring(const bo_config *a, const bo_config *b, unsigned ig
         return differs(what, whatlen, "acquisition.explore_budget");
     if (a->acquisition.stall_explore != b->acquisition.stall_explore)
         return differs(what, whatlen, "acquisition.stall_explore");
+    if (a->acquisition.trust_region != b->acquisition.trust_region)
+        return differs(what, whatlen, "acquisition.trust_region");
     if (a->acquisition.failure_model != b->acquisition.failure_model)
         return differs(what, whatlen, "acquisition.failure_model");
     if (a->initial_design.method != b->initial_design.method)

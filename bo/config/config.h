@@ -147,6 +147,9 @@ typedef struct bo_config_acquisition {
     int stall_explore;      /* EI, one source: when the best stalls, search
                                outside the incumbent's basin (default 1 with
                                ei or logei, else 0) */
+    int trust_region;       /* one source, real inputs, no constraints: the
+                               acquisition searched in a TuRBO-style box
+                               around the incumbent (default 0) */
     bo_engine_failure_model failure_model; /* what a failed evaluation does to
                                later suggestions (default BO_FAILURE_GPC;
                                docs/config.md) */

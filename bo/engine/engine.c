@@ -1277,6 +1277,16 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
     mo.extra_starts = e->x + e->best_index * d;
     mo.n_extra_starts = e->have_best ? 1 : 0;
     bo_enginei_failure_options(e, &mo);
+    double *region = NULL;
+    if (e->opt.trust_region) {
+        region = malloc(2 * d * sizeof *region);
+        if (!region)
+            return bo_enginei_fail(e, BO_ENOMEM, "out of memory");
+        if (bo_enginei_trust_region(e, region, region + d)) {
+            mo.lower = region;
+            mo.upper = region + d;
+        }
+    }
     if (e->mixed) {
         mo.space = &e->space;
         mo.max_enumerate = e->opt.acq_enumerate;
@@ -1294,6 +1304,14 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
         st = bo_acq_maximize(&ao, e->gp, incumbent, &mo, &observed, &avoid, x, &res, NULL,
                              e->errmsg, sizeof e->errmsg);
     }
+    if (st == BO_EOPTIM && mo.lower) {
+        /* Nothing admissible in the region (failures or evaluated points
+         * fill it): the whole box. */
+        mo.lower = mo.upper = NULL;
+        st = bo_acq_maximize(&ao, e->gp, incumbent, &mo, &observed, &avoid, x, &res, NULL,
+                             e->errmsg, sizeof e->errmsg);
+    }
+    free(region);
     if (st == BO_ENOMEM)
         return st;
     if (st != BO_OK) {

@@ -118,6 +118,11 @@ typedef struct bo_engine_options {
                                    search outside the incumbent's basin
                                    (see stall.c; default 0 here, the
                                    config's default is true) */
+    int trust_region;           /* one source, real inputs, no constraints:
+                                   maximise the acquisition in a box around
+                                   the incumbent that grows after successes
+                                   and shrinks after failures (TuRBO's
+                                   rule; docs/acquisition.md); default 0 */
     bo_engine_pending pending;  /* how pending points enter the model */
     size_t workers;             /* evaluations the caller keeps in flight
                                    (0 or 1 = one at a time). Only
@@ -289,6 +294,15 @@ int bo_engine_source_active(const bo_engine *engine, size_t source);
 size_t bo_engine_get_hyper(const bo_engine *engine, double *theta, size_t cap);
 /* Restores a warm start (for --resume); n must match the model's layout. */
 bo_status bo_engine_set_hyper(bo_engine *engine, const double *theta, size_t n);
+
+/* acquisition.trust_region: the region's side (in units of the unit
+ * cube's side), replayed from the observations so far, and the box the
+ * next model-based suggestion searches, from the model of the last
+ * suggestion (lower and upper: dim values each; either may be NULL).
+ * Returns 0 with *side NAN when no region applies: trust_region off, more
+ * than one source, integer or categorical inputs, output constraints, no
+ * successful target evaluation yet, or (for the box) no model yet. */
+int bo_engine_trust_region(const bo_engine *engine, double *side, double *lower, double *upper);
 
 /* The GP of the last suggestion (NULL before the first fit); borrowed. */
 const bo_gp *bo_engine_model(const bo_engine *engine);
