@@ -28,6 +28,7 @@ done
 build="$root/build"
 [ -x "$build/bo-run" ] && [ -x "$build/bo-study" ] || bash "$root/scripts/build.sh" "$build"
 export OPENBLAS_NUM_THREADS=1
+. "$root/scripts/lib/config-variant.sh"
 
 config_of() {
   case "$1" in
@@ -46,13 +47,8 @@ for p in "${list[@]}"; do
   c="$(config_of "$p")"
   dir="studies/$name-$p"
   mkdir -p "$dir/configs"
-  # The config's own plugin path is relative to configs/: the copy names
-  # this build's plugin instead, and its model section gains the fit key.
-  sed -e "s|plugin: \.\./build/plugins/|plugin: $build/plugins/|" \
-      -e 's/^model:$/model:\n  fit: interval_score/' \
-      "$root/configs/$c.yaml" > "$dir/configs/${c}_is.yaml"
-  grep -q '^  fit: interval_score$' "$dir/configs/${c}_is.yaml" ||
-    { echo "mf-fit-study: configs/$c.yaml has no 'model:' block to extend" >&2; exit 1; }
+  config_variant "$root/configs/$c.yaml" "$dir/configs/${c}_is.yaml" "$build/plugins" \
+    model 'fit: interval_score'
   bash "$root/scripts/study.sh" --name "$name-$p" --seeds "$seeds" --jobs "$jobs" --tol 0.01 \
     map="$root/configs/$c.yaml" interval_score="$dir/configs/${c}_is.yaml" |
     tee "$dir/aggregate.txt"

@@ -30,18 +30,15 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -n "$name" ] && [ -n "$section" ] && [ -n "$line" ] && [ $# -gt 0 ] || usage
+. "$root/scripts/lib/config-variant.sh"
 dir="studies/$name"
 mkdir -p "$dir/configs"
 specs=()
 for f in "$@"; do
   src="$root/configs/$f.yaml"
   [ -f "$src" ] || { echo "quality-variant: no config $src" >&2; exit 2; }
-  # The plugin path is relative to configs/: the copies name the plugin
-  # of the repository's build instead.
-  sed "s|plugin: \.\./build/plugins/|plugin: $root/build/plugins/|" "$src" > "$dir/configs/$f-base.yaml"
-  sed "s|^$section:\$|$section:\n  $line|" "$dir/configs/$f-base.yaml" > "$dir/configs/$f-$label.yaml"
-  grep -qxF "  $line" "$dir/configs/$f-$label.yaml" ||
-    { echo "quality-variant: configs/$f.yaml has no '$section:' block to extend" >&2; exit 1; }
+  config_variant "$src" "$dir/configs/$f-base.yaml" "$root/build/plugins"
+  config_variant "$src" "$dir/configs/$f-$label.yaml" "$root/build/plugins" "$section" "$line"
   specs+=("$f-base=$dir/configs/$f-base.yaml" "$f-$label=$dir/configs/$f-$label.yaml")
 done
 bash "$root/scripts/study.sh" --name "$name" --seeds "$seeds" --jobs "$jobs" --evals 10,50,100 \

@@ -1277,12 +1277,12 @@ bo_status bo_engine_suggest(bo_engine *e, double *x, bo_suggestion *s)
     mo.extra_starts = e->x + e->best_index * d;
     mo.n_extra_starts = e->have_best ? 1 : 0;
     bo_enginei_failure_options(e, &mo);
-    double *region = NULL;
+    double *region = NULL, side;
     if (e->opt.trust_region) {
         region = malloc(2 * d * sizeof *region);
         if (!region)
             return bo_enginei_fail(e, BO_ENOMEM, "out of memory");
-        if (bo_enginei_trust_region(e, region, region + d)) {
+        if (bo_engine_trust_region(e, &side, region, region + d)) {
             mo.lower = region;
             mo.upper = region + d;
         }

@@ -163,9 +163,4 @@ bo_status bo_enginei_stall(bo_engine *e, size_t n_gp, size_t n_avoid, double *x,
 bo_status bo_enginei_pending_refine(bo_engine *e, size_t n_gp, size_t n_avoid, double *x,
                                     bo_suggestion *s, int *done);
 
-/* acquisition.trust_region (trust_region.c): the box of this suggestion's
- * acquisition search, bo_engine_trust_region's. Returns 1 and fills lower
- * and upper (dim values each) when the region applies, else 0. */
-int bo_enginei_trust_region(const bo_engine *e, double *lower, double *upper);
-
 #endif

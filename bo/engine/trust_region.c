@@ -93,9 +93,3 @@ int bo_engine_trust_region(const bo_engine *e, double *side, double *lower, doub
     }
     return 1;
 }
-
-int bo_enginei_trust_region(const bo_engine *e, double *lower, double *upper)
-{
-    double side;
-    return bo_engine_trust_region(e, &side, lower, upper);
-}
