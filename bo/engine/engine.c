@@ -303,6 +303,7 @@ void bo_engine_destroy(bo_engine *e)
         bo_gp_destroy(e->cgp[j]);
     free(e->cgp);
     free(e->cgp_rows);
+    free(e->stall_mark);
     free(e->clower);
     free(e->c);
     free(e->cgp_x);
@@ -860,6 +861,7 @@ static bo_status engine_fit(bo_engine *e, size_t n_gp, uint64_t fit_index, int m
     bo_gp_get_hyper(e->gp, e->theta);
     e->fit_n = e->n;
     e->fit_exact = 1;
+    e->fit_count++;
     return BO_OK;
 }
 

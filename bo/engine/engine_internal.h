@@ -32,6 +32,20 @@ enum {
  * cannot be exhausted by any budget worth running. */
 #define ENGINE_MAX_ENUMERATED_POINTS 100000
 
+/* The stall rule's state as stall.c replays it from the observations. */
+enum { BO_ENGINEI_STALL_MAX_OLD = 8 };
+typedef struct bo_enginei_stall_replay {
+    int phase;
+    size_t old[BO_ENGINEI_STALL_MAX_OLD]; /* anchors (history indices) of explored basins */
+    size_t n_old;
+    size_t steps;               /* this episode's steps so far */
+    double start_best;          /* the best when the episode began */
+    double own_best;            /* the best of the episode's own steps */
+    size_t own_index, own_step;
+    size_t last_end;            /* observations when the last episode ended */
+    size_t m_done;              /* observations replayed (0: none yet) */
+} bo_enginei_stall_replay;
+
 struct bo_engine {
     bo_engine_options opt;
     double *cost;
@@ -118,6 +132,19 @@ struct bo_engine {
     size_t n_points;         /* all inputs discrete: the points of the space
                                 (at most ENGINE_MAX_ENUMERATED_POINTS); 0 when
                                 it is not finite or larger */
+    /* acquisition.stall_explore's phase after the first stall.m_done
+     * observations (stall.c): a function of the observations alone, kept
+     * so that each suggestion replays only those that came since. */
+    bo_enginei_stall_replay stall;
+    /* Its steps' basin marks on the fit numbered stall_mark_fit (0: none;
+     * fit_count numbers engine_fit's fits from 1), for stall_mark_phase and
+     * stall_mark_n points. A mark reads the posterior mean alone, which the
+     * believer's fantasies (valued at that mean) leave as it was, so every
+     * suggestion on one fit shares the marks. */
+    size_t fit_count;
+    int *stall_mark;
+    size_t stall_mark_cap, stall_mark_n, stall_mark_fit;
+    int stall_mark_phase;
     char errmsg[512];
 };
 

@@ -19,7 +19,7 @@ enum {
     STALL_WINDOW = 10,          /* evaluations without progress that make a stall */
     STALL_MAX_STEPS = 30,       /* exploration steps per episode at most */
     STALL_PATIENCE = 8,         /* episode ends after this many steps without its own progress */
-    STALL_MAX_OLD = 8,          /* basins remembered as explored */
+    STALL_MAX_OLD = BO_ENGINEI_STALL_MAX_OLD, /* basins remembered as explored */
     STALL_SEGMENT = 9,          /* mean evaluations on a segment for the hill-valley test */
     STALL_POOL = 2048           /* candidates: the masked region may be small */
 };
@@ -146,15 +146,7 @@ static int engine_stalled_at(const bo_engine *e, size_t n)
 }
 
 enum { PHASE_EI = 0, PHASE_SEARCH = 1, PHASE_LOCAL = 2 };
-typedef struct stall_state {
-    int phase;
-    size_t old[STALL_MAX_OLD];  /* anchors (history indices) of explored basins */
-    size_t n_old;
-    size_t steps;               /* this episode's steps so far */
-    double start_best;          /* the best when the episode began */
-    double own_best;            /* the best of the episode's own steps */
-    size_t own_index, own_step;
-} stall_state;
+typedef bo_enginei_stall_replay stall_state;
 
 /* Remembers a basin by an anchor point, once: an anchor within STALL_NEAR
  * of a remembered one is the same basin. */
@@ -202,16 +194,22 @@ static int stall_step(const bo_engine *e, size_t m, stall_state *s)
     return 0;
 }
 
-/* Replays the phases over the first n observations. A new episode needs a
- * stall window that lies wholly after the previous episode. */
-static void stall_replay(const bo_engine *e, size_t n, stall_state *s)
+/* Replays the phases over the first n observations, from where the last
+ * call left off (the observations only grow; a shorter n starts over). A
+ * new episode needs a stall window that lies wholly after the previous
+ * episode. */
+static void stall_replay(bo_engine *e, size_t n, stall_state *out)
 {
-    size_t last_end = 0;
-    memset(s, 0, sizeof *s);
-    for (size_t m = e->n_prior + e->n_design + 1; m <= n; m++) {
+    stall_state *s = &e->stall;
+    size_t first = e->n_prior + e->n_design + 1;
+    if (s->m_done < first || s->m_done > n) {
+        memset(s, 0, sizeof *s);
+        s->m_done = first - 1;
+    }
+    for (size_t m = s->m_done + 1; m <= n; m++) {
         if (s->phase == PHASE_SEARCH && stall_step(e, m, s))
-            last_end = m;
-        if (s->phase != PHASE_SEARCH && m >= last_end + stall_window(e) &&
+            s->last_end = m;
+        if (s->phase != PHASE_SEARCH && m >= s->last_end + stall_window(e) &&
             engine_stalled_at(e, m)) {
             size_t bi = 0;
             s->start_best = engine_best_upto(e, m, &bi);
@@ -222,40 +220,59 @@ static void stall_replay(const bo_engine *e, size_t n, stall_state *s)
             s->own_step = 0;
         }
     }
+    s->m_done = n;
+    *out = *s;
 }
 
 /* Marks the points in the basin of anchor ax (observed value ay): the
  * posterior mean on the segment between them never rises above the higher
- * end value (both in the model's units, as gp_y). */
+ * end value (both in the model's units, as gp_y). The segments' points are
+ * predicted a position at a time for every point still in doubt, the
+ * midpoint first: one rise settles a point, so most points outside the
+ * basin cost one prediction instead of STALL_SEGMENT (these predictions
+ * were a fifth of a K = 64 run's engine time). */
 static bo_status engine_mark_basin(bo_engine *e, size_t n, const double *ax, double ay,
                                    int *mark)
 {
+    static const size_t position_order[STALL_SEGMENT] = {4, 2, 6, 0, 8, 1, 3, 5, 7};
     size_t d = e->opt.dim;
     ay = bo_enginei_model_value(e, ay);
     const double *X = e->gp_x, *Y = e->gp_y;
-    double *seg = malloc(STALL_SEGMENT * d * sizeof *seg);
-    double mu[STALL_SEGMENT];
-    if (!seg)
+    double *seg = malloc(n * (d + 1) * sizeof *seg);
+    size_t *doubt = malloc(n * sizeof *doubt);
+    if (!seg || !doubt) {
+        free(seg);
+        free(doubt);
         return BO_ENOMEM;
+    }
+    double *mu = seg + n * d;
+    size_t n_doubt = 0;
     for (size_t i = 0; i < n; i++) {
         if (mark[i])
             continue;
-        if (bo_design_squared_distance(X + i * d, ax, d) < STALL_NEAR * STALL_NEAR) {
+        if (bo_design_squared_distance(X + i * d, ax, d) < STALL_NEAR * STALL_NEAR)
             mark[i] = 1;
-            continue;
-        }
-        for (size_t t = 0; t < STALL_SEGMENT; t++) {
-            double a = (double)(t + 1) / (STALL_SEGMENT + 1);
-            for (size_t j = 0; j < d; j++)
-                seg[t * d + j] = ax[j] + a * (X[i * d + j] - ax[j]);
-        }
-        if (bo_gp_predict_block(e->gp, STALL_SEGMENT, seg, 0, mu, NULL, NULL) != BO_OK)
-            continue;
-        double top = -INFINITY;
-        for (size_t t = 0; t < STALL_SEGMENT; t++)
-            top = fmax(top, mu[t]);
-        mark[i] = top <= fmax(Y[i], ay);
+        else
+            doubt[n_doubt++] = i;
     }
+    for (size_t p = 0; p < STALL_SEGMENT && n_doubt > 0; p++) {
+        double a = (double)(position_order[p] + 1) / (STALL_SEGMENT + 1);
+        for (size_t k = 0; k < n_doubt; k++)
+            for (size_t j = 0; j < d; j++)
+                seg[k * d + j] = ax[j] + a * (X[doubt[k] * d + j] - ax[j]);
+        if (bo_gp_predict_block(e->gp, n_doubt, seg, 0, mu, NULL, NULL) != BO_OK) {
+            n_doubt = 0; /* unmarked, as a rise would leave them */
+            break;
+        }
+        size_t kept = 0;
+        for (size_t k = 0; k < n_doubt; k++)
+            if (mu[k] <= fmax(Y[doubt[k]], ay))
+                doubt[kept++] = doubt[k];
+        n_doubt = kept;
+    }
+    for (size_t k = 0; k < n_doubt; k++)
+        mark[doubt[k]] = 1;
+    free(doubt);
     free(seg);
     return BO_OK;
 }
@@ -301,14 +318,10 @@ static bo_status engine_masked_max(bo_engine *e, const bo_acq_options *ao, doubl
  * or, once the best point out there is promising, EI on the cautious model
  * with that point as the incumbent (the MAP model rates the basin too low
  * to refine it). */
-static bo_status engine_search_step(bo_engine *e, size_t n, size_t n_avoid,
-                                    const stall_state *s, int *mark, double *x, double *value,
-                                    const char **note)
+static bo_status engine_search_step(bo_engine *e, size_t n, size_t n_avoid, const int *mark,
+                                    double *x, double *value, const char **note)
 {
     size_t d = e->opt.dim, iref = 0;
-    for (size_t k = 0; k < s->n_old; k++)
-        if (engine_mark_basin(e, n, e->x + s->old[k] * d, e->y[s->old[k]], mark) != BO_OK)
-            return BO_ENOMEM;
     double ref = INFINITY;
     for (size_t i = 0; i < n; i++)
         if (!mark[i] && e->gp_y[i] < ref) {
@@ -338,12 +351,10 @@ static bo_status engine_search_step(bo_engine *e, size_t n, size_t n_avoid,
 
 /* After an episode found a new incumbent: EI on the MAP model, kept inside
  * the incumbent's basin so it does not drift back to the old one. */
-static bo_status engine_local_step(bo_engine *e, size_t n, size_t n_avoid, int *mark,
+static bo_status engine_local_step(bo_engine *e, size_t n, size_t n_avoid, const int *mark,
                                    double *x, double *value, const char **note)
 {
     const double *xb = e->x + e->best_index * e->opt.dim;
-    if (engine_mark_basin(e, n, xb, e->best_y, mark) != BO_OK)
-        return BO_ENOMEM;
     bo_acq_options ao;
     bo_acq_options_default(&ao);
     ao.kind = BO_ACQ_EI;
@@ -351,6 +362,44 @@ static bo_status engine_local_step(bo_engine *e, size_t n, size_t n_avoid, int *
     bo_enginei_constraint_options(e, &ao);
     return engine_masked_max(e, &ao, bo_enginei_model_value(e, e->best_y), n, n_avoid, mark, 1,
                              xb, x, value);
+}
+
+/* The basins a step of phase keeps out (search: the explored ones) or
+ * keeps to (local: the incumbent's), marked over the n_gp real points;
+ * taken from the engine's cache when it holds this fit's (see its
+ * stall_mark). NULL when out of memory. */
+static const int *stall_marks(bo_engine *e, size_t n_gp, const stall_state *ss)
+{
+    int believer_mean = e->opt.pending != BO_PENDING_BELIEVER_CAPPED;
+    if (believer_mean && e->stall_mark_fit == e->fit_count && e->fit_n == e->n &&
+        e->stall_mark_n == n_gp && e->stall_mark_phase == ss->phase)
+        return e->stall_mark;
+    if (e->stall_mark_cap < n_gp) {
+        int *grown = realloc(e->stall_mark, n_gp * sizeof *grown);
+        if (!grown)
+            return NULL;
+        e->stall_mark = grown;
+        e->stall_mark_cap = n_gp;
+    }
+    e->stall_mark_fit = 0;
+    int *mark = e->stall_mark;
+    memset(mark, 0, n_gp * sizeof *mark);
+    size_t d = e->opt.dim;
+    if (ss->phase == PHASE_LOCAL) {
+        if (engine_mark_basin(e, n_gp, e->x + e->best_index * d, e->best_y, mark) != BO_OK)
+            return NULL;
+    } else {
+        for (size_t k = 0; k < ss->n_old; k++)
+            if (engine_mark_basin(e, n_gp, e->x + ss->old[k] * d, e->y[ss->old[k]], mark) !=
+                BO_OK)
+                return NULL;
+    }
+    if (believer_mean) {
+        e->stall_mark_fit = e->fit_count;
+        e->stall_mark_n = n_gp;
+        e->stall_mark_phase = ss->phase;
+    }
+    return mark;
 }
 
 /* *done = 1 when the stall phase chose x; otherwise the caller's EI runs on
@@ -368,15 +417,14 @@ bo_status bo_enginei_stall(bo_engine *e, size_t n_gp, size_t n_avoid, double *x,
     stall_replay(e, e->n, &ss);
     if (ss.phase == PHASE_EI)
         return BO_OK;
-    int *mark = calloc(n_gp, sizeof *mark);
+    const int *mark = stall_marks(e, n_gp, &ss);
     if (!mark)
         return bo_enginei_fail(e, BO_ENOMEM, "engine: out of memory");
     double value = 0.0;
     const char *note = NULL;
     bo_status st = ss.phase == PHASE_LOCAL
                        ? engine_local_step(e, n_gp, n_avoid, mark, x, &value, &note)
-                       : engine_search_step(e, n_gp, n_avoid, &ss, mark, x, &value, &note);
-    free(mark);
+                       : engine_search_step(e, n_gp, n_avoid, mark, x, &value, &note);
     if (st == BO_ENOMEM)
         return bo_enginei_fail(e, st, "engine: out of memory");
     /* Back to the MAP model: for plain EI when nothing was admissible, and
